@@ -1,0 +1,239 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/hearth-home/hearth/internal/identity"
+)
+
+// Client calls a gateway. It is safe for concurrent use.
+type Client struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+// NewAgentClient connects as a node: it presents self's certificate and
+// accepts the gateway only if pin accepts its proven node ID.
+func NewAgentClient(addr string, self identity.Identity, pin func(identity.NodeID) error) (*Client, error) {
+	cfg, err := self.ClientTLS(true, pin)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(addr, "", cfg), nil
+}
+
+// NewAdminClient connects as the owner, with the admin token, to the gateway
+// named in creds, pinned by its node ID.
+func NewAdminClient(creds Credentials) (*Client, error) {
+	gw, err := identity.ParseNodeID(creds.GatewayID)
+	if err != nil {
+		return nil, fmt.Errorf("credentials: %w", err)
+	}
+	// The CLI needs no identity of its own; an ephemeral key satisfies
+	// the TLS library and is never shown.
+	anon, err := identity.Generate()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := anon.ClientTLS(false, identity.Pin(gw))
+	if err != nil {
+		return nil, err
+	}
+	return newClient(creds.Gateway, creds.Token, cfg), nil
+}
+
+func newClient(addr, token string, tlsCfg *tls.Config) *Client {
+	tr := &http.Transport{
+		TLSClientConfig:     tlsCfg,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: 32,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 5 * time.Second,
+	}
+	return &Client{base: "https://" + addr, token: token, http: &http.Client{Transport: tr}}
+}
+
+// Addr is the gateway's host:port.
+func (c *Client) Addr() string { return c.base[len("https://"):] }
+
+// Close drops idle connections.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		raw, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return c.send(req, out)
+}
+
+func (c *Client) send(req *http.Request, out any) error {
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("gateway %s unreachable: %w", c.Addr(), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return decodeError(resp)
+	}
+	if out == nil {
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("decode gateway answer to %s: %w", req.URL.Path, err)
+	}
+	return nil
+}
+
+func decodeError(resp *http.Response) error {
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	e := &Error{Status: resp.StatusCode}
+	if json.Unmarshal(raw, e) != nil || e.Code == "" {
+		e.Code, e.Message = "internal", fmt.Sprintf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw))
+	}
+	return e
+}
+
+// Hello opens an agent session.
+func (c *Client) Hello(ctx context.Context, req HelloRequest) (HelloResponse, error) {
+	var out HelloResponse
+	return out, c.do(ctx, http.MethodPost, "/v1/agent/hello", req, &out)
+}
+
+// Heartbeat reports health and renews leases.
+func (c *Client) Heartbeat(ctx context.Context, hb Heartbeat) (HeartbeatResponse, error) {
+	var out HeartbeatResponse
+	return out, c.do(ctx, http.MethodPost, "/v1/agent/heartbeat", hb, &out)
+}
+
+// Lease asks for work, waiting up to req.Wait on the gateway's side.
+func (c *Client) Lease(ctx context.Context, req LeaseRequest) ([]Lease, error) {
+	var out LeaseResponse
+	err := c.do(ctx, http.MethodPost, "/v1/agent/lease", req, &out)
+	return out.Leases, err
+}
+
+// Report delivers finished results; the acks come back in order.
+func (c *Client) Report(ctx context.Context, results []TaskResult) ([]Ack, error) {
+	var out ResultAck
+	if err := c.do(ctx, http.MethodPost, "/v1/agent/results", ResultBatch{Results: results}, &out); err != nil {
+		return nil, err
+	}
+	if len(out.Acks) != len(results) {
+		return nil, fmt.Errorf("gateway acked %d of %d results", len(out.Acks), len(results))
+	}
+	return out.Acks, nil
+}
+
+// GetBlob copies a blob into w and checks it against its digest; on a
+// mismatch w holds bad bytes and the error wraps ErrDigestMismatch.
+func (c *Client) GetBlob(ctx context.Context, digest string, w io.Writer) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/v1/blobs/"+url.PathEscape(digest), nil)
+	if err != nil {
+		return 0, err
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("gateway %s unreachable: %w", c.Addr(), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, decodeError(resp)
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(w, h), resp.Body)
+	if err != nil {
+		return n, fmt.Errorf("fetch blob %s: %w", digest, err)
+	}
+	if got := "sha256:" + hex.EncodeToString(h.Sum(nil)); got != digest {
+		return n, fmt.Errorf("%w: blob %s arrived as %s", ErrDigestMismatch, digest, got)
+	}
+	return n, nil
+}
+
+// PutBlob uploads content under its digest; the gateway refuses content
+// that does not hash to it (ErrDigestMismatch).
+func (c *Client) PutBlob(ctx context.Context, digest string, r io.Reader, size int64) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base+"/v1/blobs/"+url.PathEscape(digest), r)
+	if err != nil {
+		return err
+	}
+	req.ContentLength = size
+	req.Header.Set("Content-Type", "application/octet-stream")
+	return c.send(req, nil)
+}
+
+// Status describes the gateway.
+func (c *Client) Status(ctx context.Context) (Status, error) {
+	var out Status
+	return out, c.do(ctx, http.MethodGet, "/v1/status", nil, &out)
+}
+
+// Members lists the pool.
+func (c *Client) Members(ctx context.Context) ([]Member, error) {
+	var out []Member
+	return out, c.do(ctx, http.MethodGet, "/v1/pool/members", nil, &out)
+}
+
+// Approve pairs a pending node; id may be a unique prefix of at least seven
+// characters.
+func (c *Client) Approve(ctx context.Context, id string) (Member, error) {
+	var out Member
+	return out, c.do(ctx, http.MethodPost, "/v1/pool/members/"+url.PathEscape(id)+"/approve", nil, &out)
+}
+
+// SubmitJob submits a spec whose app and inputs are already uploaded.
+func (c *Client) SubmitJob(ctx context.Context, spec JobSpec) (Job, error) {
+	var out Job
+	return out, c.do(ctx, http.MethodPost, "/v1/jobs", spec, &out)
+}
+
+// Jobs lists jobs, newest first.
+func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
+	var out []Job
+	return out, c.do(ctx, http.MethodGet, "/v1/jobs", nil, &out)
+}
+
+// Job returns one job with its tasks.
+func (c *Client) Job(ctx context.Context, id string) (JobDetail, error) {
+	var out JobDetail
+	return out, c.do(ctx, http.MethodGet, "/v1/jobs/"+url.PathEscape(id), nil, &out)
+}
+
+// IsUnreachable reports whether err means the gateway could not be reached
+// at all (as opposed to an answer that refused the call).
+func IsUnreachable(err error) bool {
+	var e *Error
+	return err != nil && !errors.As(err, &e)
+}

@@ -1,0 +1,233 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ErrBadSpec is returned when a job spec is malformed; the message names
+// the field.
+var ErrBadSpec = errors.New("invalid job spec")
+
+// Limits on what one job may ask for.
+const (
+	MaxTasks   = 100000
+	MaxRetries = 10
+)
+
+// Runtimes known to this build. A job naming another runtime is refused at
+// submit.
+var Runtimes = []string{"wasm", "oci"}
+
+// JobSpec is what people submit. In a file, App and Inputs[].Path are paths
+// relative to the file; the CLI uploads them and sends the spec with
+// AppDigest and Inputs[].Digest filled in.
+type JobSpec struct {
+	Name    string `json:"name" yaml:"name"`
+	Runtime string `json:"runtime" yaml:"runtime"`
+	// App is the program: a path at submit time.
+	App string `json:"app,omitempty" yaml:"app"`
+	// AppDigest pins the app's content. Optional in a file (then the file
+	// must match it); always set once submitted.
+	AppDigest string `json:"app_digest,omitempty" yaml:"app_digest"`
+	// Args and Env values may use {{index}} (the task's index, from 0),
+	// {{tasks}} (the task count) and {{job}} (the job ID).
+	Args []string          `json:"args,omitempty" yaml:"args"`
+	Env  map[string]string `json:"env,omitempty" yaml:"env"`
+	// Tasks is the number of tasks. Default 1.
+	Tasks     int       `json:"tasks" yaml:"tasks"`
+	Resources Resources `json:"resources" yaml:"resources"`
+	// Inputs are files every task sees read-only under /in.
+	Inputs []Input `json:"inputs,omitempty" yaml:"inputs"`
+	// Retries is how many more attempts a task gets after a failure that
+	// is not its own fault (its agent was lost, a sandbox failure). Default 3.
+	Retries *int `json:"retries,omitempty" yaml:"retries"`
+}
+
+// Resources bound each task. Zero fields take the defaults documented here.
+type Resources struct {
+	// CPU is cores per task. Default 1.
+	CPU float64 `json:"cpu,omitempty" yaml:"cpu"`
+	// Memory per task. Default 64Mi.
+	Memory Bytes `json:"memory,omitempty" yaml:"memory"`
+	// Timeout per task attempt. Default 1m.
+	Timeout Duration `json:"timeout,omitempty" yaml:"timeout"`
+}
+
+// Input is one input file.
+type Input struct {
+	// Name is the file's name under /in.
+	Name string `json:"name" yaml:"name"`
+	// Path is the local file at submit time.
+	Path string `json:"path,omitempty" yaml:"path"`
+	// Digest pins the content; set by the CLI when submitting.
+	Digest string `json:"digest,omitempty" yaml:"digest"`
+	Size   int64  `json:"size,omitempty" yaml:"size"`
+}
+
+// UnmarshalYAML lets yaml.v3 use the text forms of Bytes.
+func (b *Bytes) UnmarshalYAML(n *yaml.Node) error { return b.UnmarshalText([]byte(n.Value)) }
+
+// UnmarshalYAML lets yaml.v3 use the text forms of Duration.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error { return d.UnmarshalText([]byte(n.Value)) }
+
+// LoadJobSpec reads a spec file (YAML, or JSON which is YAML too), resolves
+// App and Inputs[].Path relative to the file and validates it for submission.
+func LoadJobSpec(path string) (JobSpec, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return JobSpec{}, fmt.Errorf("read job spec: %w", err)
+	}
+	spec, err := ParseJobSpec(raw)
+	if err != nil {
+		return JobSpec{}, fmt.Errorf("%s: %w", path, err)
+	}
+	base := filepath.Dir(path)
+	if spec.App != "" && !filepath.IsAbs(spec.App) {
+		spec.App = filepath.Join(base, spec.App)
+	}
+	for i := range spec.Inputs {
+		if p := spec.Inputs[i].Path; p != "" && !filepath.IsAbs(p) {
+			spec.Inputs[i].Path = filepath.Join(base, p)
+		}
+	}
+	if spec.App == "" {
+		return JobSpec{}, fmt.Errorf("%s: %w: app: required (path to the program)", path, ErrBadSpec)
+	}
+	return spec, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// ParseJobSpec decodes and validates a spec. Unknown fields are errors, so
+// that a typo ("taks: 8") is not silently ignored.
+func ParseJobSpec(raw []byte) (JobSpec, error) {
+	var spec JobSpec
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&spec); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+		return JobSpec{}, fmt.Errorf("%w: %s", ErrBadSpec, msg)
+	}
+	if err := spec.Validate(); err != nil {
+		return JobSpec{}, err
+	}
+	return spec, nil
+}
+
+var nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+
+func fieldErr(field, format string, a ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrBadSpec, field, fmt.Sprintf(format, a...))
+}
+
+// Validate checks every field and fills defaults; the error names the first
+// bad field.
+func (s *JobSpec) Validate() error {
+	if !nameRe.MatchString(s.Name) {
+		return fieldErr("name", "must be 1-63 letters, digits, '.', '_' or '-', got %q", s.Name)
+	}
+	known := false
+	for _, r := range Runtimes {
+		known = known || r == s.Runtime
+	}
+	if !known {
+		return fieldErr("runtime", "unknown runtime %q (known: %s)", s.Runtime, strings.Join(Runtimes, ", "))
+	}
+	if s.Tasks == 0 {
+		s.Tasks = 1
+	}
+	if s.Tasks < 0 || s.Tasks > MaxTasks {
+		return fieldErr("tasks", "must be between 1 and %d, got %d", MaxTasks, s.Tasks)
+	}
+	if s.AppDigest != "" && !digestRe.MatchString(s.AppDigest) {
+		return fieldErr("app_digest", "must be sha256: and 64 hex digits, got %q", s.AppDigest)
+	}
+	r := &s.Resources
+	if r.CPU < 0 || r.CPU > 64 {
+		return fieldErr("resources.cpu", "must be between 0 and 64 cores, got %v", r.CPU)
+	}
+	if r.CPU == 0 {
+		r.CPU = 1
+	}
+	if r.Memory < 0 || r.Memory > 64<<30 {
+		return fieldErr("resources.memory", "must be at most 64Gi, got %d bytes", r.Memory)
+	}
+	if r.Memory == 0 {
+		r.Memory = 64 << 20
+	}
+	if r.Memory < 1<<20 {
+		return fieldErr("resources.memory", "must be at least 1Mi, got %d bytes", r.Memory)
+	}
+	if r.Timeout < 0 || r.Timeout.D().Hours() > 24*7 {
+		return fieldErr("resources.timeout", "must be between 0 and one week, got %s", r.Timeout)
+	}
+	if r.Timeout == 0 {
+		r.Timeout = Duration(60e9)
+	}
+	if s.Retries == nil {
+		n := 3
+		s.Retries = &n
+	}
+	if *s.Retries < 0 || *s.Retries > MaxRetries {
+		return fieldErr("retries", "must be between 0 and %d, got %d", MaxRetries, *s.Retries)
+	}
+	seen := map[string]bool{}
+	for i, in := range s.Inputs {
+		f := "inputs[" + strconv.Itoa(i) + "]"
+		if in.Name == "" || strings.ContainsAny(in.Name, "/\\") || in.Name == "." || in.Name == ".." {
+			return fieldErr(f+".name", "must be a plain file name, got %q", in.Name)
+		}
+		if seen[in.Name] {
+			return fieldErr(f+".name", "duplicate name %q", in.Name)
+		}
+		seen[in.Name] = true
+		if in.Path == "" && in.Digest == "" {
+			return fieldErr(f, "needs path (a local file) or digest")
+		}
+		if in.Digest != "" && !digestRe.MatchString(in.Digest) {
+			return fieldErr(f+".digest", "must be sha256: and 64 hex digits, got %q", in.Digest)
+		}
+	}
+	for k := range s.Env {
+		if k == "" || strings.ContainsAny(k, "=\x00") {
+			return fieldErr("env", "bad variable name %q", k)
+		}
+	}
+	return nil
+}
+
+var digestRe = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// Expand fills the templates of one task's args and env.
+func (s *JobSpec) Expand(jobID string, index int) ([]string, map[string]string) {
+	r := strings.NewReplacer("{{index}}", strconv.Itoa(index), "{{tasks}}", strconv.Itoa(s.Tasks), "{{job}}", jobID)
+	args := make([]string, len(s.Args))
+	for i, a := range s.Args {
+		args[i] = r.Replace(a)
+	}
+	var env map[string]string
+	if len(s.Env) > 0 {
+		env = make(map[string]string, len(s.Env))
+		for k, v := range s.Env {
+			env[k] = r.Replace(v)
+		}
+	}
+	return args, env
+}
+
+// JSON is a convenience for tests and logs.
+func (s JobSpec) JSON() string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,347 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Duration is a time.Duration written as "30s" in JSON and YAML.
+type Duration time.Duration
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText accepts Go duration syntax ("1m30s"); a bare number is seconds.
+func (d *Duration) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if n, err := strconv.ParseFloat(s, 64); err == nil {
+		*d = Duration(n * float64(time.Second))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("not a duration (like 30s or 2m): %q", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Bytes is a size written as "64Mi", "1G", "512k" or a plain number of bytes.
+type Bytes int64
+
+// MarshalText implements encoding.TextMarshaler.
+func (b Bytes) MarshalText() ([]byte, error) {
+	switch {
+	case b != 0 && b%(1<<30) == 0:
+		return []byte(fmt.Sprintf("%dGi", b>>30)), nil
+	case b != 0 && b%(1<<20) == 0:
+		return []byte(fmt.Sprintf("%dMi", b>>20)), nil
+	case b != 0 && b%(1<<10) == 0:
+		return []byte(fmt.Sprintf("%dKi", b>>10)), nil
+	}
+	return []byte(strconv.FormatInt(int64(b), 10)), nil
+}
+
+// UnmarshalText parses the forms MarshalText writes, plus decimal suffixes.
+func (b *Bytes) UnmarshalText(t []byte) error {
+	s := strings.TrimSpace(string(t))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || n < 0 {
+		return fmt.Errorf("not a size (like 64Mi or 1Gi): %q", string(t))
+	}
+	*b = Bytes(n * float64(mult))
+	return nil
+}
+
+// UnmarshalJSON accepts a number as well as a string.
+func (b *Bytes) UnmarshalJSON(raw []byte) error {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return b.UnmarshalText([]byte(s))
+	}
+	return b.UnmarshalText(raw)
+}
+
+// UnmarshalJSON accepts a number of seconds as well as a string.
+func (d *Duration) UnmarshalJSON(raw []byte) error {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return d.UnmarshalText([]byte(s))
+	}
+	return d.UnmarshalText(raw)
+}
+
+// BlobRef names content in the gateway's blob store.
+type BlobRef struct {
+	Digest string `json:"digest"`
+	Size   int64  `json:"size"`
+}
+
+// MemberState is a node's standing in the pool.
+type MemberState string
+
+const (
+	// MemberPending: the node has said hello without a valid join token and
+	// waits for `hearth pool approve`. It gets no work.
+	MemberPending MemberState = "pending"
+	// MemberReady: paired and heard from recently.
+	MemberReady MemberState = "ready"
+	// MemberSuspect: paired, but heartbeats are late.
+	MemberSuspect MemberState = "suspect"
+	// MemberLost: paired, silent for long; its leases have been revoked.
+	MemberLost MemberState = "lost"
+)
+
+// NodeInfo is what an agent says about itself. All of it is informative:
+// identity comes from the TLS certificate, not from here.
+type NodeInfo struct {
+	Name        string   `json:"name"`
+	OS          string   `json:"os"`
+	Arch        string   `json:"arch"`
+	Version     string   `json:"version"`
+	Proto       int      `json:"proto"`
+	Runtimes    []string `json:"runtimes"`
+	CPUs        int      `json:"cpus"`
+	MemoryBytes uint64   `json:"memory_bytes"`
+	// Slots is how many tasks the agent runs at once.
+	Slots int `json:"slots"`
+}
+
+// HelloRequest opens an agent's session with the gateway.
+type HelloRequest struct {
+	Node NodeInfo `json:"node"`
+	// JoinToken pairs the node at once when valid. Empty: the node waits
+	// as pending for the owner's approval. Wrong: refused.
+	JoinToken string `json:"join_token,omitempty"`
+}
+
+// HelloResponse tells the agent where it stands and how often to call.
+type HelloResponse struct {
+	State     MemberState `json:"state"`
+	GatewayID string      `json:"gateway_id"`
+	// Heartbeat is the interval the gateway expects heartbeats at.
+	Heartbeat Duration `json:"heartbeat"`
+	// LeaseTTL is how long a lease lives without renewal.
+	LeaseTTL Duration `json:"lease_ttl"`
+	Message  string   `json:"message,omitempty"`
+}
+
+// Heartbeat reports an agent's health and renews its running leases.
+type Heartbeat struct {
+	Load1       float64  `json:"load1"`
+	MemoryFree  uint64   `json:"memory_free"`
+	TempC       *float64 `json:"temp_c,omitempty"`
+	FreeSlots   int      `json:"free_slots"`
+	Running     []string `json:"running"` // lease IDs
+	Unsent      int      `json:"unsent"`  // results waiting in the agent's outbox
+	UptimeMilli int64    `json:"uptime_ms"`
+}
+
+// HeartbeatResponse answers a heartbeat.
+type HeartbeatResponse struct {
+	State MemberState `json:"state"`
+	// Revoked lists leases from Running that the gateway no longer holds
+	// for this agent (expired and given to another node, or job canceled):
+	// the agent stops them and discards their results.
+	Revoked []string `json:"revoked,omitempty"`
+}
+
+// LeaseRequest asks for work that fits the agent's free capacity. The
+// gateway holds the request open up to Wait when nothing is queued.
+type LeaseRequest struct {
+	Runtimes   []string `json:"runtimes"`
+	Max        int      `json:"max"`
+	FreeCPU    float64  `json:"free_cpu"`
+	FreeMemory int64    `json:"free_memory"`
+	Wait       Duration `json:"wait"`
+}
+
+// Lease is one attempt of one task, given to one agent until Expires
+// unless renewed by heartbeats.
+type Lease struct {
+	ID      string            `json:"id"` // "<job>/<index>/<attempt>"
+	JobID   string            `json:"job_id"`
+	Index   int               `json:"index"`
+	Attempt int               `json:"attempt"`
+	Runtime string            `json:"runtime"`
+	App     BlobRef           `json:"app"`
+	Args    []string          `json:"args"`
+	Env     map[string]string `json:"env,omitempty"`
+	Inputs  []InputRef        `json:"inputs,omitempty"`
+	// Resources are the task's limits, defaults filled in.
+	Resources Resources `json:"resources"`
+	TTL       Duration  `json:"ttl"`
+}
+
+// LeaseResponse carries zero or more leases.
+type LeaseResponse struct {
+	Leases []Lease `json:"leases"`
+}
+
+// InputRef is an input file of a task: shown at /in/<Name>.
+type InputRef struct {
+	Name   string `json:"name"`
+	Digest string `json:"digest"`
+	Size   int64  `json:"size"`
+}
+
+// TaskResult is what an agent reports for one lease. The gateway accepts it
+// once per (task, attempt); repeats are acknowledged as duplicates.
+type TaskResult struct {
+	LeaseID string `json:"lease_id"`
+	JobID   string `json:"job_id"`
+	Index   int    `json:"index"`
+	Attempt int    `json:"attempt"`
+	// Node is the reporting node's ID; filled in by the gateway from the
+	// TLS peer, never trusted from the body.
+	Node            string  `json:"node,omitempty"`
+	ExitCode        int     `json:"exit_code"`
+	Failure         string  `json:"failure,omitempty"` // sandbox.Failure
+	Reason          string  `json:"reason,omitempty"`
+	Stdout          []byte  `json:"stdout,omitempty"`
+	Stderr          []byte  `json:"stderr,omitempty"`
+	StdoutTruncated bool    `json:"stdout_truncated,omitempty"`
+	StderrTruncated bool    `json:"stderr_truncated,omitempty"`
+	Output          BlobRef `json:"output"` // tar of /out, see internal/tarball
+	WallMilli       int64   `json:"wall_ms"`
+	CPUMilli        int64   `json:"cpu_ms"`
+	// Digest is ResultDigest of this result, checked by the gateway.
+	Digest     string    `json:"digest"`
+	FinishedAt time.Time `json:"finished_at"`
+}
+
+// ResultBatch reports finished leases.
+type ResultBatch struct {
+	Results []TaskResult `json:"results"`
+}
+
+// AckStatus says what became of one reported result.
+type AckStatus string
+
+const (
+	// AckAccepted: recorded as the task's result.
+	AckAccepted AckStatus = "accepted"
+	// AckDuplicate: this (task, attempt) was already recorded.
+	AckDuplicate AckStatus = "duplicate"
+	// AckStale: the lease was no longer this agent's (expired and moved);
+	// the result is dropped.
+	AckStale AckStatus = "stale"
+	// AckRejected: malformed (e.g. digest does not match); dropped.
+	AckRejected AckStatus = "rejected"
+)
+
+// Ack answers one result. Every status is final: the agent removes the
+// result from its outbox on any Ack, and keeps it only on transport errors.
+type Ack struct {
+	LeaseID string    `json:"lease_id"`
+	Status  AckStatus `json:"status"`
+	Error   string    `json:"error,omitempty"`
+}
+
+// ResultAck answers a ResultBatch, one Ack per result in order.
+type ResultAck struct {
+	Acks []Ack `json:"acks"`
+}
+
+// Member is the gateway's view of a node, as `hearth pool ls` shows it.
+type Member struct {
+	ID        string      `json:"id"`
+	State     MemberState `json:"state"`
+	Node      NodeInfo    `json:"node"`
+	Addr      string      `json:"addr"`
+	PairedAt  *time.Time  `json:"paired_at,omitempty"`
+	LastSeen  time.Time   `json:"last_seen"`
+	Load1     float64     `json:"load1"`
+	MemFree   uint64      `json:"memory_free"`
+	TempC     *float64    `json:"temp_c,omitempty"`
+	Running   int         `json:"running"`
+	Completed int         `json:"completed"`
+}
+
+// JobState is a job's progress.
+type JobState string
+
+const (
+	JobRunning JobState = "running"
+	// JobDone: every task has a result with exit code 0 and no failure.
+	JobDone JobState = "done"
+	// JobFailed: every task is finished and at least one failed for good
+	// (a non-zero exit, or a failure after the retry limit).
+	JobFailed JobState = "failed"
+)
+
+// TaskState is a task's progress.
+type TaskState string
+
+const (
+	TaskQueued TaskState = "queued"
+	TaskLeased TaskState = "leased"
+	TaskDone   TaskState = "done"
+	TaskFailed TaskState = "failed"
+)
+
+// TaskCounts sums a job's tasks by state.
+type TaskCounts struct {
+	Queued int `json:"queued"`
+	Leased int `json:"leased"`
+	Done   int `json:"done"`
+	Failed int `json:"failed"`
+}
+
+// Job is a submitted job.
+type Job struct {
+	ID       string     `json:"id"`
+	Spec     JobSpec    `json:"spec"`
+	State    JobState   `json:"state"`
+	Counts   TaskCounts `json:"counts"`
+	Created  time.Time  `json:"created"`
+	Finished *time.Time `json:"finished,omitempty"`
+}
+
+// Task is one task of a job with its latest attempt.
+type Task struct {
+	JobID   string    `json:"job_id"`
+	Index   int       `json:"index"`
+	State   TaskState `json:"state"`
+	Attempt int       `json:"attempt"`
+	// Node runs (or ran) the latest attempt.
+	Node string `json:"node,omitempty"`
+	// History says why earlier attempts ended, oldest first.
+	History []string    `json:"history,omitempty"`
+	Result  *TaskResult `json:"result,omitempty"`
+}
+
+// JobDetail is a job with its tasks.
+type JobDetail struct {
+	Job
+	Tasks []Task `json:"tasks"`
+}
+
+// Status describes the gateway.
+type Status struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	Proto   int    `json:"proto"`
+	Members int    `json:"members"`
+	Jobs    int    `json:"jobs"`
+	Queued  int    `json:"queued"`
+}

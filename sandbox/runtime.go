@@ -1,0 +1,126 @@
+package sandbox
+
+import (
+	"context"
+	"time"
+)
+
+// Runtime runs tasks in one kind of sandbox. Implementations are safe for
+// concurrent use.
+type Runtime interface {
+	// Name is the runtime's name in job specs: "wasm" or "oci".
+	Name() string
+
+	// Prepare makes an app ready to start: compiling a module, importing an
+	// image. It is idempotent and cached, so the agent calls it before every
+	// Start; a second call for the same app costs little. A malformed app
+	// fails with an error wrapping ErrBadApp.
+	Prepare(ctx context.Context, app App) error
+
+	// Start launches a task and returns at once. The task's ID must be
+	// unique among live tasks of this runtime; the agent uses the lease
+	// (task, attempt). Start does not wait for the task; ctx bounds only
+	// the starting, not the run (the run is bounded by Spec.Limits.Timeout
+	// and Task.Kill).
+	Start(ctx context.Context, spec Spec) (Task, error)
+
+	// Recover finds a task that an earlier process of this agent started,
+	// so that an agent restarted under running work reattaches instead of
+	// orphaning it. It returns ErrNotFound when the task cannot be found
+	// again (in-process runtimes lose their tasks with the process); the
+	// agent then reports the attempt as lost.
+	Recover(ctx context.Context, id string) (Task, error)
+}
+
+// Task is a started task.
+type Task interface {
+	// ID is the Spec.ID the task was started with.
+	ID() string
+
+	// Wait blocks until the task ends and returns its result. A task that
+	// failed inside the sandbox (non-zero exit, trap, timeout, memory limit)
+	// is a Result with Failure set, not an error; the error is for the
+	// runtime itself failing, or ctx ending before the task did (the task
+	// keeps running then). Wait may be called more than once.
+	Wait(ctx context.Context) (Result, error)
+
+	// Kill stops the task; Wait then returns a Result with Failure
+	// FailKilled. Killing a finished task is not an error.
+	Kill(ctx context.Context) error
+
+	// Delete releases what the task holds (containers, scratch files). The
+	// task's Spec directories belong to the caller and are left alone.
+	Delete(ctx context.Context) error
+}
+
+// Pauser is implemented by runtimes that can freeze a running task and thaw
+// it later without losing its state (power budgets use it).
+type Pauser interface {
+	Pause(ctx context.Context, id string) error
+	Resume(ctx context.Context, id string) error
+}
+
+// App is the program a task runs.
+type App struct {
+	// Digest is the content digest ("sha256:...") that names the app; it
+	// keys every cache.
+	Digest string
+	// Path is a local file holding the app: a WASI module, or an OCI image
+	// archive.
+	Path string
+}
+
+// Spec describes one task to start.
+type Spec struct {
+	// ID names the task; see Runtime.Start.
+	ID  string
+	App App
+	// Args are the program's arguments, not counting argv[0].
+	Args []string
+	// Env is the program's whole environment: nothing of the host's leaks in.
+	Env map[string]string
+	// InDir is a host directory shown read-only at /in; empty for none.
+	InDir string
+	// OutDir is a host directory shown writable at /out; empty for none.
+	OutDir string
+	// Limits bound the task.
+	Limits Limits
+}
+
+// Limits bound a task. A zero field means the default documented on it.
+type Limits struct {
+	// MemoryBytes caps the task's memory. Default 64 MiB.
+	MemoryBytes int64
+	// CPU is the share of cores the task may use, e.g. 0.5. Default 1.
+	CPU float64
+	// Timeout ends the task with FailTimeout. Default 1 minute.
+	Timeout time.Duration
+	// OutputBytes caps what is kept of stdout and of stderr, each; the rest
+	// is dropped and a truncation marker appended. Default 64 KiB.
+	OutputBytes int
+}
+
+// Defaults for zero Limits fields.
+const (
+	DefaultMemoryBytes = 64 << 20
+	DefaultCPU         = 1.0
+	DefaultTimeout     = time.Minute
+	DefaultOutputBytes = 64 << 10
+)
+
+// WithDefaults fills zero fields with the defaults.
+func (l Limits) WithDefaults() Limits {
+	if l.MemoryBytes <= 0 {
+		l.MemoryBytes = DefaultMemoryBytes
+	}
+	if l.CPU <= 0 {
+		l.CPU = DefaultCPU
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultTimeout
+	}
+	if l.OutputBytes <= 0 {
+		l.OutputBytes = DefaultOutputBytes
+	}
+	return l
+}
