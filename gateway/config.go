@@ -1,0 +1,61 @@
+package gateway
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config configures a gateway. The zero value works, except DataDir.
+type Config struct {
+	// DataDir holds the gateway's database, blobs and credentials. Required.
+	DataDir string
+	// Listen is the API's address. Default ":7443".
+	Listen string
+	// Advertise is the host:port written into the credentials file for the
+	// CLI. Default: 127.0.0.1 with Listen's port.
+	Advertise string
+	// Heartbeat is how often agents are asked to report. Default 2s.
+	Heartbeat time.Duration
+	// SuspectAfter marks a member suspect after this much silence.
+	// Default 3 heartbeats.
+	SuspectAfter time.Duration
+	// LostAfter marks a member lost and revokes its leases. Default 5 heartbeats.
+	LostAfter time.Duration
+	// LeaseTTL is how long a lease lives without a renewing heartbeat.
+	// Default 5 heartbeats.
+	LeaseTTL time.Duration
+	// MaxBlobBytes caps one uploaded blob. Default 1 GiB.
+	MaxBlobBytes int64
+	// Logger receives the gateway's logs. Default: discard.
+	Logger *slog.Logger
+	// Version is reported in status. Default "dev".
+	Version string
+}
+
+func (c Config) withDefaults() Config {
+	if c.Listen == "" {
+		c.Listen = ":7443"
+	}
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = 2 * time.Second
+	}
+	if c.SuspectAfter <= 0 {
+		c.SuspectAfter = 3 * c.Heartbeat
+	}
+	if c.LostAfter <= 0 {
+		c.LostAfter = 5 * c.Heartbeat
+	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = 5 * c.Heartbeat
+	}
+	if c.MaxBlobBytes <= 0 {
+		c.MaxBlobBytes = 1 << 30
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	return c
+}

@@ -1,0 +1,56 @@
+package gateway
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/store"
+)
+
+var (
+	// ErrNotPaired is returned when a node that is not a paired member asks
+	// for work or reports results.
+	ErrNotPaired = errors.New("node is not paired with this pool")
+	// ErrPending is returned when a pending node asks for work.
+	ErrPending = errors.New("node waits for the owner's approval")
+	// ErrBadToken is returned when a node's join token is wrong.
+	ErrBadToken = errors.New("join token rejected")
+	// ErrUnknownMember is returned when approve names no pending node, or
+	// a prefix that matches several.
+	ErrUnknownMember = errors.New("no such node")
+	// ErrUnknownJob is returned for a job ID the gateway does not have.
+	ErrUnknownJob = errors.New("no such job")
+	// ErrMissingBlob is returned at submit when the app or an input was not
+	// uploaded first.
+	ErrMissingBlob = errors.New("blob not uploaded")
+	// ErrUnauthorized is returned when the admin token is missing or wrong,
+	// or an agent call comes without a client certificate.
+	ErrUnauthorized = errors.New("not authorized")
+	// ErrBadRequest is returned for malformed requests.
+	ErrBadRequest = errors.New("bad request")
+)
+
+// apiError maps any error to the wire error: this is the one place where
+// gateway errors meet HTTP status codes.
+func apiError(err error) *api.Error {
+	e := func(status int, sentinel *api.Error) *api.Error {
+		return &api.Error{Status: status, Code: sentinel.Code, Message: err.Error()}
+	}
+	switch {
+	case errors.Is(err, ErrUnauthorized):
+		return e(http.StatusUnauthorized, api.ErrUnauthorized)
+	case errors.Is(err, ErrPending):
+		return e(http.StatusForbidden, api.ErrPending)
+	case errors.Is(err, ErrNotPaired), errors.Is(err, ErrBadToken):
+		return e(http.StatusForbidden, api.ErrForbidden)
+	case errors.Is(err, ErrUnknownMember), errors.Is(err, ErrUnknownJob), errors.Is(err, store.ErrNotFound):
+		return e(http.StatusNotFound, api.ErrNotFound)
+	case errors.Is(err, store.ErrDigestMismatch):
+		return e(http.StatusBadRequest, api.ErrDigestMismatch)
+	case errors.Is(err, ErrBadRequest), errors.Is(err, api.ErrBadSpec), errors.Is(err, ErrMissingBlob),
+		errors.Is(err, store.ErrBadDigest):
+		return e(http.StatusBadRequest, api.ErrBadRequest)
+	}
+	return &api.Error{Status: http.StatusInternalServerError, Code: api.ErrInternal.Code, Message: err.Error()}
+}

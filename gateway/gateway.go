@@ -1,0 +1,217 @@
+package gateway
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/store"
+)
+
+// Gateway is a running pool coordinator.
+type Gateway struct {
+	cfg        Config
+	log        *slog.Logger
+	db         *store.DB
+	blobs      *store.Blobs
+	id         identity.Identity
+	ln         net.Listener
+	adminToken string
+	joinToken  api.JoinToken
+	started    time.Time
+
+	mu       sync.Mutex
+	members  map[identity.NodeID]*member
+	jobs     map[string]*job
+	jobOrder []string         // oldest first
+	queue    []*task          // queued tasks, oldest first
+	leased   map[string]*task // by lease ID
+	wake     chan struct{}    // closed when work is queued
+}
+
+// New opens (or creates) the gateway's state in cfg.DataDir, makes its
+// identity and tokens on first start, and binds the API port so that Addr is
+// known before Run. Close releases what New took if Run is never called.
+func New(cfg Config) (*Gateway, error) {
+	cfg = cfg.withDefaults()
+	if cfg.DataDir == "" {
+		return nil, errors.New("gateway: DataDir is required")
+	}
+	db, err := store.Open(filepath.Join(cfg.DataDir, "gateway.db"))
+	if err != nil {
+		return nil, err
+	}
+	g := &Gateway{
+		cfg: cfg, log: cfg.Logger, db: db, started: time.Now(),
+		members: map[identity.NodeID]*member{}, jobs: map[string]*job{},
+		leased: map[string]*task{}, wake: make(chan struct{}),
+	}
+	if err := g.open(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("gateway: listen on %s: %w (is another gateway running? choose another with --listen)", cfg.Listen, err)
+	}
+	g.ln = ln
+	return g, nil
+}
+
+func (g *Gateway) open() error {
+	var err error
+	if g.blobs, err = store.OpenBlobs(filepath.Join(g.cfg.DataDir, "blobs")); err != nil {
+		return err
+	}
+	if g.id, err = g.db.Identity(); err != nil {
+		return err
+	}
+	if err := g.loadSecrets(); err != nil {
+		return err
+	}
+	return g.load()
+}
+
+// ID is the gateway's node ID.
+func (g *Gateway) ID() identity.NodeID { return g.id.ID }
+
+// Addr is the bound API address.
+func (g *Gateway) Addr() net.Addr { return g.ln.Addr() }
+
+// JoinToken is the pool's join token.
+func (g *Gateway) JoinToken() api.JoinToken { return g.joinToken }
+
+// Close releases the store and the listener; Run calls it on its way out.
+func (g *Gateway) Close() error {
+	g.ln.Close()
+	return g.db.Close()
+}
+
+// Run serves the API and runs the lease sweeper until ctx ends, then stops
+// accepting calls, waits briefly for calls in flight, and closes the store.
+func (g *Gateway) Run(ctx context.Context) error {
+	defer g.Close()
+	tlsCfg, err := g.id.ServerTLS()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           g.routes(),
+		TLSConfig:         tlsCfg,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(g.log.Handler(), slog.LevelDebug),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		g.sweeper(ctx)
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(tls.NewListener(g.ln, tlsCfg)) }()
+	g.log.Info("gateway serving", "addr", g.ln.Addr().String(), "id", g.id.ID.String())
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		shut, done := context.WithTimeout(context.Background(), 2*time.Second)
+		srv.Shutdown(shut)
+		done()
+		<-errc
+		err = nil
+	}
+	cancel()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// load rebuilds the in-memory model from the store after a (re)start.
+func (g *Gateway) load() error {
+	return g.db.View(func(tx *store.Tx) error {
+		err := tx.Scan(bucketMembers, "", func(_ string, v []byte) error {
+			m := &member{}
+			if err := jsonUnmarshal(v, &m.memberRecord); err != nil {
+				return err
+			}
+			m.state = api.MemberLost // until it is heard from
+			if m.memberRecord.State == api.MemberPending {
+				m.state = api.MemberPending
+			}
+			g.members[m.ID] = m
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = tx.Scan(bucketJobs, "", func(_ string, v []byte) error {
+			j := &job{}
+			if err := jsonUnmarshal(v, &j.jobRecord); err != nil {
+				return err
+			}
+			j.tasks = make([]*task, j.Spec.Tasks)
+			g.jobs[j.ID] = j
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = tx.Scan(bucketTasks, "", func(_ string, v []byte) error {
+			t := &task{}
+			if err := jsonUnmarshal(v, &t.taskRecord); err != nil {
+				return err
+			}
+			j := g.jobs[t.JobID]
+			if j == nil || t.Index >= len(j.tasks) {
+				return fmt.Errorf("task %s/%d has no job", t.JobID, t.Index)
+			}
+			t.job = j
+			j.tasks[t.Index] = t
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		// Jobs in submission order: their IDs end in the sequence number.
+		for _, j := range g.jobs {
+			g.jobOrder = append(g.jobOrder, j.ID)
+		}
+		sortJobIDs(g.jobOrder)
+		now := time.Now()
+		for _, id := range g.jobOrder {
+			j := g.jobs[id]
+			for _, t := range j.tasks {
+				switch t.State {
+				case api.TaskQueued:
+					j.counts.Queued++
+					g.queue = append(g.queue, t)
+				case api.TaskLeased:
+					// A fresh TTL: the holder may well be alive.
+					j.counts.Leased++
+					t.expires = now.Add(g.cfg.LeaseTTL)
+					g.leased[t.leaseID()] = t
+				case api.TaskDone:
+					j.counts.Done++
+				case api.TaskFailed:
+					j.counts.Failed++
+				}
+			}
+		}
+		g.log.Info("state loaded", "members", len(g.members), "jobs", len(g.jobs), "queued", len(g.queue), "leased", len(g.leased))
+		return nil
+	})
+}

@@ -1,0 +1,205 @@
+package gateway
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/store"
+)
+
+// maxJSONBody bounds a JSON request; results carry bounded stdout/stderr.
+const maxJSONBody = 32 << 20
+
+func (g *Gateway) routes() http.Handler {
+	mux := http.NewServeMux()
+	// Agents: mutual TLS, node ID from the client certificate.
+	mux.HandleFunc("POST /v1/agent/hello", g.agent(func(w http.ResponseWriter, r *http.Request, node identity.NodeID) {
+		var req api.HelloRequest
+		if decode(w, r, &req) {
+			resp, err := g.hello(node, r.RemoteAddr, req)
+			reply(w, resp, err)
+		}
+	}))
+	mux.HandleFunc("POST /v1/agent/heartbeat", g.agent(func(w http.ResponseWriter, r *http.Request, node identity.NodeID) {
+		var hb api.Heartbeat
+		if decode(w, r, &hb) {
+			resp, err := g.heartbeat(node, r.RemoteAddr, hb)
+			reply(w, resp, err)
+		}
+	}))
+	mux.HandleFunc("POST /v1/agent/lease", g.agent(func(w http.ResponseWriter, r *http.Request, node identity.NodeID) {
+		var req api.LeaseRequest
+		if decode(w, r, &req) {
+			leases, err := g.lease(r.Context(), node, req)
+			reply(w, api.LeaseResponse{Leases: leases}, err)
+		}
+	}))
+	mux.HandleFunc("POST /v1/agent/results", g.agent(func(w http.ResponseWriter, r *http.Request, node identity.NodeID) {
+		var batch api.ResultBatch
+		if decode(w, r, &batch) {
+			acks, err := g.report(node, batch.Results)
+			reply(w, api.ResultAck{Acks: acks}, err)
+		}
+	}))
+	// Blobs: paired agents or the owner.
+	mux.HandleFunc("GET /v1/blobs/{digest}", g.member(g.getBlob))
+	mux.HandleFunc("PUT /v1/blobs/{digest}", g.member(g.putBlob))
+	// The owner, with the admin token.
+	mux.HandleFunc("GET /v1/status", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		st := api.Status{ID: g.id.ID.String(), Version: g.cfg.Version, Proto: api.ProtocolVersion,
+			Members: len(g.members), Jobs: len(g.jobs), Queued: len(g.queue)}
+		g.mu.Unlock()
+		reply(w, st, nil)
+	}))
+	mux.HandleFunc("GET /v1/pool/members", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, g.membersView(), nil)
+	}))
+	mux.HandleFunc("POST /v1/pool/members/{id}/approve", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		m, err := g.approve(r.PathValue("id"))
+		reply(w, m, err)
+	}))
+	mux.HandleFunc("POST /v1/jobs", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		var spec api.JobSpec
+		if decode(w, r, &spec) {
+			j, err := g.submit(spec)
+			reply(w, j, err)
+		}
+	}))
+	mux.HandleFunc("GET /v1/jobs", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, g.jobsView(), nil)
+	}))
+	mux.HandleFunc("GET /v1/jobs/{id}", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		d, err := g.jobView(r.PathValue("id"))
+		reply(w, d, err)
+	}))
+	return mux
+}
+
+// agent authenticates a node by its client certificate.
+func (g *Gateway) agent(h func(http.ResponseWriter, *http.Request, identity.NodeID)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		node, err := peerID(r)
+		if err != nil {
+			reply(w, nil, err)
+			return
+		}
+		h(w, r, node)
+	}
+}
+
+func peerID(r *http.Request) (identity.NodeID, error) {
+	if r.TLS == nil {
+		return identity.NodeID{}, fmt.Errorf("%w: TLS required", ErrUnauthorized)
+	}
+	id, err := identity.PeerID(r.TLS.PeerCertificates)
+	if err != nil {
+		return identity.NodeID{}, fmt.Errorf("%w: %v", ErrUnauthorized, err)
+	}
+	return id, nil
+}
+
+// admin requires the owner's token.
+func (g *Gateway) admin(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !g.adminOK(r.Header.Get("Authorization")) {
+			reply(w, nil, fmt.Errorf("%w: admin token missing or wrong (see the credentials file written by `hearth-gateway init`)", ErrUnauthorized))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// member admits the owner or a paired node.
+func (g *Gateway) member(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if g.adminOK(r.Header.Get("Authorization")) {
+			h(w, r)
+			return
+		}
+		node, err := peerID(r)
+		if err == nil {
+			g.mu.Lock()
+			_, err = g.workerLocked(node)
+			g.mu.Unlock()
+		}
+		if err != nil {
+			reply(w, nil, err)
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (g *Gateway) getBlob(w http.ResponseWriter, r *http.Request) {
+	d, err := store.ParseDigest(r.PathValue("digest"))
+	if err != nil {
+		reply(w, nil, err)
+		return
+	}
+	rc, size, err := g.blobs.Open(d)
+	if err != nil {
+		reply(w, nil, err)
+		return
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", fmt.Sprint(size))
+	if _, err := io.Copy(w, rc); err != nil {
+		// Headers are gone; the client's digest check catches the rest.
+		g.log.Error("serve blob", "digest", d.Short(), "err", err)
+	}
+}
+
+func (g *Gateway) putBlob(w http.ResponseWriter, r *http.Request) {
+	d, err := store.ParseDigest(r.PathValue("digest"))
+	if err != nil {
+		reply(w, nil, err)
+		return
+	}
+	if g.blobs.Has(d) {
+		io.Copy(io.Discard, io.LimitReader(r.Body, g.cfg.MaxBlobBytes))
+		reply(w, api.BlobRef{Digest: string(d)}, nil)
+		return
+	}
+	body := http.MaxBytesReader(w, r.Body, g.cfg.MaxBlobBytes)
+	_, n, err := g.blobs.Put(body, d)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = fmt.Errorf("%w: blob larger than %d bytes", ErrBadRequest, g.cfg.MaxBlobBytes)
+		}
+		reply(w, nil, err)
+		return
+	}
+	g.db.Batch(func(tx *store.Tx) error {
+		return tx.PutJSON(bucketBlobs, string(d), map[string]any{"size": n, "stored": time.Now().UTC()})
+	})
+	reply(w, api.BlobRef{Digest: string(d), Size: n}, nil)
+}
+
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err := dec.Decode(v); err != nil {
+		reply(w, nil, fmt.Errorf("%w: body: %v", ErrBadRequest, err))
+		return false
+	}
+	return true
+}
+
+func reply(w http.ResponseWriter, v any, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		e := apiError(err)
+		w.WriteHeader(e.Status)
+		json.NewEncoder(w).Encode(e)
+		return
+	}
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,118 @@
+package gateway
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/store"
+)
+
+// hello opens an agent's session: a paired node is ready; a node with the
+// right join token is paired now; one without a token waits as pending; one
+// with a wrong token is refused.
+func (g *Gateway) hello(node identity.NodeID, addr string, req api.HelloRequest) (api.HelloResponse, error) {
+	resp := api.HelloResponse{GatewayID: g.id.ID.String(), Heartbeat: api.Duration(g.cfg.Heartbeat), LeaseTTL: api.Duration(g.cfg.LeaseTTL)}
+	var tokenOK bool
+	if req.JoinToken != "" {
+		tok, err := api.ParseJoinToken(req.JoinToken)
+		tokenOK = err == nil && tok.Equal(g.joinToken)
+		if !tokenOK {
+			g.log.Warn("refused node: wrong join token", "node", node.Short(), "name", req.Node.Name, "addr", addr)
+			return resp, fmt.Errorf("%w: this token is not the pool's; run `hearth-gateway init` on the gateway to print the right one", ErrBadToken)
+		}
+	}
+	now := time.Now()
+	g.mu.Lock()
+	m := g.members[node]
+	isNew := m == nil
+	if isNew {
+		m = &member{memberRecord: memberRecord{ID: node, State: api.MemberPending}}
+		g.members[node] = m
+	}
+	m.Node, m.addr, m.lastSeen = req.Node, addr, now
+	paired := m.memberRecord.State != api.MemberPending
+	if !paired && tokenOK {
+		t := now.UTC()
+		m.memberRecord.State, m.PairedAt, paired = api.MemberReady, &t, true
+	}
+	if paired {
+		m.state = api.MemberReady
+		resp.State = api.MemberReady
+	} else {
+		resp.State = api.MemberPending
+		resp.Message = "waiting for the owner: run `hearth pool approve " + node.Short() + "`"
+	}
+	rec := m.memberRecord
+	g.mu.Unlock()
+	if err := g.db.Update(func(tx *store.Tx) error { return tx.PutJSON(bucketMembers, node.String(), rec) }); err != nil {
+		return resp, err
+	}
+	switch {
+	case paired && tokenOK && rec.PairedAt != nil && now.Sub(*rec.PairedAt) < time.Second:
+		g.log.Info("node paired with join token", "node", node.Short(), "name", req.Node.Name, "addr", addr, "arch", req.Node.Arch)
+	case paired:
+		g.log.Info("node back", "node", node.Short(), "name", req.Node.Name, "addr", addr)
+	case isNew:
+		g.log.Info("node pending approval", "node", node.Short(), "name", req.Node.Name, "addr", addr, "approve", "hearth pool approve "+node.Short())
+	}
+	return resp, nil
+}
+
+// heartbeat records health and renews leases.
+func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat) (api.HeartbeatResponse, error) {
+	now := time.Now()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	m, err := g.workerLocked(node)
+	if err != nil {
+		return api.HeartbeatResponse{}, err
+	}
+	if m.state != api.MemberReady {
+		g.log.Info("member state", "node", node.Short(), "name", m.Node.Name, "from", m.state, "to", api.MemberReady)
+	}
+	m.health, m.addr, m.lastSeen, m.state = hb, addr, now, api.MemberReady
+	return api.HeartbeatResponse{State: api.MemberReady, Revoked: g.renewLocked(node, hb.Running, now)}, nil
+}
+
+// approve pairs a pending node named by its ID or a unique prefix of it.
+func (g *Gateway) approve(prefix string) (api.Member, error) {
+	g.mu.Lock()
+	var found []*member
+	for _, m := range g.members {
+		if m.ID.Matches(prefix) {
+			found = append(found, m)
+		}
+	}
+	if len(found) != 1 {
+		g.mu.Unlock()
+		if len(found) > 1 {
+			return api.Member{}, fmt.Errorf("%w: %q matches %d nodes; give more of the ID", ErrUnknownMember, prefix, len(found))
+		}
+		return api.Member{}, fmt.Errorf("%w: %q (see `hearth pool ls`; IDs need at least 7 characters)", ErrUnknownMember, prefix)
+	}
+	m := found[0]
+	if m.memberRecord.State == api.MemberPending {
+		t := time.Now().UTC()
+		m.memberRecord.State, m.PairedAt, m.state = api.MemberReady, &t, api.MemberReady
+	}
+	rec, view := m.memberRecord, m.view()
+	g.mu.Unlock()
+	if err := g.db.Update(func(tx *store.Tx) error { return tx.PutJSON(bucketMembers, rec.ID.String(), rec) }); err != nil {
+		return api.Member{}, err
+	}
+	g.log.Info("node approved by owner", "node", rec.ID.Short(), "name", rec.Node.Name)
+	return view, nil
+}
+
+func (g *Gateway) membersView() []api.Member {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := make([]api.Member, 0, len(g.members))
+	for _, m := range g.members {
+		out = append(out, m.view())
+	}
+	sortMembers(out)
+	return out
+}

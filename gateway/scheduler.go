@@ -1,0 +1,361 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/store"
+)
+
+// maxLeaseWait bounds how long a lease request is held open.
+const maxLeaseWait = 30 * time.Second
+
+// retryable failures are not the task's own doing: the attempt is run again
+// elsewhere while the job's retry budget lasts. A non-zero exit, a trap, a
+// timeout or running out of memory are the task's own and final.
+func retryable(failure string) bool {
+	return failure == "lost" || failure == "killed" || failure == "start"
+}
+
+// lease hands node the queued tasks that fit req, waiting up to req.Wait
+// for work to arrive.
+func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.LeaseRequest) ([]api.Lease, error) {
+	wait := min(req.Wait.D(), maxLeaseWait)
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		g.mu.Lock()
+		m, err := g.workerLocked(node)
+		if err != nil {
+			g.mu.Unlock()
+			return nil, err
+		}
+		picked := g.pickLocked(m, req)
+		recs := make([]taskRecord, len(picked))
+		for i, t := range picked {
+			recs[i] = t.snapshot()
+		}
+		wake := g.wake
+		g.mu.Unlock()
+		if len(picked) > 0 {
+			if err := saveTasks(g.db, recs); err != nil {
+				// Not stored means not granted: put them back.
+				g.requeue(picked, "gateway could not store the lease")
+				return nil, err
+			}
+			out := make([]api.Lease, len(picked))
+			for i, t := range picked {
+				out[i] = g.leaseOf(t)
+			}
+			return out, nil
+		}
+		select {
+		case <-wake:
+		case <-timer.C:
+			return nil, nil
+		case <-ctx.Done():
+			return nil, nil
+		}
+	}
+}
+
+// workerLocked returns node's member if it may take work.
+func (g *Gateway) workerLocked(node identity.NodeID) (*member, error) {
+	m := g.members[node]
+	switch {
+	case m == nil:
+		return nil, fmt.Errorf("%w: %s", ErrNotPaired, node.Short())
+	case m.memberRecord.State == api.MemberPending:
+		return nil, fmt.Errorf("%w: %s", ErrPending, node.Short())
+	}
+	return m, nil
+}
+
+// pickLocked takes tasks off the queue, oldest first, that fit the request.
+func (g *Gateway) pickLocked(m *member, req api.LeaseRequest) []*task {
+	max := req.Max
+	if max <= 0 {
+		max = 1
+	}
+	cpu, mem := req.FreeCPU, req.FreeMemory
+	now := time.Now()
+	var picked []*task
+	kept := g.queue[:0]
+	for i, t := range g.queue {
+		if len(picked) == max {
+			kept = append(kept, g.queue[i:]...)
+			break
+		}
+		spec := &t.job.Spec
+		fits := slices.Contains(req.Runtimes, spec.Runtime) &&
+			(cpu <= 0 && req.FreeCPU <= 0 || spec.Resources.CPU <= cpu+1e-9) &&
+			(mem <= 0 && req.FreeMemory <= 0 || int64(spec.Resources.Memory) <= mem)
+		if !fits {
+			kept = append(kept, t)
+			continue
+		}
+		cpu -= spec.Resources.CPU
+		mem -= int64(spec.Resources.Memory)
+		t.Attempt++
+		t.State = api.TaskLeased
+		t.Node = m.ID
+		t.Nodes = append(t.Nodes, m.ID)
+		t.expires = now.Add(g.cfg.LeaseTTL)
+		g.leased[t.leaseID()] = t
+		t.job.counts.Queued--
+		t.job.counts.Leased++
+		picked = append(picked, t)
+	}
+	clear(g.queue[len(kept):])
+	g.queue = kept
+	return picked
+}
+
+func (g *Gateway) leaseOf(t *task) api.Lease {
+	spec := &t.job.Spec
+	args, env := spec.Expand(t.JobID, t.Index)
+	inputs := make([]api.InputRef, len(spec.Inputs))
+	for i, in := range spec.Inputs {
+		inputs[i] = api.InputRef{Name: in.Name, Digest: in.Digest, Size: in.Size}
+	}
+	return api.Lease{
+		ID: leaseID(t.JobID, t.Index, t.Attempt), JobID: t.JobID, Index: t.Index, Attempt: t.Attempt,
+		Runtime: spec.Runtime, App: api.BlobRef{Digest: spec.AppDigest}, Args: args, Env: env,
+		Inputs: inputs, Resources: spec.Resources, TTL: api.Duration(g.cfg.LeaseTTL),
+	}
+}
+
+// requeue returns leased tasks to the queue (or fails them for good when
+// their retries are spent) and stores the outcome.
+func (g *Gateway) requeue(ts []*task, why string) {
+	g.mu.Lock()
+	var recs []taskRecord
+	var jobs []jobRecord
+	for _, t := range ts {
+		if t.State != api.TaskLeased {
+			continue
+		}
+		delete(g.leased, t.leaseID())
+		t.job.counts.Leased--
+		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s", t.Attempt, t.Node.Short(), why))
+		if t.Attempt > *t.job.Spec.Retries {
+			t.State = api.TaskFailed
+			t.job.counts.Failed++
+			t.History = append(t.History, fmt.Sprintf("gave up after %d attempts", t.Attempt))
+			if g.finishJobLocked(t.job) {
+				jobs = append(jobs, t.job.jobRecord)
+			}
+		} else {
+			t.State = api.TaskQueued
+			t.job.counts.Queued++
+			g.queue = append(g.queue, t)
+		}
+		recs = append(recs, t.snapshot())
+	}
+	g.wakeLocked()
+	g.mu.Unlock()
+	if err := saveTasks(g.db, recs, jobs...); err != nil {
+		g.log.Error("store requeued tasks", "err", err)
+	}
+}
+
+// wakeLocked tells waiting lease requests that work arrived.
+func (g *Gateway) wakeLocked() {
+	close(g.wake)
+	g.wake = make(chan struct{})
+}
+
+// finishJobLocked marks a job finished when no task is left to run, and
+// reports whether it did.
+func (g *Gateway) finishJobLocked(j *job) bool {
+	if j.Finished != nil || j.counts.Queued+j.counts.Leased > 0 {
+		return false
+	}
+	now := time.Now().UTC()
+	j.Finished = &now
+	g.log.Info("job finished", "job", j.ID, "state", j.state(), "done", j.counts.Done, "failed", j.counts.Failed)
+	return true
+}
+
+// report accepts results from node, once per task attempt.
+func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.Ack, error) {
+	acks := make([]api.Ack, len(results))
+	// Checks that need no lock: the digest and the uploaded output.
+	for i := range results {
+		r := &results[i]
+		r.Node = node.String()
+		acks[i] = api.Ack{LeaseID: r.LeaseID}
+		if want := api.ResultDigest(r); r.Digest != want {
+			acks[i].Status, acks[i].Error = api.AckRejected, "result digest does not match its content"
+			continue
+		}
+		if d, err := store.ParseDigest(r.Output.Digest); err != nil || !g.blobs.Has(d) {
+			acks[i].Status, acks[i].Error = api.AckRejected, "output archive was not uploaded"
+		}
+	}
+	g.mu.Lock()
+	if _, err := g.workerLocked(node); err != nil {
+		g.mu.Unlock()
+		return nil, err
+	}
+	var recs []taskRecord
+	var jobs []jobRecord
+	accepted := 0
+	for i := range results {
+		if acks[i].Status != "" {
+			continue
+		}
+		r := &results[i]
+		acks[i].Status = g.acceptLocked(node, r, &recs, &jobs)
+		if acks[i].Status == api.AckAccepted {
+			accepted++
+		}
+	}
+	if m := g.members[node]; m != nil && accepted > 0 {
+		m.Completed += accepted
+	}
+	g.mu.Unlock()
+	if err := saveTasks(g.db, recs, jobs...); err != nil {
+		return nil, err
+	}
+	for i, a := range acks {
+		if a.Status == api.AckRejected {
+			g.log.Warn("result rejected", "lease", a.LeaseID, "node", node.Short(), "why", a.Error)
+		} else if a.Status == api.AckAccepted && results[i].Failure != "" {
+			g.log.Info("task attempt failed", "lease", a.LeaseID, "node", node.Short(), "failure", results[i].Failure, "reason", results[i].Reason)
+		}
+	}
+	return acks, nil
+}
+
+// acceptLocked applies one result whose digest is already checked.
+func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]taskRecord, jobs *[]jobRecord) api.AckStatus {
+	j := g.jobs[r.JobID]
+	if j == nil || r.Index < 0 || r.Index >= len(j.tasks) || r.LeaseID != leaseID(r.JobID, r.Index, r.Attempt) {
+		return api.AckStale
+	}
+	t := j.tasks[r.Index]
+	if r.Attempt < 1 || r.Attempt > len(t.Nodes) || t.Nodes[r.Attempt-1] != node {
+		return api.AckStale // never this node's attempt
+	}
+	if t.State == api.TaskDone || t.State == api.TaskFailed {
+		if t.Result != nil && t.Result.Attempt == r.Attempt && t.Result.Node == r.Node {
+			return api.AckDuplicate
+		}
+		return api.AckStale
+	}
+	late := r.Attempt != t.Attempt || t.State != api.TaskLeased
+	if late && retryable(r.Failure) {
+		return api.AckStale // the current attempt is still the better bet
+	}
+	if late {
+		// A late result of an earlier attempt, e.g. from an agent that was
+		// cut off from the gateway while its task ran: it is as good as
+		// the current attempt's, which is revoked.
+		t.History = append(t.History, fmt.Sprintf("attempt %d superseded by the late result of attempt %d", t.Attempt, r.Attempt))
+	}
+	if t.State == api.TaskLeased {
+		delete(g.leased, t.leaseID())
+		j.counts.Leased--
+	} else {
+		g.queue = slices.DeleteFunc(g.queue, func(q *task) bool { return q == t })
+		j.counts.Queued--
+	}
+	if retryable(r.Failure) && t.Attempt <= *j.Spec.Retries {
+		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s: %s", r.Attempt, node.Short(), r.Failure, r.Reason))
+		t.State = api.TaskQueued
+		j.counts.Queued++
+		g.queue = append(g.queue, t)
+		g.wakeLocked()
+		*recs = append(*recs, t.snapshot())
+		return api.AckAccepted
+	}
+	res := *r
+	t.Result = &res
+	t.Attempt = r.Attempt
+	t.Node = node
+	if r.ExitCode == 0 && r.Failure == "" {
+		t.State = api.TaskDone
+		j.counts.Done++
+	} else {
+		t.State = api.TaskFailed
+		j.counts.Failed++
+	}
+	*recs = append(*recs, t.snapshot())
+	if g.finishJobLocked(j) {
+		*jobs = append(*jobs, j.jobRecord)
+	}
+	return api.AckAccepted
+}
+
+// renew extends the leases an agent says it runs and names those it no
+// longer holds.
+func (g *Gateway) renewLocked(node identity.NodeID, running []string, now time.Time) (revoked []string) {
+	for _, id := range running {
+		t := g.leased[id]
+		if t == nil || t.Node != node {
+			revoked = append(revoked, id)
+			continue
+		}
+		t.expires = now.Add(g.cfg.LeaseTTL)
+	}
+	return revoked
+}
+
+// sweep expires leases and ages members; it runs every quarter second.
+func (g *Gateway) sweep(now time.Time) {
+	g.mu.Lock()
+	var expired []*task
+	for _, t := range g.leased {
+		if now.After(t.expires) {
+			expired = append(expired, t)
+		}
+	}
+	for _, m := range g.members {
+		if m.memberRecord.State == api.MemberPending || m.lastSeen.IsZero() {
+			continue
+		}
+		silent := now.Sub(m.lastSeen)
+		state := api.MemberReady
+		switch {
+		case silent > g.cfg.LostAfter:
+			state = api.MemberLost
+		case silent > g.cfg.SuspectAfter:
+			state = api.MemberSuspect
+		}
+		if state != m.state {
+			g.log.Info("member state", "node", m.ID.Short(), "name", m.Node.Name, "from", m.state, "to", state, "silent", silent.Round(time.Millisecond))
+			m.state = state
+		}
+		if state == api.MemberLost {
+			for _, t := range g.leased {
+				if t.Node == m.ID && !slices.Contains(expired, t) {
+					expired = append(expired, t)
+				}
+			}
+		}
+	}
+	g.mu.Unlock()
+	if len(expired) > 0 {
+		g.log.Info("leases expired", "count", len(expired))
+		g.requeue(expired, "lease expired")
+	}
+}
+
+// sweeper runs sweep until ctx ends.
+func (g *Gateway) sweeper(ctx context.Context) error {
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case now := <-tick.C:
+			g.sweep(now)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package gateway
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/store"
+)
+
+// Buckets of the gateway's database.
+const (
+	bucketMeta    = "meta"    // admin token, join token, job sequence
+	bucketMembers = "members" // node ID -> memberRecord
+	bucketJobs    = "jobs"    // job ID -> jobRecord
+	bucketTasks   = "tasks"   // job ID + "/" + %08d index -> taskRecord
+	bucketBlobs   = "blobs"   // digest -> blobRecord (index of the blob dir)
+)
+
+// memberRecord is the stored part of a member.
+type memberRecord struct {
+	ID        identity.NodeID `json:"id"`
+	State     api.MemberState `json:"state"` // pending, or ready once paired
+	Node      api.NodeInfo    `json:"node"`
+	PairedAt  *time.Time      `json:"paired_at,omitempty"`
+	Completed int             `json:"completed"`
+}
+
+// member is a member in memory: the record plus live health.
+type member struct {
+	memberRecord
+	addr     string
+	lastSeen time.Time
+	health   api.Heartbeat
+	state    api.MemberState // live: ready, suspect or lost (pending stays pending)
+}
+
+func (m *member) view() api.Member {
+	state := m.state
+	if m.memberRecord.State == api.MemberPending {
+		state = api.MemberPending
+	}
+	return api.Member{
+		ID: m.ID.String(), State: state, Node: m.Node, Addr: m.addr, PairedAt: m.PairedAt,
+		LastSeen: m.lastSeen, Load1: m.health.Load1, MemFree: m.health.MemoryFree, TempC: m.health.TempC,
+		Running: len(m.health.Running), Completed: m.Completed,
+	}
+}
+
+type jobRecord struct {
+	ID       string      `json:"id"`
+	Spec     api.JobSpec `json:"spec"`
+	Created  time.Time   `json:"created"`
+	Finished *time.Time  `json:"finished,omitempty"`
+}
+
+type job struct {
+	jobRecord
+	tasks  []*task
+	counts api.TaskCounts
+}
+
+func (j *job) state() api.JobState {
+	if j.Finished == nil {
+		return api.JobRunning
+	}
+	if j.counts.Failed > 0 {
+		return api.JobFailed
+	}
+	return api.JobDone
+}
+
+func (j *job) view() api.Job {
+	return api.Job{ID: j.ID, Spec: j.Spec, State: j.state(), Counts: j.counts, Created: j.Created, Finished: j.Finished}
+}
+
+// taskRecord is a task as stored. Version orders concurrent writes of the
+// same task (see saveTasks).
+type taskRecord struct {
+	JobID   string          `json:"job_id"`
+	Index   int             `json:"index"`
+	State   api.TaskState   `json:"state"`
+	Attempt int             `json:"attempt"`
+	Node    identity.NodeID `json:"node"`
+	// Nodes holds the node of every attempt so far, by attempt-1, so that
+	// a late result from an earlier holder can be recognised.
+	Nodes   []identity.NodeID `json:"nodes,omitempty"`
+	History []string          `json:"history,omitempty"`
+	Result  *api.TaskResult   `json:"result,omitempty"`
+	Version uint64            `json:"version"`
+}
+
+type task struct {
+	taskRecord
+	job     *job
+	expires time.Time // lease expiry while leased; memory only
+}
+
+func taskKey(jobID string, index int) string { return fmt.Sprintf("%s/%08d", jobID, index) }
+
+func leaseID(jobID string, index, attempt int) string {
+	return fmt.Sprintf("%s/%d/%d", jobID, index, attempt)
+}
+
+func (t *task) leaseID() string { return leaseID(t.JobID, t.Index, t.Attempt) }
+
+func (t *task) view() api.Task {
+	v := api.Task{JobID: t.JobID, Index: t.Index, State: t.State, Attempt: t.Attempt, History: t.History, Result: t.Result}
+	if !t.Node.IsZero() {
+		v.Node = t.Node.String()
+	}
+	return v
+}
+
+// snapshot copies the record for writing outside the lock, bumping its
+// version so that the newest state wins however writes interleave.
+func (t *task) snapshot() taskRecord {
+	t.Version++
+	r := t.taskRecord
+	r.History = append([]string(nil), t.History...)
+	r.Nodes = append([]identity.NodeID(nil), t.Nodes...)
+	return r
+}
+
+// saveTasks writes task snapshots (and optionally job records) in one
+// coalesced transaction. A stored record with a higher version is newer
+// than ours and is kept.
+func saveTasks(db *store.DB, recs []taskRecord, jobs ...jobRecord) error {
+	return db.Batch(func(tx *store.Tx) error {
+		for _, r := range recs {
+			var old taskRecord
+			key := taskKey(r.JobID, r.Index)
+			if ok, _ := tx.GetJSON(bucketTasks, key, &old); ok && old.Version > r.Version {
+				continue
+			}
+			if err := tx.PutJSON(bucketTasks, key, r); err != nil {
+				return err
+			}
+		}
+		for _, j := range jobs {
+			if err := tx.PutJSON(bucketJobs, j.ID, j); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
