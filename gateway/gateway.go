@@ -42,6 +42,33 @@ type Gateway struct {
 // identity and tokens on first start, and binds the API port so that Addr is
 // known before Run. Close releases what New took if Run is never called.
 func New(cfg Config) (*Gateway, error) {
+	g, err := openGateway(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", g.cfg.Listen)
+	if err != nil {
+		g.db.Close()
+		return nil, fmt.Errorf("gateway: listen on %s: %w (is another gateway running? choose another address with --listen)", g.cfg.Listen, err)
+	}
+	g.ln = ln
+	return g, nil
+}
+
+// Init prepares a data dir without serving: identity, join token, admin
+// token and the credentials file. It is idempotent: a second call prints the
+// same identity and tokens. It returns the credentials and their file.
+func Init(cfg Config) (api.Credentials, api.JoinToken, string, error) {
+	g, err := openGateway(cfg)
+	if err != nil {
+		return api.Credentials{}, api.JoinToken{}, "", err
+	}
+	defer g.db.Close()
+	path, err := g.WriteCredentials()
+	return g.Credentials(), g.joinToken, path, err
+}
+
+func openGateway(cfg Config) (*Gateway, error) {
 	cfg = cfg.withDefaults()
 	if cfg.DataDir == "" {
 		return nil, errors.New("gateway: DataDir is required")
@@ -59,12 +86,6 @@ func New(cfg Config) (*Gateway, error) {
 		db.Close()
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("gateway: listen on %s: %w (is another gateway running? choose another with --listen)", cfg.Listen, err)
-	}
-	g.ln = ln
 	return g, nil
 }
 
@@ -93,7 +114,9 @@ func (g *Gateway) JoinToken() api.JoinToken { return g.joinToken }
 
 // Close releases the store and the listener; Run calls it on its way out.
 func (g *Gateway) Close() error {
-	g.ln.Close()
+	if g.ln != nil {
+		g.ln.Close()
+	}
 	return g.db.Close()
 }
 

@@ -105,6 +105,7 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest) []*task {
 		t.Node = m.ID
 		t.Nodes = append(t.Nodes, m.ID)
 		t.expires = now.Add(g.cfg.LeaseTTL)
+		t.LeasedAt = now.UTC()
 		g.leased[t.leaseID()] = t
 		t.job.counts.Queued--
 		t.job.counts.Leased++
@@ -276,6 +277,7 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 	}
 	res := *r
 	t.Result = &res
+	t.DoneAt = time.Now().UTC()
 	t.Attempt = r.Attempt
 	t.Node = node
 	if r.ExitCode == 0 && r.Failure == "" {

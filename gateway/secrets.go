@@ -54,7 +54,11 @@ func (g *Gateway) loadSecrets() error {
 func (g *Gateway) Credentials() api.Credentials {
 	addr := g.cfg.Advertise
 	if addr == "" {
-		_, port, _ := net.SplitHostPort(g.ln.Addr().String())
+		listen := g.cfg.Listen
+		if g.ln != nil {
+			listen = g.ln.Addr().String()
+		}
+		_, port, _ := net.SplitHostPort(listen)
 		addr = net.JoinHostPort("127.0.0.1", port)
 	}
 	return api.Credentials{Gateway: addr, GatewayID: g.id.ID.String(), Token: g.adminToken}

@@ -85,10 +85,12 @@ type taskRecord struct {
 	Node    identity.NodeID `json:"node"`
 	// Nodes holds the node of every attempt so far, by attempt-1, so that
 	// a late result from an earlier holder can be recognised.
-	Nodes   []identity.NodeID `json:"nodes,omitempty"`
-	History []string          `json:"history,omitempty"`
-	Result  *api.TaskResult   `json:"result,omitempty"`
-	Version uint64            `json:"version"`
+	Nodes    []identity.NodeID `json:"nodes,omitempty"`
+	History  []string          `json:"history,omitempty"`
+	Result   *api.TaskResult   `json:"result,omitempty"`
+	LeasedAt time.Time         `json:"leased_at,omitzero"`
+	DoneAt   time.Time         `json:"done_at,omitzero"`
+	Version  uint64            `json:"version"`
 }
 
 type task struct {
@@ -109,6 +111,14 @@ func (t *task) view() api.Task {
 	v := api.Task{JobID: t.JobID, Index: t.Index, State: t.State, Attempt: t.Attempt, History: t.History, Result: t.Result}
 	if !t.Node.IsZero() {
 		v.Node = t.Node.String()
+	}
+	if !t.LeasedAt.IsZero() {
+		at := t.LeasedAt
+		v.LeasedAt = &at
+	}
+	if !t.DoneAt.IsZero() {
+		at := t.DoneAt
+		v.DoneAt = &at
 	}
 	return v
 }

@@ -328,6 +328,11 @@ type Task struct {
 	// History says why earlier attempts ended, oldest first.
 	History []string    `json:"history,omitempty"`
 	Result  *TaskResult `json:"result,omitempty"`
+	// LeasedAt is when the latest attempt was handed out; DoneAt when its
+	// result was accepted (gateway clock). Their difference is the
+	// dispatch-to-result latency.
+	LeasedAt *time.Time `json:"leased_at,omitempty"`
+	DoneAt   *time.Time `json:"done_at,omitempty"`
 }
 
 // JobDetail is a job with its tasks.
