@@ -1,0 +1,60 @@
+# Hearth. `make help` lists the targets.
+GO       ?= go
+BIN      := bin
+DIST     := dist
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+CMDS     := hearth hearth-agent hearth-gateway
+export CGO_ENABLED ?= 0
+
+.PHONY: help build examples release test demo bench vet clean
+
+help:
+	@echo "make build     build hearth, hearth-agent, hearth-gateway into $(BIN)/ and the example apps"
+	@echo "make test      vet and run every test (root runs the namespace and multi-process tests too)"
+	@echo "make demo      a simulated home: gateway + 3 agents in network namespaces run the vanity job (root)"
+	@echo "make bench     print the benchmark figures as BENCH lines (root for the pool figures)"
+	@echo "make release   static binaries for the supported devices into $(DIST)/, with their sizes"
+	@echo "make examples  build the example apps (examples/vanity/vanity.wasm)"
+
+build: examples
+	@mkdir -p $(BIN)
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ $(addprefix ./cmd/,$(CMDS))
+	$(GO) build -trimpath -o $(BIN)/vanity ./examples/vanity
+
+examples:
+	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -o examples/vanity/vanity.wasm ./examples/vanity
+
+# Agents for every device class; gateway and CLI for the boards that can
+# host a pool's coordinator.
+AGENT_TARGETS   := arm/5 arm/6 arm/7 arm64 amd64
+GATEWAY_TARGETS := arm64 arm/7 amd64
+release:
+	@mkdir -p $(DIST)
+	@set -e; for t in $(AGENT_TARGETS); do \
+	  arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \
+	  GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(DIST)/hearth-agent-linux-$$suffix ./cmd/hearth-agent; \
+	done
+	@set -e; for t in $(GATEWAY_TARGETS); do \
+	  arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \
+	  for c in hearth-gateway hearth; do \
+	    GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(DIST)/$$c-linux-$$suffix ./cmd/$$c; \
+	  done; \
+	done
+	@cd $(DIST) && for f in *; do stat -c '%n %s' $$f | awk '{printf "%-34s %6.2f MB\n", $$1, $$2/1048576}'; done
+
+vet:
+	$(GO) vet ./...
+
+test: build vet
+	$(GO) test -count=1 -timeout 25m ./...
+
+demo: build
+	$(GO) run ./e2e/demo
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 200x ./sandbox/wasm/ | grep -E '^BENCH' || true
+	$(GO) run ./e2e/bench
+
+clean:
+	rm -rf $(BIN) $(DIST) examples/vanity/vanity.wasm
