@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/hearth-home/hearth/agent"
+	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/wasm"
+)
+
+// buildVanity compiles the vanity example to WebAssembly next to a copy of
+// its small job spec, and returns the spec's path.
+func buildVanity(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds examples/vanity for wasip1")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "vanity.wasm"), "../../examples/vanity")
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build vanity.wasm: %v\n%s", err, out)
+	}
+	spec, err := os.ReadFile("../../examples/vanity/job-small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "job-small.yaml")
+	if err := os.WriteFile(path, spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// startAgent runs a real agent with the wasm runtime, paired by join token.
+func startAgent(t *testing.T, g *gateway.Gateway) {
+	t.Helper()
+	rt, err := wasm.New(wasm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := agent.New(agent.Config{
+		DataDir:   t.TempDir(),
+		Name:      "test-agent",
+		Gateway:   g.Addr().String(),
+		JoinToken: g.JoinToken().String(),
+		Runtimes:  []sandbox.Runtime{rt},
+		Slots:     max(2, runtime.NumCPU()),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && ctx.Err() == nil {
+			t.Errorf("agent: %v", err)
+		}
+	})
+}
+
+// TestEndToEndWithAgent runs the small vanity job the way a person does:
+// submit and wait, then fetch the verified results.
+func TestEndToEndWithAgent(t *testing.T) {
+	spec := buildVanity(t)
+	g, env := startGateway(t)
+	startAgent(t, g)
+
+	out, errOut, code := runCLI(t, env, "job", "submit", spec, "--wait")
+	if code != exitOK {
+		t.Fatalf("submit --wait: exit %d\n%s\n%s", code, out, errOut)
+	}
+	id := strings.SplitN(out, "\n", 2)[0]
+	if !strings.Contains(out, "job "+id+" done: 3 of 3 tasks succeeded, 0 failed") {
+		t.Errorf("summary:\n%s", out)
+	}
+
+	dir := filepath.Join(t.TempDir(), "results")
+	out = mustRun(t, env, 0, "job", "results", id, "--out", dir)
+	if !strings.Contains(out, "3 tasks") || !strings.Contains(out, "all result digests verified") {
+		t.Errorf("results:\n%s", out)
+	}
+	// From examples/vanity/job-small.yaml: shards 0 and 2 find a key.
+	for shard, found := range map[string]bool{"0": true, "1": false, "2": true} {
+		stdout, err := os.ReadFile(filepath.Join(dir, shard, "stdout"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(stdout), `"found":true`); got != found {
+			t.Errorf("shard %s: found=%v, want %v; stdout %s", shard, got, found, stdout)
+		}
+		if _, err := os.Stat(filepath.Join(dir, shard, "result.json")); err != nil {
+			t.Errorf("shard %s: /out/result.json not fetched: %v", shard, err)
+		}
+	}
+	if get := mustRun(t, env, 0, "pool", "ls"); !strings.Contains(get, "test-agent") {
+		t.Errorf("pool ls:\n%s", get)
+	}
+}

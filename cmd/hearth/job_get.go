@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+func jobGetCmd() *command {
+	return &command{
+		name:    "get",
+		args:    "ID",
+		nargs:   1,
+		summary: "show a job and its tasks",
+		help: `Show a job's spec and state, and a table of its tasks: state, attempt, the
+node that ran it (short ID), exit code or failure, wall time, result digest
+and the first line of its stdout.`,
+		example: "hearth job get vanity-1\nhearth job get vanity-1 -o json",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			out := outputFlag(fs)
+			return func(ctx context.Context, args []string) error {
+				cl, err := c.client()
+				if err != nil {
+					return err
+				}
+				defer cl.Close()
+				d, err := cl.Job(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if *out == formatJSON {
+					return writeJSON(c.stdout, d)
+				}
+				return writeJobDetail(c.stdout, d, c.now())
+			}
+		},
+	}
+}
+
+func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
+	s := d.Spec
+	n := d.Counts
+	rows := [][]string{
+		{"Job:", d.ID},
+		{"Name:", s.Name},
+		{"State:", string(d.State)},
+		{"Runtime:", s.Runtime},
+		{"App:", strings.TrimSpace(s.App + " " + s.AppDigest)},
+		{"Args:", strings.Join(s.Args, " ")},
+		{"Tasks:", fmt.Sprintf("%d: %d done, %d leased, %d queued, %d failed", jobTotal(d.Job), n.Done, n.Leased, n.Queued, n.Failed)},
+		{"Resources:", fmt.Sprintf("cpu %g, memory %s, timeout %s", s.Resources.CPU, bytesIEC(uint64(max(s.Resources.Memory, 0))), s.Resources.Timeout)},
+	}
+	if s.Retries != nil {
+		rows = append(rows, []string{"Retries:", fmt.Sprint(*s.Retries)})
+	}
+	if len(s.Env) > 0 {
+		keys := make([]string, 0, len(s.Env))
+		for k := range s.Env {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			keys[i] = k + "=" + s.Env[k]
+		}
+		rows = append(rows, []string{"Env:", strings.Join(keys, " ")})
+	}
+	for _, in := range s.Inputs {
+		rows = append(rows, []string{"Input:", fmt.Sprintf("%s %s (%s)", in.Name, in.Digest, bytesIEC(uint64(max(in.Size, 0))))})
+	}
+	rows = append(rows, []string{"Created:", fmt.Sprintf("%s (%s)", d.Created.Local().Format(time.DateTime), ago(d.Created, now))})
+	if d.Finished != nil {
+		rows = append(rows, []string{"Finished:", fmt.Sprintf("%s (took %s)", d.Finished.Local().Format(time.DateTime), took(d.Job, now))})
+	}
+	for i := range rows {
+		rows[i][1] = cleanCell(rows[i][1])
+	}
+	writeAligned(w, "", rows)
+	if len(d.Tasks) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	if err := taskTable(d.Tasks).write(w); err != nil {
+		return err
+	}
+	var hist []string
+	for _, t := range d.Tasks {
+		for i, h := range t.History {
+			hist = append(hist, fmt.Sprintf("  task %d attempt %d: %s", t.Index, i+1, cleanCell(h)))
+		}
+	}
+	if len(hist) > 0 {
+		fmt.Fprintf(w, "\nEarlier attempts:\n%s\n", strings.Join(hist, "\n"))
+	}
+	return nil
+}
+
+func taskTable(tasks []api.Task) *table {
+	t := &table{header: []string{"INDEX", "STATE", "ATTEMPT", "NODE", "EXIT", "WALL", "RESULT", "STDOUT"}}
+	for _, task := range tasks {
+		var wall, digest, stdout string
+		if r := task.Result; r != nil {
+			wall = elapsed(time.Duration(r.WallMilli) * time.Millisecond)
+			digest = shortDigest(r.Digest)
+			stdout = firstLine(r.Stdout, 60)
+		}
+		t.add(fmt.Sprint(task.Index), string(task.State), fmt.Sprint(task.Attempt), shortNode(task.Node),
+			outcome(task.Result), wall, digest, stdout)
+	}
+	return t
+}

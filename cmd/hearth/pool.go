@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+func poolCmd() *command {
+	return &command{
+		name:    "pool",
+		summary: "the home's devices",
+		help:    "List the devices in the pool and let pending ones join.",
+		example: "hearth pool ls\nhearth pool approve ABCDEFG",
+		subs:    []*command{poolLsCmd(), poolApproveCmd()},
+	}
+}
+
+func poolLsCmd() *command {
+	return &command{
+		name:    "ls",
+		summary: "list the pool's devices",
+		help: `List the devices the gateway knows: ready, suspect (late heartbeats), lost, and
+pending ones waiting for ` + "`hearth pool approve`" + `. LOAD is the 1-minute load
+average; RUN/DONE counts running and completed tasks.`,
+		example: "hearth pool ls\nhearth pool ls -o json",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			out := outputFlag(fs)
+			return func(ctx context.Context, _ []string) error {
+				cl, err := c.client()
+				if err != nil {
+					return err
+				}
+				defer cl.Close()
+				ms, err := cl.Members(ctx)
+				if err != nil {
+					return err
+				}
+				if *out == formatJSON {
+					return writeJSON(c.stdout, nonNil(ms))
+				}
+				return writeMembers(c.stdout, ms, c.now())
+			}
+		},
+	}
+}
+
+// nonNil makes an empty listing print as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func writeMembers(w io.Writer, ms []api.Member, now time.Time) error {
+	if len(ms) == 0 {
+		_, err := fmt.Fprintln(w, "No devices yet. Start hearth-agent on a device with the join token from `hearth-gateway init`.")
+		return err
+	}
+	ms = append([]api.Member(nil), ms...)
+	// Pending first: they wait for the owner.
+	sort.SliceStable(ms, func(i, j int) bool {
+		pi, pj := ms[i].State == api.MemberPending, ms[j].State == api.MemberPending
+		if pi != pj {
+			return pi
+		}
+		return ms[i].Node.Name < ms[j].Node.Name
+	})
+	t := table{header: []string{"ID", "NAME", "STATE", "ARCH", "RUNTIMES", "LOAD", "FREE MEM", "TEMP", "RUN/DONE", "LAST SEEN"}}
+	for _, m := range ms {
+		temp := ""
+		if m.TempC != nil {
+			temp = fmt.Sprintf("%.1f°C", *m.TempC)
+		}
+		t.add(shortNode(m.ID), m.Node.Name, string(m.State), m.Node.Arch,
+			strings.Join(m.Node.Runtimes, ","), fmt.Sprintf("%.2f", m.Load1), bytesIEC(m.MemFree), temp,
+			fmt.Sprintf("%d/%d", m.Running, m.Completed), ago(m.LastSeen, now))
+	}
+	return t.write(w)
+}
+
+func poolApproveCmd() *command {
+	return &command{
+		name:    "approve",
+		args:    "ID",
+		nargs:   1,
+		summary: "let a pending device join the pool",
+		help: `Approve a device that said hello without a join token and waits as pending.
+ID is its node ID as ` + "`hearth pool ls`" + ` shows it (the 7-character short ID is
+enough when it is unique). Check the ID against the one the device prints
+before approving: an approved device gets work and sees its inputs.`,
+		example: "hearth pool approve ABCDEFG",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			return func(ctx context.Context, args []string) error {
+				id := strings.TrimSpace(args[0])
+				if len(strings.ReplaceAll(id, "-", "")) < 7 {
+					return usageErrorf("ID %q is too short: give at least the 7-character short ID from `hearth pool ls`", id)
+				}
+				cl, err := c.client()
+				if err != nil {
+					return err
+				}
+				defer cl.Close()
+				m, err := cl.Approve(ctx, id)
+				if errors.Is(err, api.ErrNotFound) {
+					return fmt.Errorf("no device matches %q: %w%s", id, err, pendingHint(ctx, cl))
+				}
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "approved %s (%s): %s\n", shortNode(m.ID), m.Node.Name, m.State)
+				return nil
+			}
+		},
+	}
+}
+
+// pendingHint lists the devices that wait for approval, if any.
+func pendingHint(ctx context.Context, cl *api.Client) string {
+	ms, err := cl.Members(ctx)
+	if err != nil {
+		return ""
+	}
+	var p []string
+	for _, m := range ms {
+		if m.State == api.MemberPending {
+			p = append(p, fmt.Sprintf("%s (%s)", shortNode(m.ID), m.Node.Name))
+		}
+	}
+	if len(p) == 0 {
+		return "\nno device is pending approval"
+	}
+	return "\npending: " + strings.Join(p, ", ")
+}
