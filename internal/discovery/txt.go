@@ -1,0 +1,183 @@
+package discovery
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// TXT keys. Keys are matched case-insensitively (RFC 6763 section 6.4);
+// unknown keys are ignored so that later versions can add some.
+const (
+	keyID       = "id"
+	keyInstance = "instance"
+	keyRole     = "role"
+	keyArch     = "arch"
+	keyProto    = "proto"
+	keyName     = "name"
+)
+
+const (
+	maxToken = 128 // bytes in id, instance, role, arch
+	maxName  = 100 // bytes in name; a TXT string holds 255
+	maxProto = 65535
+)
+
+var errIncomplete = errors.New("TXT record lacks id or instance")
+
+// txt encodes a as TXT strings, in the escaped form github.com/miekg/dns
+// packs (a backslash starts an escape there).
+func (a Announcement) txt() []string {
+	t := []string{keyID + "=" + a.ID, keyInstance + "=" + a.Instance, keyProto + "=" + strconv.Itoa(a.Proto)}
+	if a.Role != "" {
+		t = append(t, keyRole+"="+a.Role)
+	}
+	if a.Arch != "" {
+		t = append(t, keyArch+"="+a.Arch)
+	}
+	if a.Name != "" {
+		t = append(t, keyName+"="+strings.ReplaceAll(a.Name, `\`, `\\`))
+	}
+	return t
+}
+
+// validate reports whether a can be announced and parsed back unchanged.
+func (a Announcement) validate() error {
+	if a.ID == "" || a.Instance == "" {
+		return fmt.Errorf("%w: ID and Instance must be set", ErrAnnouncement)
+	}
+	if a.Port < 1 || a.Port > 65535 {
+		return fmt.Errorf("%w: port %d not in 1-65535", ErrAnnouncement, a.Port)
+	}
+	for k, v := range map[string]string{keyID: a.ID, keyInstance: a.Instance, keyRole: a.Role, keyArch: a.Arch, keyName: a.Name} {
+		if err := checkField(k, v); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrAnnouncement, k, err)
+		}
+	}
+	if a.Proto < 0 || a.Proto > maxProto {
+		return fmt.Errorf("%w: proto %d not in 0-%d", ErrAnnouncement, a.Proto, maxProto)
+	}
+	return nil
+}
+
+// checkField checks one text value: tokens are printable ASCII without
+// spaces, quotes or backslashes; a name is UTF-8 without control characters.
+func checkField(key, v string) error {
+	if key == keyName {
+		if len(v) > maxName {
+			return fmt.Errorf("longer than %d bytes", maxName)
+		}
+		if !utf8.ValidString(v) {
+			return errors.New("not UTF-8")
+		}
+		if strings.ContainsFunc(v, unicode.IsControl) {
+			return errors.New("has control characters")
+		}
+		return nil
+	}
+	if len(v) > maxToken {
+		return fmt.Errorf("longer than %d bytes", maxToken)
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c <= ' ' || c > '~' || c == '"' || c == '\\' {
+			return fmt.Errorf("byte %#x not allowed", c)
+		}
+	}
+	return nil
+}
+
+// parseTXT reads an announcement from TXT strings as github.com/miekg/dns
+// unpacks them. Malformed strings are skipped and counted in bad; only a
+// record without id or instance is refused. Port is not in TXT.
+func parseTXT(txt []string) (a Announcement, bad int, err error) {
+	seen := make(map[string]bool)
+	for _, raw := range txt {
+		if raw == "" {
+			continue // an empty TXT record is one empty string
+		}
+		s, ok := unescape(raw)
+		if !ok {
+			bad++
+			continue
+		}
+		k, v, ok := strings.Cut(s, "=")
+		k = strings.ToLower(k)
+		if !ok || k == "" || seen[k] {
+			// Only the first of repeated keys counts (RFC 6763 6.4).
+			bad++
+			continue
+		}
+		seen[k] = true
+		switch k {
+		case keyProto:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > maxProto {
+				bad++
+				continue
+			}
+			a.Proto = n
+		case keyID, keyInstance, keyRole, keyArch, keyName:
+			if checkField(k, v) != nil {
+				bad++
+				continue
+			}
+			a.set(k, v)
+		}
+	}
+	if a.ID == "" || a.Instance == "" {
+		return Announcement{}, bad, errIncomplete
+	}
+	return a, bad, nil
+}
+
+func (a *Announcement) set(key, v string) {
+	switch key {
+	case keyID:
+		a.ID = v
+	case keyInstance:
+		a.Instance = v
+	case keyRole:
+		a.Role = v
+	case keyArch:
+		a.Arch = v
+	case keyName:
+		a.Name = v
+	}
+}
+
+// unescape undoes github.com/miekg/dns's presentation escapes: \DDD for a
+// byte in decimal, \c for the character c.
+func unescape(s string) (string, bool) {
+	if !strings.Contains(s, `\`) {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b = append(b, s[i])
+			continue
+		}
+		i++
+		switch {
+		case i >= len(s):
+			return "", false
+		case i+2 < len(s) && isDigit(s[i]) && isDigit(s[i+1]) && isDigit(s[i+2]):
+			n, _ := strconv.Atoi(s[i : i+3])
+			if n > 255 {
+				return "", false
+			}
+			b = append(b, byte(n))
+			i += 2
+		case isDigit(s[i]):
+			return "", false // a truncated \DDD
+		default:
+			b = append(b, s[i])
+		}
+	}
+	return string(b), true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
