@@ -16,9 +16,11 @@ var (
 	ErrPending = errors.New("node waits for the owner's approval")
 	// ErrBadToken is returned when a node's join token is wrong.
 	ErrBadToken = errors.New("join token rejected")
-	// ErrUnknownMember is returned when approve names no pending node, or
-	// a prefix that matches several.
+	// ErrUnknownMember is returned when approve names no node.
 	ErrUnknownMember = errors.New("no such node")
+	// ErrAmbiguousMember is returned when approve names a prefix that
+	// matches several nodes: the caller must give more of the ID.
+	ErrAmbiguousMember = errors.New("ambiguous node ID")
 	// ErrUnknownJob is returned for a job ID the gateway does not have.
 	ErrUnknownJob = errors.New("no such job")
 	// ErrMissingBlob is returned at submit when the app or an input was not
@@ -49,7 +51,7 @@ func apiError(err error) *api.Error {
 	case errors.Is(err, store.ErrDigestMismatch):
 		return e(http.StatusBadRequest, api.ErrDigestMismatch)
 	case errors.Is(err, ErrBadRequest), errors.Is(err, api.ErrBadSpec), errors.Is(err, ErrMissingBlob),
-		errors.Is(err, store.ErrBadDigest):
+		errors.Is(err, store.ErrBadDigest), errors.Is(err, ErrAmbiguousMember):
 		return e(http.StatusBadRequest, api.ErrBadRequest)
 	}
 	return &api.Error{Status: http.StatusInternalServerError, Code: api.ErrInternal.Code, Message: err.Error()}

@@ -233,6 +233,12 @@ func (g *Gateway) load() error {
 					j.counts.Failed++
 				}
 			}
+			if j.Finished != nil && j.counts.Queued+j.counts.Leased > 0 {
+				// The write that finished the job landed, an earlier
+				// result of the job did not (they raced, then the gateway
+				// was killed): the job is not finished yet.
+				j.Finished = nil
+			}
 		}
 		g.log.Info("state loaded", "members", len(g.members), "jobs", len(g.jobs), "queued", len(g.queue), "leased", len(g.leased))
 		return nil

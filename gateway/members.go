@@ -44,9 +44,9 @@ func (g *Gateway) hello(node identity.NodeID, addr string, req api.HelloRequest)
 		resp.State = api.MemberPending
 		resp.Message = "waiting for the owner: run `hearth pool approve " + node.Short() + "`"
 	}
-	rec := m.memberRecord
+	rec := m.snapshot()
 	g.mu.Unlock()
-	if err := g.db.Update(func(tx *store.Tx) error { return tx.PutJSON(bucketMembers, node.String(), rec) }); err != nil {
+	if err := g.db.Update(func(tx *store.Tx) error { return putMember(tx, rec) }); err != nil {
 		return resp, err
 	}
 	switch {
@@ -88,7 +88,7 @@ func (g *Gateway) approve(prefix string) (api.Member, error) {
 	if len(found) != 1 {
 		g.mu.Unlock()
 		if len(found) > 1 {
-			return api.Member{}, fmt.Errorf("%w: %q matches %d nodes; give more of the ID", ErrUnknownMember, prefix, len(found))
+			return api.Member{}, fmt.Errorf("%w: %q matches %d nodes; give more of the ID", ErrAmbiguousMember, prefix, len(found))
 		}
 		return api.Member{}, fmt.Errorf("%w: %q (see `hearth pool ls`; IDs need at least 7 characters)", ErrUnknownMember, prefix)
 	}
@@ -97,9 +97,9 @@ func (g *Gateway) approve(prefix string) (api.Member, error) {
 		t := time.Now().UTC()
 		m.memberRecord.State, m.PairedAt, m.state = api.MemberReady, &t, api.MemberReady
 	}
-	rec, view := m.memberRecord, m.view()
+	rec, view := m.snapshot(), m.view()
 	g.mu.Unlock()
-	if err := g.db.Update(func(tx *store.Tx) error { return tx.PutJSON(bucketMembers, rec.ID.String(), rec) }); err != nil {
+	if err := g.db.Update(func(tx *store.Tx) error { return putMember(tx, rec) }); err != nil {
 		return api.Member{}, err
 	}
 	g.log.Info("node approved by owner", "node", rec.ID.Short(), "name", rec.Node.Name)

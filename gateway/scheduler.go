@@ -36,20 +36,22 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 		}
 		picked := g.pickLocked(m, req)
 		recs := make([]taskRecord, len(picked))
+		// The leases are made under the lock: once it is released the
+		// task may move on (a late result may finish it) before the grant
+		// is stored, and the lease must name the attempt granted.
+		out := make([]api.Lease, len(picked))
 		for i, t := range picked {
 			recs[i] = t.snapshot()
+			out[i] = g.leaseOf(t)
 		}
 		wake := g.wake
 		g.mu.Unlock()
 		if len(picked) > 0 {
-			if err := saveTasks(g.db, recs); err != nil {
+			if err := saveTasks(g.db, recs, nil); err != nil {
 				// Not stored means not granted: put them back.
-				g.requeue(picked, "gateway could not store the lease")
+				g.log.Error("store leases; not granted", "node", node.Short(), "count", len(picked), "err", err)
+				g.unpick(picked, out)
 				return nil, err
-			}
-			out := make([]api.Lease, len(picked))
-			for i, t := range picked {
-				out[i] = g.leaseOf(t)
 			}
 			return out, nil
 		}
@@ -130,6 +132,35 @@ func (g *Gateway) leaseOf(t *task) api.Lease {
 	}
 }
 
+// unpick puts back at the head of the queue the tasks of leases that could
+// not be stored. Those leases were never granted, so their attempts do not
+// count against the job's retries.
+func (g *Gateway) unpick(ts []*task, leases []api.Lease) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var back []*task
+	for i, t := range ts {
+		if g.leased[leases[i].ID] != t {
+			continue // moved on meanwhile, e.g. finished by a late result
+		}
+		delete(g.leased, leases[i].ID)
+		t.Attempt--
+		t.Nodes = t.Nodes[:len(t.Nodes)-1]
+		t.Node = identity.NodeID{}
+		if n := len(t.Nodes); n > 0 {
+			t.Node = t.Nodes[n-1]
+		} else {
+			t.LeasedAt = time.Time{}
+		}
+		t.State = api.TaskQueued
+		t.job.counts.Leased--
+		t.job.counts.Queued++
+		back = append(back, t)
+	}
+	g.queue = slices.Insert(g.queue, 0, back...)
+	g.wakeLocked()
+}
+
 // requeue returns leased tasks to the queue (or fails them for good when
 // their retries are spent) and stores the outcome.
 func (g *Gateway) requeue(ts []*task, why string) {
@@ -159,7 +190,7 @@ func (g *Gateway) requeue(ts []*task, why string) {
 	}
 	g.wakeLocked()
 	g.mu.Unlock()
-	if err := saveTasks(g.db, recs, jobs...); err != nil {
+	if err := saveTasks(g.db, recs, nil, jobs...); err != nil {
 		g.log.Error("store requeued tasks", "err", err)
 	}
 }
@@ -216,11 +247,13 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 			accepted++
 		}
 	}
+	var members []memberRecord
 	if m := g.members[node]; m != nil && accepted > 0 {
 		m.Completed += accepted
+		members = append(members, m.snapshot())
 	}
 	g.mu.Unlock()
-	if err := saveTasks(g.db, recs, jobs...); err != nil {
+	if err := saveTasks(g.db, recs, members, jobs...); err != nil {
 		return nil, err
 	}
 	for i, a := range acks {
@@ -245,6 +278,13 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 	}
 	if t.State == api.TaskDone || t.State == api.TaskFailed {
 		if t.Result != nil && t.Result.Attempt == r.Attempt && t.Result.Node == r.Node {
+			// The agent forgets the result on this answer, but the
+			// first report's write may still be on its way or have
+			// failed: store the task (and the job's end) again first.
+			*recs = append(*recs, t.snapshot())
+			if j.Finished != nil {
+				*jobs = append(*jobs, j.jobRecord)
+			}
 			return api.AckDuplicate
 		}
 		return api.AckStale

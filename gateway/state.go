@@ -18,13 +18,16 @@ const (
 	bucketBlobs   = "blobs"   // digest -> blobRecord (index of the blob dir)
 )
 
-// memberRecord is the stored part of a member.
+// memberRecord is the stored part of a member. Version orders concurrent
+// writes of the same member, as taskRecord.Version does for tasks: without
+// it a hello's older copy could land after an approval and unpair the node.
 type memberRecord struct {
 	ID        identity.NodeID `json:"id"`
 	State     api.MemberState `json:"state"` // pending, or ready once paired
 	Node      api.NodeInfo    `json:"node"`
 	PairedAt  *time.Time      `json:"paired_at,omitempty"`
 	Completed int             `json:"completed"`
+	Version   uint64          `json:"version"`
 }
 
 // member is a member in memory: the record plus live health.
@@ -34,6 +37,22 @@ type member struct {
 	lastSeen time.Time
 	health   api.Heartbeat
 	state    api.MemberState // live: ready, suspect or lost (pending stays pending)
+}
+
+// snapshot copies the record for writing outside the lock, bumping its
+// version (see putMember).
+func (m *member) snapshot() memberRecord {
+	m.Version++
+	return m.memberRecord
+}
+
+// putMember writes a member snapshot unless the store holds a newer one.
+func putMember(tx *store.Tx, r memberRecord) error {
+	var old memberRecord
+	if ok, _ := tx.GetJSON(bucketMembers, r.ID.String(), &old); ok && old.Version > r.Version {
+		return nil
+	}
+	return tx.PutJSON(bucketMembers, r.ID.String(), r)
 }
 
 func (m *member) view() api.Member {
@@ -133,10 +152,10 @@ func (t *task) snapshot() taskRecord {
 	return r
 }
 
-// saveTasks writes task snapshots (and optionally job records) in one
-// coalesced transaction. A stored record with a higher version is newer
-// than ours and is kept.
-func saveTasks(db *store.DB, recs []taskRecord, jobs ...jobRecord) error {
+// saveTasks writes task snapshots (and optionally member snapshots and job
+// records) in one coalesced transaction. A stored record with a higher
+// version is newer than ours and is kept.
+func saveTasks(db *store.DB, recs []taskRecord, members []memberRecord, jobs ...jobRecord) error {
 	return db.Batch(func(tx *store.Tx) error {
 		for _, r := range recs {
 			var old taskRecord
@@ -145,6 +164,11 @@ func saveTasks(db *store.DB, recs []taskRecord, jobs ...jobRecord) error {
 				continue
 			}
 			if err := tx.PutJSON(bucketTasks, key, r); err != nil {
+				return err
+			}
+		}
+		for _, m := range members {
+			if err := putMember(tx, m); err != nil {
 				return err
 			}
 		}

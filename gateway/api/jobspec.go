@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -74,11 +76,22 @@ type Input struct {
 	Size   int64  `json:"size,omitempty" yaml:"size"`
 }
 
-// UnmarshalYAML lets yaml.v3 use the text forms of Bytes.
-func (b *Bytes) UnmarshalYAML(n *yaml.Node) error { return b.UnmarshalText([]byte(n.Value)) }
+// UnmarshalYAML lets yaml.v3 use the text forms of Bytes. yaml.v3 passes
+// an unmarshaler's error on as it is, so it is given the line here.
+func (b *Bytes) UnmarshalYAML(n *yaml.Node) error {
+	if err := b.UnmarshalText([]byte(n.Value)); err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	return nil
+}
 
 // UnmarshalYAML lets yaml.v3 use the text forms of Duration.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error { return d.UnmarshalText([]byte(n.Value)) }
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if err := d.UnmarshalText([]byte(n.Value)); err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	return nil
+}
 
 // LoadJobSpec reads a spec file (YAML, or JSON which is YAML too), resolves
 // App and Inputs[].Path relative to the file and validates it for submission.
@@ -153,8 +166,13 @@ func (s *JobSpec) Validate() error {
 	if s.AppDigest != "" && !digestRe.MatchString(s.AppDigest) {
 		return fieldErr("app_digest", "must be sha256: and 64 hex digits, got %q", s.AppDigest)
 	}
+	for i, a := range s.Args {
+		if strings.ContainsRune(a, 0) {
+			return fieldErr("args["+strconv.Itoa(i)+"]", "contains a NUL byte")
+		}
+	}
 	r := &s.Resources
-	if r.CPU < 0 || r.CPU > 64 {
+	if !(r.CPU >= 0 && r.CPU <= 64) { // NaN too
 		return fieldErr("resources.cpu", "must be between 0 and 64 cores, got %v", r.CPU)
 	}
 	if r.CPU == 0 {
@@ -185,7 +203,7 @@ func (s *JobSpec) Validate() error {
 	seen := map[string]bool{}
 	for i, in := range s.Inputs {
 		f := "inputs[" + strconv.Itoa(i) + "]"
-		if in.Name == "" || strings.ContainsAny(in.Name, "/\\") || in.Name == "." || in.Name == ".." {
+		if in.Name == "" || strings.ContainsAny(in.Name, "/\\\x00") || in.Name == "." || in.Name == ".." {
 			return fieldErr(f+".name", "must be a plain file name, got %q", in.Name)
 		}
 		if seen[in.Name] {
@@ -198,10 +216,16 @@ func (s *JobSpec) Validate() error {
 		if in.Digest != "" && !digestRe.MatchString(in.Digest) {
 			return fieldErr(f+".digest", "must be sha256: and 64 hex digits, got %q", in.Digest)
 		}
+		if in.Size < 0 {
+			return fieldErr(f+".size", "must not be negative, got %d", in.Size)
+		}
 	}
-	for k := range s.Env {
+	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
 		if k == "" || strings.ContainsAny(k, "=\x00") {
 			return fieldErr("env", "bad variable name %q", k)
+		}
+		if strings.ContainsRune(s.Env[k], 0) {
+			return fieldErr("env."+k, "contains a NUL byte")
 		}
 	}
 	return nil

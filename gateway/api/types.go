@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,11 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 func (d *Duration) UnmarshalText(b []byte) error {
 	s := strings.TrimSpace(string(b))
 	if n, err := strconv.ParseFloat(s, 64); err == nil {
+		// Converting NaN, an infinity or an overflowing float to an
+		// integer gives a different wrong value on each platform.
+		if ns := n * float64(time.Second); !(math.Abs(ns) < math.MaxInt64) {
+			return fmt.Errorf("not a duration (like 30s or 2m): %q", s)
+		}
 		*d = Duration(n * float64(time.Second))
 		return nil
 	}
@@ -65,7 +71,9 @@ func (b *Bytes) UnmarshalText(t []byte) error {
 		}
 	}
 	n, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || n < 0 {
+	// !(x < MaxInt64) also refuses NaN and the infinities, which convert
+	// to a different wrong integer on each platform.
+	if err != nil || n < 0 || !(n*float64(mult) < math.MaxInt64) {
 		return fmt.Errorf("not a size (like 64Mi or 1Gi): %q", string(t))
 	}
 	*b = Bytes(n * float64(mult))
