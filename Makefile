@@ -5,6 +5,9 @@ DIST     := dist
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 CMDS     := hearth hearth-agent hearth-gateway
+# The agent speaks HTTP/1.1 to its gateway; leaving net/http's bundled
+# HTTP/2 out saves ~0.3 MB on ARM, where every megabyte of a plug counts.
+AGENT_TAGS := nethttpomithttp2
 export CGO_ENABLED ?= 0
 
 .PHONY: help build examples release test demo bench vet clean
@@ -19,7 +22,8 @@ help:
 
 build: examples
 	@mkdir -p $(BIN)
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ $(addprefix ./cmd/,$(CMDS))
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/hearth ./cmd/hearth-gateway
+	$(GO) build -trimpath -tags '$(AGENT_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/hearth-agent
 	$(GO) build -trimpath -o $(BIN)/vanity ./examples/vanity
 
 examples:
@@ -33,7 +37,7 @@ release:
 	@mkdir -p $(DIST)
 	@set -e; for t in $(AGENT_TARGETS); do \
 	  arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \
-	  GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(DIST)/hearth-agent-linux-$$suffix ./cmd/hearth-agent; \
+	  GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -tags '$(AGENT_TAGS)' -ldflags '$(LDFLAGS)' -o $(DIST)/hearth-agent-linux-$$suffix ./cmd/hearth-agent; \
 	done
 	@set -e; for t in $(GATEWAY_TARGETS); do \
 	  arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \

@@ -96,16 +96,15 @@ func waitJob(t *testing.T, h *home.Home, id string, within time.Duration) api.Jo
 	t.Helper()
 	deadline := time.Now().Add(within)
 	var d api.JobDetail
+	var err error
 	for time.Now().Before(deadline) {
-		if err := h.CLIJSON(context.Background(), &d, "job", "get", id); err != nil {
-			t.Fatal(err)
-		}
-		if d.State != api.JobRunning {
+		// A gateway that was just restarted may not listen yet.
+		if err = h.CLIJSON(context.Background(), &d, "job", "get", id); err == nil && d.State != api.JobRunning {
 			return d
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatalf("job %s still running after %s: %+v", id, within, d.Counts)
+	t.Fatalf("job %s still running after %s: %+v (last error: %v)", id, within, d.Counts, err)
 	return d
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/gateway/api/jobfile"
 )
 
 func jobSubmitCmd() *command {
@@ -37,7 +38,7 @@ tasks) and exits non-zero if it failed.`,
 }
 
 func (c *cli) jobSubmit(ctx context.Context, file string, wait bool, out format) error {
-	spec, err := api.LoadJobSpec(file)
+	spec, err := jobfile.Load(file)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/gateway/api/jobfile"
 )
 
 func digestOf(b []byte) string {
@@ -46,7 +47,7 @@ inputs:
   - {name: again.csv, path: data.csv}
   - {name: stored.bin, digest: `+digestOf([]byte("elsewhere"))+`, size: 9}
 `, map[string]string{"app.wasm": app, "data.csv": data})
-	spec, err := api.LoadJobSpec(path)
+	spec, err := jobfile.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestSubmitRefusesMismatchedAppDigest(t *testing.T) {
 		t.Errorf("looked for credentials before checking the app:\n%s", errOut)
 	}
 
-	spec, _ := api.LoadJobSpec(path)
+	spec, _ := jobfile.Load(path)
 	_, err := prepareSubmission(spec)
 	var pe *pinError
 	if !errors.As(err, &pe) || pe.field != "app_digest" {

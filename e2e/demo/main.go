@@ -100,11 +100,16 @@ Run it as root (sudo make demo), or try Hearth without root on this machine:
 		return fmt.Errorf("decode submit output: %w", err)
 	}
 	var d api.JobDetail
+	last := ""
 	for {
 		if err := h.CLIJSON(ctx, &d, "job", "get", j.ID); err != nil {
 			return err
 		}
-		fmt.Printf("\r  %s: %d/%d done, %d running, %d queued ", j.ID, d.Counts.Done+d.Counts.Failed, d.Spec.Tasks, d.Counts.Leased, d.Counts.Queued)
+		// One line per change: readable in a terminal and in a log alike.
+		if line := fmt.Sprintf("  %s: %d/%d done, %d running, %d queued", j.ID, d.Counts.Done+d.Counts.Failed, d.Spec.Tasks, d.Counts.Leased, d.Counts.Queued); line != last {
+			fmt.Println(line)
+			last = line
+		}
 		if d.State != api.JobRunning {
 			break
 		}
@@ -114,7 +119,7 @@ Run it as root (sudo make demo), or try Hearth without root on this machine:
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	fmt.Printf("\n  job %s %s in %.1fs\n", j.ID, d.State, d.Finished.Sub(d.Created).Seconds())
+	fmt.Printf("  job %s %s in %.1fs\n", j.ID, d.State, d.Finished.Sub(d.Created).Seconds())
 
 	names := map[string]string{}
 	ms, _ := h.Members(ctx)

@@ -1,19 +1,13 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // ErrBadSpec is returned when a job spec is malformed; the message names
@@ -30,9 +24,9 @@ const (
 // submit.
 var Runtimes = []string{"wasm", "oci"}
 
-// JobSpec is what people submit. In a file, App and Inputs[].Path are paths
-// relative to the file; the CLI uploads them and sends the spec with
-// AppDigest and Inputs[].Digest filled in.
+// JobSpec is what people submit. In a file (read by package jobfile), App
+// and Inputs[].Path are paths relative to the file; the CLI uploads them and
+// sends the spec with AppDigest and Inputs[].Digest filled in.
 type JobSpec struct {
 	Name    string `json:"name" yaml:"name"`
 	Runtime string `json:"runtime" yaml:"runtime"`
@@ -76,78 +70,43 @@ type Input struct {
 	Size   int64  `json:"size,omitempty" yaml:"size"`
 }
 
-// UnmarshalYAML lets yaml.v3 use the text forms of Bytes. yaml.v3 passes
-// an unmarshaler's error on as it is, so it is given the line here.
-func (b *Bytes) UnmarshalYAML(n *yaml.Node) error {
-	if err := b.UnmarshalText([]byte(n.Value)); err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
-	}
-	return nil
-}
-
-// UnmarshalYAML lets yaml.v3 use the text forms of Duration.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if err := d.UnmarshalText([]byte(n.Value)); err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
-	}
-	return nil
-}
-
-// LoadJobSpec reads a spec file (YAML, or JSON which is YAML too), resolves
-// App and Inputs[].Path relative to the file and validates it for submission.
-func LoadJobSpec(path string) (JobSpec, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return JobSpec{}, fmt.Errorf("read job spec: %w", err)
-	}
-	spec, err := ParseJobSpec(raw)
-	if err != nil {
-		return JobSpec{}, fmt.Errorf("%s: %w", path, err)
-	}
-	base := filepath.Dir(path)
-	if spec.App != "" && !filepath.IsAbs(spec.App) {
-		spec.App = filepath.Join(base, spec.App)
-	}
-	for i := range spec.Inputs {
-		if p := spec.Inputs[i].Path; p != "" && !filepath.IsAbs(p) {
-			spec.Inputs[i].Path = filepath.Join(base, p)
-		}
-	}
-	if spec.App == "" {
-		return JobSpec{}, fmt.Errorf("%s: %w: app: required (path to the program)", path, ErrBadSpec)
-	}
-	return spec, nil
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-// ParseJobSpec decodes and validates a spec. Unknown fields are errors, so
-// that a typo ("taks: 8") is not silently ignored.
-func ParseJobSpec(raw []byte) (JobSpec, error) {
-	var spec JobSpec
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(&spec); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		return JobSpec{}, fmt.Errorf("%w: %s", ErrBadSpec, msg)
-	}
-	if err := spec.Validate(); err != nil {
-		return JobSpec{}, err
-	}
-	return spec, nil
-}
-
-var nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
-
 func fieldErr(field, format string, a ...any) error {
 	return fmt.Errorf("%w: %s: %s", ErrBadSpec, field, fmt.Sprintf(format, a...))
+}
+
+// validName reports whether s is 1-63 letters, digits, '.', '_' or '-',
+// starting with a letter or digit.
+func validName(s string) bool {
+	if len(s) == 0 || len(s) > 63 {
+		return false
+	}
+	for i, c := range []byte(s) {
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidDigest reports whether s is "sha256:" and 64 lowercase hex digits.
+func ValidDigest(s string) bool {
+	hexpart, ok := strings.CutPrefix(s, "sha256:")
+	if !ok || len(hexpart) != 64 {
+		return false
+	}
+	for _, c := range []byte(hexpart) {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Validate checks every field and fills defaults; the error names the first
 // bad field.
 func (s *JobSpec) Validate() error {
-	if !nameRe.MatchString(s.Name) {
+	if !validName(s.Name) {
 		return fieldErr("name", "must be 1-63 letters, digits, '.', '_' or '-', got %q", s.Name)
 	}
 	known := false
@@ -163,7 +122,7 @@ func (s *JobSpec) Validate() error {
 	if s.Tasks < 0 || s.Tasks > MaxTasks {
 		return fieldErr("tasks", "must be between 1 and %d, got %d", MaxTasks, s.Tasks)
 	}
-	if s.AppDigest != "" && !digestRe.MatchString(s.AppDigest) {
+	if s.AppDigest != "" && !ValidDigest(s.AppDigest) {
 		return fieldErr("app_digest", "must be sha256: and 64 hex digits, got %q", s.AppDigest)
 	}
 	for i, a := range s.Args {
@@ -213,7 +172,7 @@ func (s *JobSpec) Validate() error {
 		if in.Path == "" && in.Digest == "" {
 			return fieldErr(f, "needs path (a local file) or digest")
 		}
-		if in.Digest != "" && !digestRe.MatchString(in.Digest) {
+		if in.Digest != "" && !ValidDigest(in.Digest) {
 			return fieldErr(f+".digest", "must be sha256: and 64 hex digits, got %q", in.Digest)
 		}
 		if in.Size < 0 {
@@ -230,8 +189,6 @@ func (s *JobSpec) Validate() error {
 	}
 	return nil
 }
-
-var digestRe = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 // Expand fills the templates of one task's args and env.
 func (s *JobSpec) Expand(jobID string, index int) ([]string, map[string]string) {

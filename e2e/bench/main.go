@@ -1,0 +1,238 @@
+// Command bench is the second half of `make bench`: it measures the pool as
+// a person would run it, real binaries in network namespaces, and prints
+// each figure as a line `BENCH <name> <value> <unit>`.
+//
+// Figures (issue 2): hearth-agent's stripped linux/arm v6 size; an agent's
+// idle RSS after 60 s in a pool of 3; the time from agent start to ready in
+// the gateway, median of 10; and 1,000 trivial wasm tasks through a pool of
+// 3 agents: tasks/s and median dispatch-to-result latency.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hearth-home/hearth/e2e/home"
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+func main() {
+	idle := flag.Duration("idle", 60*time.Second, "how long the pool idles before RSS is read")
+	tasks := flag.Int("tasks", 1000, "trivial tasks for the throughput figure")
+	only := flag.String("only", "", "comma-separated subset: size,ready,rss,tasks")
+	flag.Parse()
+	want := func(name string) bool { return *only == "" || slices.Contains(strings.Split(*only, ","), name) }
+	ctx := context.Background()
+	failed := false
+	step := func(name string, f func() error) {
+		if !want(name) {
+			return
+		}
+		if err := f(); err != nil {
+			fmt.Fprintf(os.Stderr, "bench %s: %v\n", name, err)
+			failed = true
+		}
+	}
+	step("size", agentSize)
+	if os.Geteuid() != 0 {
+		fmt.Fprintln(os.Stderr, "bench: the pool figures need root (network namespaces); run `sudo make bench`")
+		os.Exit(1)
+	}
+	bin, _ := filepath.Abs("bin")
+	step("ready", func() error { return startToReady(ctx, bin) })
+	step("rss", func() error { return idleRSS(ctx, bin, *idle) })
+	step("tasks", func() error { return throughput(ctx, bin, *tasks) })
+	if failed {
+		os.Exit(1)
+	}
+}
+
+func bench(name string, value float64, unit string) {
+	fmt.Printf("BENCH %s %.2f %s\n", name, value, unit)
+}
+
+func agentSize() error {
+	out := filepath.Join(os.TempDir(), "hearth-agent-armv6-bench")
+	defer os.Remove(out)
+	cmd := exec.Command("go", "build", "-trimpath", "-tags", "nethttpomithttp2", "-ldflags=-s -w", "-o", out, "./cmd/hearth-agent")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm", "GOARM=6")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v: %s", err, b)
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		return err
+	}
+	bench("agent.size_linux_armv6_stripped", float64(st.Size())/(1<<20), "MB")
+	return nil
+}
+
+// startToReady starts a fresh agent (new identity) ten times and takes the
+// time from its process start to its pairing in the gateway.
+func startToReady(ctx context.Context, bin string) error {
+	h, err := home.Start(ctx, home.Options{Agents: 1, Bin: bin, Prefix: "benchr"})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	var samples []float64
+	seen := map[string]bool{}
+	for i := range 10 {
+		if i > 0 {
+			if _, err := h.AddAgent(1); err != nil {
+				return err
+			}
+		}
+		started := h.Agents[0].Started
+		deadline := time.Now().Add(15 * time.Second)
+		var got *api.Member
+		for got == nil && time.Now().Before(deadline) {
+			ms, _ := h.Members(ctx)
+			for _, m := range ms {
+				if m.State == api.MemberReady && !seen[m.ID] && m.PairedAt != nil {
+					got = &m
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if got == nil {
+			return fmt.Errorf("run %d: agent not ready within 15 s:\n%s", i, h.Agents[0].Log())
+		}
+		seen[got.ID] = true
+		samples = append(samples, got.PairedAt.Sub(started).Seconds())
+	}
+	slices.Sort(samples)
+	bench("agent.start_to_ready_median", (samples[4]+samples[5])/2, "s")
+	bench("agent.start_to_ready_max", samples[9], "s")
+	return nil
+}
+
+func idleRSS(ctx context.Context, bin string, idle time.Duration) error {
+	h, err := home.Start(ctx, home.Options{Agents: 3, Bin: bin, Prefix: "benchm"})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := h.WaitReady(wctx, 3); err != nil {
+		return err
+	}
+	time.Sleep(idle)
+	var worst float64
+	for _, a := range h.Agents {
+		kb, err := rssKB(a.Pid())
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.Name, err)
+		}
+		worst = max(worst, float64(kb)/1024)
+	}
+	bench(fmt.Sprintf("agent.rss_idle_%ds_max_of_3", int(idle.Seconds())), worst, "MB")
+	return nil
+}
+
+// rssKB reads VmRSS of pid, or of its hearth-agent child when pid is the
+// `ip netns exec` wrapper.
+func rssKB(pid int) (int, error) {
+	comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if strings.TrimSpace(string(comm)) != "hearth-agent" {
+		kids, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+		if f := strings.Fields(string(kids)); len(f) > 0 {
+			pid, _ = strconv.Atoi(f[0])
+		}
+	}
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS for pid %d", pid)
+}
+
+// trivialModule is the smallest WASI command: an exported _start that
+// returns at once.
+var trivialModule = []byte{
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+	0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: one type, () -> ()
+	0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+	0x05, 0x03, 0x01, 0x00, 0x01, // memory section: one memory, min 1 page
+	0x07, 0x13, 0x02, // export section, two exports
+	0x06, '_', 's', 't', 'a', 'r', 't', 0x00, 0x00, // "_start" func 0
+	0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00, // "memory" memory 0
+	0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b, // code section: one empty body
+}
+
+func throughput(ctx context.Context, bin string, n int) error {
+	h, err := home.Start(ctx, home.Options{Agents: 3, Bin: bin, Prefix: "bencht", AgentArgs: []string{"--slots", "4"}})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := h.WaitReady(wctx, 3); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "hearth-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	os.WriteFile(filepath.Join(dir, "trivial.wasm"), trivialModule, 0o644)
+	spec := fmt.Sprintf("name: trivial\nruntime: wasm\napp: trivial.wasm\ntasks: %d\nresources: {cpu: 0.5, memory: 1Mi, timeout: 10s}\n", n)
+	os.WriteFile(filepath.Join(dir, "job.yaml"), []byte(spec), 0o644)
+	var j api.Job
+	if err := h.CLIJSON(ctx, &j, "job", "submit", filepath.Join(dir, "job.yaml")); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	var d api.JobDetail
+	for {
+		if err := h.CLIJSON(ctx, &d, "job", "get", j.ID); err != nil {
+			return err
+		}
+		if d.State != api.JobRunning {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("job not done after 2 minutes: %+v", d.Counts)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if d.State != api.JobDone {
+		raw, _ := json.Marshal(d.Tasks[:min(3, len(d.Tasks))])
+		return fmt.Errorf("job %s: %+v; first tasks: %s", d.State, d.Counts, raw)
+	}
+	var first, last time.Time
+	var lat []float64
+	for _, t := range d.Tasks {
+		if t.LeasedAt == nil || t.DoneAt == nil {
+			return fmt.Errorf("task %d has no times", t.Index)
+		}
+		if first.IsZero() || t.LeasedAt.Before(first) {
+			first = *t.LeasedAt
+		}
+		if t.DoneAt.After(last) {
+			last = *t.DoneAt
+		}
+		lat = append(lat, t.DoneAt.Sub(*t.LeasedAt).Seconds()*1000)
+	}
+	slices.Sort(lat)
+	bench("pool.wasm_trivial_tasks_per_s", float64(n)/last.Sub(first).Seconds(), "tasks/s")
+	bench("pool.dispatch_to_result_median", lat[len(lat)/2], "ms")
+	bench("pool.dispatch_to_result_p95", lat[len(lat)*95/100], "ms")
+	return nil
+}

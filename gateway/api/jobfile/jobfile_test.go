@@ -1,0 +1,71 @@
+package jobfile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+const digest0 = "sha256:0000000000000000000000000000000000000000000000000000000000000000"
+
+// Every bad spec is refused with an error that says where: the field, or
+// for values that do not parse, the line.
+func TestParseJobSpecNamesTheBadField(t *testing.T) {
+	head := "name: x\nruntime: wasm\n"
+	cases := []struct{ spec, want string }{
+		{"resources:\n  cpu: .nan\n", "resources.cpu"},
+		{"resources:\n  memory: lots\n", "line 4"},
+		{"resources:\n  timeout: forever\n", "line 4"},
+		{"resources:\n  timeout: nan\n", "line 4"},
+		{"resources:\n  timeout: inf\n", "line 4"},
+		{"resources:\n  timeout: 1e300\n", "line 4"},
+		{"resources:\n  memory: nan\n", "line 4"},
+		{"resources:\n  memory: 1e300\n", "line 4"},
+		{"args: [ok, \"a\\0b\"]\n", "args[1]"},
+		{"env: {A: \"a\\0b\"}\n", "env.A"},
+		{"inputs: [{name: \"a\\0b\", digest: " + digest0 + "}]\n", "inputs[0].name"},
+		{"inputs: [{name: a, size: -5, digest: " + digest0 + "}]\n", "inputs[0].size"},
+		{"tasks: many\n", "line 3"},
+		{"retries: 11\n", "retries"},
+	}
+	for _, c := range cases {
+		_, err := Parse([]byte(head + c.spec))
+		if !errors.Is(err, api.ErrBadSpec) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one naming %s", c.spec, err, c.want)
+		}
+	}
+	spec, err := Parse([]byte(head + "resources: {cpu: 0.5, memory: 128Mi, timeout: 90}\nenv: {A: \"{{index}}\"}\n"))
+	if err != nil || spec.Resources.Memory != 128<<20 || spec.Resources.Timeout.D().Seconds() != 90 {
+		t.Fatalf("good spec: %+v, %v", spec, err)
+	}
+}
+
+func TestUnknownFieldAndPaths(t *testing.T) {
+	_, err := Parse([]byte("name: x\nruntime: wasm\ntaks: 8\n"))
+	if !errors.Is(err, api.ErrBadSpec) || !strings.Contains(err.Error(), "line 3: field taks not found") || strings.Contains(err.Error(), "fileSpec") {
+		t.Fatalf("typo: %v", err)
+	}
+	_, err = Parse([]byte("name: x\nruntime: jvm\n"))
+	if !errors.Is(err, api.ErrBadSpec) || !strings.Contains(err.Error(), "runtime") {
+		t.Fatalf("unknown runtime: %v", err)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "job.yaml")
+	os.WriteFile(p, []byte("name: x\nruntime: wasm\napp: app.wasm\ninputs: [{name: a.txt, path: data/a.txt}]\n"), 0o644)
+	spec, err := Load(p)
+	if err != nil || spec.App != filepath.Join(dir, "app.wasm") || spec.Inputs[0].Path != filepath.Join(dir, "data/a.txt") {
+		t.Fatalf("Load = %+v, %v", spec, err)
+	}
+	os.WriteFile(p, []byte("name: x\nruntime: wasm\n"), 0o644)
+	if _, err := Load(p); !errors.Is(err, api.ErrBadSpec) || !strings.Contains(err.Error(), "app") {
+		t.Fatalf("Load without app: %v", err)
+	}
+	// JSON is YAML too.
+	if _, err := Parse([]byte(`{"name": "x", "runtime": "wasm", "tasks": 2, "resources": {"memory": "8Mi"}}`)); err != nil {
+		t.Fatalf("JSON spec: %v", err)
+	}
+}
