@@ -1,0 +1,92 @@
+// Command testapp is the program that sandbox/sandboxtest runs in every
+// runtime under test. It is built as a WASI module (GOOS=wasip1 GOARCH=wasm)
+// for sandbox/wasm and as a static Linux binary in an OCI image for
+// sandbox/containerd, so that one suite checks both with the same program.
+//
+// The first argument selects what it does:
+//
+//	echo ARG...        print "arg ARG" per argument, then "env K=V" per
+//	                   environment entry, sorted; exit 0
+//	exit CODE          print "out" to stdout and "err" to stderr; exit CODE
+//	copy               copy every file under /in to the same place under
+//	                   /out, printing "copied REL" for each; then try to
+//	                   change /in and exit 3 if that worked
+//	probe PATH ADDR    try to reach the host: read the host file PATH
+//	                   directly, through symlinks made in /out and through
+//	                   "..", and dial the TCP address ADDR; print "leak HOW"
+//	                   for each success and "sealed" when none; exit 0
+//	spin DURATION      keep one core busy for DURATION, then exit 0
+//	chatty N           write N bytes to stdout and N to stderr; exit 0
+//	loop               spin forever
+//	sleep              sleep forever, blocked in the sandbox's clock
+//	hog                allocate and touch memory until stopped
+//	trap               crash: a wasm trap, or a fatal signal natively
+//
+// Any other use prints a message and exits 100.
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	args := os.Args[2:]
+	switch os.Args[1] {
+	case "echo":
+		echo(args)
+	case "exit":
+		code, err := strconv.Atoi(arg(args, 0))
+		if err != nil {
+			usage()
+		}
+		fmt.Fprintln(os.Stdout, "out")
+		fmt.Fprintln(os.Stderr, "err")
+		os.Exit(code)
+	case "copy":
+		os.Exit(copyIn())
+	case "probe":
+		probe(arg(args, 0), arg(args, 1))
+	case "spin":
+		d, err := time.ParseDuration(arg(args, 0))
+		if err != nil {
+			usage()
+		}
+		spin(d)
+	case "chatty":
+		n, err := strconv.Atoi(arg(args, 0))
+		if err != nil {
+			usage()
+		}
+		chatty(n)
+	case "loop":
+		loop()
+	case "sleep":
+		for {
+			time.Sleep(time.Hour)
+		}
+	case "hog":
+		hog()
+	case "trap":
+		trap()
+	default:
+		usage()
+	}
+}
+
+func arg(args []string, i int) string {
+	if i >= len(args) {
+		usage()
+	}
+	return args[i]
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: testapp echo|exit|copy|probe|spin|chatty|loop|sleep|hog|trap [ARG...]")
+	os.Exit(100)
+}

@@ -1,0 +1,29 @@
+package wasm
+
+import "log/slog"
+
+// Config configures a Runtime. The zero value works.
+type Config struct {
+	// CacheDir keeps compiled modules on disk (wazero's compilation cache),
+	// so that a restarted agent does not compile its apps again. It is
+	// created if missing. Empty: compile in memory only.
+	CacheDir string
+	// MaxModules bounds how many compiled modules stay in memory; the least
+	// recently used beyond it is released once no task runs it. Default 16.
+	MaxModules int
+	// Logger receives the runtime's logs. Default: discarded.
+	Logger *slog.Logger
+}
+
+// DefaultMaxModules is the default of Config.MaxModules.
+const DefaultMaxModules = 16
+
+func (c Config) withDefaults() Config {
+	if c.MaxModules <= 0 {
+		c.MaxModules = DefaultMaxModules
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
