@@ -27,7 +27,8 @@ const (
 // Spec.OutDir for the caller to collect.
 type Result struct {
 	// ExitCode is the program's exit status; -1 when it did not exit on its
-	// own (Failure is set then).
+	// own. With FailMemory it may be the program's own code (a Go program
+	// refused memory exits 2).
 	ExitCode int
 	// Failure is empty for a normal exit.
 	Failure Failure

@@ -17,9 +17,9 @@ type Runtime interface {
 	// fails with an error wrapping ErrBadApp.
 	Prepare(ctx context.Context, app App) error
 
-	// Start launches a task and returns at once. The task's ID must be
-	// unique among live tasks of this runtime; the agent uses the lease
-	// (task, attempt). Start does not wait for the task; ctx bounds only
+	// Start launches a task and returns at once. The task's ID is taken
+	// from Start until Delete and must be unique among such tasks (ErrExists
+	// otherwise); the agent uses the lease (task, attempt). Start does not wait for the task; ctx bounds only
 	// the starting, not the run (the run is bounded by Spec.Limits.Timeout
 	// and Task.Kill).
 	Start(ctx context.Context, spec Spec) (Task, error)
@@ -77,11 +77,14 @@ type Spec struct {
 	App App
 	// Args are the program's arguments, not counting argv[0].
 	Args []string
-	// Env is the program's whole environment: nothing of the host's leaks in.
+	// Env is the program's whole environment: nothing of the host's leaks
+	// in, and a runtime adds nothing of its own (not even an image's PATH).
 	Env map[string]string
 	// InDir is a host directory shown read-only at /in; empty for none.
 	InDir string
 	// OutDir is a host directory shown writable at /out; empty for none.
+	// A task may leave symlinks there (a container can always make them):
+	// whoever collects it must not follow them.
 	OutDir string
 	// Limits bound the task.
 	Limits Limits
