@@ -1,0 +1,121 @@
+package agent
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/sandbox"
+)
+
+// Config configures an Agent. The zero value works: it keeps its state in
+// DefaultDataDir, joins a gateway on this host at the default port with
+// trust on first use, and offers one task per CPU (but it runs nothing until
+// Runtimes are given).
+type Config struct {
+	// DataDir holds the agent's database (agent.db: identity, pinned
+	// gateway, task handles, unsent results), its blob cache (blobs/) and
+	// the tasks' working directories (work/). Default: DefaultDataDir().
+	DataDir string
+
+	// Name is the device's name shown in `hearth pool ls`.
+	// Default: the host name.
+	Name string
+
+	// Gateway is the gateway's host:port. Default: Discover when it is set,
+	// else 127.0.0.1 at api.DefaultPort (a gateway on the same device).
+	Gateway string
+
+	// Discover finds the gateway when Gateway is empty: it blocks until it
+	// knows an address (host:port) to try, or ctx ends. want is the pinned
+	// gateway ID, zero while none is known yet; an implementation should
+	// prefer (or only return) a gateway announcing that ID. The agent calls
+	// it again whenever the address it got proves unreachable, so it may
+	// rotate through candidates. Default: none.
+	Discover func(ctx context.Context, want identity.NodeID) (addr string, err error)
+
+	// GatewayID pins the gateway's node ID. Default: the ID inside
+	// JoinToken, else the ID remembered from an earlier pairing, else trust
+	// on first use (the ID proven at the first successful pairing is
+	// remembered and pinned from then on).
+	GatewayID string
+
+	// JoinToken ("hearth1.<gateway>.<secret>", printed by
+	// `hearth-gateway init`) pairs the agent by itself and pins the gateway
+	// it names. Default: none; the agent then waits as pending until the
+	// owner runs `hearth pool approve <ID>`.
+	JoinToken string
+
+	// Runtimes run the tasks; the agent asks only for work these can run.
+	// Default: none, and then the agent pairs and reports its health but
+	// takes no work.
+	Runtimes []sandbox.Runtime
+
+	// Slots is how many tasks run at once. Default: runtime.NumCPU().
+	Slots int
+
+	// MemoryBytes is the memory that tasks may use together; the agent asks
+	// only for tasks whose memory limits fit in what is left of it.
+	// Default: half of the device's physical memory (256 MiB when that is
+	// unknown).
+	MemoryBytes int64
+
+	// Version is reported to the gateway. Default "dev".
+	Version string
+
+	// Logger receives the agent's logs. Default: discard.
+	Logger *slog.Logger
+}
+
+// DefaultDataDir is where an agent keeps its state when Config.DataDir is
+// empty: /var/lib/hearth-agent when running as root, else
+// $XDG_STATE_HOME/hearth/agent, else ~/.local/state/hearth/agent.
+func DefaultDataDir() string {
+	if os.Geteuid() == 0 {
+		return "/var/lib/hearth-agent"
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "hearth", "agent")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "state", "hearth", "agent")
+	}
+	return filepath.Join(os.TempDir(), "hearth-agent")
+}
+
+// defaultGateway is tried when neither Gateway nor Discover is set.
+var defaultGateway = "127.0.0.1:" + strconv.Itoa(api.DefaultPort)
+
+func (c Config) withDefaults() Config {
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir()
+	}
+	if c.Name == "" {
+		c.Name, _ = os.Hostname()
+	}
+	if c.Gateway == "" && c.Discover == nil {
+		c.Gateway = defaultGateway
+	}
+	if c.Slots <= 0 {
+		c.Slots = runtime.NumCPU()
+	}
+	if c.MemoryBytes <= 0 {
+		c.MemoryBytes = 256 << 20
+		if total := totalMemory(); total > 0 {
+			c.MemoryBytes = int64(total / 2)
+		}
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	c.Runtimes = append([]sandbox.Runtime(nil), c.Runtimes...)
+	return c
+}

@@ -1,0 +1,65 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+// errPendingAgain ends a session when the gateway says the node is pending
+// again (its membership was reset on the gateway).
+var errPendingAgain = fmt.Errorf("gateway: node is pending again: %w", api.ErrPending)
+
+// heartbeats reports health every interval while the session lasts; each
+// heartbeat renews the running leases, and the answer names those to stop.
+func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Duration) error {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		resp, err := c.Heartbeat(ctx, a.health())
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil && endsSession(err):
+			return err
+		case err != nil:
+			a.log.Warn("heartbeat", "err", err)
+		case resp.State == api.MemberPending:
+			return errPendingAgain
+		default:
+			a.revoke(ctx, resp.Revoked)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// revoke stops leases the gateway no longer holds for this agent: their
+// tasks are killed and their results dropped. Results already finished and
+// waiting in the outbox are sent all the same: the gateway may still take
+// a late result, and otherwise acks it as stale.
+func (a *Agent) revoke(ctx context.Context, ids []string) {
+	for _, id := range ids {
+		if a.work.revoke(ctx, id) != nil {
+			a.log.Info("gateway revoked a running lease; killing its task", "lease", id)
+		}
+	}
+}
+
+// health is the heartbeat's content.
+func (a *Agent) health() api.Heartbeat {
+	h := api.Heartbeat{
+		FreeSlots:   max(a.cap.idle(), 0),
+		Running:     a.work.ids(),
+		Unsent:      a.journal.unsentCount(),
+		UptimeMilli: time.Since(a.started).Milliseconds(),
+		TempC:       readTempC(a.sysRoot),
+	}
+	h.Load1, h.MemoryFree = hostLoad()
+	return h
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestDeps keeps heavy and server-side code out of the agent binary, which
+// must stay small enough for plug computers: go-ethereum never, and of the
+// gateway only its public API package.
+func TestDeps(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	const gw = "github.com/hearth-home/hearth/gateway"
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, "github.com/hearth-home/hearth/agent") {
+		t.Fatalf("go list -deps does not list the agent package:\n%s", out)
+	}
+	for _, dep := range deps {
+		switch {
+		case strings.Contains(dep, "github.com/ethereum/go-ethereum"):
+			t.Errorf("hearth-agent depends on %s; the agent must never link go-ethereum", dep)
+		case dep == gw || strings.HasPrefix(dep, gw+"/") && dep != gw+"/api":
+			t.Errorf("hearth-agent depends on %s; it may use only %s/api of the gateway", dep, gw)
+		}
+	}
+}

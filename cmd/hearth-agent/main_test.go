@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+)
+
+func testToken(t *testing.T) string {
+	id, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := api.NewJoinToken(id.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.String()
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"--help"}, noEnv, &out, &errOut); code != exitOK {
+		t.Fatalf("--help exit %d", code)
+	}
+	for _, want := range []string{"--token-file /boot/hearth-token", "-join", "-iface", "-slots", "-data-dir",
+		"-gateway-id", "-token", "-name", "-log-level", "-log-format", "-version", "hearth pool approve"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"--version"}, noEnv, &out, &errOut); code != exitOK || !strings.HasPrefix(out.String(), "hearth-agent ") {
+		t.Fatalf("--version: exit %d, %q", code, out.String())
+	}
+}
+
+func noEnv(string) string { return "" }
+
+func TestBadCommandLines(t *testing.T) {
+	dir := t.TempDir()
+	badFile := filepath.Join(dir, "bad")
+	os.WriteFile(badFile, []byte("hearth1.nope\n"), 0o600)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--token", "garbage"}, "--token: malformed join token"},
+		{[]string{"--token-file", badFile}, "--token-file " + badFile + ": malformed join token"},
+		{[]string{"--token-file", filepath.Join(dir, "missing")}, "--token-file: open"},
+		{[]string{"--token", testToken(t), "--token-file", badFile}, "give one"},
+		{[]string{"--join", "a b"}, `--join: "a b" is not host:port`},
+		{[]string{"--gateway-id", "XYZ"}, "--gateway-id: malformed node ID"},
+		{[]string{"--slots", "-1"}, "--slots: -1 is negative"},
+		{[]string{"--log-level", "loud"}, `--log-level: "loud" is not debug, info, warn or error`},
+		{[]string{"--log-format", "xml"}, `--log-format: "xml" is not text or json`},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), append([]string{"--data-dir", dir}, tc.args...), noEnv, &out, &errOut)
+		if code != exitUsage || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tc.args, code, errOut.String(), exitUsage, tc.want)
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	tok := testToken(t)
+	file := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(file, []byte("\n"+tok+"\n"), 0o600)
+	env := func(k string) string {
+		if k == tokenEnv {
+			return tok
+		}
+		return ""
+	}
+	for _, tc := range []struct {
+		o         options
+		getenv    func(string) string
+		join, tok string
+	}{
+		{options{join: "192.168.1.10:7000"}, noEnv, "192.168.1.10:7000", ""},
+		{options{join: "pi.local"}, noEnv, "pi.local:7443", ""},
+		{options{join: "fd00::1"}, noEnv, "[fd00::1]:7443", ""},
+		{options{join: "[fd00::1]:8000"}, noEnv, "[fd00::1]:8000", ""},
+		{options{tokenFile: file}, noEnv, "", tok},
+		{options{}, env, "", tok},
+		{options{token: tok}, noEnv, "", tok},
+	} {
+		tc.o.logLevel, tc.o.logFormat = "info", "text"
+		s, err := tc.o.resolve(tc.getenv, &bytes.Buffer{})
+		if err != nil || s.cfg.Gateway != tc.join || s.cfg.JoinToken != tc.tok {
+			t.Errorf("%+v: gateway %q token %q, %v; want %q, %q", tc.o, s.cfg.Gateway, s.cfg.JoinToken, err, tc.join, tc.tok)
+		}
+	}
+	o := options{ifaces: " eth0, wlan0,,", logLevel: "info", logFormat: "json"}
+	s, err := o.resolve(noEnv, &bytes.Buffer{})
+	if err != nil || strings.Join(s.ifaces, "|") != "eth0|wlan0" || s.cfg.DataDir == "" {
+		t.Fatalf("ifaces %q, data dir %q, %v", s.ifaces, s.cfg.DataDir, err)
+	}
+}

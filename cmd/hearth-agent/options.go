@@ -1,0 +1,155 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hearth-home/hearth/agent"
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+)
+
+// tokenEnv is the environment variable that may hold the join token.
+const tokenEnv = "HEARTH_JOIN_TOKEN"
+
+// options are the command line. They map onto agent.Config.
+type options struct {
+	dataDir   string
+	name      string
+	join      string
+	gatewayID string
+	token     string
+	tokenFile string
+	ifaces    string
+	slots     int
+	logLevel  string
+	logFormat string
+	version   bool
+}
+
+func (o *options) flags(out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("hearth-agent", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprint(out, usage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.dataDir, "data-dir", "", "where the agent keeps its identity, pinned gateway, unsent results and\ncaches (default /var/lib/hearth-agent as root, else\n$XDG_STATE_HOME/hearth/agent or ~/.local/state/hearth/agent)")
+	fs.StringVar(&o.name, "name", "", "the device's name in \"hearth pool ls\" (default: the host name)")
+	fs.StringVar(&o.join, "join", "", "the gateway's host:port, for networks where mDNS does not work, e.g.\n192.168.1.10:7443 (default: find the gateway over mDNS; the port defaults\nto "+strconv.Itoa(api.DefaultPort)+")")
+	fs.StringVar(&o.gatewayID, "gateway-id", "", "trust only the gateway with this node ID (default: the ID in the join\ntoken, else the gateway this agent paired with before, else the first\ngateway that pairs it)")
+	fs.StringVar(&o.token, "token", "", "the join token that \"hearth-gateway init\" printed, to pair without\napproval; process listings show it, so prefer --token-file or $"+tokenEnv)
+	fs.StringVar(&o.tokenFile, "token-file", "", "a file holding the join token, e.g. on a Raspberry Pi's boot partition")
+	fs.StringVar(&o.ifaces, "iface", "", "comma-separated network interfaces for mDNS, e.g. eth0,wlan0 (default: every\nup, multicast-capable interface with an address)")
+	fs.IntVar(&o.slots, "slots", 0, "how many tasks to run at once (default: one per CPU)")
+	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&o.logFormat, "log-format", "text", "text or json")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	return fs
+}
+
+// setup is what the command line resolves to.
+type setup struct {
+	cfg    agent.Config // without runtimes and discovery, which serve adds
+	ifaces []string
+	logger *slog.Logger
+}
+
+// resolve checks the options and reads the token, so that mistakes are
+// reported before anything starts.
+func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, error) {
+	var s setup
+	var err error
+	if s.logger, err = o.newLogger(logTo); err != nil {
+		return s, err
+	}
+	s.cfg = agent.Config{DataDir: o.dataDir, Name: o.name, Slots: o.slots, Version: version, Logger: s.logger}
+	if s.cfg.DataDir == "" {
+		s.cfg.DataDir = agent.DefaultDataDir()
+	}
+	if o.slots < 0 {
+		return s, fmt.Errorf("--slots: %d is negative; give the number of tasks to run at once, or 0 for one per CPU", o.slots)
+	}
+	if o.join != "" {
+		if s.cfg.Gateway, err = joinAddr(o.join); err != nil {
+			return s, err
+		}
+	}
+	if o.gatewayID != "" {
+		if _, err := identity.ParseNodeID(o.gatewayID); err != nil {
+			return s, fmt.Errorf("--gateway-id: %v; copy the gateway ID that `hearth-gateway init` or `hearth status` prints", err)
+		}
+		s.cfg.GatewayID = o.gatewayID
+	}
+	if s.cfg.JoinToken, err = o.joinToken(getenv); err != nil {
+		return s, err
+	}
+	for _, name := range strings.Split(o.ifaces, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			s.ifaces = append(s.ifaces, name)
+		}
+	}
+	return s, nil
+}
+
+// joinToken takes the token from --token, else --token-file, else the
+// environment.
+func (o options) joinToken(getenv func(string) string) (string, error) {
+	tok, from := o.token, "--token"
+	switch {
+	case o.token != "" && o.tokenFile != "":
+		return "", fmt.Errorf("--token and --token-file both given; give one")
+	case o.tokenFile != "":
+		raw, err := os.ReadFile(o.tokenFile)
+		if err != nil {
+			return "", fmt.Errorf("--token-file: %v", err)
+		}
+		tok, from = strings.TrimSpace(string(raw)), "--token-file "+o.tokenFile
+	case o.token == "":
+		tok, from = strings.TrimSpace(getenv(tokenEnv)), "$"+tokenEnv
+	}
+	if tok == "" {
+		return "", nil
+	}
+	if _, err := api.ParseJoinToken(tok); err != nil {
+		return "", fmt.Errorf("%s: %v", from, err)
+	}
+	return tok, nil
+}
+
+// joinAddr accepts host:port, or a bare host with the default port.
+func joinAddr(s string) (string, error) {
+	bad := fmt.Errorf("--join: %q is not host:port, e.g. 192.168.1.10:%d", s, api.DefaultPort)
+	if host, port, err := net.SplitHostPort(s); err == nil {
+		if host == "" || port == "" {
+			return "", bad
+		}
+		return s, nil
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	if host == "" || strings.ContainsAny(host, " /[]") {
+		return "", bad
+	}
+	return net.JoinHostPort(host, strconv.Itoa(api.DefaultPort)), nil
+}
+
+func (o options) newLogger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", o.logLevel)
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	switch o.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, hopts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, hopts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is not text or json", o.logFormat)
+}

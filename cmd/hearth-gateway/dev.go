@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sync"
+
+	"github.com/hearth-home/hearth/agent"
+	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/wasm"
+)
+
+// runDev runs the embedded default: a gateway on loopback with an agent in
+// the same process, state under the user's state dir, and the credentials
+// where the CLI looks for them. No mDNS unless --iface names interfaces,
+// because announcing a development box on the LAN is a surprise.
+func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	logger, err := o.logger(stderr)
+	if err != nil {
+		return err
+	}
+	if o.dataDir == "" {
+		o.dataDir = stateDir("dev")
+	}
+	if o.listen == "" {
+		o.listen = "127.0.0.1:7443"
+	}
+	g, err := gateway.New(o.config(logger.With("part", "gateway")))
+	if err != nil {
+		return err
+	}
+	creds, err := g.WriteCredentials()
+	if err != nil {
+		g.Close()
+		return err
+	}
+	agentDir := filepath.Join(o.dataDir, "agent")
+	rt, err := wasm.New(wasm.Config{CacheDir: filepath.Join(agentDir, "wasm-cache"), Logger: logger.With("part", "wasm")})
+	if err != nil {
+		g.Close()
+		return err
+	}
+	a, err := agent.New(agent.Config{
+		DataDir:   agentDir,
+		Name:      hostname() + "-dev",
+		Gateway:   g.Addr().String(),
+		JoinToken: g.JoinToken().String(),
+		Runtimes:  []sandbox.Runtime{rt},
+		Version:   version,
+		Logger:    logger.With("part", "agent"),
+	})
+	if err != nil {
+		g.Close()
+		return err
+	}
+	fmt.Fprintf(stdout, `Hearth dev gateway on %s with one agent inside.
+  gateway ID:   %s
+  data:         %s
+  credentials:  %s (the hearth CLI finds them by itself)
+Try:  hearth job submit examples/vanity/job.yaml --wait
+Stop: Ctrl-C
+`, g.Addr(), g.ID(), o.dataDir, creds)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	run := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil {
+				logger.Error(name+" stopped", "err", err)
+			}
+			cancel() // one part ending ends the whole
+		}()
+	}
+	if len(o.interfaces()) > 0 && !o.noMDNS {
+		run("mdns", announcer(g, o, logger).Run)
+	}
+	run("agent", a.Run)
+	err = g.Run(ctx)
+	cancel()
+	wg.Wait()
+	return err
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway"
+)
+
+// options are the command line. Flags map onto gateway.Config.
+type options struct {
+	dataDir   string
+	listen    string
+	advertise string
+	ifaces    string
+	noMDNS    bool
+	dev       bool
+	heartbeat time.Duration
+	logLevel  string
+	logFormat string
+	version   bool
+}
+
+func (o *options) flags(out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("hearth-gateway", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprint(out, usage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.dataDir, "data-dir", "", "where the gateway keeps its database, blobs and credentials\n(default /var/lib/hearth-gateway as root, else ~/.local/state/hearth/gateway;\n with --dev ~/.local/state/hearth/dev)")
+	fs.StringVar(&o.listen, "listen", "", "API address (default \":7443\"; with --dev \"127.0.0.1:7443\")")
+	fs.StringVar(&o.advertise, "advertise", "", "host:port that the CLI should use, written into the credentials file\n(default 127.0.0.1 and the listen port)")
+	fs.StringVar(&o.ifaces, "iface", "", "comma-separated network interfaces to announce on over mDNS (default: all\nmulticast interfaces; with --dev none unless given)")
+	fs.BoolVar(&o.noMDNS, "no-mdns", false, "do not announce over mDNS; agents then need --join host:port")
+	fs.BoolVar(&o.dev, "dev", false, "development mode: a gateway and an agent in one process, loopback only,\nno set-up; the CLI finds its credentials by itself")
+	fs.DurationVar(&o.heartbeat, "heartbeat", 0, "interval agents report at; members are suspect after 3 and lost after 5\nmissed heartbeats (default 2s)")
+	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&o.logFormat, "log-format", "text", "text or json")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	return fs
+}
+
+func stateDir(sub string) string {
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "hearth", sub)
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "state", "hearth", sub)
+	}
+	return filepath.Join(os.TempDir(), "hearth-"+sub)
+}
+
+func (o options) config(logger *slog.Logger) gateway.Config {
+	dir := o.dataDir
+	if dir == "" {
+		dir = "/var/lib/hearth-gateway"
+		if os.Geteuid() != 0 {
+			dir = stateDir("gateway")
+		}
+	}
+	return gateway.Config{DataDir: dir, Listen: o.listen, Advertise: o.advertise, Heartbeat: o.heartbeat, Logger: logger, Version: version}
+}
+
+func (o options) interfaces() []string {
+	var out []string
+	for _, s := range strings.Split(o.ifaces, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (o options) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", o.logLevel)
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	switch o.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, hopts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, hopts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is not text or json", o.logFormat)
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"net"
+	"runtime"
+	"strconv"
+	"sync"
+
+	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/discovery"
+)
+
+func initCmd(o options, stdout io.Writer) error {
+	logger, err := o.logger(io.Discard)
+	if err != nil {
+		return err
+	}
+	cfg := o.config(logger)
+	creds, token, path, err := gateway.Init(cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, `Gateway ID:   %s
+Join token:   %s
+Credentials:  %s (mode 0600: whoever holds it owns the pool)
+
+Next:
+  start the gateway:  hearth-gateway --data-dir %s
+  on each device:     hearth-agent --token %s
+  (or start agents without a token and approve them: hearth pool approve <ID>)
+  use the CLI here:   mkdir -p ~/.config/hearth && cp %s ~/.config/hearth/credentials.json
+`, creds.GatewayID, token, path, cfg.DataDir, token, path)
+	return nil
+}
+
+// serve runs a gateway and announces it over mDNS.
+func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	logger, err := o.logger(stderr)
+	if err != nil {
+		return err
+	}
+	g, err := gateway.New(o.config(logger))
+	if err != nil {
+		return err
+	}
+	path, err := g.WriteCredentials()
+	if err != nil {
+		g.Close()
+		return err
+	}
+	logger.Info("gateway ready", "id", g.ID().String(), "join_token", g.JoinToken().String(), "credentials", path)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	if !o.noMDNS {
+		d := announcer(g, o, logger)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := d.Run(ctx); err != nil {
+				logger.Error("mDNS discovery stopped; agents need --join "+g.Addr().String(), "err", err)
+			}
+		}()
+	}
+	err = g.Run(ctx)
+	cancel()
+	wg.Wait()
+	return err
+}
+
+// announcer announces the gateway over mDNS (and browses, as every node
+// does, so that neighbours show up in the logs).
+func announcer(g *gateway.Gateway, o options, logger *slog.Logger) *discovery.Discovery {
+	_, port, _ := net.SplitHostPort(g.Addr().String())
+	p, _ := strconv.Atoi(port)
+	self := discovery.Announcement{ID: g.ID().String(), Role: discovery.RoleGateway, Arch: runtime.GOARCH,
+		Proto: api.ProtocolVersion, Name: hostname(), Port: p}
+	return discovery.New(discovery.Config{Interfaces: o.interfaces(), Logger: logger.With("part", "mdns")}, self)
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "gateway"
+	}
+	return h
+}
