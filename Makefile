@@ -58,6 +58,7 @@ demo: build
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./sandbox/wasm/ | grep -E '^BENCH' || true
+	HEARTH_THROUGHPUT_TASKS=3000 $(GO) test -count=1 -run '^TestThroughput$$' -v ./agent/ | grep -E '^BENCH' || true
 	$(GO) run ./e2e/bench
 
 clean:
