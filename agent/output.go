@@ -3,6 +3,7 @@ package agent
 import (
 	"bytes"
 	"errors"
+	"github.com/hearth-home/hearth/sandbox"
 	"io"
 	"io/fs"
 	"os"
@@ -18,7 +19,7 @@ const maxOutputBytes = 64 << 20
 
 // failOutput is the failure of a task that left more than maxOutputBytes
 // in /out. It is the task's own doing, so the gateway does not retry it.
-const failOutput = "output"
+const failOutput = sandbox.FailOutput
 
 // outputs packs tasks' /out directories into the agent's blob store and
 // removes each archive once no unsent result refers to it any more.

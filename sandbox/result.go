@@ -21,6 +21,8 @@ const (
 	FailStart Failure = "start"
 	// FailLost: the task could not be found after an agent restart.
 	FailLost Failure = "lost"
+	// FailOutput: the task left more in /out than the agent ships (64 MiB).
+	FailOutput Failure = "output"
 )
 
 // Result is what a task left behind. Files written to /out stay in
