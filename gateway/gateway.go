@@ -35,7 +35,8 @@ type Gateway struct {
 	jobOrder []string         // oldest first
 	queue    []*task          // queued tasks, oldest first
 	leased   map[string]*task // by lease ID
-	wake     chan struct{}    // closed when work is queued
+	wake     chan struct{}
+	refused  map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its
@@ -80,7 +81,7 @@ func openGateway(cfg Config) (*Gateway, error) {
 	g := &Gateway{
 		cfg: cfg, log: cfg.Logger, db: db, started: time.Now(),
 		members: map[identity.NodeID]*member{}, jobs: map[string]*job{},
-		leased: map[string]*task{}, wake: make(chan struct{}),
+		leased: map[string]*task{}, wake: make(chan struct{}), refused: map[identity.NodeID]time.Time{},
 	}
 	if err := g.open(); err != nil {
 		db.Close()

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,8 +129,27 @@ func submit(t *testing.T, tg *testGateway, tasks int, retries int) api.Job {
 	return j
 }
 
+// syncBuffer collects logs written from the gateway's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 func TestPairing(t *testing.T) {
-	tg := startGateway(t, t.TempDir(), Config{})
+	var logs syncBuffer
+	tg := startGateway(t, t.TempDir(), Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	ctx := context.Background()
 
 	withToken := newNode(t, tg.Gateway)
@@ -145,6 +166,11 @@ func TestPairing(t *testing.T) {
 	}
 	if _, err := bad.c.Lease(ctx, api.LeaseRequest{Runtimes: []string{"wasm"}}); !errors.Is(err, api.ErrForbidden) {
 		t.Fatalf("lease by refused node: %v, want ErrForbidden", err)
+	}
+	for _, want := range []string{"refused node: wrong join token", "refused work to a node that is not paired"} {
+		if !strings.Contains(logs.String(), want) || !strings.Contains(logs.String(), bad.id.ID.Short()) {
+			t.Errorf("the gateway's log lacks %q for node %s:\n%s", want, bad.id.ID.Short(), logs.String())
+		}
 	}
 
 	// No token: pending until approved by its short ID.

@@ -70,6 +70,13 @@ func (g *Gateway) workerLocked(node identity.NodeID) (*member, error) {
 	m := g.members[node]
 	switch {
 	case m == nil:
+		// Say so in the log, once a minute per node: an agent that never
+		// paired (or paired with another pool) polls every few seconds.
+		if now := time.Now(); now.Sub(g.refused[node]) > time.Minute {
+			g.refused[node] = now
+			g.log.Warn("refused work to a node that is not paired with this pool", "node", node.Short(),
+				"fix", "start the agent with this pool's join token, or let it say hello and run `hearth pool approve`")
+		}
 		return nil, fmt.Errorf("%w: %s", ErrNotPaired, node.Short())
 	case m.memberRecord.State == api.MemberPending:
 		return nil, fmt.Errorf("%w: %s", ErrPending, node.Short())
