@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/hearth-home/hearth/internal/logflag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,13 +94,13 @@ func TestResolve(t *testing.T) {
 		{options{}, env, "", tok},
 		{options{token: tok}, noEnv, "", tok},
 	} {
-		tc.o.logLevel, tc.o.logFormat = "info", "text"
+		tc.o.log = logflag.Flags{Level: "info", Format: "text"}
 		s, err := tc.o.resolve(tc.getenv, &bytes.Buffer{})
 		if err != nil || s.cfg.Gateway != tc.join || s.cfg.JoinToken != tc.tok {
 			t.Errorf("%+v: gateway %q token %q, %v; want %q, %q", tc.o, s.cfg.Gateway, s.cfg.JoinToken, err, tc.join, tc.tok)
 		}
 	}
-	o := options{ifaces: " eth0, wlan0,,", logLevel: "info", logFormat: "json"}
+	o := options{ifaces: " eth0, wlan0,,", log: logflag.Flags{Level: "info", Format: "json"}}
 	s, err := o.resolve(noEnv, &bytes.Buffer{})
 	if err != nil || strings.Join(s.ifaces, "|") != "eth0|wlan0" || s.cfg.DataDir == "" {
 		t.Fatalf("ifaces %q, data dir %q, %v", s.ifaces, s.cfg.DataDir, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/hearth-home/hearth/internal/logflag"
 	"io"
 	"log/slog"
 	"net"
@@ -28,8 +29,7 @@ type options struct {
 	tokenFile string
 	ifaces    string
 	slots     int
-	logLevel  string
-	logFormat string
+	log       logflag.Flags
 	version   bool
 }
 
@@ -48,8 +48,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.tokenFile, "token-file", "", "a file holding the join token, e.g. on a Raspberry Pi's boot partition")
 	fs.StringVar(&o.ifaces, "iface", "", "comma-separated network interfaces for mDNS, e.g. eth0,wlan0 (default: every\nup, multicast-capable interface with an address)")
 	fs.IntVar(&o.slots, "slots", 0, "how many tasks to run at once (default: one per CPU)")
-	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.StringVar(&o.logFormat, "log-format", "text", "text or json")
+	o.log.Register(fs)
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs
 }
@@ -139,17 +138,4 @@ func joinAddr(s string) (string, error) {
 	return net.JoinHostPort(host, strconv.Itoa(api.DefaultPort)), nil
 }
 
-func (o options) newLogger(w io.Writer) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", o.logLevel)
-	}
-	hopts := &slog.HandlerOptions{Level: level}
-	switch o.logFormat {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, hopts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, hopts)), nil
-	}
-	return nil, fmt.Errorf("--log-format: %q is not text or json", o.logFormat)
-}
+func (o options) newLogger(w io.Writer) (*slog.Logger, error) { return o.log.Logger(w) }

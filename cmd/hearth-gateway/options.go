@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/hearth-home/hearth/internal/logflag"
 	"io"
 	"log/slog"
 	"os"
@@ -22,8 +23,7 @@ type options struct {
 	noMDNS    bool
 	dev       bool
 	heartbeat time.Duration
-	logLevel  string
-	logFormat string
+	log       logflag.Flags
 	version   bool
 }
 
@@ -41,8 +41,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.noMDNS, "no-mdns", false, "do not announce over mDNS; agents then need --join host:port")
 	fs.BoolVar(&o.dev, "dev", false, "development mode: a gateway and an agent in one process, loopback only,\nno set-up; the CLI finds its credentials by itself")
 	fs.DurationVar(&o.heartbeat, "heartbeat", 0, "interval agents report at; members are suspect after 3 and lost after 5\nmissed heartbeats (default 2s)")
-	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.StringVar(&o.logFormat, "log-format", "text", "text or json")
+	o.log.Register(fs)
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs
 }
@@ -78,17 +77,4 @@ func (o options) interfaces() []string {
 	return out
 }
 
-func (o options) logger(w io.Writer) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", o.logLevel)
-	}
-	hopts := &slog.HandlerOptions{Level: level}
-	switch o.logFormat {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, hopts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, hopts)), nil
-	}
-	return nil, fmt.Errorf("--log-format: %q is not text or json", o.logFormat)
-}
+func (o options) logger(w io.Writer) (*slog.Logger, error) { return o.log.Logger(w) }

@@ -2,6 +2,7 @@ package wasm
 
 import (
 	"context"
+	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 	"log/slog"
 	"strconv"
 	"sync/atomic"
@@ -20,7 +21,7 @@ var trivialTaskUS float64
 func BenchmarkTrivialTask(b *testing.B) {
 	rt := newRuntime(b, Config{Logger: slog.New(slog.DiscardHandler)})
 	ctx := context.Background()
-	app := writeApp(b, tinyModule(1, true))
+	app := writeApp(b, sandboxtest.TinyModule(1, true))
 	if err := rt.Prepare(ctx, app); err != nil {
 		b.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func BenchmarkTrivialTask(b *testing.B) {
 func BenchmarkTrivialTaskParallel(b *testing.B) {
 	rt := newRuntime(b, Config{Logger: slog.New(slog.DiscardHandler)})
 	ctx := context.Background()
-	app := writeApp(b, tinyModule(1, true))
+	app := writeApp(b, sandboxtest.TinyModule(1, true))
 	if err := rt.Prepare(ctx, app); err != nil {
 		b.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func run(t *testing.T, rt *Runtime, spec sandbox.Spec) sandbox.Result {
 
 func TestTinyModule(t *testing.T) {
 	rt := newRuntime(t, Config{})
-	res := run(t, rt, sandbox.Spec{ID: "tiny", App: writeApp(t, tinyModule(1, true))})
+	res := run(t, rt, sandbox.Spec{ID: "tiny", App: writeApp(t, sandboxtest.TinyModule(1, true))})
 	if res.Failure != "" || res.ExitCode != 0 || string(res.Stdout) != "ok\n" {
 		t.Fatalf("result %+v", res)
 	}
@@ -41,7 +41,7 @@ func TestTinyModule(t *testing.T) {
 // A module is started only if its declared memory fits the task's limit.
 func TestMemoryDeclaredTooLarge(t *testing.T) {
 	rt := newRuntime(t, Config{})
-	app := writeApp(t, tinyModule(2000, true)) // 125 MiB
+	app := writeApp(t, sandboxtest.TinyModule(2000, true)) // 125 MiB
 	res := run(t, rt, sandbox.Spec{ID: "big", App: app})
 	if res.Failure != sandbox.FailMemory || res.ExitCode != -1 ||
 		!strings.Contains(res.Reason, "starts with 125 MiB of memory: the limit is 64 MiB") {
@@ -96,13 +96,13 @@ func TestCacheDirReused(t *testing.T) {
 
 func TestBadModules(t *testing.T) {
 	rt := newRuntime(t, Config{})
-	importsEnv := tinyModule(1, true)
+	importsEnv := sandboxtest.TinyModule(1, true)
 	copy(importsEnv[strings.Index(string(importsEnv), "wasi_snapshot_preview1"):], "env_snapshot_preview1!")
 	cases := map[string]sandbox.App{
-		"not a command":   writeApp(t, tinyModule(1, false)),
+		"not a command":   writeApp(t, sandboxtest.TinyModule(1, false)),
 		"non-WASI import": writeApp(t, importsEnv),
 		"missing file":    {Digest: "sha256:00", Path: filepath.Join(t.TempDir(), "gone.wasm")},
-		"wrong digest":    {Digest: "sha256:00", Path: writeApp(t, tinyModule(1, true)).Path},
+		"wrong digest":    {Digest: "sha256:00", Path: writeApp(t, sandboxtest.TinyModule(1, true)).Path},
 	}
 	for name, app := range cases {
 		if err := rt.Prepare(context.Background(), app); !errors.Is(err, sandbox.ErrBadApp) {
@@ -119,7 +119,7 @@ func TestBadModules(t *testing.T) {
 // An app without a digest is named by its content.
 func TestNoDigest(t *testing.T) {
 	rt := newRuntime(t, Config{})
-	app := writeApp(t, tinyModule(1, true))
+	app := writeApp(t, sandboxtest.TinyModule(1, true))
 	res := run(t, rt, sandbox.Spec{ID: "anon", App: sandbox.App{Path: app.Path}})
 	if res.Failure != "" || string(res.Stdout) != "ok\n" {
 		t.Fatalf("result %+v", res)
@@ -132,7 +132,7 @@ func TestNoDigest(t *testing.T) {
 func TestModuleEviction(t *testing.T) {
 	rt := newRuntime(t, Config{MaxModules: 2, CacheDir: sharedCache})
 	ctx := context.Background()
-	apps := []sandbox.App{writeApp(t, tinyModule(1, true)), writeApp(t, tinyModule(2, true)), writeApp(t, tinyModule(3, true))}
+	apps := []sandbox.App{writeApp(t, sandboxtest.TinyModule(1, true)), writeApp(t, sandboxtest.TinyModule(2, true)), writeApp(t, sandboxtest.TinyModule(3, true))}
 	// A running task pins its module.
 	hog := sandbox.Spec{ID: "pin", App: sandboxtest.WasmTestApp(t), Args: []string{"sleep"}}
 	pinned, err := rt.Start(ctx, hog)
@@ -174,7 +174,7 @@ func TestClose(t *testing.T) {
 	if err != nil || res.Failure != sandbox.FailKilled || res.Reason != ErrClosed.Error() {
 		t.Fatalf("Wait = %+v, %v", res, err)
 	}
-	if _, err := rt.Start(ctx, sandbox.Spec{ID: "late", App: writeApp(t, tinyModule(1, true))}); err == nil {
+	if _, err := rt.Start(ctx, sandbox.Spec{ID: "late", App: writeApp(t, sandboxtest.TinyModule(1, true))}); err == nil {
 		t.Fatal("Start after Close succeeded")
 	}
 }
