@@ -8,8 +8,8 @@ import (
 )
 
 // TestDeps keeps heavy and server-side code out of the agent binary, which
-// must stay small enough for plug computers: go-ethereum never, and of the
-// gateway only its public API package.
+// must stay small enough for plug computers: go-ethereum never, net/http,
+// YAML and regexp not either, and of the gateway only its public API package.
 func TestDeps(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
 	if err != nil {
@@ -24,6 +24,10 @@ func TestDeps(t *testing.T) {
 		switch {
 		case strings.Contains(dep, "github.com/ethereum/go-ethereum"):
 			t.Errorf("hearth-agent depends on %s; the agent must never link go-ethereum", dep)
+		case dep == "net/http" || strings.HasPrefix(dep, "net/http/") || dep == "gopkg.in/yaml.v3" || dep == "regexp":
+			// Each costs the binary a quarter to a whole megabyte on ARM,
+			// and the 8 MB budget of a plug has no room for them.
+			t.Errorf("hearth-agent depends on %s; keep it out (gateway/api speaks HTTP/1.1 via internal/httpc)", dep)
 		case dep == gw || strings.HasPrefix(dep, gw+"/") && dep != gw+"/api":
 			t.Errorf("hearth-agent depends on %s; it may use only %s/api of the gateway", dep, gw)
 		}

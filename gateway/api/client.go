@@ -10,19 +10,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"net/url"
-	"time"
+	"strings"
 
+	"github.com/hearth-home/hearth/internal/httpc"
 	"github.com/hearth-home/hearth/internal/identity"
 )
 
 // Client calls a gateway. It is safe for concurrent use.
 type Client struct {
-	base  string
 	token string
-	http  *http.Client
+	http  *httpc.Client
 }
 
 // NewAgentClient connects as a node: it presents self's certificate and
@@ -55,49 +53,32 @@ func NewAdminClient(creds Credentials) (*Client, error) {
 	return newClient(creds.Gateway, creds.Token, cfg), nil
 }
 
+// newClient speaks HTTP/1.1 through httpc rather than net/http, which
+// would cost the agent binary about a megabyte.
 func newClient(addr, token string, tlsCfg *tls.Config) *Client {
-	tr := &http.Transport{
-		TLSClientConfig:     tlsCfg,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConnsPerHost: 32,
-		IdleConnTimeout:     90 * time.Second,
-		TLSHandshakeTimeout: 5 * time.Second,
-	}
-	return &Client{base: "https://" + addr, token: token, http: &http.Client{Transport: tr}}
+	return &Client{token: token, http: &httpc.Client{Addr: addr, TLS: tlsCfg}}
 }
 
 // Addr is the gateway's host:port.
-func (c *Client) Addr() string { return c.base[len("https://"):] }
+func (c *Client) Addr() string { return c.http.Addr }
 
 // Close drops idle connections.
-func (c *Client) Close() { c.http.CloseIdleConnections() }
+func (c *Client) Close() { c.http.CloseIdle() }
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
-	var body io.Reader
+	req := &httpc.Request{Method: method, Path: path, Header: httpc.Header{}}
 	if in != nil {
 		raw, err := json.Marshal(in)
 		if err != nil {
 			return err
 		}
-		body = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return err
-	}
-	if in != nil {
+		req.Body, req.ContentLength = bytes.NewReader(raw), int64(len(raw))
+		req.GetBody = func() (io.Reader, error) { return bytes.NewReader(raw), nil }
 		req.Header.Set("Content-Type", "application/json")
 	}
-	return c.send(req, out)
-}
-
-func (c *Client) send(req *http.Request, out any) error {
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := c.http.Do(req)
+	resp, err := c.send(ctx, req)
 	if err != nil {
-		return fmt.Errorf("gateway %s unreachable: %w", c.Addr(), err)
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {
@@ -108,12 +89,35 @@ func (c *Client) send(req *http.Request, out any) error {
 		return err
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("decode gateway answer to %s: %w", req.URL.Path, err)
+		p, _ := url.PathUnescape(path)
+		return fmt.Errorf("decode gateway answer to %s: %w", p, err)
 	}
+	// The encoder's newline is still unread; the connection is reused only
+	// after the body has been read to its end.
+	io.CopyN(io.Discard, resp.Body, 4<<10)
 	return nil
 }
 
-func decodeError(resp *http.Response) error {
+// send makes the call. Failures to reach the gateway are wrapped as
+// net/http wrapped them (in a *url.Error naming the call), which callers
+// such as the CLI's hints rely on.
+func (c *Client) send(ctx context.Context, req *httpc.Request) (*httpc.Response, error) {
+	if req.Header == nil {
+		req.Header = httpc.Header{}
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(ctx, req)
+	if err != nil {
+		op := req.Method[:1] + strings.ToLower(req.Method[1:])
+		err = &url.Error{Op: op, URL: "https://" + c.Addr() + req.Path, Err: err}
+		return nil, fmt.Errorf("gateway %s unreachable: %w", c.Addr(), err)
+	}
+	return resp, nil
+}
+
+func decodeError(resp *httpc.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	e := &Error{Status: resp.StatusCode}
 	if json.Unmarshal(raw, e) != nil || e.Code == "" {
@@ -125,26 +129,26 @@ func decodeError(resp *http.Response) error {
 // Hello opens an agent session.
 func (c *Client) Hello(ctx context.Context, req HelloRequest) (HelloResponse, error) {
 	var out HelloResponse
-	return out, c.do(ctx, http.MethodPost, "/v1/agent/hello", req, &out)
+	return out, c.do(ctx, "POST", "/v1/agent/hello", req, &out)
 }
 
 // Heartbeat reports health and renews leases.
 func (c *Client) Heartbeat(ctx context.Context, hb Heartbeat) (HeartbeatResponse, error) {
 	var out HeartbeatResponse
-	return out, c.do(ctx, http.MethodPost, "/v1/agent/heartbeat", hb, &out)
+	return out, c.do(ctx, "POST", "/v1/agent/heartbeat", hb, &out)
 }
 
 // Lease asks for work, waiting up to req.Wait on the gateway's side.
 func (c *Client) Lease(ctx context.Context, req LeaseRequest) ([]Lease, error) {
 	var out LeaseResponse
-	err := c.do(ctx, http.MethodPost, "/v1/agent/lease", req, &out)
+	err := c.do(ctx, "POST", "/v1/agent/lease", req, &out)
 	return out.Leases, err
 }
 
 // Report delivers finished results; the acks come back in order.
 func (c *Client) Report(ctx context.Context, results []TaskResult) ([]Ack, error) {
 	var out ResultAck
-	if err := c.do(ctx, http.MethodPost, "/v1/agent/results", ResultBatch{Results: results}, &out); err != nil {
+	if err := c.do(ctx, "POST", "/v1/agent/results", ResultBatch{Results: results}, &out); err != nil {
 		return nil, err
 	}
 	if len(out.Acks) != len(results) {
@@ -156,19 +160,12 @@ func (c *Client) Report(ctx context.Context, results []TaskResult) ([]Ack, error
 // GetBlob copies a blob into w and checks it against its digest; on a
 // mismatch w holds bad bytes and the error wraps ErrDigestMismatch.
 func (c *Client) GetBlob(ctx context.Context, digest string, w io.Writer) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/v1/blobs/"+url.PathEscape(digest), nil)
+	resp, err := c.send(ctx, &httpc.Request{Method: "GET", Path: "/v1/blobs/" + url.PathEscape(digest)})
 	if err != nil {
 		return 0, err
 	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("gateway %s unreachable: %w", c.Addr(), err)
-	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != 200 {
 		return 0, decodeError(resp)
 	}
 	h := sha256.New()
@@ -185,50 +182,56 @@ func (c *Client) GetBlob(ctx context.Context, digest string, w io.Writer) (int64
 // PutBlob uploads content under its digest; the gateway refuses content
 // that does not hash to it (ErrDigestMismatch).
 func (c *Client) PutBlob(ctx context.Context, digest string, r io.Reader, size int64) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base+"/v1/blobs/"+url.PathEscape(digest), r)
+	req := &httpc.Request{Method: "PUT", Path: "/v1/blobs/" + url.PathEscape(digest), Header: httpc.Header{},
+		Body: r, ContentLength: size}
+	req.Header.Set("Content-Type", "application/octet-stream")
+	resp, err := c.send(ctx, req)
 	if err != nil {
 		return err
 	}
-	req.ContentLength = size
-	req.Header.Set("Content-Type", "application/octet-stream")
-	return c.send(req, nil)
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return decodeError(resp)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
 }
 
 // Status describes the gateway.
 func (c *Client) Status(ctx context.Context) (Status, error) {
 	var out Status
-	return out, c.do(ctx, http.MethodGet, "/v1/status", nil, &out)
+	return out, c.do(ctx, "GET", "/v1/status", nil, &out)
 }
 
 // Members lists the pool.
 func (c *Client) Members(ctx context.Context) ([]Member, error) {
 	var out []Member
-	return out, c.do(ctx, http.MethodGet, "/v1/pool/members", nil, &out)
+	return out, c.do(ctx, "GET", "/v1/pool/members", nil, &out)
 }
 
 // Approve pairs a pending node; id may be a unique prefix of at least seven
 // characters.
 func (c *Client) Approve(ctx context.Context, id string) (Member, error) {
 	var out Member
-	return out, c.do(ctx, http.MethodPost, "/v1/pool/members/"+url.PathEscape(id)+"/approve", nil, &out)
+	return out, c.do(ctx, "POST", "/v1/pool/members/"+url.PathEscape(id)+"/approve", nil, &out)
 }
 
 // SubmitJob submits a spec whose app and inputs are already uploaded.
 func (c *Client) SubmitJob(ctx context.Context, spec JobSpec) (Job, error) {
 	var out Job
-	return out, c.do(ctx, http.MethodPost, "/v1/jobs", spec, &out)
+	return out, c.do(ctx, "POST", "/v1/jobs", spec, &out)
 }
 
 // Jobs lists jobs, newest first.
 func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
 	var out []Job
-	return out, c.do(ctx, http.MethodGet, "/v1/jobs", nil, &out)
+	return out, c.do(ctx, "GET", "/v1/jobs", nil, &out)
 }
 
 // Job returns one job with its tasks.
 func (c *Client) Job(ctx context.Context, id string) (JobDetail, error) {
 	var out JobDetail
-	return out, c.do(ctx, http.MethodGet, "/v1/jobs/"+url.PathEscape(id), nil, &out)
+	return out, c.do(ctx, "GET", "/v1/jobs/"+url.PathEscape(id), nil, &out)
 }
 
 // IsUnreachable reports whether err means the gateway could not be reached
