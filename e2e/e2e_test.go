@@ -224,15 +224,12 @@ func TestLostAgentsTasksRunElsewhere(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	ms, _ := h.Members(ctx)
-	for i, m := range ms {
-		if m.ID == victim {
-			for _, a := range h.Agents {
-				if a.Name == m.Node.Name {
-					t.Logf("killing %s (%s) with SIGKILL", a.Name, victim[:7])
-					a.Kill()
-				}
+	for _, m := range ms {
+		for _, a := range h.Agents {
+			if m.ID == victim && a.Name == m.Node.Name {
+				t.Logf("killing %s (%s) with SIGKILL", a.Name, victim[:7])
+				a.Kill()
 			}
-			_ = i
 		}
 	}
 	if victim == "" {

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,7 +28,6 @@ type Gateway struct {
 	ln         net.Listener
 	adminToken string
 	joinToken  api.JoinToken
-	started    time.Time
 
 	mu       sync.Mutex
 	members  map[identity.NodeID]*member
@@ -79,7 +79,7 @@ func openGateway(cfg Config) (*Gateway, error) {
 		return nil, err
 	}
 	g := &Gateway{
-		cfg: cfg, log: cfg.Logger, db: db, started: time.Now(),
+		cfg: cfg, log: cfg.Logger, db: db,
 		members: map[identity.NodeID]*member{}, jobs: map[string]*job{},
 		leased: map[string]*task{}, wake: make(chan struct{}), refused: map[identity.NodeID]time.Time{},
 	}
@@ -169,7 +169,7 @@ func (g *Gateway) load() error {
 	return g.db.View(func(tx *store.Tx) error {
 		err := tx.Scan(bucketMembers, "", func(_ string, v []byte) error {
 			m := &member{}
-			if err := jsonUnmarshal(v, &m.memberRecord); err != nil {
+			if err := json.Unmarshal(v, &m.memberRecord); err != nil {
 				return err
 			}
 			m.state = api.MemberLost // until it is heard from
@@ -184,7 +184,7 @@ func (g *Gateway) load() error {
 		}
 		err = tx.Scan(bucketJobs, "", func(_ string, v []byte) error {
 			j := &job{}
-			if err := jsonUnmarshal(v, &j.jobRecord); err != nil {
+			if err := json.Unmarshal(v, &j.jobRecord); err != nil {
 				return err
 			}
 			j.tasks = make([]*task, j.Spec.Tasks)
@@ -196,7 +196,7 @@ func (g *Gateway) load() error {
 		}
 		err = tx.Scan(bucketTasks, "", func(_ string, v []byte) error {
 			t := &task{}
-			if err := jsonUnmarshal(v, &t.taskRecord); err != nil {
+			if err := json.Unmarshal(v, &t.taskRecord); err != nil {
 				return err
 			}
 			j := g.jobs[t.JobID]

@@ -3,6 +3,7 @@ package gateway
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,4 +95,13 @@ func sortMembers(ms []api.Member) {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+}
+
+// sortJobIDs orders job IDs by the sequence number that ends them.
+func sortJobIDs(ids []string) {
+	seq := func(id string) int {
+		n, _ := strconv.Atoi(id[strings.LastIndexByte(id, '-')+1:])
+		return n
+	}
+	slices.SortFunc(ids, func(a, b string) int { return seq(a) - seq(b) })
 }

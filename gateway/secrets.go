@@ -4,11 +4,8 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/json"
 	"net"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -74,15 +71,4 @@ func (g *Gateway) WriteCredentials() (string, error) {
 func (g *Gateway) adminOK(header string) bool {
 	tok, ok := strings.CutPrefix(header, "Bearer ")
 	return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(g.adminToken)) == 1
-}
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
-// sortJobIDs orders job IDs by the sequence number that ends them.
-func sortJobIDs(ids []string) {
-	seq := func(id string) int {
-		n, _ := strconv.Atoi(id[strings.LastIndexByte(id, '-')+1:])
-		return n
-	}
-	slices.SortFunc(ids, func(a, b string) int { return seq(a) - seq(b) })
 }

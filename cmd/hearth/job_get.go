@@ -24,21 +24,11 @@ and the first line of its stdout.`,
 		example: "hearth job get vanity-1\nhearth job get vanity-1 -o json",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
-			return func(ctx context.Context, args []string) error {
-				cl, err := c.client()
-				if err != nil {
-					return err
-				}
-				defer cl.Close()
-				d, err := cl.Job(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				if *out == formatJSON {
-					return writeJSON(c.stdout, d)
-				}
-				return writeJobDetail(c.stdout, d, c.now())
-			}
+			return show(c, out,
+				func(ctx context.Context, cl *api.Client, args []string) (api.JobDetail, error) {
+					return cl.Job(ctx, args[0])
+				},
+				func(_ *api.Client, d api.JobDetail) error { return writeJobDetail(c.stdout, d, c.now()) })
 		},
 	}
 }

@@ -18,21 +18,12 @@ func jobLsCmd() *command {
 		example: "hearth job ls\nhearth job ls -o json",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
-			return func(ctx context.Context, _ []string) error {
-				cl, err := c.client()
-				if err != nil {
-					return err
-				}
-				defer cl.Close()
-				jobs, err := cl.Jobs(ctx)
-				if err != nil {
-					return err
-				}
-				if *out == formatJSON {
-					return writeJSON(c.stdout, nonNil(jobs))
-				}
-				return writeJobs(c.stdout, jobs, c.now())
-			}
+			return show(c, out,
+				func(ctx context.Context, cl *api.Client, _ []string) ([]api.Job, error) {
+					jobs, err := cl.Jobs(ctx)
+					return nonNil(jobs), err
+				},
+				func(_ *api.Client, jobs []api.Job) error { return writeJobs(c.stdout, jobs, c.now()) })
 		},
 	}
 }

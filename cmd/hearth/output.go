@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
+
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/hearth-home/hearth/gateway/api"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -90,4 +93,24 @@ func cleanCell(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// show is the shape of every read-only command: call the gateway, then
+// print what came back as JSON (-o json) or for people.
+func show[T any](c *cli, out *format, fetch func(context.Context, *api.Client, []string) (T, error), human func(*api.Client, T) error) action {
+	return func(ctx context.Context, args []string) error {
+		cl, err := c.client()
+		if err != nil {
+			return err
+		}
+		defer cl.Close()
+		v, err := fetch(ctx, cl, args)
+		if err != nil {
+			return err
+		}
+		if *out == formatJSON {
+			return writeJSON(c.stdout, v)
+		}
+		return human(cl, v)
+	}
 }

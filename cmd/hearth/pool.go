@@ -33,21 +33,12 @@ average; RUN/DONE counts running and completed tasks.`,
 		example: "hearth pool ls\nhearth pool ls -o json",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
-			return func(ctx context.Context, _ []string) error {
-				cl, err := c.client()
-				if err != nil {
-					return err
-				}
-				defer cl.Close()
-				ms, err := cl.Members(ctx)
-				if err != nil {
-					return err
-				}
-				if *out == formatJSON {
-					return writeJSON(c.stdout, nonNil(ms))
-				}
-				return writeMembers(c.stdout, ms, c.now())
-			}
+			return show(c, out,
+				func(ctx context.Context, cl *api.Client, _ []string) ([]api.Member, error) {
+					ms, err := cl.Members(ctx)
+					return nonNil(ms), err
+				},
+				func(_ *api.Client, ms []api.Member) error { return writeMembers(c.stdout, ms, c.now()) })
 		},
 	}
 }

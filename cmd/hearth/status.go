@@ -19,21 +19,9 @@ many devices are in the pool, and how many jobs and queued tasks it holds.`,
 		example: "hearth status\nhearth status -o json",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
-			return func(ctx context.Context, _ []string) error {
-				cl, err := c.client()
-				if err != nil {
-					return err
-				}
-				defer cl.Close()
-				st, err := cl.Status(ctx)
-				if err != nil {
-					return err
-				}
-				if *out == formatJSON {
-					return writeJSON(c.stdout, st)
-				}
-				return writeStatus(c, cl.Addr(), st)
-			}
+			return show(c, out,
+				func(ctx context.Context, cl *api.Client, _ []string) (api.Status, error) { return cl.Status(ctx) },
+				func(cl *api.Client, st api.Status) error { return writeStatus(c, cl.Addr(), st) })
 		},
 	}
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/hearth-home/hearth/e2e/home"
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 )
 
 func main() {
@@ -163,19 +164,6 @@ func rssKB(pid int) (int, error) {
 	return 0, fmt.Errorf("no VmRSS for pid %d", pid)
 }
 
-// trivialModule is the smallest WASI command: an exported _start that
-// returns at once.
-var trivialModule = []byte{
-	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-	0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: one type, () -> ()
-	0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-	0x05, 0x03, 0x01, 0x00, 0x01, // memory section: one memory, min 1 page
-	0x07, 0x13, 0x02, // export section, two exports
-	0x06, '_', 's', 't', 'a', 'r', 't', 0x00, 0x00, // "_start" func 0
-	0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00, // "memory" memory 0
-	0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b, // code section: one empty body
-}
-
 func throughput(ctx context.Context, bin string, n int) error {
 	h, err := home.Start(ctx, home.Options{Agents: 3, Bin: bin, Prefix: "bencht", AgentArgs: []string{"--slots", "4"}})
 	if err != nil {
@@ -192,7 +180,7 @@ func throughput(ctx context.Context, bin string, n int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	os.WriteFile(filepath.Join(dir, "trivial.wasm"), trivialModule, 0o644)
+	os.WriteFile(filepath.Join(dir, "trivial.wasm"), sandboxtest.TinyModule(1, true), 0o644)
 	spec := fmt.Sprintf("name: trivial\nruntime: wasm\napp: trivial.wasm\ntasks: %d\nresources: {cpu: 0.5, memory: 1Mi, timeout: 10s}\n", n)
 	os.WriteFile(filepath.Join(dir, "job.yaml"), []byte(spec), 0o644)
 	var j api.Job
