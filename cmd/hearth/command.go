@@ -22,6 +22,9 @@ type command struct {
 	help    string // what it does, shown by --help
 	example string
 	subs    []*command
+	// moreArgs lets a leaf's last positional argument repeat
+	// ("PLATFORM=BINARY..."); nargs is then the fewest it takes.
+	moreArgs bool
 	// offline commands do not talk to the gateway and so take no
 	// --credentials or --gateway.
 	offline bool
@@ -60,7 +63,7 @@ devices, approves new ones, submits jobs and fetches their verified results.`,
 		example: `hearth pool ls
 hearth job submit examples/vanity/job.yaml --wait
 hearth job results vanity-1 --out results/`,
-		subs: []*command{statusCmd(), poolCmd(), jobCmd(), versionCmd()},
+		subs: []*command{statusCmd(), poolCmd(), jobCmd(), imageCmd(), versionCmd()},
 	}
 }
 
@@ -126,7 +129,7 @@ func (c *cli) runLeaf(ctx context.Context, path []*command, args []string) error
 	switch {
 	case len(pos) < cmd.nargs:
 		return &usageError{path, "missing " + strings.Fields(cmd.args)[len(pos)]}
-	case len(pos) > cmd.nargs:
+	case len(pos) > cmd.nargs && !cmd.moreArgs:
 		return &usageError{path, fmt.Sprintf("unexpected argument %q", pos[cmd.nargs])}
 	}
 	err := act(ctx, pos)

@@ -1,0 +1,5 @@
+//go:build arm.7
+
+package ociimage
+
+const goarmVariant = "v7"

@@ -1,0 +1,185 @@
+package ociimage
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// maxDepth bounds nested indexes (index.json -> index -> manifests is 2).
+const maxDepth = 4
+
+// Platforms reads an image archive from r to its end and lists the
+// platforms it provides, sorted and without repeats. It reads OCI image
+// layouts (oci-layout and index.json, nested image indexes included) and
+// `docker save` archives (manifest.json), in any entry order, preferring
+// the OCI layout when an archive has both, as containerd does. A
+// manifest's platform comes from its descriptor, else from its config.
+// Attestation manifests (platform unknown/unknown) are skipped.
+//
+// Every error about the archive's content wraps ErrNotImage.
+func Platforms(r io.Reader) ([]Platform, error) {
+	c, err := scan(r)
+	if err != nil {
+		return nil, err
+	}
+	var ps []Platform
+	_, hasLayout := c.sizes[layoutFile]
+	_, hasIndex := c.sizes[indexFile]
+	_, hasDocker := c.sizes[dockerFile]
+	switch {
+	case hasLayout:
+		ps, err = c.ociPlatforms()
+	case hasDocker:
+		ps, err = c.dockerPlatforms()
+	case hasIndex:
+		return nil, notImage("index.json without oci-layout (containerd reads index.json only in an OCI layout)")
+	default:
+		return nil, notImage("no index.json and no manifest.json: neither an OCI image layout nor a `docker save` archive")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, notImage("no image in the archive names a platform")
+	}
+	slices.SortFunc(ps, func(a, b Platform) int { return strings.Compare(a.String(), b.String()) })
+	return slices.Compact(ps), nil
+}
+
+// PlatformsFile is Platforms of the archive at path.
+func PlatformsFile(path string) ([]Platform, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ps, err := Platforms(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ps, nil
+}
+
+func (c *contents) ociPlatforms() ([]Platform, error) {
+	b, err := c.jsonFile(layoutFile)
+	if err != nil {
+		return nil, err
+	}
+	var layout imageLayout
+	if err := json.Unmarshal(b, &layout); err != nil {
+		return nil, notImage("oci-layout: %v", err)
+	}
+	if layout.Version != layoutVersion {
+		return nil, notImage("oci-layout: image layout version %q, want %q", layout.Version, layoutVersion)
+	}
+	b, err = c.jsonFile(indexFile)
+	if err != nil {
+		return nil, err
+	}
+	var ps []Platform
+	return ps, c.walkIndex(indexFile, b, 0, &ps)
+}
+
+// walkIndex adds the platforms of every manifest an index lists, directly
+// or through nested indexes.
+func (c *contents) walkIndex(name string, b []byte, depth int, out *[]Platform) error {
+	var idx imageIndex
+	if err := json.Unmarshal(b, &idx); err != nil {
+		return notImage("%s: %v", name, err)
+	}
+	if idx.SchemaVersion != 2 {
+		return notImage("%s: schemaVersion %d, want 2", name, idx.SchemaVersion)
+	}
+	for i, d := range idx.Manifests {
+		where := fmt.Sprintf("%s manifests[%d]", name, i)
+		switch {
+		case isAttestation(d):
+			continue
+		case d.MediaType == mediaTypeIndex || d.MediaType == mediaTypeDockerList:
+			if depth+1 >= maxDepth {
+				return notImage("%s: indexes nested more than %d deep", where, maxDepth)
+			}
+			b, err := c.blob(d)
+			if err != nil {
+				return fmt.Errorf("%s: %w", where, err)
+			}
+			if err := c.walkIndex("index "+d.Digest, b, depth+1, out); err != nil {
+				return err
+			}
+		case d.MediaType == mediaTypeManifest || d.MediaType == mediaTypeDockerManifest:
+			p, err := c.manifestPlatform(d)
+			if err != nil {
+				return fmt.Errorf("%s: %w", where, err)
+			}
+			*out = append(*out, p)
+		case d.MediaType == "":
+			return notImage("%s: descriptor without a mediaType", where)
+		}
+		// Other media types (artifacts, signatures) are not images.
+	}
+	return nil
+}
+
+// isAttestation tells the provenance and SBOM manifests that BuildKit adds
+// beside the images; they run nowhere.
+func isAttestation(d descriptor) bool {
+	if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" {
+		return true
+	}
+	return d.Platform != nil && d.Platform.OS == "unknown" && d.Platform.Architecture == "unknown"
+}
+
+// manifestPlatform checks a manifest, its config and its layers, and
+// returns its platform: the descriptor's, else the config's.
+func (c *contents) manifestPlatform(d descriptor) (Platform, error) {
+	b, err := c.blob(d)
+	if err != nil {
+		return Platform{}, err
+	}
+	var m imageManifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return Platform{}, notImage("manifest %s: %v", d.Digest, err)
+	}
+	if m.SchemaVersion != 2 {
+		return Platform{}, notImage("manifest %s: schemaVersion %d, want 2", d.Digest, m.SchemaVersion)
+	}
+	for _, l := range m.Layers {
+		if err := c.present(l); err != nil {
+			return Platform{}, fmt.Errorf("manifest %s: layer: %w", d.Digest, err)
+		}
+	}
+	cb, err := c.blob(m.Config)
+	if err != nil {
+		return Platform{}, fmt.Errorf("manifest %s: config: %w", d.Digest, err)
+	}
+	fromConfig, err := configPlatform("config "+m.Config.Digest, cb)
+	if err != nil {
+		return Platform{}, err
+	}
+	if d.Platform == nil || d.Platform.OS == "" || d.Platform.Architecture == "" {
+		return fromConfig, nil
+	}
+	p := normalize(d.Platform.OS, d.Platform.Architecture, d.Platform.Variant)
+	// Configs often leave out the variant; OS and architecture must agree.
+	if p.OS != fromConfig.OS || p.Architecture != fromConfig.Architecture {
+		return Platform{}, notImage("manifest %s is listed for %s but its config says %s", d.Digest, p, fromConfig)
+	}
+	return p, nil
+}
+
+// configPlatform reads the platform of an image config.
+func configPlatform(name string, b []byte) (Platform, error) {
+	var cfg imageConfig
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return Platform{}, notImage("%s: %v", name, err)
+	}
+	if cfg.OS == "" || cfg.Architecture == "" {
+		return Platform{}, notImage("%s names no os and architecture", name)
+	}
+	return normalize(cfg.OS, cfg.Architecture, cfg.Variant), nil
+}
