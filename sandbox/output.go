@@ -42,5 +42,10 @@ func (b *BoundedBuffer) Bytes() ([]byte, bool) {
 	if b.dropped == 0 {
 		return out, false
 	}
-	return append(out, fmt.Sprintf("%s%d bytes dropped]\n", TruncationMarker, b.dropped)...), true
+	return append(out, TruncationNote(b.dropped)...), true
+}
+
+// TruncationNote is what is appended to output cut after dropping bytes.
+func TruncationNote(dropped int64) string {
+	return fmt.Sprintf("%s%d bytes dropped]\n", TruncationMarker, dropped)
 }

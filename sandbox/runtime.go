@@ -60,6 +60,13 @@ type Pauser interface {
 	Resume(ctx context.Context, id string) error
 }
 
+// Platformer is implemented by runtimes whose apps are built per platform
+// (OCI images): the agent reports the platforms, "os/arch[/variant]" best
+// first, so that the gateway hands it only apps it can run.
+type Platformer interface {
+	Platforms() []string
+}
+
 // App is the program a task runs.
 type App struct {
 	// Digest is the content digest ("sha256:...") that names the app; it

@@ -31,13 +31,23 @@ var builds struct {
 // later test run with unchanged sources does not build again.
 func BuildTestApp(t testing.TB, goos, goarch string) string {
 	t.Helper()
+	return buildTestApp(t, goos, goarch, "")
+}
+
+// buildTestApp is BuildTestApp with GOARM set to goarm ("6") unless it is
+// empty.
+func buildTestApp(t testing.TB, goos, goarch, goarm string) string {
+	t.Helper()
 	builds.Lock()
 	defer builds.Unlock()
 	key := goos + "/" + goarch
+	if goarm != "" {
+		key += "/v" + goarm
+	}
 	if p, ok := builds.paths[key]; ok {
 		return p
 	}
-	p, err := build(goos, goarch)
+	p, err := build(goos, goarch, goarm)
 	if err != nil {
 		t.Fatalf("build testapp for %s: %v", key, err)
 	}
@@ -48,7 +58,13 @@ func BuildTestApp(t testing.TB, goos, goarch string) string {
 	return p
 }
 
-func build(goos, goarch string) (string, error) {
+func build(goos, goarch, goarm string) (string, error) {
+	// target names the build in the cache: "armv6" for GOARM=6, so that
+	// the glob for one target's old builds never matches another's.
+	target := goarch
+	if goarm != "" {
+		target += "v" + goarm
+	}
 	gotool, err := exec.LookPath("go")
 	if err != nil {
 		return "", err
@@ -58,7 +74,7 @@ func build(goos, goarch string) (string, error) {
 		return "", fmt.Errorf("go list: %w", err)
 	}
 	src := strings.TrimSpace(string(out))
-	sum, err := sourceSum(src, goos, goarch)
+	sum, err := sourceSum(src, goos, target)
 	if err != nil {
 		return "", err
 	}
@@ -70,7 +86,7 @@ func build(goos, goarch string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, fmt.Sprintf("testapp-%s-%s-%s", goos, goarch, sum[:16]))
+	bin := filepath.Join(dir, fmt.Sprintf("testapp-%s-%s-%s", goos, target, sum[:16]))
 	if goos == "wasip1" {
 		bin += ".wasm"
 	}
@@ -82,6 +98,9 @@ func build(goos, goarch string) (string, error) {
 	tmp := fmt.Sprintf("%s.%d.tmp", bin, os.Getpid())
 	cmd := exec.Command(gotool, "build", "-trimpath", "-o", tmp, TestAppPackage)
 	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
+	if goarm != "" {
+		cmd.Env = append(cmd.Env, "GOARM="+goarm)
+	}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("go build: %w\n%s", err, out)
@@ -91,7 +110,7 @@ func build(goos, goarch string) (string, error) {
 		return "", err
 	}
 	// Builds of older sources are of no more use.
-	old, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("testapp-%s-%s-*", goos, goarch)))
+	old, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("testapp-%s-%s-*", goos, target)))
 	for _, p := range old {
 		if p != bin && !strings.HasSuffix(p, ".tmp") {
 			os.Remove(p)
@@ -101,15 +120,16 @@ func build(goos, goarch string) (string, error) {
 }
 
 // sourceSum names a build: testapp imports only the standard library, so
-// its own files, the toolchain and the target decide the binary.
-func sourceSum(src, goos, goarch string) (string, error) {
+// its own files, the toolchain and the target ("arm", "armv6") decide the
+// binary.
+func sourceSum(src, goos, target string) (string, error) {
 	names, err := filepath.Glob(filepath.Join(src, "*.go"))
 	if err != nil {
 		return "", err
 	}
 	slices.Sort(names)
 	h := sha256.New()
-	fmt.Fprintf(h, "%s %s %s\n", runtime.Version(), goos, goarch)
+	fmt.Fprintf(h, "%s %s %s\n", runtime.Version(), goos, target)
 	for _, n := range names {
 		b, err := os.ReadFile(n)
 		if err != nil {

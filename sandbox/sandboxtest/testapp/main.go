@@ -7,7 +7,8 @@
 //
 //	echo ARG...        print "arg ARG" per argument, then "env K=V" per
 //	                   environment entry, sorted; exit 0
-//	exit CODE          print "out" to stdout and "err" to stderr; exit CODE
+//	exit CODE [DELAY]  after DELAY (default none), print "out" to stdout and
+//	                   "err" to stderr; exit CODE
 //	copy               copy every file under /in to the same place under
 //	                   /out, printing "copied REL" for each; then try to
 //	                   change /in and exit 3 if that worked
@@ -21,6 +22,15 @@
 //	sleep              sleep forever, blocked in the sandbox's clock
 //	hog                allocate and touch memory until stopped
 //	trap               crash: a wasm trap, or a fatal signal natively
+//
+// and, built for Linux only, to check a container's confinement:
+//
+//	whoami             print ids, capabilities and no-new-privileges
+//	forkbomb N         start up to N sleeping copies of itself; print
+//	                   "started K" and the error that stopped it
+//	escape             try writing /, mount, unshare, setuid, chroot, a raw
+//	                   socket; print "NAME ok" or "NAME refused: ERR" each,
+//	                   and the network interfaces
 //
 // Any other use prints a message and exits 100.
 package main
@@ -44,6 +54,13 @@ func main() {
 		code, err := strconv.Atoi(arg(args, 0))
 		if err != nil {
 			usage()
+		}
+		if len(args) > 1 {
+			d, err := time.ParseDuration(args[1])
+			if err != nil {
+				usage()
+			}
+			time.Sleep(d)
 		}
 		fmt.Fprintln(os.Stdout, "out")
 		fmt.Fprintln(os.Stderr, "err")
@@ -74,6 +91,16 @@ func main() {
 		hog()
 	case "trap":
 		trap()
+	case "whoami":
+		whoami()
+	case "forkbomb":
+		n, err := strconv.Atoi(arg(args, 0))
+		if err != nil {
+			usage()
+		}
+		forkbomb(n)
+	case "escape":
+		escape()
 	default:
 		usage()
 	}
@@ -87,6 +114,6 @@ func arg(args []string, i int) string {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testapp echo|exit|copy|probe|spin|chatty|loop|sleep|hog|trap [ARG...]")
+	fmt.Fprintln(os.Stderr, "usage: testapp echo|exit|copy|probe|spin|chatty|loop|sleep|hog|trap|whoami|forkbomb|escape [ARG...]")
 	os.Exit(100)
 }

@@ -1,0 +1,102 @@
+package containerd
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	containerd "github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/core/images"
+	"github.com/containerd/containerd/v2/pkg/namespaces"
+
+	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/sandboxtest"
+)
+
+// socket is the containerd the tests use: scripts/containerd.sh starts a
+// private one and .ci/run exports its socket. Without it the tests skip,
+// except in CI, where they must run.
+func socket(t testing.TB) string {
+	t.Helper()
+	s := os.Getenv(SocketEnv)
+	if s == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not set: CI must run the containerd tests (scripts/containerd.sh start)", SocketEnv)
+		}
+		t.Skipf("%s is not set: start a private containerd with scripts/containerd.sh start", SocketEnv)
+	}
+	if os.Getuid() != 0 {
+		t.Skip("containerd tasks need root")
+	}
+	return s
+}
+
+var nsSeq atomic.Int64
+
+// newRuntime makes a runtime on a namespace of its own, removed with
+// everything in it when the test ends.
+func newRuntime(t testing.TB, cfg Config) *Runtime {
+	t.Helper()
+	cfg.Socket = socket(t)
+	if cfg.Namespace == "" {
+		cfg.Namespace = namespaceFor(t)
+	}
+	if cfg.StateDir == "" {
+		cfg.StateDir = t.TempDir()
+	}
+	rt, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		rt.Close()
+		wipe(t, cfg.Socket, cfg.Namespace)
+	})
+	return rt
+}
+
+func namespaceFor(t testing.TB) string {
+	return "hearth-test-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(nsSeq.Add(1), 10)
+}
+
+// wipe removes a namespace and all it holds.
+func wipe(t testing.TB, sock, ns string) {
+	rt, err := New(context.Background(), Config{Socket: sock, Namespace: ns, StateDir: t.TempDir()})
+	if err != nil {
+		t.Logf("wipe %s: %v", ns, err)
+		return
+	}
+	defer rt.Close()
+	ctx, cancel := context.WithTimeout(namespaces.WithNamespace(context.Background(), ns), time.Minute)
+	defer cancel()
+	cs, _ := rt.client.Containers(ctx)
+	for _, c := range cs {
+		if task, err := c.Task(ctx, nil); err == nil {
+			task.Kill(ctx, 9)
+			task.Delete(ctx, containerd.WithProcessKill)
+		}
+		c.Delete(ctx, containerd.WithSnapshotCleanup)
+	}
+	imgs, _ := rt.client.ImageService().List(ctx)
+	for i, img := range imgs {
+		opts := []images.DeleteOpt{}
+		if i == len(imgs)-1 {
+			opts = append(opts, images.SynchronousDelete())
+		}
+		rt.client.ImageService().Delete(ctx, img.Name, opts...)
+	}
+	if err := rt.client.NamespaceService().Delete(ctx, ns); err != nil {
+		t.Logf("delete namespace %s: %v", ns, err)
+	}
+}
+
+func TestSuite(t *testing.T) {
+	rt := newRuntime(t, Config{})
+	sandboxtest.Run(t, func(t *testing.T) sandbox.Runtime { return rt }, sandboxtest.Apps{
+		TestApp: sandboxtest.OCITestApp(t, sandboxtest.HostPlatform()),
+		Bad:     sandboxtest.GarbageApp(t),
+	})
+}

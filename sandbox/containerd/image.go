@@ -1,0 +1,304 @@
+package containerd
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	containerd "github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/core/content"
+	"github.com/containerd/containerd/v2/core/images"
+	"github.com/containerd/errdefs"
+	"github.com/containerd/platforms"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/hearth-home/hearth/sandbox"
+)
+
+// image is an app imported and unpacked for this device's platform.
+type image struct {
+	digest   string
+	name     string // containerd image name
+	img      containerd.Image
+	config   ocispec.ImageConfig
+	platform string
+	users    int // tasks started from it and not yet deleted
+}
+
+// flight is a Prepare under way; others for the same app wait for it.
+type flight struct {
+	done chan struct{}
+	err  error
+}
+
+// Labels and names this runtime puts on containerd objects.
+const (
+	imagePrefix   = "hearth.local/app:"
+	labelLastUsed = "hearth.last-used"
+	labelApp      = "hearth.app"
+	labelID       = "hearth.id"
+	labelStarted  = "hearth.started"
+	labelDeadline = "hearth.deadline"
+	labelMemory   = "hearth.memory"
+	labelOutput   = "hearth.output-bytes"
+	labelStop     = "hearth.stop"
+)
+
+func imageName(digest string) string {
+	return imagePrefix + strings.Replace(digest, ":", "-", 1)
+}
+
+// Prepare imports the app's image archive for this device's platform and
+// unpacks it. It is cached: a later call costs a map look-up, and a
+// restarted agent finds its images in containerd again.
+func (rt *Runtime) Prepare(ctx context.Context, app sandbox.App) error {
+	_, err := rt.prepare(ctx, app, false)
+	return err
+}
+
+// prepare returns the app's image; use marks it used by a task about to
+// start, so that collection leaves it alone.
+func (rt *Runtime) prepare(ctx context.Context, app sandbox.App, use bool) (*image, error) {
+	if app.Digest == "" {
+		d, err := fileDigest(app.Path)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+		}
+		app.Digest = d
+	}
+	for {
+		rt.mu.Lock()
+		if rt.closed {
+			rt.mu.Unlock()
+			return nil, ErrClosed
+		}
+		if im := rt.images[app.Digest]; im != nil {
+			if use {
+				im.users++
+			}
+			rt.mu.Unlock()
+			if use {
+				rt.touch(ctx, im)
+			}
+			return im, nil
+		}
+		if f := rt.flights[app.Digest]; f != nil {
+			rt.mu.Unlock()
+			select {
+			case <-f.done:
+				if f.err != nil {
+					return nil, f.err
+				}
+				continue
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		f := &flight{done: make(chan struct{})}
+		rt.flights[app.Digest] = f
+		rt.mu.Unlock()
+
+		im, err := rt.load(rt.nsctx(ctx), app)
+		rt.mu.Lock()
+		delete(rt.flights, app.Digest)
+		f.err = err
+		if err == nil {
+			rt.images[app.Digest] = im
+		}
+		close(f.done)
+		rt.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+		rt.collect(ctx, app.Digest)
+	}
+}
+
+// load finds the app's image in containerd, or imports it.
+func (rt *Runtime) load(ctx context.Context, app sandbox.App) (*image, error) {
+	name := imageName(app.Digest)
+	if rec, err := rt.client.ImageService().Get(ctx, name); err == nil {
+		if im, err := rt.unpack(ctx, app.Digest, rec); err == nil {
+			return im, nil
+		}
+		// Half imported by a process that died: import again.
+		rt.client.ImageService().Delete(ctx, name)
+	}
+	begin := time.Now()
+	if err := checkDigest(app); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(app.Path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+	}
+	defer f.Close()
+	imgs, err := rt.client.Import(ctx, f,
+		containerd.WithImportPlatform(rt.matcher),
+		containerd.WithIndexName(name),
+		containerd.WithImageLabels(map[string]string{labelLastUsed: now()}),
+		// Names the archive may carry ("docker.io/x:latest") are not ours
+		// to keep: only the digest names an app.
+		containerd.WithImageRefTranslator(func(string) string { return "" }))
+	if errdefs.IsAlreadyExists(err) {
+		// Another agent process on this namespace imported it meanwhile.
+		if rec, err := rt.client.ImageService().Get(ctx, name); err == nil {
+			return rt.unpack(ctx, app.Digest, rec)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: not an OCI image archive: %v", sandbox.ErrBadApp, err)
+	}
+	var rec images.Image
+	for _, i := range imgs {
+		if i.Name == name {
+			rec = i
+		}
+	}
+	if rec.Name == "" {
+		return nil, fmt.Errorf("%w: importing made no image", sandbox.ErrBadApp)
+	}
+	im, err := rt.unpack(ctx, app.Digest, rec)
+	if err != nil {
+		rt.client.ImageService().Delete(ctx, name, images.SynchronousDelete())
+		return nil, err
+	}
+	rt.log.Info("image imported", "app", app.Digest, "platform", im.platform, "took", time.Since(begin).Round(time.Millisecond))
+	return im, nil
+}
+
+// unpack picks this device's platform from the image record, unpacks its
+// layers and reads its config.
+func (rt *Runtime) unpack(ctx context.Context, digest string, rec images.Image) (*image, error) {
+	cs := rt.client.ContentStore()
+	manifest, err := images.Manifest(ctx, cs, rec.Target, rt.matcher)
+	if err != nil {
+		if errdefs.IsNotFound(err) {
+			have, _ := indexPlatforms(ctx, cs, rec.Target)
+			return nil, fmt.Errorf("%w: it has %s; this device runs %s", ErrPlatform,
+				orNone(have), strings.Join(rt.cfg.Platforms, ", "))
+		}
+		return nil, fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+	}
+	var cfg ocispec.Image
+	if err := readJSON(ctx, cs, manifest.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("%w: image config: %v", sandbox.ErrBadApp, err)
+	}
+	if len(cfg.Config.Entrypoint)+len(cfg.Config.Cmd) == 0 {
+		return nil, fmt.Errorf("%w: the image has neither an entrypoint nor a command", sandbox.ErrBadApp)
+	}
+	img := containerd.NewImageWithPlatform(rt.client, rec, rt.matcher)
+	if err := img.Unpack(ctx, rt.cfg.Snapshotter); err != nil {
+		return nil, fmt.Errorf("%w: unpacking: %v", sandbox.ErrBadApp, err)
+	}
+	return &image{
+		digest:   digest,
+		name:     rec.Name,
+		img:      img,
+		config:   cfg.Config,
+		platform: platforms.Format(platforms.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}),
+	}, nil
+}
+
+// indexPlatforms lists the platforms an index offers, nested indexes
+// included, as far as their blobs were imported.
+func indexPlatforms(ctx context.Context, cs content.Store, desc ocispec.Descriptor) ([]string, error) {
+	if !images.IsIndexType(desc.MediaType) {
+		var cfg ocispec.Image
+		var m ocispec.Manifest
+		if err := readJSON(ctx, cs, desc, &m); err != nil {
+			return nil, err
+		}
+		if err := readJSON(ctx, cs, m.Config, &cfg); err != nil {
+			return nil, err
+		}
+		return []string{platforms.Format(platforms.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant})}, nil
+	}
+	var idx ocispec.Index
+	if err := readJSON(ctx, cs, desc, &idx); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range idx.Manifests {
+		switch {
+		case m.Platform != nil:
+			out = append(out, platforms.Format(*m.Platform))
+		case images.IsIndexType(m.MediaType):
+			more, err := indexPlatforms(ctx, cs, m)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, more...)
+		}
+	}
+	return out, nil
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "no platform"
+	}
+	return strings.Join(s, ", ")
+}
+
+func readJSON(ctx context.Context, cs content.Store, desc ocispec.Descriptor, v any) error {
+	if desc.Size > 4<<20 {
+		return fmt.Errorf("%s: %d bytes is too large for JSON metadata", desc.Digest, desc.Size)
+	}
+	b, err := content.ReadBlob(ctx, cs, desc)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// checkDigest makes sure the archive is the app its digest names.
+func checkDigest(app sandbox.App) error {
+	got, err := fileDigest(app.Path)
+	if err != nil {
+		return fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+	}
+	if got != app.Digest {
+		return fmt.Errorf("%w: %s has digest %s, want %s", sandbox.ErrBadApp, app.Path, got, app.Digest)
+	}
+	return nil
+}
+
+func fileDigest(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+// touch records the image's last use, which orders collection.
+func (rt *Runtime) touch(ctx context.Context, im *image) {
+	rec := images.Image{Name: im.name, Labels: map[string]string{labelLastUsed: now()}}
+	if _, err := rt.client.ImageService().Update(rt.nsctx(ctx), rec, "labels."+labelLastUsed); err != nil && !errors.Is(err, context.Canceled) {
+		rt.log.Debug("recording image use", "image", im.name, "err", err)
+	}
+}
+
+// release ends a task's use of its image.
+func (rt *Runtime) release(digest string) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if im := rt.images[digest]; im != nil && im.users > 0 {
+		im.users--
+	}
+}

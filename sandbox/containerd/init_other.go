@@ -1,0 +1,5 @@
+//go:build !linux
+
+package containerd
+
+func runInit([]string) int { return 127 }
