@@ -6,8 +6,11 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 CMDS     := hearth hearth-agent hearth-gateway
 # The agent speaks HTTP/1.1 to its gateway; leaving net/http's bundled
-# HTTP/2 out saves ~0.3 MB on ARM, where every megabyte of a plug counts.
-AGENT_TAGS := nethttpomithttp2
+# HTTP/2 out saves ~0.3 MB on ARM, where every megabyte of a plug counts,
+# and grpcnotrace keeps gRPC's debug pages (text/template) out of the
+# containerd client. The nocontainerd variant runs wasm tasks only.
+AGENT_TAGS := nethttpomithttp2,grpcnotrace
+SMALL_AGENT_TAGS := nethttpomithttp2,nocontainerd
 export CGO_ENABLED ?= 0
 
 .PHONY: help build examples release test demo bench vet clean
@@ -38,6 +41,7 @@ release:
 	@set -e; for t in $(AGENT_TARGETS); do \
 	  arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \
 	  GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -tags '$(AGENT_TAGS)' -ldflags '$(LDFLAGS)' -o $(DIST)/hearth-agent-linux-$$suffix ./cmd/hearth-agent; \
+	  GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -tags '$(SMALL_AGENT_TAGS)' -ldflags '$(LDFLAGS)' -o $(DIST)/hearth-agent-nocontainerd-linux-$$suffix ./cmd/hearth-agent; \
 	done
 	@set -e; for t in $(GATEWAY_TARGETS); do \
 	  arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \
@@ -45,7 +49,7 @@ release:
 	    GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(DIST)/$$c-linux-$$suffix ./cmd/$$c; \
 	  done; \
 	done
-	@cd $(DIST) && for f in *; do stat -c '%n %s' $$f | awk '{printf "%-34s %6.2f MB\n", $$1, $$2/1048576}'; done
+	@cd $(DIST) && for f in *; do stat -c '%n %s' $$f | awk '{printf "%-46s %6.2f MiB %11d bytes\n", $$1, $$2/1048576, $$2}'; done
 
 vet:
 	$(GO) vet ./...

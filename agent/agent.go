@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,9 +34,11 @@ type Agent struct {
 	work     workTable
 	runtimes map[string]sandbox.Runtime
 	rtNames  []string
-	workRoot string
-	sysRoot  string // prefix of /sys, for tests
-	timing   timing
+	// platforms are the image platforms of the runtimes that have them.
+	platforms []string
+	workRoot  string
+	sysRoot   string // prefix of /sys, for tests
+	timing    timing
 
 	running     atomic.Bool
 	started     time.Time
@@ -63,6 +66,13 @@ func New(cfg Config) (*Agent, error) {
 		}
 		a.runtimes[rt.Name()] = rt
 		a.rtNames = append(a.rtNames, rt.Name())
+		if p, ok := rt.(sandbox.Platformer); ok {
+			for _, pl := range p.Platforms() {
+				if !slices.Contains(a.platforms, pl) {
+					a.platforms = append(a.platforms, pl)
+				}
+			}
+		}
 	}
 	db, err := store.Open(filepath.Join(cfg.DataDir, "agent.db"))
 	if err != nil {
@@ -130,7 +140,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	if gw == "" {
 		gw = "to be discovered"
 	}
-	a.log.Info("agent starting", "node", a.id.ID.String(), "name", a.cfg.Name, "runtimes", a.rtNames,
+	a.log.Info("agent starting", "node", a.id.ID.String(), "name", a.cfg.Name, "runtimes", a.rtNames, "platforms", a.platforms,
 		"slots", a.cfg.Slots, "memory_mib", a.cfg.MemoryBytes>>20, "gateway", gw, "pinned", pinText(want, source))
 	a.connect(ctx)
 	return nil

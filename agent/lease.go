@@ -51,7 +51,7 @@ func (a *Agent) leases(ctx context.Context, c *api.Client) error {
 // rest of s. It returns an error that ends the session.
 func (a *Agent) lease(ctx context.Context, c *api.Client, s share) error {
 	req := api.LeaseRequest{
-		Runtimes: a.rtNames, Max: s.slots, FreeCPU: s.cpu, FreeMemory: s.mem,
+		Runtimes: a.rtNames, Platforms: a.platforms, Max: s.slots, FreeCPU: s.cpu, FreeMemory: s.mem,
 		Wait: api.Duration(a.timing.leaseWait),
 	}
 	rctx, cancel := context.WithTimeout(ctx, a.timing.leaseWait+15*time.Second)

@@ -210,7 +210,7 @@ func (a *Agent) hello(token string) api.HelloRequest {
 	return api.HelloRequest{
 		Node: api.NodeInfo{
 			Name: a.cfg.Name, OS: runtime.GOOS, Arch: Arch(), Version: a.cfg.Version,
-			Proto: api.ProtocolVersion, Runtimes: a.rtNames, CPUs: runtime.NumCPU(),
+			Proto: api.ProtocolVersion, Runtimes: a.rtNames, Platforms: a.platforms, CPUs: runtime.NumCPU(),
 			MemoryBytes: uint64(a.cfg.MemoryBytes), Slots: a.cfg.Slots,
 		},
 		JoinToken: token,

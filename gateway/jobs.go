@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/ociimage"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -22,6 +23,16 @@ func (g *Gateway) submit(spec api.JobSpec) (api.Job, error) {
 	}
 	if !g.blobs.Has(store.Digest(spec.AppDigest)) {
 		return api.Job{}, fmt.Errorf("%w: app %s", ErrMissingBlob, spec.AppDigest)
+	}
+	spec.Platforms = nil
+	if spec.Runtime == "oci" {
+		ps, err := ociimage.PlatformsFile(g.blobs.Path(store.Digest(spec.AppDigest)))
+		if err != nil {
+			return api.Job{}, fmt.Errorf("%w: app: runtime oci needs an OCI image archive (`hearth image pack` makes one): %v", api.ErrBadSpec, err)
+		}
+		for _, p := range ps {
+			spec.Platforms = append(spec.Platforms, p.String())
+		}
 	}
 	for i, in := range spec.Inputs {
 		if in.Digest == "" || !g.blobs.Has(store.Digest(in.Digest)) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/internal/ociimage"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -101,6 +102,7 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest) []*task {
 		}
 		spec := &t.job.Spec
 		fits := slices.Contains(req.Runtimes, spec.Runtime) &&
+			(len(spec.Platforms) == 0 || runsOne(req.Platforms, spec.Platforms)) &&
 			(cpu <= 0 && req.FreeCPU <= 0 || spec.Resources.CPU <= cpu+1e-9) &&
 			(mem <= 0 && req.FreeMemory <= 0 || int64(spec.Resources.Memory) <= mem)
 		if !fits {
@@ -407,4 +409,22 @@ func (g *Gateway) sweeper(ctx context.Context) error {
 			g.sweep(now)
 		}
 	}
+}
+
+// runsOne reports whether an agent with the given platforms runs one of an
+// app's. Agents list every platform they run (a v7 board lists v6 and v5
+// too), so both sides are normalised and compared.
+func runsOne(agent, app []string) bool {
+	for _, a := range agent {
+		ap, err := ociimage.ParsePlatform(a)
+		if err != nil {
+			continue
+		}
+		for _, s := range app {
+			if p, err := ociimage.ParsePlatform(s); err == nil && ap.Runs(p) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/hearth-home/hearth/internal/logflag"
 	"io"
 	"log/slog"
 	"net"
@@ -14,6 +13,7 @@ import (
 	"github.com/hearth-home/hearth/agent"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/internal/logflag"
 )
 
 // tokenEnv is the environment variable that may hold the join token.
@@ -29,6 +29,7 @@ type options struct {
 	tokenFile string
 	ifaces    string
 	slots     int
+	oci       ociOptions
 	log       logflag.Flags
 	version   bool
 }
@@ -48,6 +49,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.tokenFile, "token-file", "", "a file holding the join token, e.g. on a Raspberry Pi's boot partition")
 	fs.StringVar(&o.ifaces, "iface", "", "comma-separated network interfaces for mDNS, e.g. eth0,wlan0 (default: every\nup, multicast-capable interface with an address)")
 	fs.IntVar(&o.slots, "slots", 0, "how many tasks to run at once (default: one per CPU)")
+	o.oci.register(fs)
 	o.log.Register(fs)
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs
@@ -57,6 +59,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 type setup struct {
 	cfg    agent.Config // without runtimes and discovery, which serve adds
 	ifaces []string
+	oci    ociOptions
 	logger *slog.Logger
 }
 
@@ -87,6 +90,9 @@ func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, er
 		s.cfg.GatewayID = o.gatewayID
 	}
 	if s.cfg.JoinToken, err = o.joinToken(getenv); err != nil {
+		return s, err
+	}
+	if s.oci, err = o.oci.resolve(getenv); err != nil {
 		return s, err
 	}
 	for _, name := range strings.Split(o.ifaces, ",") {

@@ -31,6 +31,14 @@ func serve(ctx context.Context, s setup) error {
 	}
 	defer rt.Close()
 	cfg.Runtimes = []sandbox.Runtime{rt}
+	oci, err := s.oci.runtime(ctx, cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
+	if oci != nil {
+		defer oci.Close()
+		cfg.Runtimes = append(cfg.Runtimes, oci)
+	}
 
 	// The agent's ID names it in the announcement, and the discovery hook
 	// needs the Discovery: d is set before Run calls the hook.

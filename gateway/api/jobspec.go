@@ -44,6 +44,11 @@ type JobSpec struct {
 	Resources Resources `json:"resources" yaml:"resources"`
 	// Inputs are files every task sees read-only under /in.
 	Inputs []Input `json:"inputs,omitempty" yaml:"inputs"`
+	// Platforms are the platforms an oci app has images for, e.g.
+	// "linux/amd64", "linux/arm/v6". The gateway reads them from the app
+	// at submit (what a spec says is replaced) and leases the job's tasks
+	// only to agents that run one of them.
+	Platforms []string `json:"platforms,omitempty" yaml:"-"`
 	// Retries is how many more attempts a task gets after a failure that
 	// is not its own fault (its agent was lost, a sandbox failure). Default 3.
 	Retries *int `json:"retries,omitempty" yaml:"retries"`

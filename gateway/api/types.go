@@ -122,12 +122,15 @@ const (
 // NodeInfo is what an agent says about itself. All of it is informative:
 // identity comes from the TLS certificate, not from here.
 type NodeInfo struct {
-	Name        string   `json:"name"`
-	OS          string   `json:"os"`
-	Arch        string   `json:"arch"`
-	Version     string   `json:"version"`
-	Proto       int      `json:"proto"`
-	Runtimes    []string `json:"runtimes"`
+	Name     string   `json:"name"`
+	OS       string   `json:"os"`
+	Arch     string   `json:"arch"`
+	Version  string   `json:"version"`
+	Proto    int      `json:"proto"`
+	Runtimes []string `json:"runtimes"`
+	// Platforms are the image platforms the node's oci runtime runs, e.g.
+	// "linux/arm/v7", "linux/arm/v6"; empty without one.
+	Platforms   []string `json:"platforms,omitempty"`
 	CPUs        int      `json:"cpus"`
 	MemoryBytes uint64   `json:"memory_bytes"`
 	// Slots is how many tasks the agent runs at once.
@@ -176,7 +179,10 @@ type HeartbeatResponse struct {
 // LeaseRequest asks for work that fits the agent's free capacity. The
 // gateway holds the request open up to Wait when nothing is queued.
 type LeaseRequest struct {
-	Runtimes   []string `json:"runtimes"`
+	Runtimes []string `json:"runtimes"`
+	// Platforms the agent runs images for: an oci task is leased only when
+	// its app has an image for one of them.
+	Platforms  []string `json:"platforms,omitempty"`
 	Max        int      `json:"max"`
 	FreeCPU    float64  `json:"free_cpu"`
 	FreeMemory int64    `json:"free_memory"`

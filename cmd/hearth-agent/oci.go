@@ -1,0 +1,82 @@
+//go:build !nocontainerd
+
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/hearth-home/hearth/sandbox/containerd"
+)
+
+// ociOptions are the flags of the container runtime.
+type ociOptions struct {
+	socket     string // "", "off" or a path
+	namespace  string
+	diskBudget int64
+	explicit   bool // --containerd named a socket: not reaching it is an error
+}
+
+func (o *ociOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.socket, "containerd", "", "containerd's socket, for jobs with runtime: oci; \"off\" runs wasm only\n(default: $"+containerd.SocketEnv+", else "+containerd.DefaultSocket+" when\ncontainerd answers there)")
+	fs.StringVar(&o.namespace, "containerd-namespace", "", "the containerd namespace of this agent's images and containers (default:\nhearth- and a hash of --data-dir, so agents sharing a containerd stay apart)")
+	fs.Int64Var(&o.diskBudget, "image-budget", 0, "bytes that container images may take before unused ones are removed,\nleast recently used first (default 4 GiB)")
+}
+
+func (o ociOptions) resolve(getenv func(string) string) (ociOptions, error) {
+	if o.diskBudget < 0 {
+		return o, fmt.Errorf("--image-budget: %d is negative; give bytes, or 0 for the default", o.diskBudget)
+	}
+	o.explicit = o.socket != "" && o.socket != "off"
+	if o.socket == "" {
+		o.socket = getenv(containerd.SocketEnv)
+	}
+	if o.socket == "" {
+		o.socket = containerd.DefaultSocket
+	}
+	return o, nil
+}
+
+// runtime connects to containerd; nil when it is off, or absent and not
+// asked for by name.
+func (o ociOptions) runtime(ctx context.Context, dataDir string, log *slog.Logger) (*containerd.Runtime, error) {
+	if o.socket == "off" {
+		log.Info("containerd off: running wasm tasks only")
+		return nil, nil
+	}
+	ns := o.namespace
+	if ns == "" {
+		abs, err := filepath.Abs(dataDir)
+		if err != nil {
+			abs = dataDir
+		}
+		sum := sha256.Sum256([]byte(abs))
+		ns = "hearth-" + hex.EncodeToString(sum[:5])
+	}
+	rt, err := containerd.New(ctx, containerd.Config{
+		Socket:     o.socket,
+		Namespace:  ns,
+		StateDir:   filepath.Join(dataDir, "containerd"),
+		DiskBudget: o.diskBudget,
+		Logger:     log.With("part", "containerd"),
+	})
+	if errors.Is(err, containerd.ErrUnreachable) && !o.explicit {
+		log.Info("no containerd here: running wasm tasks only", "socket", o.socket)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--containerd: %w; start containerd, or pass --containerd off to run wasm tasks only", err)
+	}
+	log.Info("containerd connected: running oci tasks too", "socket", o.socket, "namespace", ns, "platforms", rt.Platforms())
+	return rt, nil
+}
+
+// The agent binary is also each container's init and logger; containerd
+// starts it in those roles (see containerd.Reexec).
+func init() { containerd.Reexec() }
