@@ -13,7 +13,7 @@ AGENT_TAGS := nethttpomithttp2,grpcnotrace
 SMALL_AGENT_TAGS := nethttpomithttp2,nocontainerd
 export CGO_ENABLED ?= 0
 
-.PHONY: help build examples release test demo bench vet clean
+.PHONY: help build examples release test demo bench bench-run vet clean
 
 help:
 	@echo "make build     build hearth, hearth-agent, hearth-gateway into $(BIN)/ and the example apps"
@@ -21,7 +21,7 @@ help:
 	@echo "make demo      a simulated home: gateway + 3 agents in network namespaces run the vanity job (root)"
 	@echo "make bench     print the benchmark figures as BENCH lines (root for the pool figures)"
 	@echo "make release   static binaries for the supported devices into $(DIST)/, with their sizes"
-	@echo "make examples  build the example apps (examples/vanity/vanity.wasm)"
+	@echo "make examples  build the example apps (examples/vanity/vanity.wasm and vanity.oci.tar)"
 
 build: examples
 	@mkdir -p $(BIN)
@@ -29,8 +29,20 @@ build: examples
 	$(GO) build -trimpath -tags '$(AGENT_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/hearth-agent
 	$(GO) build -trimpath -o $(BIN)/vanity ./examples/vanity
 
+# The vanity example as a WASI module, and as an OCI image for the devices
+# that run containerd, packed without Docker: one static build per platform.
+VANITY_OCI := amd64 arm64 arm/7 arm/6
+
 examples:
 	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -o examples/vanity/vanity.wasm ./examples/vanity
+	@mkdir -p $(BIN)
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/hearth ./cmd/hearth
+	@set -e; pairs=; for t in $(VANITY_OCI); do \
+	  arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \
+	  GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -ldflags '-s -w' -o $(BIN)/vanity-linux-$$suffix ./examples/vanity; \
+	  pairs="$$pairs linux/$$arch$${v:+/v$$v}=$(BIN)/vanity-linux-$$suffix"; \
+	done; \
+	$(BIN)/hearth image pack -o examples/vanity/vanity.oci.tar $$pairs
 
 # Agents for every device class; gateway and CLI for the boards that can
 # host a pool's coordinator.
@@ -54,16 +66,23 @@ release:
 vet:
 	$(GO) vet ./...
 
+# Container tests need a containerd: scripts/containerd.sh runs a private
+# one for the duration when it can (root, containerd installed).
+WITH_CONTAINERD := scripts/containerd.sh run
+
 test: build vet
-	$(GO) test -count=1 -timeout 25m ./...
+	$(WITH_CONTAINERD) $(GO) test -count=1 -timeout 25m ./...
 
 demo: build
-	$(GO) run ./e2e/demo
+	$(WITH_CONTAINERD) $(GO) run ./e2e/demo
 
 bench: build
+	$(WITH_CONTAINERD) $(MAKE) --no-print-directory bench-run
+
+bench-run:
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./sandbox/wasm/ | grep -E '^BENCH' || true
 	HEARTH_THROUGHPUT_TASKS=3000 $(GO) test -count=1 -run '^TestThroughput$$' -v ./agent/ | grep -E '^BENCH' || true
 	$(GO) run ./e2e/bench
 
 clean:
-	rm -rf $(BIN) $(DIST) examples/vanity/vanity.wasm
+	rm -rf $(BIN) $(DIST) examples/vanity/vanity.wasm examples/vanity/vanity.oci.tar

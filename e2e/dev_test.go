@@ -18,6 +18,76 @@ import (
 // the CLI finding its credentials by itself. Loopback only: no namespaces,
 // no root, no mDNS.
 func TestDevGatewayRunsVanityWithNoSetup(t *testing.T) {
+	env, banner := startDev(t, nil)
+	if !strings.Contains(banner, filepath.Join(env.home, "state", "hearth", "dev")) {
+		t.Fatalf("dev data dir is not under the user's state dir:\n%s", banner)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if out, err := env.hearth(ctx, "job", "submit", filepath.Join(root, "examples/vanity/job-small.yaml"), "--wait"); err != nil || !strings.Contains(out, "done") {
+		t.Fatalf("hearth job submit --wait: %v\n%s", err, out)
+	}
+	if out, err := env.hearth(ctx, "pool", "ls"); err != nil || !strings.Contains(out, "-dev") || !strings.Contains(out, "ready") {
+		t.Fatalf("hearth pool ls: %v\n%s", err, out)
+	}
+}
+
+// With a containerd at $HEARTH_CONTAINERD_SOCKET, `hearth-gateway --dev`
+// says so and runs the vanity job as a container.
+func TestDevGatewayRunsContainers(t *testing.T) {
+	sock := os.Getenv("HEARTH_CONTAINERD_SOCKET")
+	if sock == "" || os.Getuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI runs this as root with HEARTH_CONTAINERD_SOCKET set")
+		}
+		t.Skip("needs root and HEARTH_CONTAINERD_SOCKET (scripts/containerd.sh)")
+	}
+	app := filepath.Join(root, "examples/vanity/vanity.oci.tar")
+	if _, err := os.Stat(app); err != nil {
+		t.Fatalf("%v: `make examples` builds it", err)
+	}
+	env, banner := startDev(t, []string{"HEARTH_CONTAINERD_SOCKET=" + sock})
+	if !strings.Contains(banner, "containerd at "+sock) {
+		t.Fatalf("the banner does not say containerd is used:\n%s", banner)
+	}
+	job := filepath.Join(t.TempDir(), "job.yaml")
+	spec := "name: vanity-oci-small\nruntime: oci\napp: " + app + "\ntasks: 2\n" +
+		`args: ["-prefix", "ab", "-seed", "hearth", "-shard", "{{index}}", "-shards", "{{tasks}}", "-tries", "500"]` + "\n"
+	if err := os.WriteFile(job, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := env.hearth(ctx, "job", "submit", job, "--wait")
+	if err != nil || !strings.Contains(out, "done") {
+		t.Fatalf("hearth job submit --wait: %v\n%s", err, out)
+	}
+	id := strings.Fields(out[strings.Index(out, "vanity-oci-small-"):])[0]
+	id = strings.TrimRight(id, ":,.")
+	got, err := env.hearth(ctx, "job", "get", id, "-o", "json")
+	if err != nil || !strings.Contains(got, `"runtime": "oci"`) || !strings.Contains(got, `"exit_code": 0`) {
+		t.Fatalf("hearth job get %s: %v\n%s", id, err, got)
+	}
+}
+
+// devEnv is a fresh user's environment for the dev gateway and the CLI.
+type devEnv struct {
+	home string
+	env  []string
+}
+
+func (e devEnv) hearth(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, filepath.Join(root, "bin", "hearth"), args...)
+	cmd.Env = e.env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// startDev starts `hearth-gateway --dev` for a user with nothing set up
+// (fresh state and config dirs) and returns its banner; it is stopped when
+// the test ends.
+func startDev(t *testing.T, extraEnv []string) (devEnv, string) {
+	t.Helper()
 	bin := filepath.Join(root, "bin")
 	if _, err := os.Stat(filepath.Join(bin, "hearth-gateway")); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -27,6 +97,7 @@ func TestDevGatewayRunsVanityWithNoSetup(t *testing.T) {
 	}
 	home := t.TempDir()
 	env := append(os.Environ(), "HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
+	env = append(env, extraEnv...)
 	gw := exec.Command(filepath.Join(bin, "hearth-gateway"), "--dev", "--listen", "127.0.0.1:0")
 	gw.Env = env
 	gw.Stderr = &tlog{t: t, prefix: "gateway| "}
@@ -59,24 +130,11 @@ func TestDevGatewayRunsVanityWithNoSetup(t *testing.T) {
 	}()
 	select {
 	case b := <-banner:
-		if !strings.Contains(b, filepath.Join(home, "state", "hearth", "dev")) {
-			t.Fatalf("dev data dir is not under the user's state dir:\n%s", b)
-		}
+		return devEnv{home: home, env: env}, b
 	case <-time.After(15 * time.Second):
 		t.Fatal("hearth-gateway --dev printed no banner within 15 s")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	submit := exec.CommandContext(ctx, filepath.Join(bin, "hearth"), "job", "submit", filepath.Join(root, "examples/vanity/job-small.yaml"), "--wait")
-	submit.Env = env
-	if out, err := submit.CombinedOutput(); err != nil || !strings.Contains(string(out), "done") {
-		t.Fatalf("hearth job submit --wait: %v\n%s", err, out)
-	}
-	ls := exec.CommandContext(ctx, filepath.Join(bin, "hearth"), "pool", "ls")
-	ls.Env = env
-	if out, err := ls.CombinedOutput(); err != nil || !strings.Contains(string(out), "-dev") || !strings.Contains(string(out), "ready") {
-		t.Fatalf("hearth pool ls: %v\n%s", err, out)
-	}
+	return devEnv{}, ""
 }
 
 // tlog sends a process's output to the test log, line by line.

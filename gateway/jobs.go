@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +28,7 @@ func (g *Gateway) submit(spec api.JobSpec) (api.Job, error) {
 	}
 	spec.Platforms = nil
 	if spec.Runtime == "oci" {
-		ps, err := ociimage.PlatformsFile(g.blobs.Path(store.Digest(spec.AppDigest)))
+		ps, err := appPlatforms(g.blobs.Path(store.Digest(spec.AppDigest)))
 		if err != nil {
 			return api.Job{}, fmt.Errorf("%w: app: runtime oci needs an OCI image archive (`hearth image pack` makes one): %v", api.ErrBadSpec, err)
 		}
@@ -115,4 +117,15 @@ func sortJobIDs(ids []string) {
 		return n
 	}
 	slices.SortFunc(ids, func(a, b string) int { return seq(a) - seq(b) })
+}
+
+// appPlatforms lists the platforms of an OCI image archive; errors do not
+// show the gateway's paths.
+func appPlatforms(path string) ([]ociimage.Platform, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errors.New("the app cannot be read")
+	}
+	defer f.Close()
+	return ociimage.Platforms(f)
 }

@@ -4,6 +4,9 @@
 #   scripts/containerd.sh start [DIR]   start one (root, state and socket under DIR)
 #   scripts/containerd.sh stop  [DIR]   stop it and remove what it left
 #   scripts/containerd.sh env   [DIR]   print HEARTH_CONTAINERD_SOCKET=... if it runs
+#   scripts/containerd.sh run CMD...    run CMD with a private containerd when one can
+#                                       run here (root, containerd installed), else
+#                                       without; stops the containerd it started
 #
 # DIR defaults to /tmp/hearth-containerd. It never touches the system's own
 # containerd (/run/containerd/containerd.sock) nor its data (/var/lib/containerd).
@@ -11,7 +14,11 @@
 set -euo pipefail
 
 cmd=${1:-}
-dir=${2:-${HEARTH_CONTAINERD_DIR:-/tmp/hearth-containerd}}
+if [ "$cmd" = run ]; then
+	dir=${HEARTH_CONTAINERD_DIR:-/tmp/hearth-containerd}
+else
+	dir=${2:-${HEARTH_CONTAINERD_DIR:-/tmp/hearth-containerd}}
+fi
 sock="$dir/containerd.sock"
 pidfile="$dir/containerd.pid"
 
@@ -82,6 +89,27 @@ stop)
 	;;
 env)
 	if running; then echo "HEARTH_CONTAINERD_SOCKET=$sock"; fi
+	;;
+run)
+	shift
+	if [ -n "${HEARTH_CONTAINERD_SOCKET:-}" ]; then
+		exec "$@" # the caller runs its own
+	fi
+	if [ "$(id -u)" != 0 ] || ! command -v containerd >/dev/null; then
+		echo "note: no private containerd (needs root and containerd installed); container tests skip" >&2
+		exec "$@"
+	fi
+	started=
+	if ! running; then
+		"$0" start "$dir" >/dev/null
+		started=1
+	fi
+	export HEARTH_CONTAINERD_SOCKET="$sock"
+	set +e
+	"$@"
+	rc=$?
+	[ -n "$started" ] && "$0" stop "$dir"
+	exit $rc
 	;;
 *)
 	sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/sandbox/containerd"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 	"github.com/hearth-home/hearth/store"
 )
@@ -95,6 +97,64 @@ func TestSIGKILL(t *testing.T) {
 	if !strings.Contains(strings.Join(detail.Tasks[2].History, " "), "lost") {
 		t.Errorf("the killed task's history does not say lost: %q", detail.Tasks[2].History)
 	}
+}
+
+// TestSIGKILLContainer kills the agent with SIGKILL while a container task
+// runs, and starts it again: the new process finds the container, collects
+// its result, and the task finishes in its first attempt, not lost.
+func TestSIGKILLContainer(t *testing.T) {
+	sock := os.Getenv(containerd.SocketEnv)
+	if sock == "" || os.Getuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI runs this as root with %s set", containerd.SocketEnv)
+		}
+		t.Skipf("needs root and %s (scripts/containerd.sh)", containerd.SocketEnv)
+	}
+	bin := filepath.Join(t.TempDir(), "hearth-agent")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	gw := runGateway(t, t.TempDir())
+	agentDir := t.TempDir()
+	ns := "hearth-kill-test-" + strconv.Itoa(os.Getpid())
+	args := []string{"--data-dir", agentDir, "--join", gw.Addr().String(), "--token", gw.JoinToken().String(),
+		"--containerd", sock, "--containerd-namespace", ns}
+	a := startBinary(t, bin, args...)
+	t.Cleanup(func() { exec.Command("ctr", "--address", sock, "namespaces", "rm", ns).Run() })
+
+	app, err := os.ReadFile(sandboxtest.OCITestApp(t, sandboxtest.HostPlatform()).Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := store.DigestOf(app)
+	ctx := context.Background()
+	if err := gw.admin.PutBlob(ctx, string(d), bytes.NewReader(app), int64(len(app))); err != nil {
+		t.Fatal(err)
+	}
+	job, err := gw.admin.SubmitJob(ctx, api.JobSpec{Name: "kill-oci", Runtime: "oci", AppDigest: string(d),
+		Args: []string{"exit", "5", "3s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the container to start", func() bool { return a.count("task started") == 1 })
+	a.kill()
+	startBinary(t, bin, args...)
+	waitUntil(t, "the job to finish", func() bool { return jobOf(t, gw.admin, job.ID).State != api.JobRunning })
+	task := jobOf(t, gw.admin, job.ID).Tasks[0]
+	r := task.Result
+	if task.Attempt != 1 || r == nil || r.ExitCode != 5 || string(r.Stdout) != "out\n" || string(r.Stderr) != "err\n" {
+		t.Fatalf("task after the restart: attempt %d, result %+v, history %q", task.Attempt, r, task.History)
+	}
+	if r.WallMilli < 3000 {
+		t.Errorf("wall %d ms for a task that sleeps 3 s", r.WallMilli)
+	}
+	// The container is gone once its result was delivered.
+	waitUntil(t, "the container to be removed", func() bool {
+		out, _ := exec.Command("ctr", "--address", sock, "-n", ns, "containers", "ls", "-q").Output()
+		return strings.TrimSpace(string(out)) == ""
+	})
 }
 
 type testGateway struct {

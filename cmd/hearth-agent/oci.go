@@ -70,6 +70,10 @@ func (o ociOptions) runtime(ctx context.Context, dataDir string, log *slog.Logge
 		log.Info("no containerd here: running wasm tasks only", "socket", o.socket)
 		return nil, nil
 	}
+	if err != nil && !o.explicit {
+		log.Warn("containerd answers but cannot be used: running wasm tasks only", "socket", o.socket, "err", err)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--containerd: %w; start containerd, or pass --containerd off to run wasm tasks only", err)
 	}

@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/hearth-home/hearth/agent"
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/containerd"
 	"github.com/hearth-home/hearth/sandbox/wasm"
 )
 
@@ -43,12 +47,18 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		g.Close()
 		return err
 	}
+	runtimes := []sandbox.Runtime{rt}
+	oci, ociNote := devContainerd(ctx, agentDir, logger)
+	if oci != nil {
+		defer oci.Close()
+		runtimes = append(runtimes, oci)
+	}
 	a, err := agent.New(agent.Config{
 		DataDir:   agentDir,
 		Name:      hostname() + "-dev",
 		Gateway:   g.Addr().String(),
 		JoinToken: g.JoinToken().String(),
-		Runtimes:  []sandbox.Runtime{rt},
+		Runtimes:  runtimes,
 		Version:   version,
 		Logger:    logger.With("part", "agent"),
 	})
@@ -60,9 +70,10 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
   gateway ID:   %s
   data:         %s
   credentials:  %s (the hearth CLI finds them by itself)
+  containers:   %s
 Try:  hearth job submit examples/vanity/job.yaml --wait
 Stop: Ctrl-C
-`, g.Addr(), g.ID(), o.dataDir, creds)
+`, g.Addr(), g.ID(), o.dataDir, creds, ociNote)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -86,3 +97,28 @@ Stop: Ctrl-C
 	wg.Wait()
 	return err
 }
+
+// devContainerd connects the embedded agent to containerd when its socket
+// ($HEARTH_CONTAINERD_SOCKET, else the system's) answers, and says which.
+func devContainerd(ctx context.Context, agentDir string, logger *slog.Logger) (*containerd.Runtime, string) {
+	socket := os.Getenv(containerd.SocketEnv)
+	if socket == "" {
+		socket = containerd.DefaultSocket
+	}
+	rt, err := containerd.New(ctx, containerd.Config{
+		Socket:    socket,
+		Namespace: "hearth-dev",
+		StateDir:  filepath.Join(agentDir, "containerd"),
+		Logger:    logger.With("part", "containerd"),
+	})
+	if err != nil {
+		logger.Info("no containerd: the dev agent runs wasm tasks only", "err", err)
+		return nil, fmt.Sprintf("off: no containerd at %s (oci jobs need containerd and root; wasm jobs run)", socket)
+	}
+	return rt, fmt.Sprintf("containerd at %s, platforms %s (oci jobs run too: examples/vanity/job-oci.yaml)",
+		socket, strings.Join(rt.Platforms(), " "))
+}
+
+// The gateway binary is also the dev agent's container init and logger
+// (see containerd.Reexec).
+func init() { containerd.Reexec() }
