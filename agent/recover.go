@@ -34,6 +34,16 @@ func (a *Agent) recoverWork(ctx context.Context) error {
 		a.cap.take(&l)
 		a.launch(l, t)
 	}
+	for name, rt := range a.runtimes {
+		if sw, ok := rt.(sandbox.Sweeper); ok {
+			n, err := sw.Sweep(ctx, func(id string) bool { return live[id] })
+			if err != nil {
+				a.log.Warn("removing tasks that no lease owns", "runtime", name, "err", err)
+			} else if n > 0 {
+				a.log.Info("removed tasks that no lease owns", "runtime", name, "count", n)
+			}
+		}
+	}
 	if len(lost) > 0 {
 		if err := a.journal.finishAll(lost); err != nil {
 			return fmt.Errorf("recording lost tasks: %w", err)

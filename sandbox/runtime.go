@@ -60,6 +60,15 @@ type Pauser interface {
 	Resume(ctx context.Context, id string) error
 }
 
+// Sweeper is implemented by runtimes whose tasks outlive the agent's
+// process (containers). Once the agent has recovered every task it knows
+// of, it calls Sweep to stop and remove this runtime's tasks that keep
+// says nothing of: left by a crash between starting a task and recording
+// it, they would otherwise run and hold resources forever.
+type Sweeper interface {
+	Sweep(ctx context.Context, keep func(id string) bool) (removed int, err error)
+}
+
 // Platformer is implemented by runtimes whose apps are built per platform
 // (OCI images): the agent reports the platforms, "os/arch[/variant]" best
 // first, so that the gateway hands it only apps it can run.

@@ -211,3 +211,42 @@ func TestPauseResume(t *testing.T) {
 		t.Errorf("after resuming: %+v, %v", res, err)
 	}
 }
+
+// Sweep removes containers that no known task claims, running or not, and
+// leaves the claimed ones and this runtime's own tasks alone.
+func TestSweep(t *testing.T) {
+	cfg := restartable(t)
+	t.Cleanup(func() { wipe(t, cfg.Socket, cfg.Namespace) })
+	ctx := context.Background()
+	app := hostApp(t)
+	first := open(t, cfg)
+	for _, id := range []string{"orphan", "claimed"} {
+		if _, err := first.Start(ctx, sandbox.Spec{ID: id, App: app, Args: []string{"sleep"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first.Close() // as if the agent died
+
+	second := open(t, cfg)
+	defer second.Close()
+	own, err := second.Start(ctx, sandbox.Spec{ID: "own", App: app, Args: []string{"sleep"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Delete(ctx)
+	n, err := second.Sweep(ctx, func(id string) bool { return id == "claimed" })
+	if err != nil || n != 1 {
+		t.Fatalf("Sweep = %d, %v; want 1 removed", n, err)
+	}
+	if _, err := second.Recover(ctx, "orphan"); !errors.Is(err, sandbox.ErrNotFound) {
+		t.Errorf("the orphan survived: %v", err)
+	}
+	claimed, err := second.Recover(ctx, "claimed")
+	if err != nil {
+		t.Fatalf("the claimed task: %v", err)
+	}
+	claimed.Delete(ctx)
+	if _, err := os.Stat(filepath.Join(cfg.StateDir, "orphan")); !os.IsNotExist(err) {
+		t.Errorf("the orphan's state stays: %v", err)
+	}
+}

@@ -40,6 +40,7 @@ type Runtime struct {
 var (
 	_ sandbox.Runtime = (*Runtime)(nil)
 	_ sandbox.Pauser  = (*Runtime)(nil)
+	_ sandbox.Sweeper = (*Runtime)(nil)
 	_ sandbox.Task    = (*task)(nil)
 )
 
