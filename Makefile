@@ -71,7 +71,7 @@ vet:
 WITH_CONTAINERD := scripts/containerd.sh run
 
 test: build vet
-	$(WITH_CONTAINERD) $(GO) test -count=1 -timeout 25m ./...
+	$(WITH_CONTAINERD) env CGO_ENABLED=0 $(GO) test -count=1 -timeout 25m ./...
 
 demo: build
 	$(WITH_CONTAINERD) $(GO) run ./e2e/demo
@@ -81,8 +81,9 @@ bench: build
 
 bench-run:
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./sandbox/wasm/ | grep -E '^BENCH' || true
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 30x ./sandbox/containerd/ | grep -E '^BENCH' || true
 	HEARTH_THROUGHPUT_TASKS=3000 $(GO) test -count=1 -run '^TestThroughput$$' -v ./agent/ | grep -E '^BENCH' || true
-	$(GO) run ./e2e/bench
+	$(GO) run ./e2e/bench -agent-tags '$(AGENT_TAGS)' -small-agent-tags '$(SMALL_AGENT_TAGS)'
 
 clean:
 	rm -rf $(BIN) $(DIST) examples/vanity/vanity.wasm examples/vanity/vanity.oci.tar

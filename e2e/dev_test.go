@@ -46,6 +46,13 @@ func TestDevGatewayRunsContainers(t *testing.T) {
 	if _, err := os.Stat(app); err != nil {
 		t.Fatalf("%v: `make examples` builds it", err)
 	}
+	t.Cleanup(func() { // after the gateway stopped
+		out, _ := exec.Command("ctr", "--address", sock, "-n", "hearth-dev", "images", "ls", "-q").Output()
+		for _, img := range strings.Fields(string(out)) {
+			exec.Command("ctr", "--address", sock, "-n", "hearth-dev", "images", "rm", "--sync", img).Run()
+		}
+		exec.Command("ctr", "--address", sock, "namespaces", "rm", "hearth-dev").Run()
+	})
 	env, banner := startDev(t, []string{"HEARTH_CONTAINERD_SOCKET=" + sock})
 	if !strings.Contains(banner, "containerd at "+sock) {
 		t.Fatalf("the banner does not say containerd is used:\n%s", banner)

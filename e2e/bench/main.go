@@ -6,6 +6,12 @@
 // idle RSS after 60 s in a pool of 3; the time from agent start to ready in
 // the gateway, median of 10; and 1,000 trivial wasm tasks through a pool of
 // 3 agents: tasks/s and median dispatch-to-result latency.
+//
+// Figures (issue 3): the stripped linux/arm v6 size of the agent built
+// without containerd too; and one trivial container task through a
+// gateway and an agent on containerd, submit to result, against `ctr run
+// --rm` of the same image (-only oci; it needs HEARTH_CONTAINERD_SOCKET,
+// which `make bench` sets, and skips without it).
 package main
 
 import (
@@ -29,8 +35,15 @@ import (
 func main() {
 	idle := flag.Duration("idle", 60*time.Second, "how long the pool idles before RSS is read")
 	tasks := flag.Int("tasks", 1000, "trivial tasks for the throughput figure")
-	only := flag.String("only", "", "comma-separated subset: size,ready,rss,tasks")
+	ociRuns := flag.Int("oci-runs", 20, "container tasks through the pool, and ctr runs, for the oci figures")
+	tags := flag.String("agent-tags", defaultAgentTags, "build tags of the default agent (the Makefile's AGENT_TAGS)")
+	smallTags := flag.String("small-agent-tags", defaultSmallAgentTags, "build tags of the agent without containerd (the Makefile's SMALL_AGENT_TAGS)")
+	only := flag.String("only", "", "comma-separated subset: size,ready,rss,tasks,oci")
 	flag.Parse()
+	if *ociRuns < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -oci-runs must be at least 1")
+		os.Exit(2)
+	}
 	want := func(name string) bool { return *only == "" || slices.Contains(strings.Split(*only, ","), name) }
 	ctx := context.Background()
 	failed := false
@@ -43,7 +56,7 @@ func main() {
 			failed = true
 		}
 	}
-	step("size", agentSize)
+	step("size", func() error { return agentSizes(*tags, *smallTags) })
 	if os.Geteuid() != 0 {
 		fmt.Fprintln(os.Stderr, "bench: the pool figures need root (network namespaces); run `sudo make bench`")
 		os.Exit(1)
@@ -52,6 +65,7 @@ func main() {
 	step("ready", func() error { return startToReady(ctx, bin) })
 	step("rss", func() error { return idleRSS(ctx, bin, *idle) })
 	step("tasks", func() error { return throughput(ctx, bin, *tasks) })
+	step("oci", func() error { return containerTask(ctx, bin, *ociRuns) })
 	if failed {
 		os.Exit(1)
 	}
@@ -61,27 +75,51 @@ func bench(name string, value float64, unit string) {
 	fmt.Printf("BENCH %s %.2f %s\n", name, value, unit)
 }
 
-func agentSize() error {
-	out := filepath.Join(os.TempDir(), "hearth-agent-armv6-bench")
+// The agent builds as the Makefile makes them (AGENT_TAGS and
+// SMALL_AGENT_TAGS); `make bench` passes its own with -agent-tags and
+// -small-agent-tags.
+const (
+	defaultAgentTags      = "nethttpomithttp2,grpcnotrace"
+	defaultSmallAgentTags = "nethttpomithttp2,nocontainerd"
+)
+
+// agentSizes prints the stripped linux/arm v6 size of both agent builds.
+// Goals (issue 3): the default build at most 18 MB, the one without
+// containerd at most 8 MB.
+func agentSizes(tags, smallTags string) error {
+	for _, b := range []struct{ name, tags string }{
+		{"agent.size_linux_armv6_stripped", tags},
+		{"agent.size_linux_armv6_nocontainerd_stripped", smallTags},
+	} {
+		size, err := armv6Size(b.tags)
+		if err != nil {
+			return fmt.Errorf("-tags %s: %w", b.tags, err)
+		}
+		bench(b.name, float64(size)/(1<<20), "MiB")
+		bench(b.name+"_bytes", float64(size), "bytes")
+	}
+	return nil
+}
+
+func armv6Size(tags string) (int64, error) {
+	out := filepath.Join(os.TempDir(), fmt.Sprintf("hearth-agent-armv6-bench-%d", os.Getpid()))
 	defer os.Remove(out)
-	cmd := exec.Command("go", "build", "-trimpath", "-tags", "nethttpomithttp2", "-ldflags=-s -w", "-o", out, "./cmd/hearth-agent")
+	cmd := exec.Command("go", "build", "-trimpath", "-tags", tags, "-ldflags=-s -w", "-o", out, "./cmd/hearth-agent")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm", "GOARM=6")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%v: %s", err, b)
+		return 0, fmt.Errorf("%v: %s", err, b)
 	}
 	st, err := os.Stat(out)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	bench("agent.size_linux_armv6_stripped", float64(st.Size())/(1<<20), "MiB")
-	bench("agent.size_linux_armv6_stripped_bytes", float64(st.Size()), "bytes")
-	return nil
+	return st.Size(), nil
 }
 
 // startToReady starts a fresh agent (new identity) ten times and takes the
 // time from its process start to its pairing in the gateway.
 func startToReady(ctx context.Context, bin string) error {
-	h, err := home.Start(ctx, home.Options{Agents: 1, Bin: bin, Prefix: "benchr"})
+	h, err := home.Start(ctx, home.Options{Agents: 1, Bin: bin, Prefix: "benchr", AgentArgs: wasmOnly})
 	if err != nil {
 		return err
 	}
@@ -119,7 +157,7 @@ func startToReady(ctx context.Context, bin string) error {
 }
 
 func idleRSS(ctx context.Context, bin string, idle time.Duration) error {
-	h, err := home.Start(ctx, home.Options{Agents: 3, Bin: bin, Prefix: "benchm"})
+	h, err := home.Start(ctx, home.Options{Agents: 3, Bin: bin, Prefix: "benchm", AgentArgs: wasmOnly})
 	if err != nil {
 		return err
 	}
@@ -165,7 +203,7 @@ func rssKB(pid int) (int, error) {
 }
 
 func throughput(ctx context.Context, bin string, n int) error {
-	h, err := home.Start(ctx, home.Options{Agents: 3, Bin: bin, Prefix: "bencht", AgentArgs: []string{"--slots", "4"}})
+	h, err := home.Start(ctx, home.Options{Agents: 3, Bin: bin, Prefix: "bencht", AgentArgs: append([]string{"--slots", "4"}, wasmOnly...)})
 	if err != nil {
 		return err
 	}
@@ -225,3 +263,7 @@ func throughput(ctx context.Context, bin string, n int) error {
 	bench("pool.dispatch_to_result_p95", lat[len(lat)*95/100], "ms")
 	return nil
 }
+
+// wasmOnly keeps the pool figures comparable from run to run: the agents
+// do not connect to a containerd that `make bench` happens to run.
+var wasmOnly = []string{"--containerd", "off"}
