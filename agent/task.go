@@ -146,7 +146,7 @@ func (a *Agent) start(ctx context.Context, w *work, dir string) (sandbox.Task, s
 		return nil, sandbox.FailStart, err
 	}
 	spec := sandbox.Spec{
-		ID: sandboxID(l.ID), App: app, Args: l.Args, Env: l.Env,
+		ID: sandboxID(l.ID), App: app, Args: l.Args, Env: l.Env, User: l.User,
 		OutDir: filepath.Join(dir, "out"),
 		Limits: sandbox.Limits{
 			MemoryBytes: int64(l.Resources.Memory),

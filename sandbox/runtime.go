@@ -104,6 +104,10 @@ type Spec struct {
 	OutDir string
 	// Limits bound the task.
 	Limits Limits
+	// User is who the task runs as where the runtime has users (a
+	// container): empty for the runtime's unprivileged default, "root", or
+	// "UID[:GID]". Runtimes without users ignore it.
+	User string
 }
 
 // Limits bound a task. A zero field means the default documented on it.

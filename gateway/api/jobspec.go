@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hearth-home/hearth/sandbox"
 )
 
 // ErrBadSpec is returned when a job spec is malformed; the message names
@@ -52,7 +54,12 @@ type JobSpec struct {
 	// Retries is how many more attempts a task gets after a failure that
 	// is not its own fault (its agent was lost, a sandbox failure). Default 3.
 	Retries *int `json:"retries,omitempty" yaml:"retries"`
+	// User is who an oci task runs as in its container: empty for nobody
+	// (65534:65534, the default), "root", or "UID[:GID]". wasm tasks have
+	// no users and ignore it.
+	User string `json:"user,omitempty" yaml:"user"`
 }
+
 
 // Resources bound each task. Zero fields take the defaults documented here.
 type Resources struct {
@@ -163,6 +170,9 @@ func (s *JobSpec) Validate() error {
 	}
 	if *s.Retries < 0 || *s.Retries > MaxRetries {
 		return fieldErr("retries", "must be between 0 and %d, got %d", MaxRetries, *s.Retries)
+	}
+	if _, _, err := sandbox.ParseUser(s.User); err != nil {
+		return fieldErr("user", "%v", err)
 	}
 	seen := map[string]bool{}
 	for i, in := range s.Inputs {

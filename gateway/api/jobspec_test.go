@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -23,5 +24,21 @@ func TestSizesAndDurationsOutOfRange(t *testing.T) {
 	var b Bytes
 	if err := b.UnmarshalText([]byte("64Gi")); err != nil || b != 64<<30 {
 		t.Errorf("64Gi = %d, %v", b, err)
+	}
+}
+
+// A job's user is nobody, root or UID[:GID]; a name or garbage is refused
+// naming the field.
+func TestUser(t *testing.T) {
+	for user, ok := range map[string]bool{"": true, "root": true, "1000": true, "1000:100": true,
+		"alice": false, "1000:": false, "-1": false, "1:2:3": false, "4294967296": false} {
+		spec := JobSpec{Name: "u", Runtime: "oci", AppDigest: digest0, User: user}
+		err := spec.Validate()
+		if (err == nil) != ok {
+			t.Errorf("user %q: %v", user, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "user:") {
+			t.Errorf("user %q: the error does not name the field: %v", user, err)
+		}
 	}
 }

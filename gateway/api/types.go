@@ -203,6 +203,8 @@ type Lease struct {
 	Inputs  []InputRef        `json:"inputs,omitempty"`
 	// Resources are the task's limits, defaults filled in.
 	Resources Resources `json:"resources"`
+	// User is JobSpec.User: who an oci task runs as.
+	User string `json:"user,omitempty"`
 	TTL       Duration  `json:"ttl"`
 }
 

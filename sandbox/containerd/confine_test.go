@@ -64,6 +64,25 @@ func TestSetuidGainsNothing(t *testing.T) {
 	}
 }
 
+// A job may ask for root: uid 0, still without capabilities.
+func TestRootOnRequest(t *testing.T) {
+	rt := newRuntime(t, Config{})
+	ctx := context.Background()
+	task, err := rt.Start(ctx, sandbox.Spec{ID: "root", App: hostApp(t), Args: []string{"whoami"}, User: "root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Delete(ctx)
+	res, err := task.Wait(ctx)
+	want := "uid=0 euid=0 gid=0 capeff=0000000000000000 capbnd=0000000000000000 nnp=1\n"
+	if err != nil || string(res.Stdout) != want {
+		t.Fatalf("whoami as root: %q %v, want %q", res.Stdout, err, want)
+	}
+	if _, err := rt.Start(ctx, sandbox.Spec{ID: "named", App: hostApp(t), User: "alice"}); err == nil {
+		t.Error("a user name was accepted")
+	}
+}
+
 // What a contained process must not do, it cannot.
 func TestConfinement(t *testing.T) {
 	rt := newRuntime(t, Config{})

@@ -173,7 +173,7 @@ func TestRecoverUnstarted(t *testing.T) {
 	if _, err := rt.client.NewContainer(ctx, "unstarted",
 		containerd.WithContainerLabels(map[string]string{labelID: "unstarted"}),
 		containerd.WithNewSnapshot("unstarted", im.img),
-		containerd.WithNewSpec(rt.specOpts(im, spec, spec.Limits.WithDefaults())...)); err != nil {
+		containerd.WithNewSpec(rt.specOpts(im, spec, spec.Limits.WithDefaults(), sandbox.Nobody, sandbox.Nobody)...)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := rt.Recover(ctx, "unstarted"); !errors.Is(err, sandbox.ErrNotFound) {

@@ -14,12 +14,6 @@ import (
 	"github.com/hearth-home/hearth/sandbox"
 )
 
-// The user a task runs as unless its job asks for another: nobody.
-const (
-	defaultUID = 65534
-	defaultGID = 65534
-)
-
 // cpuPeriod is the CFS period, in microseconds, of the CPU quota.
 const cpuPeriod = 100000
 
@@ -27,10 +21,10 @@ const cpuPeriod = 100000
 const tmpBytes = 64 << 20
 
 // specOpts make a task's hardened OCI spec; see the package doc.
-func (rt *Runtime) specOpts(im *image, spec sandbox.Spec, lim sandbox.Limits) []oci.SpecOpts {
+func (rt *Runtime) specOpts(im *image, spec sandbox.Spec, lim sandbox.Limits, uid, gid uint32) []oci.SpecOpts {
 	opts := []oci.SpecOpts{
 		withProcess(im, spec),
-		oci.WithUIDGID(defaultUID, defaultGID),
+		oci.WithUIDGID(uid, gid),
 		oci.WithHostname("hearth"),
 		oci.WithRootFSReadonly(),
 		oci.WithNoNewPrivileges,

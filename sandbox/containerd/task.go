@@ -81,7 +81,11 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 		}
 	}()
 	lim := spec.Limits.WithDefaults()
-	if err := shareDirs(spec); err != nil {
+	uid, gid, err := sandbox.ParseUser(spec.User)
+	if err != nil {
+		return nil, fmt.Errorf("user: %w", err)
+	}
+	if err := shareDirs(spec, uid, gid); err != nil {
 		return nil, err
 	}
 	cid := containerID(spec.ID)
@@ -108,7 +112,7 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 		containerd.WithSnapshotter(rt.cfg.Snapshotter),
 		containerd.WithNewSnapshot(cid, im.img),
 		containerd.WithRuntime(rt.cfg.Runtime, nil),
-		containerd.WithNewSpec(rt.specOpts(im, spec, lim)...))
+		containerd.WithNewSpec(rt.specOpts(im, spec, lim, uid, gid)...))
 	if err != nil {
 		os.RemoveAll(dir)
 		if errdefs.IsAlreadyExists(err) {
@@ -152,7 +156,7 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 
 // shareDirs lets the task's user read /in and write /out: the directories
 // are the caller's, made by root, often 0700.
-func shareDirs(spec sandbox.Spec) error {
+func shareDirs(spec sandbox.Spec, uid, gid uint32) error {
 	if spec.InDir != "" {
 		st, err := os.Stat(spec.InDir)
 		if err != nil {
@@ -163,7 +167,7 @@ func shareDirs(spec sandbox.Spec) error {
 		}
 	}
 	if spec.OutDir != "" {
-		if err := os.Chown(spec.OutDir, defaultUID, defaultGID); err != nil {
+		if err := os.Chown(spec.OutDir, int(uid), int(gid)); err != nil {
 			return fmt.Errorf("out dir: %w", err)
 		}
 	}
