@@ -82,7 +82,7 @@ stop)
 	fi
 	# Shims hold mounts under root; unmount before removing.
 	if [ -d "$dir" ]; then
-		grep -o " $dir/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+		{ grep -o " $dir/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 		pkill -f "containerd-shim.*-address $sock" 2>/dev/null || true
 		rm -rf "$dir"
 	fi

@@ -20,7 +20,8 @@ var version = "dev"
 
 const usage = `hearth-agent makes this device a member of a Hearth pool: it finds the
 home's gateway on the LAN (mDNS), pairs with it, and runs the tasks it hands
-out, in a WebAssembly sandbox.
+out: WebAssembly modules in a wazero sandbox, and OCI containers through
+containerd when this build has it and containerd answers (see --containerd).
 
 Usage:
   hearth-agent [flags]
@@ -35,6 +36,7 @@ Examples:
   hearth-agent                                          # wait for approval
   hearth-agent --join 192.168.1.10:7443 --token-file t  # where multicast is blocked
   hearth-agent --iface eth0 --slots 2 --log-level debug
+  hearth-agent --containerd off                         # wasm tasks only
 
 Flags:
 `

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -80,6 +82,30 @@ func TestRootOnRequest(t *testing.T) {
 	}
 	if _, err := rt.Start(ctx, sandbox.Spec{ID: "named", App: hostApp(t), User: "alice"}); err == nil {
 		t.Error("a user name was accepted")
+	}
+}
+
+// Inputs the agent links from its 0600 blob cache are readable by the
+// task's user, and /in stays read-only.
+func TestPrivateInputsReadable(t *testing.T) {
+	rt := newRuntime(t, Config{})
+	in := t.TempDir() // 0700
+	if err := os.WriteFile(filepath.Join(in, "words.txt"), []byte("secret words\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	ctx := context.Background()
+	task, err := rt.Start(ctx, sandbox.Spec{ID: "inputs", App: hostApp(t), Args: []string{"copy"}, InDir: in, OutDir: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Delete(ctx)
+	res, err := task.Wait(ctx)
+	if err != nil || res.ExitCode != 0 || res.Failure != "" {
+		t.Fatalf("copy: %+v %v", res, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "words.txt")); err != nil || string(b) != "secret words\n" {
+		t.Errorf("out holds %q, %v", b, err)
 	}
 }
 

@@ -12,7 +12,8 @@
 // Every container is hardened the same way (docs/security.md says what
 // each setting defends against):
 //   - its own network namespace with only the loopback interface;
-//   - a read-only root filesystem from a snapshot view of the image, a
+//   - a read-only root filesystem (a snapshot of the image, mounted
+//     read-only), a
 //     small tmpfs at /tmp, /in bound read-only and /out writable;
 //   - user 65534:65534 (nobody), no capabilities at all, no-new-privileges,
 //     containerd's default seccomp profile, masked and read-only /proc

@@ -3,6 +3,7 @@ package containerd
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -155,14 +156,29 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 }
 
 // shareDirs lets the task's user read /in and write /out: the directories
-// are the caller's, made by root, often 0700.
+// are the caller's, made by root, often 0700, and the agent's inputs are
+// links to its 0600 blob cache (inside a 0700 data dir, so opening them to
+// all still keeps them from the device's other users).
 func shareDirs(spec sandbox.Spec, uid, gid uint32) error {
 	if spec.InDir != "" {
-		st, err := os.Stat(spec.InDir)
+		err := filepath.WalkDir(spec.InDir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.Type()&fs.ModeSymlink != 0 {
+				return err
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			add := fs.FileMode(0o044)
+			if d.IsDir() {
+				add = 0o055
+			}
+			if info.Mode().Perm()&add == add {
+				return nil
+			}
+			return os.Chmod(p, info.Mode().Perm()|add)
+		})
 		if err != nil {
-			return fmt.Errorf("in dir: %w", err)
-		}
-		if err := os.Chmod(spec.InDir, st.Mode().Perm()|0o055); err != nil {
 			return fmt.Errorf("in dir: %w", err)
 		}
 	}
