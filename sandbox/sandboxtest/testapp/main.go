@@ -9,6 +9,8 @@
 //	                   environment entry, sorted; exit 0
 //	exit CODE [DELAY]  after DELAY (default none), print "out" to stdout and
 //	                   "err" to stderr; exit CODE
+//	await PATH CODE    wait until the file PATH exists, then print "out" to
+//	                   stdout and "err" to stderr; exit CODE
 //	copy               copy every file under /in to the same place under
 //	                   /out, printing "copied REL" for each; then try to
 //	                   change /in and exit 3 if that worked
@@ -65,6 +67,20 @@ func main() {
 		fmt.Fprintln(os.Stdout, "out")
 		fmt.Fprintln(os.Stderr, "err")
 		os.Exit(code)
+	case "await":
+		code, err := strconv.Atoi(arg(args, 1))
+		if err != nil {
+			usage()
+		}
+		for {
+			if _, err := os.Stat(args[0]); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		fmt.Fprintln(os.Stdout, "out")
+		fmt.Fprintln(os.Stderr, "err")
+		os.Exit(code)
 	case "copy":
 		os.Exit(copyIn())
 	case "probe":
@@ -114,6 +130,6 @@ func arg(args []string, i int) string {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testapp echo|exit|copy|probe|spin|chatty|loop|sleep|hog|trap|whoami|forkbomb|escape [ARG...]")
+	fmt.Fprintln(os.Stderr, "usage: testapp echo|exit|await|copy|probe|spin|chatty|loop|sleep|hog|trap|whoami|forkbomb|escape [ARG...]")
 	os.Exit(100)
 }
