@@ -18,7 +18,7 @@ export CGO_ENABLED ?= 0
 help:
 	@echo "make build     build hearth, hearth-agent, hearth-gateway into $(BIN)/ and the example apps"
 	@echo "make test      vet and run every test (root runs the namespace and multi-process tests too)"
-	@echo "make demo      a simulated home: gateway + 3 agents in network namespaces run the vanity job (root)"
+	@echo "make demo      a mixed home: gateway, 2 amd64 agents with containerd, an emulated arm/v6 wasm-only agent (root)"
 	@echo "make bench     print the benchmark figures as BENCH lines (root for the pool figures)"
 	@echo "make release   static binaries for the supported devices into $(DIST)/, with their sizes"
 	@echo "make examples  build the example apps (examples/vanity/vanity.wasm and vanity.oci.tar)"

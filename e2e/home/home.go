@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,9 +40,33 @@ type Options struct {
 	Heartbeat time.Duration
 	// AgentArgs are extra flags for every agent (e.g. --slots 2).
 	AgentArgs []string
+	// PerAgent shapes agents one by one: entry i applies to agent i+1.
+	// Agents past its end, and zero entries, are plain agents.
+	PerAgent []AgentOptions
 	// Log receives every process's output, prefixed by its name.
 	// Default: only kept in the nodes' log files.
 	Log io.Writer
+}
+
+// AgentOptions shape one agent of a Home. The zero value is a plain agent:
+// Bin/hearth-agent, named agent-N, finding the gateway over mDNS.
+type AgentOptions struct {
+	// Name is the agent's --name and its log's name. Default "agent-N".
+	Name string
+	// Binary is the agent's executable, e.g. one built for another
+	// architecture. Default: hearth-agent in Options.Bin.
+	Binary string
+	// Wrapper runs Binary under another program, e.g.
+	// []string{"qemu-arm-static"} for an ARM build on an amd64 host. The
+	// wrapper must exec or emulate Binary in its own process, so that
+	// signals reach the agent. Default: none.
+	Wrapper []string
+	// Join gives the agent the gateway's address (--join) instead of
+	// letting it find the gateway over mDNS: programs under qemu-user
+	// cannot join multicast groups.
+	Join bool
+	// Args are extra flags for this agent, after Options.AgentArgs.
+	Args []string
 }
 
 // Home is a running simulated home.
@@ -135,16 +160,36 @@ func Start(ctx context.Context, opts Options) (h *Home, err error) {
 	return h, nil
 }
 
-// AddAgent starts an agent on node i (1..Agents) with a fresh data dir.
+// AddAgent starts an agent on node i (1..Agents) with a fresh data dir,
+// shaped by Options.PerAgent[i-1] when there is one.
 func (h *Home) AddAgent(i int) (*Proc, error) {
 	n := h.net.Nodes[i]
-	name := fmt.Sprintf("agent-%d", i)
+	var ao AgentOptions
+	if i-1 < len(h.opts.PerAgent) {
+		ao = h.opts.PerAgent[i-1]
+	}
+	name := ao.Name
+	if name == "" {
+		name = fmt.Sprintf("agent-%d", i)
+	}
+	bin := ao.Binary
+	if bin == "" {
+		bin = filepath.Join(h.opts.Bin, "hearth-agent")
+	}
 	dir := filepath.Join(h.opts.Dir, fmt.Sprintf("%s-%d", name, time.Now().UnixNano()))
 	args := []string{"--data-dir", dir, "--name", name, "--iface", n.Interface, "--log-level", "debug"}
+	if ao.Join {
+		args = append(args, "--join", h.GwAddr)
+	}
 	if !h.opts.NoToken {
 		args = append(args, "--token", h.Token)
 	}
-	p := h.newProc(name, n.Namespace, dir, filepath.Join(h.opts.Bin, "hearth-agent"), append(args, h.opts.AgentArgs...)...)
+	args = append(append(args, h.opts.AgentArgs...), ao.Args...)
+	if len(ao.Wrapper) > 0 {
+		args = append(append(slices.Clone(ao.Wrapper[1:]), bin), args...)
+		bin = ao.Wrapper[0]
+	}
+	p := h.newProc(name, n.Namespace, dir, bin, args...)
 	if i-1 < len(h.Agents) {
 		h.Agents[i-1].Kill()
 		h.Agents[i-1] = p

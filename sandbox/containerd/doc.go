@@ -32,6 +32,11 @@
 // removed least recently used first when they take more than
 // Config.DiskBudget.
 //
+// CPU time and OOM kills are read from the task's cgroup files, which an
+// agent sees only where the host's cgroup mounts are (not under `ip netns
+// exec`, which mounts a fresh /sys: there CPU falls back to wall time and an
+// OOM kill reads as a SIGKILL trap).
+//
 // The process's exit status is all containerd tells: a program that exits
 // on its own with 128+N for a crash signal N (SIGSEGV, SIGABRT, ...) is
 // reported as a trap, like one killed by that signal.
