@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hearth-home/hearth/sandbox/containerd"
 )
 
 // TestDevGatewayRunsVanityWithNoSetup is the quick start: on a machine with
@@ -47,11 +49,7 @@ func TestDevGatewayRunsContainers(t *testing.T) {
 		t.Fatalf("%v: `make examples` builds it", err)
 	}
 	t.Cleanup(func() { // after the gateway stopped
-		out, _ := exec.Command("ctr", "--address", sock, "-n", "hearth-dev", "images", "ls", "-q").Output()
-		for _, img := range strings.Fields(string(out)) {
-			exec.Command("ctr", "--address", sock, "-n", "hearth-dev", "images", "rm", "--sync", img).Run()
-		}
-		exec.Command("ctr", "--address", sock, "namespaces", "rm", "hearth-dev").Run()
+		containerd.RemoveNamespace(context.Background(), sock, "hearth-dev")
 	})
 	env, banner := startDev(t, []string{"HEARTH_CONTAINERD_SOCKET=" + sock})
 	if !strings.Contains(banner, "containerd at "+sock) {

@@ -122,7 +122,7 @@ func TestSIGKILLContainer(t *testing.T) {
 	args := []string{"--data-dir", agentDir, "--join", gw.Addr().String(), "--token", gw.JoinToken().String(),
 		"--containerd", sock, "--containerd-namespace", ns}
 	a := startBinary(t, bin, args...)
-	t.Cleanup(func() { removeNamespace(sock, ns) })
+	t.Cleanup(func() { containerd.RemoveNamespace(context.Background(), sock, ns) })
 
 	app, err := os.ReadFile(sandboxtest.OCITestApp(t, sandboxtest.HostPlatform()).Path)
 	if err != nil {
@@ -267,14 +267,4 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// removeNamespace removes a containerd namespace with its images (its
-// containers are gone by then).
-func removeNamespace(sock, ns string) {
-	out, _ := exec.Command("ctr", "--address", sock, "-n", ns, "images", "ls", "-q").Output()
-	for _, img := range strings.Fields(string(out)) {
-		exec.Command("ctr", "--address", sock, "-n", ns, "images", "rm", "--sync", img).Run()
-	}
-	exec.Command("ctr", "--address", sock, "namespaces", "rm", ns).Run()
 }

@@ -156,36 +156,9 @@ func (c ctrNamespace) run(args ...string) ([]byte, error) {
 	return out, nil
 }
 
-// wipe removes the namespace's tasks, containers and images, and then the
-// namespace. A namespace that was never made is no error.
+// wipe removes the namespace and all it holds.
 func (c ctrNamespace) wipe() error {
-	list, err := c.run("namespaces", "ls", "-q")
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(strings.Fields(string(list)), c.ns) {
-		return nil
-	}
-	cs, err := c.run("containers", "ls", "-q")
-	if err != nil {
-		return err
-	}
-	for _, id := range strings.Fields(string(cs)) {
-		c.run("tasks", "rm", "-f", id) // most have no task
-		if _, err := c.run("containers", "rm", id); err != nil {
-			return err
-		}
-	}
-	imgs, err := c.run("images", "ls", "-q")
-	if err != nil {
-		return err
-	}
-	if refs := strings.Fields(string(imgs)); len(refs) > 0 {
-		if _, err := c.run(append([]string{"images", "rm", "--sync"}, refs...)...); err != nil {
-			return err
-		}
-	}
-	_, err = c.run("namespaces", "rm", c.ns)
+	_, _, err := containerd.RemoveNamespace(context.Background(), c.sock, c.ns)
 	return err
 }
 

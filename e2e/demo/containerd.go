@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/hearth-home/hearth/sandbox/containerd"
 )
 
 // nsPrefix starts the containerd namespaces of the demo's agents; the
@@ -47,46 +46,12 @@ func (c ctr) list(ctx context.Context, ns string, what ...string) []string {
 	return strings.Fields(out)
 }
 
-// wipe removes namespace ns and everything in it: tasks, containers (with
-// their snapshots), images (and so their content). It says what it removed;
-// a namespace that does not exist is no error (an agent that ran no
-// container never made one).
+// wipe removes namespace ns and everything in it, and says what it
+// removed; a namespace that does not exist is no error (an agent that ran
+// no container never made one).
 func (c ctr) wipe(ctx context.Context, ns string) (string, error) {
-	if !slices.Contains(c.list(ctx, "", "namespaces"), ns) {
-		return "nothing to remove", nil
-	}
-	var errs []error
-	tasks := c.list(ctx, ns, "tasks")
-	for _, id := range tasks {
-		c.run(ctx, ns, "tasks", "kill", "--signal", "SIGKILL", id)
-		if _, err := c.run(ctx, ns, "tasks", "rm", "--force", id); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	containers := c.list(ctx, ns, "containers")
-	if len(containers) > 0 {
-		_, err := c.run(ctx, ns, append([]string{"containers", "rm"}, containers...)...)
-		errs = append(errs, err)
-	}
-	images := c.list(ctx, ns, "images")
-	if len(images) > 0 {
-		_, err := c.run(ctx, ns, append([]string{"images", "rm", "--sync"}, images...)...)
-		errs = append(errs, err)
-	}
-	for _, l := range c.list(ctx, ns, "leases") {
-		c.run(ctx, ns, "leases", "rm", "--sync", l)
-	}
-	// Removing the images lets containerd's garbage collector take their
-	// content and snapshots; the namespace can go once they are gone.
-	var err error
-	for range 20 {
-		if _, err = c.run(ctx, "", "namespaces", "rm", ns); err == nil {
-			break
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	errs = append(errs, err)
-	return fmt.Sprintf("%d containers, %d images", len(containers), len(images)), errors.Join(errs...)
+	containers, images, err := containerd.RemoveNamespace(ctx, c.sock, ns)
+	return fmt.Sprintf("%d containers, %d images", containers, images), err
 }
 
 // wipeStale removes the namespaces that earlier demos, killed before they

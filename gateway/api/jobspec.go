@@ -60,7 +60,6 @@ type JobSpec struct {
 	User string `json:"user,omitempty" yaml:"user"`
 }
 
-
 // Resources bound each task. Zero fields take the defaults documented here.
 type Resources struct {
 	// CPU is cores per task. Default 1.

@@ -204,8 +204,8 @@ type Lease struct {
 	// Resources are the task's limits, defaults filled in.
 	Resources Resources `json:"resources"`
 	// User is JobSpec.User: who an oci task runs as.
-	User string `json:"user,omitempty"`
-	TTL       Duration  `json:"ttl"`
+	User string   `json:"user,omitempty"`
+	TTL  Duration `json:"ttl"`
 }
 
 // LeaseResponse carries zero or more leases.

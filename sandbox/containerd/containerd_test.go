@@ -8,10 +8,6 @@ import (
 	"testing"
 	"time"
 
-	containerd "github.com/containerd/containerd/v2/client"
-	"github.com/containerd/containerd/v2/core/images"
-	"github.com/containerd/containerd/v2/pkg/namespaces"
-
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 )
@@ -71,32 +67,10 @@ func namespaceFor(t testing.TB) string {
 
 // wipe removes a namespace and all it holds.
 func wipe(t testing.TB, sock, ns string) {
-	rt, err := New(context.Background(), Config{Socket: sock, Namespace: ns, StateDir: t.TempDir()})
-	if err != nil {
-		t.Logf("wipe %s: %v", ns, err)
-		return
-	}
-	defer rt.Close()
-	ctx, cancel := context.WithTimeout(namespaces.WithNamespace(context.Background(), ns), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cs, _ := rt.client.Containers(ctx)
-	for _, c := range cs {
-		if task, err := c.Task(ctx, nil); err == nil {
-			task.Kill(ctx, 9)
-			task.Delete(ctx, containerd.WithProcessKill)
-		}
-		c.Delete(ctx, containerd.WithSnapshotCleanup)
-	}
-	imgs, _ := rt.client.ImageService().List(ctx)
-	for i, img := range imgs {
-		opts := []images.DeleteOpt{}
-		if i == len(imgs)-1 {
-			opts = append(opts, images.SynchronousDelete())
-		}
-		rt.client.ImageService().Delete(ctx, img.Name, opts...)
-	}
-	if err := rt.client.NamespaceService().Delete(ctx, ns); err != nil {
-		t.Logf("delete namespace %s: %v", ns, err)
+	if _, _, err := RemoveNamespace(ctx, sock, ns); err != nil {
+		t.Logf("wipe %s: %v", ns, err)
 	}
 }
 
