@@ -137,11 +137,14 @@ func (a *Agent) start(ctx context.Context, w *work, dir string) (sandbox.Task, s
 	if rt == nil {
 		return nil, sandbox.FailStart, fmt.Errorf("runtime %q is not available on this node (it has: %s)", l.Runtime, strings.Join(a.rtNames, ", "))
 	}
-	path, err := a.cache.get(w.ctx, l.App.Digest)
-	if err != nil {
-		return nil, sandbox.FailStart, fmt.Errorf("fetch app %s: %w", l.App.Digest, err)
+	app := sandbox.App{Digest: l.App.Digest, Ref: l.Image}
+	if l.Image == "" {
+		path, err := a.cache.get(w.ctx, l.App.Digest)
+		if err != nil {
+			return nil, sandbox.FailStart, fmt.Errorf("fetch app %s: %w", l.App.Digest, err)
+		}
+		app.Path = path
 	}
-	app := sandbox.App{Digest: l.App.Digest, Path: path}
 	if err := rt.Prepare(w.ctx, app); err != nil {
 		return nil, sandbox.FailStart, err
 	}

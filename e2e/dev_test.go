@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/internal/registry/registrytest"
 	"github.com/hearth-home/hearth/sandbox/containerd"
 )
 
@@ -72,6 +73,27 @@ func TestDevGatewayRunsContainers(t *testing.T) {
 	got, err := env.hearth(ctx, "job", "get", id, "-o", "json")
 	if err != nil || !strings.Contains(got, `"runtime": "oci"`) || !strings.Contains(got, `"exit_code": 0`) {
 		t.Fatalf("hearth job get %s: %v\n%s", id, err, got)
+	}
+
+	// The same image from a registry on loopback, by tag, as a user on
+	// request: the gateway pins the tag, the agent pulls.
+	reg := registrytest.Serve(t, app, "home/vanity", "1.0")
+	spec = "name: vanity-pulled\nruntime: oci\nimage: " + reg.Ref("1.0") + "\nuser: \"1000\"\ntasks: 2\n" +
+		`args: ["-prefix", "ab", "-seed", "hearth", "-shard", "{{index}}", "-shards", "{{tasks}}", "-tries", "500"]` + "\n"
+	if err := os.WriteFile(job, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = env.hearth(ctx, "job", "submit", job, "--wait")
+	if err != nil || !strings.Contains(out, "done") {
+		t.Fatalf("hearth job submit --wait (image by reference): %v\n%s", err, out)
+	}
+	id = strings.TrimRight(strings.Fields(out[strings.Index(out, "vanity-pulled-"):])[0], ":,.")
+	got, err = env.hearth(ctx, "job", "get", id)
+	if err != nil || !strings.Contains(got, "Image:") || !strings.Contains(got, reg.Ref("1.0")+"@sha256:") {
+		t.Fatalf("hearth job get %s: %v\n%s", id, err, got)
+	}
+	if reg.Blobs.Load() == 0 {
+		t.Error("the agent pulled nothing from the registry")
 	}
 }
 

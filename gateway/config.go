@@ -3,6 +3,8 @@ package gateway
 import (
 	"log/slog"
 	"time"
+
+	"github.com/hearth-home/hearth/internal/registry"
 )
 
 // Config configures a gateway. The zero value works, except DataDir.
@@ -26,6 +28,10 @@ type Config struct {
 	LeaseTTL time.Duration
 	// MaxBlobBytes caps one uploaded blob. Default 1 GiB.
 	MaxBlobBytes int64
+	// Registry says how to reach image registries, to resolve the image of
+	// an oci job (JobSpec.Image) at submit. Default: HTTPS, plain HTTP on
+	// loopback.
+	Registry registry.Options
 	// Logger receives the gateway's logs. Default: discard.
 	Logger *slog.Logger
 	// Version is reported in status. Default "dev".

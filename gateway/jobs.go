@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/ociimage"
+	"github.com/hearth-home/hearth/internal/registry"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -20,14 +22,17 @@ func (g *Gateway) submit(spec api.JobSpec) (api.Job, error) {
 	if err := spec.Validate(); err != nil {
 		return api.Job{}, err
 	}
-	if spec.AppDigest == "" {
-		return api.Job{}, fmt.Errorf("%w: app_digest: required; upload the app first (the CLI does)", api.ErrBadSpec)
-	}
-	if !g.blobs.Has(store.Digest(spec.AppDigest)) {
-		return api.Job{}, fmt.Errorf("%w: app %s", ErrMissingBlob, spec.AppDigest)
-	}
 	spec.Platforms = nil
-	if spec.Runtime == "oci" {
+	switch {
+	case spec.Image != "":
+		if err := g.resolveImage(&spec); err != nil {
+			return api.Job{}, err
+		}
+	case spec.AppDigest == "":
+		return api.Job{}, fmt.Errorf("%w: app_digest: required; upload the app first (the CLI does)", api.ErrBadSpec)
+	case !g.blobs.Has(store.Digest(spec.AppDigest)):
+		return api.Job{}, fmt.Errorf("%w: app %s", ErrMissingBlob, spec.AppDigest)
+	case spec.Runtime == "oci":
 		ps, err := appPlatforms(g.blobs.Path(store.Digest(spec.AppDigest)))
 		if err != nil {
 			return api.Job{}, fmt.Errorf("%w: app: runtime oci needs an OCI image archive (`hearth image pack` makes one): %v", api.ErrBadSpec, err)
@@ -73,9 +78,34 @@ func (g *Gateway) submit(spec api.JobSpec) (api.Job, error) {
 	g.wakeLocked()
 	view := j.view()
 	g.mu.Unlock()
-	g.log.Info("job submitted", "job", j.ID, "runtime", spec.Runtime, "tasks", spec.Tasks, "app", store.Digest(spec.AppDigest).Short())
+	attrs := []any{"job", j.ID, "runtime", spec.Runtime, "tasks", spec.Tasks, "app", store.Digest(spec.AppDigest).Short()}
+	if spec.Image != "" {
+		attrs = append(attrs, "image", spec.Image)
+	}
+	g.log.Info("job submitted", attrs...)
 	return view, nil
 }
+
+// resolveImage pins an oci job's image to the digest its reference names
+// now, and reads the platforms it provides. The registry must answer: a job
+// whose image cannot be resolved is refused rather than queued for agents
+// that could not pull it either.
+func (g *Gateway) resolveImage(spec *api.JobSpec) error {
+	ctx, cancel := context.WithTimeout(context.Background(), resolveTimeout)
+	defer cancel()
+	img, err := registry.Resolve(ctx, spec.Image, g.cfg.Registry)
+	if err != nil {
+		return fmt.Errorf("%w: image: %v", api.ErrBadSpec, err)
+	}
+	if spec.AppDigest != "" && spec.AppDigest != img.Digest {
+		return fmt.Errorf("%w: app_digest: image %s is now %s, but app_digest pins %s", api.ErrBadSpec, spec.Image, img.Digest, spec.AppDigest)
+	}
+	spec.Image, spec.AppDigest, spec.Platforms = img.Ref, img.Digest, img.Platforms
+	return nil
+}
+
+// resolveTimeout bounds resolving an image at submit.
+const resolveTimeout = 30 * time.Second
 
 func (g *Gateway) jobsView() []api.Job {
 	g.mu.Lock()

@@ -136,7 +136,7 @@ func (g *Gateway) leaseOf(t *task) api.Lease {
 	}
 	return api.Lease{
 		ID: leaseID(t.JobID, t.Index, t.Attempt), JobID: t.JobID, Index: t.Index, Attempt: t.Attempt,
-		Runtime: spec.Runtime, App: api.BlobRef{Digest: spec.AppDigest}, Args: args, Env: env,
+		Runtime: spec.Runtime, App: api.BlobRef{Digest: spec.AppDigest}, Image: spec.Image, Args: args, Env: env,
 		Inputs: inputs, Resources: spec.Resources, User: spec.User, TTL: api.Duration(g.cfg.LeaseTTL),
 	}
 }

@@ -84,6 +84,10 @@ type App struct {
 	// Path is a local file holding the app: a WASI module, or an OCI image
 	// archive.
 	Path string
+	// Ref, when Path is empty, is a registry reference to pull the app
+	// from, pinned to Digest ("registry.lan:5000/app:1@sha256:..."). Only
+	// runtimes that pull images (oci) take it.
+	Ref string
 }
 
 // Spec describes one task to start.

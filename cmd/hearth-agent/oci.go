@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"github.com/hearth-home/hearth/internal/registry"
 	"github.com/hearth-home/hearth/sandbox/containerd"
 )
 
@@ -20,12 +21,14 @@ type ociOptions struct {
 	socket     string // "", "off" or a path
 	namespace  string
 	diskBudget int64
+	insecure   string
 	explicit   bool // --containerd named a socket: not reaching it is an error
 }
 
 func (o *ociOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.socket, "containerd", "", "containerd's socket, for jobs with runtime: oci; \"off\" runs wasm only\n(default: $"+containerd.SocketEnv+", else "+containerd.DefaultSocket+" when\ncontainerd answers there)")
 	fs.StringVar(&o.namespace, "containerd-namespace", "", "the containerd namespace of this agent's images and containers (default:\nhearth- and a hash of --data-dir, so agents sharing a containerd stay apart)")
+	fs.StringVar(&o.insecure, "insecure-registry", "", registry.InsecureFlag)
 	fs.Int64Var(&o.diskBudget, "image-budget", 0, "bytes that container images may take before unused ones are removed,\nleast recently used first (default 4 GiB)")
 }
 
@@ -64,6 +67,7 @@ func (o ociOptions) runtime(ctx context.Context, dataDir string, log *slog.Logge
 		Namespace:  ns,
 		StateDir:   filepath.Join(dataDir, "containerd"),
 		DiskBudget: o.diskBudget,
+		Registry:   registry.Options{Insecure: registry.SplitHosts(o.insecure)},
 		Logger:     log.With("part", "containerd"),
 	})
 	if errors.Is(err, containerd.ErrUnreachable) && !o.explicit {

@@ -15,18 +15,19 @@ import (
 // no container runtime; the flags exist so that a command line meant for
 // the full build gets a clear answer.
 type ociOptions struct {
-	socket, namespace string
-	diskBudget        int64
+	socket, namespace, insecure string
+	diskBudget                  int64
 }
 
 func (o *ociOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.socket, "containerd", "", "not in this build (-tags nocontainerd): it runs wasm tasks only")
 	fs.StringVar(&o.namespace, "containerd-namespace", "", "not in this build")
 	fs.Int64Var(&o.diskBudget, "image-budget", 0, "not in this build")
+	fs.StringVar(&o.insecure, "insecure-registry", "", "not in this build")
 }
 
 func (o ociOptions) resolve(func(string) string) (ociOptions, error) {
-	if (o.socket != "" && o.socket != "off") || o.namespace != "" || o.diskBudget != 0 {
+	if (o.socket != "" && o.socket != "off") || o.namespace != "" || o.diskBudget != 0 || o.insecure != "" {
 		return o, fmt.Errorf("this hearth-agent was built without containerd (-tags nocontainerd) and runs wasm tasks only; use the default build for oci jobs")
 	}
 	return o, nil

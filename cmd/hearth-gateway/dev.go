@@ -12,6 +12,7 @@ import (
 
 	"github.com/hearth-home/hearth/agent"
 	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/internal/registry"
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/containerd"
 	"github.com/hearth-home/hearth/sandbox/wasm"
@@ -32,7 +33,8 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if o.listen == "" {
 		o.listen = "127.0.0.1:7443"
 	}
-	g, err := gateway.New(o.config(logger.With("part", "gateway")))
+	cfg := o.config(logger.With("part", "gateway"))
+	g, err := gateway.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	runtimes := []sandbox.Runtime{rt}
-	oci, ociNote := devContainerd(ctx, agentDir, logger)
+	oci, ociNote := devContainerd(ctx, agentDir, cfg.Registry, logger)
 	if oci != nil {
 		defer oci.Close()
 		runtimes = append(runtimes, oci)
@@ -100,7 +102,7 @@ Stop: Ctrl-C
 
 // devContainerd connects the embedded agent to containerd when its socket
 // ($HEARTH_CONTAINERD_SOCKET, else the system's) answers, and says which.
-func devContainerd(ctx context.Context, agentDir string, logger *slog.Logger) (*containerd.Runtime, string) {
+func devContainerd(ctx context.Context, agentDir string, reg registry.Options, logger *slog.Logger) (*containerd.Runtime, string) {
 	socket := os.Getenv(containerd.SocketEnv)
 	if socket == "" {
 		socket = containerd.DefaultSocket
@@ -109,6 +111,7 @@ func devContainerd(ctx context.Context, agentDir string, logger *slog.Logger) (*
 		Socket:    socket,
 		Namespace: "hearth-dev",
 		StateDir:  filepath.Join(agentDir, "containerd"),
+		Registry:  reg,
 		Logger:    logger.With("part", "containerd"),
 	})
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/hearth-home/hearth/internal/logflag"
 	"io"
 	"log/slog"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/internal/logflag"
+	"github.com/hearth-home/hearth/internal/registry"
 )
 
 // options are the command line. Flags map onto gateway.Config.
@@ -23,6 +24,7 @@ type options struct {
 	noMDNS    bool
 	dev       bool
 	heartbeat time.Duration
+	insecure  string
 	log       logflag.Flags
 	version   bool
 }
@@ -41,6 +43,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.noMDNS, "no-mdns", false, "do not announce over mDNS; agents then need --join host:port")
 	fs.BoolVar(&o.dev, "dev", false, "development mode: a gateway and an agent in one process, loopback only,\nno set-up; the CLI finds its credentials by itself")
 	fs.DurationVar(&o.heartbeat, "heartbeat", 0, "interval agents report at; members are suspect after 3 and lost after 5\nmissed heartbeats (default 2s)")
+	fs.StringVar(&o.insecure, "insecure-registry", "", registry.InsecureFlag)
 	o.log.Register(fs)
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs
@@ -64,7 +67,8 @@ func (o options) config(logger *slog.Logger) gateway.Config {
 			dir = stateDir("gateway")
 		}
 	}
-	return gateway.Config{DataDir: dir, Listen: o.listen, Advertise: o.advertise, Heartbeat: o.heartbeat, Logger: logger, Version: version}
+	return gateway.Config{DataDir: dir, Listen: o.listen, Advertise: o.advertise, Heartbeat: o.heartbeat,
+		Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
 }
 
 func (o options) interfaces() []string {

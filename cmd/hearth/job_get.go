@@ -46,6 +46,9 @@ func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
 		{"Tasks:", fmt.Sprintf("%d: %d done, %d leased, %d queued, %d failed", jobTotal(d.Job), n.Done, n.Leased, n.Queued, n.Failed)},
 		{"Resources:", fmt.Sprintf("cpu %g, memory %s, timeout %s", s.Resources.CPU, bytesIEC(uint64(max(s.Resources.Memory, 0))), s.Resources.Timeout)},
 	}
+	if s.Image != "" {
+		rows = append(rows, []string{"Image:", s.Image})
+	}
 	if len(s.Platforms) > 0 {
 		// Tasks wait in the queue until a device with containerd and one
 		// of these joins the pool.

@@ -118,11 +118,13 @@ func prepareSubmission(spec api.JobSpec) (submission, error) {
 		}
 		return digest, size, nil
 	}
-	digest, _, err := add("app", spec.App, spec.AppDigest, "app_digest")
-	if err != nil {
-		return submission{}, err
+	if spec.Image == "" { // else the gateway resolves the image in its registry
+		digest, _, err := add("app", spec.App, spec.AppDigest, "app_digest")
+		if err != nil {
+			return submission{}, err
+		}
+		spec.App, spec.AppDigest = filepath.Base(spec.App), digest
 	}
-	spec.App, spec.AppDigest = filepath.Base(spec.App), digest
 	inputs := make([]api.Input, len(spec.Inputs))
 	for i, in := range spec.Inputs {
 		inputs[i] = in

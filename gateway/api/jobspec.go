@@ -20,6 +20,8 @@ var ErrBadSpec = errors.New("invalid job spec")
 const (
 	MaxTasks   = 100000
 	MaxRetries = 10
+	// MaxImageRef bounds JobSpec.Image.
+	MaxImageRef = 512
 )
 
 // Runtimes known to this build. A job naming another runtime is refused at
@@ -37,6 +39,12 @@ type JobSpec struct {
 	// AppDigest pins the app's content. Optional in a file (then the file
 	// must match it); always set once submitted.
 	AppDigest string `json:"app_digest,omitempty" yaml:"app_digest"`
+	// Image, for runtime oci instead of App, is a registry reference that
+	// agents pull the app from: "registry.lan:5000/vanity:1", or pinned,
+	// "...@sha256:...". The gateway resolves it when the job is submitted
+	// and keeps it pinned to that digest (in AppDigest too), so that every
+	// task runs the same image even if the tag moves.
+	Image string `json:"image,omitempty" yaml:"image"`
 	// Args and Env values may use {{index}} (the task's index, from 0),
 	// {{tasks}} (the task count) and {{job}} (the job ID).
 	Args []string          `json:"args,omitempty" yaml:"args"`
@@ -132,6 +140,16 @@ func (s *JobSpec) Validate() error {
 	}
 	if s.Tasks < 0 || s.Tasks > MaxTasks {
 		return fieldErr("tasks", "must be between 1 and %d, got %d", MaxTasks, s.Tasks)
+	}
+	if s.Image != "" {
+		switch {
+		case s.Runtime != "oci":
+			return fieldErr("image", "only runtime oci pulls images; a %s app is a file, given by app", s.Runtime)
+		case s.App != "":
+			return fieldErr("image", "give app (a file) or image (a registry reference), not both")
+		case len(s.Image) > MaxImageRef || strings.ContainsAny(s.Image, " \t\r\n\x00"):
+			return fieldErr("image", "must be a registry reference of at most %d bytes without spaces, got %q", MaxImageRef, s.Image)
+		}
 	}
 	if s.AppDigest != "" && !ValidDigest(s.AppDigest) {
 		return fieldErr("app_digest", "must be sha256: and 64 hex digits, got %q", s.AppDigest)

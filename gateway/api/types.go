@@ -192,15 +192,18 @@ type LeaseRequest struct {
 // Lease is one attempt of one task, given to one agent until Expires
 // unless renewed by heartbeats.
 type Lease struct {
-	ID      string            `json:"id"` // "<job>/<index>/<attempt>"
-	JobID   string            `json:"job_id"`
-	Index   int               `json:"index"`
-	Attempt int               `json:"attempt"`
-	Runtime string            `json:"runtime"`
-	App     BlobRef           `json:"app"`
-	Args    []string          `json:"args"`
-	Env     map[string]string `json:"env,omitempty"`
-	Inputs  []InputRef        `json:"inputs,omitempty"`
+	ID      string  `json:"id"` // "<job>/<index>/<attempt>"
+	JobID   string  `json:"job_id"`
+	Index   int     `json:"index"`
+	Attempt int     `json:"attempt"`
+	Runtime string  `json:"runtime"`
+	App     BlobRef `json:"app"`
+	// Image is JobSpec.Image, pinned to App.Digest: when set, the agent
+	// pulls the app from its registry instead of fetching a blob.
+	Image  string            `json:"image,omitempty"`
+	Args   []string          `json:"args"`
+	Env    map[string]string `json:"env,omitempty"`
+	Inputs []InputRef        `json:"inputs,omitempty"`
 	// Resources are the task's limits, defaults filled in.
 	Resources Resources `json:"resources"`
 	// User is JobSpec.User: who an oci task runs as.

@@ -82,12 +82,22 @@ func (c *contents) ociPlatforms() ([]Platform, error) {
 		return nil, err
 	}
 	var ps []Platform
-	return ps, c.walkIndex(indexFile, b, 0, &ps)
+	return ps, walkIndex(c, indexFile, b, 0, &ps)
+}
+
+// source is where the walk over an image reads its blobs: an archive, or a
+// registry.
+type source interface {
+	// blob is the content of a JSON blob, checked against its descriptor.
+	blob(d descriptor) ([]byte, error)
+	// present checks that a layer is there, as far as the source can tell
+	// without reading it.
+	present(d descriptor) error
 }
 
 // walkIndex adds the platforms of every manifest an index lists, directly
 // or through nested indexes.
-func (c *contents) walkIndex(name string, b []byte, depth int, out *[]Platform) error {
+func walkIndex(c source, name string, b []byte, depth int, out *[]Platform) error {
 	var idx imageIndex
 	if err := json.Unmarshal(b, &idx); err != nil {
 		return notImage("%s: %v", name, err)
@@ -108,11 +118,11 @@ func (c *contents) walkIndex(name string, b []byte, depth int, out *[]Platform) 
 			if err != nil {
 				return fmt.Errorf("%s: %w", where, err)
 			}
-			if err := c.walkIndex("index "+d.Digest, b, depth+1, out); err != nil {
+			if err := walkIndex(c, "index "+d.Digest, b, depth+1, out); err != nil {
 				return err
 			}
 		case d.MediaType == mediaTypeManifest || d.MediaType == mediaTypeDockerManifest:
-			p, err := c.manifestPlatform(d)
+			p, err := manifestPlatform(c, d)
 			if err != nil {
 				return fmt.Errorf("%s: %w", where, err)
 			}
@@ -136,7 +146,7 @@ func isAttestation(d descriptor) bool {
 
 // manifestPlatform checks a manifest, its config and its layers, and
 // returns its platform: the descriptor's, else the config's.
-func (c *contents) manifestPlatform(d descriptor) (Platform, error) {
+func manifestPlatform(c source, d descriptor) (Platform, error) {
 	b, err := c.blob(d)
 	if err != nil {
 		return Platform{}, err

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+
+	"github.com/hearth-home/hearth/internal/registry"
 )
 
 // Config configures a Runtime. The zero value works on a device whose
@@ -42,6 +44,9 @@ type Config struct {
 	// Runtime is containerd's runtime for tasks. Default
 	// "io.containerd.runc.v2".
 	Runtime string
+	// Registry says how to reach registries, for apps given by reference
+	// (sandbox.App.Ref). Default: HTTPS, plain HTTP on loopback.
+	Registry registry.Options
 	// Logger receives the runtime's logs. Default: discarded.
 	Logger *slog.Logger
 }

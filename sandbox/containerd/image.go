@@ -19,6 +19,7 @@ import (
 	"github.com/containerd/platforms"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/hearth-home/hearth/internal/registry"
 	"github.com/hearth-home/hearth/sandbox"
 )
 
@@ -49,6 +50,7 @@ const (
 	labelMemory   = "hearth.memory"
 	labelOutput   = "hearth.output-bytes"
 	labelStop     = "hearth.stop"
+	labelRef      = "hearth.ref"
 )
 
 func imageName(digest string) string {
@@ -66,6 +68,9 @@ func (rt *Runtime) Prepare(ctx context.Context, app sandbox.App) error {
 // prepare returns the app's image; use marks it used by a task about to
 // start, so that collection leaves it alone.
 func (rt *Runtime) prepare(ctx context.Context, app sandbox.App, use bool) (*image, error) {
+	if app.Digest == "" && app.Ref != "" {
+		return nil, fmt.Errorf("%w: a reference (%s) needs the digest it is pinned to", sandbox.ErrBadApp, app.Ref)
+	}
 	if app.Digest == "" {
 		d, err := fileDigest(app.Path)
 		if err != nil {
@@ -132,6 +137,9 @@ func (rt *Runtime) load(ctx context.Context, app sandbox.App) (*image, error) {
 		rt.client.ImageService().Delete(ctx, name)
 	}
 	begin := time.Now()
+	if app.Path == "" && app.Ref != "" {
+		return rt.pull(ctx, app, name)
+	}
 	if err := checkDigest(app); err != nil {
 		return nil, err
 	}
@@ -171,6 +179,53 @@ func (rt *Runtime) load(ctx context.Context, app sandbox.App) (*image, error) {
 		return nil, err
 	}
 	rt.log.Info("image imported", "app", app.Digest, "platform", im.platform, "took", time.Since(begin).Round(time.Millisecond))
+	return im, nil
+}
+
+// pull fetches the app from its registry, this device's platform only,
+// under the name an imported archive would have, and unpacks it. The
+// reference is pinned to the app's digest, and containerd checks every
+// blob it fetches against its descriptor.
+func (rt *Runtime) pull(ctx context.Context, app sandbox.App, name string) (*image, error) {
+	begin := time.Now()
+	named, err := registry.Normalize(app.Ref)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+	}
+	ref := named.String()
+	if !strings.HasSuffix(ref, "@"+app.Digest) {
+		return nil, fmt.Errorf("%w: reference %s is not pinned to the app's digest %s", sandbox.ErrBadApp, app.Ref, app.Digest)
+	}
+	fetched, err := rt.client.Fetch(ctx, ref,
+		containerd.WithResolver(rt.cfg.Registry.Resolver()),
+		containerd.WithPlatformMatcher(rt.matcher))
+	if err != nil {
+		// The registry may be down for now: not the app's fault, so not
+		// ErrBadApp; the gateway tries again, maybe elsewhere.
+		return nil, fmt.Errorf("pull %s: %w", ref, err)
+	}
+	is := rt.client.ImageService()
+	rec, err := is.Create(ctx, images.Image{
+		Name: name, Target: fetched.Target,
+		Labels: map[string]string{labelLastUsed: now(), labelRef: ref},
+	})
+	if errdefs.IsAlreadyExists(err) {
+		rec, err = is.Get(ctx, name)
+	}
+	// The record Fetch made under the reference's name goes; the content
+	// stays, held by ours.
+	if derr := is.Delete(ctx, fetched.Name); derr != nil && !errdefs.IsNotFound(derr) {
+		rt.log.Warn("removing pulled image record", "image", fetched.Name, "err", derr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pull %s: %w", ref, err)
+	}
+	im, err := rt.unpack(ctx, app.Digest, rec)
+	if err != nil {
+		is.Delete(ctx, name, images.SynchronousDelete())
+		return nil, err
+	}
+	rt.log.Info("image pulled", "ref", ref, "platform", im.platform, "took", time.Since(begin).Round(time.Millisecond))
 	return im, nil
 }
 

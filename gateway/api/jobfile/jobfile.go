@@ -21,6 +21,8 @@ type fileSpec struct {
 	Runtime   string            `yaml:"runtime"`
 	App       string            `yaml:"app"`
 	AppDigest string            `yaml:"app_digest"`
+	Image     string            `yaml:"image"`
+	User      string            `yaml:"user"`
 	Args      []string          `yaml:"args"`
 	Env       map[string]string `yaml:"env"`
 	Tasks     int               `yaml:"tasks"`
@@ -72,8 +74,8 @@ func Load(path string) (api.JobSpec, error) {
 			spec.Inputs[i].Path = filepath.Join(base, p)
 		}
 	}
-	if spec.App == "" {
-		return api.JobSpec{}, fmt.Errorf("%s: %w: app: required (path to the program)", path, api.ErrBadSpec)
+	if spec.App == "" && spec.Image == "" {
+		return api.JobSpec{}, fmt.Errorf("%s: %w: app: required (path to the program; for runtime oci, image: a registry reference will do)", path, api.ErrBadSpec)
 	}
 	return spec, nil
 }
@@ -88,7 +90,8 @@ func Parse(raw []byte) (api.JobSpec, error) {
 		return api.JobSpec{}, fmt.Errorf("%w: %s", api.ErrBadSpec, cleanYAMLError(err))
 	}
 	spec := api.JobSpec{
-		Name: f.Name, Runtime: f.Runtime, App: f.App, AppDigest: f.AppDigest, Args: f.Args, Env: f.Env,
+		Name: f.Name, Runtime: f.Runtime, App: f.App, AppDigest: f.AppDigest, Image: f.Image, User: f.User,
+		Args: f.Args, Env: f.Env,
 		Tasks: f.Tasks, Inputs: f.Inputs, Retries: f.Retries,
 		Resources: api.Resources{CPU: f.Resources.CPU, Memory: api.Bytes(f.Resources.Memory), Timeout: api.Duration(f.Resources.Timeout)},
 	}

@@ -31,6 +31,8 @@ func TestParseJobSpecNamesTheBadField(t *testing.T) {
 		{"inputs: [{name: a, size: -5, digest: " + digest0 + "}]\n", "inputs[0].size"},
 		{"tasks: many\n", "line 3"},
 		{"retries: 11\n", "retries"},
+		{"user: alice\n", "user"},
+		{"image: registry.lan/app:1\n", "only runtime oci"},
 	}
 	for _, c := range cases {
 		_, err := Parse([]byte(head + c.spec))
@@ -67,5 +69,34 @@ func TestUnknownFieldAndPaths(t *testing.T) {
 	// JSON is YAML too.
 	if _, err := Parse([]byte(`{"name": "x", "runtime": "wasm", "tasks": 2, "resources": {"memory": "8Mi"}}`)); err != nil {
 		t.Fatalf("JSON spec: %v", err)
+	}
+}
+
+// An oci spec may name a user, and an image by reference instead of an app
+// file.
+func TestOCIFields(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "job.yaml")
+	spec := "name: pulled\nruntime: oci\nimage: registry.lan:5000/vanity:1\nuser: \"1000:1000\"\n"
+	if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Image != "registry.lan:5000/vanity:1" || s.User != "1000:1000" || s.App != "" {
+		t.Errorf("spec %+v", s)
+	}
+	both := spec + "app: vanity.oci.tar\n"
+	if _, err := Parse([]byte(both)); !errors.Is(err, api.ErrBadSpec) || !strings.Contains(err.Error(), "not both") {
+		t.Errorf("app and image: %v", err)
+	}
+	neither := "name: x\nruntime: oci\n"
+	if err := os.WriteFile(path, []byte(neither), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); !errors.Is(err, api.ErrBadSpec) || !strings.Contains(err.Error(), "image:") {
+		t.Errorf("neither app nor image: %v", err)
 	}
 }
