@@ -60,6 +60,14 @@ type Pauser interface {
 	Resume(ctx context.Context, id string) error
 }
 
+// Throttler is implemented by runtimes that can cap a running task's CPU
+// below its Limits.CPU (power budgets use it): cores is the most it may
+// use, 0 to hold it as still as the runtime can; Limits.CPU or more lifts
+// the cap.
+type Throttler interface {
+	SetCPU(ctx context.Context, id string, cores float64) error
+}
+
 // Sweeper is implemented by runtimes whose tasks outlive the agent's
 // process (containers). Once the agent has recovered every task it knows
 // of, it calls Sweep to stop and remove this runtime's tasks that keep

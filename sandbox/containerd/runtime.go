@@ -11,6 +11,7 @@ import (
 	containerd "github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/pkg/namespaces"
 	"github.com/containerd/platforms"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/hearth-home/hearth/sandbox"
 )
@@ -158,4 +159,27 @@ func (rt *Runtime) task(id string) (*task, error) {
 		return t, nil
 	}
 	return nil, fmt.Errorf("%w: %s", sandbox.ErrNotFound, id)
+}
+
+// SetCPU implements sandbox.Throttler: it changes the CFS quota of the
+// task's cgroup (runc update), never above the task's own limit. At 0 the
+// task gets the kernel's least quota, 1 ms in each 100 ms; Pause freezes
+// it outright.
+func (rt *Runtime) SetCPU(ctx context.Context, id string, cores float64) error {
+	t, err := rt.task(id)
+	if err != nil {
+		return err
+	}
+	limit := t.limits.CPU
+	if limit <= 0 {
+		limit = 1
+	}
+	if !(cores < limit) { // NaN too
+		cores = limit
+	}
+	quota := max(int64(cores*cpuPeriod), 1000)
+	period := uint64(cpuPeriod)
+	return t.ctask.Update(rt.nsctx(ctx), containerd.WithResources(&specs.LinuxResources{
+		CPU: &specs.LinuxCPU{Quota: &quota, Period: &period},
+	}))
 }

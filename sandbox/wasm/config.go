@@ -1,6 +1,10 @@
 package wasm
 
-import "log/slog"
+import (
+	"log/slog"
+
+	"github.com/hearth-home/hearth/internal/cpucap"
+)
 
 // Config configures a Runtime. The zero value works.
 type Config struct {
@@ -11,6 +15,10 @@ type Config struct {
 	// MaxModules bounds how many compiled modules stay in memory; the least
 	// recently used beyond it is released once no task runs it. Default 16.
 	MaxModules int
+	// CPUCaps, when set, puts each task's thread in a cgroup of its own
+	// there, so that SetCPU and Pause can cap it (power budgets). Nil:
+	// tasks run uncapped and SetCPU fails with sandbox.ErrUnsupported.
+	CPUCaps *cpucap.Caps
 	// Logger receives the runtime's logs. Default: discarded.
 	Logger *slog.Logger
 }

@@ -5,15 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/experimental"
 
+	"github.com/hearth-home/hearth/internal/cpucap"
 	"github.com/hearth-home/hearth/sandbox"
 )
 
@@ -43,6 +47,15 @@ type task struct {
 
 	done   chan struct{}
 	result sandbox.Result // set before done is closed
+
+	// The CPU cap of the task's thread (Config.CPUCaps): capMu guards
+	// cap, which the thread sets when it starts and clears when it ends,
+	// and cores, the cap asked for (NaN: none), applied when the thread
+	// joins if SetCPU came first.
+	capMu  sync.Mutex
+	cap    *cpucap.Cap
+	cores  float64
+	paused bool
 }
 
 // Start implements sandbox.Runtime. The task's ID stays taken until
@@ -91,6 +104,7 @@ func (r *Runtime) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Task, e
 func newTask(r *Runtime, spec sandbox.Spec, m *module) *task {
 	lim := spec.Limits.WithDefaults()
 	t := &task{
+		cores:   math.NaN(),
 		r:       r,
 		id:      spec.ID,
 		mod:     m,
@@ -143,9 +157,11 @@ func (t *task) run() {
 	// Locked, the goroutine's thread CPU time is the task's.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	t.joinCap()
 	cpu0, cpuOK := threadCPU()
 
 	res := t.execute()
+	t.leaveCap()
 
 	res.Wall = time.Since(t.begin)
 	res.CPU = res.Wall
@@ -159,6 +175,60 @@ func (t *task) run() {
 	close(t.done)
 	t.r.log.Debug("task ended", "id", t.id, "app", t.mod.digest, "exit", res.ExitCode,
 		"failure", res.Failure, "wall", res.Wall, "cpu", res.CPU)
+}
+
+// joinCap puts the task's thread in a CPU cap of its own, with the cap
+// asked for already (if any). A task runs uncapped when that fails.
+func (t *task) joinCap() {
+	if t.r.cfg.CPUCaps == nil {
+		return
+	}
+	c, err := t.r.cfg.CPUCaps.Thread(capName(t.id))
+	if err != nil {
+		t.r.log.Warn("running a task without a CPU cap", "id", t.id, "err", err)
+		return
+	}
+	t.capMu.Lock()
+	defer t.capMu.Unlock()
+	t.cap = c
+	if err := t.applyLocked(); err != nil {
+		t.r.log.Warn("capping a task's CPU", "id", t.id, "err", err)
+	}
+}
+
+// leaveCap moves the thread back before it serves other goroutines.
+func (t *task) leaveCap() {
+	t.capMu.Lock()
+	defer t.capMu.Unlock()
+	if t.cap == nil {
+		return
+	}
+	if err := t.cap.Release(); err != nil {
+		t.r.log.Warn("releasing a task's CPU cap", "id", t.id, "err", err)
+	}
+	t.cap = nil
+}
+
+// applyLocked writes the cap asked for: held still when paused.
+func (t *task) applyLocked() error {
+	switch {
+	case t.cap == nil:
+		return nil
+	case t.paused:
+		return t.cap.SetCPU(0)
+	default:
+		return t.cap.SetCPU(t.cores)
+	}
+}
+
+// capName makes a task ID a cgroup name.
+func capName(id string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == 0 {
+			return '_'
+		}
+		return r
+	}, id)
 }
 
 // end releases what the run held.

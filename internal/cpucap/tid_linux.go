@@ -1,0 +1,5 @@
+package cpucap
+
+import "syscall"
+
+func gettid() int { return syscall.Gettid() }

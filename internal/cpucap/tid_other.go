@@ -1,0 +1,5 @@
+//go:build !linux
+
+package cpucap
+
+func gettid() int { return -1 }
