@@ -60,6 +60,9 @@ func New(cfg Config) (*Agent, error) {
 		cap:         newCapacity(cfg.Slots, cfg.MemoryBytes),
 		outboxReady: make(chan struct{}, 1),
 	}
+	if cfg.Governor != nil {
+		a.cap.headroom = cfg.Governor.Headroom
+	}
 	for _, rt := range cfg.Runtimes {
 		if _, dup := a.runtimes[rt.Name()]; dup {
 			return nil, fmt.Errorf("agent: two runtimes are named %q", rt.Name())
@@ -139,6 +142,22 @@ func (a *Agent) Run(ctx context.Context) error {
 	gw := a.cfg.Gateway
 	if gw == "" {
 		gw = "to be discovered"
+	}
+	if a.cfg.Governor != nil {
+		// Headroom comes with the budget, not only when a task ends: look
+		// for work again each second.
+		go func() {
+			tick := time.NewTicker(time.Second)
+			defer tick.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+					a.cap.signal()
+				}
+			}
+		}()
 	}
 	a.log.Info("agent starting", "node", a.id.ID.String(), "name", a.cfg.Name, "runtimes", a.rtNames, "platforms", a.platforms,
 		"slots", a.cfg.Slots, "memory_mib", a.cfg.MemoryBytes>>20, "gateway", gw, "pinned", pinText(want, source))

@@ -19,6 +19,10 @@ type capacity struct {
 	used     share // held by running tasks
 	reserved share // asked for by lease requests in flight
 
+	// headroom, when set, is how many more cores of tasks the power
+	// budget has room for (Governor.Headroom).
+	headroom func() float64
+
 	// freed receives a token (without blocking the sender) whenever a task
 	// or a request gives its share back, so that the lease loop refills at
 	// once.
@@ -70,12 +74,28 @@ func (c *capacity) reserve() (s share, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s = c.freeLocked()
+	if c.headroom != nil {
+		// Only work that fits the power budget; but when nothing runs,
+		// one task of any size, which the governor then caps to fit.
+		h := c.headroom()
+		switch {
+		case !(h >= minPowerCores):
+			return share{}, false
+		case c.used.slots+c.reserved.slots > 0:
+			s.cpu = min(s.cpu, h)
+		default:
+			s.slots = 1
+		}
+	}
 	if s.slots <= 0 || s.cpu <= 0 || s.mem <= 0 {
 		return share{}, false
 	}
 	c.reserved.add(s, 1)
 	return s, true
 }
+
+// minPowerCores is the least power headroom, in cores, worth a lease.
+const minPowerCores = 0.05
 
 // settle turns a request's reservation into the leases it brought. The
 // gateway is trusted to send only what fits; if it sends more, the agent

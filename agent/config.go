@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
 	"github.com/hearth-home/hearth/sandbox"
@@ -64,6 +65,13 @@ type Config struct {
 	// Default: half of the device's physical memory (256 MiB when that is
 	// unknown).
 	MemoryBytes int64
+
+	// Governor keeps the device within its power budget: the agent puts
+	// every task it starts under it, leases only what fits its headroom,
+	// reports its status in heartbeats and each task's energy in its
+	// result. Nil: no power management. The agent does not run it: its
+	// owner calls Governor.Run.
+	Governor *governor.Governor
 
 	// Version is reported to the gateway. Default "dev".
 	Version string

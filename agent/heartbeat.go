@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"fmt"
+	"github.com/hearth-home/hearth/agent/governor"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -61,5 +62,16 @@ func (a *Agent) health() api.Heartbeat {
 		TempC:       readTempC(a.sysRoot),
 	}
 	h.Load1, h.MemoryFree = hostLoad()
+	if g := a.cfg.Governor; g != nil {
+		h.Power = powerStatus(g.Status())
+	}
 	return h
+}
+
+func powerStatus(s governor.Status) *api.PowerStatus {
+	return &api.PowerStatus{
+		Watts: s.Watts, BudgetW: s.BudgetW, Source: s.Source, Measured: s.Measured,
+		SensorError: s.SensorError, IdleW: s.IdleW, MaxW: s.MaxW, Paused: s.Paused,
+		Reasons: s.Reasons, AllowedCores: s.Allowed, WorkCores: s.Work,
+	}
 }

@@ -93,6 +93,9 @@ func (a *Agent) execute(ctx context.Context, w *work, t sandbox.Task, dir string
 	if w.setTask(t) {
 		t.Kill(ctx)
 	}
+	if g := a.cfg.Governor; g != nil {
+		g.Add(t.ID(), a.runtimes[l.Runtime], l.Resources.CPU)
+	}
 	a.log.Debug("task started", "lease", l.ID)
 	r, err := t.Wait(ctx)
 	if err != nil {
@@ -100,6 +103,10 @@ func (a *Agent) execute(ctx context.Context, w *work, t sandbox.Task, dir string
 			return api.TaskResult{}, false
 		}
 		r = sandbox.Result{ExitCode: -1, Failure: sandbox.FailLost, Reason: "sandbox: " + err.Error()}
+	}
+	var energy float64
+	if g := a.cfg.Governor; g != nil {
+		energy = g.Remove(t.ID())
 	}
 	// The task no longer uses the device: let the lease loop ask for the
 	// next one while this one is packed and recorded.
@@ -121,7 +128,9 @@ func (a *Agent) execute(ctx context.Context, w *work, t sandbox.Task, dir string
 		a.log.Warn("releasing sandbox task", "lease", l.ID, "err", err)
 	}
 	cancel()
-	return a.result(l, r, out), true
+	res := a.result(l, r, out)
+	res.EnergyWh = energy
+	return res, true
 }
 
 // free gives the lease's capacity back, once.

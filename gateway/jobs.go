@@ -127,6 +127,9 @@ func (g *Gateway) jobView(id string) (api.JobDetail, error) {
 	d := api.JobDetail{Job: j.view(), Tasks: make([]api.Task, len(j.tasks))}
 	for i, t := range j.tasks {
 		d.Tasks[i] = t.view()
+		if r := t.Result; r != nil {
+			d.EnergyWh += r.EnergyWh
+		}
 	}
 	return d, nil
 }

@@ -62,7 +62,7 @@ func (m *member) view() api.Member {
 	}
 	return api.Member{
 		ID: m.ID.String(), State: state, Node: m.Node, Addr: m.addr, PairedAt: m.PairedAt,
-		LastSeen: m.lastSeen, Load1: m.health.Load1, MemFree: m.health.MemoryFree, TempC: m.health.TempC,
+		LastSeen: m.lastSeen, Load1: m.health.Load1, MemFree: m.health.MemoryFree, TempC: m.health.TempC, Power: m.health.Power,
 		Running: len(m.health.Running), Completed: m.Completed,
 	}
 }

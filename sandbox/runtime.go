@@ -68,6 +68,12 @@ type Throttler interface {
 	SetCPU(ctx context.Context, id string, cores float64) error
 }
 
+// CPUMeter is implemented by runtimes that can tell how much CPU a running
+// task has used so far (the power governor attributes energy by it).
+type CPUMeter interface {
+	CPUUsage(id string) (time.Duration, bool)
+}
+
 // Sweeper is implemented by runtimes whose tasks outlive the agent's
 // process (containers). Once the agent has recovered every task it knows
 // of, it calls Sweep to stop and remove this runtime's tasks that keep

@@ -30,6 +30,7 @@ type options struct {
 	ifaces    string
 	slots     int
 	oci       ociOptions
+	power     powerOptions
 	log       logflag.Flags
 	version   bool
 }
@@ -50,6 +51,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.ifaces, "iface", "", "comma-separated network interfaces for mDNS, e.g. eth0,wlan0 (default: every\nup, multicast-capable interface with an address)")
 	fs.IntVar(&o.slots, "slots", 0, "how many tasks to run at once (default: one per CPU)")
 	o.oci.register(fs)
+	o.power.register(fs)
 	o.log.Register(fs)
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs
@@ -60,6 +62,7 @@ type setup struct {
 	cfg    agent.Config // without runtimes and discovery, which serve adds
 	ifaces []string
 	oci    ociOptions
+	power  powerOptions
 	logger *slog.Logger
 }
 
@@ -95,6 +98,7 @@ func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, er
 	if s.oci, err = o.oci.resolve(getenv); err != nil {
 		return s, err
 	}
+	s.power = o.power
 	for _, name := range strings.Split(o.ifaces, ",") {
 		if name = strings.TrimSpace(name); name != "" {
 			s.ifaces = append(s.ifaces, name)

@@ -25,11 +25,23 @@ const announcePort = 9
 func serve(ctx context.Context, s setup) error {
 	log := s.logger
 	cfg := s.cfg
-	rt, err := wasm.New(wasm.Config{CacheDir: filepath.Join(cfg.DataDir, "wasm-cache"), Logger: log.With("part", "wasm")})
+	gov, err := s.power.governor("/", log.With("part", "power"))
+	if err != nil {
+		return err
+	}
+	cfg.Governor = gov
+	wcfg := wasm.Config{CacheDir: filepath.Join(cfg.DataDir, "wasm-cache"), Logger: log.With("part", "wasm")}
+	if gov != nil {
+		wcfg.CPUCaps = wasmCaps(cfg.DataDir, log.With("part", "power"))
+	}
+	rt, err := wasm.New(wcfg)
 	if err != nil {
 		return dataDirHint(cfg.DataDir, err)
 	}
 	defer rt.Close()
+	if wcfg.CPUCaps != nil {
+		defer wcfg.CPUCaps.Remove()
+	}
 	cfg.Runtimes = []sandbox.Runtime{rt}
 	oci, err := s.oci.runtime(ctx, cfg.DataDir, log)
 	if err != nil {
@@ -64,6 +76,10 @@ func serve(ctx context.Context, s setup) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	if gov != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); gov.Run(ctx) }()
+	}
 	var discoveryErr error
 	wg.Add(1)
 	go func() {

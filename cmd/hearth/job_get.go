@@ -49,6 +49,9 @@ func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
 	if s.Image != "" {
 		rows = append(rows, []string{"Image:", s.Image})
 	}
+	if d.EnergyWh > 0 {
+		rows = append(rows, []string{"Energy:", energyText(d.EnergyWh)})
+	}
 	if len(s.Platforms) > 0 {
 		// Tasks wait in the queue until a device with containerd and one
 		// of these joins the pool.
@@ -111,4 +114,12 @@ func taskTable(tasks []api.Task) *table {
 			outcome(task.Result), wall, digest, stdout)
 	}
 	return t
+}
+
+// energyText shows watt-hours at a scale people read: mWh for a small task.
+func energyText(wh float64) string {
+	if wh < 1 {
+		return fmt.Sprintf("%.2f mWh", wh*1000)
+	}
+	return fmt.Sprintf("%.3f Wh", wh)
 }

@@ -29,7 +29,9 @@ func poolLsCmd() *command {
 		summary: "list the pool's devices",
 		help: `List the devices the gateway knows: ready, suspect (late heartbeats), lost, and
 pending ones waiting for ` + "`hearth pool approve`" + `. LOAD is the 1-minute load
-average; RUN/DONE counts running and completed tasks.`,
+average; WATTS is the device's power now and BUDGET its power budget (docs/power.md),
+with "(m)" when a meter measures it and "paused" when the budget leaves no room
+for work; RUN/DONE counts running and completed tasks.`,
 		example: "hearth pool ls\nhearth pool ls -o json",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
@@ -65,15 +67,26 @@ func writeMembers(w io.Writer, ms []api.Member, now time.Time) error {
 		}
 		return ms[i].Node.Name < ms[j].Node.Name
 	})
-	t := table{header: []string{"ID", "NAME", "STATE", "ARCH", "RUNTIMES", "LOAD", "FREE MEM", "TEMP", "RUN/DONE", "LAST SEEN"}}
+	t := table{header: []string{"ID", "NAME", "STATE", "ARCH", "RUNTIMES", "LOAD", "FREE MEM", "TEMP", "WATTS", "BUDGET", "RUN/DONE", "LAST SEEN"}}
 	for _, m := range ms {
 		temp := ""
 		if m.TempC != nil {
 			temp = fmt.Sprintf("%.1f°C", *m.TempC)
 		}
+		watts, budget := "", ""
+		if p := m.Power; p != nil {
+			watts = fmt.Sprintf("%.1f W", p.Watts)
+			if p.Measured {
+				watts += " (m)"
+			}
+			budget = fmt.Sprintf("%.1f W", p.BudgetW)
+			if p.Paused {
+				budget += " paused"
+			}
+		}
 		t.add(shortNode(m.ID), m.Node.Name, string(m.State), m.Node.Arch,
 			strings.Join(m.Node.Runtimes, ","), fmt.Sprintf("%.2f", m.Load1), bytesIEC(m.MemFree), temp,
-			fmt.Sprintf("%d/%d", m.Running, m.Completed), ago(m.LastSeen, now))
+			watts, budget, fmt.Sprintf("%d/%d", m.Running, m.Completed), ago(m.LastSeen, now))
 	}
 	return t.write(w)
 }

@@ -165,6 +165,30 @@ type Heartbeat struct {
 	Running     []string `json:"running"` // lease IDs
 	Unsent      int      `json:"unsent"`  // results waiting in the agent's outbox
 	UptimeMilli int64    `json:"uptime_ms"`
+	// Power is the power governor's status; nil from agents without one.
+	Power *PowerStatus `json:"power,omitempty"`
+}
+
+// PowerStatus is what a device says of its power.
+type PowerStatus struct {
+	// Watts is the device's draw now: measured, or modeled from its work.
+	Watts float64 `json:"watts"`
+	// BudgetW is its budget now.
+	BudgetW float64 `json:"budget_w"`
+	// Source: a meter's name, or "model <profile>".
+	Source   string `json:"source"`
+	Measured bool   `json:"measured"`
+	// SensorError: a meter exists but failed; the model stands in.
+	SensorError string  `json:"sensor_error,omitempty"`
+	IdleW       float64 `json:"idle_w"`
+	MaxW        float64 `json:"max_w"`
+	// Paused: the budget is below idle, or the device too hot: no work runs.
+	Paused bool `json:"paused,omitempty"`
+	// Reasons explain the budget.
+	Reasons []string `json:"reasons,omitempty"`
+	// Cores Hearth's tasks may use now, and use.
+	AllowedCores float64 `json:"allowed_cores"`
+	WorkCores    float64 `json:"work_cores"`
 }
 
 // HeartbeatResponse answers a heartbeat.
@@ -243,6 +267,10 @@ type TaskResult struct {
 	Output          BlobRef `json:"output"` // tar of /out, see internal/tarball
 	WallMilli       int64   `json:"wall_ms"`
 	CPUMilli        int64   `json:"cpu_ms"`
+	// EnergyWh is the energy the agent's power governor attributed to the
+	// task: the device's power above idle, shared by CPU time. Not part of
+	// Digest (another device spends other energy on the same result).
+	EnergyWh float64 `json:"energy_wh,omitempty"`
 	// Digest is ResultDigest of this result, checked by the gateway.
 	Digest     string    `json:"digest"`
 	FinishedAt time.Time `json:"finished_at"`
@@ -294,6 +322,8 @@ type Member struct {
 	TempC     *float64    `json:"temp_c,omitempty"`
 	Running   int         `json:"running"`
 	Completed int         `json:"completed"`
+	// Power is the device's power status, from its last heartbeat.
+	Power *PowerStatus `json:"power,omitempty"`
 }
 
 // JobState is a job's progress.
@@ -334,6 +364,9 @@ type Job struct {
 	Counts   TaskCounts `json:"counts"`
 	Created  time.Time  `json:"created"`
 	Finished *time.Time `json:"finished,omitempty"`
+	// EnergyWh sums the energy of the tasks' latest results (in a job's
+	// detail only).
+	EnergyWh float64 `json:"energy_wh,omitempty"`
 }
 
 // Task is one task of a job with its latest attempt.

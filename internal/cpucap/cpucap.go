@@ -90,6 +90,7 @@ type Cap struct {
 	dir  string
 	home string // the cgroup the thread came from
 	tid  int
+	base time.Duration // the thread's CPU time when it joined
 }
 
 // Thread moves the calling thread (the caller must have locked its
@@ -115,7 +116,9 @@ func (c *Caps) Thread(name string) (*Cap, error) {
 		os.Remove(dir)
 		return nil, fmt.Errorf("moving thread into %s: %w", dir, err)
 	}
-	return &Cap{c: c, dir: dir, home: home, tid: tid}, nil
+	p := &Cap{c: c, dir: dir, home: home, tid: tid}
+	p.base, _ = ThreadCPU(tid)
+	return p, nil
 }
 
 func (c *Caps) threadsFile() string {
@@ -264,4 +267,30 @@ func writeFile(path, v string) error {
 		err = cerr
 	}
 	return err
+}
+
+// Usage is the CPU time the thread has used since it joined the cap (from
+// /proc/self/task/TID/schedstat: the cgroup's own counter lives in the
+// cpuacct controller, which v1 systems may mount apart from cpu).
+func (p *Cap) Usage() (time.Duration, error) {
+	d, err := ThreadCPU(p.tid)
+	return d - p.base, err
+}
+
+// Gettid is the calling thread's ID.
+func Gettid() int { return gettid() }
+
+// ThreadCPU is the CPU time a thread of this process has used over its
+// whole life, readable from any thread.
+func ThreadCPU(tid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/self/task/%d/schedstat", tid))
+	if err != nil {
+		return 0, err
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0, fmt.Errorf("schedstat of thread %d is empty", tid)
+	}
+	ns, err := strconv.ParseInt(f[0], 10, 64)
+	return time.Duration(ns), err
 }

@@ -183,3 +183,14 @@ func (rt *Runtime) SetCPU(ctx context.Context, id string, cores float64) error {
 		CPU: &specs.LinuxCPU{Quota: &quota, Period: &period},
 	}))
 }
+
+var _ sandbox.CPUMeter = (*Runtime)(nil)
+
+// CPUUsage implements sandbox.CPUMeter from the container's cgroup.
+func (rt *Runtime) CPUUsage(id string) (time.Duration, bool) {
+	t, err := rt.task(id)
+	if err != nil {
+		return 0, false
+	}
+	return rt.cgroups.cpuUsage(rt.cgroups.path(rt.cfg.Namespace, t.cid))
+}

@@ -53,6 +53,8 @@ type task struct {
 	// and cores, the cap asked for (NaN: none), applied when the thread
 	// joins if SetCPU came first.
 	capMu  sync.Mutex
+	tid    int           // the thread running the task; 0 before and after
+	cpu0   time.Duration // its CPU time when the task began
 	cap    *cpucap.Cap
 	cores  float64
 	paused bool
@@ -180,6 +182,13 @@ func (t *task) run() {
 // joinCap puts the task's thread in a CPU cap of its own, with the cap
 // asked for already (if any). A task runs uncapped when that fails.
 func (t *task) joinCap() {
+	tid := cpucap.Gettid()
+	cpu0, err := cpucap.ThreadCPU(tid)
+	t.capMu.Lock()
+	if err == nil {
+		t.tid, t.cpu0 = tid, cpu0
+	}
+	t.capMu.Unlock()
 	if t.r.cfg.CPUCaps == nil {
 		return
 	}
@@ -200,6 +209,7 @@ func (t *task) joinCap() {
 func (t *task) leaveCap() {
 	t.capMu.Lock()
 	defer t.capMu.Unlock()
+	t.tid = 0
 	if t.cap == nil {
 		return
 	}

@@ -3,7 +3,9 @@ package wasm
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/hearth-home/hearth/internal/cpucap"
 	"github.com/hearth-home/hearth/sandbox"
 )
 
@@ -62,4 +64,24 @@ func (r *Runtime) setPaused(id string, paused bool) error {
 	defer t.capMu.Unlock()
 	t.paused = paused
 	return t.applyLocked()
+}
+
+var _ sandbox.CPUMeter = (*Runtime)(nil)
+
+// CPUUsage implements sandbox.CPUMeter: the CPU time of the thread the
+// task runs on, since it began; false before it runs and after it ends.
+func (r *Runtime) CPUUsage(id string) (time.Duration, bool) {
+	r.mu.Lock()
+	t := r.tasks[id]
+	r.mu.Unlock()
+	if t == nil {
+		return 0, false
+	}
+	t.capMu.Lock()
+	defer t.capMu.Unlock()
+	if t.tid == 0 {
+		return 0, false
+	}
+	d, err := cpucap.ThreadCPU(t.tid)
+	return d - t.cpu0, err == nil
 }

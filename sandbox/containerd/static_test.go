@@ -1,0 +1,37 @@
+package containerd
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// The program-header reader agrees with the toolchain: a static Go build
+// has no interpreter, a cgo one (or /bin/sh) has one; a non-ELF file is an
+// error.
+func TestHasInterp(t *testing.T) {
+	if got, err := hasInterp("/bin/sh"); err != nil || !got {
+		t.Errorf("/bin/sh: %v, %v; want dynamic", got, err)
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "main.go")
+	os.WriteFile(src, []byte("package main\nfunc main() {}\n"), 0o644)
+	for _, c := range []struct {
+		goarch string
+		want   bool
+	}{{"amd64", false}, {"arm", false}, {"arm64", false}, {"386", false}} {
+		bin := filepath.Join(dir, "static-"+c.goarch)
+		cmd := exec.Command("go", "build", "-o", bin, src)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+c.goarch)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if got, err := hasInterp(bin); err != nil || got != c.want {
+			t.Errorf("static %s: %v, %v", c.goarch, got, err)
+		}
+	}
+	if _, err := hasInterp(src); err == nil {
+		t.Error("a Go source file read as ELF")
+	}
+}
