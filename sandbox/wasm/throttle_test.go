@@ -46,7 +46,9 @@ func TestSetCPUAndPause(t *testing.T) {
 		act    func(id string) error
 		lo, hi float64 // share of a core the task may have used
 	}{
-		{"uncapped", func(string) error { return nil }, 0.8, 1.05},
+		// Uncapped, the task gets what the machine has free: other test
+		// packages run beside it, so only a floor well above the cap.
+		{"uncapped", func(string) error { return nil }, 0.4, 1.05},
 		{"quarter", func(id string) error { return rt.SetCPU(ctx, id, 0.25) }, 0.15, 0.35},
 		{"paused", func(id string) error { return rt.Pause(ctx, id) }, 0, 0},
 	} {
