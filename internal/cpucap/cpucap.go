@@ -13,7 +13,6 @@
 package cpucap
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"math"
@@ -22,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-home/hearth/internal/cgroupfs"
 )
 
 // Period is the CFS period of every cap: a capped thread runs at most its
@@ -41,6 +42,7 @@ var ErrUnsupported = errors.New("per-thread CPU caps are not available")
 type Caps struct {
 	v2     bool
 	parent string // directory of the parent cgroup
+	mounts mounts
 }
 
 // New prepares a parent cgroup named name for this process's capped
@@ -56,7 +58,7 @@ func New(name string) (*Caps, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("%w: %v (the agent needs root for per-thread caps)", ErrUnsupported, err)
 		}
-		return &Caps{parent: dir}, nil
+		return &Caps{parent: dir, mounts: mounts}, nil
 	}
 	if mounts.unified == "" {
 		return nil, fmt.Errorf("%w: no cgroup file system with the cpu controller is mounted", ErrUnsupported)
@@ -81,7 +83,7 @@ func New(name string) (*Caps, error) {
 	if err := writeFile(filepath.Join(dir, "cgroup.subtree_control"), "+cpu"); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}
-	return &Caps{v2: true, parent: dir}, nil
+	return &Caps{v2: true, parent: dir, mounts: mounts}, nil
 }
 
 // Cap is the cgroup of one capped thread.
@@ -134,10 +136,7 @@ func (c *Caps) threadHome(tid int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	mounts, err := cgroupMounts()
-	if err != nil {
-		return "", err
-	}
+	mounts := c.mounts
 	for _, line := range strings.Split(string(b), "\n") {
 		parts := strings.SplitN(line, ":", 3)
 		if len(parts) != 3 {
@@ -207,40 +206,11 @@ func (c *Caps) Remove() error { return os.Remove(c.parent) }
 type mounts struct{ cpu, unified string }
 
 func cgroupMounts() (mounts, error) {
-	var m mounts
-	f, err := os.Open("/proc/self/mountinfo")
+	m, err := cgroupfs.Read()
 	if err != nil {
-		return m, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return mounts{}, fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		sep := -1
-		for i, f := range fields {
-			if f == "-" {
-				sep = i
-				break
-			}
-		}
-		if sep < 0 || sep+3 > len(fields) || len(fields) < 5 {
-			continue
-		}
-		mnt, fstype, super := fields[4], fields[sep+1], fields[sep+3]
-		switch fstype {
-		case "cgroup2":
-			if m.unified == "" {
-				m.unified = mnt
-			}
-		case "cgroup":
-			for _, o := range strings.Split(super, ",") {
-				if o == "cpu" {
-					m.cpu = mnt
-				}
-			}
-		}
-	}
-	return m, sc.Err()
+	return mounts{cpu: m.V1["cpu"], unified: m.Unified}, nil
 }
 
 // ownCgroupV2 is this process's cgroup path on the unified hierarchy.

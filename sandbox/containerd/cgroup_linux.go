@@ -1,12 +1,13 @@
 package containerd
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-home/hearth/internal/cgroupfs"
 )
 
 // cgroupFS finds the counters of a task's cgroup, on cgroup v1 (one mount
@@ -19,43 +20,11 @@ type cgroupFS struct {
 }
 
 func detectCgroups() cgroupFS {
-	var c cgroupFS
-	f, err := os.Open("/proc/self/mountinfo")
+	m, err := cgroupfs.Read()
 	if err != nil {
-		return c
+		return cgroupFS{}
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		// ID parent major:minor root mountpoint options... - fstype source superoptions
-		fields := strings.Fields(sc.Text())
-		sep := -1
-		for i, f := range fields {
-			if f == "-" {
-				sep = i
-				break
-			}
-		}
-		if sep < 0 || sep+3 > len(fields) || len(fields) < 5 {
-			continue
-		}
-		mnt, fstype, super := fields[4], fields[sep+1], fields[sep+3]
-		switch fstype {
-		case "cgroup2":
-			if c.unified == "" {
-				c.unified = mnt
-			}
-		case "cgroup":
-			for _, o := range strings.Split(super, ",") {
-				switch o {
-				case "memory":
-					c.memory = mnt
-				case "cpuacct":
-					c.cpuacct = mnt
-				}
-			}
-		}
-	}
+	c := cgroupFS{unified: m.Unified, memory: m.V1["memory"], cpuacct: m.V1["cpuacct"]}
 	// Hybrid hosts mount v2 beside the v1 controllers: v1 rules then.
 	c.v2 = c.memory == "" && c.unified != ""
 	return c
