@@ -45,6 +45,7 @@ type Agent struct {
 	runCtx      context.Context            // Run's context: tasks live under it
 	tasks       sync.WaitGroup             // tasks started by Run
 	client      atomic.Pointer[api.Client] // the paired session's, or nil
+	power       *powerLink                 // nil without a governor
 	outboxReady chan struct{}
 }
 
@@ -60,6 +61,7 @@ func New(cfg Config) (*Agent, error) {
 		cap:         newCapacity(cfg.Slots, cfg.MemoryBytes),
 		outboxReady: make(chan struct{}, 1),
 	}
+	a.power = newPowerLink(cfg.Governor)
 	if cfg.Governor != nil {
 		a.cap.headroom = cfg.Governor.Headroom
 	}

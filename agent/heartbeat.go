@@ -3,7 +3,6 @@ package agent
 import (
 	"context"
 	"fmt"
-	"github.com/hearth-home/hearth/agent/governor"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -19,7 +18,8 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Durati
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		resp, err := c.Heartbeat(ctx, a.health())
+		hb := a.health()
+		resp, err := c.Heartbeat(ctx, hb)
 		switch {
 		case ctx.Err() != nil:
 			return nil
@@ -31,6 +31,10 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Durati
 			return errPendingAgain
 		default:
 			a.revoke(ctx, resp.Revoked)
+			if a.power != nil {
+				a.power.sent(hb.Samples)
+				a.control(resp.Power)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -62,16 +66,10 @@ func (a *Agent) health() api.Heartbeat {
 		TempC:       readTempC(a.sysRoot),
 	}
 	h.Load1, h.MemoryFree = hostLoad()
-	if g := a.cfg.Governor; g != nil {
-		h.Power = powerStatus(g.Status())
+	if a.power != nil {
+		h.Power = powerStatus(a.power.g.Status())
+		h.Samples = a.power.samples()
+		h.SentAt = time.Now()
 	}
 	return h
-}
-
-func powerStatus(s governor.Status) *api.PowerStatus {
-	return &api.PowerStatus{
-		Watts: s.Watts, BudgetW: s.BudgetW, Source: s.Source, Measured: s.Measured,
-		SensorError: s.SensorError, IdleW: s.IdleW, MaxW: s.MaxW, Paused: s.Paused,
-		Reasons: s.Reasons, AllowedCores: s.Allowed, WorkCores: s.Work,
-	}
 }

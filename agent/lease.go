@@ -52,7 +52,7 @@ func (a *Agent) leases(ctx context.Context, c *api.Client) error {
 func (a *Agent) lease(ctx context.Context, c *api.Client, s share) error {
 	req := api.LeaseRequest{
 		Runtimes: a.rtNames, Platforms: a.platforms, Max: s.slots, FreeCPU: s.cpu, FreeMemory: s.mem,
-		Wait: api.Duration(a.timing.leaseWait),
+		Wait: api.Duration(a.timing.leaseWait), HeadroomW: a.headroomW(),
 	}
 	rctx, cancel := context.WithTimeout(ctx, a.timing.leaseWait+15*time.Second)
 	asked := time.Now()

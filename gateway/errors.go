@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/power/policy"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -51,7 +52,7 @@ func apiError(err error) *api.Error {
 	case errors.Is(err, store.ErrDigestMismatch):
 		return e(http.StatusBadRequest, api.ErrDigestMismatch)
 	case errors.Is(err, ErrBadRequest), errors.Is(err, api.ErrBadSpec), errors.Is(err, ErrMissingBlob),
-		errors.Is(err, store.ErrBadDigest), errors.Is(err, ErrAmbiguousMember):
+		errors.Is(err, store.ErrBadDigest), errors.Is(err, ErrAmbiguousMember), errors.Is(err, policy.ErrBadPolicy):
 		return e(http.StatusBadRequest, api.ErrBadRequest)
 	}
 	return &api.Error{Status: http.StatusInternalServerError, Code: api.ErrInternal.Code, Message: err.Error()}

@@ -37,6 +37,8 @@ type Gateway struct {
 	leased   map[string]*task // by lease ID
 	wake     chan struct{}
 	refused  map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
+	power    powerState
+	waiting  map[*leaseWait]struct{} // lease requests waiting for work
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its
@@ -82,6 +84,7 @@ func openGateway(cfg Config) (*Gateway, error) {
 		cfg: cfg, log: cfg.Logger, db: db,
 		members: map[identity.NodeID]*member{}, jobs: map[string]*job{},
 		leased: map[string]*task{}, wake: make(chan struct{}), refused: map[identity.NodeID]time.Time{},
+		waiting: map[*leaseWait]struct{}{},
 	}
 	if err := g.open(); err != nil {
 		db.Close()
@@ -167,6 +170,9 @@ func (g *Gateway) Run(ctx context.Context) error {
 // load rebuilds the in-memory model from the store after a (re)start.
 func (g *Gateway) load() error {
 	return g.db.View(func(tx *store.Tx) error {
+		if err := g.loadPower(tx); err != nil {
+			return err
+		}
 		err := tx.Scan(bucketMembers, "", func(_ string, v []byte) error {
 			m := &member{}
 			if err := json.Unmarshal(v, &m.memberRecord); err != nil {

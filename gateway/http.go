@@ -65,6 +65,41 @@ func (g *Gateway) routes() http.Handler {
 		m, err := g.approve(r.PathValue("id"))
 		reply(w, m, err)
 	}))
+	mux.HandleFunc("GET /v1/pool/budget", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, g.budgets(), nil)
+	}))
+	mux.HandleFunc("POST /v1/pool/budget", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		var req api.BudgetRequest
+		if decode(w, r, &req) {
+			b, err := g.setBudget(req)
+			reply(w, b, err)
+		}
+	}))
+	mux.HandleFunc("POST /v1/pool/signal", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		var req api.SignalRequest
+		if decode(w, r, &req) {
+			reply(w, struct{}{}, g.signal(req))
+		}
+	}))
+	mux.HandleFunc("GET /v1/pool/power", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		since, err := parseSince(r.URL.Query().Get("since"), time.Now())
+		if err != nil {
+			reply(w, nil, err)
+			return
+		}
+		reply(w, g.poolPower(since), nil)
+	}))
+	mux.HandleFunc("GET /v1/pool/energy", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		days := 7
+		if s := r.URL.Query().Get("days"); s != "" {
+			if _, err := fmt.Sscan(s, &days); err != nil {
+				reply(w, nil, fmt.Errorf("%w: days %q: want a number", ErrBadRequest, s))
+				return
+			}
+		}
+		out, err := g.energy(days)
+		reply(w, out, err)
+	}))
 	mux.HandleFunc("POST /v1/jobs", g.admin(func(w http.ResponseWriter, r *http.Request) {
 		var spec api.JobSpec
 		if decode(w, r, &spec) {

@@ -60,20 +60,29 @@ func (g *Gateway) hello(node identity.NodeID, addr string, req api.HelloRequest)
 	return resp, nil
 }
 
-// heartbeat records health and renews leases.
+// heartbeat records health and power samples, renews leases, and answers
+// with what the owner asks of the device's power governor.
 func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat) (api.HeartbeatResponse, error) {
 	now := time.Now()
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	m, err := g.workerLocked(node)
 	if err != nil {
+		g.mu.Unlock()
 		return api.HeartbeatResponse{}, err
 	}
 	if m.state != api.MemberReady {
 		g.log.Info("member state", "node", node.Short(), "name", m.Node.Name, "from", m.state, "to", api.MemberReady)
 	}
+	energy := g.recordSamplesLocked(m, hb, now)
+	hb.Samples = nil // kept in the history, not in the health
 	m.health, m.addr, m.lastSeen, m.state = hb, addr, now, api.MemberReady
-	return api.HeartbeatResponse{State: api.MemberReady, Revoked: g.renewLocked(node, hb.Running, now)}, nil
+	resp := api.HeartbeatResponse{State: api.MemberReady, Revoked: g.renewLocked(node, hb.Running, now), Power: g.controlLocked(m, now)}
+	g.mu.Unlock()
+	if err := g.addEnergy(node, energy); err != nil {
+		// The samples stay in the history; only the day's sum misses them.
+		g.log.Error("store device energy", "node", node.Short(), "err", err)
+	}
+	return resp, nil
 }
 
 // approve pairs a pending node named by its ID or a unique prefix of it.

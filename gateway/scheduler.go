@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -28,12 +29,37 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 	wait := min(req.Wait.D(), maxLeaseWait)
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
+	lw := &leaseWait{node: node, headroomW: math.Inf(1), runtimes: req.Runtimes}
+	if req.HeadroomW != nil {
+		lw.headroomW = *req.HeadroomW
+	}
+	g.mu.Lock()
+	g.waiting[lw] = struct{}{}
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		delete(g.waiting, lw)
+		g.mu.Unlock()
+	}()
+	deferred := false
 	for {
 		g.mu.Lock()
 		m, err := g.workerLocked(node)
 		if err != nil {
 			g.mu.Unlock()
 			return nil, err
+		}
+		if !deferred && len(g.queue) > 0 && g.betterWaitingLocked(lw) {
+			// Another device waits with more power headroom: it picks
+			// first, and this one takes what is left a moment later.
+			deferred = true
+			g.mu.Unlock()
+			select {
+			case <-time.After(headroomDefer):
+			case <-ctx.Done():
+				return nil, nil
+			}
+			continue
 		}
 		picked := g.pickLocked(m, req)
 		recs := make([]taskRecord, len(picked))
@@ -64,6 +90,32 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			return nil, nil
 		}
 	}
+}
+
+// headroomDefer is how long a device with less power headroom lets one
+// with more pick first, and headroomMargin how much more counts.
+const (
+	headroomDefer  = 150 * time.Millisecond
+	headroomMargin = 0.5 // watts
+)
+
+// leaseWait is a lease request waiting for work.
+type leaseWait struct {
+	node      identity.NodeID
+	headroomW float64 // +Inf: no power limit
+	runtimes  []string
+}
+
+// betterWaitingLocked reports whether another device that runs one of
+// lw's runtimes waits for work with clearly more power headroom.
+func (g *Gateway) betterWaitingLocked(lw *leaseWait) bool {
+	for o := range g.waiting {
+		if o.node != lw.node && o.headroomW > lw.headroomW+headroomMargin &&
+			slices.ContainsFunc(o.runtimes, func(rt string) bool { return slices.Contains(lw.runtimes, rt) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // workerLocked returns node's member if it may take work.
@@ -256,6 +308,18 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 			accepted++
 		}
 	}
+	energy := map[string]energyRecord{}
+	for i, a := range acks {
+		if a.Status == api.AckAccepted {
+			day := dayOf(time.Now())
+			e := energy[day]
+			e.Tasks++
+			if wh := results[i].EnergyWh; wh > 0 && !math.IsInf(wh, 1) {
+				e.TaskWh += wh
+			}
+			energy[day] = e
+		}
+	}
 	var members []memberRecord
 	if m := g.members[node]; m != nil && accepted > 0 {
 		m.Completed += accepted
@@ -264,6 +328,9 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 	g.mu.Unlock()
 	if err := saveTasks(g.db, recs, members, jobs...); err != nil {
 		return nil, err
+	}
+	if err := g.addEnergy(node, energy); err != nil {
+		g.log.Error("store task energy", "node", node.Short(), "err", err)
 	}
 	for i, a := range acks {
 		if a.Status == api.AckRejected {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/internal/power/policy"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -27,7 +28,10 @@ type memberRecord struct {
 	Node      api.NodeInfo    `json:"node"`
 	PairedAt  *time.Time      `json:"paired_at,omitempty"`
 	Completed int             `json:"completed"`
-	Version   uint64          `json:"version"`
+	// Budget is the owner's budget for the device (hearth pool budget);
+	// nil: the device's own.
+	Budget  *policy.Policy `json:"budget,omitempty"`
+	Version uint64         `json:"version"`
 }
 
 // member is a member in memory: the record plus live health.

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hearth-home/hearth/internal/httpc"
 	"github.com/hearth-home/hearth/internal/identity"
@@ -239,4 +240,36 @@ func (c *Client) Job(ctx context.Context, id string) (JobDetail, error) {
 func IsUnreachable(err error) bool {
 	var e *Error
 	return err != nil && !errors.As(err, &e)
+}
+
+// SetBudget sets (or, with a nil policy, clears) a device's budget or the
+// pool's total.
+func (c *Client) SetBudget(ctx context.Context, req BudgetRequest) (Budgets, error) {
+	var out Budgets
+	return out, c.do(ctx, "POST", "/v1/pool/budget", req, &out)
+}
+
+// Budgets lists the budgets set at the gateway.
+func (c *Client) Budgets(ctx context.Context) (Budgets, error) {
+	var out Budgets
+	return out, c.do(ctx, "GET", "/v1/pool/budget", nil, &out)
+}
+
+// Signal posts a solar or heat signal for a device or the pool.
+func (c *Client) Signal(ctx context.Context, req SignalRequest) error {
+	return c.do(ctx, "POST", "/v1/pool/signal", req, nil)
+}
+
+// Power returns the pool's power history for the last span (at most an
+// hour).
+func (c *Client) Power(ctx context.Context, span time.Duration) (PoolPower, error) {
+	var out PoolPower
+	return out, c.do(ctx, "GET", "/v1/pool/power?since="+url.QueryEscape(span.String()), nil, &out)
+}
+
+// Energy returns energy per device and day, for the last days days
+// (today included), oldest first.
+func (c *Client) Energy(ctx context.Context, days int) ([]EnergyDay, error) {
+	var out []EnergyDay
+	return out, c.do(ctx, "GET", fmt.Sprintf("/v1/pool/energy?days=%d", days), nil, &out)
 }

@@ -165,9 +165,18 @@ type Heartbeat struct {
 	Running     []string `json:"running"` // lease IDs
 	Unsent      int      `json:"unsent"`  // results waiting in the agent's outbox
 	UptimeMilli int64    `json:"uptime_ms"`
+	// SentAt is the agent's clock when it sent the heartbeat: the gateway
+	// corrects the samples' times by its difference from its own.
+	SentAt time.Time `json:"sent_at,omitzero"`
 	// Power is the power governor's status; nil from agents without one.
 	Power *PowerStatus `json:"power,omitempty"`
+	// Samples are the governor's one-second samples since the last
+	// heartbeat the gateway answered (at most MaxHeartbeatSamples).
+	Samples []PowerSample `json:"samples,omitempty"`
 }
+
+// MaxHeartbeatSamples bounds the samples in one heartbeat: ten minutes.
+const MaxHeartbeatSamples = 600
 
 // PowerStatus is what a device says of its power.
 type PowerStatus struct {
@@ -198,6 +207,9 @@ type HeartbeatResponse struct {
 	// for this agent (expired and given to another node, or job canceled):
 	// the agent stops them and discards their results.
 	Revoked []string `json:"revoked,omitempty"`
+	// Power is what the owner asked of the device's power governor at
+	// the gateway; nil: nothing (the device's own settings hold).
+	Power *PowerControl `json:"power,omitempty"`
 }
 
 // LeaseRequest asks for work that fits the agent's free capacity. The
@@ -206,9 +218,13 @@ type LeaseRequest struct {
 	Runtimes []string `json:"runtimes"`
 	// Platforms the agent runs images for: an oci task is leased only when
 	// its app has an image for one of them.
-	Platforms  []string `json:"platforms,omitempty"`
-	Max        int      `json:"max"`
-	FreeCPU    float64  `json:"free_cpu"`
+	Platforms []string `json:"platforms,omitempty"`
+	Max       int      `json:"max"`
+	FreeCPU   float64  `json:"free_cpu"`
+	// HeadroomW is how many watts the device's budget leaves now; nil: no
+	// power limit. The gateway gives queued work first to the waiting
+	// device with the most headroom.
+	HeadroomW  *float64 `json:"headroom_w,omitempty"`
 	FreeMemory int64    `json:"free_memory"`
 	Wait       Duration `json:"wait"`
 }

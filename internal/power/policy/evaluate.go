@@ -133,6 +133,9 @@ func capSignals(w float64, in Inputs, reasons *[]string) float64 {
 		case KindSolar:
 			w = min(w, s.Watts)
 			*reasons = append(*reasons, "solar surplus "+shownWatts(s.Watts)+" W"+from(s))
+		case KindShare:
+			w = min(w, s.Watts)
+			*reasons = append(*reasons, "share of the pool's total: "+shownWatts(s.Watts)+" W")
 		case KindHeat:
 			heat = append(heat, s)
 		}

@@ -14,6 +14,9 @@ const (
 	// KindHeat is a heat demand from a thermostat (boiler mode): Demand,
 	// 0..1, caps the budget at Demand × the device's maximum.
 	KindHeat = "heat"
+	// KindShare is the device's share of the pool's total, sent by the
+	// gateway: Watts caps the budget.
+	KindShare = "share"
 )
 
 // Signal is an external input posted to the device or the gateway, with an
@@ -47,11 +50,15 @@ func (s Signal) Check(maxW float64) error {
 
 func (s Signal) check(maxW float64) error {
 	switch s.Kind {
-	case KindSolar:
+	case KindSolar, KindShare:
 		if s.Demand != 0 {
-			return fmt.Errorf("signal demand: a solar signal carries watts, not demand")
+			return fmt.Errorf("signal demand: a %s signal carries watts, not demand", s.Kind)
 		}
-		if err := checkWatts("solar surplus", s.Watts, maxW); err != nil {
+		what := "solar surplus"
+		if s.Kind == KindShare {
+			what = "pool share"
+		}
+		if err := checkWatts(what, s.Watts, maxW); err != nil {
 			return fmt.Errorf("signal watts: %w", err)
 		}
 	case KindHeat:

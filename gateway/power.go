@@ -1,0 +1,427 @@
+package gateway
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/store"
+)
+
+// The gateway's part of power budgets: the owner's budgets (per device,
+// and a pool total shared out among the ready devices), signals posted to
+// the gateway, the devices' one-second samples of the last hour, and
+// energy per device and day. Agents do the enforcing; the gateway tells
+// them, in each heartbeat's answer, what the owner asked.
+
+const (
+	bucketEnergy = "energy" // day + "/" + node ID -> energyRecord
+	keyPoolTotal = "power_total_w"
+
+	// historySpan is how much of the devices' samples the gateway keeps.
+	historySpan = time.Hour
+)
+
+// powerState is guarded by Gateway.mu.
+type powerState struct {
+	totalW float64 // the pool's total; 0: none
+	// signals posted for one device, and for the pool (shared out).
+	signals map[identity.NodeID][]policy.Signal
+	pool    []policy.Signal
+	history map[identity.NodeID][]api.PowerSample // oldest first
+}
+
+// energyRecord is one device's energy on one day.
+type energyRecord struct {
+	TaskWh   float64 `json:"task_wh"`
+	Tasks    int     `json:"tasks"`
+	DeviceWh float64 `json:"device_wh"`
+	SampleS  int     `json:"sample_s"`
+}
+
+func dayOf(t time.Time) string { return t.Local().Format("2006-01-02") }
+
+func energyKey(day string, node identity.NodeID) string { return day + "/" + node.String() }
+
+func (g *Gateway) loadPower(tx *store.Tx) error {
+	g.power = powerState{signals: map[identity.NodeID][]policy.Signal{}, history: map[identity.NodeID][]api.PowerSample{}}
+	if raw := tx.Get(bucketMeta, keyPoolTotal); raw != nil {
+		if _, err := fmt.Sscan(string(raw), &g.power.totalW); err != nil {
+			return fmt.Errorf("gateway: stored pool total %q: %w", raw, err)
+		}
+	}
+	return nil
+}
+
+// findMemberLocked finds a member by its ID, a unique prefix of it (at
+// least seven characters) or its unique name.
+func (g *Gateway) findMemberLocked(ref string) (*member, error) {
+	var found []*member
+	for _, m := range g.members {
+		if m.ID.Matches(ref) || ref != "" && m.Node.Name == ref {
+			found = append(found, m)
+		}
+	}
+	switch {
+	case len(found) > 1:
+		return nil, fmt.Errorf("%w: %q matches %d nodes; give more of the ID", ErrAmbiguousMember, ref, len(found))
+	case len(found) == 0:
+		return nil, fmt.Errorf("%w: %q (see `hearth pool ls`; give a name or at least 7 characters of the ID)", ErrUnknownMember, ref)
+	}
+	return found[0], nil
+}
+
+// maxW is what the member says its maximum draw is; 0 when unknown.
+func (m *member) maxW() float64 {
+	if p := m.health.Power; p != nil {
+		return p.MaxW
+	}
+	return 0
+}
+
+// setBudget sets or clears a device's budget or the pool's total.
+func (g *Gateway) setBudget(req api.BudgetRequest) (api.Budgets, error) {
+	if req.Device == "" {
+		total := 0.0
+		if p := req.Policy; p != nil {
+			if p.Schedule != "" || p.SoftC != 0 || p.HardC != 0 {
+				return api.Budgets{}, fmt.Errorf("%w: a pool total is a number of watts; schedules and temperatures are set per device", policy.ErrBadPolicy)
+			}
+			if err := policy.CheckWatts(p.Watts, 0); err != nil {
+				return api.Budgets{}, fmt.Errorf("%w: pool total: %w", policy.ErrBadPolicy, err)
+			}
+			total = p.Watts
+		}
+		if err := g.db.Update(func(tx *store.Tx) error {
+			if total == 0 {
+				return tx.Delete(bucketMeta, keyPoolTotal)
+			}
+			return tx.Put(bucketMeta, keyPoolTotal, []byte(fmt.Sprint(total)))
+		}); err != nil {
+			return api.Budgets{}, err
+		}
+		g.mu.Lock()
+		g.power.totalW = total
+		g.mu.Unlock()
+		g.log.Info("pool power total set by owner", "watts", total)
+		return g.budgets(), nil
+	}
+	g.mu.Lock()
+	m, err := g.findMemberLocked(req.Device)
+	if err == nil && req.Policy != nil {
+		err = req.Policy.Check(m.maxW())
+	}
+	if err != nil {
+		g.mu.Unlock()
+		return api.Budgets{}, err
+	}
+	if req.Policy != nil {
+		p := *req.Policy
+		m.Budget = &p
+	} else {
+		m.Budget = nil
+	}
+	rec := m.snapshot()
+	g.mu.Unlock()
+	if err := g.db.Update(func(tx *store.Tx) error { return putMember(tx, rec) }); err != nil {
+		return api.Budgets{}, err
+	}
+	g.log.Info("device power budget set by owner", "node", rec.ID.Short(), "name", rec.Node.Name, "policy", rec.Budget)
+	return g.budgets(), nil
+}
+
+func (g *Gateway) budgets() api.Budgets {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	b := api.Budgets{TotalW: g.power.totalW}
+	for id, m := range g.members {
+		if m.Budget != nil {
+			if b.Devices == nil {
+				b.Devices = map[string]policy.Policy{}
+			}
+			b.Devices[id.String()] = *m.Budget
+		}
+	}
+	return b
+}
+
+// signal records a signal for a device or the pool.
+func (g *Gateway) signal(req api.SignalRequest) error {
+	now := time.Now()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if req.Device == "" {
+		maxW := 0.0
+		for _, m := range g.readyLocked() {
+			maxW += m.maxW()
+		}
+		s, err := req.Signal(now, maxW)
+		if err != nil {
+			return err
+		}
+		g.power.pool = replaceSignal(g.power.pool, s, now)
+		g.log.Info("pool power signal", "kind", s.Kind, "watts", s.Watts, "demand", s.Demand, "source", s.Source, "expires", s.Expires.Format(time.TimeOnly))
+		return nil
+	}
+	m, err := g.findMemberLocked(req.Device)
+	if err != nil {
+		return err
+	}
+	s, err := req.Signal(now, m.maxW())
+	if err != nil {
+		return err
+	}
+	g.power.signals[m.ID] = replaceSignal(g.power.signals[m.ID], s, now)
+	g.log.Info("device power signal", "node", m.ID.Short(), "kind", s.Kind, "watts", s.Watts, "demand", s.Demand, "source", s.Source)
+	return nil
+}
+
+// replaceSignal adds s in place of the signal of the same kind and source,
+// and drops expired ones.
+func replaceSignal(ss []policy.Signal, s policy.Signal, now time.Time) []policy.Signal {
+	ss = slices.DeleteFunc(ss, func(o policy.Signal) bool {
+		return o.Kind == s.Kind && o.Source == s.Source || !now.Before(o.Expires)
+	})
+	return append(ss, s)
+}
+
+// readyLocked lists the ready members that report power, by ID.
+func (g *Gateway) readyLocked() []*member {
+	var out []*member
+	for _, m := range g.members {
+		if m.state == api.MemberReady && m.memberRecord.State != api.MemberPending && m.health.Power != nil {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b *member) int { return strings.Compare(a.ID.String(), b.ID.String()) })
+	return out
+}
+
+// controlLocked is what the owner asks of m's governor now: its own
+// budget, its share of the pool's total, and the signals for it.
+func (g *Gateway) controlLocked(m *member, now time.Time) *api.PowerControl {
+	c := &api.PowerControl{Policy: m.Budget}
+	for _, s := range g.power.signals[m.ID] {
+		if now.Before(s.Expires) {
+			c.Signals = append(c.Signals, s)
+		}
+	}
+	ready := g.readyLocked()
+	shares := make([]policy.Share, 0, len(ready))
+	for _, r := range ready {
+		p := r.health.Power
+		shares = append(shares, policy.Share{ID: r.ID.String(), IdleW: p.IdleW, MaxW: p.MaxW})
+	}
+	// A share lasts a few heartbeats: a device that loses its gateway
+	// falls back to its own budget rather than keep an old share.
+	shareTTL := 3 * g.cfg.Heartbeat
+	split := func(total float64) (float64, bool) {
+		if !slices.ContainsFunc(ready, func(r *member) bool { return r == m }) {
+			return 0, false
+		}
+		got, err := policy.Split(total, shares)
+		if err != nil {
+			g.log.Warn("sharing out the pool's watts", "err", err)
+			return 0, false
+		}
+		return got[m.ID.String()], true
+	}
+	if g.power.totalW > 0 {
+		if w, ok := split(g.power.totalW); ok {
+			c.Signals = append(c.Signals, policy.Signal{Kind: policy.KindShare, Watts: w, Expires: now.Add(shareTTL), Source: "pool total"})
+		}
+	}
+	for _, s := range g.power.pool {
+		if !now.Before(s.Expires) {
+			continue
+		}
+		if s.Kind == policy.KindSolar {
+			w, ok := split(s.Watts)
+			if !ok {
+				continue
+			}
+			s.Watts = w
+		}
+		s.Source = strings.TrimSpace("pool " + s.Source)
+		c.Signals = append(c.Signals, s)
+	}
+	if c.Policy == nil && len(c.Signals) == 0 {
+		return nil
+	}
+	return c
+}
+
+// recordSamples keeps a heartbeat's samples, corrected for the agent's
+// clock, and returns the energy they add to the device's days. Samples
+// less than half a second after the last kept one (sent again, in a
+// heartbeat whose answer was lost) and nonsense values are dropped.
+func (g *Gateway) recordSamplesLocked(m *member, hb api.Heartbeat, now time.Time) map[string]energyRecord {
+	if len(hb.Samples) == 0 {
+		return nil
+	}
+	skew := time.Duration(0)
+	if !hb.SentAt.IsZero() {
+		skew = now.Sub(hb.SentAt)
+	}
+	hist := g.power.history[m.ID]
+	var last time.Time
+	if n := len(hist); n > 0 {
+		last = hist[n-1].T
+	}
+	add := map[string]energyRecord{}
+	samples := hb.Samples
+	if len(samples) > api.MaxHeartbeatSamples {
+		samples = samples[len(samples)-api.MaxHeartbeatSamples:]
+	}
+	for _, s := range samples {
+		s.T = s.T.Add(skew)
+		// A sample sent again comes back shifted by the difference
+		// between the two heartbeats' corrections: milliseconds.
+		if !last.IsZero() && s.T.Before(last.Add(time.Second/2)) || s.T.After(now.Add(time.Minute)) || !finite(s.Watts, s.BudgetW, s.Busy, s.Work) || s.Watts < 0 {
+			continue
+		}
+		dt := time.Second
+		if !last.IsZero() {
+			dt = min(s.T.Sub(last), 2*time.Second)
+		}
+		day := dayOf(s.T)
+		e := add[day]
+		e.DeviceWh += s.Watts * dt.Hours()
+		e.SampleS++
+		add[day] = e
+		hist = append(hist, s)
+		last = s.T
+	}
+	cut, _ := slices.BinarySearchFunc(hist, now.Add(-historySpan), func(s api.PowerSample, t time.Time) int { return s.T.Compare(t) })
+	g.power.history[m.ID] = slices.Clip(hist[cut:])
+	return add
+}
+
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// addEnergy adds to the stored energy of node's days.
+func (g *Gateway) addEnergy(node identity.NodeID, add map[string]energyRecord) error {
+	if len(add) == 0 {
+		return nil
+	}
+	return g.db.Batch(func(tx *store.Tx) error {
+		for day, a := range add {
+			var e energyRecord
+			key := energyKey(day, node)
+			if _, err := tx.GetJSON(bucketEnergy, key, &e); err != nil {
+				return err
+			}
+			e.TaskWh += a.TaskWh
+			e.Tasks += a.Tasks
+			e.DeviceWh += a.DeviceWh
+			e.SampleS += a.SampleS
+			if err := tx.PutJSON(bucketEnergy, key, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// energy lists energy per device and day for the last days days, oldest
+// day first.
+func (g *Gateway) energy(days int) ([]api.EnergyDay, error) {
+	if days <= 0 || days > 3660 {
+		return nil, fmt.Errorf("%w: days %d: want 1 to 3660", ErrBadRequest, days)
+	}
+	first := dayOf(time.Now().AddDate(0, 0, -(days - 1)))
+	var out []api.EnergyDay
+	err := g.db.View(func(tx *store.Tx) error {
+		return tx.Scan(bucketEnergy, "", func(key string, v []byte) error {
+			day, node, _ := strings.Cut(key, "/")
+			if day < first {
+				return nil
+			}
+			var e energyRecord
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("energy record %s: %w", key, err)
+			}
+			out = append(out, api.EnergyDay{Day: day, Node: node, TaskWh: e.TaskWh, Tasks: e.Tasks, DeviceWh: e.DeviceWh, SampleS: e.SampleS})
+			return nil
+		})
+	})
+	g.mu.Lock()
+	for i := range out {
+		if id, err := identity.ParseNodeID(out[i].Node); err == nil && g.members[id] != nil {
+			out[i].Name = g.members[id].Node.Name
+		}
+	}
+	g.mu.Unlock()
+	slices.SortStableFunc(out, func(a, b api.EnergyDay) int {
+		return cmp.Or(strings.Compare(a.Day, b.Day), strings.Compare(a.Name, b.Name), strings.Compare(a.Node, b.Node))
+	})
+	return out, err
+}
+
+// poolPower is the devices' samples since since, and their sum per second.
+func (g *Gateway) poolPower(since time.Time) api.PoolPower {
+	g.mu.Lock()
+	out := api.PoolPower{Pool: []api.PoolSample{}, Devices: []api.DevicePower{}}
+	for id, hist := range g.power.history {
+		i, _ := slices.BinarySearchFunc(hist, since, func(s api.PowerSample, t time.Time) int { return s.T.Compare(t) })
+		if i == len(hist) {
+			continue
+		}
+		d := api.DevicePower{ID: id.String(), Samples: slices.Clone(hist[i:])}
+		if m := g.members[id]; m != nil {
+			d.Name = m.Node.Name
+		}
+		out.Devices = append(out.Devices, d)
+	}
+	g.mu.Unlock()
+	slices.SortFunc(out.Devices, func(a, b api.DevicePower) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
+	sums := map[time.Time]*api.PoolSample{}
+	for _, d := range out.Devices {
+		for _, s := range d.Samples {
+			t := s.T.Truncate(time.Second)
+			p := sums[t]
+			if p == nil {
+				p = &api.PoolSample{T: t}
+				sums[t] = p
+			}
+			p.Watts += s.Watts
+			p.BudgetW += s.BudgetW
+			p.Work += s.Work
+			p.Devices++
+		}
+	}
+	for _, p := range sums {
+		out.Pool = append(out.Pool, *p)
+	}
+	slices.SortFunc(out.Pool, func(a, b api.PoolSample) int { return a.T.Compare(b.T) })
+	return out
+}
+
+// parseSince reads a span back from now ("10m") or a time (RFC 3339);
+// empty means the whole hour kept.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now.Add(-historySpan), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%w: since %q: want a span like 10m or a time like 2026-11-21T08:00:00Z", ErrBadRequest, s)
+}
