@@ -388,7 +388,9 @@ func (g *Gateway) poolPower(since time.Time) api.PoolPower {
 		out.Devices = append(out.Devices, d)
 	}
 	g.mu.Unlock()
-	slices.SortFunc(out.Devices, func(a, b api.DevicePower) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out.Devices, func(a, b api.DevicePower) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
 	sums := map[time.Time]*api.PoolSample{}
 	for _, d := range out.Devices {
 		for _, s := range d.Samples {
