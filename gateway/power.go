@@ -158,11 +158,7 @@ func (g *Gateway) signal(req api.SignalRequest) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if req.Device == "" {
-		maxW := 0.0
-		for _, m := range g.readyLocked() {
-			maxW += m.maxW()
-		}
-		s, err := req.Signal(now, maxW)
+		s, err := req.Signal(now)
 		if err != nil {
 			return err
 		}
@@ -174,7 +170,7 @@ func (g *Gateway) signal(req api.SignalRequest) error {
 	if err != nil {
 		return err
 	}
-	s, err := req.Signal(now, m.maxW())
+	s, err := req.Signal(now)
 	if err != nil {
 		return err
 	}

@@ -17,9 +17,9 @@ func poolCmd() *command {
 	return &command{
 		name:    "pool",
 		summary: "the home's devices",
-		help:    "List the devices in the pool and let pending ones join.",
-		example: "hearth pool ls\nhearth pool approve ABCDEFG",
-		subs:    []*command{poolLsCmd(), poolApproveCmd()},
+		help:    "List the devices in the pool, let pending ones join, and set and follow their power budgets.",
+		example: "hearth pool ls\nhearth pool approve ABCDEFG\nhearth pool budget --total 20\nhearth pool power",
+		subs:    []*command{poolLsCmd(), poolApproveCmd(), poolBudgetCmd(), poolSignalCmd(), poolPowerCmd(), poolEnergyCmd()},
 	}
 }
 

@@ -62,8 +62,11 @@ const (
 
 // Signal turns the request into the policy's form, expiring TTL after
 // now. A TTL out of range is refused (policy.ErrBadPolicy), as is
-// whatever policy.Signal.Check refuses against maxW.
-func (r SignalRequest) Signal(now time.Time, maxW float64) (policy.Signal, error) {
+// whatever policy.Signal.Check refuses. A solar surplus may be far more
+// than the device can draw (an inverter sees the whole house): it is a
+// cap that then does not bind, so the ten-times rule of budgets does not
+// apply to it.
+func (r SignalRequest) Signal(now time.Time) (policy.Signal, error) {
 	ttl := r.TTL.D()
 	if ttl == 0 {
 		ttl = DefaultSignalTTL
@@ -72,7 +75,7 @@ func (r SignalRequest) Signal(now time.Time, maxW float64) (policy.Signal, error
 		return policy.Signal{}, fmt.Errorf("%w: signal ttl %v: want more than 0 and at most %v", policy.ErrBadPolicy, ttl, MaxSignalTTL)
 	}
 	s := policy.Signal{Kind: r.Kind, Watts: r.Watts, Demand: r.Demand, Expires: now.Add(ttl), Source: r.Source}
-	return s, s.Check(maxW)
+	return s, s.Check(0)
 }
 
 // BudgetRequest sets the owner's budget at the gateway: for one device,
