@@ -98,7 +98,7 @@ type testGateway struct {
 	t      *testing.T
 	dir    string
 	cfg    gateway.Config
-	admin  *api.Client
+	admin  *api.Admin
 	logs   *logs
 	cancel context.CancelFunc
 	done   chan error

@@ -67,7 +67,7 @@ func (a *Agent) health() api.Heartbeat {
 	}
 	h.Load1, h.MemoryFree = hostLoad()
 	if a.power != nil {
-		h.Power = powerStatus(a.power.g.Status())
+		h.Power = PowerStatus(a.power.g.Status())
 		h.Samples = a.power.samples()
 		h.SentAt = time.Now()
 	}

@@ -2,7 +2,6 @@ package agent
 
 import (
 	"math"
-	"reflect"
 	"sync"
 	"time"
 
@@ -42,12 +41,14 @@ func (l *powerLink) samples() []api.PowerSample {
 	}
 	out := make([]api.PowerSample, len(hist))
 	for i, s := range hist {
-		out[i] = wireSample(s)
+		out[i] = PowerSample(s)
 	}
 	return out
 }
 
-func wireSample(s governor.Sample) api.PowerSample {
+// PowerSample is a governor's sample as the gateway and the local API
+// take it.
+func PowerSample(s governor.Sample) api.PowerSample {
 	w := api.PowerSample{T: s.Time, Watts: s.Watts, BudgetW: s.BudgetW, Busy: s.Busy, Work: s.Work}
 	if !math.IsNaN(s.TempC) {
 		t := s.TempC
@@ -90,7 +91,7 @@ func (a *Agent) control(c *api.PowerControl) {
 		want = &p
 	}
 	l.mu.Lock()
-	same := reflect.DeepEqual(want, l.applied)
+	same := want == nil && l.applied == nil || want != nil && l.applied != nil && *want == *l.applied
 	l.mu.Unlock()
 	if !same {
 		p := l.own
@@ -134,7 +135,9 @@ func (a *Agent) headroomW() *float64 {
 	return &h
 }
 
-func powerStatus(s governor.Status) *api.PowerStatus {
+// PowerStatus is a governor's status as heartbeats and the local API
+// carry it.
+func PowerStatus(s governor.Status) *api.PowerStatus {
 	return &api.PowerStatus{
 		Watts: s.Watts, BudgetW: s.BudgetW, Source: s.Source, Measured: s.Measured,
 		SensorError: s.SensorError, IdleW: s.IdleW, MaxW: s.MaxW, Paused: s.Paused,

@@ -20,7 +20,7 @@ type testGateway struct {
 	dir    string
 	cancel context.CancelFunc
 	done   chan error
-	admin  *api.Client
+	admin  *api.Admin
 }
 
 func startGateway(t *testing.T, dir string, cfg Config) *testGateway {

@@ -19,7 +19,7 @@ import (
 // submit validates a spec whose app and inputs were uploaded, stores the job
 // and its tasks, and queues them.
 func (g *Gateway) submit(spec api.JobSpec) (api.Job, error) {
-	if err := spec.Validate(); err != nil {
+	if err := api.ValidateJobSpec(&spec); err != nil {
 		return api.Job{}, err
 	}
 	spec.Platforms = nil

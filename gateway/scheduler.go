@@ -181,7 +181,7 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest) []*task {
 
 func (g *Gateway) leaseOf(t *task) api.Lease {
 	spec := &t.job.Spec
-	args, env := spec.Expand(t.JobID, t.Index)
+	args, env := api.ExpandTask(spec, t.JobID, t.Index)
 	inputs := make([]api.InputRef, len(spec.Inputs))
 	for i, in := range spec.Inputs {
 		inputs[i] = api.InputRef{Name: in.Name, Digest: in.Digest, Size: in.Size}

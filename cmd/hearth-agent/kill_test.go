@@ -160,7 +160,7 @@ func TestSIGKILLContainer(t *testing.T) {
 type testGateway struct {
 	*gateway.Gateway
 	dir    string
-	admin  *api.Client
+	admin  *api.Admin
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -249,7 +249,7 @@ func (p *process) kill() {
 	p.cmd.Wait()
 }
 
-func jobOf(t *testing.T, c *api.Client, id string) api.JobDetail {
+func jobOf(t *testing.T, c *api.Admin, id string) api.JobDetail {
 	t.Helper()
 	d, err := c.Job(context.Background(), id)
 	if err != nil {

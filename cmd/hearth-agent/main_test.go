@@ -60,6 +60,7 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"--join", "a b"}, `--join: "a b" is not host:port`},
 		{[]string{"--gateway-id", "XYZ"}, "--gateway-id: malformed node ID"},
 		{[]string{"--slots", "-1"}, "--slots: -1 is negative"},
+		{[]string{"--local-api", "0.0.0.0:7381"}, "--local-api \"0.0.0.0:7381\": only a loopback address"},
 		{[]string{"--log-level", "loud"}, `--log-level: "loud" is not debug, info, warn or error`},
 		{[]string{"--log-format", "xml"}, `--log-format: "xml" is not text or json`},
 	} {

@@ -98,6 +98,9 @@ func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, er
 	if s.oci, err = o.oci.resolve(getenv); err != nil {
 		return s, err
 	}
+	if err := checkLocalAPI(o.power.localAPI); err != nil {
+		return s, err
+	}
 	s.power = o.power
 	for _, name := range strings.Split(o.ifaces, ",") {
 		if name = strings.TrimSpace(name); name != "" {

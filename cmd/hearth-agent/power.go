@@ -28,6 +28,7 @@ type powerOptions struct {
 	softC    float64
 	hardC    float64
 	off      bool
+	localAPI string
 }
 
 func (o *powerOptions) register(fs *flag.FlagSet) {
@@ -39,6 +40,7 @@ func (o *powerOptions) register(fs *flag.FlagSet) {
 	fs.Float64Var(&o.softC, "power-soft-temp", 0, "above this temperature (°C) the budget shrinks (default 70)")
 	fs.Float64Var(&o.hardC, "power-hard-temp", 0, "at this temperature (°C) work stops until the device cools (default 80)")
 	fs.BoolVar(&o.off, "power-off", false, "no power governor: no budget, no energy accounting")
+	fs.StringVar(&o.localAPI, "local-api", defaultLocalAPI, "where programs on this device reach the power status, history and signals\n(loopback only; docs/power.md), or off")
 }
 
 // governor builds the power governor the flags describe, reading the board

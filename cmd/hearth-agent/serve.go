@@ -79,6 +79,10 @@ func serve(ctx context.Context, s setup) error {
 	if gov != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); gov.Run(ctx) }()
+		if a := s.power.localAPI; a != "off" && a != "" {
+			wg.Add(1)
+			go func() { defer wg.Done(); serveLocalAPI(ctx, s.power.localAPI, gov, log.With("part", "local-api")) }()
+		}
 	}
 	var discoveryErr error
 	wg.Add(1)

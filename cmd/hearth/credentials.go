@@ -106,7 +106,7 @@ func warnOpenCredentials(path string) string {
 }
 
 // client connects to the gateway named by the credentials.
-func (c *cli) client() (*api.Client, error) {
+func (c *cli) client() (*api.Admin, error) {
 	creds, path, err := loadCredentials(c.credentialsFlag, c.gatewayFlag, c.getenv)
 	if err != nil {
 		return nil, err

@@ -25,10 +25,10 @@ and the first line of its stdout.`,
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
 			return show(c, out,
-				func(ctx context.Context, cl *api.Client, args []string) (api.JobDetail, error) {
+				func(ctx context.Context, cl *api.Admin, args []string) (api.JobDetail, error) {
 					return cl.Job(ctx, args[0])
 				},
-				func(_ *api.Client, d api.JobDetail) error { return writeJobDetail(c.stdout, d, c.now()) })
+				func(_ *api.Admin, d api.JobDetail) error { return writeJobDetail(c.stdout, d, c.now()) })
 		},
 	}
 }

@@ -19,11 +19,11 @@ func jobLsCmd() *command {
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
 			return show(c, out,
-				func(ctx context.Context, cl *api.Client, _ []string) ([]api.Job, error) {
+				func(ctx context.Context, cl *api.Admin, _ []string) ([]api.Job, error) {
 					jobs, err := cl.Jobs(ctx)
 					return nonNil(jobs), err
 				},
-				func(_ *api.Client, jobs []api.Job) error { return writeJobs(c.stdout, jobs, c.now()) })
+				func(_ *api.Admin, jobs []api.Job) error { return writeJobs(c.stdout, jobs, c.now()) })
 		},
 	}
 }

@@ -42,7 +42,7 @@ fail. DIR/<index> must not hold earlier results.`,
 	}
 }
 
-// blobGetter fetches a blob and checks its digest; *api.Client is one.
+// blobGetter fetches a blob and checks its digest; *api.Admin is one.
 type blobGetter interface {
 	GetBlob(ctx context.Context, digest string, w io.Writer) (int64, error)
 }

@@ -161,7 +161,7 @@ func hashFile(path string) (string, int64, error) {
 // upload puts one file in the gateway's blob store; the gateway refuses
 // content that does not hash to the digest, e.g. a file changed since it
 // was hashed.
-func upload(ctx context.Context, cl *api.Client, u blobUpload) error {
+func upload(ctx context.Context, cl *api.Admin, u blobUpload) error {
 	f, err := os.Open(u.path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", u.what, err)

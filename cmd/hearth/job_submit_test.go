@@ -74,7 +74,7 @@ inputs:
 		t.Errorf("uploads = %+v", sub.uploads)
 	}
 	// The gateway must still accept what we send.
-	if err := s.Validate(); err != nil {
+	if err := api.ValidateJobSpec(&s); err != nil {
 		t.Errorf("prepared spec does not validate: %v", err)
 	}
 	if spec.App == s.App {

@@ -14,7 +14,7 @@ import (
 const unreachableGrace = 30 * time.Second
 
 // waitJob polls the job until it ends, drawing progress on stderr.
-func (c *cli) waitJob(ctx context.Context, cl *api.Client, id string) (api.JobDetail, error) {
+func (c *cli) waitJob(ctx context.Context, cl *api.Admin, id string) (api.JobDetail, error) {
 	start := c.now()
 	p := &progress{w: c.stderr, terminal: c.terminal}
 	defer p.finish()
@@ -115,7 +115,7 @@ func (p *progress) finish() {
 
 // waitAndSummarize waits for the job, then prints its summary (or the
 // detail as JSON) and fails if the job did.
-func (c *cli) waitAndSummarize(ctx context.Context, cl *api.Client, id string, out format) error {
+func (c *cli) waitAndSummarize(ctx context.Context, cl *api.Admin, id string, out format) error {
 	d, err := c.waitJob(ctx, cl, id)
 	if err != nil {
 		return err

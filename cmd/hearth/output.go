@@ -97,7 +97,7 @@ func cleanCell(s string) string {
 
 // show is the shape of every read-only command: call the gateway, then
 // print what came back as JSON (-o json) or for people.
-func show[T any](c *cli, out *format, fetch func(context.Context, *api.Client, []string) (T, error), human func(*api.Client, T) error) action {
+func show[T any](c *cli, out *format, fetch func(context.Context, *api.Admin, []string) (T, error), human func(*api.Admin, T) error) action {
 	return func(ctx context.Context, args []string) error {
 		cl, err := c.client()
 		if err != nil {

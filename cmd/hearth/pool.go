@@ -36,11 +36,11 @@ for work; RUN/DONE counts running and completed tasks.`,
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
 			return show(c, out,
-				func(ctx context.Context, cl *api.Client, _ []string) ([]api.Member, error) {
+				func(ctx context.Context, cl *api.Admin, _ []string) ([]api.Member, error) {
 					ms, err := cl.Members(ctx)
 					return nonNil(ms), err
 				},
-				func(_ *api.Client, ms []api.Member) error { return writeMembers(c.stdout, ms, c.now()) })
+				func(_ *api.Admin, ms []api.Member) error { return writeMembers(c.stdout, ms, c.now()) })
 		},
 	}
 }
@@ -128,7 +128,7 @@ before approving: an approved device gets work and sees its inputs.`,
 }
 
 // pendingHint lists the devices that wait for approval, if any.
-func pendingHint(ctx context.Context, cl *api.Client) string {
+func pendingHint(ctx context.Context, cl *api.Admin) string {
 	ms, err := cl.Members(ctx)
 	if err != nil {
 		return ""

@@ -248,13 +248,13 @@ the pool's sum per second.`,
 			out := outputFlag(fs)
 			since := fs.Duration("since", 10*time.Minute, "the span to show, up to 1h")
 			return show(c, out,
-				func(ctx context.Context, cl *api.Client, _ []string) (api.PoolPower, error) {
+				func(ctx context.Context, cl *api.Admin, _ []string) (api.PoolPower, error) {
 					if *since <= 0 || *since > time.Hour {
 						return api.PoolPower{}, usageErrorf("--since %v: want more than 0 and at most 1h", *since)
 					}
 					return cl.Power(ctx, *since)
 				},
-				func(_ *api.Client, pp api.PoolPower) error { return writePower(c.stdout, pp) })
+				func(_ *api.Admin, pp api.PoolPower) error { return writePower(c.stdout, pp) })
 		},
 	}
 }
@@ -297,14 +297,14 @@ over the tasks whose results the gateway accepted that day.`,
 			out := outputFlag(fs)
 			days := fs.Int("days", 7, "how many days back, today included")
 			return show(c, out,
-				func(ctx context.Context, cl *api.Client, _ []string) ([]api.EnergyDay, error) {
+				func(ctx context.Context, cl *api.Admin, _ []string) ([]api.EnergyDay, error) {
 					if *days < 1 {
 						return nil, usageErrorf("--days %d: want 1 or more", *days)
 					}
 					ds, err := cl.Energy(ctx, *days)
 					return nonNil(ds), err
 				},
-				func(_ *api.Client, ds []api.EnergyDay) error { return writeEnergy(c.stdout, ds) })
+				func(_ *api.Admin, ds []api.EnergyDay) error { return writeEnergy(c.stdout, ds) })
 		},
 	}
 }

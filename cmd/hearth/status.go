@@ -20,8 +20,8 @@ many devices are in the pool, and how many jobs and queued tasks it holds.`,
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
 			return show(c, out,
-				func(ctx context.Context, cl *api.Client, _ []string) (api.Status, error) { return cl.Status(ctx) },
-				func(cl *api.Client, st api.Status) error { return writeStatus(c, cl.Addr(), st) })
+				func(ctx context.Context, cl *api.Admin, _ []string) (api.Status, error) { return cl.Status(ctx) },
+				func(cl *api.Admin, st api.Status) error { return writeStatus(c, cl.Addr(), st) })
 		},
 	}
 }

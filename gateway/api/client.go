@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/hearth-home/hearth/internal/httpc"
 	"github.com/hearth-home/hearth/internal/identity"
@@ -36,7 +35,7 @@ func NewAgentClient(addr string, self identity.Identity, pin func(identity.NodeI
 
 // NewAdminClient connects as the owner, with the admin token, to the gateway
 // named in creds, pinned by its node ID.
-func NewAdminClient(creds Credentials) (*Client, error) {
+func NewAdminClient(creds Credentials) (*Admin, error) {
 	gw, err := identity.ParseNodeID(creds.GatewayID)
 	if err != nil {
 		return nil, fmt.Errorf("credentials: %w", err)
@@ -51,7 +50,7 @@ func NewAdminClient(creds Credentials) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newClient(creds.Gateway, creds.Token, cfg), nil
+	return &Admin{newClient(creds.Gateway, creds.Token, cfg)}, nil
 }
 
 // newClient speaks HTTP/1.1 through httpc rather than net/http, which
@@ -198,78 +197,9 @@ func (c *Client) PutBlob(ctx context.Context, digest string, r io.Reader, size i
 	return err
 }
 
-// Status describes the gateway.
-func (c *Client) Status(ctx context.Context) (Status, error) {
-	var out Status
-	return out, c.do(ctx, "GET", "/v1/status", nil, &out)
-}
-
-// Members lists the pool.
-func (c *Client) Members(ctx context.Context) ([]Member, error) {
-	var out []Member
-	return out, c.do(ctx, "GET", "/v1/pool/members", nil, &out)
-}
-
-// Approve pairs a pending node; id may be a unique prefix of at least seven
-// characters.
-func (c *Client) Approve(ctx context.Context, id string) (Member, error) {
-	var out Member
-	return out, c.do(ctx, "POST", "/v1/pool/members/"+url.PathEscape(id)+"/approve", nil, &out)
-}
-
-// SubmitJob submits a spec whose app and inputs are already uploaded.
-func (c *Client) SubmitJob(ctx context.Context, spec JobSpec) (Job, error) {
-	var out Job
-	return out, c.do(ctx, "POST", "/v1/jobs", spec, &out)
-}
-
-// Jobs lists jobs, newest first.
-func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
-	var out []Job
-	return out, c.do(ctx, "GET", "/v1/jobs", nil, &out)
-}
-
-// Job returns one job with its tasks.
-func (c *Client) Job(ctx context.Context, id string) (JobDetail, error) {
-	var out JobDetail
-	return out, c.do(ctx, "GET", "/v1/jobs/"+url.PathEscape(id), nil, &out)
-}
-
 // IsUnreachable reports whether err means the gateway could not be reached
 // at all (as opposed to an answer that refused the call).
 func IsUnreachable(err error) bool {
 	var e *Error
 	return err != nil && !errors.As(err, &e)
-}
-
-// SetBudget sets (or, with a nil policy, clears) a device's budget or the
-// pool's total.
-func (c *Client) SetBudget(ctx context.Context, req BudgetRequest) (Budgets, error) {
-	var out Budgets
-	return out, c.do(ctx, "POST", "/v1/pool/budget", req, &out)
-}
-
-// Budgets lists the budgets set at the gateway.
-func (c *Client) Budgets(ctx context.Context) (Budgets, error) {
-	var out Budgets
-	return out, c.do(ctx, "GET", "/v1/pool/budget", nil, &out)
-}
-
-// Signal posts a solar or heat signal for a device or the pool.
-func (c *Client) Signal(ctx context.Context, req SignalRequest) error {
-	return c.do(ctx, "POST", "/v1/pool/signal", req, nil)
-}
-
-// Power returns the pool's power history for the last span (at most an
-// hour).
-func (c *Client) Power(ctx context.Context, span time.Duration) (PoolPower, error) {
-	var out PoolPower
-	return out, c.do(ctx, "GET", "/v1/pool/power?since="+url.QueryEscape(span.String()), nil, &out)
-}
-
-// Energy returns energy per device and day, for the last days days
-// (today included), oldest first.
-func (c *Client) Energy(ctx context.Context, days int) ([]EnergyDay, error) {
-	var out []EnergyDay
-	return out, c.do(ctx, "GET", fmt.Sprintf("/v1/pool/energy?days=%d", days), nil, &out)
 }

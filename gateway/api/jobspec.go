@@ -122,9 +122,12 @@ func ValidDigest(s string) bool {
 	return true
 }
 
-// Validate checks every field and fills defaults; the error names the first
-// bad field.
-func (s *JobSpec) Validate() error {
+// ValidateJobSpec checks every field of s and fills defaults; the error
+// names the first bad field. It is a function, not a method: the agent
+// links this package, and its containerd client looks methods up by name
+// (which keeps every exported method of every linked type in the binary),
+// while the agent never validates a spec.
+func ValidateJobSpec(s *JobSpec) error {
 	if !validName(s.Name) {
 		return fieldErr("name", "must be 1-63 letters, digits, '.', '_' or '-', got %q", s.Name)
 	}
@@ -222,8 +225,9 @@ func (s *JobSpec) Validate() error {
 	return nil
 }
 
-// Expand fills the templates of one task's args and env.
-func (s *JobSpec) Expand(jobID string, index int) ([]string, map[string]string) {
+// ExpandTask fills the templates of one task's args and env. A function,
+// as ValidateJobSpec is, to keep it out of the agent.
+func ExpandTask(s *JobSpec, jobID string, index int) ([]string, map[string]string) {
 	r := strings.NewReplacer("{{index}}", strconv.Itoa(index), "{{tasks}}", strconv.Itoa(s.Tasks), "{{job}}", jobID)
 	args := make([]string, len(s.Args))
 	for i, a := range s.Args {

@@ -33,7 +33,7 @@ func TestUser(t *testing.T) {
 	for user, ok := range map[string]bool{"": true, "root": true, "1000": true, "1000:100": true,
 		"alice": false, "1000:": false, "-1": false, "1:2:3": false, "4294967296": false} {
 		spec := JobSpec{Name: "u", Runtime: "oci", AppDigest: digest0, User: user}
-		err := spec.Validate()
+		err := ValidateJobSpec(&spec)
 		if (err == nil) != ok {
 			t.Errorf("user %q: %v", user, err)
 		}

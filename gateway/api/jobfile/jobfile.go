@@ -95,7 +95,7 @@ func Parse(raw []byte) (api.JobSpec, error) {
 		Tasks: f.Tasks, Inputs: f.Inputs, Retries: f.Retries,
 		Resources: api.Resources{CPU: f.Resources.CPU, Memory: api.Bytes(f.Resources.Memory), Timeout: api.Duration(f.Resources.Timeout)},
 	}
-	if err := spec.Validate(); err != nil {
+	if err := api.ValidateJobSpec(&spec); err != nil {
 		return api.JobSpec{}, err
 	}
 	return spec, nil

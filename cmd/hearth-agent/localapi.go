@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/hearth-home/hearth/agent"
+	"github.com/hearth-home/hearth/agent/governor"
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/httpd"
+	"github.com/hearth-home/hearth/internal/power/policy"
+)
+
+// defaultLocalAPI is where the agent's local API listens: loopback only.
+const defaultLocalAPI = "127.0.0.1:7381"
+
+// checkLocalAPI accepts "off" (or empty) or a loopback host:port. The API has no
+// authentication, so it must not be reachable from the network: other
+// machines post to the gateway, which checks the owner's token.
+func checkLocalAPI(addr string) error {
+	if addr == "off" || addr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--local-api %q: want host:port, e.g. %s, or off", addr, defaultLocalAPI)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || !ip.IsLoopback() {
+		return fmt.Errorf("--local-api %q: only a loopback address (127.0.0.1, ::1, localhost): the local API has no authentication; from other machines, post to the gateway (hearth pool signal)", addr)
+	}
+	return nil
+}
+
+// localStatus is what GET /v1/power answers.
+type localStatus struct {
+	api.PowerStatus
+	Profile     string   `json:"profile"`
+	TempC       *float64 `json:"temp_c,omitempty"`
+	Busy        float64  `json:"busy"`
+	Tasks       int      `json:"tasks"`
+	PausedTasks int      `json:"paused_tasks"`
+	// Policy is the budget policy in force: the device's own, or the
+	// one the gateway sent.
+	Policy policy.Policy `json:"policy"`
+}
+
+// localAPI routes the agent's local API: the power status, the last
+// hour's samples, and signals from programs on the device (a thermostat
+// bridge, an inverter reader).
+func localAPI(gov *governor.Governor) *httpd.Mux {
+	mux := &httpd.Mux{}
+	mux.Handle("GET", "/v1/power", func(context.Context, *httpd.Request) (int, any) {
+		s := gov.Status()
+		out := localStatus{PowerStatus: *agent.PowerStatus(s), Profile: s.Profile, Busy: s.Busy, Tasks: s.Tasks,
+			PausedTasks: s.PausedTasks, Policy: gov.Policy()}
+		if !math.IsNaN(s.TempC) {
+			t := s.TempC
+			out.TempC = &t
+		}
+		return 200, out
+	})
+	mux.Handle("GET", "/v1/power/history", func(_ context.Context, r *httpd.Request) (int, any) {
+		since := time.Now().Add(-time.Hour)
+		if q := r.Query.Get("since"); q != "" {
+			d, err := time.ParseDuration(q)
+			if err != nil || d <= 0 {
+				return httpd.Error(400, "since %q: want a span like 10m (at most the hour kept)", q)
+			}
+			since = time.Now().Add(-d)
+		}
+		hist := gov.History(since)
+		out := make([]api.PowerSample, len(hist))
+		for i, s := range hist {
+			out[i] = agent.PowerSample(s)
+		}
+		return 200, out
+	})
+	mux.Handle("POST", "/v1/power/signal", func(_ context.Context, r *httpd.Request) (int, any) {
+		var req api.SignalRequest
+		if err := json.Unmarshal(r.Body, &req); err != nil {
+			return httpd.Error(400, "body: %v (want JSON like {\"kind\": \"heat\", \"demand\": 0.6, \"source\": \"thermostat\"})", err)
+		}
+		if req.Device != "" {
+			return httpd.Error(400, "device: the local API is this device's; post to the gateway to reach another")
+		}
+		s, err := req.Signal(time.Now())
+		if err == nil {
+			err = gov.Signal(s)
+		}
+		if err != nil {
+			return httpd.Error(400, "%v", err)
+		}
+		return 200, map[string]any{"kind": s.Kind, "expires": s.Expires, "budget_w": gov.Status().BudgetW}
+	})
+	return mux
+}
+
+// serveLocalAPI serves the local API on addr until ctx ends. A port
+// already taken is logged, not fatal: the agent's work does not depend on
+// it.
+func serveLocalAPI(ctx context.Context, addr string, gov *governor.Governor, log *slog.Logger) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Warn("local API not served; choose another address with --local-api", "addr", addr, "err", err)
+		return
+	}
+	log.Info("local API", "addr", ln.Addr().String(), "try", "curl http://"+ln.Addr().String()+"/v1/power")
+	srv := &httpd.Server{Mux: localAPI(gov), Logger: log}
+	if err := srv.Serve(ctx, ln); err != nil && !errors.Is(err, net.ErrClosed) {
+		log.Warn("local API stopped", "err", err)
+	}
+}

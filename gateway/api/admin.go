@@ -1,0 +1,85 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Admin is the owner's client: a Client with the calls that need the admin
+// token. They are a type of their own so that the agent, which links
+// Client, does not carry them: its containerd client looks methods up by
+// name, which keeps every exported method of every linked type.
+type Admin struct {
+	*Client
+}
+
+// Status describes the gateway.
+func (c *Admin) Status(ctx context.Context) (Status, error) {
+	var out Status
+	return out, c.do(ctx, "GET", "/v1/status", nil, &out)
+}
+
+// Members lists the pool.
+func (c *Admin) Members(ctx context.Context) ([]Member, error) {
+	var out []Member
+	return out, c.do(ctx, "GET", "/v1/pool/members", nil, &out)
+}
+
+// Approve pairs a pending node; id may be a unique prefix of at least seven
+// characters.
+func (c *Admin) Approve(ctx context.Context, id string) (Member, error) {
+	var out Member
+	return out, c.do(ctx, "POST", "/v1/pool/members/"+url.PathEscape(id)+"/approve", nil, &out)
+}
+
+// SubmitJob submits a spec whose app and inputs are already uploaded.
+func (c *Admin) SubmitJob(ctx context.Context, spec JobSpec) (Job, error) {
+	var out Job
+	return out, c.do(ctx, "POST", "/v1/jobs", spec, &out)
+}
+
+// Jobs lists jobs, newest first.
+func (c *Admin) Jobs(ctx context.Context) ([]Job, error) {
+	var out []Job
+	return out, c.do(ctx, "GET", "/v1/jobs", nil, &out)
+}
+
+// Job returns one job with its tasks.
+func (c *Admin) Job(ctx context.Context, id string) (JobDetail, error) {
+	var out JobDetail
+	return out, c.do(ctx, "GET", "/v1/jobs/"+url.PathEscape(id), nil, &out)
+}
+
+// SetBudget sets (or, with a nil policy, clears) a device's budget or the
+// pool's total.
+func (c *Admin) SetBudget(ctx context.Context, req BudgetRequest) (Budgets, error) {
+	var out Budgets
+	return out, c.do(ctx, "POST", "/v1/pool/budget", req, &out)
+}
+
+// Budgets lists the budgets set at the gateway.
+func (c *Admin) Budgets(ctx context.Context) (Budgets, error) {
+	var out Budgets
+	return out, c.do(ctx, "GET", "/v1/pool/budget", nil, &out)
+}
+
+// Signal posts a solar or heat signal for a device or the pool.
+func (c *Admin) Signal(ctx context.Context, req SignalRequest) error {
+	return c.do(ctx, "POST", "/v1/pool/signal", req, nil)
+}
+
+// Power returns the pool's power history for the last span (at most an
+// hour).
+func (c *Admin) Power(ctx context.Context, span time.Duration) (PoolPower, error) {
+	var out PoolPower
+	return out, c.do(ctx, "GET", "/v1/pool/power?since="+url.QueryEscape(span.String()), nil, &out)
+}
+
+// Energy returns energy per device and day, for the last days days
+// (today included), oldest first.
+func (c *Admin) Energy(ctx context.Context, days int) ([]EnergyDay, error) {
+	var out []EnergyDay
+	return out, c.do(ctx, "GET", fmt.Sprintf("/v1/pool/energy?days=%d", days), nil, &out)
+}
