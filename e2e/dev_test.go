@@ -33,6 +33,33 @@ func TestDevGatewayRunsVanityWithNoSetup(t *testing.T) {
 	if out, err := env.hearth(ctx, "pool", "ls"); err != nil || !strings.Contains(out, "-dev") || !strings.Contains(out, "ready") {
 		t.Fatalf("hearth pool ls: %v\n%s", err, out)
 	}
+	// The dev agent has a power governor: the owner's budget reaches it
+	// and its samples come back.
+	name, _ := os.Hostname()
+	if out, err := env.hearth(ctx, "pool", "budget", name+"-dev", "5"); err != nil || !strings.Contains(out, "5.0 W") {
+		t.Fatalf("hearth pool budget: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err := env.hearth(ctx, "pool", "power", "--since", "1m")
+		if err == nil && strings.Contains(lineOf(out, "-dev"), "5.0 W") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("hearth pool power never showed the 5 W budget: %v\n%s", err, out)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// lineOf is the first line of s that contains sub.
+func lineOf(s, sub string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			return l
+		}
+	}
+	return ""
 }
 
 // With a containerd at $HEARTH_CONTAINERD_SOCKET, `hearth-gateway --dev`

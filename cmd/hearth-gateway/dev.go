@@ -7,11 +7,16 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/hearth-home/hearth/agent"
+	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/internal/cpucap"
+	"github.com/hearth-home/hearth/internal/power"
+	"github.com/hearth-home/hearth/internal/power/sensor"
 	"github.com/hearth-home/hearth/internal/registry"
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/containerd"
@@ -44,7 +49,11 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	agentDir := filepath.Join(o.dataDir, "agent")
-	rt, err := wasm.New(wasm.Config{CacheDir: filepath.Join(agentDir, "wasm-cache"), Logger: logger.With("part", "wasm")})
+	gov, caps := devGovernor(logger.With("part", "power"))
+	if caps != nil {
+		defer caps.Remove()
+	}
+	rt, err := wasm.New(wasm.Config{CacheDir: filepath.Join(agentDir, "wasm-cache"), Logger: logger.With("part", "wasm"), CPUCaps: caps})
 	if err != nil {
 		g.Close()
 		return err
@@ -61,6 +70,7 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		Gateway:   g.Addr().String(),
 		JoinToken: g.JoinToken().String(),
 		Runtimes:  runtimes,
+		Governor:  gov,
 		Version:   version,
 		Logger:    logger.With("part", "agent"),
 	})
@@ -92,6 +102,10 @@ Stop: Ctrl-C
 	}
 	if len(o.interfaces()) > 0 && !o.noMDNS {
 		run("mdns", announcer(g, o, logger).Run)
+	}
+	if gov != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); gov.Run(ctx) }()
 	}
 	run("agent", a.Run)
 	err = g.Run(ctx)
@@ -125,3 +139,27 @@ func devContainerd(ctx context.Context, agentDir string, reg registry.Options, l
 // The gateway binary is also the dev agent's container init and logger
 // (see containerd.Reexec).
 func init() { containerd.Reexec() }
+
+// devGovernor is the dev agent's power governor: this machine's board
+// profile (generic on a PC), no budget until the owner sets one with
+// `hearth pool budget`, and CPU caps for wasm tasks where the system
+// allows them (root, cgroup cpu controller). Nil when no model fits.
+func devGovernor(log *slog.Logger) (*governor.Governor, *cpucap.Caps) {
+	model, err := power.NewModel(power.ForModel(sensor.BoardModel("/")), runtime.NumCPU())
+	if err != nil {
+		log.Warn("no power governor in the dev agent", "err", err)
+		return nil, nil
+	}
+	meters, _ := sensor.Meters("/", sensor.Options{})
+	g, err := governor.New(governor.Config{Model: model, Meters: meters, Logger: log})
+	if err != nil {
+		log.Warn("no power governor in the dev agent", "err", err)
+		return nil, nil
+	}
+	caps, err := cpucap.New(fmt.Sprintf("hearth-wasm-dev-%d", os.Getpid()))
+	if err != nil {
+		log.Info("wasm tasks of the dev agent run without CPU caps: power budgets hold them back by leasing less", "err", err)
+		caps = nil
+	}
+	return g, caps
+}
