@@ -2,6 +2,7 @@ package agent
 
 import (
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,11 +116,19 @@ func (a *Agent) control(c *api.PowerControl) {
 		return
 	}
 	for _, s := range c.Signals {
+		s.Source = GatewaySourcePrefix + s.Source
 		if err := l.g.Signal(s); err != nil {
 			a.log.Warn("a power signal from the gateway was refused", "kind", s.Kind, "source", s.Source, "err", err)
 		}
 	}
 }
+
+// GatewaySourcePrefix starts the source of every signal the gateway
+// sends, so that a program posting to the local API cannot replace one.
+const GatewaySourcePrefix = "gateway: "
+
+// GatewaySource reports whether a signal's source is the gateway's.
+func GatewaySource(source string) bool { return strings.HasPrefix(source, strings.TrimSpace(GatewaySourcePrefix)) }
 
 // headroomW is how many watts the budget leaves now; nil when there is
 // no limit (no governor, or a budget at the device's maximum).

@@ -173,9 +173,11 @@ func (g *Governor) Policy() policy.Policy {
 }
 
 // Signal records an external signal (solar surplus, heat demand). A
-// signal of the same kind and source replaces the earlier one.
+// signal of the same kind and source replaces the earlier one. Watts are
+// not held to ten times the device's maximum, as budgets are: a solar
+// surplus measured for the whole house is a cap that does not bind.
 func (g *Governor) Signal(s policy.Signal) error {
-	if err := s.Check(g.cfg.Model.MaxW); err != nil {
+	if err := s.Check(0); err != nil {
 		return err
 	}
 	g.mu.Lock()

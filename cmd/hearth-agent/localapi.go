@@ -94,6 +94,14 @@ func localAPI(gov *governor.Governor) *httpd.Mux {
 		if req.Device != "" {
 			return httpd.Error(400, "device: the local API is this device's; post to the gateway to reach another")
 		}
+		// Programs on the device post surpluses and demands; the pool's
+		// share and the gateway's signals are the gateway's to send.
+		if req.Kind != policy.KindSolar && req.Kind != policy.KindHeat {
+			return httpd.Error(400, "kind %q: want solar or heat", req.Kind)
+		}
+		if agent.GatewaySource(req.Source) {
+			return httpd.Error(400, "source %q: names starting with %q are the gateway's", req.Source, agent.GatewaySourcePrefix)
+		}
 		s, err := req.Signal(time.Now())
 		if err == nil {
 			err = gov.Signal(s)
@@ -101,7 +109,9 @@ func localAPI(gov *governor.Governor) *httpd.Mux {
 		if err != nil {
 			return httpd.Error(400, "%v", err)
 		}
-		return 200, map[string]any{"kind": s.Kind, "expires": s.Expires, "budget_w": gov.Status().BudgetW}
+		// The budget follows at the governor's next step, within a
+		// second: GET /v1/power shows it.
+		return 200, map[string]any{"kind": s.Kind, "expires": s.Expires}
 	})
 	return mux
 }

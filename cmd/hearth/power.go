@@ -183,8 +183,8 @@ func poolSignalCmd() *command {
 		summary: "post a solar surplus or a heat demand",
 		help: `Tell the pool what the house has to spare or wants: a solar surplus in watts
 (from an inverter) caps the budget; a heat demand from 0 to 1 (from a
-thermostat: "boiler mode") sets the budget to that share of each device's
-maximum. Without --device the signal is for the pool: a surplus is shared among
+thermostat: "boiler mode") caps it at that share of each device's maximum, so
+that the devices heat only while the house wants heat. Without --device the signal is for the pool: a surplus is shared among
 the devices, a demand applies to each. A signal holds for --ttl and is then
 ignored, so a sender should post again before then. A device can also be sent
 signals on its own local API (docs/power.md).`,
