@@ -128,7 +128,9 @@ func (a *Agent) control(c *api.PowerControl) {
 const GatewaySourcePrefix = "gateway: "
 
 // GatewaySource reports whether a signal's source is the gateway's.
-func GatewaySource(source string) bool { return strings.HasPrefix(source, strings.TrimSpace(GatewaySourcePrefix)) }
+func GatewaySource(source string) bool {
+	return strings.HasPrefix(source, strings.TrimSpace(GatewaySourcePrefix))
+}
 
 // headroomW is how many watts the budget leaves now; nil when there is
 // no limit (no governor, or a budget at the device's maximum).
