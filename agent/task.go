@@ -106,7 +106,7 @@ func (a *Agent) execute(ctx context.Context, w *work, t sandbox.Task, dir string
 	}
 	var energy float64
 	if g := a.cfg.Governor; g != nil {
-		energy = g.Remove(t.ID())
+		energy = g.Remove(t.ID(), r.CPU)
 	}
 	// The task no longer uses the device: let the lease loop ask for the
 	// next one while this one is packed and recorded.

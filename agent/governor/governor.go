@@ -57,6 +57,9 @@ const (
 	// margin is the share of the budget kept back: CFS lets a capped task
 	// overrun its quota a little at period boundaries.
 	margin = 0.02
+	// otherDecay is how much of the other load's estimate carries over to
+	// the next step when that load falls.
+	otherDecay = 0.7
 )
 
 // Sample is one interval's reading.
@@ -108,6 +111,12 @@ type Governor struct {
 	prevCPU  sensor.CPUSample
 	prevAt   time.Time
 	correct  float64 // integral correction from a meter, in cores
+	// other is what else keeps the CPUs busy, in cores: it follows a
+	// rise at once and a fall slowly, so that a burst of other work does
+	// not push the device over its budget in the second after it.
+	other float64
+	// dynPerCore is the last step's power above idle per busy core.
+	dynPerCore float64
 	history  []Sample
 	next     int // ring position
 	status   Status
@@ -207,16 +216,22 @@ func (g *Governor) Add(id string, rt sandbox.Runtime, cores float64) {
 	g.tasks[id] = t
 }
 
-// Remove takes a task from the governor, before it is deleted, and
-// returns the energy attributed to it in watt-hours.
-func (g *Governor) Remove(id string) (wh float64) {
+// Remove takes a finished task from the governor and returns the energy
+// attributed to it in watt-hours. cpu is the task's whole CPU time as its
+// result says (0: unknown): what it used since the last step, which no
+// step saw, is charged at the last step's power per busy core.
+func (g *Governor) Remove(id string, cpu time.Duration) (wh float64) {
 	g.mu.Lock()
 	t := g.tasks[id]
 	delete(g.tasks, id)
 	delete(g.warnedAt, id)
+	perCore := g.dynPerCore
 	g.mu.Unlock()
 	if t == nil {
 		return 0
+	}
+	if unseen := cpu - t.cpu; unseen > 0 && unseen < 10*g.cfg.Interval {
+		t.joules += unseen.Seconds() * perCore
 	}
 	return t.joules / 3600
 }
@@ -351,16 +366,24 @@ func (g *Governor) Step(ctx context.Context) Sample {
 	b := pol.Evaluate(policy.Inputs{Now: now, MaxW: model.MaxW, IdleW: model.IdleW, TempC: temp, Signals: signals})
 
 	// Energy: the power above idle, shared by CPU time.
+	dynPerCore := 0.0
 	if !first && dt > 0 && busy > 0 {
-		dyn := math.Max(0, watts-model.IdleW)
+		dynPerCore = math.Max(0, watts-model.IdleW) / busy
 		for i, t := range ts {
-			t.joules += dyn * dt * (used[i] / dt) / busy
+			t.joules += dynPerCore * used[i]
 		}
 	}
 
 	// Cores the tasks may use: what the budget leaves after idle and after
 	// what else runs on the device, at this frequency.
-	other := math.Max(0, busy-work)
+	g.mu.Lock()
+	if dynPerCore > 0 {
+		g.dynPerCore = dynPerCore
+	}
+	now1 := math.Max(0, busy-work)
+	g.other = math.Max(now1, otherDecay*g.other+(1-otherDecay)*now1)
+	other := g.other
+	g.mu.Unlock()
 	perCore := model.PerCoreW() * freq
 	allowed := 0.0
 	if !b.Paused && perCore > 0 {

@@ -127,7 +127,7 @@ func TestGovernorHoldsBudget(t *testing.T) {
 		if err != nil || res.Failure != "" {
 			t.Fatalf("task %s: %+v, %v", task.ID(), res, err)
 		}
-		energy += g.Remove(task.ID())
+		energy += g.Remove(task.ID(), res.CPU)
 		cpu += res.CPU
 	}
 	cancel()

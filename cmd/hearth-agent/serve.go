@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/hearth-home/hearth/agent"
@@ -41,6 +42,15 @@ func serve(ctx context.Context, s setup) error {
 	defer rt.Close()
 	if wcfg.CPUCaps != nil {
 		defer wcfg.CPUCaps.Remove()
+		// Each wasm task runs on a locked thread that holds one of Go's
+		// processors even while the kernel holds the thread back for its
+		// cap: one more processor per slot keeps the agent's own work
+		// (heartbeats, the governor, the local API) from waiting on them.
+		slots := cfg.Slots
+		if slots <= 0 {
+			slots = runtime.NumCPU()
+		}
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + slots)
 	}
 	cfg.Runtimes = []sandbox.Runtime{rt}
 	oci, err := s.oci.runtime(ctx, cfg.DataDir, log)

@@ -52,6 +52,9 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	gov, caps := devGovernor(logger.With("part", "power"))
 	if caps != nil {
 		defer caps.Remove()
+		// A capped wasm task's thread holds a Go processor while the
+		// kernel holds it back: one more per slot (as hearth-agent does).
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + runtime.NumCPU())
 	}
 	rt, err := wasm.New(wasm.Config{CacheDir: filepath.Join(agentDir, "wasm-cache"), Logger: logger.With("part", "wasm"), CPUCaps: caps})
 	if err != nil {
