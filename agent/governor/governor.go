@@ -104,23 +104,23 @@ type Governor struct {
 	cfg Config
 	log *slog.Logger
 
-	mu       sync.Mutex
-	policy   policy.Policy
-	signals  []policy.Signal
-	tasks    map[string]*tracked
-	prevCPU  sensor.CPUSample
-	prevAt   time.Time
-	correct  float64 // integral correction from a meter, in cores
+	mu      sync.Mutex
+	policy  policy.Policy
+	signals []policy.Signal
+	tasks   map[string]*tracked
+	prevCPU sensor.CPUSample
+	prevAt  time.Time
+	correct float64 // integral correction from a meter, in cores
 	// other is what else keeps the CPUs busy, in cores: it follows a
 	// rise at once and a fall slowly, so that a burst of other work does
 	// not push the device over its budget in the second after it.
 	other float64
 	// dynPerCore is the last step's power above idle per busy core.
 	dynPerCore float64
-	history  []Sample
-	next     int // ring position
-	status   Status
-	warnedAt map[string]time.Time
+	history    []Sample
+	next       int // ring position
+	status     Status
+	warnedAt   map[string]time.Time
 }
 
 // tracked is a running task under the governor.
