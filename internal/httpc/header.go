@@ -4,8 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
+
+	"github.com/hearth-home/hearth/internal/httpwire"
 )
 
 // Header holds header fields by lower-case name. A field that a response
@@ -45,57 +46,12 @@ func (h Header) add(line []byte) error {
 	return nil
 }
 
-// readLine returns the next line without its line ending, charging its
-// length to *budget; a line that does not fit fails with ErrHeaderTooLarge.
-// The line is valid until the next read from br.
+// readLine reads a line of the head under *budget (see httpwire.ReadLine).
 func readLine(br *bufio.Reader, budget *int) ([]byte, error) {
-	var long []byte // a line longer than br's buffer, copied out in parts
-	for {
-		frag, err := br.ReadSlice('\n')
-		if len(long)+len(frag) > *budget {
-			return nil, ErrHeaderTooLarge
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			long = append(long, frag...)
-			continue
-		case err == io.EOF && len(long)+len(frag) > 0:
-			return nil, io.ErrUnexpectedEOF
-		case err != nil:
-			return nil, err
-		}
-		line := frag
-		if long != nil {
-			line = append(long, frag...)
-		}
-		*budget -= len(line)
-		line = line[:len(line)-1]
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-		return line, nil
-	}
+	return httpwire.ReadLine(br, budget, ErrHeaderTooLarge)
 }
 
-// isToken reports whether s is an HTTP token (RFC 9110 §5.6.2): a method
-// or a field name.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 || c <= ' ' || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 || c == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-// clip shortens what a peer sent for an error message.
-func clip(b []byte) string {
-	if len(b) > 64 {
-		return string(b[:64]) + "..."
-	}
-	return string(b)
-}
+var (
+	isToken = httpwire.IsToken
+	clip    = httpwire.Clip
+)
