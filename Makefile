@@ -13,7 +13,7 @@ AGENT_TAGS := nethttpomithttp2,grpcnotrace
 SMALL_AGENT_TAGS := nethttpomithttp2,nocontainerd
 export CGO_ENABLED ?= 0
 
-.PHONY: help build examples release test demo bench bench-run vet clean
+.PHONY: help build examples release test demo bench bench-run vet clean contracts contracts-check
 
 help:
 	@echo "make build     build hearth, hearth-agent, hearth-gateway into $(BIN)/ and the example apps"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench     print the benchmark figures as BENCH lines (root for the pool figures)"
 	@echo "make release   static binaries for the supported devices into $(DIST)/, with their sizes"
 	@echo "make examples  build the example apps (examples/vanity/vanity.wasm and vanity.oci.tar)"
+	@echo "make contracts compile gateway/contracts (solc from npm) and regenerate the Go bindings"
 
 build: examples
 	@mkdir -p $(BIN)
@@ -62,6 +63,18 @@ release:
 	  done; \
 	done
 	@cd $(DIST) && for f in *; do stat -c '%n %s' $$f | awk '{printf "%-46s %6.2f MiB %11d bytes\n", $$1, $$2/1048576, $$2}'; done
+
+# The market contract: solc from npm at the version package-lock.json pins,
+# then abigen (a go tool pinned in go.mod) for the Go bindings. The ABI,
+# bytecode and bindings are committed; contracts-check fails when they differ
+# from what the sources give (CI runs it).
+CONTRACTS := gateway/contracts
+contracts:
+	cd $(CONTRACTS) && npm ci --no-audit --no-fund --loglevel=error && node build.js
+	cd $(CONTRACTS) && $(GO) tool abigen --v2 --abi HearthMarket.abi --bin HearthMarket.bin --pkg contracts --type HearthMarket --out hearthmarket.go
+
+contracts-check: contracts
+	@git diff --exit-code --stat -- $(CONTRACTS) || { echo "the committed contract artifacts differ from the sources: run 'make contracts' and commit the result"; exit 1; }
 
 vet:
 	$(GO) vet ./...

@@ -39,6 +39,7 @@ type Gateway struct {
 	refused  map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
 	power    powerState
 	waiting  map[*leaseWait]struct{} // lease requests waiting for work
+	mounts   map[string]http.Handler // see Mount
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its

@@ -114,6 +114,11 @@ func (g *Gateway) routes() http.Handler {
 		d, err := g.jobView(r.PathValue("id"))
 		reply(w, d, err)
 	}))
+	g.mu.Lock()
+	for pattern, h := range g.mounts {
+		mux.Handle(pattern, h)
+	}
+	g.mu.Unlock()
 	return mux
 }
 

@@ -81,14 +81,24 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		g.Close()
 		return err
 	}
+	runMarket, marketNote, err := startMarket(ctx, g, o, logger.With("part", "market"))
+	if err != nil {
+		g.Close()
+		return fmt.Errorf("dev market: %w (--no-market runs without it)", err)
+	}
+	if runMarket == nil {
+		marketNote = "off"
+	}
 	fmt.Fprintf(stdout, `Hearth dev gateway on %s with one agent inside.
   gateway ID:   %s
   data:         %s
   credentials:  %s (the hearth CLI finds them by itself)
   containers:   %s
+  market:       %s
 Try:  hearth job submit examples/vanity/job.yaml --wait
+      hearth market order post --app examples/vanity/vanity.wasm --tasks 4 --price-per-task 1000000 --wait
 Stop: Ctrl-C
-`, g.Addr(), g.ID(), o.dataDir, creds, ociNote)
+`, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -111,6 +121,9 @@ Stop: Ctrl-C
 		go func() { defer wg.Done(); gov.Run(ctx) }()
 	}
 	run("agent", a.Run)
+	if runMarket != nil {
+		run("market", runMarket)
+	}
 	err = g.Run(ctx)
 	cancel()
 	wg.Wait()

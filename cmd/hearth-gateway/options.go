@@ -27,6 +27,7 @@ type options struct {
 	insecure  string
 	log       logflag.Flags
 	version   bool
+	market    marketOptions
 }
 
 func (o *options) flags(out io.Writer) *flag.FlagSet {
@@ -44,6 +45,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.dev, "dev", false, "development mode: a gateway and an agent in one process, loopback only,\nno set-up; the CLI finds its credentials by itself")
 	fs.DurationVar(&o.heartbeat, "heartbeat", 0, "interval agents report at; members are suspect after 3 and lost after 5\nmissed heartbeats (default 2s)")
 	fs.StringVar(&o.insecure, "insecure-registry", "", registry.InsecureFlag)
+	o.market.register(fs)
 	o.log.Register(fs)
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs

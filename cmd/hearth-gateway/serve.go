@@ -68,6 +68,21 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 			}
 		}()
 	}
+	runMarket, note, err := startMarket(ctx, g, o, logger.With("part", "market"))
+	if err != nil {
+		g.Close()
+		return err
+	}
+	if runMarket != nil {
+		logger.Info("market", "where", note)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := runMarket(ctx); err != nil {
+				logger.Error("market stopped", "err", err)
+			}
+		}()
+	}
 	err = g.Run(ctx)
 	cancel()
 	wg.Wait()

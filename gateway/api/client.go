@@ -76,6 +76,11 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		req.GetBody = func() (io.Reader, error) { return bytes.NewReader(raw), nil }
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return c.doReq(ctx, req, out)
+}
+
+func (c *Client) doReq(ctx context.Context, req *httpc.Request, out any) error {
+	path := req.Path
 	resp, err := c.send(ctx, req)
 	if err != nil {
 		return err
@@ -160,7 +165,11 @@ func (c *Client) Report(ctx context.Context, results []TaskResult) ([]Ack, error
 // GetBlob copies a blob into w and checks it against its digest; on a
 // mismatch w holds bad bytes and the error wraps ErrDigestMismatch.
 func (c *Client) GetBlob(ctx context.Context, digest string, w io.Writer) (int64, error) {
-	resp, err := c.send(ctx, &httpc.Request{Method: "GET", Path: "/v1/blobs/" + url.PathEscape(digest)})
+	return c.getBlob(ctx, &httpc.Request{Method: "GET", Path: "/v1/blobs/" + url.PathEscape(digest)}, digest, w)
+}
+
+func (c *Client) getBlob(ctx context.Context, req *httpc.Request, digest string, w io.Writer) (int64, error) {
+	resp, err := c.send(ctx, req)
 	if err != nil {
 		return 0, err
 	}
@@ -182,7 +191,11 @@ func (c *Client) GetBlob(ctx context.Context, digest string, w io.Writer) (int64
 // PutBlob uploads content under its digest; the gateway refuses content
 // that does not hash to it (ErrDigestMismatch).
 func (c *Client) PutBlob(ctx context.Context, digest string, r io.Reader, size int64) error {
-	req := &httpc.Request{Method: "PUT", Path: "/v1/blobs/" + url.PathEscape(digest), Header: httpc.Header{},
+	return c.putBlob(ctx, "/v1/blobs/"+url.PathEscape(digest), r, size)
+}
+
+func (c *Client) putBlob(ctx context.Context, path string, r io.Reader, size int64) error {
+	req := &httpc.Request{Method: "PUT", Path: path, Header: httpc.Header{},
 		Body: r, ContentLength: size}
 	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := c.send(ctx, req)

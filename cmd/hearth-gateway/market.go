@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/gateway/chain"
+	"github.com/hearth-home/hearth/gateway/chain/devchain"
+	"github.com/hearth-home/hearth/gateway/market"
+)
+
+// marketOptions are the market's flags.
+type marketOptions struct {
+	rpc, key, passFile, contract, endpoint string
+	minPrice, stake, runtimes, apps        string
+	maxTasks, settleBatch, confirmations   int
+	settleAge                              time.Duration
+	fromBlock                              uint64
+	devRPC                                 string
+	noMarket                               bool
+}
+
+func (m *marketOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&m.rpc, "chain-rpc", "", "Ethereum JSON-RPC URL: sell the pool's compute on the market there\n(needs --chain-key and --market-contract; see docs/market.md)")
+	fs.StringVar(&m.key, "chain-key", "", "the provider's key: a keystore file (`hearth market key new` makes one)")
+	fs.StringVar(&m.passFile, "chain-passphrase-file", "", "file holding the key's passphrase (default: $HEARTH_CHAIN_PASSPHRASE)")
+	fs.StringVar(&m.contract, "market-contract", "", "address of the HearthMarket contract")
+	fs.StringVar(&m.endpoint, "market-endpoint", "", "URL published for requesters (default https://ADVERTISE#GATEWAY-ID)")
+	fs.StringVar(&m.minPrice, "market-min-price", "0", "lowest price per task accepted, in wei")
+	fs.StringVar(&m.stake, "market-stake", "", "stake to register with, in wei (default: the contract's minimum)")
+	fs.StringVar(&m.runtimes, "market-runtimes", "wasm,oci", "runtimes sold on the market")
+	fs.StringVar(&m.apps, "market-apps", "", "comma-separated app digests (sha256:...) the market runs (default: any)")
+	fs.IntVar(&m.maxTasks, "market-max-tasks", 1000, "most tasks accepted in one order")
+	fs.IntVar(&m.settleBatch, "market-settle-batch", 20, "settle as soon as this many orders are finished")
+	fs.DurationVar(&m.settleAge, "market-settle-age", 30*time.Second, "settle fewer once the oldest finished order has waited this long")
+	fs.IntVar(&m.confirmations, "chain-confirmations", 2, "blocks on top of an order's block before it is considered (0: none)")
+	fs.Uint64Var(&m.fromBlock, "chain-from-block", 0, "block to start watching the contract from on first start (its deployment)")
+	fs.StringVar(&m.devRPC, "chain-rpc-addr", "127.0.0.1:8545", "with --dev: where the dev chain serves JSON-RPC (\"off\": nowhere)")
+	fs.BoolVar(&m.noMarket, "no-market", false, "with --dev: no dev chain and no market")
+}
+
+// devMinStake is the dev contract's minimum stake.
+var devMinStake = new(big.Int).Mul(big.NewInt(1), big.NewInt(params.Ether))
+
+// startMarket sets up the market around g: in --dev on an in-process chain
+// it deploys and funds everything itself. It returns nil when no market is
+// configured.
+func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slog.Logger) (run func(context.Context) error, note string, err error) {
+	mo := o.market
+	cfg := market.Config{
+		Runtimes: splitList(mo.runtimes), Apps: splitList(mo.apps), MaxTasks: mo.maxTasks,
+		SettleBatch: mo.settleBatch, SettleAge: mo.settleAge, FromBlock: mo.fromBlock,
+		Confirmations: mo.confirmations, Logger: logger,
+	}
+	if mo.confirmations == 0 {
+		cfg.Confirmations = chain.NoConfirmations
+	}
+	if cfg.MinPricePerTask, err = parseWei("--market-min-price", mo.minPrice); err != nil {
+		return nil, "", err
+	}
+	if mo.stake != "" {
+		if cfg.Stake, err = parseWei("--market-stake", mo.stake); err != nil {
+			return nil, "", err
+		}
+	}
+	cfg.Endpoint = mo.endpoint
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = "https://" + g.Credentials().Gateway + "#" + g.NodeID()
+	}
+	var (
+		backend chain.Backend
+		key     *ecdsa.PrivateKey
+		file    = api.MarketFile{RPC: mo.rpc}
+		cleanup func()
+	)
+	switch {
+	case o.dev && mo.noMarket:
+		return nil, "off (--no-market)", nil
+	case o.dev:
+		key = devchain.DevKey("provider")
+		addr := mo.devRPC
+		if addr == "off" {
+			addr = ""
+		}
+		dc, err := devchain.Start(devchain.Options{Addr: addr, DataDir: filepath.Join(o.dataDir, "chain"),
+			Alloc: devchain.DevAlloc(devchain.DevAddress("provider"), devchain.DevAddress("requester")),
+			Logf:  func(f string, a ...any) { logger.Debug(fmt.Sprintf(f, a...), "part", "devchain") }})
+		if err != nil {
+			return nil, "", err
+		}
+		cleanup = func() { dc.Close() }
+		client := dc.Client()
+		backend, file.RPC, file.Dev = client, dc.URL(), true
+		cfg.Contract = crypto.CreateAddress(devchain.DevAddress("provider"), 0)
+		code, err := client.CodeAt(ctx, cfg.Contract, nil)
+		if err != nil {
+			cleanup()
+			return nil, "", err
+		}
+		if len(code) == 0 {
+			if cfg.Contract, cfg.FromBlock, err = market.Deploy(ctx, client, client, key, dc.ChainID(), devMinStake); err != nil {
+				cleanup()
+				return nil, "", err
+			}
+		}
+		cfg.Confirmations, cfg.PollInterval, cfg.MinLead, cfg.StuckAfter = chain.NoConfirmations, 100*time.Millisecond, 10*time.Second, 10*time.Second
+		if mo.settleAge == 30*time.Second {
+			cfg.SettleAge = 2 * time.Second
+		}
+	case mo.rpc == "":
+		return nil, "", nil
+	default:
+		if mo.key == "" || mo.contract == "" {
+			return nil, "", errors.New("--chain-rpc needs --chain-key (the provider's keystore file) and --market-contract")
+		}
+		if !common.IsHexAddress(mo.contract) {
+			return nil, "", fmt.Errorf("--market-contract %q: want a 0x address", mo.contract)
+		}
+		cfg.Contract = common.HexToAddress(mo.contract)
+		pass, err := chain.Passphrase(mo.passFile)
+		if err != nil {
+			return nil, "", err
+		}
+		if key, _, err = chain.LoadKey(mo.key, pass); err != nil {
+			return nil, "", err
+		}
+		// The chain may be down now: the pool works without it, and the
+		// market starts when the endpoint answers.
+		lazy := &lazyHandler{}
+		g.Mount("/v1/market/", lazy)
+		return func(ctx context.Context) error {
+			for warned := false; ; {
+				m, client, err := connectMarket(ctx, mo.rpc, cfg, g, key)
+				if err == nil {
+					defer client.Close()
+					lazy.set(m.Handler())
+					file.MarketInfo, file.FromBlock = m.Info(), cfg.FromBlock
+					if err := writeMarketFile(filepath.Join(g.DataDir(), api.MarketFileName), file); err != nil {
+						logger.Warn("could not write the market file for the CLI", "err", err)
+					}
+					return m.Run(ctx)
+				}
+				if !warned {
+					logger.Warn("market waits for the chain; the pool works meanwhile", "rpc", mo.rpc, "err", err)
+					warned = true
+				}
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-time.After(5 * time.Second):
+				}
+			}
+		}, fmt.Sprintf("contract %s via %s", cfg.Contract.Hex(), mo.rpc), nil
+	}
+	m, err := market.New(ctx, cfg, g, g.DB(), backend, key)
+	if err != nil {
+		cleanup()
+		return nil, "", err
+	}
+	g.Mount("/v1/market/", m.Handler())
+	file.FromBlock = cfg.FromBlock
+	file.MarketInfo = m.Info()
+	if err := writeMarketFile(filepath.Join(g.DataDir(), api.MarketFileName), file); err != nil {
+		logger.Warn("could not write the market file for the CLI", "err", err)
+	}
+	note = fmt.Sprintf("contract %s on chain %s, provider %s", cfg.Contract.Hex(), m.ChainID(), m.Provider().Hex())
+	if file.RPC != "" {
+		note += ", JSON-RPC " + file.RPC
+	}
+	return func(ctx context.Context) error {
+		defer cleanup()
+		return m.Run(ctx)
+	}, note, nil
+}
+
+func writeMarketFile(path string, f api.MarketFile) error {
+	raw, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(raw, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func parseWei(flag, s string) (*big.Int, error) {
+	v, ok := new(big.Int).SetString(strings.TrimSpace(s), 10)
+	if !ok || v.Sign() < 0 {
+		return nil, fmt.Errorf("%s %q: want a whole number of wei", flag, s)
+	}
+	return v, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// connectMarket dials the chain and prepares the market.
+func connectMarket(ctx context.Context, rpc string, cfg market.Config, g *gateway.Gateway, key *ecdsa.PrivateKey) (*market.Market, *ethclient.Client, error) {
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	client, err := chain.Dial(dctx, rpc)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := market.New(dctx, cfg, g, g.DB(), client, key)
+	if err != nil {
+		client.Close()
+		return nil, nil, err
+	}
+	return m, client, nil
+}
+
+// lazyHandler answers 503 until the market is up.
+type lazyHandler struct {
+	mu sync.Mutex
+	h  http.Handler
+}
+
+func (l *lazyHandler) set(h http.Handler) {
+	l.mu.Lock()
+	l.h = h
+	l.mu.Unlock()
+}
+
+func (l *lazyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.mu.Lock()
+	h := l.h
+	l.mu.Unlock()
+	if h == nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, `{"code":"unavailable","error":"the market is waiting for its chain endpoint; try again later"}`)
+		return
+	}
+	h.ServeHTTP(w, r)
+}

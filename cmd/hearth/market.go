@@ -1,0 +1,323 @@
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/gateway/chain"
+	"github.com/hearth-home/hearth/gateway/contracts"
+)
+
+const marketHelp = `Where the market is comes from the first of: --rpc and --contract (or
+$HEARTH_CHAIN_RPC and $HEARTH_MARKET_CONTRACT); --market FILE or $HEARTH_MARKET;
+~/.config/hearth/market.json; ~/.local/state/hearth/dev/market.json, written by
+` + "`hearth-gateway --dev`" + `. Your key is a keystore file (--key or $HEARTH_CHAIN_KEY;
+` + "`hearth market key new`" + ` makes one) whose passphrase comes from --passphrase-file or
+$HEARTH_CHAIN_PASSPHRASE. On the --dev chain, without a key, the public dev
+requester key is used. Amounts are in wei, or with a unit: 0.5eth, 100gwei.
+`
+
+func marketCmd() *command {
+	return &command{
+		name:    "market",
+		summary: "buy compute on the Ethereum market (and see what the pool sells)",
+		help: `Post orders for compute on the HearthMarket contract, follow them, and fetch
+their results verified against the Merkle root the provider settled on chain.
+docs/market.md explains the order's life.
+
+` + marketHelp,
+		example: "hearth market deposit 1eth\nhearth market order post --app examples/vanity/vanity.wasm --tasks 4 --price-per-task 1000000 --wait\nhearth market results 1 --out results/",
+		subs: []*command{marketInfoCmd(), marketDepositCmd(), marketWithdrawCmd(), marketOrderCmd(),
+			marketResultsCmd(), marketReclaimCmd(), marketDeployCmd(), marketKeyCmd()},
+	}
+}
+
+// marketFlags locate the market and the user's key.
+type marketFlags struct {
+	file, rpc, contract, key, passFile string
+}
+
+func bindMarketFlags(fs *flag.FlagSet) *marketFlags {
+	f := &marketFlags{}
+	fs.StringVar(&f.file, "market", "", "read where the market is from `FILE` (a gateway's market.json)")
+	fs.StringVar(&f.rpc, "rpc", "", "Ethereum JSON-RPC `URL` (default: from the market file)")
+	fs.StringVar(&f.contract, "contract", "", "HearthMarket contract `ADDRESS` (default: from the market file)")
+	fs.StringVar(&f.key, "key", "", "your keystore `FILE` (default $HEARTH_CHAIN_KEY; the dev key on the dev chain)")
+	fs.StringVar(&f.passFile, "passphrase-file", "", "`FILE` holding the key's passphrase (default $HEARTH_CHAIN_PASSPHRASE)")
+	return f
+}
+
+// mkt is a connection to the market: the chain, the contract, and the
+// user's key when there is one.
+type mkt struct {
+	c        *cli
+	file     api.MarketFile
+	client   *ethclient.Client
+	chainID  *big.Int
+	contract common.Address
+	abi      *contracts.HearthMarket
+	key      *ecdsa.PrivateKey // nil: read-only
+	me       common.Address
+}
+
+func (m *mkt) Close() { m.client.Close() }
+
+// devRequesterKey is the --dev chain's requester key: PUBLIC, derived as
+// gateway/chain/devchain derives it, for development only.
+func devRequesterKey() *ecdsa.PrivateKey {
+	k, _ := crypto.ToECDSA(crypto.Keccak256([]byte("hearth dev key: requester")))
+	return k
+}
+
+// connect finds the market and dials its chain. needKey: the command sends
+// transactions.
+func (c *cli) connectMarket(ctx context.Context, f *marketFlags, needKey bool) (*mkt, error) {
+	m := &mkt{c: c, abi: contracts.NewHearthMarket()}
+	if err := c.loadMarketFile(f, &m.file); err != nil {
+		return nil, err
+	}
+	rpc := firstNonEmpty(f.rpc, c.getenv("HEARTH_CHAIN_RPC"), m.file.RPC)
+	addr := firstNonEmpty(f.contract, c.getenv("HEARTH_MARKET_CONTRACT"), m.file.Contract)
+	if rpc == "" || addr == "" {
+		return nil, usageErrorf("where is the market? give --rpc and --contract, or --market FILE (see `hearth market --help`)")
+	}
+	if !common.IsHexAddress(addr) {
+		return nil, usageErrorf("--contract %q: want a 0x address", addr)
+	}
+	m.contract = common.HexToAddress(addr)
+	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	client, err := chain.Dial(dctx, rpc)
+	if err != nil {
+		return nil, err
+	}
+	m.client = client
+	if m.chainID, err = client.ChainID(dctx); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("chain at %s: %w", rpc, err)
+	}
+	keyFile := firstNonEmpty(f.key, c.getenv("HEARTH_CHAIN_KEY"))
+	switch {
+	case keyFile != "":
+		pass, err := passphrase(c, f.passFile)
+		if err != nil {
+			client.Close()
+			return nil, err
+		}
+		if m.key, m.me, err = chain.LoadKey(keyFile, pass); err != nil {
+			client.Close()
+			return nil, err
+		}
+	case m.file.Dev:
+		m.key = devRequesterKey()
+		m.me = crypto.PubkeyToAddress(m.key.PublicKey)
+	case needKey:
+		client.Close()
+		return nil, usageErrorf("this command sends a transaction: give your key with --key FILE or $HEARTH_CHAIN_KEY")
+	}
+	return m, nil
+}
+
+func passphrase(c *cli, file string) ([]byte, error) {
+	if file == "" && c.getenv("HEARTH_CHAIN_PASSPHRASE") != "" {
+		return []byte(c.getenv("HEARTH_CHAIN_PASSPHRASE")), nil
+	}
+	return chain.Passphrase(file)
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// loadMarketFile reads the first market file found (none is fine when the
+// flags say where the market is).
+func (c *cli) loadMarketFile(f *marketFlags, out *api.MarketFile) error {
+	paths := []string{firstNonEmpty(f.file, c.getenv("HEARTH_MARKET"))}
+	explicit := paths[0] != ""
+	if !explicit {
+		paths = []string{
+			filepath.Join(xdgDir(c.getenv, "XDG_CONFIG_HOME", ".config"), "hearth", api.MarketFileName),
+			filepath.Join(xdgDir(c.getenv, "XDG_STATE_HOME", filepath.Join(".local", "state")), "hearth", "dev", api.MarketFileName),
+		}
+	}
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if errors.Is(err, os.ErrNotExist) && !explicit {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(raw, out); err != nil {
+			return fmt.Errorf("market file %s: %w", p, err)
+		}
+		return nil
+	}
+	return nil
+}
+
+// call reads from the contract.
+func (m *mkt) call(ctx context.Context, data []byte) ([]byte, error) {
+	return m.client.CallContract(ctx, ethereum.CallMsg{To: &m.contract, Data: data}, nil)
+}
+
+func (m *mkt) balanceOf(ctx context.Context, a common.Address) (*big.Int, error) {
+	out, err := m.call(ctx, m.abi.PackBalanceOf(a))
+	if err != nil {
+		return nil, err
+	}
+	return m.abi.UnpackBalanceOf(out)
+}
+
+func (m *mkt) order(ctx context.Context, id uint64) (contracts.HearthMarketOrder, error) {
+	out, err := m.call(ctx, m.abi.PackGetOrder(new(big.Int).SetUint64(id)))
+	if err != nil {
+		return contracts.HearthMarketOrder{}, fmt.Errorf("read order %d: %w", id, err)
+	}
+	o, err := m.abi.UnpackGetOrder(out)
+	if err == nil && o.Status == contracts.StatusNone {
+		err = fmt.Errorf("no order %d on contract %s", id, m.contract.Hex())
+	}
+	return o, err
+}
+
+func (m *mkt) provider(ctx context.Context, a common.Address) (contracts.ProvidersOutput, error) {
+	out, err := m.call(ctx, m.abi.PackProviders(a))
+	if err != nil {
+		return contracts.ProvidersOutput{}, err
+	}
+	return m.abi.UnpackProviders(out)
+}
+
+// send signs and sends a call to the contract from the user's key and
+// waits for its receipt. A call the contract would refuse fails before
+// anything is sent, with the contract's error decoded.
+func (m *mkt) send(ctx context.Context, what string, data []byte, value *big.Int) (*types.Receipt, error) {
+	if value == nil {
+		value = new(big.Int)
+	}
+	msg := ethereum.CallMsg{From: m.me, To: &m.contract, Data: data, Value: value}
+	gas, err := m.client.EstimateGas(ctx, msg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", what, m.explain(err))
+	}
+	nonce, err := m.client.PendingNonceAt(ctx, m.me)
+	if err != nil {
+		return nil, err
+	}
+	tip, err := m.client.SuggestGasTipCap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	head, err := m.client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	feeCap := new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
+	tx, err := types.SignNewTx(m.key, types.LatestSignerForChainID(m.chainID), &types.DynamicFeeTx{
+		ChainID: m.chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: gas * 12 / 10,
+		To: &m.contract, Value: value, Data: data})
+	if err != nil {
+		return nil, err
+	}
+	if err := m.client.SendTransaction(ctx, tx); err != nil {
+		return nil, fmt.Errorf("%s: send: %w", what, err)
+	}
+	fmt.Fprintf(m.c.stderr, "%s: transaction %s sent, waiting for it to be mined...\n", what, tx.Hash().Hex())
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	for {
+		r, err := m.client.TransactionReceipt(wctx, tx.Hash())
+		if err == nil {
+			if r.Status != types.ReceiptStatusSuccessful {
+				return r, fmt.Errorf("%s: transaction %s failed on chain", what, tx.Hash().Hex())
+			}
+			return r, nil
+		}
+		if !errors.Is(err, ethereum.NotFound) {
+			return nil, err
+		}
+		select {
+		case <-wctx.Done():
+			return nil, fmt.Errorf("%s: transaction %s not mined after 5 minutes; it may still be", what, tx.Hash().Hex())
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+}
+
+// explain turns a call's error into words, decoding the contract's custom
+// errors ("InsufficientEscrow(balance: 0, needed: 4000)").
+func (m *mkt) explain(err error) string {
+	if data, ok := ethclient.RevertErrorData(err); ok && len(data) >= 4 {
+		if e, uerr := m.abi.UnpackError(data); uerr == nil {
+			return "the contract refuses: " + describeContractError(e)
+		}
+	}
+	return err.Error()
+}
+
+// describeContractError names a decoded custom error and its fields.
+func describeContractError(e any) string {
+	s := fmt.Sprintf("%+v", e)
+	name := fmt.Sprintf("%T", e)
+	name = strings.TrimPrefix(name[strings.LastIndex(name, ".")+1:], "*")
+	name = strings.TrimPrefix(name, "HearthMarket")
+	return name + strings.TrimPrefix(s, "&")
+}
+
+// parseAmount reads wei, or an amount with a unit: 1.5eth, 100gwei, 7wei.
+func parseAmount(s string) (*big.Int, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	unit := big.NewInt(1)
+	for _, u := range []struct {
+		suffix string
+		wei    int64
+	}{{"ether", params.Ether}, {"eth", params.Ether}, {"gwei", params.GWei}, {"wei", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, unit = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), big.NewInt(u.wei)
+			break
+		}
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok || r.Sign() < 0 {
+		return nil, fmt.Errorf("amount %q: want wei, or a number with eth or gwei (0.5eth)", s)
+	}
+	r.Mul(r, new(big.Rat).SetInt(unit))
+	if !r.IsInt() {
+		return nil, fmt.Errorf("amount %q is not a whole number of wei", s)
+	}
+	return r.Num(), nil
+}
+
+// formatWei shows wei with its size in ether: "1000000000000000000 wei (1 ETH)".
+func formatWei(v *big.Int) string {
+	if v == nil {
+		return "-"
+	}
+	eth := new(big.Rat).SetFrac(v, big.NewInt(params.Ether))
+	return fmt.Sprintf("%s wei (%s ETH)", v, strings.TrimRight(strings.TrimRight(eth.FloatString(6), "0"), "."))
+}
+
+func bigUint(v uint64) *big.Int { return new(big.Int).SetUint64(v) }

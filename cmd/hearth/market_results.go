@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/gateway/contracts"
+	"github.com/hearth-home/hearth/gateway/market"
+	"github.com/hearth-home/hearth/internal/merkle"
+)
+
+func marketResultsCmd() *command {
+	return &command{
+		name:    "results",
+		args:    "ID --out DIR",
+		nargs:   1,
+		summary: "fetch a settled order's results and verify them against the chain",
+		help: `Fetch the results of your settled order ID from its provider, proving with
+your key that you posted it, into DIR as ` + "`hearth job results`" + ` lays them out
+(DIR/<index>/ with the task's /out files, stdout and stderr). With --verify (the
+default) each task's result digest is recomputed from what was downloaded, and
+checked with its Merkle proof against the result root the provider settled on
+chain: a result the provider did not commit to, or a task it counted as done
+without a result, is named and fails the command.
+
+` + marketHelp,
+		example: "hearth market results 1 --out results/",
+		offline: true,
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			mf := bindMarketFlags(fs)
+			dir := fs.String("out", "", "write the results under `DIR` (required)")
+			verify := fs.Bool("verify", true, "check every result against the root on chain")
+			return func(ctx context.Context, args []string) error {
+				if *dir == "" {
+					return usageErrorf("--out DIR is required")
+				}
+				id, err := strconv.ParseUint(args[0], 10, 64)
+				if err != nil || id == 0 {
+					return usageErrorf("order ID %q: want a number from 1", args[0])
+				}
+				return c.marketResults(ctx, mf, id, *dir, *verify)
+			}
+		},
+	}
+}
+
+// resultsAuth signs the header that proves the caller posted the order.
+func (m *mkt) resultsAuth(id uint64, now time.Time) (string, error) {
+	ts := now.Unix()
+	msg := api.ResultsAuthMessage(m.chainID.String(), m.contract.Hex(), id, ts)
+	sig, err := crypto.Sign(accounts.TextHash([]byte(msg)), m.key)
+	if err != nil {
+		return "", err
+	}
+	sig[64] += 27
+	return strconv.FormatInt(ts, 10) + "." + hex.EncodeToString(sig), nil
+}
+
+func (c *cli) marketResults(ctx context.Context, mf *marketFlags, id uint64, dir string, verify bool) error {
+	m, err := c.connectMarket(ctx, mf, true)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	o, err := m.order(ctx, id)
+	if err != nil {
+		return err
+	}
+	if o.Status != contracts.StatusSettled {
+		return fmt.Errorf("order %d is %s on chain: results come once it is settled (hearth market order get %d)", id, contracts.StatusName(o.Status), id)
+	}
+	if o.Requester != m.me {
+		return fmt.Errorf("order %d was posted by %s; your key is %s: only its requester may fetch its results", id, o.Requester.Hex(), m.me.Hex())
+	}
+	pv, err := m.provider(ctx, o.Provider)
+	if err != nil {
+		return err
+	}
+	mc, err := api.NewMarketClient(pv.Endpoint)
+	if err != nil {
+		return fmt.Errorf("provider's endpoint: %w", err)
+	}
+	defer mc.Close()
+	auth, err := m.resultsAuth(id, c.now())
+	if err != nil {
+		return err
+	}
+	res, err := mc.Results(ctx, id, auth)
+	if err != nil {
+		return err
+	}
+	tasks := int(o.Tasks.Int64())
+	d := api.JobDetail{Job: api.Job{ID: fmt.Sprintf("order-%d", id)}, Tasks: res.Tasks}
+	rep, err := fetchResults(ctx, mc.Output(id, auth), d, dir)
+	if err != nil {
+		return err
+	}
+	if verify {
+		bad := verifyOrderResults(id, tasks, int(o.TasksDone.Int64()), o.ResultRoot, res)
+		rep.bad = append(rep.bad, bad...)
+	}
+	if err := rep.write(c.stdout, c.stderr, fmt.Sprintf("order %d", id), dir); err != nil {
+		return err
+	}
+	if verify {
+		fmt.Fprintf(c.stdout, "order %d: %d of %d tasks done, every result proven against the root 0x%s on chain\n",
+			id, o.TasksDone.Int64(), tasks, hex.EncodeToString(o.ResultRoot[:]))
+	}
+	return nil
+}
+
+// verifyOrderResults checks each task's result digest, with its proof,
+// against the root settled on chain; it names each failure. (fetchResults
+// has already checked each digest against the downloaded content.)
+func verifyOrderResults(id uint64, tasks, done int, root [32]byte, res api.MarketResults) []string {
+	var bad []string
+	if len(res.Proofs) != tasks {
+		return []string{fmt.Sprintf("order: the provider sent proofs for %d tasks, the order has %d", len(res.Proofs), tasks)}
+	}
+	digests := make([]string, tasks)
+	for _, t := range res.Tasks {
+		if t.Index >= 0 && t.Index < tasks && t.State == api.TaskDone && t.Result != nil {
+			digests[t.Index] = t.Result.Digest
+		}
+	}
+	n := 0
+	for i := range tasks {
+		if digests[i] != "" {
+			n++
+		}
+		proof := make([]merkle.Hash, len(res.Proofs[i]))
+		for j, h := range res.Proofs[i] {
+			b, err := hex.DecodeString(strings.TrimPrefix(h, "0x"))
+			if err != nil || len(b) != 32 {
+				bad = append(bad, fmt.Sprintf("task %d: malformed proof", i))
+				continue
+			}
+			copy(proof[j][:], b)
+		}
+		leaf := merkle.Leaf(bigUint(id), uint64(i), market.DigestBytes(digests[i]))
+		if err := merkle.Verify(root, leaf, i, tasks, proof); err != nil {
+			what := "result " + digests[i]
+			if digests[i] == "" {
+				what = "no result"
+			}
+			bad = append(bad, fmt.Sprintf("task %d: %s is not what the provider settled on chain (%v)", i, what, err))
+		}
+	}
+	if n != done {
+		bad = append(bad, fmt.Sprintf("order: %d results arrived, the chain says %d tasks were done", n, done))
+	}
+	return bad
+}

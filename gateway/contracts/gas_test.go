@@ -1,0 +1,111 @@
+package contracts
+
+import (
+	"fmt"
+	"math/big"
+	"slices"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/node"
+)
+
+// settleGasGoal is the most a settled task may cost when a provider
+// settles 50 orders of 10 tasks in one transaction.
+const settleGasGoal = 5000
+
+// mainnetGas runs the simulated chain on Osaka, mainnet's fork. Left alone,
+// simulated.NewBackend (like `geth --dev`) uses params.AllDevChainProtocolChanges,
+// which in go-ethereum 1.17 also enables Bogota, an unreleased fork running
+// the Amsterdam instruction set: its EIP-8037 state-gas metering charges
+// about 98,000 gas for each new storage slot, so figures measured there say
+// nothing about what a transaction costs on a live network today.
+func mainnetGas(_ *node.Config, ec *ethconfig.Config) {
+	cfg := *ec.Genesis.Config
+	cfg.AmsterdamTime = nil
+	cfg.BogotaTime = nil
+	ec.Genesis.Config = &cfg
+}
+
+// gasFigures are what the market's steps cost, in gas.
+type gasFigures struct {
+	settlePerTask  map[int]float64 // batch size (orders of 10 tasks) → gas per settled task
+	postOrder      float64         // median, one input and two args
+	acceptPerOrder float64         // acceptOrders of 10 orders, per order
+}
+
+// TestMarketGas measures the market's gas costs on mainnet rules and prints
+// them as BENCH lines: settle per task for batches of 1, 10 and 50 orders of
+// 10 tasks, postOrder, and acceptOrders per order for a batch of 10. It logs
+// the same figures on the dev chain's rules for comparison.
+func TestMarketGas(t *testing.T) {
+	dev := measureGas(t, newMarket(t))
+	t.Logf("on the dev chain's rules (Bogota, EIP-8037): settle %.1f/%.1f/%.1f gas per task (1/10/50x10), postOrder %.1f, accept %.1f per order",
+		dev.settlePerTask[1], dev.settlePerTask[10], dev.settlePerTask[50], dev.postOrder, dev.acceptPerOrder)
+
+	g := measureGas(t, newMarket(t, mainnetGas))
+	for _, n := range []int{1, 10, 50} {
+		fmt.Printf("BENCH market.gas_per_task_settle_%dx10 %.1f gas\n", n, g.settlePerTask[n])
+	}
+	fmt.Printf("BENCH market.gas_post_order %.1f gas\n", g.postOrder)
+	fmt.Printf("BENCH market.gas_accept_per_order_10 %.1f gas\n", g.acceptPerOrder)
+
+	if got := g.settlePerTask[50]; got > settleGasGoal {
+		t.Errorf("settling 50x10 costs %.1f gas per task, goal ≤ %d", got, settleGasGoal)
+	}
+}
+
+// measureGas posts, accepts and settles batches of 1, 10 and 50 orders of 10
+// tasks on m and reads the gas used from the receipts.
+func measureGas(t *testing.T, m *market) gasFigures {
+	t.Helper()
+	m.register(m.prov)
+	m.deposit(m.req, new(big.Int).Mul(big.NewInt(100), ether))
+
+	g := gasFigures{settlePerTask: map[int]float64{}}
+	var postGas []uint64
+	for _, n := range []int{1, 10, 50} {
+		ids := make([]*big.Int, n)
+		for i := range ids {
+			o := m.newOrder()
+			if len(o.inputs) != 1 || len(o.args) != 2 || o.tasks != 10 {
+				t.Fatalf("benchmark order has %d inputs, %d args, %d tasks", len(o.inputs), len(o.args), o.tasks)
+			}
+			id, r := m.post(m.req, o)
+			ids[i] = id
+			postGas = append(postGas, r.GasUsed)
+		}
+
+		r := m.accept(m.prov, ids...)
+		if n == 10 {
+			g.acceptPerOrder = float64(r.GasUsed) / 10
+		}
+
+		batch := make([]HearthMarketSettlement, n)
+		for i, id := range ids {
+			batch[i] = settlement(id, 10)
+		}
+		r = m.mustSend(m.prov, nil, m.abi.PackSettle(batch))
+		if got := len(events(t, r, m.abi.UnpackOrderSettledEvent)); got != n {
+			t.Fatalf("settling %d orders emitted %d OrderSettled events", n, got)
+		}
+		for _, id := range []*big.Int{ids[0], ids[n-1]} {
+			if o := m.order(id); o.Status != statusSettled || o.ResultRoot != resultRoot(id) {
+				t.Fatalf("order %v after settle: %s", id, describe(o))
+			}
+		}
+		g.settlePerTask[n] = float64(r.GasUsed) / float64(n*10)
+	}
+	g.postOrder = median(postGas)
+	return g
+}
+
+func median(xs []uint64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return float64(s[n/2])
+	}
+	return float64(s[n/2-1]+s[n/2]) / 2
+}

@@ -1,0 +1,121 @@
+package gateway
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/store"
+)
+
+// This file is what other parts of the gateway process (the market, in
+// gateway/market) use of the pool: they run jobs through it like the owner
+// does, and keep their own state in its store.
+
+// SubmitJob queues a job whose app and inputs are in Blobs, as POST /v1/jobs.
+func (g *Gateway) SubmitJob(spec api.JobSpec) (api.Job, error) { return g.submit(spec) }
+
+// Job is a job with its tasks, as GET /v1/jobs/{id}.
+func (g *Gateway) Job(id string) (api.JobDetail, error) { return g.jobView(id) }
+
+// Jobs lists the jobs, newest first.
+func (g *Gateway) Jobs() []api.Job { return g.jobsView() }
+
+// Blobs is the gateway's blob store.
+func (g *Gateway) Blobs() *store.Blobs { return g.blobs }
+
+// DB is the gateway's database. Other parts keep their own buckets in it.
+func (g *Gateway) DB() *store.DB { return g.db }
+
+// NodeID is the gateway's node ID, which clients pin its certificate by.
+func (g *Gateway) NodeID() string { return g.id.ID.String() }
+
+// Mount serves h, without the owner's token, under pattern (for example
+// "/v1/market/"): h authenticates its callers itself. Call it before Run.
+func (g *Gateway) Mount(pattern string, h http.Handler) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.mounts == nil {
+		g.mounts = map[string]http.Handler{}
+	}
+	g.mounts[pattern] = h
+}
+
+// Capacity is the pool's aggregate, as the market publishes it.
+type Capacity struct {
+	// Devices are the paired members; Ready those heard from lately.
+	Devices, Ready int
+	Cores          int
+	MemoryMiB      uint64
+	// WattBudget sums the ready devices' budgets now (0 when none reports one).
+	WattBudget float64
+	// Runtimes and Platforms that some ready device runs, sorted.
+	Runtimes, Platforms []string
+	// Queued is how many tasks wait for a device.
+	Queued int
+}
+
+// Capacity sums up the pool now.
+func (g *Gateway) Capacity() Capacity {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var c Capacity
+	rts, pls := map[string]bool{}, map[string]bool{}
+	for _, m := range g.members {
+		if m.State == api.MemberPending {
+			continue
+		}
+		c.Devices++
+		if m.state != api.MemberReady {
+			continue
+		}
+		c.Ready++
+		c.Cores += m.Node.CPUs
+		c.MemoryMiB += m.Node.MemoryBytes >> 20
+		if p := m.health.Power; p != nil {
+			c.WattBudget += p.BudgetW
+		}
+		for _, r := range m.Node.Runtimes {
+			rts[r] = true
+		}
+		for _, p := range m.Node.Platforms {
+			pls[p] = true
+		}
+	}
+	c.Queued = len(g.queue)
+	for r := range rts {
+		c.Runtimes = append(c.Runtimes, r)
+	}
+	for p := range pls {
+		c.Platforms = append(c.Platforms, p)
+	}
+	slices.Sort(c.Runtimes)
+	slices.Sort(c.Platforms)
+	return c
+}
+
+// Runs reports whether some ready device runs runtime (and, for oci, one of
+// platforms).
+func (c Capacity) Runs(runtime string, platforms []string) bool {
+	if !slices.Contains(c.Runtimes, runtime) {
+		return false
+	}
+	if runtime != "oci" || len(platforms) == 0 {
+		return true
+	}
+	for _, p := range platforms {
+		if slices.ContainsFunc(c.Platforms, func(q string) bool { return strings.EqualFold(p, q) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// Reply writes v as JSON, or err as the API's error (with the status code
+// the gateway maps it to: wrap ErrBadRequest, ErrUnauthorized or
+// store.ErrNotFound to choose one).
+func Reply(w http.ResponseWriter, v any, err error) { reply(w, v, err) }
+
+// DataDir is the gateway's data directory.
+func (g *Gateway) DataDir() string { return g.cfg.DataDir }
