@@ -50,7 +50,42 @@ func TestDevGatewayRunsVanityWithNoSetup(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+
+	// The market: the dev chain, its contract and the public dev requester
+	// key are there with no set-up; an order is posted on chain, run by the
+	// pool, settled, and its results verify against the chain.
+	if !strings.Contains(banner, "market:       contract 0x") {
+		t.Fatalf("the banner does not name the dev market:\n%s", banner)
+	}
+	if out, err := env.hearth(ctx, "market", "deposit", "1eth"); err != nil {
+		t.Fatalf("hearth market deposit: %v\n%s", err, out)
+	}
+	out, err := env.hearth(ctx, "market", "order", "post", "--app", filepath.Join(root, "examples/vanity/vanity.wasm"),
+		"--tasks", "3", "--price-per-task", "1000gwei", "--args", "-prefix fa -seed hearth -shard {{index}} -shards {{tasks}} -tries 5000", "--wait")
+	if err != nil || !lineHas(out, "status:", "settled") || !lineHas(out, "tasks:", "3 done of 3") {
+		t.Fatalf("hearth market order post --wait: %v\n%s", err, out)
+	}
+	var id string
+	for _, l := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(l, "order:"); ok {
+			id = strings.TrimSpace(rest)
+		}
+	}
+	res := filepath.Join(env.home, "results")
+	if out, err := env.hearth(ctx, "market", "results", id, "--out", res); err != nil || !strings.Contains(out, "every result proven against the root") {
+		t.Fatalf("hearth market results: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(res, "2", "stdout")); err != nil {
+		t.Fatalf("results of task 2: %v", err)
+	}
+	out, err = env.hearth(ctx, "market", "info")
+	if err != nil || !lineHas(out, "provider earnings:", "3000000000000 wei") {
+		t.Fatalf("hearth market info: the provider should have earned 3 x 1000 gwei: %v\n%s", err, out)
+	}
 }
+
+// lineHas reports whether the line of s with key also holds want.
+func lineHas(s, key, want string) bool { return strings.Contains(lineOf(s, key), want) }
 
 // lineOf is the first line of s that contains sub.
 func lineOf(s, sub string) string {
@@ -152,7 +187,7 @@ func startDev(t *testing.T, extraEnv []string) (devEnv, string) {
 	home := t.TempDir()
 	env := append(os.Environ(), "HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"), "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
 	env = append(env, extraEnv...)
-	gw := exec.Command(filepath.Join(bin, "hearth-gateway"), "--dev", "--listen", "127.0.0.1:0")
+	gw := exec.Command(filepath.Join(bin, "hearth-gateway"), "--dev", "--listen", "127.0.0.1:0", "--chain-rpc-addr", "127.0.0.1:0")
 	gw.Env = env
 	gw.Stderr = &tlog{t: t, prefix: "gateway| "}
 	out, _ := gw.StdoutPipe()

@@ -36,7 +36,7 @@ type marketOptions struct {
 	settleAge                              time.Duration
 	fromBlock                              uint64
 	devRPC                                 string
-	noMarket                               bool
+	noMarket, devChain                     bool
 }
 
 func (m *marketOptions) register(fs *flag.FlagSet) {
@@ -56,6 +56,7 @@ func (m *marketOptions) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&m.fromBlock, "chain-from-block", 0, "block to start watching the contract from on first start (its deployment)")
 	fs.StringVar(&m.devRPC, "chain-rpc-addr", "127.0.0.1:8545", "with --dev: where the dev chain serves JSON-RPC (\"off\": nowhere)")
 	fs.BoolVar(&m.noMarket, "no-market", false, "with --dev: no dev chain and no market")
+	fs.BoolVar(&m.devChain, "dev-chain", false, "sell on an in-process development chain, as --dev does, from a gateway that\nis otherwise real (public dev keys: for trying the market, never for real funds)")
 }
 
 // devMinStake is the dev contract's minimum stake.
@@ -95,13 +96,13 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 	switch {
 	case o.dev && mo.noMarket:
 		return nil, "off (--no-market)", nil
-	case o.dev:
+	case o.dev || mo.devChain:
 		key = devchain.DevKey("provider")
 		addr := mo.devRPC
 		if addr == "off" {
 			addr = ""
 		}
-		dc, err := devchain.Start(devchain.Options{Addr: addr, DataDir: filepath.Join(o.dataDir, "chain"),
+		dc, err := devchain.Start(devchain.Options{Addr: addr, DataDir: filepath.Join(g.DataDir(), "chain"),
 			Alloc: devchain.DevAlloc(devchain.DevAddress("provider"), devchain.DevAddress("requester")),
 			Logf:  func(f string, a ...any) { logger.Debug(fmt.Sprintf(f, a...), "part", "devchain") }})
 		if err != nil {

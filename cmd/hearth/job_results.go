@@ -61,7 +61,7 @@ func (c *cli) jobResults(ctx context.Context, id, dir string) error {
 	if err != nil {
 		return err
 	}
-	return rep.write(c.stdout, c.stderr, d.ID, dir)
+	return rep.write(c.stdout, c.stderr, "job "+d.ID, dir)
 }
 
 // resultsReport sums up what fetchResults did.
@@ -83,14 +83,14 @@ func (r *resultsReport) write(stdout, stderr io.Writer, job, dir string) error {
 		fmt.Fprintf(stderr, "note: task %d's /out holds stdout or stderr files; its streams are in _stdout and _stderr\n", i)
 	}
 	if r.tasks == 0 && len(r.bad) == 0 && len(r.noResult) == 0 {
-		fmt.Fprintf(stdout, "job %s: no finished tasks yet (%d not finished)\n", job, r.pending)
+		fmt.Fprintf(stdout, "%s: no finished tasks yet (%d not finished)\n", job, r.pending)
 		return nil
 	}
 	verdict := "all result digests verified"
 	if len(r.bad) > 0 {
 		verdict = fmt.Sprintf("%d NOT VERIFIED", len(r.bad))
 	}
-	fmt.Fprintf(stdout, "job %s: %d tasks, %d files, %s, in %s\n", job, r.tasks, r.files, verdict, dir)
+	fmt.Fprintf(stdout, "%s: %d tasks, %d files, %s, in %s\n", job, r.tasks, r.files, verdict, dir)
 	if r.failed > 0 {
 		fmt.Fprintf(stdout, "%d of these tasks failed: see their stderr\n", r.failed)
 	}
@@ -101,7 +101,7 @@ func (r *resultsReport) write(stdout, stderr io.Writer, job, dir string) error {
 		fmt.Fprintf(stdout, "%d tasks are not finished yet\n", r.pending)
 	}
 	if len(r.bad) > 0 {
-		return fmt.Errorf("results of job %s failed verification: %s", job, strings.Join(badTasks(r.bad), ", "))
+		return fmt.Errorf("results of %s failed verification: %s", job, strings.Join(badTasks(r.bad), ", "))
 	}
 	return nil
 }

@@ -96,7 +96,7 @@ func TestFetchResults(t *testing.T) {
 		t.Errorf("downloads left behind: %q", ents)
 	}
 	var stdout, stderr bytes.Buffer
-	if err := rep.write(&stdout, &stderr, "j-1", dir); err != nil {
+	if err := rep.write(&stdout, &stderr, "job j-1", dir); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(stdout.String(), "job j-1: 3 tasks, 3 files, all result digests verified") {
@@ -129,7 +129,7 @@ func TestFetchResultsDetectsTampering(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	var stdout, stderr bytes.Buffer
-	err = rep.write(&stdout, &stderr, "j-2", dir)
+	err = rep.write(&stdout, &stderr, "job j-2", dir)
 	if err == nil || !strings.Contains(err.Error(), "task 1, task 2") {
 		t.Errorf("err = %v, want both tasks named", err)
 	}

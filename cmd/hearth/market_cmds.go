@@ -497,6 +497,7 @@ func (c *cli) orderView(ctx context.Context, m *mkt, mc *api.MarketClient, id ui
 // reclaimed, or the provider refused it.
 func (c *cli) waitOrder(ctx context.Context, m *mkt, mc *api.MarketClient, id uint64) (orderView, error) {
 	var last string
+	var settledAt time.Time
 	for {
 		v, err := c.orderView(ctx, m, mc, id)
 		if err != nil {
@@ -513,9 +514,17 @@ func (c *cli) waitOrder(ctx context.Context, m *mkt, mc *api.MarketClient, id ui
 			fmt.Fprintf(c.stderr, "order %d: %s\n", id, state)
 			last = state
 		}
-		if v.Chain.Status == "settled" || v.Chain.Status == "reclaimed" ||
-			(v.Provider != nil && v.Provider.State == api.OrderRefused) {
+		if v.Provider != nil && v.Provider.State == api.OrderRefused {
 			return v, nil
+		}
+		if v.Chain.Status == "settled" || v.Chain.Status == "reclaimed" {
+			// The provider's view follows the chain's by a poll or two.
+			if settledAt.IsZero() {
+				settledAt = time.Now()
+			}
+			if v.Provider == nil || v.Provider.State.Final() || time.Since(settledAt) > 5*time.Second {
+				return v, nil
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -45,7 +45,7 @@ func runMixedHome(ctx context.Context, o options, start time.Time) (err error) {
 	}
 
 	namespaces := []string{containerdNamespace(1), containerdNamespace(2)}
-	opts := home.Options{Agents: 3, Bin: o.bin, Prefix: "demo", PerAgent: []home.AgentOptions{
+	opts := home.Options{Agents: 3, Bin: o.bin, Prefix: "demo", GatewayArgs: marketArgs, PerAgent: []home.AgentOptions{
 		{Args: []string{"--containerd", sock, "--containerd-namespace", namespaces[0]}},
 		{Args: []string{"--containerd", sock, "--containerd-namespace", namespaces[1]}},
 		// One slot: a Pi Zero has one core, and qemu would otherwise see
@@ -169,7 +169,7 @@ func runMixedHome(ctx context.Context, o options, start time.Time) (err error) {
 		fmt.Printf("  (%d keys against the oci job's %d: each task stops at its first key, and the recut job's\n"+
 			"  smaller tasks reach keys that the file's larger ones stop before)\n", wasmKeys, ociKeys)
 	}
-	return nil
+	return runMarket(ctx, h, o.bin)
 }
 
 // armPlatforms picks the 32-bit ARM platforms out of an image's.

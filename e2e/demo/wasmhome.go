@@ -15,7 +15,7 @@ import (
 // that find it over mDNS, sharing the wasm job. Its agents leave containerd
 // alone (--containerd off), whatever this machine runs.
 func runWasmHome(ctx context.Context, o options, start time.Time) error {
-	opts := home.Options{Agents: o.agents, Bin: o.bin, Prefix: "demo", AgentArgs: []string{"--containerd", "off"}}
+	opts := home.Options{Agents: o.agents, Bin: o.bin, Prefix: "demo", AgentArgs: []string{"--containerd", "off"}, GatewayArgs: marketArgs}
 	if o.verbose {
 		opts.Log = os.Stderr
 	}
@@ -56,6 +56,8 @@ func runWasmHome(ctx context.Context, o options, start time.Time) error {
 	if d.State != api.JobDone {
 		return fmt.Errorf("job %s %s", d.ID, d.State)
 	}
-	_, err = verifyKeys(ctx, h, o.bin, d)
-	return err
+	if _, err = verifyKeys(ctx, h, o.bin, d); err != nil {
+		return err
+	}
+	return runMarket(ctx, h, o.bin)
 }

@@ -43,6 +43,8 @@ type Options struct {
 	// PerAgent shapes agents one by one: entry i applies to agent i+1.
 	// Agents past its end, and zero entries, are plain agents.
 	PerAgent []AgentOptions
+	// GatewayArgs are extra flags for the gateway (e.g. --dev-chain).
+	GatewayArgs []string
 	// Log receives every process's output, prefixed by its name.
 	// Default: only kept in the nodes' log files.
 	Log io.Writer
@@ -148,7 +150,7 @@ func Start(ctx context.Context, opts Options) (h *Home, err error) {
 	}
 	h.Creds = filepath.Join(gwDir, "credentials.json")
 	h.Gateway = h.newProc("gateway", gw.Namespace, gwDir, filepath.Join(opts.Bin, "hearth-gateway"),
-		append(common, "--iface", gw.Interface, "--heartbeat", opts.Heartbeat.String(), "--log-level", "debug")...)
+		append(append(common, "--iface", gw.Interface, "--heartbeat", opts.Heartbeat.String(), "--log-level", "debug"), opts.GatewayArgs...)...)
 	if err := h.Gateway.Start(); err != nil {
 		return nil, err
 	}
@@ -286,6 +288,21 @@ func (p *Proc) Log() string {
 // credentials and returns its stdout; stderr is in the error.
 func (h *Home) CLI(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := netnstest.CommandContext(ctx, h.net.Nodes[0].Namespace, filepath.Join(h.opts.Bin, "hearth"), append([]string{"--credentials", h.Creds}, args...)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return out, fmt.Errorf("hearth %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return out, nil
+}
+
+// Market runs `hearth market args...` in the gateway's namespace, where
+// the gateway's market.json says where its market is, and returns its
+// stdout; stderr is in the error.
+func (h *Home) Market(ctx context.Context, args ...string) ([]byte, error) {
+	args = append(append([]string{"market"}, args...), "--market", filepath.Join(filepath.Dir(h.Creds), "market.json"))
+	cmd := netnstest.CommandContext(ctx, h.net.Nodes[0].Namespace, filepath.Join(h.opts.Bin, "hearth"), args...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
