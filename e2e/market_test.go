@@ -175,6 +175,9 @@ func TestMarketSurvivesGatewayKill(t *testing.T) {
 					t.Errorf("%d %s events for order %s, want exactly 1", n, ev, id)
 				}
 			}
+			if c := r.chainOrder(ctx, t, contract, posted.ID); c.Status != contracts.StatusSettled || c.TasksDone.Int64() != 2 {
+				t.Errorf("order %s on chain: %s with %v tasks done, want settled with 2", id, contracts.StatusName(c.Status), c.TasksDone)
+			}
 			r.checkProviderTxs(ctx, t, from+1, head)
 			if jobs := gw.jobsNamed(ctx, t, "market-"+id); len(jobs) != 1 || jobs[0].State != api.JobDone {
 				t.Errorf("pool jobs of order %s: %+v, want one, done", id, jobs)
@@ -355,6 +358,22 @@ func (r *marketRig) countEvents(ctx context.Context, t *testing.T, contract stri
 		}
 	}
 	return n
+}
+
+// chainOrder reads order id from the contract.
+func (r *marketRig) chainOrder(ctx context.Context, t *testing.T, contract string, id uint64) contracts.HearthMarketOrder {
+	t.Helper()
+	abi := contracts.NewHearthMarket()
+	to := common.HexToAddress(contract)
+	out, err := r.node.Client().CallContract(ctx, ethereum.CallMsg{To: &to, Data: abi.PackGetOrder(new(big.Int).SetUint64(id))}, nil)
+	if err != nil {
+		t.Fatalf("getOrder(%d): %v", id, err)
+	}
+	o, err := abi.UnpackGetOrder(out)
+	if err != nil {
+		t.Fatalf("getOrder(%d): %v", id, err)
+	}
+	return o
 }
 
 // checkProviderTxs fails the test for each transaction from the provider's

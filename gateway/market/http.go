@@ -3,6 +3,7 @@ package market
 import (
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -98,7 +99,7 @@ func (m *Market) routes() http.Handler {
 		defer rc.Close()
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
-		copyBody(w, rc)
+		io.Copy(w, rc) // a short copy fails the client's digest check
 	})
 	return mux
 }

@@ -3,6 +3,7 @@ package market
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -77,7 +78,7 @@ func (m *Market) loadOrders(keep func(orderRecord) bool) ([]orderRecord, error) 
 	err := m.db.View(func(tx *store.Tx) error {
 		return tx.Scan(bucketOrders, "", func(_ string, v []byte) error {
 			var o orderRecord
-			if err := jsonUnmarshal(v, &o); err != nil {
+			if err := json.Unmarshal(v, &o); err != nil {
 				return err
 			}
 			if keep(o) {

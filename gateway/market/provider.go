@@ -2,7 +2,6 @@ package market
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,8 +15,6 @@ import (
 	"github.com/hearth-home/hearth/gateway/contracts"
 	"github.com/hearth-home/hearth/store"
 )
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // poolInfo is the pool's aggregate as the contract publishes it.
 func (m *Market) poolInfo() contracts.HearthMarketPoolInfo {
@@ -182,5 +179,3 @@ func (m *Market) fetch(ctx context.Context, url, want string) error {
 }
 
 var errDigestMismatch = errors.New("digest mismatch")
-
-func copyBody(w io.Writer, r io.Reader) { io.Copy(w, r) }
