@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +43,7 @@ type marketOptions struct {
 
 func (m *marketOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.rpc, "chain-rpc", "", "Ethereum JSON-RPC URL: sell the pool's compute on the market there\n(needs --chain-key and --market-contract; see docs/market.md)")
-	fs.StringVar(&m.key, "chain-key", "", "the provider's key: a keystore file (`hearth market key new` makes one)")
+	fs.StringVar(&m.key, "chain-key", "", "the provider's key: a keystore file (hearth market key new makes one)")
 	fs.StringVar(&m.passFile, "chain-passphrase-file", "", "file holding the key's passphrase (default: $HEARTH_CHAIN_PASSPHRASE)")
 	fs.StringVar(&m.contract, "market-contract", "", "address of the HearthMarket contract")
 	fs.StringVar(&m.endpoint, "market-endpoint", "", "URL published for requesters (default https://ADVERTISE#GATEWAY-ID)")
@@ -85,7 +87,11 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 	}
 	cfg.Endpoint = mo.endpoint
 	if cfg.Endpoint == "" {
-		cfg.Endpoint = "https://" + g.Credentials().Gateway + "#" + g.NodeID()
+		addr := g.Credentials().Gateway
+		cfg.Endpoint = "https://" + addr + "#" + g.NodeID()
+		if host, _, _ := net.SplitHostPort(addr); !o.dev && !mo.devChain && mo.rpc != "" && isLoopback(host) {
+			logger.Warn("the market endpoint published for requesters is a loopback address: only this machine can reach it; set --advertise or --market-endpoint", "endpoint", cfg.Endpoint)
+		}
 	}
 	var (
 		backend chain.Backend
@@ -170,7 +176,7 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 				case <-time.After(5 * time.Second):
 				}
 			}
-		}, fmt.Sprintf("contract %s via %s", cfg.Contract.Hex(), mo.rpc), nil
+		}, fmt.Sprintf("contract %s via %s", cfg.Contract.Hex(), hostOf(mo.rpc)), nil
 	}
 	m, err := market.New(ctx, cfg, g, g.DB(), backend, key)
 	if err != nil {
@@ -199,7 +205,8 @@ func writeMarketFile(path string, f api.MarketFile) error {
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(raw, '\n'), 0o644); err != nil {
+	// 0600: an RPC URL may hold a provider's API key.
+	if err := os.WriteFile(tmp, append(raw, '\n'), 0o600); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
@@ -262,4 +269,18 @@ func (l *lazyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.ServeHTTP(w, r)
+}
+
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
+}
+
+// hostOf is a URL without what may be secret in it (user, path, query).
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(the --chain-rpc URL)"
+	}
+	return u.Scheme + "://" + u.Host
 }

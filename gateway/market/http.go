@@ -2,6 +2,7 @@ package market
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -57,6 +58,10 @@ func (m *Market) routes() http.Handler {
 			return
 		}
 		_, _, err = m.pool.Blobs().Put(http.MaxBytesReader(w, r.Body, MaxUpload), d)
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = fmt.Errorf("%w: the market takes at most %d bytes", gateway.ErrBadRequest, MaxUpload)
+		}
 		if err == nil {
 			m.poke()
 		}

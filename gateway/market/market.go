@@ -243,7 +243,11 @@ func (m *Market) Run(ctx context.Context) error {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		m.outbox.Run(ctx)
+		if err := m.outbox.Run(ctx); err != nil {
+			// Nothing could be sent any more: stop the market, loudly.
+			m.log.Error("transaction outbox stopped; the market stops", "err", err)
+			cancel()
+		}
 	}()
 	go func() {
 		defer wg.Done()

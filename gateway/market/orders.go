@@ -350,6 +350,13 @@ func (m *Market) decide(ctx context.Context, open []orderRecord) error {
 			if err := m.putOrders(o); err != nil {
 				return err
 			}
+		case c.Status == contracts.StatusAccepted && c.Provider == m.provider:
+			// Accepted by this provider, though the store had forgotten
+			// (restored from an older backup): run it.
+			m.startJob(o)
+			if err := m.putOrders(o); err != nil {
+				return err
+			}
 		default:
 			if err := m.refuse(o, "no longer open on chain: "+contracts.StatusName(c.Status)); err != nil {
 				return err

@@ -48,8 +48,12 @@ func (m *Market) ensureRegistered(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	if p.Active {
+		// What the chain holds of the pool's aggregate is not known after
+		// a restart: publish it once the pool has had time to gather, or
+		// at once when the endpoint moved.
+		m.lastInfo, m.infoAt = "", time.Now()
 		if p.Endpoint != m.cfg.Endpoint {
-			m.lastInfo = "" // publish the new endpoint
+			m.infoAt = time.Time{}
 		}
 		return true, nil
 	}
@@ -98,8 +102,8 @@ const infoEvery = 30 * time.Second
 // publishInfo updates the provider's published aggregate when devices came
 // or went, at most every infoEvery.
 func (m *Market) publishInfo() error {
-	if m.lastInfo == "" && m.infoAt.IsZero() {
-		return nil // not registered yet
+	if !m.registered {
+		return nil
 	}
 	info := m.poolInfo()
 	s := infoString(m.cfg.Endpoint, info)
