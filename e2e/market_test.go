@@ -85,7 +85,7 @@ func TestMarketOnRealGeth(t *testing.T) {
 		}
 	}
 
-	got := gw.waitOrder(ctx, t, id, true)
+	got := gw.waitOrder(ctx, t, id)
 	if got.Chain.Status != "settled" || got.Chain.TasksDone != 3 || got.Chain.ResultRoot != posted.Chain.ResultRoot ||
 		got.Chain.Provider != r.provider.addr.Hex() {
 		t.Errorf("hearth market order get %s: %+v", id, got.Chain)
@@ -158,7 +158,7 @@ func TestMarketSurvivesGatewayKill(t *testing.T) {
 			t.Logf("gateway killed at %s; restarting it", point)
 			gw.start(t)
 
-			o := gw.waitOrder(ctx, t, id, true)
+			o := gw.waitOrder(ctx, t, id)
 			if o.Chain.Status != "settled" || o.Chain.TasksDone != 2 || o.Provider == nil || o.Provider.TasksDone != 2 {
 				t.Errorf("order %s: chain %+v, provider %+v", id, o.Chain, o.Provider)
 			}
@@ -521,20 +521,18 @@ func (g *marketGateway) waitRegistered(ctx context.Context, t *testing.T) market
 }
 
 // waitOrder polls `hearth market order get` until the order is settled on
-// chain and, with provider, in the provider's view too.
-func (g *marketGateway) waitOrder(ctx context.Context, t *testing.T, id string, provider bool) marketOrderView {
+// chain and in the provider's view.
+func (g *marketGateway) waitOrder(ctx context.Context, t *testing.T, id string) marketOrderView {
 	t.Helper()
 	var last string
 	for {
 		var o marketOrderView
 		out, err := g.cli(ctx, "market", "order", "get", id, "-o", "json")
 		if err == nil && json.Unmarshal([]byte(out), &o) == nil && o.Chain.Status == "settled" &&
-			(!provider || o.Provider != nil && o.Provider.State == api.OrderSettled) {
+			o.Provider != nil && o.Provider.State == api.OrderSettled {
 			return o
 		}
-		if s := fmt.Sprint(out, err); s != last {
-			last = s
-		}
+		last = fmt.Sprint(out, err)
 		select {
 		case <-ctx.Done():
 			t.Fatalf("order %s is not settled: %v; last seen:\n%s", id, ctx.Err(), last)
