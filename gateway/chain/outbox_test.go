@@ -315,6 +315,12 @@ func TestOutboxReplacesStuck(t *testing.T) {
 		eventually(t, "x to be sent", func() bool { first, _, _ = o.Get("x"); return first.State == Sent })
 		var bumped Record
 		eventually(t, "a replacement", func() bool { bumped, _, _ = o.Get("x"); return len(bumped.Hashes) >= 2 })
+		// A version is recorded before it is sent: mine only once the
+		// node's pool holds the replacement.
+		eventually(t, "the replacement in the pool", func() bool {
+			_, _, err := c.client.TransactionByHash(context.Background(), bumped.Hashes[1])
+			return err == nil
+		})
 		if errs := f.sendErrors(); len(errs) != 0 {
 			t.Fatalf("the node refused a send: %v", errs)
 		}
