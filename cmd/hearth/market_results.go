@@ -43,9 +43,9 @@ without a result, is named and fails the command.
 				if *dir == "" {
 					return usageErrorf("--out DIR is required")
 				}
-				id, err := strconv.ParseUint(args[0], 10, 64)
-				if err != nil || id == 0 {
-					return usageErrorf("order ID %q: want a number from 1", args[0])
+				id, err := parseOrderID(args[0])
+				if err != nil {
+					return err
 				}
 				return c.marketResults(ctx, mf, id, *dir, *verify)
 			}

@@ -334,7 +334,6 @@ func (m *Market) decide(ctx context.Context, open []orderRecord) error {
 	}
 	// The contract's word decides: an order reclaimed or taken meanwhile
 	// would fail the whole batch.
-	var ids []*big.Int
 	var batch []*orderRecord
 	for _, o := range take {
 		c, err := m.onChain(ctx, o.ID)
@@ -343,7 +342,6 @@ func (m *Market) decide(ctx context.Context, open []orderRecord) error {
 		}
 		switch {
 		case c.Status == contracts.StatusOpen:
-			ids = append(ids, new(big.Int).SetUint64(o.ID))
 			batch = append(batch, o)
 		case c.Status == contracts.StatusReclaimed:
 			o.State, o.Reason = api.OrderReclaimed, "reclaimed by its requester"
@@ -379,7 +377,7 @@ func (m *Market) decide(ctx context.Context, open []orderRecord) error {
 		return err
 	}
 	crashPoint("accept-recorded")
-	if _, err := m.outbox.Enqueue(chain.Intent{Key: key, To: m.cfg.Contract, Data: m.abi.PackAcceptOrders(ids)}); err != nil {
+	if _, err := m.outbox.Enqueue(m.acceptIntent(key, batch)); err != nil {
 		return err
 	}
 	m.log.Info("accepting orders", "orders", idList(batch), "tx", key)
@@ -434,11 +432,7 @@ func (m *Market) followAccepts(ctx context.Context, open []orderRecord) error {
 			return err
 		}
 		if !ok { // crashed between recording the orders and enqueuing
-			ids := make([]*big.Int, len(os))
-			for i, o := range os {
-				ids[i] = new(big.Int).SetUint64(o.ID)
-			}
-			if _, err := m.outbox.Enqueue(chain.Intent{Key: key, To: m.cfg.Contract, Data: m.abi.PackAcceptOrders(ids)}); err != nil {
+			if _, err := m.outbox.Enqueue(m.acceptIntent(key, os)); err != nil {
 				return err
 			}
 			continue
@@ -619,7 +613,6 @@ func (m *Market) settle(ctx context.Context, open []orderRecord) error {
 		ready = ready[:maxSettleBatch]
 	}
 	var batch []*orderRecord
-	var items []contracts.HearthMarketSettlement
 	for _, o := range ready {
 		c, err := m.onChain(ctx, o.ID)
 		if err != nil {
@@ -632,7 +625,6 @@ func (m *Market) settle(ctx context.Context, open []orderRecord) error {
 			continue
 		}
 		batch = append(batch, o)
-		items = append(items, settlement(o))
 	}
 	if len(batch) == 0 {
 		return nil
@@ -648,12 +640,31 @@ func (m *Market) settle(ctx context.Context, open []orderRecord) error {
 		return err
 	}
 	crashPoint("settle-recorded")
-	if _, err := m.outbox.Enqueue(chain.Intent{Key: key, To: m.cfg.Contract, Data: m.abi.PackSettle(items)}); err != nil {
+	if _, err := m.outbox.Enqueue(m.settleIntent(key, batch)); err != nil {
 		return err
 	}
 	m.log.Info("settling orders", "orders", idList(batch), "tx", key)
 	crashPoint("settle-enqueued")
 	return nil
+}
+
+// acceptIntent and settleIntent are the transactions of a recorded batch:
+// after a crash the same orders give the same intent, which the outbox
+// knows as the one it may already have sent.
+func (m *Market) acceptIntent(key string, os []*orderRecord) chain.Intent {
+	ids := make([]*big.Int, len(os))
+	for i, o := range os {
+		ids[i] = new(big.Int).SetUint64(o.ID)
+	}
+	return chain.Intent{Key: key, To: m.cfg.Contract, Data: m.abi.PackAcceptOrders(ids)}
+}
+
+func (m *Market) settleIntent(key string, os []*orderRecord) chain.Intent {
+	items := make([]contracts.HearthMarketSettlement, len(os))
+	for i, o := range os {
+		items[i] = settlement(o)
+	}
+	return chain.Intent{Key: key, To: m.cfg.Contract, Data: m.abi.PackSettle(items)}
 }
 
 // maxSettleBatch bounds one settlement's gas (about 35,000 per order).
@@ -692,11 +703,7 @@ func (m *Market) followSettles(ctx context.Context, open []orderRecord) error {
 			return err
 		}
 		if !ok { // crashed between recording and enqueuing
-			items := make([]contracts.HearthMarketSettlement, len(os))
-			for i, o := range os {
-				items[i] = settlement(o)
-			}
-			if _, err := m.outbox.Enqueue(chain.Intent{Key: key, To: m.cfg.Contract, Data: m.abi.PackSettle(items)}); err != nil {
+			if _, err := m.outbox.Enqueue(m.settleIntent(key, os)); err != nil {
 				return err
 			}
 			continue
