@@ -3,7 +3,6 @@ package discovery
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -82,23 +81,14 @@ func (d *Discovery) Run(ctx context.Context) error {
 	if err := a.start(l); err != nil {
 		return err
 	}
-	defer a.stop()
+	defer a.stop(true)
 
-	var wg sync.WaitGroup // browse rounds still draining
-	defer wg.Wait()
-	b := &browser{d: d}
-	stopRound := func() {}
-	defer func() { stopRound() }()
 	tick := time.NewTicker(d.cfg.Interval)
 	defer tick.Stop()
 	for {
-		// zeroconf reports each instance once per Browse call, so a
-		// fresh round is how live peers are heard again. The new round
-		// starts before the old one stops so there is no deaf moment.
-		round, stop := context.WithCancel(ctx)
-		b.round(round, l, &wg)
-		stopRound()
-		stopRound = stop
+		// Every live node answers a query, which is how peers are
+		// heard again; new nodes answer it at once when they start.
+		d.warn("discovery: browsing", a.query())
 		d.peers.expire(time.Now())
 
 		select {
@@ -125,11 +115,11 @@ func (d *Discovery) relink(old links, a *announcer) links {
 }
 
 func (d *Discovery) reannounce(old, l links, a *announcer) links {
-	if l.key() == old.key() && a.server != nil {
+	if l.key() == old.key() && a.conn != nil {
 		return old
 	}
 	d.log.Info("discovery: announcing anew", "ifaces", l.names(), "addrs", l.addrs)
-	a.stop()
+	a.stop(false)
 	d.warn("discovery: announcing", a.start(l))
 	return l
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -11,14 +12,16 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hearth-home/hearth/internal/discovery"
+	"github.com/hearth-home/hearth/internal/mdns"
 	"github.com/hearth-home/hearth/internal/netnstest"
 )
 
-// These tests run real zeroconf, but only inside namespaces they create:
+// These tests run real mDNS, but only inside namespaces they create:
 // the parent builds the namespaces and re-executes the test binary in them
 // (netnstest); the part that sends multicast runs only in those children.
 
@@ -113,6 +116,8 @@ func loopbackPair(t *testing.T) {
 		t.Errorf("gateway found the agent after %v, want under %v", took, findWithin)
 	}
 
+	legacyQuery(t, "GATEWAY-1", 7443)
+
 	if err := gw.Run(t.Context()); !errors.Is(err, discovery.ErrRunning) {
 		t.Errorf("second Run: %v, want ErrRunning", err)
 	}
@@ -123,6 +128,62 @@ func loopbackPair(t *testing.T) {
 		if err := stop(); err != nil {
 			t.Errorf("Run returned %v after its context ended, want nil", err)
 		}
+	}
+}
+
+// legacyQuery asks as a plain DNS resolver does (dig -p 5353 @224.0.0.251):
+// from a port other than 5353, which gets a unicast answer with the
+// query's ID and question (RFC 6762 6.7).
+func legacyQuery(t *testing.T, id string, port uint16) {
+	t.Helper()
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	lo, err := net.InterfaceByName("lo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, _ := c.SyscallConn()
+	rc.Control(func(fd uintptr) { // this namespace has no route to 224.0.0.0/4
+		err = syscall.SetsockoptIPMreqn(int(fd), syscall.IPPROTO_IP, syscall.IP_MULTICAST_IF, &syscall.IPMreqn{Ifindex: int32(lo.Index)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &mdns.Message{ID: 4242, Questions: []mdns.Question{{Name: "_hearth._tcp.local.", Type: mdns.TypePTR}}}
+	b, _ := q.Pack()
+	if _, err := c.WriteToUDPAddrPort(b, mdns.GroupV4); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 9000)
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	for {
+		n, from, err := c.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			t.Fatalf("no unicast answer to a legacy query: %v", err)
+		}
+		m, err := mdns.Unpack(buf[:n])
+		if err != nil {
+			t.Fatalf("answer from %v: %v", from, err)
+		}
+		if !m.Response || m.ID != q.ID || len(m.Questions) != 1 {
+			t.Fatalf("answer %+v: want the query's ID and question", m)
+		}
+		for _, r := range append(m.Answers, m.Extra...) {
+			if r.TTL > 10 || r.Flush {
+				t.Errorf("legacy answer record %+v: want TTL at most 10 s, no cache-flush bit", r)
+			}
+			if r.Type == mdns.TypeTXT && slices.Contains(r.Text, "id="+id) {
+				for _, s := range m.Extra {
+					if s.Type == mdns.TypeSRV && s.Name == r.Name && s.Port == port {
+						return
+					}
+				}
+			}
+		}
+		// Another node's answer: read on.
 	}
 }
 
@@ -259,7 +320,7 @@ func expiryAndRestart(t *testing.T) {
 		t.Errorf("after restart peers = %+v, want one, the second instance", ps)
 	}
 
-	// Stop: dropped after Expiry, not before its last answer ages out.
+	// Stop: the goodbye drops it at once, well before Expiry.
 	stop()
 	stopped := time.Now()
 	for len(observer.Peers()) > 0 {
@@ -270,8 +331,29 @@ func expiryAndRestart(t *testing.T) {
 	}
 	gone := time.Since(stopped)
 	t.Logf("stopped peer dropped after %v (Expiry %v, Interval %v)", gone, expiry, interval)
-	if gone < expiry-interval-100*time.Millisecond {
-		t.Errorf("peer dropped after %v, before Expiry %v minus one Interval", gone, expiry)
+	if gone >= interval {
+		t.Errorf("peer dropped after %v: its goodbye was not heard, it only expired", gone)
+	}
+
+	// A peer that dies without goodbye is dropped after Expiry, not
+	// before its last answer ages out. (Its records are sent by hand, so
+	// that no goodbye follows.)
+	silent := discovery.Announcement{ID: "SILENT", Port: 3, Instance: "s"}
+	if err := discovery.AnnounceOnce(cfg, silent, []string{"lo"}); err != nil {
+		t.Fatal(err)
+	}
+	waitID(t, observer, "SILENT", time.Second)
+	heard := time.Now()
+	for slices.ContainsFunc(observer.Peers(), func(p discovery.Peer) bool { return p.ID == "SILENT" }) {
+		if time.Since(heard) > 3*expiry {
+			t.Fatalf("silent peer still listed %v after it was heard", time.Since(heard))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	gone = time.Since(heard)
+	t.Logf("silent peer dropped after %v (Expiry %v, Interval %v)", gone, expiry, interval)
+	if gone < expiry-interval {
+		t.Errorf("silent peer dropped after %v, before Expiry %v minus one Interval", gone, expiry)
 	}
 }
 
@@ -321,9 +403,9 @@ func addressChange(t *testing.T) {
 }
 
 // TestIPv4Only: with IPv6 disabled on the interfaces, peers are found and
-// announce only IPv4 addresses. (The kernel still lets zeroconf join the
-// IPv6 group here; the browser's fallback to IPv4 alone, for kernels booted
-// with ipv6.disable=1, is not exercised.)
+// announce only IPv4 addresses. (The kernel may still let the IPv6 socket
+// join its group here; mdns.Listen keeps whichever IP version can join, and
+// either alone carries every answer.)
 func TestIPv4Only(t *testing.T) {
 	if _, ok := netnstest.InChild(); ok {
 		ipv4Only(t)

@@ -20,26 +20,23 @@
 // heard again because every Config.Interval a new browse round queries the
 // network and every live node answers.
 //
-// Built on github.com/grandcat/zeroconf v1.0.0, whose behaviour shapes this
-// package:
+// The protocol is Hearth's own small mDNS (internal/mdns), on one socket
+// per IP version joined to the group on every chosen interface:
 //
-//   - Register looks up the host's addresses itself and fails on an
-//     interface with only loopback addresses, so Run uses RegisterProxy with
-//     addresses it computes: those of the chosen interfaces, loopback ones
-//     only when there is nothing else (a netns with just lo) and IPv6
+//   - The addresses announced are those of the chosen interfaces, loopback
+//     ones only when there is nothing else (a netns with just lo) and IPv6
 //     link-local ones only when there is no other address.
-//   - A Browse reports each instance once and then only listens, and its
-//     resolver cannot be reused after its context ends. So each round uses
-//     a new resolver; the next one starts before the previous one stops.
-//   - The browser silently drops goodbye packets (TTL 0), so a peer that
-//     stops cleanly still stays listed until Expiry. Record TTLs are not
-//     used: zeroconf announces 3200 s.
-//   - The server never re-announces by itself; it answers queries at once
-//     and announces twice at start (after a probe of up to 0.5 s). A new
-//     node's own first query is answered within milliseconds, which is what
-//     makes start-to-found fast.
-//   - A resolver fails as a whole when it cannot join the mDNS group of
-//     both IPv4 and IPv6 (e.g. IPv6 disabled), so the browser falls back to
-//     one version. The server logs such failures with the standard log
-//     package, outside our Logger.
+//   - At start a node announces itself twice, one second apart (RFC 6762
+//     8.3), and sends its first query at once; the nodes up answer it
+//     within milliseconds, which is what makes start-to-found fast.
+//   - Every node answers a query for the service with all its records (PTR,
+//     SRV, TXT, A, AAAA) in one multicast packet, at most once per 250 ms:
+//     a query that comes sooner is answered when the gap is over, since
+//     everyone hears a multicast answer. A query from a port other than
+//     5353 (a plain DNS resolver) gets a unicast answer.
+//   - A node that stops says goodbye (its records with TTL 0) and its
+//     neighbours drop it at once; one that dies is dropped after Expiry.
+//     Record TTLs are otherwise not used (120 s are announced).
+//   - An IP version that cannot join its group on any interface (IPv6
+//     disabled, say) is left out; the other one carries everything.
 package discovery

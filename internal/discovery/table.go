@@ -79,6 +79,27 @@ func (t *table) observe(p Peer, now time.Time) {
 	t.notifyLocked()
 }
 
+// forget drops peer id when instance, which said goodbye, is still the one
+// listed, and retires instance for one expiry so that an answer it sent
+// before it stopped, and which arrives late, cannot bring it back.
+func (t *table) forget(id, instance string, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id == t.self.ID {
+		return
+	}
+	if len(t.retired) < 2*maxPeers {
+		t.retired[id+"\x00"+instance] = now.Add(t.expiry)
+	}
+	p, ok := t.peers[id]
+	if !ok || p.Instance != instance {
+		return
+	}
+	delete(t.peers, id)
+	t.log.Info("discovery: peer left", peerAttrs(p)...)
+	t.notifyLocked()
+}
+
 // expire drops the peers not heard from since their Expires.
 func (t *table) expire(now time.Time) {
 	t.mu.Lock()

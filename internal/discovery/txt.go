@@ -28,8 +28,7 @@ const (
 
 var errIncomplete = errors.New("TXT record lacks id or instance")
 
-// txt encodes a as TXT strings, in the escaped form github.com/miekg/dns
-// packs (a backslash starts an escape there).
+// txt encodes a as TXT strings.
 func (a Announcement) txt() []string {
 	t := []string{keyID + "=" + a.ID, keyInstance + "=" + a.Instance, keyProto + "=" + strconv.Itoa(a.Proto)}
 	if a.Role != "" {
@@ -39,7 +38,7 @@ func (a Announcement) txt() []string {
 		t = append(t, keyArch+"="+a.Arch)
 	}
 	if a.Name != "" {
-		t = append(t, keyName+"="+strings.ReplaceAll(a.Name, `\`, `\\`))
+		t = append(t, keyName+"="+a.Name)
 	}
 	return t
 }
@@ -89,8 +88,7 @@ func checkField(key, v string) error {
 	return nil
 }
 
-// parseTXT reads an announcement from TXT strings as github.com/miekg/dns
-// unpacks them. Malformed strings are skipped and counted in bad; only a
+// parseTXT reads an announcement from TXT strings. Malformed strings are skipped and counted in bad; only a
 // record without id or instance is refused. Port is not in TXT.
 func parseTXT(txt []string) (a Announcement, bad int, err error) {
 	seen := make(map[string]bool)
@@ -98,12 +96,7 @@ func parseTXT(txt []string) (a Announcement, bad int, err error) {
 		if raw == "" {
 			continue // an empty TXT record is one empty string
 		}
-		s, ok := unescape(raw)
-		if !ok {
-			bad++
-			continue
-		}
-		k, v, ok := strings.Cut(s, "=")
+		k, v, ok := strings.Cut(raw, "=")
 		k = strings.ToLower(k)
 		if !ok || k == "" || seen[k] {
 			// Only the first of repeated keys counts (RFC 6763 6.4).
@@ -147,37 +140,3 @@ func (a *Announcement) set(key, v string) {
 		a.Name = v
 	}
 }
-
-// unescape undoes github.com/miekg/dns's presentation escapes: \DDD for a
-// byte in decimal, \c for the character c.
-func unescape(s string) (string, bool) {
-	if !strings.Contains(s, `\`) {
-		return s, true
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			b = append(b, s[i])
-			continue
-		}
-		i++
-		switch {
-		case i >= len(s):
-			return "", false
-		case i+2 < len(s) && isDigit(s[i]) && isDigit(s[i+1]) && isDigit(s[i+2]):
-			n, _ := strconv.Atoi(s[i : i+3])
-			if n > 255 {
-				return "", false
-			}
-			b = append(b, byte(n))
-			i += 2
-		case isDigit(s[i]):
-			return "", false // a truncated \DDD
-		default:
-			b = append(b, s[i])
-		}
-	}
-	return string(b), true
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -5,24 +5,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/miekg/dns"
+	"github.com/hearth-home/hearth/internal/mdns"
 )
 
-// wire packs txt into a DNS message and unpacks it again, as an
-// announcement crosses the network between two zeroconf peers.
+// wire packs txt into an mDNS message and unpacks it again, as an
+// announcement crosses the network.
 func wire(t testing.TB, txt []string) []string {
 	t.Helper()
-	m := new(dns.Msg)
-	m.Answer = []dns.RR{&dns.TXT{Hdr: dns.RR_Header{Name: "x._hearth._tcp.local.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 120}, Txt: txt}}
+	m := &mdns.Message{Response: true, Answers: []mdns.Record{{Name: "x._hearth._tcp.local.", Type: mdns.TypeTXT, TTL: 120, Text: txt}}}
 	b, err := m.Pack()
 	if err != nil {
 		t.Fatalf("pack %q: %v", txt, err)
 	}
-	var got dns.Msg
-	if err := got.Unpack(b); err != nil {
+	got, err := mdns.Unpack(b)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return got.Answer[0].(*dns.TXT).Txt
+	return got.Answers[0].Text
 }
 
 func TestTXTRoundTrip(t *testing.T) {
@@ -58,14 +57,12 @@ func TestParseTXTMalformed(t *testing.T) {
 		{"negative proto", []string{"id=A", "instance=1", "proto=-1"}, Announcement{ID: "A", Instance: "1"}, 1},
 		{"huge proto", []string{"id=A", "instance=1", "proto=99999999999999999999"}, Announcement{ID: "A", Instance: "1"}, 1},
 		{"space in role", []string{"id=A", "instance=1", "role=a b"}, Announcement{ID: "A", Instance: "1"}, 1},
-		{"non-ASCII arch", []string{"id=A", "instance=1", `arch=\195\169`}, Announcement{ID: "A", Instance: "1"}, 1},
-		{"name not UTF-8", []string{"id=A", "instance=1", `name=\255`}, Announcement{ID: "A", Instance: "1"}, 1},
-		{"name with control character", []string{"id=A", "instance=1", `name=a\010b`}, Announcement{ID: "A", Instance: "1"}, 1},
+		{"non-ASCII arch", []string{"id=A", "instance=1", "arch=\u00e9"}, Announcement{ID: "A", Instance: "1"}, 1},
+		{"name not UTF-8", []string{"id=A", "instance=1", "name=\xff"}, Announcement{ID: "A", Instance: "1"}, 1},
+		{"name with control character", []string{"id=A", "instance=1", "name=a\nb"}, Announcement{ID: "A", Instance: "1"}, 1},
 		{"name too long", []string{"id=A", "instance=1", "name=" + strings.Repeat("n", maxName+1)}, Announcement{ID: "A", Instance: "1"}, 1},
-		{"trailing backslash", []string{"id=A", "instance=1", `name=x\`}, Announcement{ID: "A", Instance: "1"}, 1},
-		{"short decimal escape", []string{"id=A", "instance=1", `name=\25`}, Announcement{ID: "A", Instance: "1"}, 1},
-		{"escape above 255", []string{"id=A", "instance=1", `name=\256`}, Announcement{ID: "A", Instance: "1"}, 1},
-		{"escaped quote", []string{"id=A", "instance=1", `name=say \"hi\"`}, Announcement{ID: "A", Instance: "1", Name: `say "hi"`}, 0},
+		{"backslashes and quotes are plain bytes", []string{"id=A", "instance=1", `name=say \"hi\" \255`}, Announcement{ID: "A", Instance: "1", Name: `say \"hi\" \255`}, 0},
+		{"a token with a backslash", []string{"id=A", "instance=1", `role=a\b`}, Announcement{ID: "A", Instance: "1"}, 1},
 	} {
 		got, bad, err := parseTXT(tc.txt)
 		if err != nil || got != tc.want || bad != tc.bad {

@@ -1,0 +1,258 @@
+package mdns
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+)
+
+// Port is the mDNS port.
+const Port = 5353
+
+// The mDNS groups (RFC 6762 3).
+var (
+	GroupV4 = netip.AddrPortFrom(netip.AddrFrom4([4]byte{224, 0, 0, 251}), Port)
+	GroupV6 = netip.AddrPortFrom(netip.MustParseAddr("ff02::fb"), Port)
+)
+
+// maxPacket bounds what is read: RFC 6762 17 allows 9000 bytes.
+const maxPacket = 9000
+
+// Conn is a pair of sockets, IPv4 and IPv6, joined to the mDNS groups on
+// some interfaces, that sends to the groups on each of them and hands every
+// message received to a handler.
+type Conn struct {
+	fams    []*family
+	handle  func(*Message, netip.AddrPort)
+	dropped atomic.Uint64
+	wg      sync.WaitGroup
+}
+
+// family is the socket of one IP version and the interfaces it joined on.
+type family struct {
+	name   string
+	udp    *net.UDPConn
+	group  netip.AddrPort
+	ifaces []net.Interface
+	mu     sync.Mutex // a send sets the socket's multicast interface, then writes
+}
+
+// Listen joins the mDNS groups on ifaces, for IPv4 and IPv6 each where
+// the system allows, and calls handle from its own goroutines for every
+// message received (a node hears its own too) until Close. It fails only
+// when neither version could join on any interface; the error says what
+// went wrong for each.
+//
+// The sockets share port 5353 with other programs (SO_REUSEADDR), and loop
+// multicast back so that nodes on one host hear each other.
+func Listen(ifaces []net.Interface, handle func(m *Message, from netip.AddrPort)) (*Conn, error) {
+	if len(ifaces) == 0 {
+		return nil, errors.New("mdns: no interfaces to listen on")
+	}
+	c := &Conn{handle: handle}
+	var errs []string
+	for _, v := range []struct {
+		name, network, bind string
+		group               netip.AddrPort
+	}{
+		// IPv4 binds the group address: only mDNS traffic reaches it.
+		// IPv6 cannot bind a link-local group for several links at
+		// once, so it binds the wildcard.
+		{"v4", "udp4", GroupV4.String(), GroupV4},
+		{"v6", "udp6", fmt.Sprintf("[::]:%d", Port), GroupV6},
+	} {
+		f, err := open(v.name, v.network, v.bind, v.group, ifaces)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		c.fams = append(c.fams, f)
+	}
+	if len(c.fams) == 0 {
+		return nil, fmt.Errorf("mdns: cannot listen: %s", strings.Join(errs, "; "))
+	}
+	for _, f := range c.fams {
+		c.wg.Add(1)
+		go c.read(f)
+	}
+	return c, nil
+}
+
+func open(name, network, bind string, group netip.AddrPort, ifaces []net.Interface) (*family, error) {
+	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
+		var err error
+		if cerr := rc.Control(func(fd uintptr) {
+			err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
+		}); cerr != nil {
+			return cerr
+		}
+		return err
+	}}
+	pc, err := lc.ListenPacket(context.Background(), network, bind)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	f := &family{name: name, udp: pc.(*net.UDPConn), group: group}
+	var why []string
+	err = f.control(func(fd int) error {
+		// TTL 255 (RFC 6762 11) and loopback, so that nodes on one host
+		// hear each other.
+		if group.Addr().Is4() {
+			return errors.Join(
+				syscall.SetsockoptInt(fd, syscall.IPPROTO_IP, syscall.IP_MULTICAST_TTL, 255),
+				syscall.SetsockoptInt(fd, syscall.IPPROTO_IP, syscall.IP_MULTICAST_LOOP, 1))
+		}
+		return errors.Join(
+			syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_MULTICAST_HOPS, 255),
+			syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_MULTICAST_LOOP, 1))
+	})
+	if err != nil {
+		f.udp.Close()
+		return nil, fmt.Errorf("%s: socket options: %w", name, err)
+	}
+	for _, ifi := range ifaces {
+		if err := f.control(func(fd int) error { return join(fd, group.Addr(), ifi.Index) }); err != nil {
+			why = append(why, fmt.Sprintf("%s on %s: %v", name, ifi.Name, err))
+			continue
+		}
+		f.ifaces = append(f.ifaces, ifi)
+	}
+	if len(f.ifaces) == 0 {
+		f.udp.Close()
+		return nil, errors.New(strings.Join(why, "; "))
+	}
+	return f, nil
+}
+
+func join(fd int, group netip.Addr, index int) error {
+	if group.Is4() {
+		return syscall.SetsockoptIPMreqn(fd, syscall.IPPROTO_IP, syscall.IP_ADD_MEMBERSHIP,
+			&syscall.IPMreqn{Multiaddr: group.As4(), Ifindex: int32(index)})
+	}
+	return syscall.SetsockoptIPv6Mreq(fd, syscall.IPPROTO_IPV6, syscall.IPV6_JOIN_GROUP,
+		&syscall.IPv6Mreq{Multiaddr: group.As16(), Interface: uint32(index)})
+}
+
+// setInterface makes the next multicast leave through interface index.
+func setInterface(fd int, group netip.Addr, index int) error {
+	if group.Is4() {
+		return syscall.SetsockoptIPMreqn(fd, syscall.IPPROTO_IP, syscall.IP_MULTICAST_IF, &syscall.IPMreqn{Ifindex: int32(index)})
+	}
+	return syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_MULTICAST_IF, index)
+}
+
+func (f *family) control(fn func(fd int) error) error {
+	rc, err := f.udp.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { ferr = fn(int(fd)) }); err != nil {
+		return err
+	}
+	return ferr
+}
+
+// Families says which IP versions listen, and where: "v4 [eth0] v6 [eth0]".
+func (c *Conn) Families() string {
+	var b strings.Builder
+	for i, f := range c.fams {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f.name + " [")
+		for j, ifi := range f.ifaces {
+			if j > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(ifi.Name)
+		}
+		b.WriteByte(']')
+	}
+	return b.String()
+}
+
+// Dropped returns how many packets received were not mDNS messages.
+func (c *Conn) Dropped() uint64 { return c.dropped.Load() }
+
+// Send multicasts m on every interface of every IP version. It returns
+// the errors of the sends that failed, joined, when none succeeded.
+func (c *Conn) Send(m *Message) error {
+	b, err := m.Pack()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	sent := false
+	for _, f := range c.fams {
+		f.mu.Lock()
+		for _, ifi := range f.ifaces {
+			err := f.control(func(fd int) error { return setInterface(fd, f.group.Addr(), ifi.Index) })
+			if err == nil {
+				_, err = f.udp.WriteToUDPAddrPort(b, f.group)
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("mdns: sending on %s %s: %w", f.name, ifi.Name, err))
+				continue
+			}
+			sent = true
+		}
+		f.mu.Unlock()
+	}
+	if sent {
+		return nil
+	}
+	return errors.Join(errs...)
+}
+
+// SendTo sends m to one address: the answer to a query that did not come
+// from port 5353 (RFC 6762 6.7).
+func (c *Conn) SendTo(m *Message, to netip.AddrPort) error {
+	b, err := m.Pack()
+	if err != nil {
+		return err
+	}
+	for _, f := range c.fams {
+		if f.group.Addr().Is4() == to.Addr().Unmap().Is4() {
+			_, err := f.udp.WriteToUDPAddrPort(b, to)
+			return err
+		}
+	}
+	return fmt.Errorf("mdns: no socket for %v", to)
+}
+
+func (c *Conn) read(f *family) {
+	defer c.wg.Done()
+	buf := make([]byte, maxPacket)
+	for {
+		n, from, err := f.udp.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue // e.g. a truncated datagram: the next one may be fine
+		}
+		m, err := Unpack(buf[:n])
+		if err != nil {
+			c.dropped.Add(1)
+			continue
+		}
+		c.handle(m, from)
+	}
+}
+
+// Close leaves the groups and waits until no handler runs any more.
+func (c *Conn) Close() error {
+	var errs []error
+	for _, f := range c.fams {
+		errs = append(errs, f.udp.Close())
+	}
+	c.wg.Wait()
+	return errors.Join(errs...)
+}
