@@ -1,8 +1,10 @@
 // Package market is the gateway's side of the Ethereum compute market: it
-// watches the HearthMarket contract for orders, accepts the ones the owner's
-// policy likes in batches, runs each as a pool job, and settles finished
-// orders in batches, each with the Merkle root of its tasks' result digests
-// (internal/merkle).
+// watches the HearthMarket contract for orders, accepts in batches the ones
+// the owner's policy likes and whose app the pool can run, runs each as a
+// pool job, and settles finished orders in batches, each with the Merkle
+// root of its tasks' result digests (internal/merkle). A settlement that
+// fails is retried a bounded number of times; a reclaimed order's job is
+// stopped.
 //
 // Every step is recorded in the gateway's store before the transaction that
 // follows it is queued, and transactions go through the chain package's
@@ -68,6 +70,12 @@ type Config struct {
 	// SettleAge settles a smaller batch once its oldest order has waited
 	// this long. Default 30s.
 	SettleAge time.Duration
+	// SettleAttempts is how many times an order's settlement is sent before
+	// the gateway gives up on it (state OrderFailed). Default 5.
+	SettleAttempts int
+	// SettleBackoff is the wait after an order's first failed settlement;
+	// it doubles after each further failure, up to 10 minutes. Default 15s.
+	SettleBackoff time.Duration
 	// AcceptBatch caps the orders in one acceptance. Default 50.
 	AcceptBatch int
 	// Stake is what registering stakes, in wei. Default: the contract's
@@ -113,6 +121,12 @@ func (c Config) withDefaults() Config {
 	if c.SettleAge <= 0 {
 		c.SettleAge = 30 * time.Second
 	}
+	if c.SettleAttempts <= 0 {
+		c.SettleAttempts = 5
+	}
+	if c.SettleBackoff <= 0 {
+		c.SettleBackoff = 15 * time.Second
+	}
 	if c.AcceptBatch <= 0 {
 		c.AcceptBatch = 50
 	}
@@ -129,6 +143,8 @@ func (c Config) withDefaults() Config {
 }
 
 // Pool is what the market needs of the gateway; *gateway.Gateway is one.
+// A pool that is also a JobCanceler has the jobs of reclaimed orders
+// stopped.
 type Pool interface {
 	SubmitJob(api.JobSpec) (api.Job, error)
 	Job(id string) (api.JobDetail, error)
@@ -151,6 +167,7 @@ type Market struct {
 	chainID  *big.Int
 	log      *slog.Logger
 	wake     chan struct{}
+	verdicts map[string]appVerdict // apps checked, by runtime and digest; guarded by mu
 
 	mu         sync.Mutex // serializes steps on orders
 	lastInfo   string     // the pool info last published

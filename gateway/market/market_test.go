@@ -33,6 +33,7 @@ import (
 	"github.com/hearth-home/hearth/gateway/market"
 	"github.com/hearth-home/hearth/internal/merkle"
 	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/containerd"
 	"github.com/hearth-home/hearth/sandbox/wasm"
 	"github.com/hearth-home/hearth/store"
 )
@@ -40,6 +41,8 @@ import (
 var vanityWasm []byte
 
 func TestMain(m *testing.M) {
+	// The test binary is the task init of TestOCIPlatforms's containers.
+	containerd.Reexec()
 	dir, err := os.MkdirTemp("", "market-test")
 	if err != nil {
 		panic(err)
@@ -62,6 +65,7 @@ var vanityArgs = []string{"-prefix", "fa", "-seed", "hearth", "-shard", "{{index
 // rig is a pool (a real gateway and a wasm agent) selling on a dev chain.
 type rig struct {
 	t        *testing.T
+	ctx      context.Context // until the test's cleanup
 	chain    *devchain.Chain
 	client   *ethclient.Client
 	g        *gateway.Gateway
@@ -137,6 +141,13 @@ func (f *flaky) PendingNonceAt(ctx context.Context, a common.Address) (uint64, e
 
 func newRig(t *testing.T, cfg market.Config, wrap func(chain.Backend) chain.Backend) *rig {
 	t.Helper()
+	return newRigPool(t, cfg, wrap, nil)
+}
+
+// newRigPool is newRig whose market sees the gateway through pool, when
+// it is not nil.
+func newRigPool(t *testing.T, cfg market.Config, wrap func(chain.Backend) chain.Backend, pool func(*gateway.Gateway) market.Pool) *rig {
+	t.Helper()
 	r := &rig{t: t, prov: devchain.DevKey("provider"), req: devchain.DevKey("requester"), abi: contracts.NewHearthMarket()}
 	var err error
 	r.chain, err = devchain.Start(devchain.Options{Addr: "127.0.0.1:0", BlockInterval: 50 * time.Millisecond,
@@ -174,12 +185,17 @@ func newRig(t *testing.T, cfg market.Config, wrap func(chain.Backend) chain.Back
 	if cfg.MinLead == 0 {
 		cfg.MinLead = 10 * time.Second
 	}
-	r.m, err = market.New(ctx, cfg, r.g, r.g.DB(), backend, r.prov)
+	var p market.Pool = r.g
+	if pool != nil {
+		p = pool(r.g)
+	}
+	r.m, err = market.New(ctx, cfg, p, r.g.DB(), backend, r.prov)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.g.Mount("/v1/market/", r.m.Handler())
 	gctx, cancel := context.WithCancel(ctx)
+	r.ctx = gctx
 	gdone, mdone := make(chan error, 1), make(chan error, 1)
 	go func() { gdone <- r.g.Run(gctx) }()
 	go func() { mdone <- r.m.Run(gctx) }()
@@ -188,21 +204,22 @@ func newRig(t *testing.T, cfg market.Config, wrap func(chain.Backend) chain.Back
 		<-mdone
 		<-gdone
 	})
-	r.startAgent(gctx)
+	rt, err := wasm.New(wasm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.startAgent("market-agent", rt)
 	return r
 }
 
-func (r *rig) startAgent(ctx context.Context) {
-	rt, err := wasm.New(wasm.Config{})
+// startAgent joins an agent running rts to the pool until the test ends.
+func (r *rig) startAgent(name string, rts ...sandbox.Runtime) {
+	a, err := agent.New(agent.Config{DataDir: r.t.TempDir(), Name: name, Gateway: r.g.Addr().String(),
+		JoinToken: r.g.JoinToken().String(), Runtimes: rts, Slots: 2})
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	a, err := agent.New(agent.Config{DataDir: r.t.TempDir(), Name: "market-agent", Gateway: r.g.Addr().String(),
-		JoinToken: r.g.JoinToken().String(), Runtimes: []sandbox.Runtime{rt}, Slots: 2})
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(r.ctx)
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
 	r.t.Cleanup(func() {
@@ -304,19 +321,26 @@ func (r *rig) post(o order) uint64 {
 // wait waits until the provider has order id in a final state.
 func (r *rig) wait(id uint64, within time.Duration) api.MarketOrder {
 	r.t.Helper()
+	return r.waitFor(id, "final", within, func(o api.MarketOrder) bool { return o.State.Final() })
+}
+
+// waitFor waits until the provider's view of order id satisfies ok, which
+// what says.
+func (r *rig) waitFor(id uint64, what string, within time.Duration, ok func(api.MarketOrder) bool) api.MarketOrder {
+	r.t.Helper()
 	deadline := time.Now().Add(within)
 	var last api.MarketOrder
 	for time.Now().Before(deadline) {
 		o, err := r.m.Order(id)
 		if err == nil {
 			last = o
-			if o.State.Final() {
+			if ok(o) {
 				return o
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	r.t.Fatalf("order %d not final within %s: %+v", id, within, last)
+	r.t.Fatalf("order %d not %s within %s: %+v", id, what, within, last)
 	return last
 }
 

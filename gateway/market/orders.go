@@ -31,8 +31,12 @@ type orderRecord struct {
 	// and the settlement the order is part of ("" before).
 	AcceptKey string `json:"accept_key,omitempty"`
 	SettleKey string `json:"settle_key,omitempty"`
-	// Attempts counts acceptances and settlements that failed.
+	// Attempts counts the acceptances that failed.
 	Attempts int `json:"attempts,omitempty"`
+	// SettleFailures counts the settlements that failed; RetryAt is when
+	// the next one may be sent.
+	SettleFailures int        `json:"settle_failures,omitempty"`
+	RetryAt        *time.Time `json:"retry_at,omitempty"`
 	// Digests are the tasks' result digests ("" for none), once finished.
 	Digests    []string   `json:"digests,omitempty"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
@@ -167,12 +171,12 @@ func (m *Market) handleLog(l *types.Log) error {
 			return err
 		}
 		o, ok, err := m.getOrder(ev.Id.Uint64())
+		// An order whose settlement the gateway gave up on (OrderFailed)
+		// is still the requester's to reclaim, and then it is reclaimed.
 		if err != nil || !ok || o.State.Final() {
 			return err
 		}
-		o.State, o.Reason = api.OrderReclaimed, "reclaimed by its requester after its deadline"
-		m.log.Info("order reclaimed", "order", o.ID)
-		return m.putOrders(&o)
+		return m.reclaimed(&o, "reclaimed by its requester after its deadline")
 	case events["OrderAccepted"].ID, events["OrderSettled"].ID:
 		if len(l.Topics) < 3 || common.BytesToAddress(l.Topics[2].Bytes()) != m.provider || l.Removed {
 			return nil
@@ -185,6 +189,11 @@ func (m *Market) handleLog(l *types.Log) error {
 			o.AcceptedBlock = l.BlockNumber
 		} else {
 			o.SettledBlock = l.BlockNumber
+			if o.State == OrderFailed {
+				// A settlement that had reverted was mined again, and
+				// went through, after a reorganization.
+				o.State, o.Reason = api.OrderSettled, ""
+			}
 		}
 		return m.putOrders(&o)
 	}
@@ -221,7 +230,7 @@ func runtimeName(r uint8) string {
 func (m *Market) step(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	open, err := m.loadOrders(func(o orderRecord) bool { return !o.State.Final() })
+	open, err := m.loadOrders(func(o orderRecord) bool { return !final(o.State) })
 	if err != nil {
 		return err
 	}
@@ -271,6 +280,10 @@ func (m *Market) judge(ctx context.Context, o *orderRecord) (reason string, wait
 	if o.Tasks > m.cfg.MaxTasks {
 		return fmt.Sprintf("too many tasks: %d, the provider takes at most %d per order", o.Tasks, m.cfg.MaxTasks), false
 	}
+	spec := jobSpec(o)
+	if err := api.ValidateJobSpec(&spec); err != nil {
+		return "the pool cannot run it as a job: " + err.Error(), false
+	}
 	blobs := m.pool.Blobs()
 	if !blobs.Has(store.Digest(o.AppDigest)) {
 		if !isURL(o.AppURI) {
@@ -283,6 +296,10 @@ func (m *Market) judge(ctx context.Context, o *orderRecord) (reason string, wait
 			return "waiting for the app: " + err.Error(), true
 		}
 	}
+	v, reason, wait := m.judgeApp(ctx, o, spec)
+	if reason != "" {
+		return reason, wait
+	}
 	for i, in := range o.Inputs {
 		if !blobs.Has(store.Digest(in)) {
 			return fmt.Sprintf("waiting for input %d (%s): upload it to the provider", i, in), true
@@ -291,6 +308,9 @@ func (m *Market) judge(ctx context.Context, o *orderRecord) (reason string, wait
 	c := m.pool.Capacity()
 	if !c.Runs(o.Runtime, nil) {
 		return fmt.Sprintf("waiting for a ready device that runs %s", o.Runtime), true
+	}
+	if reason := judgePlatforms(o, v, c); reason != "" {
+		return reason, false
 	}
 	if c.Queued > m.cfg.MaxQueued {
 		return fmt.Sprintf("waiting: the pool has %d tasks queued", c.Queued), true
@@ -344,8 +364,7 @@ func (m *Market) decide(ctx context.Context, open []orderRecord) error {
 		case c.Status == contracts.StatusOpen:
 			batch = append(batch, o)
 		case c.Status == contracts.StatusReclaimed:
-			o.State, o.Reason = api.OrderReclaimed, "reclaimed by its requester"
-			if err := m.putOrders(o); err != nil {
+			if err := m.reclaimed(o, "reclaimed by its requester"); err != nil {
 				return err
 			}
 		case c.Status == contracts.StatusAccepted && c.Provider == m.provider:
@@ -477,7 +496,7 @@ func (m *Market) afterFailedAccept(ctx context.Context, o *orderRecord, why stri
 		o.State, o.AcceptKey, o.Reason = api.OrderSeen, "", "acceptance failed, will try again: "+why
 		o.Attempts++
 	case c.Status == contracts.StatusReclaimed:
-		o.State, o.Reason = api.OrderReclaimed, "reclaimed by its requester"
+		return m.reclaimed(o, "reclaimed by its requester")
 	default:
 		return m.refuse(o, "acceptance failed: "+why)
 	}
@@ -504,6 +523,17 @@ func (m *Market) txError(rec chain.Record) string {
 // jobName names an order's pool job; a restart finds the job by it.
 func jobName(id uint64) string { return "market-" + strconv.FormatUint(id, 10) }
 
+// jobSpec is the pool job that runs an order; judge checks it before the
+// order is accepted.
+func jobSpec(o *orderRecord) api.JobSpec {
+	spec := api.JobSpec{Name: jobName(o.ID), Runtime: o.Runtime, AppDigest: o.AppDigest,
+		Args: o.Args, Tasks: o.Tasks}
+	for i, in := range o.Inputs {
+		spec.Inputs = append(spec.Inputs, api.Input{Name: strconv.Itoa(i), Digest: in})
+	}
+	return spec
+}
+
 // startJob turns an accepted order into a pool job, once: a job of the
 // order's name that exists already is the one. An order whose job cannot be
 // made is settled with no task done, refunding its requester.
@@ -515,12 +545,7 @@ func (m *Market) startJob(o *orderRecord) {
 			return
 		}
 	}
-	spec := api.JobSpec{Name: jobName(o.ID), Runtime: o.Runtime, AppDigest: o.AppDigest,
-		Args: o.Args, Tasks: o.Tasks}
-	for i, in := range o.Inputs {
-		spec.Inputs = append(spec.Inputs, api.Input{Name: strconv.Itoa(i), Digest: in})
-	}
-	j, err := m.pool.SubmitJob(spec)
+	j, err := m.pool.SubmitJob(jobSpec(o))
 	crashPoint("job-submitted")
 	if err != nil {
 		now := time.Now().UTC()
@@ -593,61 +618,6 @@ func rootHex(order uint64, digests []string) string {
 	return "0x" + hex.EncodeToString(r[:])
 }
 
-// settle sends a batch of finished orders when it is full or old enough.
-func (m *Market) settle(ctx context.Context, open []orderRecord) error {
-	var ready []*orderRecord
-	oldest := time.Now()
-	for i := range open {
-		o := &open[i]
-		if o.State == api.OrderSettling && o.SettleKey == "" {
-			ready = append(ready, o)
-			if o.FinishedAt != nil && o.FinishedAt.Before(oldest) {
-				oldest = *o.FinishedAt
-			}
-		}
-	}
-	if len(ready) == 0 || (len(ready) < m.cfg.SettleBatch && time.Since(oldest) < m.cfg.SettleAge) {
-		return nil
-	}
-	if len(ready) > maxSettleBatch {
-		ready = ready[:maxSettleBatch]
-	}
-	var batch []*orderRecord
-	for _, o := range ready {
-		c, err := m.onChain(ctx, o.ID)
-		if err != nil {
-			return err
-		}
-		if done, err := m.settledElsewhere(o, c); done || err != nil {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		batch = append(batch, o)
-	}
-	if len(batch) == 0 {
-		return nil
-	}
-	key, err := m.nextKey("settle")
-	if err != nil {
-		return err
-	}
-	for _, o := range batch {
-		o.SettleKey = key
-	}
-	if err := m.putOrders(batch...); err != nil {
-		return err
-	}
-	crashPoint("settle-recorded")
-	if _, err := m.outbox.Enqueue(m.settleIntent(key, batch)); err != nil {
-		return err
-	}
-	m.log.Info("settling orders", "orders", idList(batch), "tx", key)
-	crashPoint("settle-enqueued")
-	return nil
-}
-
 // acceptIntent and settleIntent are the transactions of a recorded batch:
 // after a crash the same orders give the same intent, which the outbox
 // knows as the one it may already have sent.
@@ -665,94 +635,4 @@ func (m *Market) settleIntent(key string, os []*orderRecord) chain.Intent {
 		items[i] = settlement(o)
 	}
 	return chain.Intent{Key: key, To: m.cfg.Contract, Data: m.abi.PackSettle(items)}
-}
-
-// maxSettleBatch bounds one settlement's gas (about 35,000 per order).
-const maxSettleBatch = 100
-
-func settlement(o *orderRecord) contracts.HearthMarketSettlement {
-	var root [32]byte
-	b, _ := hex.DecodeString(strings.TrimPrefix(o.ResultRoot, "0x"))
-	copy(root[:], b)
-	return contracts.HearthMarketSettlement{Id: new(big.Int).SetUint64(o.ID), ResultRoot: root,
-		TasksDone: big.NewInt(int64(o.TasksDone))}
-}
-
-// settledElsewhere handles an order that is no longer ours to settle: the
-// contract has it settled (by an earlier transaction of ours) or reclaimed.
-func (m *Market) settledElsewhere(o *orderRecord, c contracts.HearthMarketOrder) (bool, error) {
-	switch c.Status {
-	case contracts.StatusSettled:
-		o.State, o.SettleKey = api.OrderSettled, ""
-		return true, m.putOrders(o)
-	case contracts.StatusReclaimed:
-		o.State, o.Reason = api.OrderReclaimed, "reclaimed by its requester before it was settled"
-		return true, m.putOrders(o)
-	}
-	return false, nil
-}
-
-// followSettles completes the orders of mined settlements, and puts those
-// of failed ones back in line.
-func (m *Market) followSettles(ctx context.Context, open []orderRecord) error {
-	keys, by := groups(open, api.OrderSettling, func(o *orderRecord) string { return o.SettleKey })
-	for _, key := range keys {
-		os := by[key]
-		rec, ok, err := m.outbox.Get(key)
-		if err != nil {
-			return err
-		}
-		if !ok { // crashed between recording and enqueuing
-			if _, err := m.outbox.Enqueue(m.settleIntent(key, os)); err != nil {
-				return err
-			}
-			continue
-		}
-		if !rec.Final() {
-			continue
-		}
-		if rec.State == chain.Mined && !rec.Reverted {
-			crashPoint("settle-mined")
-			for _, o := range os {
-				o.State, o.SettleTx, o.SettledBlock = api.OrderSettled, rec.TxHash.Hex(), rec.BlockNumber
-			}
-			if err := m.putOrders(os...); err != nil {
-				return err
-			}
-			m.log.Info("orders settled", "orders", idList(os), "tx", rec.TxHash.Hex(), "block", rec.BlockNumber,
-				"gas", rec.GasUsed, "gas_per_task", gasPerTask(rec.GasUsed, os))
-			continue
-		}
-		why := m.txError(rec)
-		m.log.Warn("settlement failed; the orders go back in line", "orders", idList(os), "tx", key, "err", why)
-		for _, o := range os {
-			c, err := m.onChain(ctx, o.ID)
-			if err != nil {
-				return err
-			}
-			if done, err := m.settledElsewhere(o, c); done || err != nil {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-			o.SettleKey, o.Reason = "", "settlement failed, will try again: "+why
-			o.Attempts++
-			if err := m.putOrders(o); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func gasPerTask(gas uint64, os []*orderRecord) string {
-	n := 0
-	for _, o := range os {
-		n += o.Tasks
-	}
-	if n == 0 {
-		return "-"
-	}
-	return strconv.FormatFloat(float64(gas)/float64(n), 'f', 1, 64)
 }
