@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -12,12 +11,10 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hearth-home/hearth/internal/discovery"
-	"github.com/hearth-home/hearth/internal/mdns"
 	"github.com/hearth-home/hearth/internal/netnstest"
 )
 
@@ -116,8 +113,6 @@ func loopbackPair(t *testing.T) {
 		t.Errorf("gateway found the agent after %v, want under %v", took, findWithin)
 	}
 
-	legacyQuery(t, "GATEWAY-1", 7443)
-
 	if err := gw.Run(t.Context()); !errors.Is(err, discovery.ErrRunning) {
 		t.Errorf("second Run: %v, want ErrRunning", err)
 	}
@@ -128,62 +123,6 @@ func loopbackPair(t *testing.T) {
 		if err := stop(); err != nil {
 			t.Errorf("Run returned %v after its context ended, want nil", err)
 		}
-	}
-}
-
-// legacyQuery asks as a plain DNS resolver does (dig -p 5353 @224.0.0.251):
-// from a port other than 5353, which gets a unicast answer with the
-// query's ID and question (RFC 6762 6.7).
-func legacyQuery(t *testing.T, id string, port uint16) {
-	t.Helper()
-	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	lo, err := net.InterfaceByName("lo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, _ := c.SyscallConn()
-	rc.Control(func(fd uintptr) { // this namespace has no route to 224.0.0.0/4
-		err = syscall.SetsockoptIPMreqn(int(fd), syscall.IPPROTO_IP, syscall.IP_MULTICAST_IF, &syscall.IPMreqn{Ifindex: int32(lo.Index)})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := &mdns.Message{ID: 4242, Questions: []mdns.Question{{Name: "_hearth._tcp.local.", Type: mdns.TypePTR}}}
-	b, _ := q.Pack()
-	if _, err := c.WriteToUDPAddrPort(b, mdns.GroupV4); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 9000)
-	c.SetReadDeadline(time.Now().Add(2 * time.Second))
-	for {
-		n, from, err := c.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			t.Fatalf("no unicast answer to a legacy query: %v", err)
-		}
-		m, err := mdns.Unpack(buf[:n])
-		if err != nil {
-			t.Fatalf("answer from %v: %v", from, err)
-		}
-		if !m.Response || m.ID != q.ID || len(m.Questions) != 1 {
-			t.Fatalf("answer %+v: want the query's ID and question", m)
-		}
-		for _, r := range append(m.Answers, m.Extra...) {
-			if r.TTL > 10 || r.Flush {
-				t.Errorf("legacy answer record %+v: want TTL at most 10 s, no cache-flush bit", r)
-			}
-			if r.Type == mdns.TypeTXT && slices.Contains(r.Text, "id="+id) {
-				for _, s := range m.Extra {
-					if s.Type == mdns.TypeSRV && s.Name == r.Name && s.Port == port {
-						return
-					}
-				}
-			}
-		}
-		// Another node's answer: read on.
 	}
 }
 

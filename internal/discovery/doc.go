@@ -30,10 +30,12 @@
 //     8.3), and sends its first query at once; the nodes up answer it
 //     within milliseconds, which is what makes start-to-found fast.
 //   - Every node answers a query for the service with all its records (PTR,
-//     SRV, TXT, A, AAAA) in one multicast packet, at most once per 250 ms:
-//     a query that comes sooner is answered when the gap is over, since
-//     everyone hears a multicast answer. A query from a port other than
-//     5353 (a plain DNS resolver) gets a unicast answer.
+//     SRV, TXT, A, AAAA) in one multicast packet, 20-120 ms later and at
+//     least 250 ms after its last answer: a query that comes sooner is
+//     answered when the gap is over, since everyone hears a multicast
+//     answer. A node's own queries list its own PTR as a known answer, so
+//     it does not answer itself. Only multicast from port 5353 that came in
+//     on a chosen interface is read; plain DNS queries get no answer.
 //   - A node that stops says goodbye (its records with TTL 0) and its
 //     neighbours drop it at once; one that dies is dropped after Expiry.
 //     Record TTLs are otherwise not used (120 s are announced).

@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"strings"
@@ -11,23 +12,31 @@ import (
 	"github.com/hearth-home/hearth/internal/mdns"
 )
 
-// Timing of what the announcer sends.
+// Timing and size of what the announcer sends.
 const (
 	recordTTL = 120 // seconds; the table expires peers by Config.Expiry, not by this
-	// minAnswerGap is the least time between two multicast answers
-	// (RFC 6762 6 allows one per 250 ms when defending a probe). Every
-	// node hears a multicast answer, so a query that comes sooner is
-	// answered once the gap is over rather than not at all: a node that
-	// joined just after the last answer must not wait a whole Interval.
-	minAnswerGap = 250 * time.Millisecond
+	// maxAnswerGap bounds the least time between two multicast answers.
+	// RFC 6762 6 asks for one second, and 250 ms when defending a probe;
+	// Hearth takes 250 ms, because a node that starts just after its
+	// gateway answered someone must still find it well inside its 1.5 s
+	// start-to-ready budget. The gap is Interval/2 when that is shorter,
+	// so that every query round still refreshes this node. Every node
+	// hears a multicast answer, so a query that comes sooner is answered
+	// once the gap is over, not dropped.
+	maxAnswerGap = 250 * time.Millisecond
+	// An answer waits 20-120 ms (RFC 6762 6): the copies of one query (one
+	// per IP version and link) get one answer, and nodes that answer one
+	// query do not all send at once.
+	answerDelay  = 20 * time.Millisecond
+	answerSpread = 100 * time.Millisecond
 	// reannounceAfter is when the second unsolicited announcement goes
 	// out (RFC 6762 8.3: at least two, one second apart).
 	reannounceAfter = time.Second
-	// legacyTTL caps the TTLs in a unicast answer to a resolver that did
-	// not ask from port 5353 (RFC 6762 6.7).
-	legacyTTL = 10
 	// maxInstances bounds the service instances read from one message.
 	maxInstances = 32
+	// maxAddrs bounds the addresses announced, so that the answer fits
+	// one Ethernet frame.
+	maxAddrs = 16
 )
 
 // announcer answers for this node and sends the browse queries, over one
@@ -38,7 +47,8 @@ type announcer struct {
 	ptr                    mdns.Record
 	extra                  []mdns.Record // SRV, TXT, A, AAAA
 	conn                   *mdns.Conn
-	mu                     sync.Mutex // held while sending, so nothing follows the goodbye
+	gap                    time.Duration // least time between two answers
+	mu                     sync.Mutex    // held while sending, so nothing follows the goodbye
 	closed                 bool
 	lastAnswer             time.Time
 	pending, announceAgain *time.Timer
@@ -57,7 +67,13 @@ func (a *announcer) start(l links) error {
 		{Name: a.inst, Type: mdns.TypeSRV, Flush: true, TTL: recordTTL, Port: uint16(self.Port), Target: a.host},
 		{Name: a.inst, Type: mdns.TypeTXT, Flush: true, TTL: recordTTL, Text: self.txt()},
 	}
-	for _, ip := range l.addrs {
+	a.gap = min(maxAnswerGap, cfg.Interval/2)
+	addrs := l.addrs
+	if len(addrs) > maxAddrs {
+		a.d.log.Warn("discovery: announcing only some addresses", "announced", addrs[:maxAddrs], "left_out", len(addrs)-maxAddrs)
+		addrs = addrs[:maxAddrs]
+	}
+	for _, ip := range addrs {
 		t := mdns.TypeAAAA
 		if ip.Is4() {
 			t = mdns.TypeA
@@ -101,6 +117,11 @@ func (a *announcer) answer(ttl uint32) *mdns.Message {
 func (a *announcer) announce() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.sendLocked()
+}
+
+// sendLocked multicasts this node's answer; a.mu is held.
+func (a *announcer) sendLocked() {
 	if a.closed || a.conn == nil {
 		return
 	}
@@ -118,7 +139,12 @@ func (a *announcer) query() error {
 	if conn == nil {
 		return nil
 	}
-	return conn.Send(&mdns.Message{Questions: []mdns.Question{{Name: a.service, Type: mdns.TypePTR}}})
+	// This node's own PTR rides along as a known answer (RFC 6762 7.1), so
+	// that it does not answer its own query, which it hears too.
+	return conn.Send(&mdns.Message{
+		Questions: []mdns.Question{{Name: a.service, Type: mdns.TypePTR}},
+		Answers:   []mdns.Record{a.ptr},
+	})
 }
 
 // stop closes the sockets, after a goodbye (the records with TTL 0) when
@@ -150,9 +176,9 @@ func (a *announcer) stop(goodbye bool) {
 
 // receive handles one message from the network (from the conn's
 // goroutines).
-func (a *announcer) receive(m *mdns.Message, from netip.AddrPort) {
+func (a *announcer) receive(m *mdns.Message, _ netip.AddrPort) {
 	if !m.Response {
-		a.asked(m, from)
+		a.asked(m)
 		return
 	}
 	for _, e := range entries(m, a.service) {
@@ -160,48 +186,39 @@ func (a *announcer) receive(m *mdns.Message, from netip.AddrPort) {
 	}
 }
 
-// asked answers a query for this node's records.
-func (a *announcer) asked(m *mdns.Message, from netip.AddrPort) {
-	if !slices.ContainsFunc(m.Questions, a.owns) {
+// asked schedules this node's answer to a query that asks for its records
+// and does not already know them.
+func (a *announcer) asked(m *mdns.Message) {
+	if !slices.ContainsFunc(m.Questions, a.owns) || slices.ContainsFunc(m.Answers, a.known) {
 		return
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.closed || a.conn == nil {
-		return
+	if a.closed || a.conn == nil || a.pending != nil {
+		return // stopped, or an answer is already due
 	}
-	if from.Port() != mdns.Port {
-		// A plain DNS resolver asking the group: answer it alone, with
-		// its question and ID and short TTLs (RFC 6762 6.7).
-		r := a.answer(legacyTTL)
-		r.ID, r.Questions = m.ID, m.Questions
-		for _, rs := range [][]mdns.Record{r.Answers, r.Extra} {
-			for i := range rs {
-				rs[i].Flush = false
-			}
-		}
-		if err := a.conn.SendTo(r, from); err != nil {
-			a.d.log.Debug("discovery: answering", "to", from, "err", err)
-		}
-		return
+	wait := answerDelay + rand.N(answerSpread)
+	if gap := time.Until(a.lastAnswer.Add(a.gap)); gap > wait {
+		wait = gap
 	}
-	if a.pending != nil {
-		return // an answer is already due
-	}
-	wait := time.Until(a.lastAnswer.Add(minAnswerGap))
-	if wait <= 0 {
-		a.lastAnswer = time.Now()
-		if err := a.conn.Send(a.answer(recordTTL)); err != nil {
-			a.d.log.Debug("discovery: answering", "err", err)
-		}
-		return
-	}
-	a.pending = time.AfterFunc(wait, func() {
+	var t *time.Timer
+	t = time.AfterFunc(wait, func() {
 		a.mu.Lock()
+		defer a.mu.Unlock()
+		if a.pending != t {
+			return // stopped, or restarted, since
+		}
 		a.pending = nil
-		a.mu.Unlock()
-		a.announce()
+		a.sendLocked()
 	})
+	a.pending = t
+}
+
+// known reports whether r, from a query's known answers, is this node's
+// PTR with at least half its TTL left: the asker has it (RFC 6762 7.1).
+func (a *announcer) known(r mdns.Record) bool {
+	return r.Type == mdns.TypePTR && mdns.EqualName(r.Name, a.service) &&
+		mdns.EqualName(r.Target, a.inst) && r.TTL >= recordTTL/2
 }
 
 // owns reports whether q asks for one of this node's records.
@@ -234,31 +251,41 @@ type entry struct {
 // is returned incomplete.
 func entries(m *mdns.Message, service string) []entry {
 	all := append(slices.Clone(m.Answers), m.Extra...)
+	// Records by owner name, once: a hostile packet of many records must
+	// not cost a scan of all of them per instance.
+	owned := make(map[string][]int, len(all))
+	for i, r := range all {
+		k := strings.ToLower(r.Name)
+		owned[k] = append(owned[k], i)
+	}
 	var out []entry
-	for _, ptr := range all {
-		if ptr.Type != mdns.TypePTR || !mdns.EqualName(ptr.Name, service) {
+	seen := make(map[string]bool)
+	for _, i := range owned[strings.ToLower(service)] {
+		ptr := all[i]
+		inst := strings.ToLower(ptr.Target)
+		if ptr.Type != mdns.TypePTR || seen[inst] {
 			continue
 		}
 		if len(out) == maxInstances {
 			break
 		}
+		seen[inst] = true
 		e := entry{instance: ptr.Target, goodbye: ptr.TTL == 0}
 		var host string
 		var srv, txt bool
-		for _, r := range all {
-			if !mdns.EqualName(r.Name, e.instance) {
-				continue
-			}
-			switch {
+		for _, j := range owned[inst] {
+			switch r := all[j]; {
 			case r.Type == mdns.TypeSRV && !srv:
 				srv, e.port, host = true, int(r.Port), r.Target
 			case r.Type == mdns.TypeTXT && !txt:
 				txt, e.text = true, r.Text
 			}
 		}
-		for _, r := range all {
-			if (r.Type == mdns.TypeA || r.Type == mdns.TypeAAAA) && host != "" && mdns.EqualName(r.Name, host) {
-				e.addrs = append(e.addrs, r.Addr)
+		if host != "" {
+			for _, j := range owned[strings.ToLower(host)] {
+				if r := all[j]; r.Type == mdns.TypeA || r.Type == mdns.TypeAAAA {
+					e.addrs = append(e.addrs, r.Addr)
+				}
 			}
 		}
 		e.complete = srv && txt

@@ -3,6 +3,7 @@ package discovery
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"slices"
@@ -83,10 +84,12 @@ func TestEntries(t *testing.T) {
 		}
 	}
 
-	// A flood of instances in one packet is cut at maxInstances.
+	// A flood of instances in one packet is cut at maxInstances, and an
+	// instance named twice is read once.
 	m = &mdns.Message{Response: true}
-	for range 3 * maxInstances {
-		m.Answers = append(m.Answers, mdns.Record{Name: svc, Type: mdns.TypePTR, Target: "x." + svc})
+	for i := range 3 * maxInstances {
+		target := fmt.Sprintf("x%d.%s", i, svc)
+		m.Answers = append(m.Answers, mdns.Record{Name: svc, Type: mdns.TypePTR, Target: target}, mdns.Record{Name: svc, Type: mdns.TypePTR, Target: strings.ToUpper(target)})
 	}
 	if n := len(entries(m, svc)); n != maxInstances {
 		t.Errorf("%d entries from a flood, want %d", n, maxInstances)

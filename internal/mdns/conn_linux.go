@@ -2,27 +2,23 @@ package mdns
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 )
 
-// Port is the mDNS port.
-const Port = 5353
-
-// The mDNS groups (RFC 6762 3).
-var (
-	GroupV4 = netip.AddrPortFrom(netip.AddrFrom4([4]byte{224, 0, 0, 251}), Port)
-	GroupV6 = netip.AddrPortFrom(netip.MustParseAddr("ff02::fb"), Port)
+// Socket options the syscall package does not name (linux/in.h, in6.h).
+const (
+	ipMulticastAll   = 49
+	ipv6MulticastAll = 29
 )
-
-// maxPacket bounds what is read: RFC 6762 17 allows 9000 bytes.
-const maxPacket = 9000
 
 // Conn is a pair of sockets, IPv4 and IPv6, joined to the mDNS groups on
 // some interfaces, that sends to the groups on each of them and hands every
@@ -61,10 +57,11 @@ func Listen(ifaces []net.Interface, handle func(m *Message, from netip.AddrPort)
 		name, network, bind string
 		group               netip.AddrPort
 	}{
-		// IPv4 binds the group address: only mDNS traffic reaches it.
-		// IPv6 cannot bind a link-local group for several links at
-		// once, so it binds the wildcard.
-		{"v4", "udp4", GroupV4.String(), GroupV4},
+		// Both bind the wildcard: a socket bound to the IPv4 group
+		// sends with source 0.0.0.0, and IPv6 cannot bind a link-local
+		// group for several links at once. Multicast-all off and
+		// fromLink keep out what is not the link's mDNS.
+		{"v4", "udp4", fmt.Sprintf("0.0.0.0:%d", Port), GroupV4},
 		{"v6", "udp6", fmt.Sprintf("[::]:%d", Port), GroupV6},
 	} {
 		f, err := open(v.name, v.network, v.bind, v.group, ifaces)
@@ -103,12 +100,21 @@ func open(name, network, bind string, group netip.AddrPort, ifaces []net.Interfa
 	err = f.control(func(fd int) error {
 		// TTL 255 (RFC 6762 11) and loopback, so that nodes on one host
 		// hear each other.
+		// Multicast-all off: the socket reads the group only on the
+		// interfaces it joined on, not wherever another program on the
+		// host joined it (kernels before 4.20 lack the IPv6 option;
+		// fromLink checks the interface anyway). Packet info tells
+		// fromLink where each datagram was sent and came in.
 		if group.Addr().Is4() {
+			_ = syscall.SetsockoptInt(fd, syscall.IPPROTO_IP, ipMulticastAll, 0)
 			return errors.Join(
+				syscall.SetsockoptInt(fd, syscall.IPPROTO_IP, syscall.IP_PKTINFO, 1),
 				syscall.SetsockoptInt(fd, syscall.IPPROTO_IP, syscall.IP_MULTICAST_TTL, 255),
 				syscall.SetsockoptInt(fd, syscall.IPPROTO_IP, syscall.IP_MULTICAST_LOOP, 1))
 		}
+		_ = syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, ipv6MulticastAll, 0)
 		return errors.Join(
+			syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_RECVPKTINFO, 1),
 			syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_MULTICAST_HOPS, 255),
 			syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_MULTICAST_LOOP, 1))
 	})
@@ -178,7 +184,43 @@ func (c *Conn) Families() string {
 	return b.String()
 }
 
-// Dropped returns how many packets received were not mDNS messages.
+// fromLink reports whether a packet may be read: mDNS comes from port
+// 5353 (RFC 6762 6: anything else is a plain DNS query, which gets no
+// unicast answer here, so that nobody can aim answers at a third party),
+// and only what was sent to the group, on an interface that joined it,
+// is the link's (11: the sockets, bound to the wildcard, would also read
+// unicast from anywhere, and the group on interfaces not chosen where
+// the kernel cannot be told otherwise).
+func (f *family) fromLink(src netip.AddrPort, oob []byte) bool {
+	if src.Port() != Port {
+		return false
+	}
+	dst, ifindex, ok := pktinfo(oob)
+	return ok && dst == f.group.Addr() && slices.ContainsFunc(f.ifaces, func(ifi net.Interface) bool { return ifi.Index == ifindex })
+}
+
+// pktinfo reads the destination address and the arrival interface from a
+// datagram's control messages (IP_PKTINFO, IPV6_PKTINFO).
+func pktinfo(oob []byte) (dst netip.Addr, ifindex int, ok bool) {
+	msgs, err := syscall.ParseSocketControlMessage(oob)
+	if err != nil {
+		return netip.Addr{}, 0, false
+	}
+	for _, m := range msgs {
+		switch {
+		case m.Header.Level == syscall.IPPROTO_IP && m.Header.Type == syscall.IP_PKTINFO && len(m.Data) >= 12:
+			// struct in_pktinfo: int ifindex; in_addr spec_dst, addr.
+			return netip.AddrFrom4([4]byte(m.Data[8:12])), int(int32(binary.NativeEndian.Uint32(m.Data[0:]))), true
+		case m.Header.Level == syscall.IPPROTO_IPV6 && m.Header.Type == syscall.IPV6_PKTINFO && len(m.Data) >= 20:
+			// struct in6_pktinfo: in6_addr addr; unsigned int ifindex.
+			return netip.AddrFrom16([16]byte(m.Data[0:16])), int(binary.NativeEndian.Uint32(m.Data[16:])), true
+		}
+	}
+	return netip.Addr{}, 0, false
+}
+
+// Dropped returns how many packets received were not mDNS messages, or
+// came from elsewhere than the link.
 func (c *Conn) Dropped() uint64 { return c.dropped.Load() }
 
 // Send multicasts m on every interface of every IP version. It returns
@@ -211,32 +253,20 @@ func (c *Conn) Send(m *Message) error {
 	return errors.Join(errs...)
 }
 
-// SendTo sends m to one address: the answer to a query that did not come
-// from port 5353 (RFC 6762 6.7).
-func (c *Conn) SendTo(m *Message, to netip.AddrPort) error {
-	b, err := m.Pack()
-	if err != nil {
-		return err
-	}
-	for _, f := range c.fams {
-		if f.group.Addr().Is4() == to.Addr().Unmap().Is4() {
-			_, err := f.udp.WriteToUDPAddrPort(b, to)
-			return err
-		}
-	}
-	return fmt.Errorf("mdns: no socket for %v", to)
-}
-
 func (c *Conn) read(f *family) {
 	defer c.wg.Done()
-	buf := make([]byte, maxPacket)
+	buf, oob := make([]byte, MaxPacket), make([]byte, 128)
 	for {
-		n, from, err := f.udp.ReadFromUDPAddrPort(buf)
+		n, oobn, _, from, err := f.udp.ReadMsgUDPAddrPort(buf, oob)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
 			continue // e.g. a truncated datagram: the next one may be fine
+		}
+		if !f.fromLink(from, oob[:oobn]) {
+			c.dropped.Add(1)
+			continue
 		}
 		m, err := Unpack(buf[:n])
 		if err != nil {

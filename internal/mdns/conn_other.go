@@ -8,9 +8,6 @@ import (
 	"net/netip"
 )
 
-// Port is the mDNS port.
-const Port = 5353
-
 // Conn is not available on this system: Hearth's nodes run Linux.
 type Conn struct{}
 

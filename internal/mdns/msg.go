@@ -4,14 +4,13 @@
 // on chosen interfaces.
 //
 // It replaces a general DNS library, which cost the agent binary two thirds
-// of a megabyte on ARM for a hundred record types it never uses. Messages
-// are packed without name compression (Hearth's answers fit one packet
-// easily) and unpacked with it, since other responders use it. Records of
-// other types are skipped, not refused.
+// of a megabyte on ARM for a hundred record types it never uses. Names are
+// compressed both ways. Records of other types are skipped, not refused.
 //
 // Unpack trusts nothing: every length is checked against the packet,
-// compression pointers may only point backwards (so a loop cannot be built),
-// and names and counts are bounded.
+// compression pointers may only point backwards and a name may follow at
+// most maxHops of them (so that neither a loop nor a long chain makes it
+// work hard), and names and counts are bounded.
 package mdns
 
 import (
@@ -63,7 +62,11 @@ const (
 
 	maxName   = 255 // bytes of a name on the wire
 	maxLabel  = 63
+	maxHops   = 10 // compression pointers one name may follow
 	headerLen = 12
+
+	// MaxPacket is the largest message sent or read (RFC 6762 17).
+	MaxPacket = 9000
 )
 
 // Question asks for the records of a name and type.
@@ -105,118 +108,139 @@ type Message struct {
 // letters without case.
 func EqualName(a, b string) bool { return strings.EqualFold(a, b) }
 
-// Pack encodes m.
+// Pack encodes m. Names are compressed: a name, or its tail, that was
+// written before is a pointer to it.
 func (m *Message) Pack() ([]byte, error) {
 	if len(m.Questions) > 0xffff || len(m.Answers) > 0xffff || len(m.Extra) > 0xffff {
 		return nil, errors.New("mdns: too many records")
 	}
-	b := make([]byte, headerLen, 512)
+	p := packer{b: make([]byte, headerLen, 512), names: make(map[string]int)}
 	var flags uint16
 	if m.Response {
 		flags = flagQR | flagAA
 	}
-	binary.BigEndian.PutUint16(b[0:], m.ID)
-	binary.BigEndian.PutUint16(b[2:], flags)
-	binary.BigEndian.PutUint16(b[4:], uint16(len(m.Questions)))
-	binary.BigEndian.PutUint16(b[6:], uint16(len(m.Answers)))
-	binary.BigEndian.PutUint16(b[10:], uint16(len(m.Extra)))
-	var err error
+	binary.BigEndian.PutUint16(p.b[0:], m.ID)
+	binary.BigEndian.PutUint16(p.b[2:], flags)
+	binary.BigEndian.PutUint16(p.b[4:], uint16(len(m.Questions)))
+	binary.BigEndian.PutUint16(p.b[6:], uint16(len(m.Answers)))
+	binary.BigEndian.PutUint16(p.b[10:], uint16(len(m.Extra)))
 	for _, q := range m.Questions {
-		if b, err = appendName(b, q.Name); err != nil {
+		if err := p.name(q.Name); err != nil {
 			return nil, err
 		}
 		class := uint16(classIN)
 		if q.Unicast {
 			class |= topClass
 		}
-		b = binary.BigEndian.AppendUint16(b, uint16(q.Type))
-		b = binary.BigEndian.AppendUint16(b, class)
+		p.b = binary.BigEndian.AppendUint16(p.b, uint16(q.Type))
+		p.b = binary.BigEndian.AppendUint16(p.b, class)
 	}
 	for _, rs := range [][]Record{m.Answers, m.Extra} {
 		for _, r := range rs {
-			if b, err = appendRecord(b, r); err != nil {
+			if err := p.record(r); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return b, nil
+	if len(p.b) > MaxPacket {
+		return nil, fmt.Errorf("mdns: message of %d bytes (at most %d)", len(p.b), MaxPacket)
+	}
+	return p.b, nil
 }
 
-func appendRecord(b []byte, r Record) ([]byte, error) {
-	b, err := appendName(b, r.Name)
-	if err != nil {
-		return nil, err
+// packer writes a message, remembering where each name was written.
+type packer struct {
+	b     []byte
+	names map[string]int // a name's tail, labels joined by NUL -> its offset
+}
+
+func (p *packer) record(r Record) error {
+	if err := p.name(r.Name); err != nil {
+		return err
 	}
 	class := uint16(classIN)
 	if r.Flush {
 		class |= topClass
 	}
-	b = binary.BigEndian.AppendUint16(b, uint16(r.Type))
-	b = binary.BigEndian.AppendUint16(b, class)
-	b = binary.BigEndian.AppendUint32(b, r.TTL)
-	lenAt := len(b)
-	b = append(b, 0, 0) // RDLENGTH, filled in below
+	p.b = binary.BigEndian.AppendUint16(p.b, uint16(r.Type))
+	p.b = binary.BigEndian.AppendUint16(p.b, class)
+	p.b = binary.BigEndian.AppendUint32(p.b, r.TTL)
+	lenAt := len(p.b)
+	p.b = append(p.b, 0, 0) // RDLENGTH, filled in below
+	var err error
 	switch r.Type {
 	case TypeA:
 		if !r.Addr.Is4() {
-			return nil, fmt.Errorf("mdns: A record %s with address %v", r.Name, r.Addr)
+			return fmt.Errorf("mdns: A record %s with address %v", r.Name, r.Addr)
 		}
 		a := r.Addr.As4()
-		b = append(b, a[:]...)
+		p.b = append(p.b, a[:]...)
 	case TypeAAAA:
 		if !r.Addr.Is6() || r.Addr.Is4In6() {
-			return nil, fmt.Errorf("mdns: AAAA record %s with address %v", r.Name, r.Addr)
+			return fmt.Errorf("mdns: AAAA record %s with address %v", r.Name, r.Addr)
 		}
 		a := r.Addr.As16()
-		b = append(b, a[:]...)
+		p.b = append(p.b, a[:]...)
 	case TypePTR:
-		b, err = appendName(b, r.Target)
+		err = p.name(r.Target)
 	case TypeSRV:
-		b = binary.BigEndian.AppendUint16(b, r.Priority)
-		b = binary.BigEndian.AppendUint16(b, r.Weight)
-		b = binary.BigEndian.AppendUint16(b, r.Port)
-		b, err = appendName(b, r.Target)
+		p.b = binary.BigEndian.AppendUint16(p.b, r.Priority)
+		p.b = binary.BigEndian.AppendUint16(p.b, r.Weight)
+		p.b = binary.BigEndian.AppendUint16(p.b, r.Port)
+		err = p.name(r.Target) // mDNS allows SRV targets compressed (RFC 6762 18.14)
 	case TypeTXT:
 		if len(r.Text) == 0 {
-			b = append(b, 0) // an empty TXT record is one empty string (RFC 6763 6.1)
+			p.b = append(p.b, 0) // an empty TXT record is one empty string (RFC 6763 6.1)
 		}
 		for _, s := range r.Text {
 			if len(s) > 255 {
-				return nil, fmt.Errorf("mdns: TXT string of %d bytes in %s (at most 255)", len(s), r.Name)
+				return fmt.Errorf("mdns: TXT string of %d bytes in %s (at most 255)", len(s), r.Name)
 			}
-			b = append(b, byte(len(s)))
-			b = append(b, s...)
+			p.b = append(p.b, byte(len(s)))
+			p.b = append(p.b, s...)
 		}
 	default:
-		return nil, fmt.Errorf("mdns: cannot pack a %v record", r.Type)
+		return fmt.Errorf("mdns: cannot pack a %v record", r.Type)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	n := len(b) - lenAt - 2
+	n := len(p.b) - lenAt - 2
 	if n > 0xffff {
-		return nil, fmt.Errorf("mdns: record %s too long", r.Name)
+		return fmt.Errorf("mdns: record %s too long", r.Name)
 	}
-	binary.BigEndian.PutUint16(b[lenAt:], uint16(n))
-	return b, nil
+	binary.BigEndian.PutUint16(p.b[lenAt:], uint16(n))
+	return nil
 }
 
-// appendName writes name as labels, without compression.
-func appendName(b []byte, name string) ([]byte, error) {
+// name writes an absolute name: its labels up to the first tail already
+// written, then a pointer to that tail.
+func (p *packer) name(name string) error {
 	labels, err := splitName(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	start := len(b)
+	wire := 1
 	for _, l := range labels {
-		b = append(b, byte(len(l)))
-		b = append(b, l...)
+		wire += 1 + len(l)
 	}
-	b = append(b, 0)
-	if len(b)-start > maxName {
-		return nil, fmt.Errorf("mdns: name %q longer than %d bytes", name, maxName)
+	if wire > maxName {
+		return fmt.Errorf("mdns: name %q longer than %d bytes", name, maxName)
 	}
-	return b, nil
+	for i, l := range labels {
+		tail := strings.Join(labels[i:], "\x00")
+		if off, ok := p.names[tail]; ok {
+			p.b = binary.BigEndian.AppendUint16(p.b, 0xc000|uint16(off))
+			return nil
+		}
+		if len(p.b) < 0x3fff {
+			p.names[tail] = len(p.b)
+		}
+		p.b = append(p.b, byte(len(l)))
+		p.b = append(p.b, l...)
+	}
+	p.b = append(p.b, 0)
+	return nil
 }
 
 // splitName cuts an absolute name at its unescaped dots.
@@ -371,6 +395,9 @@ func readRecord(b []byte, off int) (r Record, ok bool, next int, err error) {
 			return r, false, 0, fmt.Errorf("%w: SRV data of %d bytes holds a name of %d", ErrFormat, n, after-off-6)
 		}
 	case TypeTXT:
+		if len(data) == 0 {
+			r.Text = []string{""} // as if one empty string (RFC 6763 6.1)
+		}
 		for len(data) > 0 {
 			l := int(data[0])
 			if 1+l > len(data) {
@@ -391,6 +418,7 @@ func readName(b []byte, off int) (string, int, error) {
 	var name strings.Builder
 	next := -1 // where reading goes on after the first pointer
 	wire := 0  // bytes of the name as uncompressed
+	hops := 0
 	for {
 		if off >= len(b) {
 			return "", 0, ErrShort
@@ -414,6 +442,9 @@ func readName(b []byte, off int) (string, int, error) {
 			// back to itself, and every name ends.
 			if ptr >= off {
 				return "", 0, fmt.Errorf("%w: compression pointer forward or to itself", ErrFormat)
+			}
+			if hops++; hops > maxHops {
+				return "", 0, fmt.Errorf("%w: a name follows more than %d compression pointers", ErrFormat, maxHops)
 			}
 			if next < 0 {
 				next = off + 2

@@ -142,6 +142,54 @@ func TestUnpackBad(t *testing.T) {
 	}
 }
 
+// chain is a response whose second record's name follows hops
+// compression pointers: a chain of them hides in the data of a record of
+// an unknown type, which Unpack skips.
+func chain(hops int) []byte {
+	b := []byte{0, 0, 0x84, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 'a', 0, 0, 99, 0, 1, 0, 0, 0, 1, 0, byte(2 * (hops - 1))}
+	for i := range hops - 1 {
+		at := 12 // the first pointer leads to "a."
+		if i > 0 {
+			at = len(b) - 2
+		}
+		b = append(b, 0xc0, byte(at))
+	}
+	b = append(b, 0xc0, byte(len(b)-2)) // the second record's name
+	return append(b, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 10, 0, 0, 1)
+}
+
+// TestPointerHops: a name may follow maxHops pointers, not more, so that a
+// packet of long chains costs little to refuse.
+func TestPointerHops(t *testing.T) {
+	m, err := Unpack(chain(maxHops))
+	if err != nil || len(m.Answers) != 1 || m.Answers[0].Name != "a." {
+		t.Fatalf("%d hops: %+v, %v; want the A record of a.", maxHops, m, err)
+	}
+	if _, err := Unpack(chain(maxHops + 1)); !errors.Is(err, ErrFormat) {
+		t.Errorf("%d hops: %v, want ErrFormat", maxHops+1, err)
+	}
+}
+
+// TestCompressed: names written before are pointers, so an answer with
+// many addresses still fits a frame.
+func TestCompressed(t *testing.T) {
+	m := sample()
+	for i := range 16 {
+		m.Extra = append(m.Extra, Record{Name: "kitchen.local.", Type: TypeAAAA, Addr: netip.AddrFrom16([16]byte{0xfd, 15: byte(i)})})
+	}
+	b, err := m.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > 1472 {
+		t.Errorf("answer of %d bytes, want it within one Ethernet frame", len(b))
+	}
+	got, err := Unpack(b)
+	if err != nil || !reflect.DeepEqual(got, m) {
+		t.Errorf("round trip: %v\n got %+v\nwant %+v", err, got, m)
+	}
+}
+
 // TestPackBad: what cannot be sent is refused with the reason.
 func TestPackBad(t *testing.T) {
 	for _, tc := range []struct {
@@ -171,7 +219,7 @@ func TestPackBad(t *testing.T) {
 }
 
 // FuzzUnpack: no packet makes Unpack panic, and what it returns packs and
-// unpacks again.
+// unpacks to the same message.
 func FuzzUnpack(f *testing.F) {
 	good, _ := sample().Pack()
 	f.Add(good)
@@ -187,8 +235,12 @@ func FuzzUnpack(f *testing.F) {
 		if err != nil {
 			return // e.g. an AAAA record holding an IPv4-mapped address
 		}
-		if _, err := Unpack(again); err != nil {
+		m2, err := Unpack(again)
+		if err != nil {
 			t.Fatalf("Unpack(Pack(%+v)): %v", m, err)
+		}
+		if !reflect.DeepEqual(m, m2) {
+			t.Fatalf("packed and unpacked again:\n got %+v\nwant %+v", m2, m)
 		}
 	})
 }
