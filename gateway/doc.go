@@ -1,7 +1,9 @@
 // Package gateway is the pool's coordinator: it pairs nodes, tracks their
 // health, keeps the job queue, hands out task leases to agents that pull
-// them, accepts each task attempt's result once, and serves the HTTPS API
-// that agents and the `hearth` CLI use (see gateway/api and docs/protocol.md).
+// them, accepts each task attempt's result once, cancels jobs on request
+// (revoking their leases at the agents' next heartbeats), and serves the
+// HTTPS API that agents and the `hearth` CLI use (see gateway/api and
+// docs/protocol.md).
 //
 // State lives in bbolt through package store; the scheduler also keeps it in
 // memory, under one mutex, for speed. Every change is written to the store

@@ -24,6 +24,9 @@ var (
 	ErrAmbiguousMember = errors.New("ambiguous node ID")
 	// ErrUnknownJob is returned for a job ID the gateway does not have.
 	ErrUnknownJob = errors.New("no such job")
+	// ErrJobFinished is returned when a job that has already ended (done,
+	// failed or canceled) is asked to cancel.
+	ErrJobFinished = errors.New("job already finished")
 	// ErrMissingBlob is returned at submit when the app or an input was not
 	// uploaded first.
 	ErrMissingBlob = errors.New("blob not uploaded")
@@ -49,6 +52,8 @@ func apiError(err error) *api.Error {
 		return e(http.StatusForbidden, api.ErrForbidden)
 	case errors.Is(err, ErrUnknownMember), errors.Is(err, ErrUnknownJob), errors.Is(err, store.ErrNotFound):
 		return e(http.StatusNotFound, api.ErrNotFound)
+	case errors.Is(err, ErrJobFinished):
+		return e(http.StatusConflict, api.ErrConflict)
 	case errors.Is(err, store.ErrDigestMismatch):
 		return e(http.StatusBadRequest, api.ErrDigestMismatch)
 	case errors.Is(err, ErrBadRequest), errors.Is(err, api.ErrBadSpec), errors.Is(err, ErrMissingBlob),

@@ -226,6 +226,12 @@ func (g *Gateway) load() error {
 		for _, id := range g.jobOrder {
 			j := g.jobs[id]
 			for _, t := range j.tasks {
+				if j.Canceled != nil && (t.State == api.TaskQueued || t.State == api.TaskLeased) {
+					// The cancel stores the job and its tasks in one
+					// transaction; should a task's write have been
+					// skipped all the same, it stays canceled with its job.
+					t.State = api.TaskCanceled
+				}
 				switch t.State {
 				case api.TaskQueued:
 					j.counts.Queued++
@@ -239,6 +245,8 @@ func (g *Gateway) load() error {
 					j.counts.Done++
 				case api.TaskFailed:
 					j.counts.Failed++
+				case api.TaskCanceled:
+					j.counts.Canceled++
 				}
 			}
 			if j.Finished != nil && j.counts.Queued+j.counts.Leased > 0 {

@@ -114,6 +114,10 @@ func (g *Gateway) routes() http.Handler {
 		d, err := g.jobView(r.PathValue("id"))
 		reply(w, d, err)
 	}))
+	mux.HandleFunc("POST /v1/jobs/{id}/cancel", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		j, err := g.cancelJob(r.PathValue("id"))
+		reply(w, j, err)
+	}))
 	g.mu.Lock()
 	for pattern, h := range g.mounts {
 		mux.Handle(pattern, h)

@@ -3,7 +3,6 @@ package gateway
 import (
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/store"
@@ -96,7 +95,9 @@ func (g *Gateway) Capacity() Capacity {
 }
 
 // Runs reports whether some ready device runs runtime (and, for oci, one of
-// platforms).
+// platforms). Platforms match as the scheduler matches them (runsOne): a
+// device runs images of its own platform and of older variants of it, so
+// a linux/arm/v7 device runs a linux/arm/v6 image.
 func (c Capacity) Runs(runtime string, platforms []string) bool {
 	if !slices.Contains(c.Runtimes, runtime) {
 		return false
@@ -104,12 +105,7 @@ func (c Capacity) Runs(runtime string, platforms []string) bool {
 	if runtime != "oci" || len(platforms) == 0 {
 		return true
 	}
-	for _, p := range platforms {
-		if slices.ContainsFunc(c.Platforms, func(q string) bool { return strings.EqualFold(p, q) }) {
-			return true
-		}
-	}
-	return false
+	return runsOne(c.Platforms, platforms)
 }
 
 // Reply writes v as JSON, or err as the API's error (with the status code

@@ -352,6 +352,11 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 	if r.Attempt < 1 || r.Attempt > len(t.Nodes) || t.Nodes[r.Attempt-1] != node {
 		return api.AckStale // never this node's attempt
 	}
+	if t.State == api.TaskCanceled {
+		// Its job was canceled: the result goes unused, as that of any
+		// revoked lease that is no longer the best bet.
+		return api.AckStale
+	}
 	if t.State == api.TaskDone || t.State == api.TaskFailed {
 		if t.Result != nil && t.Result.Attempt == r.Attempt && t.Result.Node == r.Node {
 			// The agent forgets the result on this answer, but the

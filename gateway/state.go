@@ -76,6 +76,9 @@ type jobRecord struct {
 	Spec     api.JobSpec `json:"spec"`
 	Created  time.Time   `json:"created"`
 	Finished *time.Time  `json:"finished,omitempty"`
+	// Canceled is when the job was canceled (Finished is then the same);
+	// nil for a job that was not.
+	Canceled *time.Time `json:"canceled,omitempty"`
 }
 
 type job struct {
@@ -85,7 +88,10 @@ type job struct {
 }
 
 func (j *job) state() api.JobState {
-	if j.Finished == nil {
+	switch {
+	case j.Canceled != nil:
+		return api.JobCanceled
+	case j.Finished == nil:
 		return api.JobRunning
 	}
 	if j.counts.Failed > 0 {

@@ -39,21 +39,26 @@ func buildVanity(t *testing.T) string {
 	return path
 }
 
-// startAgent runs a real agent with the wasm runtime, paired by join token.
-func startAgent(t *testing.T, g *gateway.Gateway) {
+// startAgent runs a real agent with the wasm runtime, paired by join token;
+// opts change its configuration.
+func startAgent(t *testing.T, g *gateway.Gateway, opts ...func(*agent.Config)) {
 	t.Helper()
 	rt, err := wasm.New(wasm.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := agent.New(agent.Config{
+	cfg := agent.Config{
 		DataDir:   t.TempDir(),
 		Name:      "test-agent",
 		Gateway:   g.Addr().String(),
 		JoinToken: g.JoinToken().String(),
 		Runtimes:  []sandbox.Runtime{rt},
 		Slots:     max(2, runtime.NumCPU()),
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a, err := agent.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func TestHelpAtEveryLevel(t *testing.T) {
 		{"job", "--help"}, {"help", "job"}, {"job", "help"},
 		{"job", "submit", "--help"}, {"job", "help", "submit"}, {"help", "job", "submit"},
 		{"job", "submit", "job.yaml", "--help"},
-		{"job", "ls", "-h"}, {"job", "get", "-h"}, {"job", "results", "-h"},
+		{"job", "ls", "-h"}, {"job", "get", "-h"}, {"job", "results", "-h"}, {"job", "cancel", "--help"},
 		{"pool", "-h"}, {"pool", "ls", "-h"}, {"pool", "approve", "-h"},
 		{"status", "-h"}, {"version", "-h"},
 	} {
@@ -51,7 +51,7 @@ func TestHelpAtEveryLevel(t *testing.T) {
 		}
 	}
 	out, _, _ = runCLI(t, nil, "--help")
-	for _, want := range []string{"pool approve ID", "job results ID --out DIR", "HEARTH_CREDENTIALS", "hearth-gateway init"} {
+	for _, want := range []string{"pool approve ID", "job cancel ID", "job results ID --out DIR", "HEARTH_CREDENTIALS", "hearth-gateway init"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("--help lacks %q:\n%s", want, out)
 		}
@@ -77,6 +77,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"job", "ls", "-o", "yaml"}, `invalid value "yaml" for flag -o`},
 		{[]string{"job", "get"}, "hearth job get: missing ID"},
 		{[]string{"job", "get", "a", "b"}, `hearth job get: unexpected argument "b"`},
+		{[]string{"job", "cancel"}, "hearth job cancel: missing ID"},
+		{[]string{"job", "cancel", " "}, "hearth job cancel: ID is empty"},
 		{[]string{"job", "results", "x"}, "hearth job results: --out DIR is required"},
 		{[]string{"pool", "approve", "ABC"}, "too short"},
 		{[]string{"version", "extra"}, `unexpected argument "extra"`},

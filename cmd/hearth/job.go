@@ -11,12 +11,14 @@ func jobCmd() *command {
 		name:    "job",
 		summary: "batch jobs: submit, follow, fetch results",
 		help: `Submit jobs (a WebAssembly module or OCI image run as one or more tasks), follow
-them, and fetch their results, verified against the digests the devices reported.`,
+them, cancel them, and fetch their results, verified against the digests the
+devices reported.`,
 		example: `hearth job submit examples/vanity/job.yaml --wait
 hearth job ls
 hearth job get vanity-1
+hearth job cancel vanity-1
 hearth job results vanity-1 --out results/`,
-		subs: []*command{jobSubmitCmd(), jobLsCmd(), jobGetCmd(), jobResultsCmd()},
+		subs: []*command{jobSubmitCmd(), jobLsCmd(), jobGetCmd(), jobCancelCmd(), jobResultsCmd()},
 	}
 }
 

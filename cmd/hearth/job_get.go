@@ -35,7 +35,6 @@ and the first line of its stdout.`,
 
 func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
 	s := d.Spec
-	n := d.Counts
 	rows := [][]string{
 		{"Job:", d.ID},
 		{"Name:", s.Name},
@@ -43,7 +42,7 @@ func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
 		{"Runtime:", s.Runtime},
 		{"App:", strings.TrimSpace(s.App + " " + s.AppDigest)},
 		{"Args:", strings.Join(s.Args, " ")},
-		{"Tasks:", fmt.Sprintf("%d: %d done, %d leased, %d queued, %d failed", jobTotal(d.Job), n.Done, n.Leased, n.Queued, n.Failed)},
+		{"Tasks:", taskCountsText(d.Job)},
 		{"Resources:", fmt.Sprintf("cpu %g, memory %s, timeout %s", s.Resources.CPU, bytesIEC(uint64(max(s.Resources.Memory, 0))), s.Resources.Timeout)},
 	}
 	if s.Image != "" {
@@ -99,6 +98,17 @@ func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
 		fmt.Fprintf(w, "\nEarlier attempts:\n%s\n", strings.Join(hist, "\n"))
 	}
 	return nil
+}
+
+// taskCountsText sums a job's tasks by state: "4: 1 done, 1 leased, 2
+// queued, 0 failed", and ", 2 canceled" when some are.
+func taskCountsText(j api.Job) string {
+	n := j.Counts
+	s := fmt.Sprintf("%d: %d done, %d leased, %d queued, %d failed", jobTotal(j), n.Done, n.Leased, n.Queued, n.Failed)
+	if n.Canceled > 0 {
+		s += fmt.Sprintf(", %d canceled", n.Canceled)
+	}
+	return s
 }
 
 func taskTable(tasks []api.Task) *table {

@@ -71,6 +71,7 @@ type resultsReport struct {
 	failed   int      // of tasks, how many ended in failure
 	pending  int      // tasks not finished yet
 	noResult []int    // tasks that failed for good without a result
+	canceled []int    // tasks whose job was canceled before they finished
 	bad      []string // verification failures, one per task, naming it
 	renamed  []int    // tasks whose streams went to _stdout/_stderr
 }
@@ -83,6 +84,10 @@ func (r *resultsReport) write(stdout, stderr io.Writer, job, dir string) error {
 		fmt.Fprintf(stderr, "note: task %d's /out holds stdout or stderr files; its streams are in _stdout and _stderr\n", i)
 	}
 	if r.tasks == 0 && len(r.bad) == 0 && len(r.noResult) == 0 {
+		if len(r.canceled) > 0 {
+			fmt.Fprintf(stdout, "%s: no results: it was canceled before any task finished (%d tasks canceled)\n", job, len(r.canceled))
+			return nil
+		}
 		fmt.Fprintf(stdout, "%s: no finished tasks yet (%d not finished)\n", job, r.pending)
 		return nil
 	}
@@ -96,6 +101,9 @@ func (r *resultsReport) write(stdout, stderr io.Writer, job, dir string) error {
 	}
 	if len(r.noResult) > 0 {
 		fmt.Fprintf(stdout, "%d tasks failed without a result: %s\n", len(r.noResult), joinInts(r.noResult))
+	}
+	if len(r.canceled) > 0 {
+		fmt.Fprintf(stdout, "%d tasks were canceled with the job, without a result: %s\n", len(r.canceled), joinInts(r.canceled))
 	}
 	if r.pending > 0 {
 		fmt.Fprintf(stdout, "%d tasks are not finished yet\n", r.pending)
@@ -137,6 +145,8 @@ func fetchResults(ctx context.Context, g blobGetter, d api.JobDetail, dir string
 			todo = append(todo, t)
 		case t.State == api.TaskFailed:
 			rep.noResult = append(rep.noResult, t.Index)
+		case t.State == api.TaskCanceled:
+			rep.canceled = append(rep.canceled, t.Index)
 		default:
 			rep.pending++
 		}

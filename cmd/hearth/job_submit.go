@@ -25,7 +25,7 @@ gateway, and submit the job. App and input paths are relative to FILE. If the
 spec pins app_digest (or an input's digest), the local file must match it, or
 nothing is uploaded. Prints the job ID (with -o json, the job); with --wait,
 follows the job to its end, prints a summary (with -o json, the job and its
-tasks) and exits non-zero if it failed.`,
+tasks) and exits non-zero if it failed or was canceled.`,
 		example: "hearth job submit examples/vanity/job.yaml --wait",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			wait := fs.Bool("wait", false, "follow the job until it ends, with a progress line on stderr")

@@ -57,10 +57,7 @@ func (c *cli) waitJob(ctx context.Context, cl *api.Admin, id string) (api.JobDet
 // "job vanity-7 running: 5/8 done, 2 leased, 1 queued, 0 failed (3.2s)".
 func progressLine(j api.Job, d time.Duration) string {
 	n := j.Counts
-	total := n.Queued + n.Leased + n.Done + n.Failed
-	if j.Spec.Tasks > total {
-		total = j.Spec.Tasks
-	}
+	total := jobTotal(j)
 	state := string(j.State)
 	if state == "" {
 		state = "submitted"
@@ -69,8 +66,12 @@ func progressLine(j api.Job, d time.Duration) string {
 	if d < time.Minute {
 		since = fmt.Sprintf("%.1fs", d.Seconds())
 	}
-	return fmt.Sprintf("job %s %s: %d/%d done, %d leased, %d queued, %d failed (%s)",
-		j.ID, state, n.Done, total, n.Leased, n.Queued, n.Failed, since)
+	canceled := ""
+	if n.Canceled > 0 {
+		canceled = fmt.Sprintf(", %d canceled", n.Canceled)
+	}
+	return fmt.Sprintf("job %s %s: %d/%d done, %d leased, %d queued, %d failed%s (%s)",
+		j.ID, state, n.Done, total, n.Leased, n.Queued, n.Failed, canceled, since)
 }
 
 // progressKey changes when the line says something new, apart from time.
@@ -114,7 +115,7 @@ func (p *progress) finish() {
 }
 
 // waitAndSummarize waits for the job, then prints its summary (or the
-// detail as JSON) and fails if the job did.
+// detail as JSON) and fails if the job failed or was canceled.
 func (c *cli) waitAndSummarize(ctx context.Context, cl *api.Admin, id string, out format) error {
 	d, err := c.waitJob(ctx, cl, id)
 	if err != nil {
@@ -127,9 +128,9 @@ func (c *cli) waitAndSummarize(ctx context.Context, cl *api.Admin, id string, ou
 	} else {
 		writeSummary(c.stdout, d, c.now())
 	}
-	if d.State == api.JobFailed {
+	if d.State == api.JobFailed || d.State == api.JobCanceled {
 		if out == formatJSON {
-			fmt.Fprintf(c.stderr, "job %s failed\n", id)
+			fmt.Fprintf(c.stderr, "job %s %s\n", id, d.State)
 		}
 		return &exitError{exitFail}
 	}
@@ -146,8 +147,12 @@ func writeSummary(w io.Writer, d api.JobDetail, now time.Time) {
 	if total == 0 {
 		total = d.Spec.Tasks
 	}
-	fmt.Fprintf(w, "job %s %s: %d of %d tasks succeeded, %d failed, in %s\n",
-		d.ID, d.State, d.Counts.Done, total, d.Counts.Failed, elapsed(took))
+	canceled := ""
+	if d.Counts.Canceled > 0 {
+		canceled = fmt.Sprintf(", %d canceled", d.Counts.Canceled)
+	}
+	fmt.Fprintf(w, "job %s %s: %d of %d tasks succeeded, %d failed%s, in %s\n",
+		d.ID, d.State, d.Counts.Done, total, d.Counts.Failed, canceled, elapsed(took))
 	var failed []api.Task
 	for _, t := range d.Tasks {
 		if t.State == api.TaskFailed {

@@ -316,7 +316,9 @@ func (c *cli) waitOrder(ctx context.Context, m *mkt, mc *api.MarketClient, id ui
 			if settledAt.IsZero() {
 				settledAt = time.Now()
 			}
-			if v.Provider == nil || v.Provider.State.Final() || time.Since(settledAt) > 5*time.Second {
+			// A failed order is final at the provider, but the chain
+			// has moved on: its view follows.
+			if v.Provider == nil || v.Provider.State.Final() && v.Provider.State != api.OrderFailed || time.Since(settledAt) > 5*time.Second {
 				return v, nil
 			}
 		}

@@ -52,6 +52,15 @@ func (c *Admin) Job(ctx context.Context, id string) (JobDetail, error) {
 	return out, c.do(ctx, "GET", "/v1/jobs/"+url.PathEscape(id), nil, &out)
 }
 
+// CancelJob cancels a job that has not finished: its queued tasks never
+// run and its running ones are stopped. It returns the job, now canceled.
+// A finished job (done, failed or already canceled) gives ErrConflict, an
+// unknown one ErrNotFound.
+func (c *Admin) CancelJob(ctx context.Context, id string) (Job, error) {
+	var out Job
+	return out, c.do(ctx, "POST", "/v1/jobs/"+url.PathEscape(id)+"/cancel", nil, &out)
+}
+
 // SetBudget sets (or, with a nil policy, clears) a device's budget or the
 // pool's total.
 func (c *Admin) SetBudget(ctx context.Context, req BudgetRequest) (Budgets, error) {

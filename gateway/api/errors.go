@@ -35,6 +35,9 @@ var (
 	ErrPending = &Error{Code: "pending"}
 	// ErrNotFound: no such job, member or blob.
 	ErrNotFound = &Error{Code: "not_found"}
+	// ErrConflict: the request does not fit the state of what it names,
+	// e.g. canceling a job that has already finished.
+	ErrConflict = &Error{Code: "conflict"}
 	// ErrDigestMismatch: uploaded content does not match its digest.
 	ErrDigestMismatch = &Error{Code: "digest_mismatch"}
 	// ErrInternal: the gateway failed; its log says why.

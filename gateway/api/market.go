@@ -50,13 +50,20 @@ const (
 	OrderSettling MarketOrderState = "settling"
 	// OrderSettled: settled on chain.
 	OrderSettled MarketOrderState = "settled"
+	// OrderFailed: its settlement failed the market's SettleAttempts
+	// times, and the provider gave up settling it; Reason says why. It
+	// stays accepted on chain, unpaid, until its requester reclaims it
+	// after its deadline (it is then OrderReclaimed).
+	OrderFailed MarketOrderState = "failed"
 	// OrderReclaimed: its requester took the escrow back.
 	OrderReclaimed MarketOrderState = "reclaimed"
 )
 
-// Final reports whether nothing more happens to an order in state s.
+// Final reports whether the provider does nothing more for an order in
+// state s. An OrderFailed order is final so, yet its requester may still
+// reclaim it, which the provider then notes (OrderReclaimed).
 func (s MarketOrderState) Final() bool {
-	return s == OrderRefused || s == OrderSettled || s == OrderReclaimed
+	return s == OrderRefused || s == OrderSettled || s == OrderFailed || s == OrderReclaimed
 }
 
 // MarketOrder is an order as the provider's gateway knows it.

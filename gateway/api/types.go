@@ -352,7 +352,14 @@ const (
 	// JobFailed: every task is finished and at least one failed for good
 	// (a non-zero exit, or a failure after the retry limit).
 	JobFailed JobState = "failed"
+	// JobCanceled: the owner (or the market, for a reclaimed order)
+	// canceled the job before it ended: its tasks that had not finished
+	// are canceled and never run again; those that had keep their results.
+	JobCanceled JobState = "canceled"
 )
+
+// Final reports whether nothing more happens to a job in state s.
+func (s JobState) Final() bool { return s == JobDone || s == JobFailed || s == JobCanceled }
 
 // TaskState is a task's progress.
 type TaskState string
@@ -362,14 +369,18 @@ const (
 	TaskLeased TaskState = "leased"
 	TaskDone   TaskState = "done"
 	TaskFailed TaskState = "failed"
+	// TaskCanceled: its job was canceled before the task finished. It has
+	// no result; a result that comes in for it later is stale.
+	TaskCanceled TaskState = "canceled"
 )
 
 // TaskCounts sums a job's tasks by state.
 type TaskCounts struct {
-	Queued int `json:"queued"`
-	Leased int `json:"leased"`
-	Done   int `json:"done"`
-	Failed int `json:"failed"`
+	Queued   int `json:"queued"`
+	Leased   int `json:"leased"`
+	Done     int `json:"done"`
+	Failed   int `json:"failed"`
+	Canceled int `json:"canceled,omitempty"`
 }
 
 // Job is a submitted job.

@@ -71,7 +71,7 @@ type Config struct {
 	// this long. Default 30s.
 	SettleAge time.Duration
 	// SettleAttempts is how many times an order's settlement is sent before
-	// the gateway gives up on it (state OrderFailed). Default 5.
+	// the gateway gives up on it (state api.OrderFailed). Default 5.
 	SettleAttempts int
 	// SettleBackoff is the wait after an order's first failed settlement;
 	// it doubles after each further failure, up to 10 minutes. Default 15s.

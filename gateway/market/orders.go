@@ -173,7 +173,7 @@ func (m *Market) handleLog(l *types.Log) error {
 		o, ok, err := m.getOrder(ev.Id.Uint64())
 		// An order whose settlement the gateway gave up on (OrderFailed)
 		// is still the requester's to reclaim, and then it is reclaimed.
-		if err != nil || !ok || o.State.Final() {
+		if err != nil || !ok || o.State.Final() && o.State != api.OrderFailed {
 			return err
 		}
 		return m.reclaimed(&o, "reclaimed by its requester after its deadline")
@@ -189,7 +189,7 @@ func (m *Market) handleLog(l *types.Log) error {
 			o.AcceptedBlock = l.BlockNumber
 		} else {
 			o.SettledBlock = l.BlockNumber
-			if o.State == OrderFailed {
+			if o.State == api.OrderFailed {
 				// A settlement that had reverted was mined again, and
 				// went through, after a reorganization.
 				o.State, o.Reason = api.OrderSettled, ""
@@ -230,7 +230,7 @@ func runtimeName(r uint8) string {
 func (m *Market) step(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	open, err := m.loadOrders(func(o orderRecord) bool { return !final(o.State) })
+	open, err := m.loadOrders(func(o orderRecord) bool { return !o.State.Final() })
 	if err != nil {
 		return err
 	}
@@ -571,7 +571,9 @@ func (m *Market) followJobs(open []orderRecord) error {
 		if err != nil {
 			return fmt.Errorf("order %d: job %s: %w", o.ID, o.Job, err)
 		}
-		if d.State != api.JobDone && d.State != api.JobFailed {
+		// A job the owner canceled (hearth job cancel) has ended too:
+		// the order is settled with the tasks that were done.
+		if !d.State.Final() {
 			continue
 		}
 		o.Digests = make([]string, o.Tasks)

@@ -17,18 +17,6 @@ import (
 // Settling finished orders: in batches, and, after a failure, each order
 // alone with a growing wait, a bounded number of times.
 
-// OrderFailed is the state of an order whose settlement failed
-// Config.SettleAttempts times: the gateway gave up settling it, and Reason
-// says why. It stays accepted on chain, unpaid, until its requester
-// reclaims it after its deadline (the order is then reclaimed). The market
-// treats it as final (see final); api.MarketOrderState.Final does not know
-// it.
-const OrderFailed api.MarketOrderState = "failed"
-
-// final reports whether the market does nothing more with an order in state
-// s but note its reclaim.
-func final(s api.MarketOrderState) bool { return s.Final() || s == OrderFailed }
-
 // settle sends a batch of finished orders when it is full or old enough,
 // and each order whose settlement failed once its backoff is over.
 func (m *Market) settle(ctx context.Context, open []orderRecord) error {
@@ -206,7 +194,7 @@ func (m *Market) settleFailed(o *orderRecord, why string) error {
 	o.SettleKey = ""
 	o.SettleFailures++
 	if o.SettleFailures >= m.cfg.SettleAttempts {
-		o.State, o.RetryAt = OrderFailed, nil
+		o.State, o.RetryAt = api.OrderFailed, nil
 		o.Reason = fmt.Sprintf("settlement failed %d times, the provider gave up on it (the last: %s); the order stays accepted on chain until its requester reclaims it after %s",
 			o.SettleFailures, why, o.Deadline.Format(time.RFC3339))
 		m.log.Error("order's settlement given up: check the provider's account and the contract, then let the requester reclaim it",

@@ -90,7 +90,7 @@ func TestSettlementRetriesAreBounded(t *testing.T) {
 		t.Errorf("order %d on chain: status %d, %d tasks done; want settled, 1", good, c.Status, c.TasksDone.Int64())
 	}
 	o := r.waitFor(bad, "failed", 60*time.Second, func(o api.MarketOrder) bool { return o.State != api.OrderRunning && o.State != api.OrderSettling })
-	if o.State != market.OrderFailed || !strings.Contains(o.Reason, "settlement failed 5 times, the provider gave up") ||
+	if o.State != api.OrderFailed || !strings.Contains(o.Reason, "settlement failed 5 times, the provider gave up") ||
 		!strings.Contains(o.Reason, "refuses to settle order") {
 		t.Fatalf("order %d: %s (%s); want failed, saying why", bad, o.State, o.Reason)
 	}
@@ -121,7 +121,7 @@ func TestSettlementRetriesAreBounded(t *testing.T) {
 	if n := len(r.settlementsOf(bad)); n != 5 {
 		t.Errorf("order %d: %d settlements after it was given up, want still 5", bad, n)
 	}
-	if o, _ := r.m.Order(bad); o.State != market.OrderFailed {
+	if o, _ := r.m.Order(bad); o.State != api.OrderFailed {
 		t.Errorf("order %d: %s after it was given up, want still failed", bad, o.State)
 	}
 	if c := r.onChain(bad); c.Status != contracts.StatusAccepted {

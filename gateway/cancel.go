@@ -1,0 +1,76 @@
+package gateway
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+// CancelJob stops job id before it ends. Its queued tasks leave the queue
+// and its leased ones leave the leases, so that the next heartbeat of the
+// agent that runs one names it in HeartbeatResponse.Revoked: the agent
+// kills the task and drops its result, and a result that arrives all the
+// same is acked as stale. Those tasks end canceled, and the job with them;
+// tasks that had finished keep their results. The job and its tasks are
+// stored in one transaction before CancelJob returns, so that a restarted
+// gateway neither leases its tasks again nor shows it running.
+//
+// A job that has already finished (done, failed or canceled) gives an
+// error wrapping ErrJobFinished; an unknown one, ErrUnknownJob.
+func (g *Gateway) CancelJob(id string) error {
+	_, err := g.cancelJob(id)
+	return err
+}
+
+// cancelJob is CancelJob, returning the job as it now stands.
+func (g *Gateway) cancelJob(id string) (api.Job, error) {
+	g.mu.Lock()
+	j := g.jobs[id]
+	if j == nil {
+		g.mu.Unlock()
+		return api.Job{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
+	}
+	if j.Finished != nil {
+		state := j.state()
+		g.mu.Unlock()
+		return api.Job{}, fmt.Errorf("%w: %s is %s; only a running job can be canceled", ErrJobFinished, id, state)
+	}
+	var recs []taskRecord
+	queued, revoked := 0, 0
+	for _, t := range j.tasks {
+		switch t.State {
+		case api.TaskQueued:
+			j.counts.Queued--
+			queued++
+		case api.TaskLeased:
+			// Out of the leases: renewLocked now revokes it.
+			delete(g.leased, t.leaseID())
+			j.counts.Leased--
+			revoked++
+		default:
+			continue
+		}
+		t.State = api.TaskCanceled
+		j.counts.Canceled++
+		recs = append(recs, t.snapshot())
+	}
+	if queued > 0 {
+		g.queue = slices.DeleteFunc(g.queue, func(t *task) bool { return t.job == j })
+	}
+	now := time.Now().UTC()
+	j.Canceled, j.Finished = &now, &now
+	rec, view := j.jobRecord, j.view()
+	g.mu.Unlock()
+
+	if err := saveTasks(g.db, recs, nil, rec); err != nil {
+		// Nothing of the job runs in this process any more, but a
+		// restarted gateway would take it up again.
+		g.log.Error("store canceled job; a restart would run it again", "job", id, "err", err)
+		return api.Job{}, fmt.Errorf("job %s canceled, but not stored: %w", id, err)
+	}
+	g.log.Info("job canceled", "job", id, "queued", queued, "revoked", revoked,
+		"done", view.Counts.Done, "failed", view.Counts.Failed)
+	return view, nil
+}
