@@ -418,6 +418,9 @@ func TestOutboxReorg(t *testing.T) {
 	}
 	goRun(t, o.Run)
 	eventually(t, "r to be sent", func() bool { rec, _, _ := o.Get("r"); return rec.State == Sent })
+	// Sent is recorded before the node has it: mine only once its pool
+	// holds r, or the block is empty and nothing mines r (seen under load).
+	eventually(t, "r in the node's pool", c.pending)
 	c.commitBlock()
 	first := waitAll(t, o, []string{"r"})[0]
 	hdr, err := c.client.HeaderByNumber(context.Background(), new(big.Int).SetUint64(first.BlockNumber-1))
