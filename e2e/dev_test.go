@@ -25,7 +25,7 @@ func TestDevGatewayRunsVanityWithNoSetup(t *testing.T) {
 	if !strings.Contains(banner, filepath.Join(env.home, "state", "hearth", "dev")) {
 		t.Fatalf("dev data dir is not under the user's state dir:\n%s", banner)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if out, err := env.hearth(ctx, "job", "submit", filepath.Join(root, "examples/vanity/job-small.yaml"), "--wait"); err != nil || !strings.Contains(out, "done") {
 		t.Fatalf("hearth job submit --wait: %v\n%s", err, out)
