@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -63,18 +65,54 @@ func TestMethodsPruned(t *testing.T) {
 		t.Skip("links the agent twice")
 	}
 	for _, tags := range []string{"nethttpomithttp2,grpcnotrace", "nocontainerd,nethttpomithttp2"} {
-		cmd := exec.Command("go", "build", "-trimpath", "-tags", tags, "-ldflags=-dumpdep", "-o", os.DevNull, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		var dump bytes.Buffer
-		cmd.Stderr = &dump
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("go build -tags %s -ldflags=-dumpdep: %v\n%.2000s", tags, err, dump.String())
+		dump, err := linkDump(t, tags)
+		if err != nil {
+			t.Fatalf("-tags %s: %v", tags, err)
 		}
-		if chain := reflectMethodChain(dump.String()); chain != nil {
+		if chain := reflectMethodChain(dump); chain != nil {
 			t.Errorf("-tags %s: the linker keeps every exported method, because this reaches a method lookup by computed name:\n\t%s",
 				tags, strings.Join(chain, "\n\t<- "))
 		}
 	}
+}
+
+// linkDump links the agent built with tags and returns the linker's
+// -dumpdep output. It runs the linker itself on the packages go list
+// compiled: through `go build -ldflags=-dumpdep`, the go command would keep
+// the dump as the output of the link and print it again at a later
+// `go build` of the agent.
+func linkDump(t *testing.T, tags string) (string, error) {
+	const self = "github.com/hearth-home/hearth/cmd/hearth-agent"
+	list := exec.Command("go", "list", "-trimpath", "-tags", tags, "-export", "-deps",
+		"-f", "{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}", ".")
+	list.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cfg, err := list.Output()
+	if err != nil {
+		return "", fmt.Errorf("go list -export: %v", err)
+	}
+	var archive string
+	for line := range strings.Lines(string(cfg)) {
+		if a, ok := strings.CutPrefix(strings.TrimSpace(line), "packagefile "+self+"="); ok {
+			archive = a
+		}
+	}
+	if archive == "" {
+		return "", fmt.Errorf("go list -export names no archive for %s", self)
+	}
+	dir := t.TempDir()
+	importcfg := filepath.Join(dir, "importcfg.link")
+	if err := os.WriteFile(importcfg, cfg, 0o644); err != nil {
+		return "", err
+	}
+	// The linker maps its output file: /dev/null will not do.
+	link := exec.Command("go", "tool", "link", "-importcfg", importcfg, "-dumpdep", "-o", filepath.Join(dir, "agent"), archive)
+	link.Env = append(os.Environ(), "CGO_ENABLED=0")
+	var dump bytes.Buffer
+	link.Stdout, link.Stderr = &dump, &dump
+	if err := link.Run(); err != nil {
+		return "", fmt.Errorf("go tool link -dumpdep: %v\n%.2000s", err, dump.String())
+	}
+	return dump.String(), nil
 }
 
 // reflectMethodChain reads -dumpdep output ("from -> to" lines, each
