@@ -69,7 +69,10 @@ func New(name string) (*Caps, error) {
 	}
 	base := filepath.Join(mounts.unified, own)
 	// The process's cgroup becomes a threaded domain once a child is
-	// threaded; the cpu controller must be enabled below it.
+	// threaded; the cpu controller must be enabled below it. The kernel's
+	// rule against processes in inner cgroups lets this through although
+	// the process is in that cgroup: it covers domain controllers, and cpu
+	// is a threaded one (vm_test.go shows it on a v2 kernel).
 	if err := writeFile(filepath.Join(base, "cgroup.subtree_control"), "+cpu"); err != nil {
 		return nil, fmt.Errorf("%w: enabling the cpu controller below %s: %v (under systemd, set Delegate=yes on the agent's service)", ErrUnsupported, base, err)
 	}
@@ -78,13 +81,22 @@ func New(name string) (*Caps, error) {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}
 	if err := writeFile(filepath.Join(dir, "cgroup.type"), "threaded"); err != nil {
+		os.Remove(dir)
 		return nil, fmt.Errorf("%w: making %s threaded: %v", ErrUnsupported, dir, err)
 	}
 	if err := writeFile(filepath.Join(dir, "cgroup.subtree_control"), "+cpu"); err != nil {
+		os.Remove(dir)
 		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}
 	return &Caps{v2: true, parent: dir, mounts: mounts}, nil
 }
+
+// Unified reports whether the caps are on the unified hierarchy (cgroup
+// v2) rather than on v1's cpu controller.
+func (c *Caps) Unified() bool { return c.v2 }
+
+// Dir is the parent cgroup's directory.
+func (c *Caps) Dir() string { return c.parent }
 
 // Cap is the cgroup of one capped thread.
 type Cap struct {

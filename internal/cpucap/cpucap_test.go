@@ -82,6 +82,11 @@ func TestThreadCap(t *testing.T) {
 			t.Errorf("removing the parent cgroup: %v", err)
 		}
 	})
+	checkThreadCap(t, caps)
+}
+
+// checkThreadCap spins capped at 0.2 and 0.5 cores, and uncapped.
+func checkThreadCap(t *testing.T, caps *Caps) {
 	const d = 2 * time.Second
 	for _, cores := range []float64{0.2, 0.5} {
 		capped, uncapped := spin(t, caps, cores, d)
