@@ -23,7 +23,9 @@ func qemuAttr() *syscall.SysProcAttr {
 // where this process may (as root). The guest's clocks follow the host's:
 // while the emulating thread waits for a core, the guest sees time jump
 // and charges it to whatever ran, which blurs every CPU share measured in
-// the VM. Emulated, qemu takes at most one core (tcg runs in one thread).
+// the VM. Emulated, qemu takes at most one core (tcg runs in one thread),
+// so the tests beside it keep the others; on an oversubscribed machine
+// they, rather than the VM, wait.
 func prioritize(pid int) {
 	if os.Geteuid() != 0 {
 		return
