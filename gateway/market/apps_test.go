@@ -28,30 +28,14 @@ func TestAppChecked(t *testing.T) {
 	var logs syncBuffer
 	r := newRig(t, market.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))}, nil)
 	garbage := []byte("this is not a program\n")
-	cases := []struct {
-		name string
-		o    order
-		want string
-	}{
+	cases := []refusal{
 		{"wasm garbage", order{price: 10, tasks: 1, app: garbage}, "not a WebAssembly module that compiles"},
 		{"wasm garbage again", order{price: 10, tasks: 2, app: garbage}, "not a WebAssembly module that compiles"},
 		{"no WASI command", order{price: 10, tasks: 1, app: sandboxtest.TinyModule(1, false)}, "not a WASI command"},
 		{"more memory than a task has", order{price: 10, tasks: 1, app: sandboxtest.TinyModule(2048, true)}, "starts with 128 MiB of memory"},
 		{"oci garbage", order{price: 10, tasks: 1, runtime: contracts.RuntimeOCI, app: garbage}, "not an OCI image archive"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r.t = t
-			id := r.post(c.o)
-			o := r.wait(id, 30*time.Second)
-			if o.State != api.OrderRefused || !strings.Contains(o.Reason, c.want) {
-				t.Fatalf("order %d: %s (%s); want refused: ...%s...", id, o.State, o.Reason, c.want)
-			}
-			if s := r.onChain(id).Status; s != contracts.StatusOpen {
-				t.Errorf("on chain: status %d, want still open (reclaimable by its requester)", s)
-			}
-		})
-	}
+	r.expectRefused(t, cases)
 	r.t = t
 	d := string(store.DigestOf(garbage))
 	if n := strings.Count(logs.String(), `msg="app checked" app=`+d+" runtime=wasm"); n != 1 {

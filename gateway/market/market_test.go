@@ -464,6 +464,32 @@ func textHash(msg string) []byte {
 	return crypto.Keccak256([]byte(fmt.Sprintf("\x19Ethereum Signed Message:\n%d%s", len(msg), msg)))
 }
 
+// refusal is an order the market must refuse, and a part of the reason.
+type refusal struct {
+	name string
+	o    order
+	want string
+}
+
+// expectRefused posts each order and checks that it ends refused, with want
+// in its reason, and stays open on chain for its requester to reclaim.
+func (r *rig) expectRefused(t *testing.T, cases []refusal) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r.t = t
+			id := r.post(c.o)
+			o := r.wait(id, 30*time.Second)
+			if o.State != api.OrderRefused || !strings.Contains(o.Reason, c.want) {
+				t.Fatalf("order %d: %s (%s); want refused: ...%s...", id, o.State, o.Reason, c.want)
+			}
+			if s := r.onChain(id).Status; s != contracts.StatusOpen {
+				t.Errorf("on chain: status %d, want still open (reclaimable by its requester)", s)
+			}
+		})
+	}
+	r.t = t
+}
+
 // Orders the policy refuses end refused, with the reason in their state;
 // their escrow stays the requester's to reclaim.
 func TestRefusals(t *testing.T) {
@@ -471,29 +497,13 @@ func TestRefusals(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(other) }))
 	defer srv.Close()
 	r := newRig(t, market.Config{MinPricePerTask: big.NewInt(100), Runtimes: []string{"wasm"}, MinLead: time.Minute}, nil)
-	cases := []struct {
-		name string
-		o    order
-		want string
-	}{
+	cases := []refusal{
 		{"price below policy", order{price: 99, tasks: 2}, "price below policy"},
 		{"expired", order{price: 100, tasks: 1, deadline: 20 * time.Second}, "expired"},
 		{"digest mismatch", order{price: 100, tasks: 1, app: []byte("the real app"), appURI: srv.URL + "/app.wasm"}, "app digest mismatch"},
 		{"runtime not sold", order{price: 100, tasks: 1, runtime: contracts.RuntimeOCI}, "runtime oci is not sold"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r.t = t
-			id := r.post(c.o)
-			o := r.wait(id, 30*time.Second)
-			if o.State != api.OrderRefused || !strings.Contains(o.Reason, c.want) {
-				t.Fatalf("order %d: %s (%s); want refused: %s...", id, o.State, o.Reason, c.want)
-			}
-			if s := r.onChain(id).Status; s != contracts.StatusOpen {
-				t.Errorf("on chain: status %d, want still open (reclaimable by its requester)", s)
-			}
-		})
-	}
+	r.expectRefused(t, cases)
 	// Escrow short of tasks x price: the contract refuses the order.
 	r.t = t
 	digest := sha256.Sum256(vanityWasm)
