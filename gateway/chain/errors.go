@@ -28,3 +28,25 @@ var (
 	// ErrRunning is returned by Run when the outbox or watcher already runs.
 	ErrRunning = errors.New("already running")
 )
+
+// Errors of verified reads (gateway/chain/verify, gateway/chain/light).
+var (
+	// ErrUnverified is returned when an RPC or beacon answer does not match
+	// what the verified headers prove: a proof that does not check, a
+	// header whose hash differs, receipts that do not rebuild the receipts
+	// root. Nothing is decided on such an answer.
+	ErrUnverified = errors.New("chain answer failed verification")
+	// ErrNoHead is returned by verified reads before the light client has
+	// verified its first head.
+	ErrNoHead = errors.New("no verified head yet")
+	// ErrStale is returned when the newest verified head is older than
+	// allowed: the beacon endpoints stopped giving signed updates.
+	ErrStale = errors.New("verified head is stale")
+	// ErrCheckpointTooOld is returned when the light client's checkpoint is
+	// older than its maximum age (two weeks by default).
+	ErrCheckpointTooOld = errors.New("light client checkpoint too old")
+	// ErrMissingMethod is returned when an RPC endpoint lacks a method that
+	// verified reads need (eth_getProof, eth_getBlockReceipts,
+	// eth_createAccessList).
+	ErrMissingMethod = errors.New("RPC endpoint lacks a method verified reads need")
+)
