@@ -73,14 +73,14 @@ func Dial(ctx context.Context, rawURL string) (*ethclient.Client, error) {
 	}
 	c, err := ethclient.DialContext(ctx, rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("dial chain RPC %s: %w", redactURL(rawURL), err)
+		return nil, fmt.Errorf("dial chain RPC %s: %w", RedactURL(rawURL), err)
 	}
 	return c, nil
 }
 
-// redactURL keeps the scheme and host of an endpoint URL: enough to tell
+// RedactURL keeps the scheme and host of an endpoint URL: enough to tell
 // which endpoint failed, without the secrets providers put in the rest.
-func redactURL(raw string) string {
+func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		if u != nil && u.Scheme == "" {

@@ -24,6 +24,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/p2p"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/holiman/uint256"
 )
@@ -222,6 +223,9 @@ func (c *Chain) Client() simulated.Client { return c.client }
 // URL returns the JSON-RPC HTTP endpoint, for example
 // "http://127.0.0.1:8545", or "" when Options.Addr was empty.
 func (c *Chain) URL() string { return c.url }
+
+// Config returns the chain's protocol rules.
+func (c *Chain) Config() *params.ChainConfig { return c.eth.BlockChain().Config() }
 
 // ChainID returns the chain ID (1337, as `geth --dev`).
 func (c *Chain) ChainID() *big.Int { return new(big.Int).Set(c.chainID) }

@@ -22,6 +22,9 @@ const checkpointKey = "checkpoint"
 func (c *Client) loadCheckpoint() (checkpoint, bool, error) {
 	var cp checkpoint
 	var ok bool
+	if c.cfg.DB == nil {
+		return cp, false, nil
+	}
 	err := c.cfg.DB.View(func(tx *store.Tx) error {
 		var err error
 		ok, err = tx.GetJSON(c.cfg.Bucket, checkpointKey, &cp)
@@ -35,6 +38,9 @@ func (c *Client) loadCheckpoint() (checkpoint, bool, error) {
 
 func (c *Client) saveCheckpoint(cp checkpoint) error {
 	cp.Network = c.cfg.Network.Name
+	if c.cfg.DB == nil {
+		return nil
+	}
 	return c.cfg.DB.Update(func(tx *store.Tx) error {
 		return tx.PutJSON(c.cfg.Bucket, checkpointKey, cp)
 	})

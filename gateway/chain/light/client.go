@@ -32,7 +32,8 @@ type Config struct {
 	// MaxCheckpointAge. Default: the checkpoint go-ethereum embeds for
 	// Network, which is refused once it is too old.
 	Checkpoint common.Hash
-	// DB keeps the newest finalized checkpoint across restarts. Required.
+	// DB keeps the newest finalized checkpoint across restarts. Default
+	// nil: none kept (the CLI, which starts from Checkpoint each time).
 	DB *store.DB
 	// Bucket is the store bucket. Default "chain_light".
 	Bucket string
@@ -102,8 +103,6 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("light client: no network")
 	case len(cfg.BeaconURLs) == 0:
 		return nil, errors.New("light client: no beacon endpoint (--beacon-api URL[,URL]): verified reads need a beacon node that serves the light client API")
-	case cfg.DB == nil:
-		return nil, errors.New("light client: no store")
 	}
 	c := &Client{cfg: cfg}
 	for _, u := range cfg.BeaconURLs {

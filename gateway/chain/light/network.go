@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ethereum/go-ethereum/beacon/params"
+	gparams "github.com/ethereum/go-ethereum/params"
 )
 
 // Network is a public chain the light client can follow.
@@ -17,6 +18,9 @@ type Network struct {
 	Beacon *params.ChainConfig
 	// ChainID is the execution chain's EIP-155 ID.
 	ChainID uint64
+	// Rules are the execution chain's protocol rules, for calls run
+	// locally. Default: go-ethereum's for ChainID.
+	Rules *gparams.ChainConfig
 }
 
 // Networks are the chains with a sync committee that go-ethereum v1.17.5

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/beacon/light/api"
@@ -66,7 +68,7 @@ func (c *Client) bootstrap(ctx context.Context) error {
 			}
 			bd, err := ep.api.GetCheckpointData(root)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: bootstrap %s: %w", ep.url, root.TerminalString(), err))
+				errs = append(errs, fmt.Errorf("%s: bootstrap %s: %w", ep.url, root.TerminalString(), classify(err)))
 				continue
 			}
 			if age := c.age(bd.Header.Slot); age > c.cfg.MaxCheckpointAge {
@@ -110,7 +112,7 @@ func (c *Client) syncCommittees(ctx context.Context) error {
 			}
 			updates, committees, err := ep.api.GetBestUpdatesAndCommittees(next, 1)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: committee update for period %d: %w", ep.url, next, err))
+				errs = append(errs, fmt.Errorf("%s: committee update for period %d: %w", ep.url, next, classify(err)))
 				continue
 			}
 			if err := c.notFuture(updates[0].AttestedHeader.Header.Slot); err != nil {
@@ -171,7 +173,7 @@ func (c *Client) syncHeads(ctx context.Context) error {
 func (c *Client) optimistic(ep *endpoint) error {
 	u, err := ep.api.GetOptimisticUpdate()
 	if err != nil {
-		return fmt.Errorf("optimistic update: %w", err)
+		return fmt.Errorf("optimistic update: %w", classify(err))
 	}
 	if err := c.notFuture(u.Attested.Slot); err != nil {
 		return fmt.Errorf("optimistic update: %w", err)
@@ -185,7 +187,7 @@ func (c *Client) optimistic(ep *endpoint) error {
 func (c *Client) finality(ep *endpoint) error {
 	u, err := ep.api.GetFinalityUpdate()
 	if err != nil {
-		return fmt.Errorf("finality update: %w", err)
+		return fmt.Errorf("finality update: %w", classify(err))
 	}
 	if err := c.notFuture(u.Attested.Slot); err != nil {
 		return fmt.Errorf("finality update: %w", err)
@@ -239,4 +241,18 @@ func (c *Client) Checkpoint() (root common.Hash, slot uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.saved.Root, c.saved.Slot
+}
+
+// classify marks what go-ethereum's REST client refused in an answer (a
+// proof that does not check, a header that is not the one asked for, data
+// that does not decode) as chain.ErrUnverified; an endpoint that could not
+// be reached or had nothing to give is not a lie.
+func classify(err error) error {
+	var ue *url.Error
+	switch {
+	case errors.Is(err, api.ErrNotFound), errors.Is(err, api.ErrInternal), errors.As(err, &ue),
+		strings.HasPrefix(err.Error(), "unexpected error from API endpoint"):
+		return err
+	}
+	return fmt.Errorf("%w: %w", chain.ErrUnverified, err)
 }

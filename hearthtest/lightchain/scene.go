@@ -1,0 +1,105 @@
+package lightchain
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"fmt"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/hearth-home/hearth/gateway/chain/devchain"
+	"github.com/hearth-home/hearth/gateway/chain/link"
+	"github.com/hearth-home/hearth/gateway/contracts"
+)
+
+// Scene is what the tamper table reads: two orders posted in one block
+// (two transactions with logs), then one more block on top.
+type Scene struct {
+	// Pair are the two posting transactions, in block PairBlock.
+	Pair      [2]common.Hash
+	PairBlock uint64
+	// Orders is the order count after them.
+	Orders uint64
+}
+
+// Send signs a call of the market from key and hands it to the chain
+// directly; Commit or the sealer mines it.
+func (h *Harness) Send(key *ecdsa.PrivateKey, value *big.Int, data []byte) (common.Hash, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := h.Chain.Client()
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	nonce, err := c.PendingNonceAt(ctx, from)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	if value == nil {
+		value = new(big.Int)
+	}
+	gas, err := c.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &h.Contract, Value: value, Data: data})
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("estimate: %w", err)
+	}
+	head, err := c.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	tip := big.NewInt(params.GWei)
+	tx := types.MustSignNewTx(key, types.LatestSignerForChainID(h.Chain.ChainID()), &types.DynamicFeeTx{
+		ChainID: h.Chain.ChainID(), Nonce: nonce, GasTipCap: tip, GasFeeCap: new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2))),
+		Gas: gas * 12 / 10, To: &h.Contract, Value: value, Data: data})
+	return tx.Hash(), c.SendTransaction(ctx, tx)
+}
+
+// PostOrder is the call data of an order open to any provider.
+func PostOrder(tasks int64, args ...string) []byte {
+	return contracts.NewHearthMarket().PackPostOrder(common.Address{}, [32]byte{1}, "https://example.org/app.wasm", contracts.RuntimeWasm,
+		[][32]byte{{2}}, args, big.NewInt(tasks), big.NewInt(1000), big.NewInt(time.Now().Add(time.Hour).Unix()))
+}
+
+// SetScene deposits for the requester, posts two orders in one block and
+// seals one more, syncing l to the new head. The dev chain must seal only
+// on Commit (a long BlockInterval).
+func (h *Harness) SetScene(t testing.TB, l *link.Link) Scene {
+	t.Helper()
+	req := devchain.DevKey("requester")
+	abi := contracts.NewHearthMarket()
+	if _, err := h.Send(req, big.NewInt(params.Ether), abi.PackDeposit()); err != nil {
+		t.Fatal(err)
+	}
+	h.Tick(t, l)
+	var s Scene
+	for i := range s.Pair {
+		var err error
+		if s.Pair[i], err = h.Send(req, nil, PostOrder(int64(2+i), "-n", fmt.Sprint(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Tick(t, l)
+	r, err := h.Chain.Client().TransactionReceipt(context.Background(), s.Pair[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.PairBlock = r.BlockNumber.Uint64()
+	if r0, err := h.Chain.Client().TransactionReceipt(context.Background(), s.Pair[0]); err != nil || r0.BlockNumber.Uint64() != s.PairBlock {
+		t.Fatalf("the two orders are not in one block: %v", err)
+	}
+	h.Tick(t, l)
+	out, err := h.Chain.Client().CallContract(context.Background(), ethereum.CallMsg{To: &h.Contract, Data: abi.PackOrderCount()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := abi.UnpackOrderCount(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Orders = n.Uint64()
+	return s
+}
