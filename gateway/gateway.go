@@ -29,17 +29,18 @@ type Gateway struct {
 	adminToken string
 	joinToken  api.JoinToken
 
-	mu       sync.Mutex
-	members  map[identity.NodeID]*member
-	jobs     map[string]*job
-	jobOrder []string         // oldest first
-	queue    []*task          // queued tasks, oldest first
-	leased   map[string]*task // by lease ID
-	wake     chan struct{}
-	refused  map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
-	power    powerState
-	waiting  map[*leaseWait]struct{} // lease requests waiting for work
-	mounts   map[string]http.Handler // see Mount
+	mu          sync.Mutex
+	members     map[identity.NodeID]*member
+	jobs        map[string]*job
+	jobOrder    []string         // oldest first
+	queue       []*task          // queued tasks, oldest first
+	leased      map[string]*task // by lease ID
+	wake        chan struct{}
+	refused     map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
+	power       powerState
+	waiting     map[*leaseWait]struct{} // lease requests waiting for work
+	mounts      map[string]http.Handler // see Mount
+	chainStatus func() string           // see SetChainStatus
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its

@@ -55,7 +55,11 @@ func (g *Gateway) routes() http.Handler {
 		g.mu.Lock()
 		st := api.Status{ID: g.id.ID.String(), Version: g.cfg.Version, Proto: api.ProtocolVersion,
 			Members: len(g.members), Jobs: len(g.jobs), Queued: len(g.queue)}
+		chainStatus := g.chainStatus
 		g.mu.Unlock()
+		if chainStatus != nil {
+			st.Chain = chainStatus()
+		}
 		reply(w, st, nil)
 	}))
 	mux.HandleFunc("GET /v1/pool/members", g.admin(func(w http.ResponseWriter, r *http.Request) {

@@ -41,6 +41,14 @@ func (g *Gateway) Mount(pattern string, h http.Handler) {
 	g.mounts[pattern] = h
 }
 
+// SetChainStatus makes GET /v1/status (hearth status) include what f says
+// of the chain connection: its mode, and a warning when reads are trusted.
+func (g *Gateway) SetChainStatus(f func() string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.chainStatus = f
+}
+
 // Capacity is the pool's aggregate, as the market publishes it.
 type Capacity struct {
 	// Devices are the paired members; Ready those heard from lately.

@@ -19,14 +19,16 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/params"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/gateway/chain"
 	"github.com/hearth-home/hearth/gateway/chain/devchain"
+	"github.com/hearth-home/hearth/gateway/chain/link"
 	"github.com/hearth-home/hearth/gateway/market"
 )
 
@@ -39,10 +41,21 @@ type marketOptions struct {
 	fromBlock                              uint64
 	devRPC                                 string
 	noMarket, devChain                     bool
+	// The chain connection's mode (gateway/chain/link).
+	mode, network, beacon, checkpoint, genesis string
+	chainID                                    uint64
+	checkpointAge                              time.Duration
 }
 
 func (m *marketOptions) register(fs *flag.FlagSet) {
-	fs.StringVar(&m.rpc, "chain-rpc", "", "Ethereum JSON-RPC URL: sell the pool's compute on the market there\n(needs --chain-key and --market-contract; see docs/market.md)")
+	fs.StringVar(&m.rpc, "chain-rpc", "", "Ethereum JSON-RPC URL[,URL]: sell the pool's compute on the market there; reads go to\nthe first, transactions to all (needs --chain-key and --market-contract; see docs/market.md)")
+	fs.StringVar(&m.mode, "chain-mode", "verified", "how chain reads are checked: verified (a beacon light client checks every answer;\nmainnet, sepolia, hoodi) or trusted (a private chain: needs --chain-id and --chain-genesis)")
+	fs.StringVar(&m.network, "chain-network", "", "mainnet, sepolia or hoodi (default: from the RPC endpoint's chain ID)")
+	fs.StringVar(&m.beacon, "beacon-api", "", "beacon node URL[,URL] serving the light client API (verified mode; two or more\nfrom different operators: the highest valid head wins)")
+	fs.StringVar(&m.checkpoint, "chain-checkpoint", "", "root of a recent finalized beacon block to start the light client from\n(needed when the stored one is older than two weeks; see docs/market.md)")
+	fs.DurationVar(&m.checkpointAge, "chain-checkpoint-max-age", 14*24*time.Hour, "refuse light client checkpoints older than this")
+	fs.Uint64Var(&m.chainID, "chain-id", 0, "the chain's ID, pinned (required in trusted mode)")
+	fs.StringVar(&m.genesis, "chain-genesis", "", "the hash of the chain's block 0, pinned (required in trusted mode)")
 	fs.StringVar(&m.key, "chain-key", "", "the provider's key: a keystore file (hearth market key new makes one)")
 	fs.StringVar(&m.passFile, "chain-passphrase-file", "", "file holding the key's passphrase (default: $HEARTH_CHAIN_PASSPHRASE)")
 	fs.StringVar(&m.contract, "market-contract", "", "address of the HearthMarket contract")
@@ -130,6 +143,7 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 			}
 		}
 		cfg.Confirmations, cfg.PollInterval, cfg.MinLead, cfg.StuckAfter = chain.NoConfirmations, 100*time.Millisecond, 10*time.Second, 10*time.Second
+		cfg.Mode = chain.ModeLocal
 		if mo.settleAge == 30*time.Second {
 			cfg.SettleAge = 2 * time.Second
 		}
@@ -150,25 +164,39 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 		if key, _, err = chain.LoadKey(mo.key, pass); err != nil {
 			return nil, "", err
 		}
+		lcfg, err := mo.linkConfig(g, logger)
+		if err != nil {
+			return nil, "", err
+		}
+		file.RPC, file.Network, file.Beacon, file.Checkpoint = splitList(mo.rpc)[0], mo.network, lcfg.Beacon, mo.checkpoint
 		// The chain may be down now: the pool works without it, and the
 		// market starts when the endpoint answers.
 		lazy := &lazyHandler{}
 		g.Mount("/v1/market/", lazy)
 		return func(ctx context.Context) error {
-			for warned := false; ; {
-				m, client, err := connectMarket(ctx, mo.rpc, cfg, g, key)
+			for warned := ""; ; {
+				m, l, err := connectMarket(ctx, lcfg, cfg, g, key)
 				if err == nil {
-					defer client.Close()
+					defer l.Close()
 					lazy.set(m.Handler())
-					file.MarketInfo, file.FromBlock = m.Info(), cfg.FromBlock
+					g.SetChainStatus(m.ChainStatus)
+					file.MarketInfo, file.FromBlock, file.Network = m.Info(), cfg.FromBlock, l.Network
 					if err := writeMarketFile(filepath.Join(g.DataDir(), api.MarketFileName), file); err != nil {
 						logger.Warn("could not write the market file for the CLI", "err", err)
 					}
-					return m.Run(ctx)
+					// The light client and the market stop together: a
+					// market without fresh verified heads only waits.
+					eg, ctx := errgroup.WithContext(ctx)
+					eg.Go(func() error { return l.Run(ctx) })
+					eg.Go(func() error { return m.Run(ctx) })
+					return eg.Wait()
 				}
-				if !warned {
-					logger.Warn("market waits for the chain; the pool works meanwhile", "rpc", mo.rpc, "err", err)
-					warned = true
+				if errors.Is(err, chain.ErrCheckpointTooOld) || errors.Is(err, chain.ErrMissingMethod) || errors.Is(err, chain.ErrWrongChain) {
+					return err // waiting would not help: the owner must act
+				}
+				if err.Error() != warned {
+					logger.Warn("market waits for the chain; the pool works meanwhile", "rpc", hostOf(mo.rpc), "err", err)
+					warned = err.Error()
 				}
 				select {
 				case <-ctx.Done():
@@ -176,7 +204,7 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 				case <-time.After(5 * time.Second):
 				}
 			}
-		}, fmt.Sprintf("contract %s via %s", cfg.Contract.Hex(), hostOf(mo.rpc)), nil
+		}, fmt.Sprintf("contract %s via %s (%s)", cfg.Contract.Hex(), hostOf(mo.rpc), lcfg.Mode), nil
 	}
 	m, err := market.New(ctx, cfg, g, g.DB(), backend, key)
 	if err != nil {
@@ -184,6 +212,7 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 		return nil, "", err
 	}
 	g.Mount("/v1/market/", m.Handler())
+	g.SetChainStatus(m.ChainStatus)
 	file.FromBlock = cfg.FromBlock
 	file.MarketInfo = m.Info()
 	if err := writeMarketFile(filepath.Join(g.DataDir(), api.MarketFileName), file); err != nil {
@@ -230,20 +259,65 @@ func splitList(s string) []string {
 	return out
 }
 
-// connectMarket dials the chain and prepares the market.
-func connectMarket(ctx context.Context, rpc string, cfg market.Config, g *gateway.Gateway, key *ecdsa.PrivateKey) (*market.Market, *ethclient.Client, error) {
-	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+// linkConfig is the chain connection the flags describe.
+func (mo *marketOptions) linkConfig(g *gateway.Gateway, logger *slog.Logger) (link.Config, error) {
+	c := link.Config{Mode: chain.Mode(mo.mode), RPC: splitList(mo.rpc), Network: mo.network, Beacon: splitList(mo.beacon),
+		MaxCheckpointAge: mo.checkpointAge, DB: g.DB(), ChainID: mo.chainID, Logger: logger.With("part", "chain")}
+	if mo.checkpoint != "" {
+		h, err := parseHash("--chain-checkpoint", mo.checkpoint)
+		if err != nil {
+			return c, err
+		}
+		c.Checkpoint = h
+	}
+	if mo.genesis != "" {
+		h, err := parseHash("--chain-genesis", mo.genesis)
+		if err != nil {
+			return c, err
+		}
+		c.Genesis = h
+	}
+	switch c.Mode {
+	case chain.ModeVerified:
+		if len(c.Beacon) == 0 {
+			return c, errors.New("--chain-mode verified (the default) needs --beacon-api: a beacon node with the light client API, ideally two; a private chain without a sync committee runs with --chain-mode trusted --chain-id N --chain-genesis 0x...")
+		}
+		if len(c.Beacon) == 1 {
+			logger.Warn("one beacon endpoint: if it stalls, the market pauses accepting; give two or more from different operators", "beacon", hostOf(c.Beacon[0]))
+		}
+	case chain.ModeTrusted:
+		if c.ChainID == 0 || c.Genesis == (common.Hash{}) {
+			return c, errors.New("--chain-mode trusted needs --chain-id and --chain-genesis: the chain is pinned since its answers are not checked")
+		}
+	default:
+		return c, fmt.Errorf("--chain-mode %q: verified or trusted (local is --dev's own chain)", mo.mode)
+	}
+	return c, nil
+}
+
+func parseHash(flag, s string) (common.Hash, error) {
+	b, err := hexutil.Decode(strings.TrimSpace(s))
+	if err != nil || len(b) != 32 {
+		return common.Hash{}, fmt.Errorf("%s %q: want a 0x-prefixed 32-byte hex hash", flag, s)
+	}
+	return common.BytesToHash(b), nil
+}
+
+// connectMarket opens the chain and prepares the market.
+func connectMarket(ctx context.Context, lcfg link.Config, cfg market.Config, g *gateway.Gateway, key *ecdsa.PrivateKey) (*market.Market, *link.Link, error) {
+	dctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	client, err := chain.Dial(dctx, rpc)
+	l, err := link.Open(dctx, lcfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := market.New(dctx, cfg, g, g.DB(), client, key)
+	cfg.Mode = l.Mode
+	m, err := market.New(dctx, cfg, g, g.DB(), l.Backend, key)
 	if err != nil {
-		client.Close()
+		l.Close()
 		return nil, nil, err
 	}
-	return m, client, nil
+	return m, l, nil
 }
 
 // lazyHandler answers 503 until the market is up.

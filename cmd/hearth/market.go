@@ -15,6 +15,7 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/gateway/chain"
+	"github.com/hearth-home/hearth/gateway/chain/link"
 	"github.com/hearth-home/hearth/gateway/contracts"
 )
 
@@ -52,6 +54,7 @@ docs/market.md explains the order's life.
 // marketFlags locate the market and the user's key.
 type marketFlags struct {
 	file, rpc, contract, key, passFile string
+	mode, network, beacon, checkpoint  string
 }
 
 func bindMarketFlags(fs *flag.FlagSet) *marketFlags {
@@ -61,15 +64,24 @@ func bindMarketFlags(fs *flag.FlagSet) *marketFlags {
 	fs.StringVar(&f.contract, "contract", "", "HearthMarket contract `ADDRESS` (default: from the market file)")
 	fs.StringVar(&f.key, "key", "", "your keystore `FILE` (default $HEARTH_CHAIN_KEY; the dev key on the dev chain)")
 	fs.StringVar(&f.passFile, "passphrase-file", "", "`FILE` holding the key's passphrase (default $HEARTH_CHAIN_PASSPHRASE)")
+	fs.StringVar(&f.mode, "chain-mode", "", "`MODE` of chain reads: verified (checked by a beacon light client), trusted\n(default: verified when a beacon endpoint is known, else trusted with a warning)")
+	fs.StringVar(&f.beacon, "beacon-api", "", "beacon node `URL[,URL]` with the light client API (default: $HEARTH_BEACON_API, the market file)")
+	fs.StringVar(&f.network, "network", "", "mainnet, sepolia or hoodi (default: from the chain ID)")
+	fs.StringVar(&f.checkpoint, "checkpoint", "", "finalized beacon block `ROOT` to start the light client from (default: the market file's, go-ethereum's)")
 	return f
 }
 
 // mkt is a connection to the market: the chain, the contract, and the
 // user's key when there is one.
 type mkt struct {
-	c        *cli
-	file     api.MarketFile
-	client   *ethclient.Client
+	c    *cli
+	file api.MarketFile
+	// client reads (verified in verified mode) and sends; raw is the
+	// plain RPC client, for deploying only.
+	client   chain.Backend
+	raw      *ethclient.Client
+	link     *link.Link
+	mode     chain.Mode
 	chainID  *big.Int
 	contract common.Address
 	abi      *contracts.HearthMarket
@@ -77,7 +89,12 @@ type mkt struct {
 	me       common.Address
 }
 
-func (m *mkt) Close() { m.client.Close() }
+func (m *mkt) Close() {
+	if m.link != nil {
+		m.link.Close()
+	}
+	m.raw.Close()
+}
 
 // devRequesterKey is the --dev chain's requester key: PUBLIC, derived as
 // gateway/chain/devchain derives it, for development only.
@@ -104,14 +121,19 @@ func (c *cli) connectMarket(ctx context.Context, f *marketFlags, needKey bool) (
 	m.contract = common.HexToAddress(addr)
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	client, err := chain.Dial(dctx, rpc)
+	rpcs := strings.Split(rpc, ",")
+	client, err := chain.Dial(dctx, rpcs[0])
 	if err != nil {
 		return nil, err
 	}
-	m.client = client
+	m.raw, m.client = client, client
 	if m.chainID, err = client.ChainID(dctx); err != nil {
 		client.Close()
-		return nil, fmt.Errorf("chain at %s: %w", rpc, err)
+		return nil, fmt.Errorf("chain at %s: %w", chain.RedactURL(rpcs[0]), err)
+	}
+	if err := m.verifyReads(ctx, f, rpcs); err != nil {
+		client.Close()
+		return nil, err
 	}
 	keyFile := firstNonEmpty(f.key, c.getenv("HEARTH_CHAIN_KEY"))
 	switch {
@@ -175,6 +197,52 @@ func (c *cli) loadMarketFile(f *marketFlags, out *api.MarketFile) error {
 		}
 		return nil
 	}
+	return nil
+}
+
+// verifyReads puts the light client's checks on every read, as the
+// gateway does, unless the chain is the dev chain or the user chose
+// trusted reads.
+func (m *mkt) verifyReads(ctx context.Context, f *marketFlags, rpcs []string) error {
+	beacon := firstNonEmpty(f.beacon, m.c.getenv("HEARTH_BEACON_API"), strings.Join(m.file.Beacon, ","))
+	mode := chain.Mode(f.mode)
+	switch {
+	case mode != "":
+	case m.file.Dev:
+		mode = chain.ModeLocal
+	case beacon != "":
+		mode = chain.ModeVerified
+	default:
+		mode = chain.ModeTrusted
+		fmt.Fprintln(m.c.stderr, "warning: chain reads are trusted, not verified: give --beacon-api URL to check them with a light client (see docs/market.md)")
+	}
+	m.mode = mode
+	switch mode {
+	case chain.ModeLocal, chain.ModeTrusted:
+		return nil
+	case chain.ModeVerified:
+	default:
+		return usageErrorf("--chain-mode %q: verified or trusted", f.mode)
+	}
+	cfg := link.Config{Mode: mode, RPC: rpcs, Network: firstNonEmpty(f.network, m.file.Network),
+		Beacon: strings.Split(beacon, ",")}
+	if cp := firstNonEmpty(f.checkpoint, m.file.Checkpoint); cp != "" {
+		b, err := hexutil.Decode(cp)
+		if err != nil || len(b) != 32 {
+			return usageErrorf("--checkpoint %q: want a 0x-prefixed 32-byte hash", cp)
+		}
+		cfg.Checkpoint = common.BytesToHash(b)
+	}
+	if beacon == "" {
+		return usageErrorf("verified reads need a beacon endpoint: give --beacon-api URL")
+	}
+	octx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	l, err := link.Open(octx, cfg)
+	if err != nil {
+		return fmt.Errorf("verified chain reads: %w", err)
+	}
+	m.link, m.client = l, l.Backend
 	return nil
 }
 

@@ -34,6 +34,10 @@ type marketInfo struct {
 	AccountEther     string `json:"account_ether_wei,omitempty"`
 	AccountEscrow    string `json:"account_escrow_wei,omitempty"`
 	Dev              bool   `json:"dev,omitempty"`
+	// ChainMode is how this command's reads were checked: verified,
+	// local or trusted; Warning says what trusted means.
+	ChainMode string `json:"chain_mode"`
+	Warning   string `json:"warning,omitempty"`
 }
 
 func marketInfoCmd() *command {
@@ -69,7 +73,11 @@ earnings) and, with a key, your account's Ether and escrow in the contract.
 }
 
 func (m *mkt) info(ctx context.Context) (marketInfo, error) {
-	info := marketInfo{ChainID: m.chainID.String(), RPC: m.file.RPC, Contract: m.contract.Hex(), Dev: m.file.Dev}
+	info := marketInfo{ChainID: m.chainID.String(), RPC: m.file.RPC, Contract: m.contract.Hex(), Dev: m.file.Dev,
+		ChainMode: string(m.mode)}
+	if m.mode == chain.ModeTrusted {
+		info.Warning = "reads are trusted, not verified: the RPC endpoint could show orders, balances and results that are not on chain"
+	}
 	out, err := m.call(ctx, m.abi.PackOrderCount())
 	if err != nil {
 		return info, fmt.Errorf("read the contract at %s: %w", m.contract.Hex(), err)
@@ -127,6 +135,11 @@ func writeMarketInfo(w io.Writer, i marketInfo) error {
 	if i.RPC != "" {
 		rows = append(rows, []string{"JSON-RPC", i.RPC})
 	}
+	mode := i.ChainMode
+	if i.Warning != "" {
+		mode += " (WARNING: " + i.Warning + ")"
+	}
+	rows = append(rows, []string{"chain reads", mode})
 	if i.Provider != "" {
 		state := "not registered"
 		if i.ProviderActive {
@@ -341,5 +354,5 @@ Keep a copy of the file and of the passphrase: without both the key is lost.`,
 }
 
 func deployMarket(ctx context.Context, m *mkt, minStake *big.Int) (common.Address, uint64, error) {
-	return market.Deploy(ctx, m.client, m.client, m.key, m.chainID, minStake)
+	return market.Deploy(ctx, m.raw, m.raw, m.key, m.chainID, minStake)
 }

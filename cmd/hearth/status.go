@@ -36,6 +36,9 @@ func writeStatus(c *cli, addr string, st api.Status) error {
 		{"Queued:", fmt.Sprintf("%d tasks", st.Queued)},
 		{"Credentials:", c.credentialsPath},
 	}
+	if st.Chain != "" {
+		rows = append(rows, []string{"Chain:", st.Chain})
+	}
 	writeAligned(c.stdout, "", rows)
 	return nil
 }

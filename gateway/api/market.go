@@ -32,6 +32,13 @@ type MarketInfo struct {
 	MaxTasks        int      `json:"max_tasks"`
 	// Head is the last block the gateway's watcher has processed.
 	Head uint64 `json:"head"`
+	// ChainMode is how chain reads are checked: "verified" (a light
+	// client), "local" (the gateway's own dev chain) or "trusted".
+	ChainMode string `json:"chain_mode,omitempty"`
+	// Warning is set when reads are not verified.
+	Warning string `json:"warning,omitempty"`
+	// Paused says why new orders are not accepted now ("" when they are).
+	Paused string `json:"paused,omitempty"`
 }
 
 // MarketOrderState is where an order stands at the provider.
@@ -215,4 +222,9 @@ type MarketFile struct {
 	// FromBlock is the contract's deployment block: event scans start there.
 	FromBlock uint64 `json:"from_block"`
 	Dev       bool   `json:"dev,omitempty"`
+	// Network, Beacon and Checkpoint let the CLI verify its reads as the
+	// gateway does (verified mode).
+	Network    string   `json:"network,omitempty"`
+	Beacon     []string `json:"beacon,omitempty"`
+	Checkpoint string   `json:"checkpoint,omitempty"`
 }

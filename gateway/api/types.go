@@ -428,4 +428,7 @@ type Status struct {
 	Members int    `json:"members"`
 	Jobs    int    `json:"jobs"`
 	Queued  int    `json:"queued"`
+	// Chain describes the market's chain connection when there is one:
+	// its mode (verified, local, trusted) and, when trusted, a warning.
+	Chain string `json:"chain,omitempty"`
 }

@@ -108,6 +108,10 @@ type OutboxOptions struct {
 	// ReorgDepth is how many blocks deep a mined record is still checked
 	// for a reorg. Default 64.
 	ReorgDepth uint64
+	// Finalized, when set, gives the newest final block (a verifying
+	// reader's): a mined record is checked for reorgs until its block is
+	// final, instead of for ReorgDepth blocks.
+	Finalized func(ctx context.Context) (uint64, error)
 	// Logf receives the outbox's logs. Default: discard.
 	Logf func(format string, args ...any)
 	// OnDone is called from Run after a record becomes Mined or Failed, and

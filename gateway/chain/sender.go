@@ -472,7 +472,11 @@ func (s *sender) mined(rec Record, r *types.Receipt) error {
 // canonical chain, and stops watching it once it is ReorgDepth deep.
 func (s *sender) checkMined(ctx context.Context, v *view, rec Record) error {
 	o := s.o
-	if v.head.Number.Uint64() >= rec.BlockNumber+o.opts.ReorgDepth {
+	if o.opts.Finalized != nil {
+		if final, err := o.opts.Finalized(ctx); err == nil && rec.BlockNumber <= final {
+			return s.retire(rec)
+		}
+	} else if v.head.Number.Uint64() >= rec.BlockNumber+o.opts.ReorgDepth {
 		return s.retire(rec)
 	}
 	h, ok := v.hashes[rec.BlockNumber]

@@ -92,6 +92,12 @@ type Config struct {
 	// StuckAfter replaces a transaction not mined by then with a fee bump.
 	// Default 30s.
 	StuckAfter time.Duration
+	// MaxHeadAge: with a verifying reader, orders are accepted only while
+	// the verified head is at most this old. Default 36s (three slots).
+	MaxHeadAge time.Duration
+	// Mode is the chain connection's mode, shown in Info. Default
+	// chain.ModeTrusted, said as a warning, unless the reader verifies.
+	Mode chain.Mode
 	// Fetch reads an app or input from a URL an order names; default: an
 	// HTTP(S) client. Fetched content is checked against its digest.
 	Fetch Fetcher
@@ -132,6 +138,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PollInterval <= 0 {
 		c.PollInterval = time.Second
+	}
+	if c.MaxHeadAge <= 0 {
+		c.MaxHeadAge = 36 * time.Second
 	}
 	if c.Fetch == nil {
 		c.Fetch = httpFetch
@@ -175,6 +184,7 @@ type Market struct {
 	registered bool // the contract knows the provider
 	errMu      sync.Mutex
 	lastErr    map[string]string
+	paused     string // why accepting waits; guarded by errMu
 }
 
 // Store buckets.
@@ -204,10 +214,22 @@ func New(ctx context.Context, cfg Config, pool Pool, db *store.DB, backend chain
 		abi: contracts.NewHearthMarket(), provider: crypto.PubkeyToAddress(key.PublicKey),
 		chainID: chainID, log: cfg.Logger, wake: make(chan struct{}, 1)}
 	logf := func(format string, args ...any) { m.log.Info(fmt.Sprintf(format, args...)) }
-	m.outbox, err = chain.NewOutbox(db, backend, key, chainID, chain.OutboxOptions{
+	oopts := chain.OutboxOptions{
 		PollInterval: cfg.PollInterval, StuckAfter: cfg.StuckAfter, Logf: logf,
 		OnDone: func(chain.Record) { m.poke() },
-	})
+	}
+	if v, ok := backend.(chain.Verifying); ok {
+		// A mined transaction is followed until it is final, not for a
+		// number of blocks.
+		oopts.Finalized = v.FinalizedNumber
+		if m.cfg.Mode == "" {
+			m.cfg.Mode = chain.ModeVerified
+		}
+	}
+	if m.cfg.Mode == "" {
+		m.cfg.Mode = chain.ModeTrusted
+	}
+	m.outbox, err = chain.NewOutbox(db, backend, key, chainID, oopts)
 	if err != nil {
 		return nil, err
 	}
@@ -336,7 +358,51 @@ func (m *Market) Info() api.MarketInfo {
 	return api.MarketInfo{ChainID: m.chainID.String(), Contract: m.cfg.Contract.Hex(),
 		Provider: m.provider.Hex(), Endpoint: m.cfg.Endpoint,
 		MinPricePerTask: m.cfg.MinPricePerTask.String(), Runtimes: slices.Clone(m.cfg.Runtimes),
-		MaxTasks: m.cfg.MaxTasks, Head: m.watcher.Head()}
+		MaxTasks: m.cfg.MaxTasks, Head: m.watcher.Head(), ChainMode: string(m.cfg.Mode),
+		Warning: modeWarning(m.cfg.Mode), Paused: m.pausedReason()}
+}
+
+// ChainStatus is a line for `hearth status`: the chain mode, and what is
+// wrong when something is.
+func (m *Market) ChainStatus() string {
+	s := string(m.cfg.Mode)
+	if w := modeWarning(m.cfg.Mode); w != "" {
+		s += " (WARNING: " + w + ")"
+	}
+	if p := m.pausedReason(); p != "" {
+		s += "; " + p
+	}
+	return s
+}
+
+// modeWarning is what Info says of a mode that checks nothing.
+func modeWarning(mode chain.Mode) string {
+	if mode == chain.ModeTrusted {
+		return "chain reads are trusted, not verified: the RPC endpoint could invent or hide orders"
+	}
+	return ""
+}
+
+// setPaused notes why accepting waits ("" when it does not), logging a
+// change.
+func (m *Market) setPaused(why string) {
+	m.errMu.Lock()
+	defer m.errMu.Unlock()
+	if why == m.paused {
+		return
+	}
+	if why != "" {
+		m.log.Warn("market: accepting paused; running and settling go on", "why", why)
+	} else {
+		m.log.Info("market: accepting again")
+	}
+	m.paused = why
+}
+
+func (m *Market) pausedReason() string {
+	m.errMu.Lock()
+	defer m.errMu.Unlock()
+	return m.paused
 }
 
 // crashAt is set from $HEARTH_TEST_CRASH_AT by the fault tests: the process

@@ -156,22 +156,40 @@ func newRigPool(t *testing.T, cfg market.Config, wrap func(chain.Backend) chain.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.chain.Close() })
-	if r.client, err = ethclient.Dial(r.chain.URL()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.client.Close)
-	ctx := context.Background()
-	r.contract, _, err = market.Deploy(ctx, r.client, r.client, r.prov, r.chain.ChainID(), big.NewInt(params.Ether))
+	r.dial()
+	r.contract, _, err = market.Deploy(context.Background(), r.client, r.client, r.prov, r.chain.ChainID(), big.NewInt(params.Ether))
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.startMarket(cfg, func(*store.DB) chain.Backend {
+		var backend chain.Backend = r.client
+		if wrap != nil {
+			backend = wrap(backend)
+		}
+		return backend
+	}, pool)
+	return r
+}
+
+// dial connects the rig's own client (the requester's, and the tests'
+// view of the truth) to its chain.
+func (r *rig) dial() {
+	var err error
+	if r.client, err = ethclient.Dial(r.chain.URL()); err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(r.client.Close)
+}
+
+// startMarket starts a gateway with a wasm agent and a market on the
+// backend that backend gives for the gateway's store.
+func (r *rig) startMarket(cfg market.Config, backend func(*store.DB) chain.Backend, pool func(*gateway.Gateway) market.Pool) {
+	t := r.t
+	var err error
+	ctx := context.Background()
 	r.g, err = gateway.New(gateway.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0", Heartbeat: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
-	}
-	var backend chain.Backend = r.client
-	if wrap != nil {
-		backend = wrap(backend)
 	}
 	cfg.Contract = r.contract
 	cfg.Endpoint = "https://" + r.g.Addr().String() + "#" + r.g.NodeID()
@@ -189,7 +207,7 @@ func newRigPool(t *testing.T, cfg market.Config, wrap func(chain.Backend) chain.
 	if pool != nil {
 		p = pool(r.g)
 	}
-	r.m, err = market.New(ctx, cfg, p, r.g.DB(), backend, r.prov)
+	r.m, err = market.New(ctx, cfg, p, r.g.DB(), backend(r.g.DB()), r.prov)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +227,6 @@ func newRigPool(t *testing.T, cfg market.Config, wrap func(chain.Backend) chain.
 		t.Fatal(err)
 	}
 	r.startAgent("market-agent", rt)
-	return r
 }
 
 // startAgent joins an agent running rts to the pool until the test ends.

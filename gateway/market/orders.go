@@ -236,7 +236,14 @@ func (m *Market) step(ctx context.Context) error {
 	}
 	var errs []error
 	errs = append(errs, m.followAccepts(ctx, open))
-	if m.registered {
+	errs = append(errs, m.scanGap(ctx))
+	fresh := m.freshHead(ctx)
+	if fresh != nil {
+		m.setPaused(fresh.Error())
+	} else {
+		m.setPaused("")
+	}
+	if m.registered && fresh == nil {
 		errs = append(errs, m.decide(ctx, open))
 	}
 	errs = append(errs, m.followJobs(open))
@@ -359,6 +366,12 @@ func (m *Market) decide(ctx context.Context, open []orderRecord) error {
 		c, err := m.onChain(ctx, o.ID)
 		if err != nil {
 			return err
+		}
+		if why := m.matchesChain(o, c); why != "" {
+			if err := m.dropForged(o, why); err != nil {
+				return err
+			}
+			continue
 		}
 		switch {
 		case c.Status == contracts.StatusOpen:

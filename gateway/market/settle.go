@@ -22,10 +22,18 @@ import (
 func (m *Market) settle(ctx context.Context, open []orderRecord) error {
 	var ready, retries []*orderRecord
 	oldest := time.Now()
+	final, verified, err := m.finalizedBlock(ctx)
+	if err != nil {
+		m.warnOnce("settle", fmt.Errorf("settling waits for a verified finalized head: %w", err))
+		return nil
+	}
 	for i := range open {
 		o := &open[i]
 		switch {
 		case o.State != api.OrderSettling || o.SettleKey != "":
+		case verified && o.AcceptedBlock > final:
+			// Settled only once its acceptance is final: work paid for
+			// must not vanish in a reorganization.
 		case o.SettleFailures > 0:
 			if o.RetryAt == nil || !time.Now().Before(*o.RetryAt) {
 				retries = append(retries, o)

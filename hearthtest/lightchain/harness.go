@@ -84,12 +84,13 @@ func Start(t testing.TB, o Options) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dc.Commit()
-	rc, err := dc.Client().TransactionReceipt(ctx, tx.Hash())
-	if err != nil || rc.Status != types.ReceiptStatusSuccessful {
+	if h.FromBlock, err = h.Mine(tx.Hash()); err != nil {
 		t.Fatalf("deploy the market: %v", err)
 	}
-	h.Contract, h.FromBlock = addr, rc.BlockNumber.Uint64()
+	if rc, err := dc.Client().TransactionReceipt(ctx, tx.Hash()); err != nil || rc.Status != types.ReceiptStatusSuccessful {
+		t.Fatalf("deploy the market: %v", err)
+	}
+	h.Contract = addr
 	dc.Commit()
 	h.Beacon, err = fakebeacon.New(fakebeacon.Options{Exec: dc.Client()})
 	if err != nil {

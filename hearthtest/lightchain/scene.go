@@ -58,6 +58,43 @@ func (h *Harness) Send(key *ecdsa.PrivateKey, value *big.Int, data []byte) (comm
 	return tx.Hash(), c.SendTransaction(ctx, tx)
 }
 
+// Mine seals blocks until every one of txs is mined, after waiting for
+// the transaction pool to hold them all (so that txs sent together share a
+// block), and returns the block of the last.
+func (h *Harness) Mine(txs ...common.Hash) (uint64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := h.Chain.Client()
+	for _, tx := range txs {
+		for {
+			_, pending, err := c.TransactionByHash(ctx, tx)
+			if err == nil && pending {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return 0, fmt.Errorf("transaction %s never reached the pool: %w", tx, err)
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}
+	var block uint64
+	for _, tx := range txs {
+		for {
+			r, err := c.TransactionReceipt(ctx, tx)
+			if err == nil {
+				block = r.BlockNumber.Uint64()
+				break
+			}
+			if ctx.Err() != nil {
+				return 0, fmt.Errorf("transaction %s not mined: %w", tx, err)
+			}
+			h.Chain.Commit()
+		}
+	}
+	return block, nil
+}
+
 // PostOrder is the call data of an order open to any provider.
 func PostOrder(tasks int64, args ...string) []byte {
 	return contracts.NewHearthMarket().PackPostOrder(common.Address{}, [32]byte{1}, "https://example.org/app.wasm", contracts.RuntimeWasm,
@@ -71,23 +108,22 @@ func (h *Harness) SetScene(t testing.TB, l *link.Link) Scene {
 	t.Helper()
 	req := devchain.DevKey("requester")
 	abi := contracts.NewHearthMarket()
-	if _, err := h.Send(req, big.NewInt(params.Ether), abi.PackDeposit()); err != nil {
+	dep, err := h.Send(req, big.NewInt(params.Ether), abi.PackDeposit())
+	if err == nil {
+		_, err = h.Mine(dep)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	h.Tick(t, l)
 	var s Scene
 	for i := range s.Pair {
-		var err error
 		if s.Pair[i], err = h.Send(req, nil, PostOrder(int64(2+i), "-n", fmt.Sprint(i))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	h.Tick(t, l)
-	r, err := h.Chain.Client().TransactionReceipt(context.Background(), s.Pair[1])
-	if err != nil {
+	if s.PairBlock, err = h.Mine(s.Pair[:]...); err != nil {
 		t.Fatal(err)
 	}
-	s.PairBlock = r.BlockNumber.Uint64()
 	if r0, err := h.Chain.Client().TransactionReceipt(context.Background(), s.Pair[0]); err != nil || r0.BlockNumber.Uint64() != s.PairBlock {
 		t.Fatalf("the two orders are not in one block: %v", err)
 	}

@@ -524,8 +524,7 @@ func Lies() []Lie {
 			if err := l.Backend.SendTransaction(ctx, tx); err != nil {
 				return err
 			}
-			h.Chain.Commit()
-			if _, err := h.Chain.Client().TransactionReceipt(ctx, tx.Hash()); err != nil {
+			if _, err := h.Mine(tx.Hash()); err != nil {
 				return fmt.Errorf("a transaction swallowed by one endpoint was not mined through the other: %v", err)
 			}
 			return nil

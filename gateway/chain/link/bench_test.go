@@ -6,8 +6,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,7 +37,6 @@ func TestLightClientBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rssBefore := rssMB()
 
 	// A first start stores a checkpoint; a restart from it is what a
 	// gateway does every day.
@@ -81,27 +78,24 @@ func TestLightClientBench(t *testing.T) {
 	bench("lightclient.verify_update_ms", median(updates), "ms")
 	bench("lightclient.verified_storage_read_ms", median(reads), "ms")
 
-	// A tick as the gateway does it: sync, then the order count. The
-	// bytes are what the beacon and the RPC endpoint served.
+	// Memory and traffic: a light client alone in a child process, ticked
+	// as a gateway does it (sync, then the order count), a block per tick.
 	beacon0, rpc0 := h.Beacon.Bytes(), h.Proxy.Bytes()
-	var rssEarly float64
+	child := startChild(t, h)
+	base := child.rss(t)
+	var early float64
 	for i := range ticks {
 		h.Chain.Commit()
-		if err := l.Light.Sync(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := reader.StorageAt(ctx, h.Contract, common.Hash{}, nil); err != nil {
-			t.Fatal(err)
-		}
-		if i == ticks/10 {
-			rssEarly = rssMB()
+		child.tick(t, h.Beacon.Now())
+		if i == 0 {
+			early = child.rss(t)
 		}
 	}
-	rssAfter := rssMB()
+	after := child.rss(t)
 	beaconPerTick := float64(h.Beacon.Bytes()-beacon0) / float64(ticks)
 	rpcPerTick := float64(h.Proxy.Bytes()-rpc0) / float64(ticks)
-	bench("lightclient.rss_added_mb", rssAfter-rssBefore, "MB")
-	bench("lightclient.rss_growth_mb", rssAfter-rssEarly, "MB")
+	bench("lightclient.rss_added_mb", after-base, "MB")
+	bench("lightclient.rss_growth_mb", after-early, "MB")
 	bench("lightclient.bytes_per_tick", beaconPerTick+rpcPerTick, "bytes")
 	// Mainnet: the beacon's answers are the same size (a full committee,
 	// the same headers); proofs are about three times longer than on this
@@ -128,12 +122,9 @@ func median(xs []float64) float64 {
 	return s[len(s)/2]
 }
 
-// rssMB is the process's resident memory, after a collection that hands
-// freed memory back.
-func rssMB() float64 {
-	runtime.GC()
-	debug.FreeOSMemory()
-	raw, err := os.ReadFile("/proc/self/status")
+// rssMB is the resident memory of process pid ("self" for this one).
+func rssMB(pid string) float64 {
+	raw, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return 0
 	}
