@@ -57,6 +57,7 @@ func main() {
 		}
 	}
 	step("size", func() error { return agentSizes(*tags, *smallTags) })
+	step("size", gatewaySize)
 	if os.Geteuid() != 0 {
 		fmt.Fprintln(os.Stderr, "bench: the pool figures need root (network namespaces); run `sudo make bench`")
 		os.Exit(1)
@@ -101,11 +102,29 @@ func agentSizes(tags, smallTags string) error {
 	return nil
 }
 
+// gatewaySize prints the stripped linux/arm64 size of the gateway, whose
+// light client (issue 12) may add at most 2 MB.
+func gatewaySize() error {
+	size, err := buildSize("./cmd/hearth-gateway", "", "GOARCH=arm64")
+	if err != nil {
+		return err
+	}
+	bench("gateway.size_linux_arm64_stripped", float64(size)/(1<<20), "MiB")
+	bench("gateway.size_linux_arm64_stripped_bytes", float64(size), "bytes")
+	return nil
+}
+
 func armv6Size(tags string) (int64, error) {
-	out := filepath.Join(os.TempDir(), fmt.Sprintf("hearth-agent-armv6-bench-%d", os.Getpid()))
+	return buildSize("./cmd/hearth-agent", tags, "GOARCH=arm", "GOARM=6")
+}
+
+// buildSize builds pkg stripped for linux with the given tags and GOARCH
+// (and GOARM) settings and returns the binary's size.
+func buildSize(pkg, tags string, env ...string) (int64, error) {
+	out := filepath.Join(os.TempDir(), fmt.Sprintf("hearth-size-bench-%d", os.Getpid()))
 	defer os.Remove(out)
-	cmd := exec.Command("go", "build", "-trimpath", "-tags", tags, "-ldflags=-s -w", "-o", out, "./cmd/hearth-agent")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm", "GOARM=6")
+	cmd := exec.Command("go", "build", "-trimpath", "-tags", tags, "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Env = append(append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux"), env...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("%v: %s", err, b)
 	}

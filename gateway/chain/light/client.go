@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/beacon/light"
-	"github.com/ethereum/go-ethereum/beacon/light/api"
 	"github.com/ethereum/go-ethereum/beacon/params"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethdb/memorydb"
@@ -91,7 +91,7 @@ type Client struct {
 // endpoint is one beacon node.
 type endpoint struct {
 	url     string
-	api     *api.BeaconLightApi
+	api     *rest
 	lastErr string // logged once until it changes
 }
 
@@ -106,7 +106,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg}
 	for _, u := range cfg.BeaconURLs {
-		c.endpoints = append(c.endpoints, &endpoint{url: u, api: api.NewBeaconLightApi(u, nil)})
+		c.endpoints = append(c.endpoints, &endpoint{url: u, api: newREST(strings.TrimRight(u, "/"))})
 	}
 	// The committees live in memory: at each start they are rebuilt from
 	// the stored checkpoint, at most one sync period (27 hours) old while

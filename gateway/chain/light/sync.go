@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
-	"github.com/ethereum/go-ethereum/beacon/light/api"
 	"github.com/ethereum/go-ethereum/beacon/params"
 	"github.com/ethereum/go-ethereum/beacon/types"
 	"github.com/ethereum/go-ethereum/common"
@@ -24,8 +21,7 @@ const maxPeriodsPerSync = 64
 // of new sync periods, then an optimistic and a finality update from every
 // endpoint. It returns an error when no endpoint gave a valid head (each
 // endpoint's failure is in it); a head refused by every check is never
-// kept. ctx is checked between requests: go-ethereum's REST client has its
-// own 10-second timeout per request.
+// kept. Each request has its own 10-second timeout within ctx.
 func (c *Client) Sync(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -66,7 +62,7 @@ func (c *Client) bootstrap(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			bd, err := ep.api.GetCheckpointData(root)
+			bd, err := ep.api.bootstrap(ctx, root)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: bootstrap %s: %w", ep.url, root.TerminalString(), classify(err)))
 				continue
@@ -110,16 +106,16 @@ func (c *Client) syncCommittees(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			updates, committees, err := ep.api.GetBestUpdatesAndCommittees(next, 1)
+			update, committee, err := ep.api.update(ctx, next)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: committee update for period %d: %w", ep.url, next, classify(err)))
 				continue
 			}
-			if err := c.notFuture(updates[0].AttestedHeader.Header.Slot); err != nil {
+			if err := c.notFuture(update.AttestedHeader.Header.Slot); err != nil {
 				errs = append(errs, fmt.Errorf("%s: committee update for period %d: %w", ep.url, next, err))
 				continue
 			}
-			if err := c.committee.InsertUpdate(updates[0], committees[0]); err != nil {
+			if err := c.committee.InsertUpdate(update, committee); err != nil {
 				errs = append(errs, fmt.Errorf("%s: committee update for period %d: %w: %w", ep.url, next, chain.ErrUnverified, err))
 				continue
 			}
@@ -138,7 +134,7 @@ func (c *Client) syncCommittees(ctx context.Context) error {
 
 func allNotFound(errs []error) bool {
 	for _, err := range errs {
-		if !errors.Is(err, api.ErrNotFound) {
+		if !errors.Is(err, errNotFound) {
 			return false
 		}
 	}
@@ -154,10 +150,10 @@ func (c *Client) syncHeads(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		err := c.optimistic(ep)
+		err := c.optimistic(ctx, ep)
 		if err == nil {
 			valid++
-			err = c.finality(ep)
+			err = c.finality(ctx, ep)
 		}
 		c.noteEndpoint(ep, err)
 		if err != nil {
@@ -170,8 +166,8 @@ func (c *Client) syncHeads(ctx context.Context) error {
 	return nil
 }
 
-func (c *Client) optimistic(ep *endpoint) error {
-	u, err := ep.api.GetOptimisticUpdate()
+func (c *Client) optimistic(ctx context.Context, ep *endpoint) error {
+	u, err := ep.api.optimistic(ctx)
 	if err != nil {
 		return fmt.Errorf("optimistic update: %w", classify(err))
 	}
@@ -184,8 +180,8 @@ func (c *Client) optimistic(ep *endpoint) error {
 	return nil
 }
 
-func (c *Client) finality(ep *endpoint) error {
-	u, err := ep.api.GetFinalityUpdate()
+func (c *Client) finality(ctx context.Context, ep *endpoint) error {
+	u, err := ep.api.finality(ctx)
 	if err != nil {
 		return fmt.Errorf("finality update: %w", classify(err))
 	}
@@ -243,16 +239,13 @@ func (c *Client) Checkpoint() (root common.Hash, slot uint64) {
 	return c.saved.Root, c.saved.Slot
 }
 
-// classify marks what go-ethereum's REST client refused in an answer (a
-// proof that does not check, a header that is not the one asked for, data
-// that does not decode) as chain.ErrUnverified; an endpoint that could not
-// be reached or had nothing to give is not a lie.
+// classify marks what an answer failed on its own (a proof that does not
+// check, a header that is not the one asked for, data that does not
+// decode) as chain.ErrUnverified; an endpoint that could not be reached or
+// had nothing to give is not lying.
 func classify(err error) error {
-	var ue *url.Error
-	switch {
-	case errors.Is(err, api.ErrNotFound), errors.Is(err, api.ErrInternal), errors.As(err, &ue),
-		strings.HasPrefix(err.Error(), "unexpected error from API endpoint"):
-		return err
+	if errors.Is(err, errMalformed) && !errors.Is(err, chain.ErrUnverified) {
+		return fmt.Errorf("%w: %w", chain.ErrUnverified, err)
 	}
-	return fmt.Errorf("%w: %w", chain.ErrUnverified, err)
+	return err
 }
