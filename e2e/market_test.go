@@ -423,9 +423,21 @@ type marketGateway struct {
 
 func (r *marketRig) newGateway(t *testing.T, contract string, fromBlock uint64, listen string) *marketGateway {
 	dir := t.TempDir()
+	// geth --dev has no beacon chain to follow: the gateway reads it in
+	// trusted mode, pinned (verified mode is tested offline against a fake
+	// beacon: hearthtest/lightchain).
+	genesis, err := r.node.Client().HeaderByNumber(context.Background(), big.NewInt(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := r.node.Client().ChainID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &marketGateway{r: r, dir: dir, proc: &marketProc{name: "gateway", log: filepath.Join(t.TempDir(), "gateway.log"),
 		env: r.env, bin: filepath.Join(root, "bin", "hearth-gateway"),
 		args: []string{"--data-dir", dir, "--listen", listen, "--no-mdns",
+			"--chain-mode", "trusted", "--chain-id", id.String(), "--chain-genesis", genesis.Hash().Hex(),
 			"--chain-rpc", r.node.URL, "--chain-key", r.provider.path, "--market-contract", contract,
 			"--chain-from-block", strconv.FormatUint(fromBlock, 10), "--chain-confirmations", "1",
 			"--market-settle-age", "1s"}}}

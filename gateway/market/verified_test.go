@@ -195,3 +195,54 @@ func (w *testWriter) has(s string) bool {
 	defer w.mu.Unlock()
 	return strings.Contains(w.all.String(), s)
 }
+
+// Under an endpoint whose proofs or receipts lie, the market makes no
+// decision on them: with lying proofs an order is not accepted; with lying
+// receipts an acceptance that was mined is not believed, so its job does
+// not start. Once the endpoint is honest the order runs and settles.
+func TestVerifiedMarketDecidesNothingOnLies(t *testing.T) {
+	r, h := newVerifiedRig(t, market.Config{})
+	// A first order, on honest answers: the provider is registered.
+	if o := r.wait(r.post(order{price: 1000, tasks: 1}), 90*time.Second); o.State != api.OrderSettled {
+		t.Fatalf("first order: %s (%s)", o.State, o.Reason)
+	}
+	h.Proxy.Set("eth_getProof", func(_, result json.RawMessage) json.RawMessage {
+		var p map[string]any
+		if json.Unmarshal(result, &p) != nil {
+			return nil
+		}
+		p["nonce"] = "0x12345"
+		out, _ := json.Marshal(p)
+		return out
+	})
+	id := r.post(order{price: 1000, tasks: 1})
+	time.Sleep(2 * time.Second)
+	if c := r.onChain(id); c.Status != contracts.StatusOpen {
+		t.Fatalf("order %d accepted (status %d) while every proof lied", id, c.Status)
+	}
+	if o, err := r.m.Order(id); err == nil && o.State != api.OrderSeen {
+		t.Fatalf("order %d: %s while every proof lied, want seen", id, o.State)
+	}
+
+	h.Proxy.Clear()
+	h.Proxy.Set("eth_getBlockReceipts", func(_, result json.RawMessage) json.RawMessage {
+		return json.RawMessage(strings.ReplaceAll(string(result), `"status":"0x1"`, `"status":"0x0"`))
+	})
+	r.waitFor(id, "accepting", 60*time.Second, func(o api.MarketOrder) bool { return o.State == api.OrderAccepting })
+	deadline := time.Now().Add(30 * time.Second)
+	for r.onChain(id).Status != contracts.StatusAccepted {
+		if time.Now().After(deadline) {
+			t.Fatalf("order %d: the acceptance was not mined", id)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
+	if o, _ := r.m.Order(id); o.State != api.OrderAccepting || o.Job != "" {
+		t.Fatalf("order %d: %s, job %q, on a receipt that did not verify; want accepting, no job", id, o.State, o.Job)
+	}
+
+	h.Proxy.Clear()
+	if o := r.wait(id, 90*time.Second); o.State != api.OrderSettled {
+		t.Fatalf("order %d once the endpoint is honest: %s (%s), want settled", id, o.State, o.Reason)
+	}
+}
