@@ -95,10 +95,12 @@ func (h *Harness) Mine(txs ...common.Hash) (uint64, error) {
 	return block, nil
 }
 
-// PostOrder is the call data of an order open to any provider.
-func PostOrder(tasks int64, args ...string) []byte {
+// PostOrder is the call data of an order open to any provider, due an
+// hour after deadlineFrom (the chain's time: a dev chain sealed fast runs
+// ahead of the clock).
+func PostOrder(deadlineFrom uint64, tasks int64, args ...string) []byte {
 	return contracts.NewHearthMarket().PackPostOrder(common.Address{}, [32]byte{1}, "https://example.org/app.wasm", contracts.RuntimeWasm,
-		[][32]byte{{2}}, args, big.NewInt(tasks), big.NewInt(1000), big.NewInt(time.Now().Add(time.Hour).Unix()))
+		[][32]byte{{2}}, args, big.NewInt(tasks), big.NewInt(1000), new(big.Int).SetUint64(deadlineFrom+3600))
 }
 
 // SetScene deposits for the requester, posts two orders in one block and
@@ -115,9 +117,13 @@ func (h *Harness) SetScene(t testing.TB, l *link.Link) Scene {
 	if err != nil {
 		t.Fatal(err)
 	}
+	head, err := h.Chain.Client().HeaderByNumber(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var s Scene
 	for i := range s.Pair {
-		if s.Pair[i], err = h.Send(req, nil, PostOrder(int64(2+i), "-n", fmt.Sprint(i))); err != nil {
+		if s.Pair[i], err = h.Send(req, nil, PostOrder(max(head.Time, uint64(time.Now().Unix())), int64(2+i), "-n", fmt.Sprint(i))); err != nil {
 			t.Fatal(err)
 		}
 	}
