@@ -32,8 +32,9 @@ Examples:
   hearth-gateway init --advertise 192.168.1.10:7443
   hearth-gateway --data-dir /var/lib/hearth-gateway --listen :7443
   hearth-gateway --dev          # then: hearth job submit examples/vanity/job.yaml --wait
-  hearth-gateway --chain-rpc http://127.0.0.1:8545 --chain-key provider.json \
-      --market-contract 0x... --market-min-price 1000000000   # sell on a market (docs/market.md)
+  hearth-gateway --chain-rpc https://RPC --beacon-api https://BEACON-1,https://BEACON-2 \
+      --chain-key provider.json --market-contract 0x... --market-min-price 1000000000
+                                # sell on a market, every chain read verified (docs/market.md, docs/chain.md)
 
 Flags:
 `

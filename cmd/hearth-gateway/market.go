@@ -52,7 +52,7 @@ func (m *marketOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.mode, "chain-mode", "verified", "how chain reads are checked: verified (a beacon light client checks every answer;\nmainnet, sepolia, hoodi) or trusted (a private chain: needs --chain-id and --chain-genesis)")
 	fs.StringVar(&m.network, "chain-network", "", "mainnet, sepolia or hoodi (default: from the RPC endpoint's chain ID)")
 	fs.StringVar(&m.beacon, "beacon-api", "", "beacon node URL[,URL] serving the light client API (verified mode; two or more\nfrom different operators: the highest valid head wins)")
-	fs.StringVar(&m.checkpoint, "chain-checkpoint", "", "root of a recent finalized beacon block to start the light client from\n(needed when the stored one is older than two weeks; see docs/market.md)")
+	fs.StringVar(&m.checkpoint, "chain-checkpoint", "", "root of a recent finalized beacon block to start the light client from\n(needed when the stored one is older than two weeks; see docs/chain.md)")
 	fs.DurationVar(&m.checkpointAge, "chain-checkpoint-max-age", 14*24*time.Hour, "refuse light client checkpoints older than this")
 	fs.Uint64Var(&m.chainID, "chain-id", 0, "the chain's ID, pinned (required in trusted mode)")
 	fs.StringVar(&m.genesis, "chain-genesis", "", "the hash of the chain's block 0, pinned (required in trusted mode)")
@@ -218,7 +218,7 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 	if err := writeMarketFile(filepath.Join(g.DataDir(), api.MarketFileName), file); err != nil {
 		logger.Warn("could not write the market file for the CLI", "err", err)
 	}
-	note = fmt.Sprintf("contract %s on chain %s, provider %s", cfg.Contract.Hex(), m.ChainID(), m.Provider().Hex())
+	note = fmt.Sprintf("contract %s on chain %s, provider %s, chain reads %s (the chain runs in this process)", cfg.Contract.Hex(), m.ChainID(), m.Provider().Hex(), chain.ModeLocal)
 	if file.RPC != "" {
 		note += ", JSON-RPC " + file.RPC
 	}
