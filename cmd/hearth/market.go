@@ -205,24 +205,16 @@ func (c *cli) loadMarketFile(f *marketFlags, out *api.MarketFile) error {
 // trusted reads.
 func (m *mkt) verifyReads(ctx context.Context, f *marketFlags, rpcs []string) error {
 	beacon := firstNonEmpty(f.beacon, m.c.getenv("HEARTH_BEACON_API"), strings.Join(m.file.Beacon, ","))
-	mode := chain.Mode(f.mode)
-	switch {
-	case mode != "":
-	case m.file.Dev:
-		mode = chain.ModeLocal
-	case beacon != "":
-		mode = chain.ModeVerified
-	default:
-		mode = chain.ModeTrusted
-		fmt.Fprintln(m.c.stderr, "warning: chain reads are trusted, not verified: give --beacon-api URL to check them with a light client (see docs/market.md)")
+	mode, err := readMode(f.mode, m.file.Dev, beacon)
+	if err != nil {
+		return err
 	}
 	m.mode = mode
-	switch mode {
-	case chain.ModeLocal, chain.ModeTrusted:
+	if mode == chain.ModeTrusted {
+		fmt.Fprintln(m.c.stderr, "warning: chain reads are trusted, not verified: give --beacon-api URL to check them with a light client (see docs/chain.md)")
+	}
+	if mode != chain.ModeVerified {
 		return nil
-	case chain.ModeVerified:
-	default:
-		return usageErrorf("--chain-mode %q: verified or trusted", f.mode)
 	}
 	cfg := link.Config{Mode: mode, RPC: rpcs, Network: firstNonEmpty(f.network, m.file.Network),
 		Beacon: strings.Split(beacon, ",")}
@@ -233,9 +225,6 @@ func (m *mkt) verifyReads(ctx context.Context, f *marketFlags, rpcs []string) er
 		}
 		cfg.Checkpoint = common.BytesToHash(b)
 	}
-	if beacon == "" {
-		return usageErrorf("verified reads need a beacon endpoint: give --beacon-api URL")
-	}
 	octx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	l, err := link.Open(octx, cfg)
@@ -244,6 +233,25 @@ func (m *mkt) verifyReads(ctx context.Context, f *marketFlags, rpcs []string) er
 	}
 	m.link, m.client = l, l.Backend
 	return nil
+}
+
+// readMode is how the CLI reads the chain: as --chain-mode says, else
+// local on the dev chain, verified when a beacon endpoint is known, and
+// trusted (with a warning) otherwise.
+func readMode(flag string, dev bool, beacon string) (chain.Mode, error) {
+	switch mode := chain.Mode(flag); {
+	case mode == chain.ModeVerified && beacon == "":
+		return "", usageErrorf("verified reads need a beacon endpoint: give --beacon-api URL")
+	case mode == chain.ModeVerified, mode == chain.ModeTrusted, mode == chain.ModeLocal:
+		return mode, nil
+	case mode != "":
+		return "", usageErrorf("--chain-mode %q: verified or trusted", flag)
+	case dev:
+		return chain.ModeLocal, nil
+	case beacon != "":
+		return chain.ModeVerified, nil
+	}
+	return chain.ModeTrusted, nil
 }
 
 // call reads from the contract.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/hex"
+	"github.com/hearth-home/hearth/gateway/chain"
 	"strings"
 	"testing"
 
@@ -59,5 +60,32 @@ func TestVerifyOrderResults(t *testing.T) {
 	}
 	if bad := verifyOrderResults(id, 3, 3, root, res); len(bad) < 2 {
 		t.Fatalf("a done count that differs from the chain's is not named: %v", bad)
+	}
+}
+
+// The CLI reads the dev chain locally, verifies when it knows a beacon
+// endpoint, and otherwise trusts (the caller warns); a mode that cannot
+// work is a usage error.
+func TestReadMode(t *testing.T) {
+	for _, c := range []struct {
+		flag   string
+		dev    bool
+		beacon string
+		want   chain.Mode
+		err    bool
+	}{
+		{dev: true, want: chain.ModeLocal},
+		{dev: true, beacon: "http://b", want: chain.ModeLocal},
+		{beacon: "http://b", want: chain.ModeVerified},
+		{want: chain.ModeTrusted},
+		{flag: "trusted", beacon: "http://b", want: chain.ModeTrusted},
+		{flag: "verified", beacon: "http://b", want: chain.ModeVerified},
+		{flag: "verified", err: true},
+		{flag: "sure", beacon: "http://b", err: true},
+	} {
+		got, err := readMode(c.flag, c.dev, c.beacon)
+		if (err != nil) != c.err || got != c.want {
+			t.Errorf("readMode(%q, %v, %q) = %q, %v; want %q, error %v", c.flag, c.dev, c.beacon, got, err, c.want, c.err)
+		}
 	}
 }
