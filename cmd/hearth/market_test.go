@@ -2,11 +2,11 @@ package main
 
 import (
 	"encoding/hex"
-	"github.com/hearth-home/hearth/gateway/chain"
 	"strings"
 	"testing"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/gateway/chain"
 	"github.com/hearth-home/hearth/gateway/market"
 	"github.com/hearth-home/hearth/internal/merkle"
 )
