@@ -243,6 +243,17 @@ func (r *Reader) HeaderByNumber(ctx context.Context, number *big.Int) (*types.He
 // head's chain; ethereum.NotFound otherwise (unknown, above the head, or
 // not canonical), which is what the Watcher takes for "reorged away".
 func (r *Reader) HeaderByHash(ctx context.Context, hash common.Hash) (*types.Header, error) {
+	hdr, err := r.canonicalHeader(ctx, hash)
+	if err != nil {
+		return nil, err
+	}
+	return types.CopyHeader(hdr), nil
+}
+
+// canonicalHeader is the verified header with hash when it is in the
+// verified head's chain; ethereum.NotFound otherwise. It is shared, not
+// copied.
+func (r *Reader) canonicalHeader(ctx context.Context, hash common.Hash) (*types.Header, error) {
 	head, err := r.head(ctx)
 	if err != nil {
 		return nil, err
@@ -258,7 +269,7 @@ func (r *Reader) HeaderByHash(ctx context.Context, hash common.Hash) (*types.Hea
 	if !ok {
 		return nil, ethereum.NotFound
 	}
-	return types.CopyHeader(hdr), nil
+	return hdr, nil
 }
 
 // HeadAge is how long ago, by Options.Clock, the verified head's slot began.

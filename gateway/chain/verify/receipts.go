@@ -118,20 +118,9 @@ func (r *Reader) TransactionReceipt(ctx context.Context, txHash common.Hash) (*t
 	if hint == nil || hint.BlockHash == nil {
 		return nil, ethereum.NotFound
 	}
-	head, err := r.head(ctx)
+	hdr, err := r.canonicalHeader(ctx, *hint.BlockHash)
 	if err != nil {
 		return nil, err
-	}
-	hdr, err := r.header(ctx, *hint.BlockHash)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := r.canonical(ctx, head, hdr)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ethereum.NotFound
 	}
 	b, err := r.block(ctx, hdr)
 	if err != nil {
