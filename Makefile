@@ -83,8 +83,13 @@ vet:
 # one for the duration when it can (root, containerd installed).
 WITH_CONTAINERD := scripts/containerd.sh run
 
+# The governor's timing tests hold a budget against the wall clock: beside
+# other packages' tests (and the linking of their test binaries) they
+# measure the machine's load, not the governor. They run after the rest,
+# alone.
+QUIET_PKGS := ./agent/governor/
 test: build vet
-	$(WITH_CONTAINERD) env CGO_ENABLED=0 $(GO) test -count=1 -timeout 25m ./...
+	$(WITH_CONTAINERD) env CGO_ENABLED=0 sh -c '$(GO) test -count=1 -timeout 25m $$($(GO) list ./... | grep -v "/agent/governor$$") && $(GO) test -count=1 -timeout 10m -p 1 $(QUIET_PKGS)'
 
 demo: build
 	$(WITH_CONTAINERD) $(GO) run ./e2e/demo
