@@ -31,6 +31,14 @@ type HeadSource interface {
 	Finalized() (Head, error)
 }
 
+// Refresher is a HeadSource, or a Reader built on one, that can be asked
+// for a fresher head: a light client checks once a minute while nobody
+// needs more, and every slot for a while after Refresh.
+type Refresher interface {
+	// Refresh asks for a sync soon; it never blocks.
+	Refresh()
+}
+
 // Mode says how far a chain connection's answers are checked.
 type Mode string
 

@@ -185,6 +185,7 @@ type Market struct {
 	errMu      sync.Mutex
 	lastErr    map[string]string
 	paused     string // why accepting waits; guarded by errMu
+	gapFreeAt  uint64 // the watcher's block at which no order was missing; guarded by mu
 }
 
 // Store buckets.

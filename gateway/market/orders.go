@@ -237,6 +237,11 @@ func (m *Market) step(ctx context.Context) error {
 	var errs []error
 	errs = append(errs, m.followAccepts(ctx, open))
 	errs = append(errs, m.scanGap(ctx))
+	// Orders to decide want a fresh head: the light client then checks
+	// every slot instead of every minute.
+	if rf, ok := m.reader.(chain.Refresher); ok && slices.ContainsFunc(open, func(o orderRecord) bool { return o.State == api.OrderSeen }) {
+		rf.Refresh()
+	}
 	fresh := m.freshHead(ctx)
 	if fresh != nil {
 		m.setPaused(fresh.Error())

@@ -125,6 +125,7 @@ func (m *Market) matchesChain(o *orderRecord, c contracts.HearthMarketOrder) str
 // not confirm, so that the gap scan looks for its real log again.
 func (m *Market) dropForged(o *orderRecord, why string) error {
 	m.log.Warn("order's description from the logs does not match the contract; ignored, looking for it again", "order", o.ID, "why", why)
+	m.gapFreeAt = 0
 	return m.db.Update(func(tx *store.Tx) error {
 		if err := tx.Delete(bucketOrders, orderKey(o.ID)); err != nil {
 			return err
@@ -156,18 +157,14 @@ func (m *Market) scanGap(ctx context.Context) error {
 		return nil
 	}
 	at := m.watcher.Head()
-	if at == 0 {
-		return nil
+	if at == 0 || at == m.gapFreeAt {
+		return nil // nothing new since the last scan found no gap
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	out, err := m.reader.CallContract(ctx, ethereum.CallMsg{To: &m.cfg.Contract, Data: m.abi.PackOrderCount()}, new(big.Int).SetUint64(at))
+	count, err := m.orderCount(ctx, at)
 	if err != nil {
-		return fmt.Errorf("order count at block %d: %w", at, err)
-	}
-	count, err := m.abi.UnpackOrderCount(out)
-	if err != nil {
-		return fmt.Errorf("order count: %w", err)
+		return err
 	}
 	var scanned uint64
 	if err := m.db.View(func(tx *store.Tx) error { scanned = m.scannedIn(tx); return nil }); err != nil {
@@ -189,10 +186,41 @@ func (m *Market) scanGap(ctx context.Context) error {
 		}
 		next = id
 	}
+	if next == count.Uint64() {
+		m.gapFreeAt = at
+	}
 	if next == scanned {
 		return nil
 	}
 	return m.db.Update(func(tx *store.Tx) error { return m.setScanned(tx, next) })
+}
+
+// slotOrderCount is orderCount's storage slot: HearthMarket's first state
+// variable (minStake is immutable, in the code).
+var slotOrderCount = common.Hash{}
+
+// orderCount reads the contract's order count at block at: one storage
+// proof when the reader reads storage (a verifying one does), else a call.
+func (m *Market) orderCount(ctx context.Context, at uint64) (*big.Int, error) {
+	n := new(big.Int).SetUint64(at)
+	if sr, ok := m.reader.(interface {
+		StorageAt(context.Context, common.Address, common.Hash, *big.Int) ([]byte, error)
+	}); ok {
+		v, err := sr.StorageAt(ctx, m.cfg.Contract, slotOrderCount, n)
+		if err != nil {
+			return nil, fmt.Errorf("order count at block %d: %w", at, err)
+		}
+		return new(big.Int).SetBytes(v), nil
+	}
+	out, err := m.reader.CallContract(ctx, ethereum.CallMsg{To: &m.cfg.Contract, Data: m.abi.PackOrderCount()}, n)
+	if err != nil {
+		return nil, fmt.Errorf("order count at block %d: %w", at, err)
+	}
+	count, err := m.abi.UnpackOrderCount(out)
+	if err != nil {
+		return nil, fmt.Errorf("order count: %w", err)
+	}
+	return count, nil
 }
 
 // findOrder looks for order id's OrderPosted log up to block at and

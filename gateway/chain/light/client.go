@@ -42,8 +42,16 @@ type Config struct {
 	// MaxHeadAge: Latest and Finalized return chain.ErrStale when the
 	// newest signed header is older. Default 2 minutes (ten slots).
 	MaxHeadAge time.Duration
-	// Interval paces Run. Default 12s, one slot.
+	// Interval paces Run while nobody needs a fresh head. Default 1
+	// minute: about 27 MB a day on mainnet (docs/chain.md).
 	Interval time.Duration
+	// FreshInterval paces Run for FreshFor after Refresh, while a reader
+	// needs a head a few slots old (the market, to accept orders). Default
+	// 12s, one slot.
+	FreshInterval time.Duration
+	// FreshFor is how long a Refresh keeps the fast pace. Default 5
+	// minutes.
+	FreshFor time.Duration
 	// Clock is the time. Default time.Now; tests pass a fake beacon's.
 	Clock func() time.Time
 	// Logger receives the client's logs. Default: discard.
@@ -61,7 +69,13 @@ func (c Config) withDefaults() Config {
 		c.MaxHeadAge = 2 * time.Minute
 	}
 	if c.Interval <= 0 {
-		c.Interval = 12 * time.Second
+		c.Interval = time.Minute
+	}
+	if c.FreshInterval <= 0 {
+		c.FreshInterval = 12 * time.Second
+	}
+	if c.FreshFor <= 0 {
+		c.FreshFor = 5 * time.Minute
 	}
 	if c.Clock == nil {
 		c.Clock = time.Now
@@ -86,6 +100,10 @@ type Client struct {
 	mu          sync.Mutex // guards what follows; Sync holds it throughout
 	initialized bool
 	saved       checkpoint // the newest checkpoint stored
+
+	refresh    chan struct{} // Refresh wakes Run
+	demandMu   sync.Mutex
+	lastDemand time.Time // the last Refresh
 }
 
 // endpoint is one beacon node.
@@ -104,7 +122,7 @@ func New(cfg Config) (*Client, error) {
 	case len(cfg.BeaconURLs) == 0:
 		return nil, errors.New("light client: no beacon endpoint (--beacon-api URL[,URL]): verified reads need a beacon node that serves the light client API")
 	}
-	c := &Client{cfg: cfg}
+	c := &Client{cfg: cfg, refresh: make(chan struct{}, 1)}
 	for _, u := range cfg.BeaconURLs {
 		c.endpoints = append(c.endpoints, &endpoint{url: u, api: newREST(strings.TrimRight(u, "/"))})
 	}
@@ -118,16 +136,36 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// Run syncs every Interval until ctx ends. Errors are logged, not returned:
-// a beacon endpoint that is down or lies makes heads go stale, and reads
-// fail with chain.ErrStale until it recovers. Only a checkpoint that cannot
-// be used stops it (chain.ErrCheckpointTooOld).
+// Run syncs every Interval, or every FreshInterval for FreshFor after a
+// Refresh, until ctx ends. Errors are logged, not returned: a beacon
+// endpoint that is down or lies makes heads go stale, and reads fail with
+// chain.ErrStale until it recovers. Only a checkpoint that cannot be used
+// stops it (chain.ErrCheckpointTooOld).
 func (c *Client) Run(ctx context.Context) error {
-	t := time.NewTicker(c.cfg.Interval)
-	defer t.Stop()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	var last string
+	var lastSync time.Time
+	due := time.Now() // when timer fires
 	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		case <-c.refresh:
+			// A reader wants a fresh head: sync now, or a slot after the
+			// last sync if that is sooner than planned.
+			if at := lastSync.Add(c.cfg.FreshInterval); at.After(time.Now()) {
+				if at.Before(due) {
+					timer.Reset(time.Until(at))
+					due = at
+				}
+				continue
+			}
+			timer.Stop()
+		}
 		err := c.Sync(ctx)
+		lastSync = time.Now()
 		if errors.Is(err, chain.ErrCheckpointTooOld) {
 			return err
 		}
@@ -138,12 +176,33 @@ func (c *Client) Run(ctx context.Context) error {
 			c.cfg.Logger.Info("light client: syncing again")
 		}
 		last = errString(err)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
+		next := c.pace()
+		timer.Reset(next)
+		due = time.Now().Add(next)
 	}
+}
+
+// Refresh tells the client that a reader needs a head a slot or two old:
+// Run syncs now (at most once a FreshInterval) and at the fast pace for
+// FreshFor. It never blocks.
+func (c *Client) Refresh() {
+	c.demandMu.Lock()
+	c.lastDemand = time.Now()
+	c.demandMu.Unlock()
+	select {
+	case c.refresh <- struct{}{}:
+	default:
+	}
+}
+
+// pace is the wait until the next sync.
+func (c *Client) pace() time.Duration {
+	c.demandMu.Lock()
+	defer c.demandMu.Unlock()
+	if time.Since(c.lastDemand) < c.cfg.FreshFor {
+		return min(c.cfg.Interval, c.cfg.FreshInterval)
+	}
+	return c.cfg.Interval
 }
 
 func errString(err error) string {
@@ -184,4 +243,7 @@ func (c *Client) fresh(signedSlot uint64, h chain.Head) (chain.Head, error) {
 	return h, nil
 }
 
-var _ chain.HeadSource = (*Client)(nil)
+var (
+	_ chain.HeadSource = (*Client)(nil)
+	_ chain.Refresher  = (*Client)(nil)
+)

@@ -322,3 +322,50 @@ func freshDB(t *testing.T) *store.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// Run checks once per Interval while nobody asks, and soon after Refresh,
+// then at the fresh pace, never faster than FreshInterval.
+func TestRefreshPace(t *testing.T) {
+	r := newRig(t, 1)
+	fb := r.beacons[0]
+	c := r.client(t, func(cfg *light.Config) {
+		cfg.Interval, cfg.FreshInterval, cfg.FreshFor = time.Hour, 200*time.Millisecond, time.Hour
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 10 s", what)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitFor("the first sync", func() bool { _, err := c.Latest(); return err == nil })
+	first := fb.Requests("optimistic_update")
+	time.Sleep(500 * time.Millisecond)
+	if n := fb.Requests("optimistic_update"); n != first {
+		t.Fatalf("%d syncs within half a second of an hour's interval", n-first)
+	}
+	r.chain.Commit()
+	c.Refresh()
+	n, _ := r.chain.Client().BlockNumber(context.Background())
+	waitFor("a sync after Refresh", func() bool { h, _ := c.Latest(); return h.Hash == r.hashAt(t, n) })
+	// Refreshed, the pace is FreshInterval: about 5 syncs a second, not
+	// one per Refresh.
+	before := fb.Requests("optimistic_update")
+	for range 50 {
+		c.Refresh()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := fb.Requests("optimistic_update") - before; got < 2 || got > 8 {
+		t.Fatalf("%d syncs in a second of Refresh calls, want about 5", got)
+	}
+}

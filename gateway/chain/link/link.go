@@ -60,7 +60,8 @@ type Config struct {
 	// MaxHeadAge: verified reads fail with chain.ErrStale on an older head.
 	// Default 2 minutes.
 	MaxHeadAge time.Duration
-	// Interval paces the light client's Run. Default 12s, one slot.
+	// Interval paces the light client's Run while no fresh head is
+	// needed (light.Config.Interval). Default 1 minute.
 	Interval time.Duration
 	// Clock is the time; tests pass a fake beacon's. Default time.Now.
 	Clock func() time.Time

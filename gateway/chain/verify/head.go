@@ -281,6 +281,14 @@ func (r *Reader) HeadAge(ctx context.Context) (time.Duration, error) {
 	return r.opts.Clock().Sub(h.Time), nil
 }
 
+// Refresh asks the head source for a fresher head when it can be asked (a
+// light client: it then checks every slot for a while).
+func (r *Reader) Refresh() {
+	if rf, ok := r.heads.(chain.Refresher); ok {
+		rf.Refresh()
+	}
+}
+
 // FinalizedNumber returns the number of the head source's newest finalized
 // block, read from its header (checked by hash).
 func (r *Reader) FinalizedNumber(ctx context.Context) (uint64, error) {

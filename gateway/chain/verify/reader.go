@@ -54,6 +54,7 @@ type Reader struct {
 var (
 	_ chain.Backend   = (*Reader)(nil)
 	_ chain.Verifying = (*Reader)(nil)
+	_ chain.Refresher = (*Reader)(nil)
 )
 
 // New checks the endpoints (eth_chainId of each, and Probe of the first)
