@@ -29,6 +29,7 @@ import (
 	"github.com/hearth-home/hearth/gateway/chain"
 	"github.com/hearth-home/hearth/gateway/chain/devchain"
 	"github.com/hearth-home/hearth/gateway/chain/link"
+	"github.com/hearth-home/hearth/gateway/contracts"
 	"github.com/hearth-home/hearth/gateway/market"
 )
 
@@ -137,7 +138,7 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 			return nil, "", err
 		}
 		if len(code) == 0 {
-			if cfg.Contract, cfg.FromBlock, err = market.Deploy(ctx, client, client, key, dc.ChainID(), devMinStake); err != nil {
+			if cfg.Contract, cfg.FromBlock, err = contracts.Deploy(ctx, client, client, key, dc.ChainID(), devMinStake); err != nil {
 				cleanup()
 				return nil, "", err
 			}

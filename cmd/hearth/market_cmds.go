@@ -13,7 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hearth-home/hearth/gateway/chain"
-	"github.com/hearth-home/hearth/gateway/market"
+	"github.com/hearth-home/hearth/gateway/contracts"
 )
 
 // ---- info ----
@@ -354,5 +354,5 @@ Keep a copy of the file and of the passphrase: without both the key is lost.`,
 }
 
 func deployMarket(ctx context.Context, m *mkt, minStake *big.Int) (common.Address, uint64, error) {
-	return market.Deploy(ctx, m.raw, m.raw, m.key, m.chainID, minStake)
+	return contracts.Deploy(ctx, m.raw, m.raw, m.key, m.chainID, minStake)
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/gateway/contracts"
-	"github.com/hearth-home/hearth/gateway/market"
 	"github.com/hearth-home/hearth/internal/merkle"
 )
 
@@ -146,7 +145,7 @@ func verifyOrderResults(id uint64, tasks, done int, root [32]byte, res api.Marke
 			}
 			copy(proof[j][:], b)
 		}
-		leaf := merkle.Leaf(bigUint(id), uint64(i), market.DigestBytes(digests[i]))
+		leaf := merkle.Leaf(bigUint(id), uint64(i), merkle.DigestBytes(digests[i]))
 		if err := merkle.Verify(root, leaf, i, tasks, proof); err != nil {
 			what := "result " + digests[i]
 			if digests[i] == "" {

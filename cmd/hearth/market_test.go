@@ -7,7 +7,6 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/gateway/chain"
-	"github.com/hearth-home/hearth/gateway/market"
 	"github.com/hearth-home/hearth/internal/merkle"
 )
 
@@ -34,7 +33,7 @@ func TestParseAmount(t *testing.T) {
 func TestVerifyOrderResults(t *testing.T) {
 	const id = 9
 	digests := []string{"sha256:" + strings.Repeat("a", 64), "", "sha256:" + strings.Repeat("c", 64)}
-	leaves := market.Leaves(id, digests)
+	leaves := merkle.OrderLeaves(id, digests)
 	root := merkle.Root(leaves)
 	res := api.MarketResults{}
 	for i, d := range digests {

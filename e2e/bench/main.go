@@ -58,6 +58,7 @@ func main() {
 	}
 	step("size", func() error { return agentSizes(*tags, *smallTags) })
 	step("size", gatewaySize)
+	step("size", cliSize)
 	if os.Geteuid() != 0 {
 		fmt.Fprintln(os.Stderr, "bench: the pool figures need root (network namespaces); run `sudo make bench`")
 		os.Exit(1)
@@ -111,6 +112,18 @@ func gatewaySize() error {
 	}
 	bench("gateway.size_linux_arm64_stripped", float64(size)/(1<<20), "MiB")
 	bench("gateway.size_linux_arm64_stripped_bytes", float64(size), "bytes")
+	return nil
+}
+
+// cliSize prints the stripped linux/amd64 size of the CLI, which links
+// the gateway's API and chain packages but not the gateway (issue 13).
+func cliSize() error {
+	size, err := buildSize("./cmd/hearth", "", "GOARCH=amd64")
+	if err != nil {
+		return err
+	}
+	bench("cli.size_linux_amd64_stripped", float64(size)/(1<<20), "MiB")
+	bench("cli.size_linux_amd64_stripped_bytes", float64(size), "bytes")
 	return nil
 }
 

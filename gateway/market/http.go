@@ -176,7 +176,7 @@ func (m *Market) results(o api.MarketOrder) (api.MarketResults, error) {
 		return api.MarketResults{}, err
 	}
 	res := api.MarketResults{Order: o, Proofs: make([][]string, len(rec.Digests))}
-	leaves := Leaves(o.ID, rec.Digests)
+	leaves := merkle.OrderLeaves(o.ID, rec.Digests)
 	for i := range leaves {
 		p, err := merkle.Proof(leaves, i)
 		if err != nil {

@@ -157,7 +157,7 @@ func newRigPool(t *testing.T, cfg market.Config, wrap func(chain.Backend) chain.
 	}
 	t.Cleanup(func() { r.chain.Close() })
 	r.dial()
-	r.contract, _, err = market.Deploy(context.Background(), r.client, r.client, r.prov, r.chain.ChainID(), big.NewInt(params.Ether))
+	r.contract, _, err = contracts.Deploy(context.Background(), r.client, r.client, r.prov, r.chain.ChainID(), big.NewInt(params.Ether))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +415,7 @@ func TestOrderRunsAndSettles(t *testing.T) {
 		}
 		digests[task.Index] = task.Result.Digest
 	}
-	if root := merkle.Root(market.Leaves(id, digests)); root != c.ResultRoot {
+	if root := merkle.Root(merkle.OrderLeaves(id, digests)); root != c.ResultRoot {
 		t.Fatalf("root on chain %x, from the job's results %x", c.ResultRoot, root)
 	}
 	if got := r.balance(devchain.DevAddress("provider")); got.Int64() != 4000 {
@@ -442,7 +442,7 @@ func TestOrderRunsAndSettles(t *testing.T) {
 		for j, h := range res.Proofs[task.Index] {
 			copy(proof[j][:], common.FromHex(h))
 		}
-		leaf := merkle.Leaf(new(big.Int).SetUint64(id), uint64(task.Index), market.DigestBytes(task.Result.Digest))
+		leaf := merkle.Leaf(new(big.Int).SetUint64(id), uint64(task.Index), merkle.DigestBytes(task.Result.Digest))
 		if err := merkle.Verify(c.ResultRoot, leaf, task.Index, 4, proof); err != nil {
 			t.Errorf("task %d (%d): %v", task.Index, i, err)
 		}

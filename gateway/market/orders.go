@@ -613,28 +613,8 @@ func (m *Market) followJobs(open []orderRecord) error {
 	return nil
 }
 
-// Leaves are an order's Merkle leaves from its tasks' result digests.
-func Leaves(order uint64, digests []string) []merkle.Hash {
-	id := new(big.Int).SetUint64(order)
-	out := make([]merkle.Hash, len(digests))
-	for i, d := range digests {
-		out[i] = merkle.Leaf(id, uint64(i), DigestBytes(d))
-	}
-	return out
-}
-
-// DigestBytes is a "sha256:HEX" digest's 32 bytes; zero for "" or a
-// malformed one.
-func DigestBytes(d string) (h merkle.Hash) {
-	b, err := hex.DecodeString(strings.TrimPrefix(d, "sha256:"))
-	if err == nil && len(b) == 32 {
-		copy(h[:], b)
-	}
-	return h
-}
-
 func rootHex(order uint64, digests []string) string {
-	r := merkle.Root(Leaves(order, digests))
+	r := merkle.Root(merkle.OrderLeaves(order, digests))
 	return "0x" + hex.EncodeToString(r[:])
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/chain"
 	"github.com/hearth-home/hearth/gateway/contracts"
+	"github.com/hearth-home/hearth/internal/merkle"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -83,7 +84,7 @@ func (m *Market) specHash(o *orderRecord) (common.Hash, error) {
 	}
 	inputs := make([][32]byte, len(o.Inputs))
 	for i, in := range o.Inputs {
-		inputs[i] = DigestBytes(in)
+		inputs[i] = merkle.DigestBytes(in)
 	}
 	args := o.Args
 	if args == nil {
@@ -105,7 +106,7 @@ func (m *Market) matchesChain(o *orderRecord, c contracts.HearthMarketOrder) str
 		return err.Error()
 	case h != c.SpecHash:
 		return fmt.Sprintf("its description hashes to %s, the contract holds specHash %s", h.Hex(), common.Hash(c.SpecHash).Hex())
-	case DigestBytes(o.AppDigest) != c.AppDigest:
+	case merkle.DigestBytes(o.AppDigest) != c.AppDigest:
 		return "its app digest differs from the contract's"
 	case c.Tasks == nil || c.Tasks.Int64() != int64(o.Tasks):
 		return "its task count differs from the contract's"

@@ -1,4 +1,4 @@
-package market
+package contracts
 
 import (
 	"context"
@@ -10,8 +10,6 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
-
-	"github.com/hearth-home/hearth/gateway/contracts"
 )
 
 // Deploy deploys a HearthMarket contract with minStake from key, waits for
@@ -19,8 +17,8 @@ import (
 func Deploy(ctx context.Context, backend bind.ContractBackend, deploy bind.DeployBackend, key *ecdsa.PrivateKey, chainID, minStake *big.Int) (common.Address, uint64, error) {
 	opts := bind.NewKeyedTransactor(key, chainID)
 	opts.Context = ctx
-	bin := common.FromHex(contracts.HearthMarketMetaData.Bin)
-	addr, tx, err := bind.DeployContract(opts, bin, backend, contracts.NewHearthMarket().PackConstructor(minStake))
+	bin := common.FromHex(HearthMarketMetaData.Bin)
+	addr, tx, err := bind.DeployContract(opts, bin, backend, NewHearthMarket().PackConstructor(minStake))
 	if err != nil {
 		return common.Address{}, 0, fmt.Errorf("deploy the market contract from %s: %w", crypto.PubkeyToAddress(key.PublicKey).Hex(), err)
 	}
