@@ -13,7 +13,7 @@ import (
 
 	"github.com/hearth-home/hearth/e2e/home"
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/netnstest"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 )
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hearth-home/hearth/internal/registry/registrytest"
+	"github.com/hearth-home/hearth/hearthtest/registrytest"
 	"github.com/hearth-home/hearth/sandbox/containerd"
 )
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/hearth-home/hearth/e2e/home"
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/netnstest"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
 )
 
 var root = func() string { wd, _ := os.Getwd(); return filepath.Dir(wd) }()

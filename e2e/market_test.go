@@ -23,7 +23,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/gateway/contracts"
-	"github.com/hearth-home/hearth/internal/gethtest"
+	"github.com/hearth-home/hearth/hearthtest/gethtest"
 )
 
 // The market tests run the built binaries against a real `geth --dev` node

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/hearthtest/registrytest"
 	"github.com/hearth-home/hearth/internal/ociimage"
-	"github.com/hearth-home/hearth/internal/registry/registrytest"
 	"github.com/hearth-home/hearth/store"
 )
 

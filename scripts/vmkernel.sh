@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A Linux kernel for the tests that boot a VM (internal/vmtest): Debian's
+# A Linux kernel for the tests that boot a VM (hearthtest/vmtest): Debian's
 # cloud kernel, small, with the serial console, initramfs support, cgroup v2
 # and CFS bandwidth control built in, so that it boots with no modules at all.
 #

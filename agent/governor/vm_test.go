@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/hearthtest/vmtest"
 	"github.com/hearth-home/hearth/internal/cpucap"
-	"github.com/hearth-home/hearth/internal/vmtest"
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 	"github.com/hearth-home/hearth/sandbox/wasm"
@@ -27,7 +27,7 @@ const vmWasmApp = "/vmtest/testapp.wasm"
 // On cgroup v2, saturating wasm tasks use what the budget leaves them and
 // no more, each capped in a threaded cgroup of its own. It runs in a VM on
 // cgroup v2 alone, as the agent runs on Raspberry Pi OS: in its service's
-// cgroup with the cpu controller delegated (see internal/vmtest); this
+// cgroup with the cpu controller delegated (see hearthtest/vmtest); this
 // machine's cgroups are v1. Without $HEARTH_VM_KERNEL it skips.
 func TestGovernorHoldsBudgetV2(t *testing.T) {
 	if !vmtest.InGuest() {

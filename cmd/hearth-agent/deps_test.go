@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hearth-home/hearth/hearthtest/depstest"
 )
 
 // TestDeps keeps heavy and server-side code out of the agent binary, which
@@ -21,15 +23,8 @@ func TestDeps(t *testing.T) {
 		tags  string
 		small bool
 	}{{"nethttpomithttp2,grpcnotrace", false}, {"nocontainerd,nethttpomithttp2", true}} {
-		out, err := exec.Command("go", "list", "-deps", "-tags", build.tags, ".").Output()
-		if err != nil {
-			t.Fatalf("go list -deps -tags %s: %v", build.tags, err)
-		}
 		const gw = "github.com/hearth-home/hearth/gateway"
-		deps := strings.Fields(string(out))
-		if !slices.Contains(deps, "github.com/hearth-home/hearth/agent") {
-			t.Fatalf("go list -deps does not list the agent package:\n%s", out)
-		}
+		deps := depstest.List(t, build.tags, "github.com/hearth-home/hearth/agent")
 		hasContainerd := slices.Contains(deps, "github.com/hearth-home/hearth/sandbox/containerd")
 		if hasContainerd == build.small {
 			t.Errorf("-tags %s: sandbox/containerd linked = %v", build.tags, hasContainerd)

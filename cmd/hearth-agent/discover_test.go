@@ -13,9 +13,9 @@ import (
 
 	"github.com/hearth-home/hearth/agent"
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
 	"github.com/hearth-home/hearth/internal/discovery"
 	"github.com/hearth-home/hearth/internal/identity"
-	"github.com/hearth-home/hearth/internal/netnstest"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 	"github.com/hearth-home/hearth/store"
 )

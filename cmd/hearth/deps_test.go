@@ -1,10 +1,10 @@
 package main
 
 import (
-	"os/exec"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hearth-home/hearth/hearthtest/depstest"
 )
 
 // TestDeps keeps the CLI a client: it talks to the gateway through
@@ -13,14 +13,7 @@ import (
 // sandboxes (wazero, containerd's client). Measured on linux/amd64,
 // stripped: 17.4 MB with them, 10.9 MB without (code-review-f0c368a).
 func TestDeps(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list -deps: %v", err)
-	}
-	deps := strings.Fields(string(out))
-	if !slices.Contains(deps, "github.com/hearth-home/hearth/gateway/api") {
-		t.Fatalf("go list -deps does not list gateway/api:\n%s", out)
-	}
+	deps := depstest.List(t, "", "github.com/hearth-home/hearth/gateway/api")
 	const gw = "github.com/hearth-home/hearth/gateway"
 	for _, dep := range deps {
 		switch {

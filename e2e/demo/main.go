@@ -25,7 +25,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hearth-home/hearth/internal/netnstest"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
 )
 
 func main() {

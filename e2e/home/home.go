@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/netnstest"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
 )
 
 // Options shape a Home. The zero value is a gateway and three agents that

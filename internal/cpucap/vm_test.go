@@ -8,14 +8,14 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/hearth-home/hearth/internal/vmtest"
+	"github.com/hearth-home/hearth/hearthtest/vmtest"
 )
 
 // The tests below run in a VM on cgroup v2 alone, as the agent runs on
 // Raspberry Pi OS: in its service's cgroup (vmtest's default,
 // system.slice/hearth-agent.service), which holds its process. This
 // machine's cgroups are v1; elsewhere they skip unless $HEARTH_VM_KERNEL
-// names a kernel (see internal/vmtest). In the VM this test binary is the
+// names a kernel (see hearthtest/vmtest). In the VM this test binary is the
 // init.
 func init() { vmtest.Init() }
 

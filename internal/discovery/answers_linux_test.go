@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
 	"github.com/hearth-home/hearth/internal/discovery"
 	"github.com/hearth-home/hearth/internal/mdns"
-	"github.com/hearth-home/hearth/internal/netnstest"
 )
 
 // TestAnswers counts what a node sends: one answer to a query that comes

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
 	"github.com/hearth-home/hearth/internal/discovery"
-	"github.com/hearth-home/hearth/internal/netnstest"
 )
 
 // These tests run real mDNS, but only inside namespaces they create:

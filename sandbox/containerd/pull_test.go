@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/hearthtest/registrytest"
 	"github.com/hearth-home/hearth/internal/registry"
-	"github.com/hearth-home/hearth/internal/registry/registrytest"
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 )

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-home/hearth/internal/gethtest"
+	"github.com/hearth-home/hearth/hearthtest/gethtest"
 )
 
 // The chain opens its JSON-RPC port and nothing else: no peer-to-peer

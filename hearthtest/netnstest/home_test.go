@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/net/ipv4"
 
-	"github.com/hearth-home/hearth/internal/netnstest"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
 )
 
 // TestHome checks that two nodes of a Home reach each other over the bridge,
