@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hearth-home/hearth/internal/power/sensor"
+	"github.com/hearth-home/hearth/power/sensor"
 )
 
 // hostLoad returns the one-minute load average and the memory available

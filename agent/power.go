@@ -8,7 +8,7 @@ import (
 
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power/policy"
 )
 
 // powerLink carries the governor's samples to the gateway in heartbeats,

@@ -10,8 +10,8 @@ import (
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/power"
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power"
+	"github.com/hearth-home/hearth/power/policy"
 )
 
 // With a governor, each result carries its energy, the job sums it, and

@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power/policy"
 	"github.com/hearth-home/hearth/store"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power/policy"
 )
 
 // beat sends a heartbeat, with a power status like a Pi 4's unless hb has one.

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/internal/cpucap"
-	"github.com/hearth-home/hearth/internal/power"
-	"github.com/hearth-home/hearth/internal/power/policy"
-	"github.com/hearth-home/hearth/internal/power/sensor"
+	"github.com/hearth-home/hearth/power"
+	"github.com/hearth-home/hearth/power/policy"
+	"github.com/hearth-home/hearth/power/sensor"
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/containerd"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"

@@ -23,9 +23,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hearth-home/hearth/internal/power"
-	"github.com/hearth-home/hearth/internal/power/policy"
-	"github.com/hearth-home/hearth/internal/power/sensor"
+	"github.com/hearth-home/hearth/power"
+	"github.com/hearth-home/hearth/power/policy"
+	"github.com/hearth-home/hearth/power/sensor"
 	"github.com/hearth-home/hearth/sandbox"
 )
 

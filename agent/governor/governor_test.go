@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/internal/cpucap"
-	"github.com/hearth-home/hearth/internal/power"
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power"
+	"github.com/hearth-home/hearth/power/policy"
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 	"github.com/hearth-home/hearth/sandbox/wasm"

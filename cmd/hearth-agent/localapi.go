@@ -15,7 +15,7 @@ import (
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/httpd"
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power/policy"
 )
 
 // defaultLocalAPI is where the agent's local API listens: loopback only.

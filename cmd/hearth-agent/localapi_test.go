@@ -13,8 +13,8 @@ import (
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/httpd"
-	"github.com/hearth-home/hearth/internal/power"
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power"
+	"github.com/hearth-home/hearth/power/policy"
 )
 
 // The local API over a real socket: a thermostat's heat demand posted to

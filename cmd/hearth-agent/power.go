@@ -13,9 +13,9 @@ import (
 
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/internal/cpucap"
-	"github.com/hearth-home/hearth/internal/power"
-	"github.com/hearth-home/hearth/internal/power/policy"
-	"github.com/hearth-home/hearth/internal/power/sensor"
+	"github.com/hearth-home/hearth/power"
+	"github.com/hearth-home/hearth/power/policy"
+	"github.com/hearth-home/hearth/power/sensor"
 )
 
 // powerOptions are the flags of the power governor.

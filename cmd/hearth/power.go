@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power/policy"
 )
 
 func poolBudgetCmd() *command {

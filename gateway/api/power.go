@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power/policy"
 )
 
 // PowerSample is one second of a device's power history.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hearth-home/hearth/internal/power/policy"
+	"github.com/hearth-home/hearth/power/policy"
 )
 
 // The example of the package documentation: a Raspberry Pi 4 (idle 2.7 W,
