@@ -234,3 +234,11 @@ func (o *orderRecord) clearRetry() {
 	}
 	o.RetryAt = nil
 }
+
+func (m *Market) settleIntent(key string, os []*orderRecord) chain.Intent {
+	items := make([]contracts.HearthMarketSettlement, len(os))
+	for i, o := range os {
+		items[i] = settlement(o)
+	}
+	return chain.Intent{Key: key, To: m.cfg.Contract, Data: m.abi.PackSettle(items)}
+}
