@@ -22,7 +22,6 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/params"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
@@ -175,36 +174,14 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 		lazy := &lazyHandler{}
 		g.Mount("/v1/market/", lazy)
 		return func(ctx context.Context) error {
-			for warned := ""; ; {
-				m, l, err := connectMarket(ctx, lcfg, cfg, g, key)
-				if err == nil {
-					defer l.Close()
-					lazy.set(m.Handler())
-					g.SetChainStatus(m.ChainStatus)
-					file.MarketInfo, file.FromBlock, file.Network = m.Info(), cfg.FromBlock, l.Network
-					if err := writeMarketFile(filepath.Join(g.DataDir(), api.MarketFileName), file); err != nil {
-						logger.Warn("could not write the market file for the CLI", "err", err)
-					}
-					// The light client and the market stop together: a
-					// market without fresh verified heads only waits.
-					eg, ctx := errgroup.WithContext(ctx)
-					eg.Go(func() error { return l.Run(ctx) })
-					eg.Go(func() error { return m.Run(ctx) })
-					return eg.Wait()
+			return market.Connect(ctx, lcfg, cfg, g, g.DB(), key, func(m *market.Market, l *link.Link) {
+				lazy.set(m.Handler())
+				g.SetChainStatus(m.ChainStatus)
+				file.MarketInfo, file.FromBlock, file.Network = m.Info(), cfg.FromBlock, l.Network
+				if err := writeMarketFile(filepath.Join(g.DataDir(), api.MarketFileName), file); err != nil {
+					logger.Warn("could not write the market file for the CLI", "err", err)
 				}
-				if errors.Is(err, chain.ErrCheckpointTooOld) || errors.Is(err, chain.ErrMissingMethod) || errors.Is(err, chain.ErrWrongChain) {
-					return err // waiting would not help: the owner must act
-				}
-				if err.Error() != warned {
-					logger.Warn("market waits for the chain; the pool works meanwhile", "rpc", hostOf(mo.rpc), "err", err)
-					warned = err.Error()
-				}
-				select {
-				case <-ctx.Done():
-					return nil
-				case <-time.After(5 * time.Second):
-				}
-			}
+			})
 		}, fmt.Sprintf("contract %s via %s (%s)", cfg.Contract.Hex(), hostOf(mo.rpc), lcfg.Mode), nil
 	}
 	m, err := market.New(ctx, cfg, g, g.DB(), backend, key)
@@ -302,23 +279,6 @@ func parseHash(flag, s string) (common.Hash, error) {
 		return common.Hash{}, fmt.Errorf("%s %q: want a 0x-prefixed 32-byte hex hash", flag, s)
 	}
 	return common.BytesToHash(b), nil
-}
-
-// connectMarket opens the chain and prepares the market.
-func connectMarket(ctx context.Context, lcfg link.Config, cfg market.Config, g *gateway.Gateway, key *ecdsa.PrivateKey) (*market.Market, *link.Link, error) {
-	dctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	l, err := link.Open(dctx, lcfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg.Mode = l.Mode
-	m, err := market.New(dctx, cfg, g, g.DB(), l.Backend, key)
-	if err != nil {
-		l.Close()
-		return nil, nil, err
-	}
-	return m, l, nil
 }
 
 // lazyHandler answers 503 until the market is up.

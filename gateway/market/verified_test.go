@@ -195,6 +195,12 @@ func (w *testWriter) Write(p []byte) (int, error) {
 	return w.all.Write(p)
 }
 
+func (w *testWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.all.String()
+}
+
 func (w *testWriter) has(s string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
