@@ -148,7 +148,7 @@ func peerID(r *http.Request) (identity.NodeID, error) {
 	}
 	id, err := identity.PeerID(r.TLS.PeerCertificates)
 	if err != nil {
-		return identity.NodeID{}, fmt.Errorf("%w: %v", ErrUnauthorized, err)
+		return identity.NodeID{}, fmt.Errorf("%w: %w", ErrUnauthorized, err)
 	}
 	return id, nil
 }

@@ -83,7 +83,7 @@ func linkDump(t *testing.T, tags string) (string, error) {
 	list.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cfg, err := list.Output()
 	if err != nil {
-		return "", fmt.Errorf("go list -export: %v", err)
+		return "", fmt.Errorf("go list -export: %w", err)
 	}
 	var archive string
 	for line := range strings.Lines(string(cfg)) {

@@ -120,7 +120,7 @@ func (o options) joinToken(getenv func(string) string) (string, error) {
 	case o.tokenFile != "":
 		raw, err := os.ReadFile(o.tokenFile)
 		if err != nil {
-			return "", fmt.Errorf("--token-file: %v", err)
+			return "", fmt.Errorf("--token-file: %w", err)
 		}
 		tok, from = strings.TrimSpace(string(raw)), "--token-file "+o.tokenFile
 	case o.token == "":

@@ -89,7 +89,7 @@ func ParsePrivateKey(s string) ([32]byte, error) {
 		return k, fmt.Errorf("%w: want 64 hex digits, got %d", ErrBadKey, len(digits))
 	}
 	if _, err := hex.Decode(k[:], []byte(digits)); err != nil {
-		return k, fmt.Errorf("%w: %v", ErrBadKey, err)
+		return k, fmt.Errorf("%w: %w", ErrBadKey, err)
 	}
 	return k, nil
 }

@@ -47,7 +47,7 @@ func ParseJoinToken(s string) (JoinToken, error) {
 	}
 	id, err := identity.ParseNodeID(parts[1])
 	if err != nil {
-		return JoinToken{}, fmt.Errorf("%w: %v", ErrBadToken, err)
+		return JoinToken{}, fmt.Errorf("%w: %w", ErrBadToken, err)
 	}
 	return JoinToken{Gateway: id, Secret: parts[2]}, nil
 }

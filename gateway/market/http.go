@@ -50,7 +50,7 @@ func (m *Market) routes() http.Handler {
 	mux.HandleFunc("PUT /v1/market/blobs/{digest}", func(w http.ResponseWriter, r *http.Request) {
 		d, err := store.ParseDigest(r.PathValue("digest"))
 		if err != nil {
-			gateway.Reply(w, nil, fmt.Errorf("%w: %v", gateway.ErrBadRequest, err))
+			gateway.Reply(w, nil, fmt.Errorf("%w: %w", gateway.ErrBadRequest, err))
 			return
 		}
 		if r.ContentLength > MaxUpload {
@@ -84,7 +84,7 @@ func (m *Market) routes() http.Handler {
 		}
 		d, err := store.ParseDigest(r.PathValue("digest"))
 		if err != nil {
-			gateway.Reply(w, nil, fmt.Errorf("%w: %v", gateway.ErrBadRequest, err))
+			gateway.Reply(w, nil, fmt.Errorf("%w: %w", gateway.ErrBadRequest, err))
 			return
 		}
 		res, err := m.results(o)
@@ -130,7 +130,7 @@ func (m *Market) authorized(r *http.Request) (api.MarketOrder, error) {
 	}
 	who, err := SignerOf(r.Header.Get(api.ResultsAuthHeader), m.chainID.String(), m.cfg.Contract.Hex(), id, time.Now())
 	if err != nil {
-		return o, fmt.Errorf("%w: %v", gateway.ErrUnauthorized, err)
+		return o, fmt.Errorf("%w: %w", gateway.ErrUnauthorized, err)
 	}
 	if !strings.EqualFold(who.Hex(), o.Requester) {
 		return o, fmt.Errorf("%w: order %d was posted by %s, not by %s", gateway.ErrUnauthorized, id, o.Requester, who.Hex())

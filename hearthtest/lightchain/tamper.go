@@ -525,7 +525,7 @@ func Lies() []Lie {
 				return err
 			}
 			if _, err := h.Mine(tx.Hash()); err != nil {
-				return fmt.Errorf("a transaction swallowed by one endpoint was not mined through the other: %v", err)
+				return fmt.Errorf("a transaction swallowed by one endpoint was not mined through the other: %w", err)
 			}
 			return nil
 		}},

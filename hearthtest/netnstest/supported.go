@@ -36,10 +36,10 @@ func checkSupported() error {
 	}
 	name := newNames("probe", 0).hub
 	if err := ip("", "netns add "+name); err != nil {
-		return fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
 	if err := deleteNamespace(name); err != nil {
-		return fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
 	return nil
 }

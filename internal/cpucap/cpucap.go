@@ -56,7 +56,7 @@ func New(name string) (*Caps, error) {
 	if mounts.cpu != "" {
 		dir := filepath.Join(mounts.cpu, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("%w: %v (the agent needs root for per-thread caps)", ErrUnsupported, err)
+			return nil, fmt.Errorf("%w: %w (the agent needs root for per-thread caps)", ErrUnsupported, err)
 		}
 		return &Caps{parent: dir, mounts: mounts}, nil
 	}
@@ -78,7 +78,7 @@ func New(name string) (*Caps, error) {
 	}
 	dir := filepath.Join(base, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
 	if err := writeFile(filepath.Join(dir, "cgroup.type"), "threaded"); err != nil {
 		os.Remove(dir)
@@ -86,7 +86,7 @@ func New(name string) (*Caps, error) {
 	}
 	if err := writeFile(filepath.Join(dir, "cgroup.subtree_control"), "+cpu"); err != nil {
 		os.Remove(dir)
-		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
 	return &Caps{v2: true, parent: dir, mounts: mounts}, nil
 }
@@ -220,7 +220,7 @@ type mounts struct{ cpu, unified string }
 func cgroupMounts() (mounts, error) {
 	m, err := cgroupfs.Read()
 	if err != nil {
-		return mounts{}, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return mounts{}, fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
 	return mounts{cpu: m.V1["cpu"], unified: m.Unified}, nil
 }
@@ -229,7 +229,7 @@ func cgroupMounts() (mounts, error) {
 func ownCgroupV2() (string, error) {
 	b, err := os.ReadFile("/proc/self/cgroup")
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return "", fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if p, ok := strings.CutPrefix(line, "0::"); ok {

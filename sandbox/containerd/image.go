@@ -74,7 +74,7 @@ func (rt *Runtime) prepare(ctx context.Context, app sandbox.App, use bool) (*ima
 	if app.Digest == "" {
 		d, err := fileDigest(app.Path)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+			return nil, fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
 		}
 		app.Digest = d
 	}
@@ -145,7 +145,7 @@ func (rt *Runtime) load(ctx context.Context, app sandbox.App) (*image, error) {
 	}
 	f, err := os.Open(app.Path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+		return nil, fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
 	}
 	defer f.Close()
 	imgs, err := rt.client.Import(ctx, f,
@@ -190,7 +190,7 @@ func (rt *Runtime) pull(ctx context.Context, app sandbox.App, name string) (*ima
 	begin := time.Now()
 	named, err := registry.Normalize(app.Ref)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+		return nil, fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
 	}
 	ref := named.String()
 	if !strings.HasSuffix(ref, "@"+app.Digest) {
@@ -240,7 +240,7 @@ func (rt *Runtime) unpack(ctx context.Context, digest string, rec images.Image) 
 			return nil, fmt.Errorf("%w: it has %s; this device runs %s", ErrPlatform,
 				orNone(have), strings.Join(rt.cfg.Platforms, ", "))
 		}
-		return nil, fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+		return nil, fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
 	}
 	var cfg ocispec.Image
 	if err := readJSON(ctx, cs, manifest.Config, &cfg); err != nil {
@@ -318,7 +318,7 @@ func readJSON(ctx context.Context, cs content.Store, desc ocispec.Descriptor, v 
 func checkDigest(app sandbox.App) error {
 	got, err := fileDigest(app.Path)
 	if err != nil {
-		return fmt.Errorf("%w: %v", sandbox.ErrBadApp, err)
+		return fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
 	}
 	if got != app.Digest {
 		return fmt.Errorf("%w: %s has digest %s, want %s", sandbox.ErrBadApp, app.Path, got, app.Digest)

@@ -169,7 +169,7 @@ func (r *Runtime) check(cm wazero.CompiledModule) (uint64, error) {
 }
 
 func badApp(name string, err error) error {
-	return fmt.Errorf("wasm app %s: %w: %v", name, sandbox.ErrBadApp, err)
+	return fmt.Errorf("wasm app %s: %w: %w", name, sandbox.ErrBadApp, err)
 }
 
 func sha256Digest(b []byte) string {
