@@ -178,6 +178,13 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 				lazy.set(m.Handler())
 				g.SetChainStatus(m.ChainStatus)
 				file.MarketInfo, file.FromBlock, file.Network = m.Info(), cfg.FromBlock, l.Network
+				if l.Light != nil {
+					// The CLI starts its light client where the gateway's
+					// stands now, a recent finalized root.
+					if root, _ := l.Light.Checkpoint(); root != (common.Hash{}) {
+						file.Checkpoint = root.Hex()
+					}
+				}
 				if err := writeMarketFile(filepath.Join(g.DataDir(), api.MarketFileName), file); err != nil {
 					logger.Warn("could not write the market file for the CLI", "err", err)
 				}
