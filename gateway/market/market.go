@@ -34,6 +34,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
@@ -274,23 +275,19 @@ func (m *Market) poke() {
 }
 
 // Run registers the provider if needed, then watches, decides and settles
-// until ctx ends.
+// until ctx ends. It returns an error only when the transaction outbox
+// stops for good (nothing could be sent any more).
 func (m *Market) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.Go(func() error {
 		if err := m.outbox.Run(ctx); err != nil {
-			// Nothing could be sent any more: stop the market, loudly.
-			m.log.Error("transaction outbox stopped; the market stops", "err", err)
-			cancel()
+			// Nothing could be sent any more: stop the market, loudly
+			// (the caller logs it).
+			return fmt.Errorf("transaction outbox stopped; the market stops: %w", err)
 		}
-	}()
-	go func() {
-		defer wg.Done()
+		return nil
+	})
+	eg.Go(func() error {
 		for ctx.Err() == nil {
 			err := m.watcher.Run(ctx, m.handleLogs)
 			if ctx.Err() == nil {
@@ -298,9 +295,20 @@ func (m *Market) Run(ctx context.Context) error {
 				sleep(ctx, m.cfg.PollInterval)
 			}
 		}
-	}()
+		return nil
+	})
+	eg.Go(func() error {
+		m.steps(ctx)
+		return nil
+	})
 	m.log.Info("market running", "provider", m.provider.Hex(), "contract", m.cfg.Contract.Hex(),
 		"chain", m.chainID.String(), "min_price_per_task", m.cfg.MinPricePerTask.String())
+	return eg.Wait()
+}
+
+// steps registers the provider when it is not, and moves the orders on,
+// every PollInterval and whenever something happened, until ctx ends.
+func (m *Market) steps(ctx context.Context) {
 	tick := time.NewTicker(m.cfg.PollInterval)
 	defer tick.Stop()
 	for {
@@ -320,7 +328,7 @@ func (m *Market) Run(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-tick.C:
 		case <-m.wake:
 		}
