@@ -11,7 +11,6 @@ import (
 	"math/big"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,7 +188,7 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 					logger.Warn("could not write the market file for the CLI", "err", err)
 				}
 			})
-		}, fmt.Sprintf("contract %s via %s (%s)", cfg.Contract.Hex(), hostOf(mo.rpc), lcfg.Mode), nil
+		}, fmt.Sprintf("contract %s via %s (%s)", cfg.Contract.Hex(), chain.RedactURL(splitList(mo.rpc)[0]), lcfg.Mode), nil
 	}
 	m, err := market.New(ctx, cfg, g, g.DB(), backend, key)
 	if err != nil {
@@ -268,7 +267,7 @@ func (mo *marketOptions) linkConfig(g *gateway.Gateway, logger *slog.Logger) (li
 			return c, errors.New("--chain-mode verified (the default) needs --beacon-api: a beacon node with the light client API, ideally two; a private chain without a sync committee runs with --chain-mode trusted --chain-id N --chain-genesis 0x...")
 		}
 		if len(c.Beacon) == 1 {
-			logger.Warn("one beacon endpoint: if it stalls, the market pauses accepting; give two or more from different operators", "beacon", hostOf(c.Beacon[0]))
+			logger.Warn("one beacon endpoint: if it stalls, the market pauses accepting; give two or more from different operators", "beacon", chain.RedactURL(c.Beacon[0]))
 		}
 	case chain.ModeTrusted:
 		if c.ChainID == 0 || c.Genesis == (common.Hash{}) {
@@ -316,13 +315,4 @@ func (l *lazyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return host == "localhost" || ip != nil && ip.IsLoopback()
-}
-
-// hostOf is a URL without what may be secret in it (user, path, query).
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "(the --chain-rpc URL)"
-	}
-	return u.Scheme + "://" + u.Host
 }

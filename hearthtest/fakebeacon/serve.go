@@ -203,18 +203,24 @@ func (b *Beacon) signAs(t Tamper, header btypes.Header, sigSlot uint64) (jsonAgg
 	return aggregateJSON(agg), err
 }
 
+// signedHead is the head as the current lie presents it, signed in the
+// next slot: what optimistic and finality updates attest.
+func (b *Beacon) signedHead(head *beaconBlock, t Tamper) (att *beaconBlock, pay *payload, agg jsonAggregate, sigSlot uint64, err error) {
+	if att, pay, err = b.attested(head, t); err != nil {
+		return nil, nil, agg, 0, err
+	}
+	sigSlot = att.header.Slot + 1
+	agg, err = b.signAs(t, att.header, sigSlot)
+	return att, pay, agg, sigSlot, err
+}
+
 func (b *Beacon) optimistic(ctx context.Context, _ *http.Request) (any, error) {
 	t := b.Tampering()
 	head, err := b.refresh(ctx)
 	if err != nil {
 		return nil, err
 	}
-	att, pay, err := b.attested(head, t)
-	if err != nil {
-		return nil, err
-	}
-	sigSlot := att.header.Slot + 1
-	agg, err := b.signAs(t, att.header, sigSlot)
+	att, pay, agg, sigSlot, err := b.signedHead(head, t)
 	if err != nil {
 		return nil, err
 	}
@@ -230,12 +236,7 @@ func (b *Beacon) finality(ctx context.Context, _ *http.Request) (any, error) {
 	if head.finalized == nil {
 		return nil, notFound("no finalized block yet")
 	}
-	att, pay, err := b.attested(head, t)
-	if err != nil {
-		return nil, err
-	}
-	sigSlot := att.header.Slot + 1
-	agg, err := b.signAs(t, att.header, sigSlot)
+	att, pay, agg, sigSlot, err := b.signedHead(head, t)
 	if err != nil {
 		return nil, err
 	}

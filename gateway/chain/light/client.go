@@ -142,11 +142,18 @@ func New(cfg Config) (*Client, error) {
 // chain.ErrStale until it recovers. Only a checkpoint that cannot be used
 // stops it (chain.ErrCheckpointTooOld).
 func (c *Client) Run(ctx context.Context) error {
-	timer := time.NewTimer(0)
+	// A client that Open already synced waits its pace for the next sync.
+	first := time.Duration(0)
+	var lastSync time.Time
+	c.mu.Lock()
+	if c.initialized {
+		first, lastSync = c.pace(), time.Now()
+	}
+	c.mu.Unlock()
+	timer := time.NewTimer(first)
 	defer timer.Stop()
 	var last string
-	var lastSync time.Time
-	due := time.Now() // when timer fires
+	due := time.Now().Add(first) // when timer fires
 	for {
 		select {
 		case <-ctx.Done():
