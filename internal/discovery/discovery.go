@@ -81,14 +81,17 @@ func (d *Discovery) Run(ctx context.Context) error {
 	if err := a.start(l); err != nil {
 		return err
 	}
-	defer a.stop(true)
+	defer a.stop()
+	b := &browser{d: d}
+	defer b.stop()
 
 	tick := time.NewTicker(d.cfg.Interval)
 	defer tick.Stop()
 	for {
-		// Every live node answers a query, which is how peers are
-		// heard again; new nodes answer it at once when they start.
-		d.warn("discovery: browsing", a.query())
+		// Every live node answers a new round's first query, which is
+		// how peers are heard again; new nodes answer it at once when
+		// they start.
+		d.warn("discovery: browsing", b.round(ctx, l))
 		d.peers.expire(time.Now())
 
 		select {
@@ -115,11 +118,17 @@ func (d *Discovery) relink(old links, a *announcer) links {
 }
 
 func (d *Discovery) reannounce(old, l links, a *announcer) links {
-	if l.key() == old.key() && a.conn != nil {
+	a.mu.Lock()
+	up := a.server != nil
+	a.mu.Unlock()
+	if l.key() == old.key() && up {
 		return old
 	}
+	// zeroconf's server cannot change its addresses: the old one says
+	// goodbye and a new one announces. Neighbours ignore this instance
+	// for lateAnswer after the goodbye, then hear it in their next round.
 	d.log.Info("discovery: announcing anew", "ifaces", l.names(), "addrs", l.addrs)
-	a.stop(false)
+	a.stop()
 	d.warn("discovery: announcing", a.start(l))
 	return l
 }

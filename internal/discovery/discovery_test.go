@@ -343,7 +343,7 @@ func addressChange(t *testing.T) {
 
 // TestIPv4Only: with IPv6 disabled on the interfaces, peers are found and
 // announce only IPv4 addresses. (The kernel may still let the IPv6 socket
-// join its group here; mdns.Listen keeps whichever IP version can join, and
+// join its group here; the resolver and the watcher keep whichever IP version can join, and
 // either alone carries every answer.)
 func TestIPv4Only(t *testing.T) {
 	if _, ok := netnstest.InChild(); ok {

@@ -20,25 +20,35 @@
 // heard again because every Config.Interval a new browse round queries the
 // network and every live node answers.
 //
-// The protocol is Hearth's own small mDNS (internal/mdns), on one socket
-// per IP version joined to the group on every chosen interface:
+// The protocol is mDNS / DNS-SD through github.com/grandcat/zeroconf (at
+// e4f60f8, a pseudo-version past v1.0.0: it sends with IP TTL 255, which
+// avahi 0.8 requires of some devices, and keeps browsing past fifteen
+// minutes), with miekg/dns as its codec:
 //
-//   - The addresses announced are those of the chosen interfaces, loopback
-//     ones only when there is nothing else (a netns with just lo) and IPv6
-//     link-local ones only when there is no other address.
-//   - At start a node announces itself twice, one second apart (RFC 6762
-//     8.3), and sends its first query at once; the nodes up answer it
-//     within milliseconds, which is what makes start-to-found fast.
-//   - Every node answers a query for the service with all its records (PTR,
-//     SRV, TXT, A, AAAA) in one multicast packet, 20-120 ms later and at
-//     least 250 ms after its last answer: a query that comes sooner is
-//     answered when the gap is over, since everyone hears a multicast
-//     answer. A node's own queries list its own PTR as a known answer, so
-//     it does not answer itself. Only multicast from port 5353 that came in
-//     on a chosen interface is read; plain DNS queries get no answer.
-//   - A node that stops says goodbye (its records with TTL 0) and its
-//     neighbours drop it at once; one that dies is dropped after Expiry.
-//     Record TTLs are otherwise not used (120 s are announced).
+//   - zeroconf's server announces the node: two probes, two announcements
+//     one and two seconds later, and an answer (PTR, SRV, TXT, A, AAAA in
+//     one packet) to every query for the service that does not already
+//     list its PTR. The host name is the instance label, not the system's,
+//     so that two nodes on one host never share one. The addresses are
+//     those of the chosen interfaces, loopback ones only when there is
+//     nothing else (a netns with just lo) and IPv6 link-local ones only
+//     when there is no other address.
+//   - zeroconf's resolver browses in rounds of one Interval: each round is
+//     a fresh resolver whose first query every live node answers within
+//     milliseconds, which is what makes start-to-found fast and how live
+//     peers are heard again.
+//   - A watcher, on Hearth's own socket that reads only multicast from
+//     port 5353 on the chosen interfaces, does what the resolver does not:
+//     a goodbye (a node that stops sends its records with TTL 0) drops that
+//     peer at once, and an answer without its host's addresses makes it
+//     ask for the host's A and AAAA records and complete the peer when they
+//     come. A node that dies is dropped after Expiry.
+//   - Record TTLs are zeroconf's (3200 s, 120 s for addresses); the table
+//     expires peers by Expiry, not by them.
 //   - An IP version that cannot join its group on any interface (IPv6
 //     disabled, say) is left out; the other one carries everything.
+//
+// docs/security.md says what zeroconf does differently from the stack it
+// replaced (it answers unicast questions with unicast, and reads the group
+// on every interface of the host) and what that costs.
 package discovery

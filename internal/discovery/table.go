@@ -10,6 +10,13 @@ import (
 	"time"
 )
 
+// lateAnswer is how long an instance that said goodbye is ignored: long
+// enough for an answer it sent before, which another path (the resolver's
+// round) may hand over late, and short enough that a node that announces
+// anew on new addresses (a goodbye, then the same instance again) is heard
+// again in the next round.
+const lateAnswer = time.Second
+
 // Bounds on what strangers on the LAN can make the table hold.
 const (
 	maxPeers  = 1024 // a home has a few dozen devices at most
@@ -80,8 +87,9 @@ func (t *table) observe(p Peer, now time.Time) {
 }
 
 // forget drops peer id when instance, which said goodbye, is still the one
-// listed, and retires instance for one expiry so that an answer it sent
-// before it stopped, and which arrives late, cannot bring it back.
+// listed, and retires instance for lateAnswer (at most one expiry) so that
+// an answer it sent before it stopped, and which arrives late, cannot bring
+// it back.
 func (t *table) forget(id, instance string, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -89,7 +97,7 @@ func (t *table) forget(id, instance string, now time.Time) {
 		return
 	}
 	if len(t.retired) < 2*maxPeers {
-		t.retired[id+"\x00"+instance] = now.Add(t.expiry)
+		t.retired[id+"\x00"+instance] = now.Add(min(t.expiry, lateAnswer))
 	}
 	p, ok := t.peers[id]
 	if !ok || p.Instance != instance {

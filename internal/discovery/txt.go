@@ -140,3 +140,42 @@ func (a *Announcement) set(key, v string) {
 		a.Name = v
 	}
 }
+
+// escapeTXT writes one TXT string in the DNS presentation format that
+// miekg/dns packs (and zeroconf passes to it): a backslash escapes the next
+// byte, and \DDD is a byte in decimal. Everything else is packed as it is,
+// UTF-8 included.
+func escapeTXT(s string) string {
+	return strings.ReplaceAll(s, `\`, `\\`)
+}
+
+// unescapeTXT reads one TXT string from the presentation format miekg/dns
+// unpacks into: \" and \\ for quotes and backslashes, \DDD for bytes that
+// are not printable ASCII (UTF-8 among them). A backslash at the end is
+// dropped, as miekg/dns drops it when packing.
+func unescapeTXT(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			b = append(b, c)
+			continue
+		}
+		i++
+		switch {
+		case i == len(s):
+		case i+2 < len(s) && isDigit(s[i]) && isDigit(s[i+1]) && isDigit(s[i+2]):
+			n := int(s[i]-'0')*100 + int(s[i+1]-'0')*10 + int(s[i+2]-'0')
+			b = append(b, byte(n)) // as miekg/dns, 256-999 wrap
+			i += 2
+		default:
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

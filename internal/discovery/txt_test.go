@@ -5,23 +5,50 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-home/hearth/internal/mdns"
+	"github.com/miekg/dns"
 )
 
-// wire packs txt into an mDNS message and unpacks it again, as an
-// announcement crosses the network.
+// wire packs txt into an mDNS message and unpacks it again with
+// miekg/dns, as an announcement crosses the network: escaped for packing
+// as zeroconf's server is given it, unescaped as the watcher and the
+// resolver's reader do.
 func wire(t testing.TB, txt []string) []string {
 	t.Helper()
-	m := &mdns.Message{Response: true, Answers: []mdns.Record{{Name: "x._hearth._tcp.local.", Type: mdns.TypeTXT, TTL: 120, Text: txt}}}
+	esc := make([]string, len(txt))
+	for i, s := range txt {
+		esc[i] = escapeTXT(s)
+	}
+	m := &dns.Msg{MsgHdr: dns.MsgHdr{Response: true}, Answer: []dns.RR{
+		&dns.TXT{Hdr: dns.RR_Header{Name: "x._hearth._tcp.local.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 120}, Txt: esc}}}
 	b, err := m.Pack()
 	if err != nil {
 		t.Fatalf("pack %q: %v", txt, err)
 	}
-	got, err := mdns.Unpack(b)
-	if err != nil {
+	got := new(dns.Msg)
+	if err := got.Unpack(b); err != nil {
 		t.Fatal(err)
 	}
-	return got.Answers[0].Text
+	var out []string
+	for _, s := range got.Answer[0].(*dns.TXT).Txt {
+		out = append(out, unescapeTXT(s))
+	}
+	return out
+}
+
+// FuzzTXTWire checks that any TXT string of up to 255 bytes crosses the
+// wire unchanged through escapeTXT, miekg/dns and unescapeTXT.
+func FuzzTXTWire(f *testing.F) {
+	f.Add("name=Küche \"hub\" C:\\ 🔥")
+	f.Add(`\999\`)
+	f.Add("\x00\xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 255 {
+			return
+		}
+		if got := wire(t, []string{s}); len(got) != 1 || got[0] != s {
+			t.Errorf("%q crossed the wire as %q", s, got)
+		}
+	})
 }
 
 func TestTXTRoundTrip(t *testing.T) {

@@ -1,4 +1,4 @@
-package mdns
+package discovery
 
 import (
 	"context"
@@ -12,6 +12,19 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/miekg/dns"
+)
+
+// The mDNS port and groups (RFC 6762 3), and the largest packet read.
+const (
+	mdnsPort  = 5353
+	maxPacket = 9000 // RFC 6762 17: a packet may fill a jumbo frame
+)
+
+var (
+	groupV4 = netip.AddrPortFrom(netip.AddrFrom4([4]byte{224, 0, 0, 251}), mdnsPort)
+	groupV6 = netip.AddrPortFrom(netip.MustParseAddr("ff02::fb"), mdnsPort)
 )
 
 // Socket options the syscall package does not name (linux/in.h, in6.h).
@@ -20,12 +33,15 @@ const (
 	ipv6MulticastAll = 29
 )
 
-// Conn is a pair of sockets, IPv4 and IPv6, joined to the mDNS groups on
+// conn is a pair of sockets, IPv4 and IPv6, joined to the mDNS groups on
 // some interfaces, that sends to the groups on each of them and hands every
-// message received to a handler.
-type Conn struct {
+// message received to a handler. It is the watcher's: zeroconf's server and
+// resolver keep their own sockets, which read every interface and every
+// source port; this one reads only multicast from port 5353 that came in
+// on a chosen interface.
+type conn struct {
 	fams    []*family
-	handle  func(*Message, netip.AddrPort)
+	handle  func(*dns.Msg, netip.AddrPort)
 	dropped atomic.Uint64
 	wg      sync.WaitGroup
 }
@@ -39,7 +55,7 @@ type family struct {
 	mu     sync.Mutex // a send sets the socket's multicast interface, then writes
 }
 
-// Listen joins the mDNS groups on ifaces, for IPv4 and IPv6 each where
+// listen joins the mDNS groups on ifaces, for IPv4 and IPv6 each where
 // the system allows, and calls handle from its own goroutines for every
 // message received (a node hears its own too) until Close. It fails only
 // when neither version could join on any interface; the error says what
@@ -47,11 +63,11 @@ type family struct {
 //
 // The sockets share port 5353 with other programs (SO_REUSEADDR), and loop
 // multicast back so that nodes on one host hear each other.
-func Listen(ifaces []net.Interface, handle func(m *Message, from netip.AddrPort)) (*Conn, error) {
+func listen(ifaces []net.Interface, handle func(m *dns.Msg, from netip.AddrPort)) (*conn, error) {
 	if len(ifaces) == 0 {
-		return nil, errors.New("mdns: no interfaces to listen on")
+		return nil, errors.New("discovery: mdns: no interfaces to listen on")
 	}
-	c := &Conn{handle: handle}
+	c := &conn{handle: handle}
 	var errs []string
 	for _, v := range []struct {
 		name, network, bind string
@@ -61,8 +77,8 @@ func Listen(ifaces []net.Interface, handle func(m *Message, from netip.AddrPort)
 		// sends with source 0.0.0.0, and IPv6 cannot bind a link-local
 		// group for several links at once. Multicast-all off and
 		// fromLink keep out what is not the link's mDNS.
-		{"v4", "udp4", fmt.Sprintf("0.0.0.0:%d", Port), GroupV4},
-		{"v6", "udp6", fmt.Sprintf("[::]:%d", Port), GroupV6},
+		{"v4", "udp4", fmt.Sprintf("0.0.0.0:%d", mdnsPort), groupV4},
+		{"v6", "udp6", fmt.Sprintf("[::]:%d", mdnsPort), groupV6},
 	} {
 		f, err := open(v.name, v.network, v.bind, v.group, ifaces)
 		if err != nil {
@@ -72,7 +88,7 @@ func Listen(ifaces []net.Interface, handle func(m *Message, from netip.AddrPort)
 		c.fams = append(c.fams, f)
 	}
 	if len(c.fams) == 0 {
-		return nil, fmt.Errorf("mdns: cannot listen: %s", strings.Join(errs, "; "))
+		return nil, fmt.Errorf("discovery: mdns: cannot listen: %s", strings.Join(errs, "; "))
 	}
 	for _, f := range c.fams {
 		c.wg.Add(1)
@@ -165,8 +181,8 @@ func (f *family) control(fn func(fd int) error) error {
 	return ferr
 }
 
-// Families says which IP versions listen, and where: "v4 [eth0] v6 [eth0]".
-func (c *Conn) Families() string {
+// families says which IP versions listen, and where: "v4 [eth0] v6 [eth0]".
+func (c *conn) families() string {
 	var b strings.Builder
 	for i, f := range c.fams {
 		if i > 0 {
@@ -192,7 +208,7 @@ func (c *Conn) Families() string {
 // unicast from anywhere, and the group on interfaces not chosen where
 // the kernel cannot be told otherwise).
 func (f *family) fromLink(src netip.AddrPort, oob []byte) bool {
-	if src.Port() != Port {
+	if src.Port() != mdnsPort {
 		return false
 	}
 	dst, ifindex, ok := pktinfo(oob)
@@ -219,13 +235,13 @@ func pktinfo(oob []byte) (dst netip.Addr, ifindex int, ok bool) {
 	return netip.Addr{}, 0, false
 }
 
-// Dropped returns how many packets received were not mDNS messages, or
+// droppedCount returns how many packets received were not mDNS messages, or
 // came from elsewhere than the link.
-func (c *Conn) Dropped() uint64 { return c.dropped.Load() }
+func (c *conn) droppedCount() uint64 { return c.dropped.Load() }
 
-// Send multicasts m on every interface of every IP version. It returns
+// send multicasts m on every interface of every IP version. It returns
 // the errors of the sends that failed, joined, when none succeeded.
-func (c *Conn) Send(m *Message) error {
+func (c *conn) send(m *dns.Msg) error {
 	b, err := m.Pack()
 	if err != nil {
 		return err
@@ -240,7 +256,7 @@ func (c *Conn) Send(m *Message) error {
 				_, err = f.udp.WriteToUDPAddrPort(b, f.group)
 			}
 			if err != nil {
-				errs = append(errs, fmt.Errorf("mdns: sending on %s %s: %w", f.name, ifi.Name, err))
+				errs = append(errs, fmt.Errorf("discovery: mdns: sending on %s %s: %w", f.name, ifi.Name, err))
 				continue
 			}
 			sent = true
@@ -253,9 +269,9 @@ func (c *Conn) Send(m *Message) error {
 	return errors.Join(errs...)
 }
 
-func (c *Conn) read(f *family) {
+func (c *conn) read(f *family) {
 	defer c.wg.Done()
-	buf, oob := make([]byte, MaxPacket), make([]byte, 128)
+	buf, oob := make([]byte, maxPacket), make([]byte, 128)
 	for {
 		n, oobn, _, from, err := f.udp.ReadMsgUDPAddrPort(buf, oob)
 		if err != nil {
@@ -268,8 +284,8 @@ func (c *Conn) read(f *family) {
 			c.dropped.Add(1)
 			continue
 		}
-		m, err := Unpack(buf[:n])
-		if err != nil {
+		m := new(dns.Msg)
+		if err := m.Unpack(buf[:n]); err != nil {
 			c.dropped.Add(1)
 			continue
 		}
@@ -277,8 +293,8 @@ func (c *Conn) read(f *family) {
 	}
 }
 
-// Close leaves the groups and waits until no handler runs any more.
-func (c *Conn) Close() error {
+// close leaves the groups and waits until no handler runs any more.
+func (c *conn) close() error {
 	var errs []error
 	for _, f := range c.fams {
 		errs = append(errs, f.udp.Close())

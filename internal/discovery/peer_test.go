@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-home/hearth/internal/mdns"
+	"github.com/miekg/dns"
 )
 
 var (
@@ -46,32 +46,49 @@ func TestPeerFromEntry(t *testing.T) {
 
 // TestEntries reads instances out of answers as other responders may
 // shape them: records split between sections, names in other case,
-// records of other services, an instance whose SRV is missing.
+// records of other services, an instance whose SRV is missing, TXT
+// strings with bytes miekg/dns escapes.
 func TestEntries(t *testing.T) {
 	const svc = "_hearth._tcp.local."
-	m := &mdns.Message{Response: true,
-		Answers: []mdns.Record{
-			{Name: svc, Type: mdns.TypePTR, TTL: 120, Target: "a." + svc},
-			{Name: "_other._tcp.local.", Type: mdns.TypePTR, TTL: 120, Target: "o._other._tcp.local."},
-			{Name: "_HEARTH._tcp.local.", Type: mdns.TypePTR, TTL: 0, Target: "b." + svc},
-			{Name: svc, Type: mdns.TypePTR, TTL: 120, Target: "c." + svc},
+	hdr := func(name string, typ uint16, ttl uint32) dns.RR_Header {
+		return dns.RR_Header{Name: name, Rrtype: typ, Class: dns.ClassINET, Ttl: ttl}
+	}
+	ptr := func(owner, target string, ttl uint32) dns.RR {
+		return &dns.PTR{Hdr: hdr(owner, dns.TypePTR, ttl), Ptr: target}
+	}
+	m := &dns.Msg{MsgHdr: dns.MsgHdr{Response: true},
+		Answer: []dns.RR{
+			ptr(svc, "a."+svc, 120),
+			ptr("_other._tcp.local.", "o._other._tcp.local.", 120),
+			ptr("_HEARTH._tcp.local.", "b."+svc, 0),
+			ptr(svc, "c."+svc, 120),
 		},
-		Extra: []mdns.Record{
-			{Name: "A." + svc, Type: mdns.TypeSRV, Port: 7443, Target: "ha.local."},
-			{Name: "a." + svc, Type: mdns.TypeTXT, Text: []string{"id=A"}},
-			{Name: "a." + svc, Type: mdns.TypeTXT, Text: []string{"id=second"}},
-			{Name: "HA.local.", Type: mdns.TypeA, Addr: ip1},
-			{Name: "ha.local.", Type: mdns.TypeAAAA, Addr: ip6},
-			{Name: "hb.local.", Type: mdns.TypeA, Addr: ip2},
-			{Name: "b." + svc, Type: mdns.TypeSRV, Port: 1, Target: "hb.local."},
-			{Name: "b." + svc, Type: mdns.TypeTXT, Text: []string{"id=B"}},
-			{Name: "c." + svc, Type: mdns.TypeTXT, Text: []string{"id=C"}},
+		Extra: []dns.RR{
+			&dns.SRV{Hdr: hdr("A."+svc, dns.TypeSRV, 120), Port: 7443, Target: "ha.local."},
+			&dns.TXT{Hdr: hdr("a."+svc, dns.TypeTXT, 120), Txt: []string{"id=A", `name=K\195\188che \"1\" \\`}},
+			&dns.TXT{Hdr: hdr("a."+svc, dns.TypeTXT, 120), Txt: []string{"id=second"}},
+			&dns.A{Hdr: hdr("HA.local.", dns.TypeA, 120), A: ip1.AsSlice()},
+			&dns.AAAA{Hdr: hdr("ha.local.", dns.TypeAAAA, 120), AAAA: ip6.AsSlice()},
+			&dns.A{Hdr: hdr("hb.local.", dns.TypeA, 120), A: ip2.AsSlice()},
+			&dns.SRV{Hdr: hdr("b."+svc, dns.TypeSRV, 0), Port: 1, Target: "hb.local."},
+			&dns.TXT{Hdr: hdr("b."+svc, dns.TypeTXT, 0), Txt: []string{"id=B"}},
+			&dns.TXT{Hdr: hdr("c."+svc, dns.TypeTXT, 120), Txt: []string{"id=C"}},
 		},
+	}
+	// Through the wire, as the watcher reads it: miekg/dns unpacks TXT
+	// strings into its presentation format.
+	b, err := m.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = new(dns.Msg)
+	if err := m.Unpack(b); err != nil {
+		t.Fatal(err)
 	}
 	got := entries(m, svc)
 	want := []entry{
-		{instance: "a." + svc, port: 7443, text: []string{"id=A"}, addrs: []netip.Addr{ip1, ip6}, complete: true},
-		{instance: "b." + svc, port: 1, text: []string{"id=B"}, addrs: []netip.Addr{ip2}, goodbye: true, complete: true},
+		{instance: "a." + svc, host: "ha.local.", port: 7443, text: []string{"id=A", `name=Küche "1" \`}, addrs: []netip.Addr{ip1, ip6}, complete: true},
+		{instance: "b." + svc, host: "hb.local.", port: 1, text: []string{"id=B"}, addrs: []netip.Addr{ip2}, goodbye: true, complete: true},
 		{instance: "c." + svc, text: []string{"id=C"}},
 	}
 	if len(got) != len(want) {
@@ -79,17 +96,17 @@ func TestEntries(t *testing.T) {
 	}
 	for i := range want {
 		g, w := got[i], want[i]
-		if g.instance != w.instance || g.port != w.port || !slices.Equal(g.text, w.text) || !slices.Equal(g.addrs, w.addrs) || g.goodbye != w.goodbye || g.complete != w.complete {
+		if g.instance != w.instance || g.host != w.host || g.port != w.port || !slices.Equal(g.text, w.text) || !slices.Equal(g.addrs, w.addrs) || g.goodbye != w.goodbye || g.complete != w.complete {
 			t.Errorf("entry %d = %+v, want %+v", i, g, w)
 		}
 	}
 
 	// A flood of instances in one packet is cut at maxInstances, and an
 	// instance named twice is read once.
-	m = &mdns.Message{Response: true}
+	m = &dns.Msg{MsgHdr: dns.MsgHdr{Response: true}}
 	for i := range 3 * maxInstances {
 		target := fmt.Sprintf("x%d.%s", i, svc)
-		m.Answers = append(m.Answers, mdns.Record{Name: svc, Type: mdns.TypePTR, Target: target}, mdns.Record{Name: svc, Type: mdns.TypePTR, Target: strings.ToUpper(target)})
+		m.Answer = append(m.Answer, ptr(svc, target, 120), ptr(svc, strings.ToUpper(target), 120))
 	}
 	if n := len(entries(m, svc)); n != maxInstances {
 		t.Errorf("%d entries from a flood, want %d", n, maxInstances)
