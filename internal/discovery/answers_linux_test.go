@@ -126,7 +126,7 @@ func splitAddress(t *testing.T) {
 	peer := Announcement{ID: "SPLIT", Instance: "s1", Role: RoleGateway, Port: 7443}
 	full := Answer(Config{}, peer, []netip.Addr{netip.MustParseAddr("127.0.0.1")}, 120)
 	services := &dns.Msg{MsgHdr: full.MsgHdr, Answer: full.Answer, Extra: full.Extra[:2]} // PTR, SRV, TXT
-	addrs := &dns.Msg{MsgHdr: full.MsgHdr, Answer: full.Extra[2:]}                       // A
+	addrs := &dns.Msg{MsgHdr: full.MsgHdr, Answer: full.Extra[2:]}                        // A
 	host := full.Extra[0].(*dns.SRV).Target
 
 	var mu sync.Mutex
