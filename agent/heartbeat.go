@@ -66,6 +66,7 @@ func (a *Agent) health() api.Heartbeat {
 		TempC:       readTempC(a.sysRoot),
 	}
 	h.Load1, h.MemoryFree = hostLoad()
+	h.DiskFree, h.DiskTotal = diskSpace(a.cfg.DataDir)
 	if a.power != nil {
 		h.Power = PowerStatus(a.power.g.Status())
 		h.Samples = a.power.samples()

@@ -40,6 +40,7 @@ func TestReadTempC(t *testing.T) {
 		dir := filepath.Join(root, "sys", "class", "thermal", name)
 		os.MkdirAll(dir, 0o755)
 		os.WriteFile(filepath.Join(dir, "temp"), []byte(content), 0o644)
+		os.WriteFile(filepath.Join(dir, "type"), []byte(name+"\n"), 0o644)
 	}
 	if got := readTempC(root); got != nil {
 		t.Fatalf("no zones: %v", *got)

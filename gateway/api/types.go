@@ -158,9 +158,14 @@ type HelloResponse struct {
 
 // Heartbeat reports an agent's health and renews its running leases.
 type Heartbeat struct {
-	Load1       float64  `json:"load1"`
-	MemoryFree  uint64   `json:"memory_free"`
-	TempC       *float64 `json:"temp_c,omitempty"`
+	Load1      float64  `json:"load1"`
+	MemoryFree uint64   `json:"memory_free"`
+	TempC      *float64 `json:"temp_c,omitempty"`
+	// DiskFree and DiskTotal are the space left for unprivileged
+	// programs on the file system of the agent's data directory, and its
+	// size, in bytes; absent when unknown.
+	DiskFree    uint64   `json:"disk_free,omitempty"`
+	DiskTotal   uint64   `json:"disk_total,omitempty"`
 	FreeSlots   int      `json:"free_slots"`
 	Running     []string `json:"running"` // lease IDs
 	Unsent      int      `json:"unsent"`  // results waiting in the agent's outbox
@@ -336,6 +341,8 @@ type Member struct {
 	Load1     float64     `json:"load1"`
 	MemFree   uint64      `json:"memory_free"`
 	TempC     *float64    `json:"temp_c,omitempty"`
+	DiskFree  uint64      `json:"disk_free,omitempty"`
+	DiskTotal uint64      `json:"disk_total,omitempty"`
 	Running   int         `json:"running"`
 	Completed int         `json:"completed"`
 	// Power is the device's power status, from its last heartbeat.

@@ -1,102 +1,109 @@
 package sensor
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/shirou/gopsutil/v3/common"
+	"github.com/shirou/gopsutil/v3/cpu"
 )
 
-// CPUSample is one reading of /proc/stat's per-CPU lines ("cpu0 ...", not
-// the aggregate "cpu" line). Two samples some time apart give BusyCores.
+// CPUSample is one reading of the per-CPU times (/proc/stat's "cpu0 ..."
+// lines, through gopsutil), not the aggregate. Two samples some time apart
+// give BusyCores.
 type CPUSample struct {
-	cpus []cpuTicks // in increasing id order, as /proc/stat lists them
+	cpus []cpuTimes // in the order /proc/stat lists them
 }
 
-// cpuTicks is one CPU's counters, in USER_HZ ticks since boot.
-type cpuTicks struct {
+// cpuTimes is one CPU's times since boot, in seconds.
+type cpuTimes struct {
 	id   int
-	busy uint64 // user + nice + system + irq + softirq + steal
-	idle uint64 // idle + iowait
+	busy float64 // user + nice + system + irq + softirq + steal
+	idle float64 // idle + iowait
 }
 
-// ReadCPU reads /proc/stat under root. A missing file gets the os error; a
-// per-CPU line that is not a CPU number and at least four counters, CPUs
-// listed twice or out of order, and a file with no per-CPU line get an
-// error naming the file and line.
+// hostEnv is a context that makes gopsutil read /proc and /sys under root
+// ("" or "/" for the running system): fixture trees in tests, a container's
+// view of the host in production.
+func hostEnv(root string) context.Context {
+	if root == "" || root == "/" {
+		return context.Background()
+	}
+	return context.WithValue(context.Background(), common.EnvKey, common.EnvMap{
+		common.HostProcEnvKey: filepath.Join(root, "proc"),
+		common.HostSysEnvKey:  filepath.Join(root, "sys"),
+	})
+}
+
+// ReadCPU reads the per-CPU times under root with gopsutil. A missing
+// /proc/stat gets the os error, and a file with no per-CPU line that parses
+// gets an error naming it. gopsutil skips a line it cannot parse (fewer than
+// seven counters, a counter that is not a number): that CPU is missing from
+// the sample and counts as idle in BusyCores; so does one with a negative
+// or non-finite counter, or listed twice.
 func ReadCPU(root string) (CPUSample, error) {
 	path := filepath.Join(root, "proc/stat")
-	b, err := os.ReadFile(path)
+	times, err := cpu.TimesWithContext(hostEnv(root), true)
 	if err != nil {
-		return CPUSample{}, fmt.Errorf("sensor: %w", err)
+		return CPUSample{}, fmt.Errorf("sensor: %s: %w", path, err)
 	}
 	var s CPUSample
-	for i, line := range strings.Split(string(b), "\n") {
-		fields := strings.Fields(line)
-		if len(fields) == 0 {
+	seen := make(map[int]bool)
+	for _, t := range times {
+		id, err := strconv.Atoi(strings.TrimPrefix(t.CPU, "cpu"))
+		if err != nil || id < 0 || seen[id] {
 			continue
 		}
-		id, ok := strings.CutPrefix(fields[0], "cpu")
-		if !ok || id == "" {
+		c := cpuTimes{
+			id:   id,
+			busy: t.User + t.Nice + t.System + t.Irq + t.Softirq + t.Steal,
+			idle: t.Idle + t.Iowait,
+		}
+		if !usable(t.User, t.Nice, t.System, t.Irq, t.Softirq, t.Steal, t.Idle, t.Iowait) {
 			continue
 		}
-		t, err := parseCPULine(id, fields[1:])
-		if err != nil {
-			return CPUSample{}, fmt.Errorf("sensor: %s line %d: %w", path, i+1, err)
-		}
-		if n := len(s.cpus); n > 0 && t.id <= s.cpus[n-1].id {
-			return CPUSample{}, fmt.Errorf("sensor: %s line %d: cpu%d listed after cpu%d", path, i+1, t.id, s.cpus[n-1].id)
-		}
-		s.cpus = append(s.cpus, t)
+		seen[id] = true
+		s.cpus = append(s.cpus, c)
 	}
 	if len(s.cpus) == 0 {
+		// gopsutil reads a missing file as no CPU at all.
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return CPUSample{}, fmt.Errorf("sensor: %w", err)
+		}
 		return CPUSample{}, fmt.Errorf("sensor: %s: no per-CPU line", path)
 	}
 	return s, nil
 }
 
-// parseCPULine reads the counters after "cpu<id>": user nice system idle
-// iowait irq softirq steal guest guest_nice. Kernels before 2.6 give only
-// the first four. Guest time is already counted in user and nice, so it is
-// left out.
-func parseCPULine(id string, counters []string) (cpuTicks, error) {
-	if !isIndex(id) {
-		return cpuTicks{}, fmt.Errorf("%.20q is not a CPU number", "cpu"+id)
-	}
-	n, err := strconv.Atoi(id)
-	if err != nil {
-		return cpuTicks{}, fmt.Errorf("%.20q is not a CPU number", "cpu"+id)
-	}
-	if len(counters) < 4 {
-		return cpuTicks{}, fmt.Errorf("cpu%d has %d counters, want at least 4", n, len(counters))
-	}
-	var v [8]uint64
-	for i := 0; i < len(v) && i < len(counters); i++ {
-		v[i], err = strconv.ParseUint(counters[i], 10, 64)
-		if err != nil {
-			return cpuTicks{}, fmt.Errorf("cpu%d counter %d: %.20q is not a count", n, i+1, counters[i])
+// usable reports whether every counter is a finite count.
+func usable(v ...float64) bool {
+	for _, x := range v {
+		if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
 		}
 	}
-	return cpuTicks{
-		id:   n,
-		busy: v[0] + v[1] + v[2] + v[5] + v[6] + v[7],
-		idle: v[3] + v[4],
-	}, nil
+	return true
 }
 
 // Cores is the number of CPUs in the sample: those online when it was read.
 func (s CPUSample) Cores() int { return len(s.cpus) }
 
 // BusyCores is how many cores were busy on average between prev and s
-// (0..Cores): for each CPU, the ticks not spent idle or in iowait as a
-// fraction of all its ticks, summed over the CPUs. A CPU missing from
+// (0..Cores): for each CPU, the time not spent idle or in iowait as a
+// fraction of all its time, summed over the CPUs. A CPU missing from
 // either sample (offline) counts as idle, and so does one whose busy or
-// idle ticks went backwards (hot-plugged: its counters restarted). The
+// idle time went backwards (hot-plugged: its counters restarted). The
 // sums are compared rather than each counter because the kernel lets
-// iowait alone go backwards on a CPU that stays online.
+// iowait alone go backwards on a CPU that stays online. Guest time is
+// already inside user and nice, so it is not added.
 func (s CPUSample) BusyCores(prev CPUSample) float64 {
-	before := make(map[int]cpuTicks, len(prev.cpus))
+	before := make(map[int]cpuTimes, len(prev.cpus))
 	for _, t := range prev.cpus {
 		before[t.id] = t
 	}
@@ -107,10 +114,10 @@ func (s CPUSample) BusyCores(prev CPUSample) float64 {
 			continue
 		}
 		dBusy, dIdle := t.busy-p.busy, t.idle-p.idle
-		if dBusy+dIdle == 0 {
+		if dBusy+dIdle <= 0 {
 			continue
 		}
-		busy += float64(dBusy) / float64(dBusy+dIdle)
+		busy += dBusy / (dBusy + dIdle)
 	}
 	return busy
 }

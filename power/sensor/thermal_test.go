@@ -12,12 +12,13 @@ func TestTemperature(t *testing.T) {
 		want     float64
 		wantZone string
 	}{
-		{"testdata/pi4-ina219", 48.686, "cpu-thermal"},
-		{"testdata/ina3221-board", 41, "cpu-thermal"},
+		// hwmon sensors come first where there are any (gopsutil).
+		{"testdata/pi4-ina219", 48.686, "cpu_thermal"},
+		{"testdata/ina3221-board", 41, "soc_thermal"},
 		// acpitz is cooler; iwlwifi_1 has no temp while the radio is off.
 		{"testdata/laptop-rapl", 52, "x86_pkg_temp"},
 		{"testdata/pinebook-pro", 45, "soc-thermal"},
-		{"testdata/pi-zero", 39.704, "cpu-thermal"},
+		{"testdata/pi-zero", 39.704, "cpu_thermal"},
 	}
 	for _, tt := range tests {
 		c, zone, err := Temperature(tt.root)
@@ -34,12 +35,13 @@ func TestTemperatureBad(t *testing.T) {
 		files   map[string]string
 		wantErr string // part of the error
 	}{
-		{"garbage", map[string]string{zone + "temp": "hot\n"}, `thermal_zone0/temp: "hot" is not an integer`},
-		{"empty", map[string]string{zone + "temp": ""}, "thermal_zone0/temp: empty file"},
-		{"too hot", map[string]string{zone + "temp": "200000\n"}, "thermal_zone0/temp: 200.0 °C is outside -40..150 °C"},
+		{"garbage", map[string]string{zone + "type": "cpu\n", zone + "temp": "hot\n"}, `"hot": invalid syntax`},
+		{"empty", map[string]string{zone + "type": "cpu\n", zone + "temp": ""}, `"": invalid syntax`},
+		{"too hot", map[string]string{zone + "type": "cpu\n", zone + "temp": "200000\n"}, "cpu: 200.0 °C is outside -40..150 °C"},
 		// What some ACPI zones give when their sensor is not there.
-		{"absolute zero", map[string]string{zone + "temp": "-273200\n"}, "-273.2 °C is outside"},
+		{"absolute zero", map[string]string{zone + "type": "acpitz\n", zone + "temp": "-273200\n"}, "acpitz: -273.2 °C is outside"},
 		{"missing", map[string]string{zone + "type": "acpitz\n"}, "no such file"},
+		{"no type", map[string]string{zone + "temp": "50000\n"}, "thermal_zone0/type: no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,9 +52,9 @@ func TestTemperatureBad(t *testing.T) {
 		})
 	}
 
-	// All four zones of the bad fixture are bad: the first one's error.
-	if c, z, err := Temperature("testdata/bad"); err == nil || !strings.Contains(err.Error(), "thermal_zone0/temp") {
-		t.Errorf("Temperature(testdata/bad) = %v, %q, %v; want the error of thermal_zone0", c, z, err)
+	// All four zones of the bad fixture are bad.
+	if c, z, err := Temperature("testdata/bad"); err == nil || !strings.Contains(err.Error(), "°C is outside") {
+		t.Errorf("Temperature(testdata/bad) = %v, %q, %v; want an error", c, z, err)
 	}
 
 	// A good zone among bad ones is read; the bad ones are skipped.
