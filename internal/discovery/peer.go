@@ -61,8 +61,7 @@ func peerFromEntry(e entry) (Peer, int, error) {
 }
 
 // labelSafe replaces every run of characters other than ASCII letters,
-// digits and '-' with sep. (A loop rather than regexp, which would cost the
-// agent binary a quarter megabyte on ARM.)
+// digits and '-' with sep.
 func labelSafe(s, sep string) string {
 	var b strings.Builder
 	run := false
