@@ -29,6 +29,7 @@ type Agent struct {
 	pin      *pin
 	journal  *journal
 	cache    *blobCache
+	refusing atomic.Bool // the agent asks for no work: its disk is nearly full
 	outputs  *outputs
 	cap      *capacity
 	work     workTable
@@ -109,7 +110,7 @@ func (a *Agent) open() error {
 		return err
 	}
 	a.journal = newJournal(a.db)
-	a.cache = newBlobCache(a.blobs, a.client.Load)
+	a.cache = newBlobCache(a.blobs, a.client.Load, a.cfg.CacheBudget, a.log)
 	return nil
 }
 

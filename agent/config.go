@@ -24,6 +24,17 @@ type Config struct {
 	// the tasks' working directories (work/). Default: DefaultDataDir().
 	DataDir string
 
+	// CacheBudget bounds the bytes the cache of apps and inputs (blobs/)
+	// may hold: past it, blobs no running task uses are removed, least
+	// recently used first. Default DefaultCacheBudget; negative: no bound.
+	CacheBudget int64
+
+	// MinFreeDisk is the space that must stay free on the file system of
+	// DataDir: below it the agent asks for no work and says why in its
+	// heartbeat (`hearth pool ls` shows it), rather than failing tasks
+	// when the disk fills. Default DefaultMinFreeDisk; negative: never.
+	MinFreeDisk int64
+
 	// Name is the device's name shown in `hearth pool ls`.
 	// Default: the host name.
 	Name string
@@ -96,6 +107,14 @@ func DefaultDataDir() string {
 	return filepath.Join(os.TempDir(), "hearth-agent")
 }
 
+// Defaults that fit a 16 GB SD card shared with the system and other
+// programs: 2 GiB of apps and inputs (images have their own budget, 4 GiB
+// by default), and work refused when less than 512 MiB is left.
+const (
+	DefaultCacheBudget = 2 << 30
+	DefaultMinFreeDisk = 512 << 20
+)
+
 // defaultGateway is tried when neither Gateway nor Discover is set.
 var defaultGateway = "127.0.0.1:" + strconv.Itoa(api.DefaultPort)
 
@@ -108,6 +127,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Gateway == "" && c.Discover == nil {
 		c.Gateway = defaultGateway
+	}
+	if c.CacheBudget == 0 {
+		c.CacheBudget = DefaultCacheBudget
+	}
+	if c.MinFreeDisk == 0 {
+		c.MinFreeDisk = DefaultMinFreeDisk
 	}
 	if c.Slots <= 0 {
 		c.Slots = runtime.NumCPU()

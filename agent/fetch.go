@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,21 +27,129 @@ const fetchAttempts = 6
 // blob store, so that the second task of a job fetches nothing. A blob is
 // verified against its digest when fetched and once more per process before
 // first use; concurrent fetches of one blob share a single download.
+//
+// It holds at most budget bytes (negative: no bound): after each fetch,
+// the blobs that no running task uses (pin) are removed, least recently
+// used first, until it fits. A blob in use is never removed, so the cache
+// may stay over budget while its tasks run. Inputs are hard-linked into the
+// task's directory, so removing them from the cache would not hurt a task
+// anyway; apps are read from the cache path.
 type blobCache struct {
 	blobs  *store.Blobs
 	client func() *api.Client // the current session's, or nil
+	budget int64
+	log    *slog.Logger
 
 	fetched atomic.Int64 // downloads started, for tests and logs
+	evicted atomic.Int64 // blobs removed to keep to the budget
 
 	mu       sync.Mutex
 	ready    map[store.Digest]bool
 	inflight map[store.Digest]chan struct{}
+	sizes    map[store.Digest]int64     // every blob on disk
+	used     map[store.Digest]time.Time // when each was last used
+	pins     map[store.Digest]int       // running tasks that use each
+	total    int64                      // bytes on disk
 }
 
-func newBlobCache(blobs *store.Blobs, client func() *api.Client) *blobCache {
-	return &blobCache{
-		blobs: blobs, client: client,
+func newBlobCache(blobs *store.Blobs, client func() *api.Client, budget int64, log *slog.Logger) *blobCache {
+	c := &blobCache{
+		blobs: blobs, client: client, budget: budget, log: log,
 		ready: make(map[store.Digest]bool), inflight: make(map[store.Digest]chan struct{}),
+		sizes: make(map[store.Digest]int64), used: make(map[store.Digest]time.Time), pins: make(map[store.Digest]int),
+	}
+	// What an earlier run left: its files' times order them until used.
+	infos, err := blobs.List()
+	if err != nil {
+		log.Warn("listing the blob cache", "err", err)
+	}
+	for _, b := range infos {
+		c.sizes[b.Digest], c.used[b.Digest] = b.Size, b.ModTime
+		c.total += b.Size
+	}
+	c.mu.Lock()
+	c.evictLocked()
+	c.mu.Unlock()
+	return c
+}
+
+// pin marks the blobs as used by a running task until unpin; the empty
+// digest is ignored.
+func (c *blobCache) pin(ds ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, d := range ds {
+		if d != "" {
+			c.pins[store.Digest(d)]++
+		}
+	}
+}
+
+// unpin undoes pin, and removes what no longer fits.
+func (c *blobCache) unpin(ds ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, d := range ds {
+		k := store.Digest(d)
+		if d == "" || c.pins[k] == 0 {
+			continue
+		}
+		if c.pins[k]--; c.pins[k] == 0 {
+			delete(c.pins, k)
+			c.used[k] = time.Now()
+		}
+	}
+	c.evictLocked()
+}
+
+// Size returns the bytes the cache holds.
+func (c *blobCache) size() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.total
+}
+
+// added records a blob now on disk.
+func (c *blobCache) addedLocked(d store.Digest) {
+	if _, ok := c.sizes[d]; !ok {
+		if st, err := os.Stat(c.blobs.Path(d)); err == nil {
+			c.sizes[d] = st.Size()
+			c.total += st.Size()
+		}
+	}
+	c.used[d] = time.Now()
+	c.evictLocked()
+}
+
+// evictLocked removes unpinned blobs, least recently used first, until the
+// cache fits its budget.
+func (c *blobCache) evictLocked() {
+	if c.budget < 0 || c.total <= c.budget {
+		return
+	}
+	var order []store.Digest
+	for d := range c.sizes {
+		if c.pins[d] == 0 && c.inflight[d] == nil {
+			order = append(order, d)
+		}
+	}
+	slices.SortFunc(order, func(a, b store.Digest) int { return c.used[a].Compare(c.used[b]) })
+	for _, d := range order {
+		if c.total <= c.budget {
+			return
+		}
+		if err := c.blobs.Remove(d); err != nil {
+			c.log.Warn("removing a cached blob", "blob", d.Short(), "err", err)
+			continue
+		}
+		c.total -= c.sizes[d]
+		delete(c.sizes, d)
+		delete(c.used, d)
+		delete(c.ready, d)
+		c.evicted.Add(1)
+	}
+	if c.total > c.budget {
+		c.log.Info("the blob cache is over its budget while tasks use what it holds", "bytes", c.total, "budget", c.budget)
 	}
 }
 
@@ -53,6 +163,7 @@ func (c *blobCache) get(ctx context.Context, digest string) (string, error) {
 	for {
 		c.mu.Lock()
 		if c.ready[d] {
+			c.used[d] = time.Now()
 			c.mu.Unlock()
 			return c.blobs.Path(d), nil
 		}
@@ -74,6 +185,7 @@ func (c *blobCache) get(ctx context.Context, digest string) (string, error) {
 		delete(c.inflight, d)
 		if err == nil {
 			c.ready[d] = true
+			c.addedLocked(d)
 		}
 		close(ch)
 		c.mu.Unlock()
@@ -90,6 +202,10 @@ func (c *blobCache) load(ctx context.Context, d store.Digest) error {
 			return nil
 		}
 		c.blobs.Remove(d) // corrupt on disk: fetch it again
+		c.mu.Lock()
+		c.total -= c.sizes[d]
+		delete(c.sizes, d)
+		c.mu.Unlock()
 	}
 	bo := backoff{min: 200 * time.Millisecond, max: 3 * time.Second}
 	var err error

@@ -2,12 +2,41 @@ package agent
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/sandbox"
 )
+
+// refusalRecheck is how often an agent that refuses work looks again.
+const refusalRecheck = 5 * time.Second
+
+// refusal says why the agent should ask for no work, given the free and
+// total bytes of its data directory's file system; "" when it may.
+func (a *Agent) refusal(free, total uint64) string {
+	min := a.cfg.MinFreeDisk
+	if min < 0 || total == 0 || free >= uint64(min) {
+		return ""
+	}
+	return fmt.Sprintf("disk nearly full: %s free of %s on %s, below %s (--min-free-disk)",
+		iec(free), iec(total), a.cfg.DataDir, iec(uint64(min)))
+}
+
+// iec formats bytes in binary units: "312 MiB".
+func iec(b uint64) string {
+	const unit = 1024
+	if b < unit {
+		return fmt.Sprintf("%d B", b)
+	}
+	div, exp := uint64(unit), 0
+	for n := b / unit; n >= unit && exp < 4; n /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(b)/float64(div), "KMGTP"[exp])
+}
 
 // leases pulls work while the session lasts. Whenever capacity is free and
 // no request in flight has asked for it, a new request asks for it: the
@@ -50,6 +79,19 @@ func (a *Agent) leases(ctx context.Context, c *api.Client) error {
 // lease asks for work to fill s, starts what it gets, and gives back the
 // rest of s. It returns an error that ends the session.
 func (a *Agent) lease(ctx context.Context, c *api.Client, s share) error {
+	if why := a.refusal(diskSpace(a.cfg.DataDir)); why != "" {
+		// Work that could not write its output would fail: ask for none
+		// until there is room again. The heartbeat tells the gateway why.
+		if a.refusing.CompareAndSwap(false, true) {
+			a.log.Warn("asking for no work", "why", why)
+		}
+		sleep(ctx, refusalRecheck) // holding s, so that no other request starts meanwhile
+		a.cap.settle(s, nil)
+		return nil
+	}
+	if a.refusing.CompareAndSwap(true, false) {
+		a.log.Info("the disk has room again: asking for work")
+	}
 	req := api.LeaseRequest{
 		Runtimes: a.rtNames, Platforms: a.platforms, Max: s.slots, FreeCPU: s.cpu, FreeMemory: s.mem,
 		Wait: api.Duration(a.timing.leaseWait), HeadroomW: a.headroomW(),

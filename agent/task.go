@@ -133,9 +133,31 @@ func (a *Agent) execute(ctx context.Context, w *work, t sandbox.Task, dir string
 	return res, true
 }
 
-// free gives the lease's capacity back, once.
+// free gives the lease's capacity back, and its blobs to the cache's
+// eviction, once.
 func (a *Agent) free(w *work) {
-	w.freed.Do(func() { a.cap.release(&w.lease) })
+	w.freed.Do(func() {
+		a.cap.release(&w.lease)
+		w.pinMu.Lock()
+		if w.pinned {
+			a.cache.unpin(leaseBlobs(&w.lease)...)
+		}
+		w.pinned, w.released = false, true
+		w.pinMu.Unlock()
+	})
+}
+
+// leaseBlobs lists the digests of the app and inputs a lease uses from the
+// blob cache.
+func leaseBlobs(l *api.Lease) []string {
+	var ds []string
+	if l.Image == "" {
+		ds = append(ds, l.App.Digest)
+	}
+	for _, in := range l.Inputs {
+		ds = append(ds, in.Digest)
+	}
+	return ds
 }
 
 // start fetches what the lease needs and starts its task. On failure it
@@ -147,6 +169,14 @@ func (a *Agent) start(ctx context.Context, w *work, dir string) (sandbox.Task, s
 		return nil, sandbox.FailStart, fmt.Errorf("runtime %q is not available on this node (it has: %s)", l.Runtime, strings.Join(a.rtNames, ", "))
 	}
 	app := sandbox.App{Digest: l.App.Digest, Ref: l.Image}
+	// Pinned until free: the cache keeps to its budget without removing
+	// what this task reads.
+	w.pinMu.Lock()
+	if !w.pinned && !w.released {
+		a.cache.pin(leaseBlobs(l)...)
+		w.pinned = true
+	}
+	w.pinMu.Unlock()
 	if l.Image == "" {
 		path, err := a.cache.get(w.ctx, l.App.Digest)
 		if err != nil {

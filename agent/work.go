@@ -21,6 +21,9 @@ type work struct {
 	revoked bool
 
 	freed sync.Once // the lease's capacity given back
+
+	pinMu            sync.Mutex // pinned and released: the cache pins of its blobs
+	pinned, released bool
 }
 
 // setTask records the started task and reports whether the lease was

@@ -67,7 +67,7 @@ func (m *member) view() api.Member {
 	return api.Member{
 		ID: m.ID.String(), State: state, Node: m.Node, Addr: m.addr, PairedAt: m.PairedAt,
 		LastSeen: m.lastSeen, Load1: m.health.Load1, MemFree: m.health.MemoryFree, TempC: m.health.TempC,
-		DiskFree: m.health.DiskFree, DiskTotal: m.health.DiskTotal, Power: m.health.Power,
+		DiskFree: m.health.DiskFree, DiskTotal: m.health.DiskTotal, Refusing: m.health.Refusing, Power: m.health.Power,
 		Running: len(m.health.Running), Completed: m.Completed,
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Digest names content: "sha256:" followed by 64 lowercase hex characters.
@@ -106,7 +107,61 @@ func (s *Blobs) Put(r io.Reader, want Digest) (Digest, int64, error) {
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return "", 0, err
 	}
+	// The rename is durable only once the directory is: a crash must not
+	// leave a blob that the caller was told is stored and that is gone.
+	if err := syncDir(filepath.Dir(dst)); err != nil {
+		return "", 0, err
+	}
 	return got, n, nil
+}
+
+// syncDir flushes a directory's entries to disk.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// BlobInfo describes one stored blob.
+type BlobInfo struct {
+	Digest  Digest
+	Size    int64
+	ModTime time.Time // when it was stored, or last touched
+}
+
+// List returns every stored blob. Files that are not blobs (a name that is
+// not 64 hex digits) are skipped.
+func (s *Blobs) List() ([]BlobInfo, error) {
+	var out []BlobInfo
+	root := filepath.Join(s.dir, "sha256")
+	err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path == root {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if e.IsDir() {
+			return nil
+		}
+		d, perr := ParseDigest("sha256:" + e.Name())
+		if perr != nil {
+			return nil
+		}
+		st, err := e.Info()
+		if err != nil {
+			return nil // removed meanwhile
+		}
+		out = append(out, BlobInfo{Digest: d, Size: st.Size(), ModTime: st.ModTime()})
+		return nil
+	})
+	return out, err
 }
 
 // PutBytes is Put for content already in memory.

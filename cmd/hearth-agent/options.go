@@ -29,6 +29,8 @@ type options struct {
 	tokenFile string
 	ifaces    string
 	slots     int
+	cache     int64
+	minFree   int64
 	oci       ociOptions
 	power     powerOptions
 	log       logflag.Flags
@@ -50,6 +52,8 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.tokenFile, "token-file", "", "a file holding the join token, e.g. on a Raspberry Pi's boot partition")
 	fs.StringVar(&o.ifaces, "iface", "", "comma-separated network interfaces for mDNS, e.g. eth0,wlan0 (default: every\nup, multicast-capable interface with an address)")
 	fs.IntVar(&o.slots, "slots", 0, "how many tasks to run at once (default: one per CPU)")
+	fs.Int64Var(&o.cache, "cache-budget", 0, "bytes that cached apps and inputs may take before those no running task\nuses are removed, least recently used first (default 2 GiB; -1: no bound)")
+	fs.Int64Var(&o.minFree, "min-free-disk", 0, "bytes that must stay free on the data directory's disk: below it the\nagent asks for no work and \"hearth pool ls\" says why (default 512 MiB;\n-1: never refuse)")
 	o.oci.register(fs)
 	o.power.register(fs)
 	o.log.Register(fs)
@@ -74,12 +78,16 @@ func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, er
 	if s.logger, err = o.newLogger(logTo); err != nil {
 		return s, err
 	}
-	s.cfg = agent.Config{DataDir: o.dataDir, Name: o.name, Slots: o.slots, Version: version, Logger: s.logger}
+	s.cfg = agent.Config{DataDir: o.dataDir, Name: o.name, Slots: o.slots, Version: version, Logger: s.logger,
+		CacheBudget: o.cache, MinFreeDisk: o.minFree}
 	if s.cfg.DataDir == "" {
 		s.cfg.DataDir = agent.DefaultDataDir()
 	}
 	if o.slots < 0 {
 		return s, fmt.Errorf("--slots: %d is negative; give the number of tasks to run at once, or 0 for one per CPU", o.slots)
+	}
+	if o.cache < -1 || o.minFree < -1 {
+		return s, fmt.Errorf("--cache-budget %d, --min-free-disk %d: give bytes, 0 for the default, or -1", o.cache, o.minFree)
 	}
 	if o.join != "" {
 		if s.cfg.Gateway, err = joinAddr(o.join); err != nil {

@@ -55,6 +55,18 @@ func TestWriteMembers(t *testing.T) {
 		t.Errorf("ready row: %q, want %q", f, want)
 	}
 
+	// An agent that asks for no work says why, under the table.
+	ms[0].Refusing = "disk nearly full: 300.0 MiB free of 14.8 GiB on /var/lib/hearth-agent, below 512.0 MiB (--min-free-disk)\x1b[2J"
+	b.Reset()
+	if err := writeMembers(&b, ms, testNow); err != nil {
+		t.Fatal(err)
+	}
+	lines = strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 4 || !strings.Contains(lines[2], "ready (no work)") ||
+		lines[3] != "plug ("+plug[:7]+") asks for no work: disk nearly full: 300.0 MiB free of 14.8 GiB on /var/lib/hearth-agent, below 512.0 MiB (--min-free-disk)[2J" {
+		t.Errorf("a refusing agent:\n%s", b.String())
+	}
+
 	b.Reset()
 	writeMembers(&b, nil, testNow)
 	if !strings.Contains(b.String(), "No devices") {

@@ -84,11 +84,25 @@ func writeMembers(w io.Writer, ms []api.Member, now time.Time) error {
 				budget += " paused"
 			}
 		}
-		t.add(shortNode(m.ID), m.Node.Name, string(m.State), m.Node.Arch,
+		state := string(m.State)
+		if m.Refusing != "" {
+			state += " (no work)"
+		}
+		t.add(shortNode(m.ID), m.Node.Name, state, m.Node.Arch,
 			strings.Join(m.Node.Runtimes, ","), fmt.Sprintf("%.2f", m.Load1), bytesIEC(m.MemFree), temp,
 			watts, budget, fmt.Sprintf("%d/%d", m.Running, m.Completed), ago(m.LastSeen, now))
 	}
-	return t.write(w)
+	if err := t.write(w); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Refusing != "" {
+			if _, err := fmt.Fprintf(w, "%s (%s) asks for no work: %s\n", cleanCell(m.Node.Name), shortNode(m.ID), cleanCell(m.Refusing)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func poolApproveCmd() *command {

@@ -164,8 +164,11 @@ type Heartbeat struct {
 	// DiskFree and DiskTotal are the space left for unprivileged
 	// programs on the file system of the agent's data directory, and its
 	// size, in bytes; absent when unknown.
-	DiskFree    uint64   `json:"disk_free,omitempty"`
-	DiskTotal   uint64   `json:"disk_total,omitempty"`
+	DiskFree  uint64 `json:"disk_free,omitempty"`
+	DiskTotal uint64 `json:"disk_total,omitempty"`
+	// Refusing says why the agent asks for no work, when it does not
+	// (its disk is nearly full); empty when it takes work.
+	Refusing    string   `json:"refusing,omitempty"`
 	FreeSlots   int      `json:"free_slots"`
 	Running     []string `json:"running"` // lease IDs
 	Unsent      int      `json:"unsent"`  // results waiting in the agent's outbox
@@ -343,6 +346,7 @@ type Member struct {
 	TempC     *float64    `json:"temp_c,omitempty"`
 	DiskFree  uint64      `json:"disk_free,omitempty"`
 	DiskTotal uint64      `json:"disk_total,omitempty"`
+	Refusing  string      `json:"refusing,omitempty"` // why it asks for no work, from its last heartbeat
 	Running   int         `json:"running"`
 	Completed int         `json:"completed"`
 	// Power is the device's power status, from its last heartbeat.
