@@ -103,9 +103,9 @@ func (g *Gateway) Capacity() Capacity {
 }
 
 // Runs reports whether some ready device runs runtime (and, for oci, one of
-// platforms). Platforms match as the scheduler matches them (runsOne): a
-// device runs images of its own platform and of older variants of it, so
-// a linux/arm/v7 device runs a linux/arm/v6 image.
+// platforms). Platforms match as the scheduler matches them (runsOne), by
+// containerd's rule: a linux/arm/v7 device runs a linux/arm/v6 image, an
+// arm64 one 32-bit ARM images, an amd64 one 386 images.
 func (c Capacity) Runs(runtime string, platforms []string) bool {
 	if !slices.Contains(c.Runtimes, runtime) {
 		return false

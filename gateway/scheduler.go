@@ -484,8 +484,9 @@ func (g *Gateway) sweeper(ctx context.Context) error {
 }
 
 // runsOne reports whether an agent with the given platforms runs one of an
-// app's. Agents list every platform they run (a v7 board lists v6 and v5
-// too), so both sides are normalised and compared.
+// app's, by containerd's rule (ociimage.Platform.Runs, on platforms.Only),
+// the one containerd imports with. Agents list every platform they run (a
+// v7 board lists v6 and v5 too); both sides are normalised first.
 func runsOne(agent, app []string) bool {
 	for _, a := range agent {
 		ap, err := ociimage.ParsePlatform(a)

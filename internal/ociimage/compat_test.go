@@ -22,10 +22,12 @@ func TestRuns(t *testing.T) {
 		{"linux/amd64", "linux/amd64", true},
 		{"linux/amd64", "linux/arm64", false},
 		{"linux/amd64", "windows/amd64", false},
-		{"linux/amd64", "linux/386", false},
+		{"linux/amd64", "linux/386", true}, // containerd's rule: amd64 CPUs run 386 code
 		{"linux/arm64", "linux/arm64", true},
 		{"linux/arm64", "linux/arm64/v8", true},
-		{"linux/arm64", "linux/arm/v7", false},
+		{"linux/arm64", "linux/arm/v7", true}, // and arm64 ones 32-bit ARM
+		{"linux/arm64", "linux/arm/v5", true},
+		{"linux/arm/v7", "linux/386", false},
 		{"linux/arm64", "linux/amd64", false},
 		{"linux/arm/v7", "linux/arm/v7", true},
 		{"linux/arm/v7", "linux/arm/v6", true},
@@ -66,10 +68,10 @@ func TestCompatible(t *testing.T) {
 		"linux/arm":      {"linux/arm/v7", "linux/arm/v6", "linux/arm/v5"},
 		"linux/arm/v6":   {"linux/arm/v6", "linux/arm/v5"},
 		"linux/arm/v5":   {"linux/arm/v5"},
-		"linux/amd64":    {"linux/amd64"},
-		"linux/arm64":    {"linux/arm64"},
-		"linux/arm64/v8": {"linux/arm64"},
-		"linux/amd64/v3": {"linux/amd64/v3", "linux/amd64/v2", "linux/amd64"},
+		"linux/amd64":    {"linux/amd64", "linux/386"},
+		"linux/arm64":    {"linux/arm64", "linux/arm/v8", "linux/arm/v7", "linux/arm/v6", "linux/arm/v5"},
+		"linux/arm64/v8": {"linux/arm64", "linux/arm/v8", "linux/arm/v7", "linux/arm/v6", "linux/arm/v5"},
+		"linux/amd64/v3": {"linux/amd64/v3", "linux/amd64/v2", "linux/amd64", "linux/386"},
 		"linux/riscv64":  {"linux/riscv64"},
 	} {
 		h := mustPlatform(t, host)

@@ -3,6 +3,9 @@ package ociimage
 import (
 	"fmt"
 	"strings"
+
+	"github.com/containerd/platforms"
+	specs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // Platform is what an image is built for and what a device runs: OS,
@@ -30,6 +33,9 @@ func ParsePlatform(s string) (Platform, error) {
 	parts := strings.Split(s, "/")
 	if len(parts) < 2 || len(parts) > 3 {
 		return Platform{}, fmt.Errorf("%w; got %q", ErrBadPlatform, s)
+	}
+	if parts[0] == "" || parts[1] == "" {
+		return Platform{}, fmt.Errorf("%w; got %q (empty OS or architecture)", ErrBadPlatform, s)
 	}
 	var variant string
 	if len(parts) == 3 {
@@ -71,33 +77,15 @@ func (p *Platform) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// normalize spells a platform the way containerd's platforms.Normalize
-// does, without judging it: images may name platforms this package does not
-// know, and those are still reported.
+// normalize spells a platform the way containerd does
+// (platforms.Normalize), without judging it: images may name platforms
+// this package does not know, and those are still reported.
 func normalize(os, arch, variant string) Platform {
-	os, arch, variant = strings.ToLower(os), strings.ToLower(arch), strings.ToLower(variant)
-	switch arch {
-	case "i386":
-		arch = "386"
-	case "x86_64", "x86-64":
-		arch = "amd64"
-	case "aarch64":
-		arch = "arm64"
-	case "armhf":
-		arch, variant = "arm", "v7"
-	case "armel":
-		arch, variant = "arm", "v6"
+	n := platforms.Normalize(specs.Platform{OS: os, Architecture: arch, Variant: variant})
+	if len(n.Variant) == 1 && n.Variant[0] >= '0' && n.Variant[0] <= '9' {
+		n.Variant = "v" + n.Variant // "linux/amd64/3", as Hearth has always read it
 	}
-	if len(variant) == 1 && variant[0] >= '0' && variant[0] <= '9' {
-		variant = "v" + variant
-	}
-	switch {
-	case arch == "arm" && variant == "":
-		variant = "v7"
-	case arch == "arm64" && variant == "v8", arch == "amd64" && variant == "v1":
-		variant = ""
-	}
-	return Platform{OS: os, Architecture: arch, Variant: variant}
+	return Platform{OS: n.OS, Architecture: n.Architecture, Variant: n.Variant}
 }
 
 // validate accepts the normalised platforms that ParsePlatform allows.

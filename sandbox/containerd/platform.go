@@ -1,26 +1,19 @@
 package containerd
 
 import (
-	"fmt"
-
 	"github.com/containerd/platforms"
+
+	"github.com/hearth-home/hearth/internal/ociimage"
 )
 
-// DefaultPlatforms are the image platforms the host runs, best first: its
-// own, and on 32-bit ARM the older variants too (a v7 board runs v6 and v5
-// images).
+// DefaultPlatforms are the image platforms the host runs, best first, by
+// the one rule the gateway places tasks with (ociimage.Compatible, on
+// containerd's platforms.Only): its own, on 32-bit ARM the older variants,
+// on arm64 32-bit ARM, on amd64 386.
 func DefaultPlatforms() []string {
-	p := platforms.Normalize(platforms.DefaultSpec())
-	out := []string{platforms.Format(p)}
-	if p.Architecture == "arm" {
-		var v int
-		if _, err := fmt.Sscanf(p.Variant, "v%d", &v); err == nil {
-			for v--; v >= 5; v-- {
-				lower := p
-				lower.Variant = fmt.Sprintf("v%d", v)
-				out = append(out, platforms.Format(lower))
-			}
-		}
+	var out []string
+	for _, p := range ociimage.Compatible(ociimage.FromSpec(platforms.DefaultSpec())) {
+		out = append(out, p.String())
 	}
 	return out
 }
