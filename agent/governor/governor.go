@@ -273,8 +273,8 @@ func (g *Governor) Headroom() float64 {
 }
 
 // Run steps the governor every Interval until ctx ends, then lifts every
-// cap and pause it set.
-func (g *Governor) Run(ctx context.Context) {
+// cap and pause it set, and returns nil.
+func (g *Governor) Run(ctx context.Context) error {
 	tick := time.NewTicker(g.cfg.Interval)
 	defer tick.Stop()
 	g.Step(ctx)
@@ -282,7 +282,7 @@ func (g *Governor) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			g.release()
-			return
+			return nil
 		case <-tick.C:
 			g.Step(ctx)
 		}

@@ -5,9 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
-	"net/netip"
 	"os"
-	"slices"
 	"testing"
 	"time"
 
@@ -76,14 +74,5 @@ func discoverChild(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v", err)
-	}
-}
-
-func TestDialable(t *testing.T) {
-	in := []netip.Addr{netip.MustParseAddr("192.168.1.2"), netip.MustParseAddr("fe80::1"), netip.MustParseAddr("fd00::2")}
-	got := dialable(in)
-	want := []netip.Addr{in[0], in[2]}
-	if !slices.Equal(got, want) {
-		t.Fatalf("dialable = %v, want %v", got, want)
 	}
 }

@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/hearth-home/hearth/internal/logflag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hearth-home/hearth/internal/logflag"
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"

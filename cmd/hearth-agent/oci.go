@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"github.com/hearth-home/hearth/agent/node"
 	"github.com/hearth-home/hearth/internal/registry"
 	"github.com/hearth-home/hearth/sandbox/containerd"
 )
@@ -48,6 +49,16 @@ func (o ociOptions) resolve(getenv func(string) string) (ociOptions, error) {
 
 // runtime connects to containerd; nil when it is off, or absent and not
 // asked for by name.
+// containers connects to containerd as the options say: nil (no error)
+// when it is off, or not named and not there.
+func (o ociOptions) containers(ctx context.Context, dataDir string, log *slog.Logger) (node.ContainerRuntime, error) {
+	rt, err := o.runtime(ctx, dataDir, log)
+	if rt == nil || err != nil { // a nil *Runtime must not become a non-nil interface
+		return nil, err
+	}
+	return rt, nil
+}
+
 func (o ociOptions) runtime(ctx context.Context, dataDir string, log *slog.Logger) (*containerd.Runtime, error) {
 	if o.socket == "off" {
 		log.Info("containerd off: running wasm tasks only")

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/agent/node"
 )
 
 // ociOptions: this build (-tags nocontainerd, for the smallest plugs) has
@@ -33,11 +33,7 @@ func (o ociOptions) resolve(func(string) string) (ociOptions, error) {
 	return o, nil
 }
 
-type closingRuntime interface {
-	sandbox.Runtime
-	Close() error
-}
-
-func (o ociOptions) runtime(context.Context, string, *slog.Logger) (closingRuntime, error) {
+// containers gives no container runtime: this build has none.
+func (o ociOptions) containers(context.Context, string, *slog.Logger) (node.ContainerRuntime, error) {
 	return nil, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,18 +10,17 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/hearth-home/hearth/agent"
 	"github.com/hearth-home/hearth/agent/governor"
+	"github.com/hearth-home/hearth/agent/node"
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/internal/cpucap"
 	"github.com/hearth-home/hearth/internal/registry"
 	"github.com/hearth-home/hearth/power"
 	"github.com/hearth-home/hearth/power/sensor"
-	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/containerd"
-	"github.com/hearth-home/hearth/sandbox/wasm"
+	"golang.org/x/sync/errgroup"
 )
 
 // runDev runs the embedded default: a gateway on loopback with an agent in
@@ -49,38 +49,27 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	agentDir := filepath.Join(o.dataDir, "agent")
-	gov, caps := devGovernor(logger.With("part", "power"))
-	if caps != nil {
-		defer caps.Remove()
-		// A capped wasm task's thread holds a Go processor while the
-		// kernel holds it back: one more per slot (as hearth-agent does).
-		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + runtime.NumCPU())
-	}
-	rt, err := wasm.New(wasm.Config{CacheDir: filepath.Join(agentDir, "wasm-cache"), Logger: logger.With("part", "wasm"), CPUCaps: caps})
-	if err != nil {
-		g.Close()
-		return err
-	}
-	runtimes := []sandbox.Runtime{rt}
-	oci, ociNote := devContainerd(ctx, agentDir, cfg.Registry, logger)
-	if oci != nil {
-		defer oci.Close()
-		runtimes = append(runtimes, oci)
-	}
-	a, err := agent.New(agent.Config{
+	// The agent is built as hearth-agent builds it (agent/node), without
+	// mDNS: it knows the gateway's address.
+	ncfg := node.Config{Agent: agent.Config{
 		DataDir:   agentDir,
 		Name:      hostname() + "-dev",
 		Gateway:   g.Addr().String(),
 		JoinToken: g.JoinToken().String(),
-		Runtimes:  runtimes,
-		Governor:  gov,
 		Version:   version,
 		Logger:    logger.With("part", "agent"),
-	})
+	}}
+	ncfg.Governor, ncfg.CPUCaps = devGovernor(logger.With("part", "power"))
+	oci, ociNote := devContainerd(ctx, agentDir, cfg.Registry, logger)
+	if oci != nil {
+		ncfg.Containers = oci
+	}
+	a, err := node.Build(ncfg)
 	if err != nil {
 		g.Close()
 		return err
 	}
+	defer a.Close()
 	runMarket, marketNote, err := startMarket(ctx, g, o, logger.With("part", "market"))
 	if err != nil {
 		g.Close()
@@ -100,34 +89,31 @@ Try:  hearth job submit examples/vanity/job.yaml --wait
 Stop: Ctrl-C
 `, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote)
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
+	// One errgroup supervises the parts: the first that fails, or stops
+	// before Ctrl-C, ends them all, and its error is returned.
+	grp, gctx := errgroup.WithContext(ctx)
 	run := func(name string, f func(context.Context) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f(ctx); err != nil {
-				logger.Error(name+" stopped", "err", err)
+		grp.Go(func() error {
+			err := f(gctx)
+			if err == nil && gctx.Err() == nil {
+				err = errors.New("stopped")
 			}
-			cancel() // one part ending ends the whole
-		}()
+			if err != nil && gctx.Err() == nil {
+				logger.Error(name+" stopped", "err", err)
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			return nil
+		})
 	}
 	if len(o.interfaces()) > 0 && !o.noMDNS {
 		run("mdns", announcer(g, o, logger).Run)
-	}
-	if gov != nil {
-		wg.Add(1)
-		go func() { defer wg.Done(); gov.Run(ctx) }()
 	}
 	run("agent", a.Run)
 	if runMarket != nil {
 		run("market", runMarket)
 	}
-	err = g.Run(ctx)
-	cancel()
-	wg.Wait()
-	return err
+	run("gateway", g.Run)
+	return grp.Wait()
 }
 
 // devContainerd connects the embedded agent to containerd when its socket
