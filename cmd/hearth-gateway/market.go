@@ -121,8 +121,8 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 			addr = ""
 		}
 		dc, err := devchain.Start(devchain.Options{Addr: addr, DataDir: filepath.Join(g.DataDir(), "chain"),
-			Alloc: devchain.DevAlloc(devchain.DevAddress("provider"), devchain.DevAddress("requester")),
-			Logf:  func(f string, a ...any) { logger.Debug(fmt.Sprintf(f, a...), "part", "devchain") }})
+			Alloc:  devchain.DevAlloc(devchain.DevAddress("provider"), devchain.DevAddress("requester")),
+			Logger: logger.With("part", "devchain")})
 		if err != nil {
 			return nil, "", err
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"sync"
 	"sync/atomic"
@@ -112,8 +113,8 @@ type OutboxOptions struct {
 	// reader's): a mined record is checked for reorgs until its block is
 	// final, instead of for ReorgDepth blocks.
 	Finalized func(ctx context.Context) (uint64, error)
-	// Logf receives the outbox's logs. Default: discard.
-	Logf func(format string, args ...any)
+	// Logger receives the outbox's logs. Default: discard.
+	Logger *slog.Logger
 	// OnDone is called from Run after a record becomes Mined or Failed, and
 	// again if a reorg made it Sent and it is mined anew. It must not block
 	// for long.
@@ -139,8 +140,8 @@ func (o OutboxOptions) withDefaults() OutboxOptions {
 	if o.ReorgDepth == 0 {
 		o.ReorgDepth = 64
 	}
-	if o.Logf == nil {
-		o.Logf = func(string, ...any) {}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return o
 }

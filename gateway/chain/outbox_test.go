@@ -20,8 +20,8 @@ func newOutbox(t *testing.T, dir string, b Backend, key *ecdsa.PrivateKey, opts 
 	if opts.PollInterval == 0 {
 		opts.PollInterval = 10 * time.Millisecond
 	}
-	if opts.Logf == nil {
-		opts.Logf = t.Logf
+	if opts.Logger == nil {
+		opts.Logger = testLogger(t)
 	}
 	o, err := NewOutbox(openDB(t, dir), b, key, simChainID, opts)
 	if err != nil {
@@ -191,7 +191,7 @@ func TestOutboxCrashRestart(t *testing.T) {
 		return false, errors.New("write tcp: broken pipe")
 	}}
 	db := openDB(t, dir)
-	o1, err := NewOutbox(db, f, key, simChainID, OutboxOptions{PollInterval: 10 * time.Millisecond, Logf: t.Logf})
+	o1, err := NewOutbox(db, f, key, simChainID, OutboxOptions{PollInterval: 10 * time.Millisecond, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +248,7 @@ func TestOutboxRPCDown(t *testing.T) {
 	f := &flaky{Backend: c.client}
 	f.down.Store(true)
 	var l logs
-	o := newOutbox(t, t.TempDir(), f, c.keys[0], OutboxOptions{Logf: l.logf(t)})
+	o := newOutbox(t, t.TempDir(), f, c.keys[0], OutboxOptions{Logger: l.logger(t)})
 	to := common.HexToAddress("0x4444")
 	keys := []string{"a", "b", "c"}
 	for _, k := range keys[:2] {
@@ -454,7 +454,7 @@ func TestOutboxReorg(t *testing.T) {
 
 func TestOutboxWrongChain(t *testing.T) {
 	c := newTestChain(t, 1)
-	o, err := NewOutbox(openDB(t, t.TempDir()), c.client, c.keys[0], big.NewInt(1), OutboxOptions{Logf: t.Logf})
+	o, err := NewOutbox(openDB(t, t.TempDir()), c.client, c.keys[0], big.NewInt(1), OutboxOptions{Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,7 +75,7 @@ func (w *Watcher) rewind(ctx, rctx context.Context, cur cursor, handle func(cont
 			return err
 		}
 		ancestor = cursor{Set: true, Number: n, Hash: h}
-		w.opts.Logf("watcher %s: reorg below every kept block; assuming it forks at %d", w.opts.Cursor, n)
+		w.opts.Logger.Warn("watcher: reorg below every kept block; assuming where it forks", "cursor", w.opts.Cursor, "fork", n)
 	}
 	var removed []types.Log
 	for i := len(entries) - 1; i >= 0; i-- {
@@ -87,8 +87,8 @@ func (w *Watcher) rewind(ctx, rctx context.Context, cur cursor, handle func(cont
 			removed = append(removed, l)
 		}
 	}
-	w.opts.Logf("watcher %s: block %d (%s) left the canonical chain; back to %s, %d logs removed",
-		w.opts.Cursor, cur.Number, cur.Hash, describe(ancestor, w.opts.FromBlock), len(removed))
+	w.opts.Logger.Warn("watcher: a block left the canonical chain; going back", "cursor", w.opts.Cursor,
+		"block", cur.Number, "hash", cur.Hash, "back_to", describe(ancestor, w.opts.FromBlock), "logs_removed", len(removed))
 	if len(removed) > 0 {
 		if err := handle(ctx, removed); err != nil {
 			return &handlerError{err}

@@ -62,13 +62,13 @@ func (o *Outbox) Run(ctx context.Context) error {
 		switch {
 		case err == nil:
 			if down {
-				o.opts.Logf("outbox: chain RPC is back")
+				o.opts.Logger.Info("outbox: chain RPC is back")
 				down = false
 			}
 			backoff = poll
 		case errors.As(err, &de):
 			if !down {
-				o.opts.Logf("outbox: chain RPC unavailable, retrying with backoff; every record is kept: %v", de.err)
+				o.opts.Logger.Warn("outbox: chain RPC unavailable, retrying with backoff; every record is kept", "err", de.err)
 				down = true
 			}
 			wait, wake = backoff, nil
@@ -173,7 +173,7 @@ func (s *sender) logOnce(key, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if s.logged[key] != msg {
 		s.logged[key] = msg
-		s.o.opts.Logf("outbox: %s", msg)
+		s.o.opts.Logger.Warn("outbox: " + msg)
 	}
 }
 
@@ -208,7 +208,7 @@ func (s *sender) sync(ctx context.Context) error {
 	}
 	s.next = max(stored, pending)
 	if stored != 0 && pending > stored {
-		o.opts.Logf("outbox: the chain has nonce %d for %s, the outbox had %d: has the key another sender?", pending, o.from, stored)
+		o.opts.Logger.Warn("outbox: the chain's nonce differs from the outbox's: has the key another sender?", "chain_nonce", pending, "from", o.from, "outbox_nonce", stored)
 	}
 	recs, err := s.active()
 	if err != nil {
@@ -415,8 +415,9 @@ func (s *sender) bump(ctx context.Context, v *view, rec Record) error {
 	if err != nil {
 		return err
 	}
-	o.opts.Logf("outbox: %s: nonce %d not mined after %v; replacing %s by %s, tip %v→%v, fee cap %v→%v",
-		rec.Key, rec.Nonce, o.opts.StuckAfter, rec.Hashes[len(rec.Hashes)-1], tx.Hash(), rec.GasTipCap, tip, rec.GasFeeCap, feeCap)
+	o.opts.Logger.Info("outbox: not mined in time; replacing the transaction with higher fees",
+		"record", rec.Key, "nonce", rec.Nonce, "after", o.opts.StuckAfter, "old", rec.Hashes[len(rec.Hashes)-1], "new", tx.Hash(),
+		"tip_from", rec.GasTipCap, "tip_to", tip, "fee_cap_from", rec.GasFeeCap, "fee_cap_to", feeCap)
 	rec.Hashes, rec.Raw = append(rec.Hashes, tx.Hash()), raw
 	rec.GasTipCap, rec.GasFeeCap = tip, feeCap
 	rec.SentAt = time.Now().UTC()
@@ -494,8 +495,8 @@ func (s *sender) checkMined(ctx context.Context, v *view, rec Record) error {
 	if h == rec.BlockHash {
 		return nil
 	}
-	o.opts.Logf("outbox: %s: block %d (%s) holding %s left the canonical chain; following the transaction again",
-		rec.Key, rec.BlockNumber, rec.BlockHash, rec.TxHash)
+	o.opts.Logger.Warn("outbox: the block holding the transaction left the canonical chain; following it again",
+		"record", rec.Key, "block", rec.BlockNumber, "block_hash", rec.BlockHash, "tx", rec.TxHash)
 	rec.State = Sent
 	rec.TxHash, rec.BlockNumber, rec.BlockHash = common.Hash{}, 0, common.Hash{}
 	rec.GasUsed, rec.Reverted, rec.EffectiveGasPrice = 0, false, nil

@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
-	"fmt"
+	"log/slog"
 	"math/big"
 	"path/filepath"
 	"strings"
@@ -353,21 +353,25 @@ func (f *flaky) EstimateGas(ctx context.Context, m ethereum.CallMsg) (uint64, er
 	return f.Backend.EstimateGas(ctx, m)
 }
 
-// logs collects log lines from Logf.
+// logs collects the lines of a logger.
 type logs struct {
+	t     *testing.T
 	mu    sync.Mutex
 	lines []string
 }
 
-func (l *logs) logf(t *testing.T) func(string, ...any) {
-	return func(format string, args ...any) {
-		t.Helper()
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		line := fmt.Sprintf(format, args...)
-		l.lines = append(l.lines, line)
-		t.Log(line)
-	}
+func (l *logs) logger(t *testing.T) *slog.Logger {
+	l.t = t
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func (l *logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	line := strings.TrimSuffix(string(p), "\n")
+	l.lines = append(l.lines, line)
+	l.t.Log(line)
+	return len(p), nil
 }
 
 func (l *logs) count(substr string) int {
@@ -411,4 +415,9 @@ func goRun(t *testing.T, fn func(ctx context.Context) error) (stop func()) {
 	}
 	t.Cleanup(stop)
 	return stop
+}
+
+// testLogger logs to the test's output.
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

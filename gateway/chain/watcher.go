@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"slices"
 	"strings"
@@ -48,8 +49,8 @@ type WatcherOptions struct {
 	// MaxRange is the most blocks asked of FilterLogs at once (providers
 	// cap it). Default 2000.
 	MaxRange uint64
-	// Logf receives the watcher's logs. Default: discard.
-	Logf func(format string, args ...any)
+	// Logger receives the watcher's logs. Default: discard.
+	Logger *slog.Logger
 }
 
 func (o WatcherOptions) withDefaults() WatcherOptions {
@@ -68,8 +69,8 @@ func (o WatcherOptions) withDefaults() WatcherOptions {
 	if o.MaxRange == 0 {
 		o.MaxRange = 2000
 	}
-	if o.Logf == nil {
-		o.Logf = func(string, ...any) {}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return o
 }
@@ -208,7 +209,7 @@ func (w *Watcher) Run(ctx context.Context, handle func(ctx context.Context, logs
 		switch {
 		case err == nil:
 			if down {
-				w.opts.Logf("watcher %s: chain RPC is back", w.opts.Cursor)
+				w.opts.Logger.Info("watcher: chain RPC is back", "cursor", w.opts.Cursor)
 				down = false
 			}
 			backoff = poll
@@ -217,12 +218,12 @@ func (w *Watcher) Run(ctx context.Context, handle func(ctx context.Context, logs
 			}
 		case errors.As(err, &de):
 			if !down {
-				w.opts.Logf("watcher %s: chain RPC unavailable, retrying with backoff: %v", w.opts.Cursor, de.err)
+				w.opts.Logger.Warn("watcher: chain RPC unavailable, retrying with backoff", "cursor", w.opts.Cursor, "err", de.err)
 				down = true
 			}
 			wait, backoff = backoff, min(2*backoff, maxBackoff)
 		case errors.As(err, &he):
-			w.opts.Logf("watcher %s: %v; retrying in %v", w.opts.Cursor, err, backoff)
+			w.opts.Logger.Warn("watcher: retrying", "cursor", w.opts.Cursor, "err", err, "in", backoff)
 			wait, backoff = backoff, min(2*backoff, maxBackoff)
 		default:
 			return fmt.Errorf("watcher %s: %w", w.opts.Cursor, err)

@@ -91,7 +91,7 @@ func TestWatcherConfirmations(t *testing.T) {
 	c.emit(t, 1, "a")
 	n := c.commit(t)
 	var got collector
-	w := NewWatcher(openDB(t, dir), c.client, WatcherOptions{Address: c.emitter, PollInterval: 5 * time.Millisecond, Logf: t.Logf})
+	w := NewWatcher(openDB(t, dir), c.client, WatcherOptions{Address: c.emitter, PollInterval: 5 * time.Millisecond, Logger: testLogger(t)})
 	goRun(t, func(ctx context.Context) error { return w.Run(ctx, got.handle) })
 	c.commit(t)
 	waitBlock(t, w, n-1) // two confirmations: the head less two
@@ -123,7 +123,7 @@ func TestWatcherRestart(t *testing.T) {
 	}
 	opts := WatcherOptions{
 		Address: c.emitter, FromBlock: first, Confirmations: NoConfirmations, MaxRange: 3,
-		PollInterval: 5 * time.Millisecond, Logf: t.Logf,
+		PollInterval: 5 * time.Millisecond, Logger: testLogger(t),
 	}
 	// The first watcher dies while handling its second batch: that batch's
 	// effects may or may not have happened.
@@ -184,7 +184,7 @@ func TestWatcherReorg(t *testing.T) {
 	c := newEmitterChain(t)
 	var got collector
 	w := NewWatcher(openDB(t, t.TempDir()), c.client, WatcherOptions{
-		Address: c.emitter, Confirmations: NoConfirmations, PollInterval: 5 * time.Millisecond, Logf: t.Logf,
+		Address: c.emitter, Confirmations: NoConfirmations, PollInterval: 5 * time.Millisecond, Logger: testLogger(t),
 	})
 	goRun(t, func(ctx context.Context) error { return w.Run(ctx, got.handle) })
 	c.emit(t, 1, "kept")

@@ -215,9 +215,8 @@ func New(ctx context.Context, cfg Config, pool Pool, db *store.DB, backend chain
 	m := &Market{cfg: cfg, db: db, pool: pool, backend: backend, reader: backend,
 		abi: contracts.NewHearthMarket(), provider: crypto.PubkeyToAddress(key.PublicKey),
 		chainID: chainID, log: cfg.Logger, wake: make(chan struct{}, 1)}
-	logf := func(format string, args ...any) { m.log.Info(fmt.Sprintf(format, args...)) }
 	oopts := chain.OutboxOptions{
-		PollInterval: cfg.PollInterval, StuckAfter: cfg.StuckAfter, Logf: logf,
+		PollInterval: cfg.PollInterval, StuckAfter: cfg.StuckAfter, Logger: m.log,
 		OnDone: func(chain.Record) { m.poke() },
 	}
 	if v, ok := backend.(chain.Verifying); ok {
@@ -237,7 +236,7 @@ func New(ctx context.Context, cfg Config, pool Pool, db *store.DB, backend chain
 	}
 	m.watcher = chain.NewWatcher(db, backend, chain.WatcherOptions{
 		Address: cfg.Contract, FromBlock: cfg.FromBlock, Confirmations: cfg.Confirmations,
-		PollInterval: cfg.PollInterval, Logf: logf,
+		PollInterval: cfg.PollInterval, Logger: m.log,
 	})
 	return m, nil
 }

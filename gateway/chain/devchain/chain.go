@@ -135,7 +135,7 @@ func Start(opts Options) (*Chain, error) {
 	if opts.DataDir != "" {
 		where = "in " + opts.DataDir
 	}
-	opts.Logf("devchain: chain %s at block %d %s, JSON-RPC %s", c.chainID, head.Number, where, orNone(c.url))
+	opts.Logger.Info("devchain: started", "chain_id", c.chainID, "block", head.Number, "where", where, "rpc", orNone(c.url))
 	return c, nil
 }
 
@@ -241,7 +241,7 @@ func (c *Chain) Close() error {
 		c.mu.Unlock()
 		c.client.Close()
 		c.closeErr = c.stack.Close()
-		c.opts.Logf("devchain: stopped")
+		c.opts.Logger.Info("devchain: stopped")
 	})
 	return c.closeErr
 }

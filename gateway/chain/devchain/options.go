@@ -2,6 +2,7 @@ package devchain
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"time"
@@ -42,19 +43,19 @@ type Options struct {
 	// Default 0: never seal empty blocks.
 	IdleBlocks time.Duration
 
-	// Logf receives the chain's own log lines: where it listens, sealing
+	// Logger receives the chain's own logs: where it listens, sealing
 	// failures. go-ethereum's internal logs go to its global logger
 	// (github.com/ethereum/go-ethereum/log), which discards them unless the
-	// program installs one. Default nil: discard.
-	Logf func(format string, args ...any)
+	// program installs one. Default: discard.
+	Logger *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
 	if o.BlockInterval <= 0 {
 		o.BlockInterval = DefaultBlockInterval
 	}
-	if o.Logf == nil {
-		o.Logf = func(string, ...any) {}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return o
 }

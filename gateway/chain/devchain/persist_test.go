@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"os"
 	"os/exec"
@@ -31,7 +32,7 @@ func TestDataDirSurvivesClose(t *testing.T) {
 	dir := t.TempDir()
 	alloc := DevAlloc(DevAddress("requester"))
 
-	c, err := Start(Options{DataDir: dir, Alloc: alloc, Logf: t.Logf})
+	c, err := Start(Options{DataDir: dir, Alloc: alloc, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

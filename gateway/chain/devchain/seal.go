@@ -77,7 +77,7 @@ func (c *Chain) sealLocked() common.Hash {
 	c.lastSeal = time.Now()
 	// The beacon reports failures only to go-ethereum's logger.
 	if head := c.eth.BlockChain().CurrentBlock().Number.Uint64(); head == before {
-		c.opts.Logf("devchain: sealing block %d failed; go-ethereum's log has the reason", before+1)
+		c.opts.Logger.Warn("devchain: sealing failed; go-ethereum's log has the reason", "block", before+1)
 		return hash
 	}
 	// go-ethereum writes to its database without waiting for the write-ahead
@@ -86,7 +86,7 @@ func (c *Chain) sealLocked() common.Hash {
 	// cheap at development rates.
 	if c.opts.DataDir != "" {
 		if err := c.eth.ChainDb().SyncKeyValue(); err != nil {
-			c.opts.Logf("devchain: syncing block %d to %s: %v", before+1, c.opts.DataDir, err)
+			c.opts.Logger.Warn("devchain: syncing a block to disk", "block", before+1, "dir", c.opts.DataDir, "err", err)
 		}
 	}
 	return hash

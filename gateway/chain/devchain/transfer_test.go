@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"log/slog"
 	"math/big"
 	"testing"
 	"time"
@@ -18,8 +19,8 @@ import (
 // startChain starts a chain that the test closes when it ends.
 func startChain(t testing.TB, opts Options) *Chain {
 	t.Helper()
-	if opts.Logf == nil {
-		opts.Logf = t.Logf
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
 	}
 	c, err := Start(opts)
 	if err != nil {
