@@ -28,6 +28,13 @@ type Config struct {
 	LeaseTTL time.Duration
 	// MaxBlobBytes caps one uploaded blob. Default 1 GiB.
 	MaxBlobBytes int64
+	// CallTimeout bounds reading a call and writing its answer, and how
+	// long an idle connection is kept (net/http's ReadTimeout,
+	// WriteTimeout and IdleTimeout), so that a peer that stalls does not
+	// hold a connection for ever. Blob transfers get longer, by their
+	// size (at least blobRate bytes a second). It must exceed the longest
+	// lease poll (30 s). Default 2 minutes.
+	CallTimeout time.Duration
 	// Registry says how to reach image registries, to resolve the image of
 	// an oci job (JobSpec.Image) at submit. Default: HTTPS, plain HTTP on
 	// loopback.
@@ -53,6 +60,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.LeaseTTL <= 0 {
 		c.LeaseTTL = 5 * c.Heartbeat
+	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = 2 * time.Minute
 	}
 	if c.MaxBlobBytes <= 0 {
 		c.MaxBlobBytes = 1 << 30

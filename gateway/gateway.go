@@ -137,7 +137,10 @@ func (g *Gateway) Run(ctx context.Context) error {
 	srv := &http.Server{
 		Handler:           g.routes(),
 		TLSConfig:         tlsCfg,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: min(10*time.Second, g.cfg.CallTimeout),
+		ReadTimeout:       g.cfg.CallTimeout,
+		WriteTimeout:      g.cfg.CallTimeout,
+		IdleTimeout:       g.cfg.CallTimeout,
 		ErrorLog:          slog.NewLogLogger(g.log.Handler(), slog.LevelDebug),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}

@@ -42,6 +42,7 @@ func (g *Gateway) routes() http.Handler {
 	}))
 	mux.HandleFunc("POST /v1/agent/results", g.agent(func(w http.ResponseWriter, r *http.Request, node identity.NodeID) {
 		var batch api.ResultBatch
+		g.allowTransfer(w, max(r.ContentLength, 0)) // a batch may carry megabytes of output
 		if decode(w, r, &batch) {
 			acks, err := g.report(node, batch.Results)
 			reply(w, api.ResultAck{Acks: acks}, err)
@@ -197,6 +198,7 @@ func (g *Gateway) getBlob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
+	g.allowTransfer(w, size)
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", fmt.Sprint(size))
 	if _, err := io.Copy(w, rc); err != nil {
@@ -216,6 +218,11 @@ func (g *Gateway) putBlob(w http.ResponseWriter, r *http.Request) {
 		reply(w, api.BlobRef{Digest: string(d)}, nil)
 		return
 	}
+	size := r.ContentLength
+	if size < 0 || size > g.cfg.MaxBlobBytes {
+		size = g.cfg.MaxBlobBytes
+	}
+	g.allowTransfer(w, size)
 	body := http.MaxBytesReader(w, r.Body, g.cfg.MaxBlobBytes)
 	_, n, err := g.blobs.Put(body, d)
 	if err != nil {
@@ -230,6 +237,20 @@ func (g *Gateway) putBlob(w http.ResponseWriter, r *http.Request) {
 		return tx.PutJSON(bucketBlobs, string(d), map[string]any{"size": n, "stored": time.Now().UTC()})
 	})
 	reply(w, api.BlobRef{Digest: string(d), Size: n}, nil)
+}
+
+// blobRate is the slowest transfer a blob call is given time for: 64 KiB a
+// second, so that 256 MiB may take 68 minutes on a poor Wi-Fi link.
+const blobRate = 64 << 10
+
+// allowTransfer extends the call's read and write deadlines past
+// CallTimeout for a blob of size bytes.
+func (g *Gateway) allowTransfer(w http.ResponseWriter, size int64) {
+	d := time.Now().Add(g.cfg.CallTimeout + time.Duration(size/blobRate)*time.Second)
+	rc := http.NewResponseController(w)
+	if err := errors.Join(rc.SetReadDeadline(d), rc.SetWriteDeadline(d)); err != nil {
+		g.log.Debug("blob call keeps the default deadlines", "err", err)
+	}
 }
 
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {

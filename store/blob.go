@@ -109,7 +109,7 @@ func (s *Blobs) Put(r io.Reader, want Digest) (Digest, int64, error) {
 	}
 	// The rename is durable only once the directory is: a crash must not
 	// leave a blob that the caller was told is stored and that is gone.
-	if err := syncDir(filepath.Dir(dst)); err != nil {
+	if err := syncDir(filepath.Dir(dst)); err != nil { // (store cannot import gateway/api)
 		return "", 0, err
 	}
 	return got, n, nil

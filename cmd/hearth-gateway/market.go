@@ -11,7 +11,6 @@ import (
 	"math/big"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -217,12 +216,8 @@ func writeMarketFile(path string, f api.MarketFile) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
 	// 0600: an RPC URL may hold a provider's API key.
-	if err := os.WriteFile(tmp, append(raw, '\n'), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return api.WriteFileAtomic(path, append(raw, '\n'), 0o600)
 }
 
 func parseWei(flag, s string) (*big.Int, error) {

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/ociimage"
 )
 
@@ -206,6 +207,9 @@ func writeAtomic(path string, write func(io.Writer) error) (digest string, size 
 		return "", 0, err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", 0, err
+	}
+	if err := api.SyncDir(filepath.Dir(path)); err != nil {
 		return "", 0, err
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), cw.n, nil

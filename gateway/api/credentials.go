@@ -32,11 +32,7 @@ func (c Credentials) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(raw, '\n'), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return WriteFileAtomic(path, append(raw, '\n'), 0o600)
 }
 
 // LoadCredentials reads a credentials file.
