@@ -62,13 +62,14 @@ func (g *Gateway) cancelJob(id string) (api.Job, error) {
 	now := time.Now().UTC()
 	j.Canceled, j.Finished = &now, &now
 	rec, view := j.jobRecord, j.view()
+	urecs, ujobs := g.takeUnsavedLocked()
 	g.mu.Unlock()
 
-	if err := saveTasks(g.db, recs, nil, rec); err != nil {
-		// Nothing of the job runs in this process any more, but a
-		// restarted gateway would take it up again.
-		g.log.Error("store canceled job; a restart would run it again", "job", id, "err", err)
-		return api.Job{}, fmt.Errorf("job %s canceled, but not stored: %w", id, err)
+	if err := g.save(append(recs, urecs...), nil, append(ujobs, rec)...); err != nil {
+		// Nothing of the job runs in this process any more; the
+		// sweeper stores it as soon as the store works again.
+		g.log.Error("store canceled job; storing it again until it works", "job", id, "err", err)
+		return api.Job{}, fmt.Errorf("job %s canceled, but the store failed (it is stored again until it works): %w", id, err)
 	}
 	g.log.Info("job canceled", "job", id, "queued", queued, "revoked", revoked,
 		"done", view.Counts.Done, "failed", view.Counts.Failed)

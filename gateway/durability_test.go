@@ -2,7 +2,9 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,16 +108,11 @@ func TestDuplicateAckMeansStored(t *testing.T) {
 	r := n.result(t, ls[0], "out", "")
 
 	// The store fails for a while (a full disk, say), then recovers.
-	path := filepath.Join(tg.dir, "gateway.db")
-	tg.db.Close()
+	recover := failStore(t, tg)
 	if _, err := n.c.Report(context.Background(), []api.TaskResult{r}); err == nil {
 		t.Fatal("result acked although it could not be stored")
 	}
-	db, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	*tg.db = *db
+	recover()
 
 	if got := n.report(t, r); got[0] != api.AckDuplicate && got[0] != api.AckAccepted {
 		t.Fatalf("re-sent result: %v", got)
@@ -240,7 +237,7 @@ func TestUnstoredLeaseCostsNoAttempt(t *testing.T) {
 	n := newNode(t, tg.Gateway)
 	n.hello(t, tg.JoinToken().String())
 	j := submit(t, tg, 1, 0)
-	tg.db.Close() // every write fails from now on
+	failStore(t, tg) // every write fails from now on
 	if _, err := n.c.Lease(context.Background(), api.LeaseRequest{Runtimes: []string{"wasm"}, Max: 1}); err == nil {
 		t.Fatal("lease granted without being stored")
 	}
@@ -290,5 +287,64 @@ func TestApprovalRacingHelloIsStored(t *testing.T) {
 		if rec.State != api.MemberReady {
 			t.Fatalf("round %d: approved node stored as %s", i, rec.State)
 		}
+	}
+}
+
+// failStore makes every write of the gateway fail, as on a full disk,
+// and returns a function that makes the store work again.
+func failStore(t *testing.T, tg *testGateway) (recover func()) {
+	t.Helper()
+	tg.db.SetFault(errors.New("no space left on device (injected)"))
+	t.Cleanup(func() { tg.db.SetFault(nil) })
+	return func() { tg.db.SetFault(nil) }
+}
+
+// TestStoreFailureIsStoredLater: a cancel, and a requeue after an expired
+// lease, that the store could not write are written as soon as it works
+// again (by the sweeper), so that memory and disk agree and a restart
+// neither runs a canceled job again nor forgets a failed attempt.
+func TestStoreFailureIsStoredLater(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{Heartbeat: 100 * time.Millisecond})
+	n := newNode(t, tg.Gateway)
+	n.hello(t, tg.JoinToken().String())
+	canceled := submit(t, tg, 2, 0)
+	ls := n.lease(t, 1) // one task leased, one queued
+
+	recover := failStore(t, tg)
+	if _, err := tg.cancelJob(canceled.ID); err == nil || !strings.Contains(err.Error(), "stored again") {
+		t.Fatalf("cancel with a failing store: %v, want an error saying it is stored again", err)
+	}
+	if d, _ := tg.jobView(canceled.ID); d.Job.State != api.JobCanceled {
+		t.Fatalf("in memory the job is %s, want canceled", d.Job.State)
+	}
+	recover()
+	waitFor(t, "the cancel to be stored", func() bool {
+		var jr jobRecord
+		tg.db.View(func(tx *store.Tx) error { _, err := tx.GetJSON(bucketJobs, canceled.ID, &jr); return err })
+		return jr.Canceled != nil && storedTask(t, tg.Gateway, canceled.ID, 0).State == api.TaskCanceled &&
+			storedTask(t, tg.Gateway, canceled.ID, 1).State == api.TaskCanceled
+	})
+	_ = ls
+
+	// A lease that expires while the store fails: the task goes back to
+	// the queue in memory, and to disk once the store works.
+	requeued := submit(t, tg, 1, 3)
+	ls = n.lease(t, 1)
+	if len(ls) != 1 {
+		t.Fatalf("leases %+v", ls)
+	}
+	recover = failStore(t, tg)
+	waitFor(t, "the lease to expire in memory", func() bool { return memTask(tg.Gateway, requeued.ID, 0).State == api.TaskQueued })
+	recover()
+	waitFor(t, "the requeue to be stored", func() bool {
+		r := storedTask(t, tg.Gateway, requeued.ID, 0)
+		return r.State == api.TaskQueued && len(r.History) == 1 && strings.Contains(r.History[0], "lease expired")
+	})
+
+	tg.stop()
+	tg2 := startGateway(t, tg.dir, Config{})
+	d, err := tg2.admin.Job(context.Background(), canceled.ID)
+	if err != nil || d.State != api.JobCanceled {
+		t.Fatalf("after a restart the canceled job is %s, %v", d.State, err)
 	}
 }

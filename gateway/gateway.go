@@ -29,18 +29,24 @@ type Gateway struct {
 	adminToken string
 	joinToken  api.JoinToken
 
-	mu          sync.Mutex
-	members     map[identity.NodeID]*member
-	jobs        map[string]*job
-	jobOrder    []string         // oldest first
-	queue       []*task          // queued tasks, oldest first
-	leased      map[string]*task // by lease ID
-	wake        chan struct{}
-	refused     map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
-	power       powerState
-	waiting     map[*leaseWait]struct{} // lease requests waiting for work
-	mounts      map[string]http.Handler // see Mount
-	chainStatus func() string           // see SetChainStatus
+	mu       sync.Mutex
+	members  map[identity.NodeID]*member
+	jobs     map[string]*job
+	jobOrder []string         // oldest first
+	queue    []*task          // queued tasks, oldest first
+	leased   map[string]*task // by lease ID
+	wake     chan struct{}
+	// unsavedTasks and unsavedJobs changed in memory but failed to be
+	// stored (unsaved.go); unsavedErr (the sweeper's) is the last such
+	// failure logged.
+	unsavedTasks map[string]*task
+	unsavedJobs  map[string]*job
+	unsavedErr   string
+	refused      map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
+	power        powerState
+	waiting      map[*leaseWait]struct{} // lease requests waiting for work
+	mounts       map[string]http.Handler // see Mount
+	chainStatus  func() string           // see SetChainStatus
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its
@@ -85,7 +91,8 @@ func openGateway(cfg Config) (*Gateway, error) {
 	g := &Gateway{
 		cfg: cfg, log: cfg.Logger, db: db,
 		members: map[identity.NodeID]*member{}, jobs: map[string]*job{},
-		leased: map[string]*task{}, wake: make(chan struct{}), refused: map[identity.NodeID]time.Time{},
+		leased: map[string]*task{}, wake: make(chan struct{}),
+		unsavedTasks: map[string]*task{}, unsavedJobs: map[string]*job{}, refused: map[identity.NodeID]time.Time{},
 		waiting: map[*leaseWait]struct{}{},
 	}
 	if err := g.open(); err != nil {

@@ -250,9 +250,10 @@ func (g *Gateway) requeue(ts []*task, why string) {
 		recs = append(recs, t.snapshot())
 	}
 	g.wakeLocked()
+	urecs, ujobs := g.takeUnsavedLocked()
 	g.mu.Unlock()
-	if err := saveTasks(g.db, recs, nil, jobs...); err != nil {
-		g.log.Error("store requeued tasks", "err", err)
+	if err := g.save(append(recs, urecs...), nil, append(jobs, ujobs...)...); err != nil {
+		g.log.Error("store requeued tasks; kept to store again", "err", err)
 	}
 }
 
@@ -325,9 +326,13 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 		m.Completed += accepted
 		members = append(members, m.snapshot())
 	}
+	// What an earlier write could not store goes with this one: a result
+	// sent again after a failed write is a duplicate in memory, and is
+	// acknowledged only once it is on disk.
+	urecs, ujobs := g.takeUnsavedLocked()
 	g.mu.Unlock()
-	if err := saveTasks(g.db, recs, members, jobs...); err != nil {
-		return nil, err
+	if err := g.save(append(recs, urecs...), members, append(jobs, ujobs...)...); err != nil {
+		return nil, fmt.Errorf("storing results (send them again): %w", err)
 	}
 	if err := g.addEnergy(node, energy); err != nil {
 		g.log.Error("store task energy", "node", node.Short(), "err", err)
@@ -467,6 +472,7 @@ func (g *Gateway) sweep(now time.Time) {
 		g.log.Info("leases expired", "count", len(expired))
 		g.requeue(expired, "lease expired")
 	}
+	g.flushUnsaved()
 }
 
 // sweeper runs sweep until ctx ends.

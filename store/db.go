@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -14,7 +15,8 @@ import (
 
 // DB is a node's database.
 type DB struct {
-	b *bolt.DB
+	b     *bolt.DB
+	fault atomic.Pointer[error] // see SetFault
 }
 
 // Open opens or creates the database at path, creating its directory with
@@ -40,9 +42,31 @@ func Open(path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error { return db.b.Close() }
 
+// SetFault makes every later Update and Batch fail with err before it
+// starts, as writes do on a full or failing disk, until SetFault(nil);
+// reads keep working. It is for tests of what callers do when the store
+// fails: bbolt's own state is untouched, so the store works again at once.
+func (db *DB) SetFault(err error) {
+	if err == nil {
+		db.fault.Store(nil)
+		return
+	}
+	db.fault.Store(&err)
+}
+
+func (db *DB) faulty() error {
+	if e := db.fault.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
 // Update runs fn in a read-write transaction, committed (and fsynced) when fn
 // returns nil and rolled back otherwise.
 func (db *DB) Update(fn func(*Tx) error) error {
+	if err := db.faulty(); err != nil {
+		return err
+	}
 	return db.b.Update(func(t *bolt.Tx) error { return fn(&Tx{t: t}) })
 }
 
@@ -55,6 +79,9 @@ func (db *DB) View(fn func(*Tx) error) error {
 // fewer commits. fn may run more than once, so it must not have side effects
 // outside the transaction.
 func (db *DB) Batch(fn func(*Tx) error) error {
+	if err := db.faulty(); err != nil {
+		return err
+	}
 	return db.b.Batch(func(t *bolt.Tx) error { return fn(&Tx{t: t}) })
 }
 

@@ -141,3 +141,27 @@ func TestBlobs(t *testing.T) {
 		}
 	}
 }
+
+// TestSetFault: an injected fault fails writes, not reads, and nothing of
+// a failed write is committed; the store works again once it is lifted.
+func TestSetFault(t *testing.T) {
+	db, _ := openTest(t)
+	if err := db.Update(func(tx *Tx) error { return tx.Put("b", "k", []byte("1")) }); err != nil {
+		t.Fatal(err)
+	}
+	full := errors.New("disk full")
+	db.SetFault(full)
+	for name, write := range map[string]func(func(*Tx) error) error{"Update": db.Update, "Batch": db.Batch} {
+		if err := write(func(tx *Tx) error { return tx.Put("b", "k", []byte("2")) }); !errors.Is(err, full) {
+			t.Errorf("%s with a fault: %v, want it", name, err)
+		}
+	}
+	var v []byte
+	if err := db.View(func(tx *Tx) error { v = tx.Get("b", "k"); return nil }); err != nil || string(v) != "1" {
+		t.Errorf("read with a fault: %q, %v; want the committed 1", v, err)
+	}
+	db.SetFault(nil)
+	if err := db.Batch(func(tx *Tx) error { return tx.Put("b", "k", []byte("3")) }); err != nil {
+		t.Errorf("write after the fault: %v", err)
+	}
+}
