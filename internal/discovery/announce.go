@@ -14,9 +14,8 @@ import (
 // Ethernet frame.
 const maxAddrs = 16
 
-// announcer answers for this node through zeroconf's server, and watches
-// the link through its own socket for what zeroconf's resolver does not
-// report (see watcher).
+// announcer answers for this node through zeroconf's server, and browses
+// through its watcher.
 type announcer struct {
 	d                   *Discovery
 	service, inst, host string // the PTR, SRV/TXT and A/AAAA owner names
@@ -70,6 +69,17 @@ func (a *announcer) start(l links) error {
 	a.mu.Unlock()
 	a.d.log.Debug("discovery: announcing", "instance", label, "addrs", addrs, "mdns", w.conn.families())
 	return nil
+}
+
+// query sends one browse query on the watcher's socket.
+func (a *announcer) query() error {
+	a.mu.Lock()
+	w := a.watch
+	a.mu.Unlock()
+	if w == nil {
+		return nil
+	}
+	return w.query()
 }
 
 // stop says goodbye (zeroconf's server sends its records with TTL 0 as it

@@ -82,16 +82,13 @@ func (d *Discovery) Run(ctx context.Context) error {
 		return err
 	}
 	defer a.stop()
-	b := &browser{d: d}
-	defer b.stop()
 
 	tick := time.NewTicker(d.cfg.Interval)
 	defer tick.Stop()
 	for {
-		// Every live node answers a new round's first query, which is
-		// how peers are heard again; new nodes answer it at once when
-		// they start.
-		d.warn("discovery: browsing", b.round(ctx, l))
+		// Every live node answers the query, which is how peers are
+		// heard again; new nodes answer it at once when they start.
+		d.warn("discovery: browsing", a.query())
 		d.peers.expire(time.Now())
 
 		select {

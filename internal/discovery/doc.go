@@ -33,22 +33,22 @@
 //     those of the chosen interfaces, loopback ones only when there is
 //     nothing else (a netns with just lo) and IPv6 link-local ones only
 //     when there is no other address.
-//   - zeroconf's resolver browses in rounds of one Interval: each round is
-//     a fresh resolver whose first query every live node answers within
-//     milliseconds, which is what makes start-to-found fast and how live
-//     peers are heard again.
-//   - A watcher, on Hearth's own socket that reads only multicast from
-//     port 5353 on the chosen interfaces, does what the resolver does not:
-//     a goodbye (a node that stops sends its records with TTL 0) drops that
-//     peer at once, and an answer without its host's addresses makes it
-//     ask for the host's A and AAAA records and complete the peer when they
-//     come. A node that dies is dropped after Expiry.
+//   - A watcher browses, on Hearth's own socket that reads only multicast
+//     from port 5353 on the chosen interfaces, parsing with miekg/dns: it
+//     sends a query as Run starts and every Interval, which every live node
+//     answers within milliseconds (that is what makes start-to-found fast
+//     and how live peers are heard again). A goodbye (a node that stops
+//     sends its records with TTL 0) drops that peer at once, and an answer
+//     without its host's addresses makes it ask for the host's A and AAAA
+//     records and complete the peer when they come. A node that dies is
+//     dropped after Expiry. (Why not zeroconf's resolver: see watcher.)
 //   - Record TTLs are zeroconf's (3200 s, 120 s for addresses); the table
 //     expires peers by Expiry, not by them.
 //   - An IP version that cannot join its group on any interface (IPv6
 //     disabled, say) is left out; the other one carries everything.
 //
-// docs/security.md says what zeroconf does differently from the stack it
-// replaced (it answers unicast questions with unicast, and reads the group
-// on every interface of the host) and what that costs.
+// docs/security.md says what zeroconf's server does differently from the
+// stack it replaced (it answers unicast questions with unicast, answers at
+// once, and reads the group on every interface of the host) and what that
+// costs.
 package discovery
