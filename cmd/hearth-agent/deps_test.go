@@ -37,7 +37,7 @@ func TestDeps(t *testing.T) {
 			case build.small && (dep == "net/http" || strings.HasPrefix(dep, "net/http/") || dep == "gopkg.in/yaml.v3"):
 				// Each costs the binary half a megabyte or more on ARM,
 				// for what the agent does not need.
-				t.Errorf("hearth-agent -tags %s depends on %s; keep it out (gateway/api speaks HTTP/1.1 via internal/httpc)", build.tags, dep)
+				t.Errorf("hearth-agent -tags %s depends on %s; keep it out (gateway/api speaks HTTP/1.1 via internal/http1)", build.tags, dep)
 			case dep == "golang.org/x/net/trace":
 				t.Errorf("hearth-agent -tags %s links %s; build with -tags grpcnotrace", build.tags, dep)
 			case dep == gw || strings.HasPrefix(dep, gw+"/") && dep != gw+"/api":

@@ -14,7 +14,7 @@ import (
 	"github.com/hearth-home/hearth/agent"
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/httpd"
+	"github.com/hearth-home/hearth/internal/http1"
 	"github.com/hearth-home/hearth/power/policy"
 )
 
@@ -58,9 +58,9 @@ type localStatus struct {
 // localAPI routes the agent's local API: the power status, the last
 // hour's samples, and signals from programs on the device (a thermostat
 // bridge, an inverter reader).
-func localAPI(gov *governor.Governor) *httpd.Mux {
-	mux := &httpd.Mux{}
-	mux.Handle("GET", "/v1/power", func(context.Context, *httpd.Request) (int, any) {
+func localAPI(gov *governor.Governor) *http1.Mux {
+	mux := &http1.Mux{}
+	mux.Handle("GET", "/v1/power", func(context.Context, *http1.ServerRequest) (int, any) {
 		s := gov.Status()
 		out := localStatus{PowerStatus: *agent.PowerStatus(s), Profile: s.Profile, Busy: s.Busy, Tasks: s.Tasks,
 			PausedTasks: s.PausedTasks, Policy: gov.Policy()}
@@ -70,12 +70,12 @@ func localAPI(gov *governor.Governor) *httpd.Mux {
 		}
 		return 200, out
 	})
-	mux.Handle("GET", "/v1/power/history", func(_ context.Context, r *httpd.Request) (int, any) {
+	mux.Handle("GET", "/v1/power/history", func(_ context.Context, r *http1.ServerRequest) (int, any) {
 		since := time.Now().Add(-time.Hour)
 		if q := r.Query.Get("since"); q != "" {
 			d, err := time.ParseDuration(q)
 			if err != nil || d <= 0 {
-				return httpd.Error(400, "since %q: want a span like 10m (at most the hour kept)", q)
+				return http1.Error(400, "since %q: want a span like 10m (at most the hour kept)", q)
 			}
 			since = time.Now().Add(-d)
 		}
@@ -86,28 +86,28 @@ func localAPI(gov *governor.Governor) *httpd.Mux {
 		}
 		return 200, out
 	})
-	mux.Handle("POST", "/v1/power/signal", func(_ context.Context, r *httpd.Request) (int, any) {
+	mux.Handle("POST", "/v1/power/signal", func(_ context.Context, r *http1.ServerRequest) (int, any) {
 		var req api.SignalRequest
 		if err := json.Unmarshal(r.Body, &req); err != nil {
-			return httpd.Error(400, "body: %v (want JSON like {\"kind\": \"heat\", \"demand\": 0.6, \"source\": \"thermostat\"})", err)
+			return http1.Error(400, "body: %v (want JSON like {\"kind\": \"heat\", \"demand\": 0.6, \"source\": \"thermostat\"})", err)
 		}
 		if req.Device != "" {
-			return httpd.Error(400, "device: the local API is this device's; post to the gateway to reach another")
+			return http1.Error(400, "device: the local API is this device's; post to the gateway to reach another")
 		}
 		// Programs on the device post surpluses and demands; the pool's
 		// share and the gateway's signals are the gateway's to send.
 		if req.Kind != policy.KindSolar && req.Kind != policy.KindHeat {
-			return httpd.Error(400, "kind %q: want solar or heat", req.Kind)
+			return http1.Error(400, "kind %q: want solar or heat", req.Kind)
 		}
 		if agent.GatewaySource(req.Source) {
-			return httpd.Error(400, "source %q: names starting with %q are the gateway's", req.Source, agent.GatewaySourcePrefix)
+			return http1.Error(400, "source %q: names starting with %q are the gateway's", req.Source, agent.GatewaySourcePrefix)
 		}
 		s, err := req.Signal(time.Now())
 		if err == nil {
 			err = gov.Signal(s)
 		}
 		if err != nil {
-			return httpd.Error(400, "%v", err)
+			return http1.Error(400, "%v", err)
 		}
 		// The budget follows at the governor's next step, within a
 		// second: GET /v1/power shows it.
@@ -126,7 +126,7 @@ func serveLocalAPI(ctx context.Context, addr string, gov *governor.Governor, log
 		return
 	}
 	log.Info("local API", "addr", ln.Addr().String(), "try", "curl http://"+ln.Addr().String()+"/v1/power")
-	srv := &httpd.Server{Mux: localAPI(gov), Logger: log}
+	srv := &http1.Server{Mux: localAPI(gov), Logger: log}
 	if err := srv.Serve(ctx, ln); err != nil && !errors.Is(err, net.ErrClosed) {
 		log.Warn("local API stopped", "err", err)
 	}

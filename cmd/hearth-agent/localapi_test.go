@@ -12,7 +12,7 @@ import (
 
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/httpd"
+	"github.com/hearth-home/hearth/internal/http1"
 	"github.com/hearth-home/hearth/power"
 	"github.com/hearth-home/hearth/power/policy"
 )
@@ -40,7 +40,7 @@ func TestLocalAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &httpd.Server{Mux: localAPI(gov)}
+	srv := &http1.Server{Mux: localAPI(gov)}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
 	base := "http://" + ln.Addr().String()

@@ -13,14 +13,14 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/hearth-home/hearth/internal/httpc"
+	"github.com/hearth-home/hearth/internal/http1"
 	"github.com/hearth-home/hearth/internal/identity"
 )
 
 // Client calls a gateway. It is safe for concurrent use.
 type Client struct {
 	token string
-	http  *httpc.Client
+	http  *http1.Client
 }
 
 // NewAgentClient connects as a node: it presents self's certificate and
@@ -53,10 +53,10 @@ func NewAdminClient(creds Credentials) (*Admin, error) {
 	return &Admin{newClient(creds.Gateway, creds.Token, cfg)}, nil
 }
 
-// newClient speaks HTTP/1.1 through httpc rather than net/http, which
+// newClient speaks HTTP/1.1 through internal/http1 rather than net/http, which
 // would cost the agent binary about a megabyte.
 func newClient(addr, token string, tlsCfg *tls.Config) *Client {
-	return &Client{token: token, http: &httpc.Client{Addr: addr, TLS: tlsCfg}}
+	return &Client{token: token, http: &http1.Client{Addr: addr, TLS: tlsCfg}}
 }
 
 // Addr is the gateway's host:port.
@@ -66,7 +66,7 @@ func (c *Client) Addr() string { return c.http.Addr }
 func (c *Client) Close() { c.http.CloseIdle() }
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
-	req := &httpc.Request{Method: method, Path: path, Header: httpc.Header{}}
+	req := &http1.Request{Method: method, Path: path, Header: http1.Header{}}
 	if in != nil {
 		raw, err := json.Marshal(in)
 		if err != nil {
@@ -79,7 +79,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	return c.doReq(ctx, req, out)
 }
 
-func (c *Client) doReq(ctx context.Context, req *httpc.Request, out any) error {
+func (c *Client) doReq(ctx context.Context, req *http1.Request, out any) error {
 	path := req.Path
 	resp, err := c.send(ctx, req)
 	if err != nil {
@@ -106,9 +106,9 @@ func (c *Client) doReq(ctx context.Context, req *httpc.Request, out any) error {
 // send makes the call. Failures to reach the gateway are wrapped as
 // net/http wrapped them (in a *url.Error naming the call), which callers
 // such as the CLI's hints rely on.
-func (c *Client) send(ctx context.Context, req *httpc.Request) (*httpc.Response, error) {
+func (c *Client) send(ctx context.Context, req *http1.Request) (*http1.Response, error) {
 	if req.Header == nil {
-		req.Header = httpc.Header{}
+		req.Header = http1.Header{}
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -122,7 +122,7 @@ func (c *Client) send(ctx context.Context, req *httpc.Request) (*httpc.Response,
 	return resp, nil
 }
 
-func decodeError(resp *httpc.Response) error {
+func decodeError(resp *http1.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	e := &Error{Status: resp.StatusCode}
 	if json.Unmarshal(raw, e) != nil || e.Code == "" {
@@ -165,10 +165,10 @@ func (c *Client) Report(ctx context.Context, results []TaskResult) ([]Ack, error
 // GetBlob copies a blob into w and checks it against its digest; on a
 // mismatch w holds bad bytes and the error wraps ErrDigestMismatch.
 func (c *Client) GetBlob(ctx context.Context, digest string, w io.Writer) (int64, error) {
-	return c.getBlob(ctx, &httpc.Request{Method: "GET", Path: "/v1/blobs/" + url.PathEscape(digest)}, digest, w)
+	return c.getBlob(ctx, &http1.Request{Method: "GET", Path: "/v1/blobs/" + url.PathEscape(digest)}, digest, w)
 }
 
-func (c *Client) getBlob(ctx context.Context, req *httpc.Request, digest string, w io.Writer) (int64, error) {
+func (c *Client) getBlob(ctx context.Context, req *http1.Request, digest string, w io.Writer) (int64, error) {
 	resp, err := c.send(ctx, req)
 	if err != nil {
 		return 0, err
@@ -195,7 +195,7 @@ func (c *Client) PutBlob(ctx context.Context, digest string, r io.Reader, size i
 }
 
 func (c *Client) putBlob(ctx context.Context, path string, r io.Reader, size int64) error {
-	req := &httpc.Request{Method: "PUT", Path: path, Header: httpc.Header{},
+	req := &http1.Request{Method: "PUT", Path: path, Header: http1.Header{},
 		Body: r, ContentLength: size}
 	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := c.send(ctx, req)

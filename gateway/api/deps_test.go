@@ -8,7 +8,7 @@ import (
 
 // TestNoNetHTTP keeps net/http out of this package, and so out of the
 // agent: it costs the arm binary about a megabyte. The client speaks
-// HTTP/1.1 through internal/httpc instead.
+// HTTP/1.1 through internal/http1 instead.
 func TestNoNetHTTP(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hearth-home/hearth/internal/httpc"
+	"github.com/hearth-home/hearth/internal/http1"
 	"github.com/hearth-home/hearth/internal/identity"
 )
 
@@ -184,7 +184,7 @@ func (m *MarketClient) PutBlob(ctx context.Context, digest string, r io.Reader, 
 // value.
 func (m *MarketClient) Results(ctx context.Context, id uint64, auth string) (MarketResults, error) {
 	var out MarketResults
-	req := &httpc.Request{Method: "GET", Path: "/v1/market/orders/" + strconv.FormatUint(id, 10) + "/results", Header: httpc.Header{}}
+	req := &http1.Request{Method: "GET", Path: "/v1/market/orders/" + strconv.FormatUint(id, 10) + "/results", Header: http1.Header{}}
 	req.Header.Set(ResultsAuthHeader, auth)
 	return out, m.c.doReq(ctx, req, &out)
 }
@@ -203,7 +203,7 @@ type OutputGetter struct {
 
 // GetBlob copies the archive into w and checks its digest.
 func (o *OutputGetter) GetBlob(ctx context.Context, digest string, w io.Writer) (int64, error) {
-	req := &httpc.Request{Method: "GET", Header: httpc.Header{},
+	req := &http1.Request{Method: "GET", Header: http1.Header{},
 		Path: "/v1/market/orders/" + strconv.FormatUint(o.order, 10) + "/blobs/" + url.PathEscape(digest)}
 	req.Header.Set(ResultsAuthHeader, o.auth)
 	return o.m.c.getBlob(ctx, req, digest, w)
