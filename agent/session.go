@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
+	"golang.org/x/sync/errgroup"
 )
 
 // timing holds the agent's intervals; tests shorten them.
@@ -166,13 +167,14 @@ func (a *Agent) session(ctx context.Context, c *api.Client, hello api.HelloRespo
 	if hello.Heartbeat <= 0 {
 		every = 5 * time.Second
 	}
-	g := newGroup(ctx)
-	g.start(func(ctx context.Context) error { return a.heartbeats(ctx, c, every) })
-	g.start(func(ctx context.Context) error { return a.send(ctx, c) })
+	// The first loop to fail ends the others (errgroup).
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.heartbeats(ctx, c, every) })
+	g.Go(func() error { return a.send(ctx, c) })
 	if len(a.rtNames) > 0 {
-		g.start(func(ctx context.Context) error { return a.leases(ctx, c) })
+		g.Go(func() error { return a.leases(ctx, c) })
 	}
-	return g.wait()
+	return g.Wait()
 }
 
 // findGateway returns the address to try next.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,11 +10,11 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"sync"
 
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/discovery"
+	"golang.org/x/sync/errgroup"
 )
 
 func initCmd(o options, stdout io.Writer) error {
@@ -55,39 +56,49 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger.Info("gateway ready", "id", g.ID().String(), "join_token", g.JoinToken().String(), "credentials", path)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	if !o.noMDNS {
-		d := announcer(g, o, logger)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := d.Run(ctx); err != nil {
-				logger.Error("mDNS discovery stopped; agents need --join "+g.Addr().String(), "err", err)
-			}
-		}()
-	}
 	runMarket, note, err := startMarket(ctx, g, o, logger.With("part", "market"))
 	if err != nil {
 		g.Close()
 		return err
 	}
+	// One errgroup supervises the parts. The gateway is the product: its
+	// end ends the others. mDNS and the market failing are logged and the
+	// gateway goes on (agents can --join; the pool works off the market).
+	grp, gctx := errgroup.WithContext(ctx)
+	if !o.noMDNS {
+		d := announcer(g, o, logger)
+		grp.Go(func() error {
+			if err := d.Run(gctx); err != nil {
+				logger.Error("mDNS discovery stopped; agents need --join "+g.Addr().String(), "err", err)
+			}
+			return nil
+		})
+	}
 	if runMarket != nil {
 		logger.Info("market", "where", note)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := runMarket(ctx); err != nil {
+		grp.Go(func() error {
+			if err := runMarket(gctx); err != nil {
 				logger.Error("market stopped", "err", err)
 			}
-		}()
+			return nil
+		})
 	}
-	err = g.Run(ctx)
-	cancel()
-	wg.Wait()
-	return err
+	grp.Go(func() error {
+		err := g.Run(gctx)
+		if err == nil {
+			err = errGatewayStopped // ends the others; Wait's caller sees nil below
+		}
+		return err
+	})
+	if err := grp.Wait(); err != errGatewayStopped {
+		return err
+	}
+	return nil
 }
+
+// errGatewayStopped ends serve's other parts when the gateway's Run
+// returns without an error.
+var errGatewayStopped = errors.New("gateway stopped")
 
 // announcer announces the gateway over mDNS (and browses, as every node
 // does, so that neighbours show up in the logs).
