@@ -29,3 +29,16 @@ func List(t testing.TB, tags, must string) []string {
 	}
 	return deps
 }
+
+// NoNetHTTP fails the test when the package in the current directory (its
+// import path is self) links net/http or its helpers: they cost the agent's
+// ARM binary about a megabyte, and the agent speaks HTTP/1.1 through
+// internal/http1 instead.
+func NoNetHTTP(t testing.TB, self string) {
+	t.Helper()
+	for _, dep := range List(t, "", self) {
+		if dep == "net/http" || strings.HasPrefix(dep, "net/http/") || dep == "net/textproto" || dep == "mime/multipart" {
+			t.Errorf("%s depends on %s; keep net/http out of the agent", self, dep)
+		}
+	}
+}

@@ -1,23 +1,14 @@
 package http1
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/hearth-home/hearth/hearthtest/depstest"
 )
 
 // TestNoNetHTTP keeps net/http and its helpers out of this package, and so
-// out of the agent: net/http costs the arm binary about a megabyte. This
-// package exists so that the agent can serve its local API without it.
+// out of the agent. This package exists so that the agent can serve its
+// local API and call its gateway without it.
 func TestNoNetHTTP(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list -deps: %v", err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		switch {
-		case dep == "net/http" || strings.HasPrefix(dep, "net/http/"), dep == "net/textproto", dep == "mime/multipart":
-			t.Errorf("internal/http1 depends on %s", dep)
-		}
-	}
+	depstest.NoNetHTTP(t, "github.com/hearth-home/hearth/internal/http1")
 }
