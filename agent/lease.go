@@ -16,12 +16,16 @@ const refusalRecheck = 5 * time.Second
 // refusal says why the agent should ask for no work, given the free and
 // total bytes of its data directory's file system; "" when it may.
 func (a *Agent) refusal(free, total uint64) string {
-	min := a.cfg.MinFreeDisk
-	if min < 0 || total == 0 || free >= uint64(min) {
-		return ""
+	if min := a.cfg.MinFreeDisk; min >= 0 && total > 0 && free < uint64(min) {
+		return fmt.Sprintf("disk nearly full: %s free of %s on %s, below %s (--min-free-disk)",
+			iec(free), iec(total), a.cfg.DataDir, iec(uint64(min)))
 	}
-	return fmt.Sprintf("disk nearly full: %s free of %s on %s, below %s (--min-free-disk)",
-		iec(free), iec(total), a.cfg.DataDir, iec(uint64(min)))
+	if a.power != nil {
+		if c := a.power.g.Status().Crowded; c != "" {
+			return "no power budget left: " + c
+		}
+	}
+	return ""
 }
 
 // iec formats bytes in binary units: "312 MiB".
@@ -80,7 +84,8 @@ func (a *Agent) leases(ctx context.Context, c *api.Client) error {
 // rest of s. It returns an error that ends the session.
 func (a *Agent) lease(ctx context.Context, c *api.Client, s share) error {
 	if why := a.refusal(diskSpace(a.cfg.DataDir)); why != "" {
-		// Work that could not write its output would fail: ask for none
+		// Work that could not write its output would fail, and work the
+		// power budget has no room for would only wait: ask for none
 		// until there is room again. The heartbeat tells the gateway why.
 		if a.refusing.CompareAndSwap(false, true) {
 			a.log.Warn("asking for no work", "why", why)
@@ -90,7 +95,7 @@ func (a *Agent) lease(ctx context.Context, c *api.Client, s share) error {
 		return nil
 	}
 	if a.refusing.CompareAndSwap(true, false) {
-		a.log.Info("the disk has room again: asking for work")
+		a.log.Info("room again: asking for work")
 	}
 	req := api.LeaseRequest{
 		Runtimes: a.rtNames, Platforms: a.platforms, Max: s.slots, FreeCPU: s.cpu, FreeMemory: s.mem,

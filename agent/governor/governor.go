@@ -58,8 +58,10 @@ const (
 	// overrun its quota a little at period boundaries.
 	margin = 0.02
 	// otherDecay is how much of the other load's estimate carries over to
-	// the next step when that load falls.
-	otherDecay = 0.7
+	// the next step when that load falls: half, so that a burst (the
+	// agent's own work as containers start, say) is forgotten within three
+	// seconds, while a load that comes and goes each second still counts.
+	otherDecay = 0.5
 )
 
 // Sample is one interval's reading.
@@ -97,6 +99,10 @@ type Status struct {
 	// Tasks running, and how many of them are paused.
 	Tasks       int `json:"tasks"`
 	PausedTasks int `json:"paused_tasks"`
+	// Crowded says why the budget leaves no room for tasks when other
+	// programs alone use it up (the tasks are paused meanwhile, and the
+	// agent asks for no work); empty otherwise.
+	Crowded string `json:"crowded,omitempty"`
 }
 
 // Governor is safe for concurrent use.
@@ -386,8 +392,13 @@ func (g *Governor) Step(ctx context.Context) Sample {
 	g.mu.Unlock()
 	perCore := model.PerCoreW() * freq
 	allowed := 0.0
+	crowded := ""
 	if !b.Paused && perCore > 0 {
-		allowed = (b.Watts*(1-margin)-model.IdleW)/perCore - other
+		room := (b.Watts*(1-margin) - model.IdleW) / perCore
+		allowed = room - other
+		if allowed < minShare && b.Watts < model.MaxW {
+			crowded = fmt.Sprintf("other programs use %.2f cores, and the %.1f W budget leaves room for %.2f", other, b.Watts, math.Max(0, room))
+		}
 	}
 	g.mu.Lock()
 	if meterName != "" && !first && !b.Paused {
@@ -412,7 +423,7 @@ func (g *Governor) Step(ctx context.Context) Sample {
 
 	s := Sample{Time: now, Watts: watts, BudgetW: b.Watts, TempC: temp, Busy: busy, Work: work, Allowed: allowed}
 	st := Status{Sample: s, Source: source, Measured: meterName != "", Profile: model.Name,
-		IdleW: model.IdleW, MaxW: model.MaxW, Paused: b.Paused, Reasons: b.Reasons, Tasks: len(ts)}
+		IdleW: model.IdleW, MaxW: model.MaxW, Paused: b.Paused, Reasons: b.Reasons, Tasks: len(ts), Crowded: crowded}
 	if meterErr != nil {
 		st.SensorError = meterErr.Error()
 	}

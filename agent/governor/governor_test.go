@@ -248,3 +248,52 @@ func TestBelowIdlePauses(t *testing.T) {
 		t.Errorf("policy changed by a refused one: %+v", g.Policy())
 	}
 }
+
+// TestCrowded: when other programs alone use up the budget, the status
+// says so (the agent then asks for no work), and stops saying so once
+// they calm down. The CPUs are a fixture, so that the other load is
+// exactly what the test writes.
+func TestCrowded(t *testing.T) {
+	model := genericModel(t)
+	root := t.TempDir()
+	ticks := [2][2]int{} // per CPU: busy, idle
+	stat := func(busy0 int) {
+		t.Helper()
+		ticks[0][0] += busy0
+		ticks[0][1] += 100 - busy0
+		ticks[1][1] += 100
+		b := fmt.Sprintf("cpu  0 0 0 0 0 0 0 0\ncpu0 %d 0 0 %d 0 0 0 0\ncpu1 %d 0 0 %d 0 0 0 0\n",
+			ticks[0][0], ticks[0][1], ticks[1][0], ticks[1][1])
+		if err := os.MkdirAll(filepath.Join(root, "proc"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, "proc", "stat"), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	budget := 0.3 * model.MaxW // room for about a third of a core above idle
+	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: budget}, SysRoot: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	stat(0)
+	g.Step(ctx)
+	stat(90) // other programs keep 0.9 of a core busy
+	g.Step(ctx)
+	st := g.Status()
+	if st.Crowded == "" || !strings.Contains(st.Crowded, "0.90 cores") || st.Allowed != 0 {
+		t.Fatalf("with 0.9 cores of other load in a %.1f W budget: crowded %q, allowed %.2f", budget, st.Crowded, st.Allowed)
+	}
+	// The other load stops: its estimate halves each step, and the room
+	// comes back within a few.
+	for i := range 4 {
+		stat(0)
+		g.Step(ctx)
+		if g.Status().Crowded == "" {
+			t.Logf("room again after %d quiet steps", i+1)
+			return
+		}
+	}
+	t.Errorf("still crowded after 4 quiet steps: %+v", g.Status())
+}
