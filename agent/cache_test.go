@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -9,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/power"
+	"github.com/hearth-home/hearth/power/policy"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -150,5 +154,38 @@ func TestRefusal(t *testing.T) {
 	a.cfg.MinFreeDisk = -1
 	if got := a.refusal(0, 16<<30); got != "" {
 		t.Errorf("--min-free-disk -1: %q, want none", got)
+	}
+}
+
+// TestRefusalWhenCrowded: while other programs alone fill the power
+// budget (the governor says so), the agent asks for no work and says why.
+func TestRefusalWhenCrowded(t *testing.T) {
+	model, err := power.NewModel(power.Generic, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	writeStat := func(busy, idle int) {
+		t.Helper()
+		os.MkdirAll(filepath.Join(root, "proc"), 0o755)
+		b := fmt.Sprintf("cpu  0 0 0 0 0 0 0 0\ncpu0 %d 0 0 %d 0 0 0 0\ncpu1 0 0 0 %d 0 0 0 0\n", busy, idle, busy+idle)
+		if err := os.WriteFile(filepath.Join(root, "proc", "stat"), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, err := governor.New(governor.Config{Model: model, Policy: policy.Policy{Watts: 0.3 * model.MaxW}, SysRoot: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Agent{cfg: Config{DataDir: "/var/lib/hearth-agent", MinFreeDisk: 512 << 20}, power: newPowerLink(g)}
+	writeStat(0, 0)
+	g.Step(t.Context())
+	if got := a.refusal(1<<40, 2<<40); got != "" {
+		t.Fatalf("quiet device: %q, want none", got)
+	}
+	writeStat(90, 10) // other programs: 0.9 of a core
+	g.Step(t.Context())
+	if got := a.refusal(1<<40, 2<<40); !strings.HasPrefix(got, "no power budget left: other programs use 0.90 cores") {
+		t.Errorf("crowded device: %q, want the power reason", got)
 	}
 }

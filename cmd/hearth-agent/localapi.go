@@ -50,6 +50,8 @@ type localStatus struct {
 	Busy        float64  `json:"busy"`
 	Tasks       int      `json:"tasks"`
 	PausedTasks int      `json:"paused_tasks"`
+	// Crowded says why other programs leave the tasks no room, when they do.
+	Crowded string `json:"crowded,omitempty"`
 	// Policy is the budget policy in force: the device's own, or the
 	// one the gateway sent.
 	Policy policy.Policy `json:"policy"`
@@ -63,7 +65,7 @@ func localAPI(gov *governor.Governor) *http1.Mux {
 	mux.Handle("GET", "/v1/power", func(context.Context, *http1.ServerRequest) (int, any) {
 		s := gov.Status()
 		out := localStatus{PowerStatus: *agent.PowerStatus(s), Profile: s.Profile, Busy: s.Busy, Tasks: s.Tasks,
-			PausedTasks: s.PausedTasks, Policy: gov.Policy()}
+			PausedTasks: s.PausedTasks, Crowded: s.Crowded, Policy: gov.Policy()}
 		if !math.IsNaN(s.TempC) {
 			t := s.TempC
 			out.TempC = &t
