@@ -152,6 +152,6 @@ func PowerStatus(s governor.Status) *api.PowerStatus {
 	return &api.PowerStatus{
 		Watts: s.Watts, BudgetW: s.BudgetW, Source: s.Source, Measured: s.Measured,
 		SensorError: s.SensorError, IdleW: s.IdleW, MaxW: s.MaxW, Paused: s.Paused,
-		Reasons: s.Reasons, AllowedCores: s.Allowed, WorkCores: s.Work,
+		Reasons: s.Reasons, AllowedCores: s.Allowed, WorkCores: s.Work, AgentWh: s.AgentWh,
 	}
 }

@@ -74,6 +74,13 @@ type CPUMeter interface {
 	CPUUsage(id string) (time.Duration, bool)
 }
 
+// InProcess is implemented by runtimes whose tasks run inside the agent's
+// own process (wasm): the process's CPU time includes theirs, which the
+// power governor takes out to tell the agent's own work apart.
+type InProcess interface {
+	InProcess() bool
+}
+
 // Sweeper is implemented by runtimes whose tasks outlive the agent's
 // process (containers). Once the agent has recovered every task it knows
 // of, it calls Sweep to stop and remove this runtime's tasks that keep

@@ -86,6 +86,7 @@ var bgLevels = []float64{0, 0.25, 0.5}
 //	BENCH power.<rt>.settle_up_s_bg<l> <s> s             30% -> 80%: time to stay at least 90% of it (goal <= 2 s)
 //	BENCH power.<rt>.energy_error_bg<l> <err> %          tasks' Wh against their share of the energy above idle (goal <= 5%)
 //	BENCH power.<rt>.energy_error_cpu_bg<l> <err> %      tasks' Wh against their CPU time at the model's per-core power
+//	BENCH power.<rt>.agent_energy_share_bg<l> <share> %  energy above idle put down to the agent's own work (here the test process)
 //	BENCH power.<rt>.other_cores_bg<l> <n> cores         what else kept the CPUs busy, injected load included
 //	BENCH power.<rt>.uncontrolled_cores_bg<l> <n> cores  of that, what the benchmark did not inject
 //	BENCH power.<rt>.infeasible_windows_bg<l> <share> %  windows where other load alone left no room for tasks
@@ -215,6 +216,7 @@ type figures struct {
 	taskJ           float64            // energy the governor attributed to the tasks
 	measuredJ       float64            // energy above idle the benchmark measured
 	shareJ          float64            // of that, the tasks' share by CPU time
+	agentJ          float64            // energy the governor put down to the agent's own work
 	cpuJ            float64            // the tasks' CPU time at the model's per-core power
 	otherCores      float64            // mean cores busy with other work than the tasks'
 }
@@ -245,6 +247,9 @@ func (f *figures) print() {
 	}
 	if f.cpuJ > 0 {
 		fmt.Printf("BENCH power.%s.energy_error_cpu%s %.1f %%\n", f.rt, bg, 100*math.Abs(f.taskJ-f.cpuJ)/f.cpuJ)
+	}
+	if f.measuredJ > 0 {
+		fmt.Printf("BENCH power.%s.agent_energy_share%s %.1f %%\n", f.rt, bg, 100*f.agentJ/f.measuredJ)
 	}
 	fmt.Printf("BENCH power.%s.other_cores%s %.2f cores\n", f.rt, bg, f.otherCores)
 	fmt.Printf("BENCH power.%s.uncontrolled_cores%s %.2f cores\n", f.rt, bg, math.Max(0, f.otherCores-f.bg))
@@ -335,6 +340,7 @@ func runSchedule(t *testing.T, model power.Model, rt sandbox.Runtime, app sandbo
 		taskCPU += res.CPU
 		meter.final(task.ID(), res.CPU)
 		f.taskJ += g.Remove(task.ID(), res.CPU) * 3600
+		f.agentJ = g.Status().AgentWh * 3600
 		dctx, dcancel := context.WithTimeout(context.Background(), time.Minute)
 		if err := task.Delete(dctx); err != nil {
 			t.Logf("deleting task %s: %v", task.ID(), err)
@@ -686,4 +692,9 @@ func burn(level string) {
 		}
 		time.Sleep(burnPeriod - busy)
 	}
+}
+
+func (c *counted) InProcess() bool {
+	ip, ok := c.Runtime.(sandbox.InProcess)
+	return ok && ip.InProcess()
 }

@@ -103,6 +103,10 @@ type Status struct {
 	// programs alone use it up (the tasks are paused meanwhile, and the
 	// agent asks for no work); empty otherwise.
 	Crowded string `json:"crowded,omitempty"`
+	// AgentWh is the energy above idle put down to the agent's own work
+	// (its process's CPU less its wasm tasks') since the governor
+	// started: overhead, charged to no task.
+	AgentWh float64 `json:"agent_wh"`
 }
 
 // Governor is safe for concurrent use.
@@ -127,6 +131,10 @@ type Governor struct {
 	next       int // ring position
 	status     Status
 	warnedAt   map[string]time.Time
+	// selfCPU is the agent's process CPU at the last step; agentJ the
+	// energy above idle put down to its own work so far.
+	selfCPU time.Duration
+	agentJ  float64
 }
 
 // tracked is a running task under the governor.
@@ -323,6 +331,7 @@ func (g *Governor) Step(ctx context.Context) Sample {
 		temp = math.NaN()
 	}
 	measured, meterName, meterErr := g.readMeter()
+	self, selfOK := processCPU()
 
 	g.mu.Lock()
 	dt := now.Sub(g.prevAt).Seconds()
@@ -343,9 +352,10 @@ func (g *Governor) Step(ctx context.Context) Sample {
 	pol, signals := g.policy, slices.Clone(g.signals)
 	g.mu.Unlock()
 
-	// What each task used since the last step.
+	// What each task used since the last step; of that, what ran inside
+	// the agent's own process.
 	used := make([]float64, len(ts))
-	work := 0.0
+	work, inProcess := 0.0, 0.0
 	for i, t := range ts {
 		m, ok := t.rt.(sandbox.CPUMeter)
 		if !ok {
@@ -358,6 +368,9 @@ func (g *Governor) Step(ctx context.Context) Sample {
 		if c > t.cpu && !first && dt > 0 {
 			used[i] = (c - t.cpu).Seconds()
 			work += used[i] / dt
+			if ip, ok := t.rt.(sandbox.InProcess); ok && ip.InProcess() {
+				inProcess += used[i]
+			}
 		}
 		t.cpu = c
 	}
@@ -371,12 +384,17 @@ func (g *Governor) Step(ctx context.Context) Sample {
 	}
 	b := pol.Evaluate(policy.Inputs{Now: now, MaxW: model.MaxW, IdleW: model.IdleW, TempC: temp, Signals: signals})
 
-	// Energy: the power above idle, shared by CPU time.
+	// Energy: the power above idle, shared by CPU time among the tasks,
+	// the agent's own work and everything else.
 	dynPerCore := 0.0
+	agentJ := 0.0
 	if !first && dt > 0 && busy > 0 {
 		dynPerCore = math.Max(0, watts-model.IdleW) / busy
 		for i, t := range ts {
 			t.joules += dynPerCore * used[i]
+		}
+		if selfOK && self > g.selfCPU {
+			agentJ = dynPerCore * math.Max(0, (self-g.selfCPU).Seconds()-inProcess)
 		}
 	}
 
@@ -386,6 +404,11 @@ func (g *Governor) Step(ctx context.Context) Sample {
 	if dynPerCore > 0 {
 		g.dynPerCore = dynPerCore
 	}
+	if selfOK {
+		g.selfCPU = self
+	}
+	g.agentJ += agentJ
+	agentWh := g.agentJ / 3600
 	now1 := math.Max(0, busy-work)
 	g.other = math.Max(now1, otherDecay*g.other+(1-otherDecay)*now1)
 	other := g.other
@@ -423,7 +446,7 @@ func (g *Governor) Step(ctx context.Context) Sample {
 
 	s := Sample{Time: now, Watts: watts, BudgetW: b.Watts, TempC: temp, Busy: busy, Work: work, Allowed: allowed}
 	st := Status{Sample: s, Source: source, Measured: meterName != "", Profile: model.Name,
-		IdleW: model.IdleW, MaxW: model.MaxW, Paused: b.Paused, Reasons: b.Reasons, Tasks: len(ts), Crowded: crowded}
+		IdleW: model.IdleW, MaxW: model.MaxW, Paused: b.Paused, Reasons: b.Reasons, Tasks: len(ts), Crowded: crowded, AgentWh: agentWh}
 	if meterErr != nil {
 		st.SensorError = meterErr.Error()
 	}

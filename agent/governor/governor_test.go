@@ -297,3 +297,39 @@ func TestCrowded(t *testing.T) {
 	}
 	t.Errorf("still crowded after 4 quiet steps: %+v", g.Status())
 }
+
+// TestAgentEnergy: the CPU the agent's own process uses, beyond its
+// tasks', is put down to the agent at the power above idle per busy core.
+// The CPUs are a fixture that says one core was busy; the agent's work is
+// a goroutine that spins for 300 ms between two steps.
+func TestAgentEnergy(t *testing.T) {
+	model := genericModel(t)
+	root := t.TempDir()
+	busy := 0
+	stat := func() {
+		t.Helper()
+		os.MkdirAll(filepath.Join(root, "proc"), 0o755)
+		b := fmt.Sprintf("cpu  0 0 0 0 0 0 0 0\ncpu0 %d 0 0 0 0 0 0 0\ncpu1 0 0 0 %d 0 0 0 0\n", busy, busy)
+		if err := os.WriteFile(filepath.Join(root, "proc", "stat"), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		busy += 100
+	}
+	g, err := New(Config{Model: model, SysRoot: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	stat()
+	g.Step(ctx)
+	begin, _ := processCPU()
+	for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
+	}
+	spun, _ := processCPU()
+	stat()
+	g.Step(ctx)
+	want := model.PerCoreW() * (spun - begin).Seconds() / 3600
+	if got := g.Status().AgentWh; got < 0.8*want || got > 1.5*want {
+		t.Errorf("AgentWh = %.6f, want about %.6f (%v of the process's CPU at %.1f W a core)", got, want, spun-begin, model.PerCoreW())
+	}
+}

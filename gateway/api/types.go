@@ -206,6 +206,9 @@ type PowerStatus struct {
 	// Cores Hearth's tasks may use now, and use.
 	AllowedCores float64 `json:"allowed_cores"`
 	WorkCores    float64 `json:"work_cores"`
+	// AgentWh is the energy above idle the agent's own work took since it
+	// started: overhead, charged to no task.
+	AgentWh float64 `json:"agent_wh,omitempty"`
 }
 
 // HeartbeatResponse answers a heartbeat.

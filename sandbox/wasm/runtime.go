@@ -107,6 +107,10 @@ func (r *Runtime) Recover(ctx context.Context, id string) (sandbox.Task, error) 
 // Close stops every running task (they end with FailKilled), waits for
 // them, and releases the compiled modules. Tasks already started can still
 // be waited for.
+// InProcess implements sandbox.InProcess: wasm tasks run on threads of
+// the agent's own process.
+func (r *Runtime) InProcess() bool { return true }
+
 func (r *Runtime) Close() error {
 	r.mu.Lock()
 	if r.closed {
