@@ -109,23 +109,10 @@ func (s *Blobs) Put(r io.Reader, want Digest) (Digest, int64, error) {
 	}
 	// The rename is durable only once the directory is: a crash must not
 	// leave a blob that the caller was told is stored and that is gone.
-	if err := syncDir(filepath.Dir(dst)); err != nil { // (store cannot import gateway/api)
+	if err := SyncDir(filepath.Dir(dst)); err != nil {
 		return "", 0, err
 	}
 	return got, n, nil
-}
-
-// syncDir flushes a directory's entries to disk.
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }
 
 // BlobInfo describes one stored blob.

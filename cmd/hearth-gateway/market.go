@@ -28,6 +28,7 @@ import (
 	"github.com/hearth-home/hearth/gateway/chain/link"
 	"github.com/hearth-home/hearth/gateway/contracts"
 	"github.com/hearth-home/hearth/gateway/market"
+	"github.com/hearth-home/hearth/store"
 )
 
 // marketOptions are the market's flags.
@@ -217,7 +218,7 @@ func writeMarketFile(path string, f api.MarketFile) error {
 		return err
 	}
 	// 0600: an RPC URL may hold a provider's API key.
-	return api.WriteFileAtomic(path, append(raw, '\n'), 0o600)
+	return store.WriteFileAtomic(path, append(raw, '\n'), 0o600)
 }
 
 func parseWei(flag, s string) (*big.Int, error) {

@@ -15,8 +15,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/ociimage"
+	"github.com/hearth-home/hearth/store"
 )
 
 func imageCmd() *command {
@@ -209,7 +209,7 @@ func writeAtomic(path string, write func(io.Writer) error) (digest string, size 
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return "", 0, err
 	}
-	if err := api.SyncDir(filepath.Dir(path)); err != nil {
+	if err := store.SyncDir(filepath.Dir(path)); err != nil {
 		return "", 0, err
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), cw.n, nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/hearth-home/hearth/store"
 )
 
 // Credentials let a person's CLI talk to a gateway: where it is, which node
@@ -32,7 +34,7 @@ func (c Credentials) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, append(raw, '\n'), 0o600)
+	return store.WriteFileAtomic(path, append(raw, '\n'), 0o600)
 }
 
 // LoadCredentials reads a credentials file.
