@@ -2,7 +2,6 @@ package agent
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/hearthtest/procstat"
 	"github.com/hearth-home/hearth/power"
 	"github.com/hearth-home/hearth/power/policy"
 	"github.com/hearth-home/hearth/store"
@@ -164,26 +164,17 @@ func TestRefusalWhenCrowded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := t.TempDir()
-	writeStat := func(busy, idle int) {
-		t.Helper()
-		os.MkdirAll(filepath.Join(root, "proc"), 0o755)
-		b := fmt.Sprintf("cpu  0 0 0 0 0 0 0 0\ncpu0 %d 0 0 %d 0 0 0 0\ncpu1 0 0 0 %d 0 0 0 0\n", busy, idle, busy+idle)
-		if err := os.WriteFile(filepath.Join(root, "proc", "stat"), []byte(b), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g, err := governor.New(governor.Config{Model: model, Policy: policy.Policy{Watts: 0.3 * model.MaxW}, SysRoot: root})
+	cpus := procstat.New(t)
+	g, err := governor.New(governor.Config{Model: model, Policy: policy.Policy{Watts: 0.3 * model.MaxW}, SysRoot: cpus.Root()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := &Agent{cfg: Config{DataDir: "/var/lib/hearth-agent", MinFreeDisk: 512 << 20}, power: newPowerLink(g)}
-	writeStat(0, 0)
 	g.Step(t.Context())
 	if got := a.refusal(1<<40, 2<<40); got != "" {
 		t.Fatalf("quiet device: %q, want none", got)
 	}
-	writeStat(90, 10) // other programs: 0.9 of a core
+	cpus.Tick(90) // other programs: 0.9 of a core
 	g.Step(t.Context())
 	if got := a.refusal(1<<40, 2<<40); !strings.HasPrefix(got, "no power budget left: other programs use 0.90 cores") {
 		t.Errorf("crowded device: %q, want the power reason", got)

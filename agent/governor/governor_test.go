@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/hearthtest/procstat"
 	"github.com/hearth-home/hearth/internal/cpucap"
 	"github.com/hearth-home/hearth/power"
 	"github.com/hearth-home/hearth/power/policy"
@@ -255,24 +256,10 @@ func TestBelowIdlePauses(t *testing.T) {
 // exactly what the test writes.
 func TestCrowded(t *testing.T) {
 	model := genericModel(t)
-	root := t.TempDir()
-	ticks := [2][2]int{} // per CPU: busy, idle
-	stat := func(busy0 int) {
-		t.Helper()
-		ticks[0][0] += busy0
-		ticks[0][1] += 100 - busy0
-		ticks[1][1] += 100
-		b := fmt.Sprintf("cpu  0 0 0 0 0 0 0 0\ncpu0 %d 0 0 %d 0 0 0 0\ncpu1 %d 0 0 %d 0 0 0 0\n",
-			ticks[0][0], ticks[0][1], ticks[1][0], ticks[1][1])
-		if err := os.MkdirAll(filepath.Join(root, "proc"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(root, "proc", "stat"), []byte(b), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cpus := procstat.New(t)
+	stat := cpus.Tick
 	budget := 0.3 * model.MaxW // room for about a third of a core above idle
-	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: budget}, SysRoot: root})
+	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: budget}, SysRoot: cpus.Root()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,29 +291,18 @@ func TestCrowded(t *testing.T) {
 // a goroutine that spins for 300 ms between two steps.
 func TestAgentEnergy(t *testing.T) {
 	model := genericModel(t)
-	root := t.TempDir()
-	busy := 0
-	stat := func() {
-		t.Helper()
-		os.MkdirAll(filepath.Join(root, "proc"), 0o755)
-		b := fmt.Sprintf("cpu  0 0 0 0 0 0 0 0\ncpu0 %d 0 0 0 0 0 0 0\ncpu1 0 0 0 %d 0 0 0 0\n", busy, busy)
-		if err := os.WriteFile(filepath.Join(root, "proc", "stat"), []byte(b), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		busy += 100
-	}
-	g, err := New(Config{Model: model, SysRoot: root})
+	cpus := procstat.New(t)
+	g, err := New(Config{Model: model, SysRoot: cpus.Root()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	stat()
 	g.Step(ctx)
 	begin, _ := processCPU()
 	for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
 	}
 	spun, _ := processCPU()
-	stat()
+	cpus.Tick(100) // one core busy
 	g.Step(ctx)
 	want := model.PerCoreW() * (spun - begin).Seconds() / 3600
 	if got := g.Status().AgentWh; got < 0.8*want || got > 1.5*want {
