@@ -6,9 +6,9 @@ import (
 	"path"
 )
 
-// dockerPlatforms reads a `docker save` archive: manifest.json lists each
+// dockerImages reads a `docker save` archive: manifest.json lists each
 // image's config and layers by path, and the platform is the config's.
-func (c *contents) dockerPlatforms() ([]Platform, error) {
+func (c *contents) dockerImages() ([]Image, error) {
 	b, err := c.jsonFile(dockerFile)
 	if err != nil {
 		return nil, err
@@ -17,27 +17,30 @@ func (c *contents) dockerPlatforms() ([]Platform, error) {
 	if err := json.Unmarshal(b, &imgs); err != nil {
 		return nil, notImage("%s: %v", dockerFile, err)
 	}
-	var ps []Platform
+	var out []Image
 	for i, img := range imgs {
 		where := fmt.Sprintf("%s[%d]", dockerFile, i)
 		if img.Config == "" {
 			return nil, notImage("%s: no Config", where)
 		}
+		var layers []string
 		for _, l := range img.Layers {
 			if _, ok := c.size(path.Clean(l)); !ok {
 				return nil, notImage("%s: layer %s is missing", where, l)
 			}
+			layers = append(layers, c.resolve(path.Clean(l)))
 		}
 		name := path.Clean(img.Config)
 		cb, err := c.jsonFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("%s: config: %w", where, err)
 		}
-		p, err := configPlatform(name, cb)
+		im, err := configImage(name, cb)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, p)
+		im.Layers = layers
+		out = append(out, im)
 	}
-	return ps, nil
+	return out, nil
 }

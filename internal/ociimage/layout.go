@@ -70,6 +70,7 @@ type imageConfig struct {
 
 type execConfig struct {
 	Entrypoint []string `json:"Entrypoint,omitempty"`
+	Cmd        []string `json:"Cmd,omitempty"`
 	WorkingDir string   `json:"WorkingDir,omitempty"`
 }
 

@@ -27,25 +27,13 @@ func Platforms(r io.Reader) ([]Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ps []Platform
-	_, hasLayout := c.sizes[layoutFile]
-	_, hasIndex := c.sizes[indexFile]
-	_, hasDocker := c.sizes[dockerFile]
-	switch {
-	case hasLayout:
-		ps, err = c.ociPlatforms()
-	case hasDocker:
-		ps, err = c.dockerPlatforms()
-	case hasIndex:
-		return nil, notImage("index.json without oci-layout (containerd reads index.json only in an OCI layout)")
-	default:
-		return nil, notImage("no index.json and no manifest.json: neither an OCI image layout nor a `docker save` archive")
-	}
+	imgs, err := c.images()
 	if err != nil {
 		return nil, err
 	}
-	if len(ps) == 0 {
-		return nil, notImage("no image in the archive names a platform")
+	var ps []Platform
+	for _, im := range imgs {
+		ps = append(ps, im.Platform)
 	}
 	slices.SortFunc(ps, func(a, b Platform) int { return strings.Compare(a.String(), b.String()) })
 	return slices.Compact(ps), nil
@@ -65,7 +53,33 @@ func PlatformsFile(path string) ([]Platform, error) {
 	return ps, nil
 }
 
-func (c *contents) ociPlatforms() ([]Platform, error) {
+// images lists the images of an archive, one per platform manifest.
+func (c *contents) images() ([]Image, error) {
+	var imgs []Image
+	var err error
+	_, hasLayout := c.sizes[layoutFile]
+	_, hasIndex := c.sizes[indexFile]
+	_, hasDocker := c.sizes[dockerFile]
+	switch {
+	case hasLayout:
+		imgs, err = c.ociImages()
+	case hasDocker:
+		imgs, err = c.dockerImages()
+	case hasIndex:
+		return nil, notImage("index.json without oci-layout (containerd reads index.json only in an OCI layout)")
+	default:
+		return nil, notImage("no index.json and no manifest.json: neither an OCI image layout nor a `docker save` archive")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(imgs) == 0 {
+		return nil, notImage("no image in the archive names a platform")
+	}
+	return imgs, nil
+}
+
+func (c *contents) ociImages() ([]Image, error) {
 	b, err := c.jsonFile(layoutFile)
 	if err != nil {
 		return nil, err
@@ -81,8 +95,8 @@ func (c *contents) ociPlatforms() ([]Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ps []Platform
-	return ps, walkIndex(c, indexFile, b, 0, &ps)
+	var imgs []Image
+	return imgs, walkIndex(c, indexFile, b, 0, &imgs)
 }
 
 // source is where the walk over an image reads its blobs: an archive, or a
@@ -95,9 +109,9 @@ type source interface {
 	present(d descriptor) error
 }
 
-// walkIndex adds the platforms of every manifest an index lists, directly
-// or through nested indexes.
-func walkIndex(c source, name string, b []byte, depth int, out *[]Platform) error {
+// walkIndex adds the image of every manifest an index lists, directly or
+// through nested indexes.
+func walkIndex(c source, name string, b []byte, depth int, out *[]Image) error {
 	var idx imageIndex
 	if err := json.Unmarshal(b, &idx); err != nil {
 		return notImage("%s: %v", name, err)
@@ -122,11 +136,11 @@ func walkIndex(c source, name string, b []byte, depth int, out *[]Platform) erro
 				return err
 			}
 		case d.MediaType == mediaTypeManifest || d.MediaType == mediaTypeDockerManifest:
-			p, err := manifestPlatform(c, d)
+			im, err := manifestImage(c, d)
 			if err != nil {
 				return fmt.Errorf("%s: %w", where, err)
 			}
-			*out = append(*out, p)
+			*out = append(*out, im)
 		case d.MediaType == "":
 			return notImage("%s: descriptor without a mediaType", where)
 		}
@@ -144,52 +158,61 @@ func isAttestation(d descriptor) bool {
 	return d.Platform != nil && d.Platform.OS == "unknown" && d.Platform.Architecture == "unknown"
 }
 
-// manifestPlatform checks a manifest, its config and its layers, and
-// returns its platform: the descriptor's, else the config's.
-func manifestPlatform(c source, d descriptor) (Platform, error) {
+// manifestImage checks a manifest, its config and its layers, and
+// returns its image. The platform is the descriptor's, else the config's.
+func manifestImage(c source, d descriptor) (Image, error) {
 	b, err := c.blob(d)
 	if err != nil {
-		return Platform{}, err
+		return Image{}, err
 	}
 	var m imageManifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return Platform{}, notImage("manifest %s: %v", d.Digest, err)
+		return Image{}, notImage("manifest %s: %v", d.Digest, err)
 	}
 	if m.SchemaVersion != 2 {
-		return Platform{}, notImage("manifest %s: schemaVersion %d, want 2", d.Digest, m.SchemaVersion)
+		return Image{}, notImage("manifest %s: schemaVersion %d, want 2", d.Digest, m.SchemaVersion)
 	}
+	var layers []string
 	for _, l := range m.Layers {
 		if err := c.present(l); err != nil {
-			return Platform{}, fmt.Errorf("manifest %s: layer: %w", d.Digest, err)
+			return Image{}, fmt.Errorf("manifest %s: layer: %w", d.Digest, err)
 		}
+		layers = append(layers, blobPath(l.Digest))
 	}
 	cb, err := c.blob(m.Config)
 	if err != nil {
-		return Platform{}, fmt.Errorf("manifest %s: config: %w", d.Digest, err)
+		return Image{}, fmt.Errorf("manifest %s: config: %w", d.Digest, err)
 	}
-	fromConfig, err := configPlatform("config "+m.Config.Digest, cb)
+	im, err := configImage("config "+m.Config.Digest, cb)
 	if err != nil {
-		return Platform{}, err
+		return Image{}, err
 	}
+	im.Layers = layers
 	if d.Platform == nil || d.Platform.OS == "" || d.Platform.Architecture == "" {
-		return fromConfig, nil
+		return im, nil
 	}
 	p := normalize(d.Platform.OS, d.Platform.Architecture, d.Platform.Variant)
 	// Configs often leave out the variant; OS and architecture must agree.
-	if p.OS != fromConfig.OS || p.Architecture != fromConfig.Architecture {
-		return Platform{}, notImage("manifest %s is listed for %s but its config says %s", d.Digest, p, fromConfig)
+	if p.OS != im.Platform.OS || p.Architecture != im.Platform.Architecture {
+		return Image{}, notImage("manifest %s is listed for %s but its config says %s", d.Digest, p, im.Platform)
 	}
-	return p, nil
+	im.Platform = p
+	return im, nil
 }
 
-// configPlatform reads the platform of an image config.
-func configPlatform(name string, b []byte) (Platform, error) {
+// configImage reads an image config: its platform and what it runs.
+func configImage(name string, b []byte) (Image, error) {
 	var cfg imageConfig
 	if err := json.Unmarshal(b, &cfg); err != nil {
-		return Platform{}, notImage("%s: %v", name, err)
+		return Image{}, notImage("%s: %v", name, err)
 	}
 	if cfg.OS == "" || cfg.Architecture == "" {
-		return Platform{}, notImage("%s names no os and architecture", name)
+		return Image{}, notImage("%s names no os and architecture", name)
 	}
-	return normalize(cfg.OS, cfg.Architecture, cfg.Variant), nil
+	return Image{
+		Platform:   normalize(cfg.OS, cfg.Architecture, cfg.Variant),
+		Entrypoint: cfg.Config.Entrypoint,
+		Cmd:        cfg.Config.Cmd,
+		WorkingDir: cfg.Config.WorkingDir,
+	}, nil
 }

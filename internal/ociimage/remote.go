@@ -19,27 +19,31 @@ type Fetch func(mediaType, digest string, size int64) ([]byte, error)
 func RemotePlatforms(mediaType, digest string, size int64, fetch Fetch) ([]Platform, error) {
 	src := remote{fetch}
 	root := descriptor{MediaType: mediaType, Digest: digest, Size: size}
-	var ps []Platform
+	var imgs []Image
 	switch mediaType {
 	case mediaTypeIndex, mediaTypeDockerList:
 		b, err := src.blob(root)
 		if err != nil {
 			return nil, err
 		}
-		if err := walkIndex(src, "index "+digest, b, 0, &ps); err != nil {
+		if err := walkIndex(src, "index "+digest, b, 0, &imgs); err != nil {
 			return nil, err
 		}
 	case mediaTypeManifest, mediaTypeDockerManifest:
-		p, err := manifestPlatform(src, root)
+		im, err := manifestImage(src, root)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, p)
+		imgs = append(imgs, im)
 	default:
 		return nil, notImage("%s is a %q, not an image index or manifest", digest, mediaType)
 	}
-	if len(ps) == 0 {
+	if len(imgs) == 0 {
 		return nil, notImage("no image in %s names a platform", digest)
+	}
+	var ps []Platform
+	for _, im := range imgs {
+		ps = append(ps, im.Platform)
 	}
 	slices.SortFunc(ps, func(a, b Platform) int { return strings.Compare(a.String(), b.String()) })
 	return slices.Compact(ps), nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/ocitask"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 )
 
@@ -28,7 +29,7 @@ func socket(t testing.TB) string {
 		t.Skip("containerd tasks need root")
 	}
 	// The test binary is each task's init: it must run in any image.
-	if err := checkStatic(os.Args[0]); err != nil {
+	if err := ocitask.CheckStatic(os.Args[0]); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal(err)
 		}

@@ -2,15 +2,14 @@ package containerd
 
 import (
 	"errors"
-	"fmt"
 
-	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/ocitask"
 )
 
 var (
 	// ErrPlatform is returned by Prepare when an image archive holds no
 	// image for any of Config.Platforms. It wraps sandbox.ErrBadApp.
-	ErrPlatform = fmt.Errorf("%w: no image for this device's platform", sandbox.ErrBadApp)
+	ErrPlatform = ocitask.ErrPlatform
 	// ErrClosed is returned by Prepare, Start and Recover after Close.
 	ErrClosed = errors.New("containerd runtime closed")
 	// ErrUnreachable is returned by New when containerd does not answer on

@@ -2,12 +2,9 @@ package containerd
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -21,6 +18,7 @@ import (
 
 	"github.com/hearth-home/hearth/internal/registry"
 	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/ocitask"
 )
 
 // image is an app imported and unpacked for this device's platform.
@@ -72,7 +70,7 @@ func (rt *Runtime) prepare(ctx context.Context, app sandbox.App, use bool) (*ima
 		return nil, fmt.Errorf("%w: a reference (%s) needs the digest it is pinned to", sandbox.ErrBadApp, app.Ref)
 	}
 	if app.Digest == "" {
-		d, err := fileDigest(app.Path)
+		d, err := ocitask.FileDigest(app.Path)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
 		}
@@ -140,7 +138,7 @@ func (rt *Runtime) load(ctx context.Context, app sandbox.App) (*image, error) {
 	if app.Path == "" && app.Ref != "" {
 		return rt.pull(ctx, app, name)
 	}
-	if err := checkDigest(app); err != nil {
+	if err := ocitask.CheckDigest(app); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(app.Path)
@@ -312,31 +310,6 @@ func readJSON(ctx context.Context, cs content.Store, desc ocispec.Descriptor, v 
 		return err
 	}
 	return json.Unmarshal(b, v)
-}
-
-// checkDigest makes sure the archive is the app its digest names.
-func checkDigest(app sandbox.App) error {
-	got, err := fileDigest(app.Path)
-	if err != nil {
-		return fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
-	}
-	if got != app.Digest {
-		return fmt.Errorf("%w: %s has digest %s, want %s", sandbox.ErrBadApp, app.Path, got, app.Digest)
-	}
-	return nil
-}
-
-func fileDigest(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }

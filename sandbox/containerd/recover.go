@@ -12,6 +12,7 @@ import (
 	"github.com/containerd/errdefs"
 
 	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/ocitask"
 )
 
 // Recover finds a task that an earlier process started in this namespace:
@@ -31,7 +32,7 @@ func (rt *Runtime) Recover(ctx context.Context, id string) (sandbox.Task, error)
 	rt.mu.Unlock()
 
 	ctx = rt.nsctx(ctx)
-	cid := containerID(id)
+	cid := ocitask.ContainerID(id)
 	c, err := rt.client.LoadContainer(ctx, cid)
 	if errdefs.IsNotFound(err) {
 		return nil, fmt.Errorf("%w: %s", sandbox.ErrNotFound, id)

@@ -3,12 +3,14 @@ package containerd
 import (
 	"os"
 	"slices"
+
+	"github.com/hearth-home/hearth/sandbox/ocitask"
 )
 
 // The binary that embeds this runtime (hearth-agent, hearth-gateway --dev)
 // plays two more roles, started by containerd rather than by people:
 //
-//   - a task's init: bound read-only into every container at initPath, it
+//   - a task's init: bound read-only into every container at ocitask.InitPath, it
 //     runs as the container's PID 1, starts the app as its child, forwards
 //     signals, reaps orphans, and exits with the app's status, 128+N when
 //     a signal N killed it. A process that is PID 1 cannot die of its own
@@ -21,9 +23,6 @@ import (
 //
 // Reexec must be the first thing main (or TestMain) does.
 
-// initPath is where the init is bound in a container.
-const initPath = "/.hearth-init"
-
 // logFlag is the logger's first argument; the state dir follows.
 const logFlag = "--hearth-log"
 
@@ -31,8 +30,8 @@ const logFlag = "--hearth-log"
 // started it as one, and then exits; otherwise it returns at once.
 func Reexec() {
 	switch {
-	case len(os.Args) > 0 && os.Args[0] == initPath:
-		os.Exit(runInit(os.Args[1:]))
+	case len(os.Args) > 0 && os.Args[0] == ocitask.InitPath:
+		os.Exit(ocitask.RunInit(os.Args[1:]))
 	case os.Getenv("CONTAINER_ID") != "" && slices.Contains(os.Args, logFlag):
 		os.Exit(runLogger(os.Args[1:]))
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/ocitask"
 )
 
 // Runtime runs tasks as containers. It is safe for concurrent use.
@@ -22,7 +24,7 @@ type Runtime struct {
 	log     *slog.Logger
 	client  *containerd.Client
 	matcher platforms.MatchComparer
-	cgroups cgroupFS
+	cgroups ocitask.Cgroups
 	helper  string
 
 	// ctx carries the namespace and lives until Close: task waits hang
@@ -65,7 +67,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		}
 		helper = exe
 	}
-	if err := checkStatic(helper); err != nil {
+	if err := ocitask.CheckStatic(helper); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
@@ -92,7 +94,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		log:     cfg.Logger,
 		client:  client,
 		matcher: platforms.Ordered(specs...),
-		cgroups: detectCgroups(),
+		cgroups: ocitask.DetectCgroups(),
 		helper:  helper,
 		ctx:     rctx,
 		cancel:  cancel,
@@ -177,8 +179,8 @@ func (rt *Runtime) SetCPU(ctx context.Context, id string, cores float64) error {
 	if !(cores < limit) { // NaN too
 		cores = limit
 	}
-	quota := max(int64(cores*cpuPeriod), 1000)
-	period := uint64(cpuPeriod)
+	quota := max(int64(cores*ocitask.CPUPeriod), 1000)
+	period := uint64(ocitask.CPUPeriod)
 	return t.ctask.Update(rt.nsctx(ctx), containerd.WithResources(&specs.LinuxResources{
 		CPU: &specs.LinuxCPU{Quota: &quota, Period: &period},
 	}))
@@ -192,5 +194,10 @@ func (rt *Runtime) CPUUsage(id string) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return rt.cgroups.cpuUsage(rt.cgroups.path(rt.cfg.Namespace, t.cid))
+	return rt.cgroups.CPUUsage(rt.cgroupPath(t.cid))
+}
+
+// cgroupPath is the cgroup containerd's default spec gives a container.
+func (rt *Runtime) cgroupPath(cid string) string {
+	return filepath.Join("/", rt.cfg.Namespace, cid)
 }

@@ -3,7 +3,6 @@ package containerd
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"github.com/containerd/errdefs"
 
 	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/sandbox/ocitask"
 )
 
 // task is a container started by Start or found by Recover.
@@ -86,10 +86,10 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 	if err != nil {
 		return nil, fmt.Errorf("user: %w", err)
 	}
-	if err := shareDirs(spec, uid, gid); err != nil {
+	if err := ocitask.ShareDirs(spec, uid, gid); err != nil {
 		return nil, err
 	}
-	cid := containerID(spec.ID)
+	cid := ocitask.ContainerID(spec.ID)
 	dir := filepath.Join(rt.cfg.StateDir, cid)
 	if _, err := rt.client.LoadContainer(ctx, cid); err == nil {
 		return nil, fmt.Errorf("%w: container %s exists", sandbox.ErrExists, cid)
@@ -155,41 +155,6 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 	return t, nil
 }
 
-// shareDirs lets the task's user read /in and write /out: the directories
-// are the caller's, made by root, often 0700, and the agent's inputs are
-// links to its 0600 blob cache (inside a 0700 data dir, so opening them to
-// all still keeps them from the device's other users).
-func shareDirs(spec sandbox.Spec, uid, gid uint32) error {
-	if spec.InDir != "" {
-		err := filepath.WalkDir(spec.InDir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.Type()&fs.ModeSymlink != 0 {
-				return err
-			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			add := fs.FileMode(0o044)
-			if d.IsDir() {
-				add = 0o055
-			}
-			if info.Mode().Perm()&add == add {
-				return nil
-			}
-			return os.Chmod(p, info.Mode().Perm()|add)
-		})
-		if err != nil {
-			return fmt.Errorf("in dir: %w", err)
-		}
-	}
-	if spec.OutDir != "" {
-		if err := os.Chown(spec.OutDir, int(uid), int(gid)); err != nil {
-			return fmt.Errorf("out dir: %w", err)
-		}
-	}
-	return nil
-}
-
 // watch waits for the task's end, stopping it at its deadline, and sets
 // its result.
 func (t *task) watch(exitC <-chan containerd.ExitStatus) {
@@ -239,12 +204,12 @@ func (t *task) result(st containerd.ExitStatus) sandbox.Result {
 	if res.Wall <= 0 {
 		res.Wall = time.Since(t.started)
 	}
-	cg := t.rt.cgroups.path(t.rt.cfg.Namespace, t.cid)
+	cg := t.rt.cgroupPath(t.cid)
 	res.CPU = res.Wall
-	if cpu, ok := t.rt.cgroups.cpuUsage(cg); ok {
+	if cpu, ok := t.rt.cgroups.CPUUsage(cg); ok {
 		res.CPU = cpu
 	}
-	ooms := t.rt.cgroups.oomKills(cg)
+	ooms := t.rt.cgroups.OOMKills(cg)
 
 	// The shim closes the logger's pipes only when the task is deleted;
 	// the logger then finishes its files. The container stays until
@@ -255,52 +220,22 @@ func (t *task) result(st containerd.ExitStatus) sandbox.Result {
 		t.rt.log.Warn("deleting an exited task", "task", t.id, "err", err)
 	}
 	cancel()
-	if err := waitStreams(t.dir, 5*time.Second); err != nil {
+	if err := ocitask.WaitStreams(t.dir, 5*time.Second); err != nil {
 		t.rt.log.Warn("reading a task's output", "task", t.id, "err", err)
 	}
 	var err error
-	if res.Stdout, res.StdoutTruncated, err = readStream(t.dir, "stdout"); err != nil {
+	if res.Stdout, res.StdoutTruncated, err = ocitask.ReadStream(t.dir, "stdout"); err != nil {
 		t.rt.log.Warn("reading a task's stdout", "task", t.id, "err", err)
 	}
-	if res.Stderr, res.StderrTruncated, err = readStream(t.dir, "stderr"); err != nil {
+	if res.Stderr, res.StderrTruncated, err = ocitask.ReadStream(t.dir, "stderr"); err != nil {
 		t.rt.log.Warn("reading a task's stderr", "task", t.id, "err", err)
 	}
 
 	t.mu.Lock()
 	stop := t.stop
 	t.mu.Unlock()
-	sig := syscall.Signal(0)
-	if code > 128 && code < 128+65 {
-		sig = syscall.Signal(code - 128)
-	}
-	switch {
-	case stop == sandbox.FailKilled:
-		res.ExitCode, res.Failure, res.Reason = -1, sandbox.FailKilled, "killed"
-	case stop == sandbox.FailTimeout:
-		res.ExitCode, res.Failure = -1, sandbox.FailTimeout
-		res.Reason = fmt.Sprintf("ran past its %v timeout and was killed", t.limits.Timeout)
-	case ooms > 0:
-		if sig == syscall.SIGKILL {
-			res.ExitCode = -1
-		}
-		res.Failure = sandbox.FailMemory
-		res.Reason = fmt.Sprintf("out of memory: the limit is %s and the kernel killed the task", mib(t.limits.MemoryBytes))
-	case crashSignal(sig):
-		res.ExitCode, res.Failure = -1, sandbox.FailTrap
-		res.Reason = fmt.Sprintf("killed by signal %d (%v)", int(sig), sig)
-	}
+	ocitask.Classify(&res, int(code), stop, ooms, t.limits)
 	return res
-}
-
-// crashSignal reports whether a process ended by sig crashed (or was
-// killed by the kernel) rather than exited.
-func crashSignal(sig syscall.Signal) bool {
-	switch sig {
-	case syscall.SIGSEGV, syscall.SIGABRT, syscall.SIGBUS, syscall.SIGILL, syscall.SIGFPE,
-		syscall.SIGTRAP, syscall.SIGSYS, syscall.SIGKILL, syscall.SIGXCPU:
-		return true
-	}
-	return false
 }
 
 // Wait returns the task's result once it has ended.

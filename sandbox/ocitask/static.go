@@ -1,4 +1,4 @@
-package containerd
+package ocitask
 
 import (
 	"encoding/binary"
@@ -8,11 +8,11 @@ import (
 	"os"
 )
 
-// checkStatic makes sure the helper can run inside any image: a program
+// CheckStatic makes sure the helper can run inside any image: a program
 // that needs a dynamic loader finds none in a minimal image. It reads the
 // ELF program headers for a PT_INTERP entry itself: debug/elf would cost
 // the agent binary some 100 KB (it brings DWARF and zstd readers along).
-func checkStatic(path string) error {
+func CheckStatic(path string) error {
 	dynamic, err := hasInterp(path)
 	if err != nil {
 		return fmt.Errorf("task init %s: %w", path, err)

@@ -1,4 +1,4 @@
-package containerd
+package ocitask
 
 import (
 	"crypto/sha256"
@@ -6,15 +6,16 @@ import (
 	"strings"
 )
 
-// maxID is the longest container ID containerd takes.
+// maxID is the longest container ID containerd takes; runc takes any.
 const maxID = 76
 
-// containerID maps a sandbox ID to a valid containerd ID: letters and
-// digits, single '.', '_' or '-' between them, at most 76 long. A valid ID
+// ContainerID maps a sandbox ID to a valid container ID by containerd's
+// rule (runc takes any such ID too): letters and digits, single '.', '_'
+// or '-' between them, at most 76 long. A valid ID
 // is kept as it is; any other is cleaned and suffixed with a hash of the
 // original, so that the mapping stays one-to-one and the same across
 // restarts.
-func containerID(id string) string {
+func ContainerID(id string) string {
 	if validID(id) {
 		return id
 	}

@@ -1,4 +1,4 @@
-package containerd
+package ocitask
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package containerd
+package ocitask
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	"syscall"
 )
 
-// runInit is a task's PID 1: args are [-nohome] -- PROGRAM ARGS...
+// RunInit is a task's PID 1: args are [-nohome] -- PROGRAM ARGS...
 // -nohome drops the HOME that runc sets when the task's env has none, so
 // that the program sees exactly its spec's env.
-func runInit(args []string) int {
+func RunInit(args []string) int {
 	sep := slices.Index(args, "--")
 	if sep < 0 || sep == len(args)-1 {
 		fmt.Fprintln(os.Stderr, "hearth init: usage: [-nohome] -- PROGRAM [ARGS...]")

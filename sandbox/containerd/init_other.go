@@ -1,5 +1,0 @@
-//go:build !linux
-
-package containerd
-
-func runInit([]string) int { return 127 }

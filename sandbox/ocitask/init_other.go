@@ -1,0 +1,5 @@
+//go:build !linux
+
+package ocitask
+
+func RunInit([]string) int { return 127 }
