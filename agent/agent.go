@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hearth-home/hearth/agent/speed"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
 	"github.com/hearth-home/hearth/sandbox"
@@ -47,6 +48,7 @@ type Agent struct {
 	tasks       sync.WaitGroup             // tasks started by Run
 	client      atomic.Pointer[api.Client] // the paired session's, or nil
 	power       *powerLink                 // nil without a governor
+	speed       atomic.Pointer[api.Speed]  // nil until known
 	outboxReady chan struct{}
 }
 
@@ -55,6 +57,13 @@ type Agent struct {
 // network before Run. Close releases the store.
 func New(cfg Config) (*Agent, error) {
 	cfg = cfg.withDefaults()
+	if cfg.Speed == nil {
+		sp, err := speed.FromEnv()
+		if err != nil {
+			return nil, fmt.Errorf("agent: %w", err)
+		}
+		cfg.Speed = sp
+	}
 	a := &Agent{
 		cfg: cfg, log: cfg.Logger, timing: defaultTiming,
 		runtimes:    make(map[string]sandbox.Runtime),
@@ -162,6 +171,8 @@ func (a *Agent) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	probed := a.probeSpeed(ctx)
+	defer func() { <-probed }()
 	a.log.Info("agent starting", "node", a.id.ID.String(), "name", a.cfg.Name, "runtimes", a.rtNames, "platforms", a.platforms,
 		"slots", a.cfg.Slots, "memory_mib", a.cfg.MemoryBytes>>20, "gateway", gw, "pinned", pinText(want, source))
 	a.connect(ctx)

@@ -84,6 +84,13 @@ type Config struct {
 	// owner calls Governor.Run.
 	Governor *governor.Governor
 
+	// Speed is the device's speed as the agent reports it to the gateway,
+	// which places tasks by it. Default: what $HEARTH_AGENT_SPEED says
+	// (speed.Env; for tests and benchmarks), else measured by package
+	// agent/speed when Run starts, in the background (about 0.6 s of one
+	// core); heartbeats carry none until then.
+	Speed *api.Speed
+
 	// Version is reported to the gateway. Default "dev".
 	Version string
 

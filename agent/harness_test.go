@@ -32,6 +32,7 @@ var testTiming = timing{
 	leaseWait:        2 * time.Second,
 	heartbeatFloor:   10 * time.Millisecond,
 	discoverPatience: time.Second,
+	speedBudget:      30 * time.Millisecond,
 }
 
 // wasmCache is shared by every runtime of the tests, so the test app is

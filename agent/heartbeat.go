@@ -68,6 +68,7 @@ func (a *Agent) health() api.Heartbeat {
 	h.Load1, h.MemoryFree = hostLoad()
 	h.DiskFree, h.DiskTotal = diskSpace(a.cfg.DataDir)
 	h.Refusing = a.refusal(h.DiskFree, h.DiskTotal)
+	h.Speed = a.speed.Load()
 	if a.power != nil {
 		h.Power = PowerStatus(a.power.g.Status())
 		h.Samples = a.power.samples()

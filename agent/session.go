@@ -9,6 +9,8 @@ import (
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/hearth-home/hearth/agent/speed"
 )
 
 // timing holds the agent's intervals; tests shorten them.
@@ -21,6 +23,8 @@ type timing struct {
 	// discoverPatience is how long discovery may find nothing before the
 	// agent says so.
 	discoverPatience time.Duration
+	// speedBudget is how long the speed probe runs (speed.Measure).
+	speedBudget time.Duration
 }
 
 var defaultTiming = timing{
@@ -30,6 +34,7 @@ var defaultTiming = timing{
 	leaseWait:        10 * time.Second,
 	heartbeatFloor:   100 * time.Millisecond,
 	discoverPatience: 15 * time.Second,
+	speedBudget:      speed.DefaultBudget,
 }
 
 // connect keeps a session with the gateway until ctx ends: it finds the

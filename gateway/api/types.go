@@ -181,6 +181,32 @@ type Heartbeat struct {
 	// Samples are the governor's one-second samples since the last
 	// heartbeat the gateway answered (at most MaxHeartbeatSamples).
 	Samples []PowerSample `json:"samples,omitempty"`
+	// Speed is what the agent measured of its speed when it started; nil
+	// until it has (and from agents that do not measure it). The gateway
+	// keeps the last one it got.
+	Speed *Speed `json:"speed,omitempty"`
+}
+
+// Speed is how fast a device runs a fixed compute kernel (see package
+// agent/speed), in iterations per second on one thread: in wasm, through
+// the engine the device's wasm runtime uses, and natively. Zero: not
+// measured. The gateway places tasks by it: wasm tasks by WasmOps, oci
+// tasks by NativeOps.
+type Speed struct {
+	WasmOps   float64 `json:"wasm_ops"`
+	NativeOps float64 `json:"native_ops,omitempty"`
+}
+
+// For is the speed that counts for tasks of runtime rt; 0 when unknown.
+func (s *Speed) For(rt string) float64 {
+	switch {
+	case s == nil:
+		return 0
+	case rt == "oci":
+		return s.NativeOps
+	default:
+		return s.WasmOps
+	}
 }
 
 // MaxHeartbeatSamples bounds the samples in one heartbeat: ten minutes.
@@ -354,6 +380,8 @@ type Member struct {
 	Completed int         `json:"completed"`
 	// Power is the device's power status, from its last heartbeat.
 	Power *PowerStatus `json:"power,omitempty"`
+	// Speed is what the device measured of its speed; nil when unknown.
+	Speed *Speed `json:"speed,omitempty"`
 }
 
 // JobState is a job's progress.
