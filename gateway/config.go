@@ -39,6 +39,12 @@ type Config struct {
 	// an oci job (JobSpec.Image) at submit. Default: HTTPS, plain HTTP on
 	// loopback.
 	Registry registry.Options
+	// Placement chooses how queued tasks go to devices: PlacementSpeed
+	// (the default) holds a task back from a device when the devices that
+	// report a faster speed would finish the queue before it finished the
+	// task (docs/scheduling.md); PlacementFIFO gives the oldest task that
+	// fits to whichever device asks first.
+	Placement string
 	// Logger receives the gateway's logs. Default: discard.
 	Logger *slog.Logger
 	// Version is reported in status. Default "dev".
@@ -66,6 +72,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBlobBytes <= 0 {
 		c.MaxBlobBytes = 1 << 30
+	}
+	if c.Placement == "" {
+		c.Placement = PlacementSpeed
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -84,6 +84,9 @@ func openGateway(cfg Config) (*Gateway, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("gateway: DataDir is required")
 	}
+	if cfg.Placement != PlacementSpeed && cfg.Placement != PlacementFIFO {
+		return nil, fmt.Errorf("gateway: placement %q: want %q or %q", cfg.Placement, PlacementSpeed, PlacementFIFO)
+	}
 	db, err := store.Open(filepath.Join(cfg.DataDir, "gateway.db"))
 	if err != nil {
 		return nil, err

@@ -75,6 +75,13 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 	}
 	energy := g.recordSamplesLocked(m, hb, now)
 	hb.Samples = nil // kept in the history, not in the health
+	switch {
+	case hb.Speed == nil:
+		hb.Speed = m.health.Speed // the last one known stands
+	case !validSpeed(*hb.Speed):
+		g.log.Warn("ignored a speed that is no number of operations a second", "node", node.Short(), "speed", *hb.Speed)
+		hb.Speed = m.health.Speed
+	}
 	m.health, m.addr, m.lastSeen, m.state = hb, addr, now, api.MemberReady
 	resp := api.HeartbeatResponse{State: api.MemberReady, Revoked: g.renewLocked(node, hb.Running, now), Power: g.controlLocked(m, now)}
 	g.mu.Unlock()

@@ -41,7 +41,7 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 		delete(g.waiting, lw)
 		g.mu.Unlock()
 	}()
-	deferred := false
+	deferred, held := false, false
 	for {
 		g.mu.Lock()
 		m, err := g.workerLocked(node)
@@ -49,6 +49,8 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			g.mu.Unlock()
 			return nil, err
 		}
+		now := time.Now()
+		m.polled = now
 		if !deferred && len(g.queue) > 0 && g.betterWaitingLocked(lw) {
 			// Another device waits with more power headroom: it picks
 			// first, and this one takes what is left a moment later.
@@ -61,7 +63,30 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			}
 			continue
 		}
-		picked := g.pickLocked(m, req)
+		r := req
+		switch n := g.speedAllowanceLocked(m, req, now); {
+		case n == 0:
+			// Faster devices would finish the queue before this one
+			// finished a task: let them, and look again in a moment.
+			if !held {
+				held = true
+				g.log.Debug("lease held back: faster devices finish the queue sooner", "node", node.Short())
+			}
+			wake := g.wake
+			g.mu.Unlock()
+			select {
+			case <-wake:
+			case <-time.After(speedRecheck):
+			case <-timer.C:
+				return nil, nil
+			case <-ctx.Done():
+				return nil, nil
+			}
+			continue
+		case n > 0 && n < max(r.Max, 1):
+			r.Max = n
+		}
+		picked := g.pickLocked(m, r)
 		recs := make([]taskRecord, len(picked))
 		// The leases are made under the lock: once it is released the
 		// task may move on (a late result may finish it) before the grant
@@ -322,6 +347,9 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 		}
 	}
 	var members []memberRecord
+	if m := g.members[node]; m != nil {
+		m.polled = time.Now() // it asks for work again next
+	}
 	if m := g.members[node]; m != nil && accepted > 0 {
 		m.Completed += accepted
 		members = append(members, m.snapshot())
@@ -409,6 +437,7 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 	if r.ExitCode == 0 && r.Failure == "" {
 		t.State = api.TaskDone
 		j.counts.Done++
+		g.noteWorkLocked(j, node, r)
 	} else {
 		t.State = api.TaskFailed
 		j.counts.Failed++

@@ -40,7 +40,11 @@ type member struct {
 	addr     string
 	lastSeen time.Time
 	health   api.Heartbeat
-	state    api.MemberState // live: ready, suspect or lost (pending stays pending)
+	// polled is when the device last asked for work or reported results
+	// (and so will ask again in a moment): its free slots count as ready
+	// for work for a second after.
+	polled time.Time
+	state  api.MemberState // live: ready, suspect or lost (pending stays pending)
 }
 
 // snapshot copies the record for writing outside the lock, bumping its
@@ -68,7 +72,7 @@ func (m *member) view() api.Member {
 		ID: m.ID.String(), State: state, Node: m.Node, Addr: m.addr, PairedAt: m.PairedAt,
 		LastSeen: m.lastSeen, Load1: m.health.Load1, MemFree: m.health.MemoryFree, TempC: m.health.TempC,
 		DiskFree: m.health.DiskFree, DiskTotal: m.health.DiskTotal, Refusing: m.health.Refusing, Power: m.health.Power,
-		Running: len(m.health.Running), Completed: m.Completed,
+		Running: len(m.health.Running), Completed: m.Completed, Speed: m.health.Speed,
 	}
 }
 
@@ -86,6 +90,11 @@ type job struct {
 	jobRecord
 	tasks  []*task
 	counts api.TaskCounts
+	// work sums what its finished tasks took (kernel iterations: run
+	// time times the speed of the device that ran them), over worked of
+	// them; see workLocked.
+	work   float64
+	worked int
 }
 
 func (j *job) state() api.JobState {

@@ -24,6 +24,7 @@ type options struct {
 	noMDNS    bool
 	dev       bool
 	heartbeat time.Duration
+	placement string
 	insecure  string
 	log       logflag.Flags
 	version   bool
@@ -44,6 +45,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.noMDNS, "no-mdns", false, "do not announce over mDNS; agents then need --join host:port")
 	fs.BoolVar(&o.dev, "dev", false, "development mode: a gateway and an agent in one process, loopback only,\nno set-up; the CLI finds its credentials by itself")
 	fs.DurationVar(&o.heartbeat, "heartbeat", 0, "interval agents report at; members are suspect after 3 and lost after 5\nmissed heartbeats (default 2s)")
+	fs.StringVar(&o.placement, "placement", gateway.PlacementSpeed, "how queued tasks go to devices: \"speed\" holds a task back from a device\nwhen faster ones would finish the queue sooner; \"fifo\" gives it to whichever\nasks first (docs/scheduling.md)")
 	fs.StringVar(&o.insecure, "insecure-registry", "", registry.InsecureFlag)
 	o.market.register(fs)
 	o.log.Register(fs)
@@ -70,7 +72,7 @@ func (o options) config(logger *slog.Logger) gateway.Config {
 		}
 	}
 	return gateway.Config{DataDir: dir, Listen: o.listen, Advertise: o.advertise, Heartbeat: o.heartbeat,
-		Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
+		Placement: o.placement, Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
 }
 
 func (o options) interfaces() []string {

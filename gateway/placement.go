@@ -1,0 +1,189 @@
+package gateway
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+)
+
+// Placement policies (Config.Placement).
+const (
+	// PlacementSpeed: a device takes a task only when the devices that
+	// report a faster speed would not finish the queue before it finished
+	// that one task (earliest finish time, in a pull model).
+	PlacementSpeed = "speed"
+	// PlacementFIFO: the oldest task that fits goes to whichever device
+	// asks first (only the power headroom deferral applies).
+	PlacementFIFO = "fifo"
+)
+
+const (
+	// speedMargin is how much sooner the other devices must finish the
+	// queue than a device would finish one task for it to hold back: a
+	// device only a little slower keeps working, as the estimates are
+	// rough.
+	speedMargin = 1.25
+	// speedRecheck is how often a held-back lease request looks again
+	// (slots free up without waking lease requests).
+	speedRecheck = 250 * time.Millisecond
+	// pollGrace is how long after a device last asked for work (or
+	// reported results) its free slots count as ready to take work.
+	pollGrace = time.Second
+	// overrun: a running task past this many times its expected time
+	// says that the estimate is wrong; its slot is not counted on.
+	overrun = 2
+)
+
+// validSpeed reports whether s holds finite, non-negative figures.
+func validSpeed(s api.Speed) bool {
+	ok := func(f float64) bool { return f >= 0 && !math.IsInf(f, 0) && !math.IsNaN(f) && f < 1e15 }
+	return ok(s.WasmOps) && ok(s.NativeOps)
+}
+
+// speedOfLocked is how fast a task of runtime rt runs in one of m's slots,
+// in kernel iterations a second: the speed m measured, scaled down when
+// its power budget allows fewer cores than it has slots; 0 when unknown or
+// when m runs nothing now (paused by its budget).
+func speedOfLocked(m *member, rt string) float64 {
+	s := m.health.Speed.For(rt)
+	if p := m.health.Power; s > 0 && p != nil {
+		slots := float64(max(m.Node.Slots, 1))
+		switch {
+		case p.Paused:
+			return 0
+		case p.AllowedCores > 0 && p.AllowedCores < slots:
+			s *= p.AllowedCores / slots
+		}
+	}
+	return s
+}
+
+// workLocked is a task of j's expected work in kernel iterations, the mean
+// of its finished tasks'; 0 while none has finished on a device of known
+// speed.
+func (j *job) workLocked() float64 {
+	if j.worked == 0 {
+		return 0
+	}
+	return j.work / float64(j.worked)
+}
+
+// noteWorkLocked adds a finished task's work to its job's estimate.
+func (g *Gateway) noteWorkLocked(j *job, node identity.NodeID, r *api.TaskResult) {
+	m := g.members[node]
+	if m == nil || r.WallMilli <= 0 {
+		return
+	}
+	if s := m.health.Speed.For(j.Spec.Runtime); s > 0 {
+		j.work += float64(r.WallMilli) / 1000 * s
+		j.worked++
+	}
+}
+
+// speedAllowanceLocked is how many queued tasks device d may take now
+// under speed-aware placement: 0 holds its request back, -1 sets no limit.
+//
+// It looks at the oldest queued task that d can run, of job J, and asks
+// how many of J's queued tasks the other devices would finish within
+// D = W/(s_d·speedMargin), W being J's work per task and s_d d's speed:
+// each slot of another device f finishes floor((D - free)·s_f/W) of them,
+// free being when the slot frees up (now for a free slot of a device that
+// polls; the expected remainder of its task for a busy one). The tasks
+// beyond those are d's to take. While W is unknown (no task of J finished
+// yet) it is taken as one unit, and a busy slot as busy for a whole task.
+// A device that reports no speed is neither held back nor counted on.
+func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time.Time) int {
+	if g.cfg.Placement == PlacementFIFO {
+		return -1
+	}
+	var head *task
+	queued := 0
+	for _, t := range g.queue {
+		if head == nil && fitsRequest(t, req) {
+			head = t
+		}
+		if head != nil && t.job == head.job {
+			queued++
+		}
+	}
+	if head == nil {
+		return -1
+	}
+	spec := &head.job.Spec
+	sd := speedOfLocked(d, spec.Runtime)
+	if sd <= 0 {
+		return -1
+	}
+	w := head.job.workLocked()
+	known := w > 0
+	if !known {
+		w = 1
+	}
+	deadline := w / (sd * speedMargin)
+
+	busy := map[identity.NodeID][]*task{}
+	for _, t := range g.leased {
+		busy[t.Node] = append(busy[t.Node], t)
+	}
+	done := 0 // J's tasks the others finish by the deadline
+	for id, f := range g.members {
+		if f == d || f.State == api.MemberPending || f.state != api.MemberReady || f.health.Refusing != "" ||
+			!slices.Contains(f.Node.Runtimes, spec.Runtime) ||
+			spec.Runtime == "oci" && len(spec.Platforms) > 0 && !runsOne(f.Node.Platforms, spec.Platforms) {
+			continue
+		}
+		sf := speedOfLocked(f, spec.Runtime)
+		if sf <= 0 {
+			continue
+		}
+		finishes := func(free float64) {
+			if free < deadline {
+				done += int(math.Floor((deadline - free) * sf / w))
+			}
+		}
+		running := busy[id]
+		for _, t := range running {
+			wt, elapsed := t.job.workLocked(), now.Sub(t.LeasedAt).Seconds()
+			if !known || wt <= 0 {
+				finishes(w / sf)
+				continue
+			}
+			if expect := wt / sf; elapsed < overrun*expect {
+				finishes(max(expect-elapsed, 0))
+			}
+		}
+		if g.pollingLocked(f, now) {
+			for range max(f.Node.Slots-len(running), 0) {
+				finishes(0)
+			}
+		}
+		if done >= queued {
+			return 0
+		}
+	}
+	return queued - done
+}
+
+// pollingLocked reports whether m asks for work now or did a moment ago.
+func (g *Gateway) pollingLocked(m *member, now time.Time) bool {
+	if now.Sub(m.polled) < pollGrace {
+		return true
+	}
+	for o := range g.waiting {
+		if o.node == m.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// fitsRequest reports whether t's runtime and platforms are the request's
+// (its resources are pickLocked's to check).
+func fitsRequest(t *task, req api.LeaseRequest) bool {
+	spec := &t.job.Spec
+	return slices.Contains(req.Runtimes, spec.Runtime) &&
+		(len(spec.Platforms) == 0 || runsOne(req.Platforms, spec.Platforms))
+}

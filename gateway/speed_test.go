@@ -1,0 +1,162 @@
+package gateway
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+// speedNode is a paired wasm device with slots that reports a wasm speed
+// (none when ops is 0).
+func speedNode(t *testing.T, tg *testGateway, slots int, ops float64) *testNode {
+	t.Helper()
+	n := newNode(t, tg.Gateway)
+	_, err := n.c.Hello(context.Background(), api.HelloRequest{JoinToken: tg.JoinToken().String(),
+		Node: api.NodeInfo{Name: n.id.ID.Short(), Runtimes: []string{"wasm"}, Slots: slots}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hb := api.Heartbeat{}
+	if ops > 0 {
+		hb.Speed = &api.Speed{WasmOps: ops, NativeOps: 3 * ops}
+	}
+	n.beat(t, hb)
+	return n
+}
+
+// take asks for up to max leases, waiting at most wait for them.
+func (n *testNode) take(t *testing.T, max int, wait time.Duration) []api.Lease {
+	t.Helper()
+	ls, err := n.c.Lease(context.Background(), api.LeaseRequest{Runtimes: []string{"wasm"}, Max: max, Wait: api.Duration(wait)})
+	if err != nil {
+		t.Fatalf("lease: %v", err)
+	}
+	return ls
+}
+
+func submitTasks(t *testing.T, tg *testGateway, n int) string {
+	t.Helper()
+	return submit(t, tg, n, 3).ID
+}
+
+// A device a hundred times slower gets no task while a fast one would
+// finish the whole queue first, before and after the job's work is known;
+// with --placement=fifo it takes one at once. The pool's members show the
+// speeds.
+func TestSpeedHoldsBackSlowDevice(t *testing.T) {
+	for _, placement := range []string{PlacementSpeed, PlacementFIFO} {
+		t.Run(placement, func(t *testing.T) {
+			tg := startGateway(t, t.TempDir(), Config{Placement: placement})
+			fast, slow := speedNode(t, tg, 1, 100e6), speedNode(t, tg, 1, 1e6)
+			submitTasks(t, tg, 4)
+			first := fast.take(t, 1, time.Second)
+			if len(first) != 1 {
+				t.Fatalf("the fast device got %d leases, want 1", len(first))
+			}
+			got := slow.take(t, 1, 300*time.Millisecond)
+			if placement == PlacementFIFO {
+				if len(got) != 1 {
+					t.Fatalf("fifo: the slow device got %d leases, want 1", len(got))
+				}
+				return
+			}
+			if len(got) != 0 {
+				t.Fatalf("the slow device got %d leases while the fast one would finish all first", len(got))
+			}
+			// The fast device's result makes the work known: 1 s there.
+			r := fast.result(t, first[0], "", "")
+			r.WallMilli = 1000
+			r.Digest = api.ResultDigest(&r)
+			fast.report(t, r)
+			if got := slow.take(t, 1, 300*time.Millisecond); len(got) != 0 {
+				t.Fatalf("the slow device got %d leases once the work was known", len(got))
+			}
+			ms, err := tg.admin.Members(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				if m.Speed == nil || m.Speed.WasmOps != 100e6 && m.Speed.WasmOps != 1e6 {
+					t.Errorf("member %s speed %+v, want the reported one", m.Node.Name, m.Speed)
+				}
+			}
+		})
+	}
+}
+
+// A slower device takes what the faster one would not finish before it
+// finished a task, and no more: with a fast device four times faster and
+// five tasks queued, the fast one finishes two of them (after its running
+// one) in the time the slow one takes for one, so the slow one gets three;
+// a second slow device then gets none, as the fast one finishes the last
+// two first.
+func TestSpeedShareOfDeepQueue(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{})
+	fast, slow, slow2 := speedNode(t, tg, 1, 4e6), speedNode(t, tg, 1, 1e6), speedNode(t, tg, 1, 1e6)
+	submitTasks(t, tg, 6)
+	if got := fast.take(t, 1, time.Second); len(got) != 1 {
+		t.Fatalf("fast: %d leases, want 1", len(got))
+	}
+	if got := slow.take(t, 8, time.Second); len(got) != 3 {
+		t.Fatalf("slow: %d leases, want 3", len(got))
+	}
+	if got := slow2.take(t, 8, 300*time.Millisecond); len(got) != 0 {
+		t.Fatalf("second slow device: %d leases, want none", len(got))
+	}
+}
+
+// Placement as today when speeds are unknown, or the faster device is
+// paused by its power budget: the slow device takes the task.
+func TestSpeedUnknownOrPaused(t *testing.T) {
+	t.Run("unknown", func(t *testing.T) {
+		tg := startGateway(t, t.TempDir(), Config{})
+		fast, slow := speedNode(t, tg, 1, 100e6), speedNode(t, tg, 1, 0)
+		submitTasks(t, tg, 3)
+		fast.take(t, 1, time.Second)
+		if got := slow.take(t, 1, time.Second); len(got) != 1 {
+			t.Fatalf("a device of unknown speed got %d leases, want 1", len(got))
+		}
+	})
+	t.Run("paused", func(t *testing.T) {
+		tg := startGateway(t, t.TempDir(), Config{})
+		fast, slow := speedNode(t, tg, 2, 100e6), speedNode(t, tg, 1, 1e6)
+		submitTasks(t, tg, 3)
+		fast.take(t, 1, time.Second)
+		fast.beat(t, api.Heartbeat{Power: &api.PowerStatus{Paused: true, Source: "model rpi4"}})
+		if got := slow.take(t, 1, time.Second); len(got) != 1 {
+			t.Fatalf("the slow device got %d leases while the fast one is paused, want 1", len(got))
+		}
+	})
+}
+
+// A held-back request is given work as soon as the faster device stops
+// counting: here it goes lost (its slot's task overruns too, but lost
+// comes first with these timings).
+func TestSpeedHoldEndsWhenFastDeviceLeaves(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{Heartbeat: 100 * time.Millisecond})
+	fast, slow := speedNode(t, tg, 1, 100e6), speedNode(t, tg, 1, 1e6)
+	submitTasks(t, tg, 2)
+	fast.take(t, 1, time.Second)
+	start := time.Now()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() { // the slow device stays alive; the fast one falls silent
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				slow.c.Heartbeat(context.Background(), api.Heartbeat{})
+			}
+		}
+	}()
+	got := slow.take(t, 1, 5*time.Second)
+	if len(got) != 1 {
+		t.Fatalf("the slow device got %d leases after the fast one went silent, want 1", len(got))
+	}
+	t.Logf("held for %v", time.Since(start).Round(time.Millisecond))
+}
