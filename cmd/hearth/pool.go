@@ -31,7 +31,11 @@ func poolLsCmd() *command {
 pending ones waiting for ` + "`hearth pool approve`" + `. LOAD is the 1-minute load
 average; WATTS is the device's power now and BUDGET its power budget (docs/power.md),
 with "(m)" when a meter measures it and "paused" when the budget leaves no room
-for work; RUN/DONE counts running and completed tasks.`,
+for work; RUN/DONE counts running and completed tasks. SPEED is how fast the device
+runs Hearth's fixed compute kernel on one core, measured by its agent at start:
+in wasm (compiled, or interpreted where wazero has no compiler) and natively, in
+iterations a second (k, M, G: thousands, millions, billions); placement gives
+work first to the devices that would finish it first (docs/scheduling.md).`,
 		example: "hearth pool ls\nhearth pool ls -o json",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
@@ -67,7 +71,7 @@ func writeMembers(w io.Writer, ms []api.Member, now time.Time) error {
 		}
 		return ms[i].Node.Name < ms[j].Node.Name
 	})
-	t := table{header: []string{"ID", "NAME", "STATE", "ARCH", "RUNTIMES", "LOAD", "FREE MEM", "TEMP", "WATTS", "BUDGET", "RUN/DONE", "LAST SEEN"}}
+	t := table{header: []string{"ID", "NAME", "STATE", "ARCH", "RUNTIMES", "LOAD", "FREE MEM", "TEMP", "WATTS", "BUDGET", "RUN/DONE", "SPEED", "LAST SEEN"}}
 	for _, m := range ms {
 		temp := ""
 		if m.TempC != nil {
@@ -90,7 +94,7 @@ func writeMembers(w io.Writer, ms []api.Member, now time.Time) error {
 		}
 		t.add(shortNode(m.ID), m.Node.Name, state, m.Node.Arch,
 			strings.Join(m.Node.Runtimes, ","), fmt.Sprintf("%.2f", m.Load1), bytesIEC(m.MemFree), temp,
-			watts, budget, fmt.Sprintf("%d/%d", m.Running, m.Completed), ago(m.LastSeen, now))
+			watts, budget, fmt.Sprintf("%d/%d", m.Running, m.Completed), speedText(m.Speed), ago(m.LastSeen, now))
 	}
 	if err := t.write(w); err != nil {
 		return err
@@ -157,4 +161,37 @@ func pendingHint(ctx context.Context, cl *api.Admin) string {
 		return "\nno device is pending approval"
 	}
 	return "\npending: " + strings.Join(p, ", ")
+}
+
+// speedText shows a device's speed as "wasm 31M native 72M"; empty when
+// unknown.
+func speedText(s *api.Speed) string {
+	if s == nil {
+		return ""
+	}
+	var parts []string
+	if s.WasmOps > 0 {
+		parts = append(parts, "wasm "+opsSI(s.WasmOps))
+	}
+	if s.NativeOps > 0 {
+		parts = append(parts, "native "+opsSI(s.NativeOps))
+	}
+	return strings.Join(parts, " ")
+}
+
+// opsSI writes a rate with two or three significant digits and k, M or G.
+func opsSI(v float64) string {
+	for _, u := range []struct {
+		f float64
+		s string
+	}{{1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if v >= u.f {
+			v /= u.f
+			if v < 10 {
+				return fmt.Sprintf("%.1f%s", v, u.s)
+			}
+			return fmt.Sprintf("%.0f%s", v, u.s)
+		}
+	}
+	return fmt.Sprintf("%.0f", v)
 }
