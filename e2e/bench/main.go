@@ -38,7 +38,7 @@ func main() {
 	ociRuns := flag.Int("oci-runs", 20, "container tasks through the pool, and ctr runs, for the oci figures")
 	tags := flag.String("agent-tags", defaultAgentTags, "build tags of the default agent (the Makefile's AGENT_TAGS)")
 	smallTags := flag.String("small-agent-tags", defaultSmallAgentTags, "build tags of the agent without containerd (the Makefile's SMALL_AGENT_TAGS)")
-	only := flag.String("only", "", "comma-separated subset: size,ready,rss,tasks,oci")
+	only := flag.String("only", "", "comma-separated subset: size,ratios,ready,rss,tasks,oci")
 	flag.Parse()
 	if *ociRuns < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -oci-runs must be at least 1")
@@ -59,6 +59,7 @@ func main() {
 	step("size", func() error { return agentSizes(*tags, *smallTags) })
 	step("size", gatewaySize)
 	step("size", cliSize)
+	step("ratios", func() error { return wasmVsNative(ctx) })
 	if os.Geteuid() != 0 {
 		fmt.Fprintln(os.Stderr, "bench: the pool figures need root (network namespaces); run `sudo make bench`")
 		os.Exit(1)

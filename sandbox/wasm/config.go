@@ -21,6 +21,13 @@ type Config struct {
 	CPUCaps *cpucap.Caps
 	// Logger receives the runtime's logs. Default: discarded.
 	Logger *slog.Logger
+	// Interpreter runs modules with wazero's interpreter even where its
+	// compiler works. False, the default: the compiler where wazero has one
+	// (amd64 and arm64), the interpreter elsewhere (32-bit ARM). The
+	// interpreter is two orders of magnitude slower (docs/containers.md);
+	// it is here so that a fast machine can measure what a 32-bit ARM
+	// device gets, not for running tasks.
+	Interpreter bool
 }
 
 // DefaultMaxModules is the default of Config.MaxModules.

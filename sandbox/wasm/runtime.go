@@ -51,7 +51,11 @@ func New(cfg Config) (*Runtime, error) {
 	ctx := context.Background()
 	// The interrupt checks that WithCloseOnContextDone compiles in are what
 	// lets Timeout and Kill stop a module that never calls the host.
-	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
+	rc := wazero.NewRuntimeConfig()
+	if cfg.Interpreter {
+		rc = wazero.NewRuntimeConfigInterpreter()
+	}
+	rc = rc.WithCloseOnContextDone(true)
 	var cache wazero.CompilationCache
 	if cfg.CacheDir != "" {
 		if err := os.MkdirAll(cfg.CacheDir, 0o755); err != nil {

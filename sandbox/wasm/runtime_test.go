@@ -39,6 +39,16 @@ func TestTinyModule(t *testing.T) {
 }
 
 // A module is started only if its declared memory fits the task's limit.
+// The interpreter (what 32-bit ARM devices get) runs tasks as the
+// compiler does; e2e/bench measures how much slower.
+func TestInterpreter(t *testing.T) {
+	rt := newRuntime(t, Config{Interpreter: true})
+	res := run(t, rt, sandbox.Spec{ID: "tiny", App: writeApp(t, sandboxtest.TinyModule(1, true))})
+	if res.Failure != "" || res.ExitCode != 0 || string(res.Stdout) != "ok\n" {
+		t.Fatalf("result %+v", res)
+	}
+}
+
 func TestMemoryDeclaredTooLarge(t *testing.T) {
 	rt := newRuntime(t, Config{})
 	app := writeApp(t, sandboxtest.TinyModule(2000, true)) // 125 MiB
