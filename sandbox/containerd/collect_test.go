@@ -2,11 +2,7 @@ package containerd
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,24 +17,7 @@ func packAt(t *testing.T, entrypoint string) sandbox.App {
 }
 
 func pack(t *testing.T, opts ociimage.Options) sandbox.App {
-	t.Helper()
-	bin := sandboxtest.BuildTestApp(t, "linux", runtime.GOARCH)
-	host, err := ociimage.ParsePlatform(sandboxtest.HostPlatform())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), strings.Trim(opts.Entrypoint, "/")+".tar")
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := opts.Pack(f, map[ociimage.Platform]string{host: bin}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return sandboxtest.FileApp(t, p)
+	return sandboxtest.PackTestApp(t, opts)
 }
 
 func imageNames(t *testing.T, rt *Runtime) []string {

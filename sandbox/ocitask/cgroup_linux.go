@@ -20,6 +20,7 @@ type Cgroups struct {
 	memory  string // v1 controller mount points
 	cpuacct string
 	cpu     string
+	all     []string // every mounted hierarchy
 }
 
 // DetectCgroups reads this host's cgroup mounts; with none, every counter
@@ -30,6 +31,12 @@ func DetectCgroups() Cgroups {
 		return Cgroups{}
 	}
 	c := Cgroups{unified: m.Unified, memory: m.V1["memory"], cpuacct: m.V1["cpuacct"], cpu: m.V1["cpu"]}
+	for _, dir := range m.V1 {
+		c.all = append(c.all, dir)
+	}
+	if m.Unified != "" {
+		c.all = append(c.all, m.Unified)
+	}
 	// Hybrid hosts mount v2 beside the v1 controllers: v1 rules then.
 	c.v2 = c.memory == "" && c.unified != ""
 	return c
@@ -86,6 +93,14 @@ func (c Cgroups) SetCPUQuota(path string, quota, period int64) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "cpu.cfs_quota_us"), []byte(strconv.FormatInt(quota, 10)), 0)
+}
+
+// RemoveEmpty removes the cgroup at path from every hierarchy where it is
+// empty; it is not an error that it is not.
+func (c Cgroups) RemoveEmpty(path string) {
+	for _, dir := range c.all {
+		os.Remove(filepath.Join(dir, path))
+	}
 }
 
 // keyed reads "key value" lines.

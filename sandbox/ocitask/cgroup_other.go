@@ -17,3 +17,4 @@ func (Cgroups) V2() bool                                           { return fals
 func (Cgroups) CPUUsage(path string) (time.Duration, bool)         { return 0, false }
 func (Cgroups) OOMKills(path string) int64                         { return 0 }
 func (Cgroups) SetCPUQuota(path string, quota, period int64) error { return sandbox.ErrUnsupported }
+func (Cgroups) RemoveEmpty(path string)                            {}
