@@ -15,10 +15,10 @@ import (
 
 // TestDeps keeps heavy and server-side code out of the agent binary, which
 // must stay small enough for plug computers: go-ethereum never, and of the
-// gateway only its public API package. The wasm-only build for the
-// smallest plugs (-tags nocontainerd) also leaves out net/http and YAML;
-// the default build has them through containerd's client. (regexp came in
-// with gopsutil's temperatures, 0.25 MiB, within the 9 MiB budget.)
+// gateway only its public API package. The small build for the smallest
+// plugs (-tags nocontainerd) also leaves out net/http and YAML; the
+// default build has them through containerd's client. (regexp came in
+// with gopsutil's temperatures, 0.25 MiB.)
 func TestDeps(t *testing.T) {
 	for _, build := range []struct {
 		tags  string
@@ -43,6 +43,21 @@ func TestDeps(t *testing.T) {
 			case dep == gw || strings.HasPrefix(dep, gw+"/") && dep != gw+"/api":
 				t.Errorf("hearth-agent depends on %s; it may use only %s/api of the gateway", dep, gw)
 			}
+		}
+	}
+}
+
+// TestSmallDeps: the small build runs containers through runc (sandbox/runc), with
+// containerd's archive package to unpack images but nothing of its spec
+// package, which brings protobuf along: 2 MB on ARM.
+func TestSmallDeps(t *testing.T) {
+	deps := depstest.List(t, "nocontainerd,nethttpomithttp2", "github.com/hearth-home/hearth/cmd/hearth-agent")
+	if !slices.Contains(deps, "github.com/hearth-home/hearth/sandbox/runc") {
+		t.Error("the small build does not link sandbox/runc")
+	}
+	for _, dep := range deps {
+		if strings.HasPrefix(dep, "google.golang.org/protobuf/") || dep == "github.com/containerd/containerd/v2/pkg/oci" {
+			t.Errorf("the small build links %s; keep protobuf out (ocitask builds specs from runtime-spec values)", dep)
 		}
 	}
 }

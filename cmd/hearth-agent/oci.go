@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,13 +22,15 @@ type ociOptions struct {
 	diskBudget int64
 	insecure   string
 	explicit   bool // --containerd named a socket: not reaching it is an error
+	runc       runcOptions
 }
 
 func (o *ociOptions) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.socket, "containerd", "", "containerd's socket, for jobs with runtime: oci; \"off\" runs wasm only\n(default: $"+containerd.SocketEnv+", else "+containerd.DefaultSocket+" when\ncontainerd answers there)")
+	fs.StringVar(&o.socket, "containerd", "", "containerd's socket, for jobs with runtime: oci; \"off\" does without it (then\n--runc runs them, when runc is installed)\n(default: $"+containerd.SocketEnv+", else "+containerd.DefaultSocket+" when\ncontainerd answers there)")
 	fs.StringVar(&o.namespace, "containerd-namespace", "", "the containerd namespace of this agent's images and containers (default:\nhearth- and a hash of --data-dir, so agents sharing a containerd stay apart)")
 	fs.StringVar(&o.insecure, "insecure-registry", "", registry.InsecureFlag)
-	fs.Int64Var(&o.diskBudget, "image-budget", 0, "bytes that container images may take before unused ones are removed,\nleast recently used first (default 4 GiB)")
+	fs.Int64Var(&o.diskBudget, "image-budget", 0, "bytes that container images may take before unused ones are removed,\nleast recently used first (default 4 GiB with containerd, 2 GiB with runc)")
+	o.runc.register(fs)
 }
 
 func (o ociOptions) resolve(getenv func(string) string) (ociOptions, error) {
@@ -38,6 +38,7 @@ func (o ociOptions) resolve(getenv func(string) string) (ociOptions, error) {
 		return o, fmt.Errorf("--image-budget: %d is negative; give bytes, or 0 for the default", o.diskBudget)
 	}
 	o.explicit = o.socket != "" && o.socket != "off"
+	o.runc = o.runc.resolve()
 	if o.socket == "" {
 		o.socket = getenv(containerd.SocketEnv)
 	}
@@ -47,31 +48,28 @@ func (o ociOptions) resolve(getenv func(string) string) (ociOptions, error) {
 	return o, nil
 }
 
-// runtime connects to containerd; nil when it is off, or absent and not
-// asked for by name.
-// containers connects to containerd as the options say: nil (no error)
-// when it is off, or not named and not there.
+// containers connects to containerd as the options say, and runs
+// containers through runc alone where containerd is off or not there: nil
+// (no error) when neither is to be had.
 func (o ociOptions) containers(ctx context.Context, dataDir string, log *slog.Logger) (node.ContainerRuntime, error) {
 	rt, err := o.runtime(ctx, dataDir, log)
-	if rt == nil || err != nil { // a nil *Runtime must not become a non-nil interface
+	if err != nil {
 		return nil, err
 	}
-	return rt, nil
+	if rt != nil { // a nil *Runtime must not become a non-nil interface
+		return rt, nil
+	}
+	return o.runc.runtime(dataDir, o.diskBudget, log)
 }
 
 func (o ociOptions) runtime(ctx context.Context, dataDir string, log *slog.Logger) (*containerd.Runtime, error) {
 	if o.socket == "off" {
-		log.Info("containerd off: running wasm tasks only")
+		log.Info("containerd off")
 		return nil, nil
 	}
 	ns := o.namespace
 	if ns == "" {
-		abs, err := filepath.Abs(dataDir)
-		if err != nil {
-			abs = dataDir
-		}
-		sum := sha256.Sum256([]byte(abs))
-		ns = "hearth-" + hex.EncodeToString(sum[:5])
+		ns = namespace(dataDir)
 	}
 	rt, err := containerd.New(ctx, containerd.Config{
 		Socket:     o.socket,
@@ -82,15 +80,15 @@ func (o ociOptions) runtime(ctx context.Context, dataDir string, log *slog.Logge
 		Logger:     log.With("part", "containerd"),
 	})
 	if errors.Is(err, containerd.ErrUnreachable) && !o.explicit {
-		log.Info("no containerd here: running wasm tasks only", "socket", o.socket)
+		log.Info("no containerd here", "socket", o.socket)
 		return nil, nil
 	}
 	if err != nil && !o.explicit {
-		log.Warn("containerd answers but cannot be used: running wasm tasks only", "socket", o.socket, "err", err)
+		log.Warn("containerd answers but cannot be used", "socket", o.socket, "err", err)
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("--containerd: %w; start containerd, or pass --containerd off to run wasm tasks only", err)
+		return nil, fmt.Errorf("--containerd: %w; start containerd, or pass --containerd off to do without it", err)
 	}
 	log.Info("containerd connected: running oci tasks too", "socket", o.socket, "namespace", ns, "platforms", rt.Platforms())
 	return rt, nil
