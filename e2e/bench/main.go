@@ -38,7 +38,7 @@ func main() {
 	ociRuns := flag.Int("oci-runs", 20, "container tasks through the pool, and ctr runs, for the oci figures")
 	tags := flag.String("agent-tags", defaultAgentTags, "build tags of the default agent (the Makefile's AGENT_TAGS)")
 	smallTags := flag.String("small-agent-tags", defaultSmallAgentTags, "build tags of the agent without containerd (the Makefile's SMALL_AGENT_TAGS)")
-	only := flag.String("only", "", "comma-separated subset: size,ratios,ready,rss,tasks,oci")
+	only := flag.String("only", "", "comma-separated subset: size,ratios,ready,rss,tasks,oci,makespan")
 	flag.Parse()
 	if *ociRuns < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -oci-runs must be at least 1")
@@ -77,6 +77,7 @@ func main() {
 	})
 	step("tasks", func() error { return throughput(ctx, bin, *tasks) })
 	step("oci", func() error { return containerTask(ctx, bin, *ociRuns) })
+	step("makespan", func() error { return mixedSpeedMakespan(ctx, bin) })
 	if failed {
 		os.Exit(1)
 	}
