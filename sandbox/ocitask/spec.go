@@ -42,6 +42,9 @@ type Params struct {
 	PidsLimit int64
 	// CgroupV1 keeps the task's memory out of swap, which v1 needs said.
 	CgroupV1 bool
+	// Notify has the init tell the task's monitor on fds 3 and 4 when the
+	// program has ended (see RunInit); the runtime passes them.
+	Notify bool
 }
 
 // Harden makes s, a runtime's default spec (containerd's, or Default),
@@ -63,7 +66,7 @@ func Harden(s *specs.Spec, p Params) error {
 	if s.Linux == nil {
 		s.Linux = &specs.Linux{}
 	}
-	setProcess(s.Process, p.Image, p.Spec)
+	setProcess(s.Process, p.Image, p.Spec, p.Notify)
 	s.Process.User = specs.User{UID: p.UID, GID: p.GID}
 	s.Process.NoNewPrivileges = true
 	s.Process.Capabilities = &specs.LinuxCapabilities{
@@ -104,7 +107,7 @@ func Harden(s *specs.Spec, p Params) error {
 
 // setProcess runs the image's entrypoint with the spec's args in place of
 // the image's command, and exactly the spec's env: nothing of the image's.
-func setProcess(proc *specs.Process, im Image, spec sandbox.Spec) {
+func setProcess(proc *specs.Process, im Image, spec sandbox.Spec, notify bool) {
 	cmd := im.Cmd
 	if len(spec.Args) > 0 {
 		cmd = spec.Args
@@ -114,6 +117,9 @@ func setProcess(proc *specs.Process, im Image, spec sandbox.Spec) {
 	proc.Args = []string{InitPath}
 	if _, ok := spec.Env["HOME"]; !ok {
 		proc.Args = append(proc.Args, "-nohome")
+	}
+	if notify {
+		proc.Args = append(proc.Args, "-notify")
 	}
 	proc.Args = append(proc.Args, "--")
 	proc.Args = append(proc.Args, im.Entrypoint...)

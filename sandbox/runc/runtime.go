@@ -31,7 +31,10 @@ type Runtime struct {
 	tasks   map[string]*task // by sandbox ID, from Start or Recover to Delete
 	closed  bool
 	closing chan struct{}
-	watches sync.WaitGroup
+	// spare is a monitor started ahead for the next task (see spare.go).
+	spare     *monitor
+	refilling bool
+	watches   sync.WaitGroup
 }
 
 var (
@@ -100,6 +103,7 @@ func (rt *Runtime) Close() error {
 	rt.closed = true
 	close(rt.closing)
 	rt.mu.Unlock()
+	rt.dropSpare()
 	rt.watches.Wait()
 	return nil
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,7 +15,6 @@ import (
 
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/ocitask"
-	"github.com/hearth-home/hearth/store"
 )
 
 // taskRecord is taskFile: what the monitor and a restarted agent need to
@@ -28,6 +25,7 @@ type taskRecord struct {
 	App      string         `json:"app"`
 	Runc     string         `json:"runc"`
 	Root     string         `json:"root"`
+	Cgroup   string         `json:"cgroup"`
 	Started  time.Time      `json:"started"`
 	Deadline time.Time      `json:"deadline"`
 	Limits   sandbox.Limits `json:"limits"`
@@ -46,6 +44,9 @@ type task struct {
 	cid string // "" while Start holds the ID
 	dir string
 	rec taskRecord
+	// exited is closed when the monitor exits, for a task this process
+	// started; nil for a recovered one.
+	exited <-chan struct{}
 
 	mu      sync.Mutex
 	deleted bool
@@ -109,9 +110,6 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 	if _, err := os.Stat(filepath.Join(dir, taskFile)); err == nil {
 		return nil, fmt.Errorf("%w: container %s exists", sandbox.ErrExists, cid)
 	}
-	if _, err := rt.client().State(ctx, cid); err == nil {
-		return nil, fmt.Errorf("%w: container %s exists", sandbox.ErrExists, cid)
-	}
 	os.RemoveAll(dir)
 	if err := os.MkdirAll(filepath.Join(dir, bundleDir), 0o700); err != nil {
 		return nil, err
@@ -125,7 +123,7 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 	s := ocitask.Default(filepath.Join(im.dir, "rootfs"), rt.cgroupPath(cid))
 	err = ocitask.Harden(s, ocitask.Params{
 		Image: im.config, Spec: spec, Limits: lim, UID: uid, GID: gid,
-		Helper: rt.helper, PidsLimit: rt.cfg.PidsLimit, CgroupV1: !rt.cgroups.V2(),
+		Helper: rt.helper, PidsLimit: rt.cfg.PidsLimit, CgroupV1: !rt.cgroups.V2(), Notify: true,
 	})
 	if err != nil {
 		return nil, err
@@ -138,83 +136,41 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 		return nil, err
 	}
 	now := time.Now()
-	rec := taskRecord{ID: spec.ID, CID: cid, App: im.digest, Runc: rt.runc, Root: rt.rootDir(),
+	rec := taskRecord{ID: spec.ID, CID: cid, App: im.digest, Runc: rt.runc, Root: rt.rootDir(), Cgroup: rt.cgroupPath(cid),
 		Started: now.UTC(), Deadline: now.Add(lim.Timeout).UTC(), Limits: lim}
 	if b, err = json.Marshal(rec); err != nil {
 		return nil, err
 	}
-	if err := store.WriteFileAtomic(filepath.Join(dir, taskFile), b, 0o600); err != nil {
+	if err := writeFile(filepath.Join(dir, taskFile), b); err != nil {
 		return nil, err
 	}
-	exited, err := rt.startMonitor(ctx, dir)
+	m, err := rt.startMonitor(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
-	t := &task{rt: rt, id: spec.ID, cid: cid, dir: dir, rec: rec, done: make(chan struct{})}
+	t := &task{rt: rt, id: spec.ID, cid: cid, dir: dir, rec: rec, exited: m.exited, done: make(chan struct{})}
 	rt.watches.Add(1)
-	go t.watch(exited)
+	go t.watch(m.ended)
 	return t, nil
 }
 
-// startMonitor starts the task's monitor and waits until it has started
-// the container, or says why it could not. The channel is closed when the
-// monitor exits.
-func (rt *Runtime) startMonitor(ctx context.Context, dir string) (<-chan struct{}, error) {
-	readyR, readyW, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	defer readyR.Close()
-	cmd := exec.Command(rt.helper, monitorFlag, dir)
-	cmd.ExtraFiles = []*os.File{readyW}
-	// A session of its own: signals to the agent's process group, or its
-	// terminal closing, leave the task alone.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	err = cmd.Start()
-	readyW.Close()
-	if err != nil {
-		return nil, fmt.Errorf("start the task's monitor: %w", err)
-	}
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
-	msg := make(chan []byte, 1)
-	go func() {
-		b, _ := io.ReadAll(readyR)
-		msg <- b
-	}()
-	select {
-	case b := <-msg:
-		if len(b) > 0 {
-			<-exited
-			return nil, fmt.Errorf("start container: %s", b)
-		}
-		return exited, nil
-	case <-ctx.Done():
-		// The monitor goes on; the task is found by Recover or Sweep.
-		return nil, ctx.Err()
-	}
-}
-
 // watch waits for the task's end, stopping it at its deadline, and sets
-// its result. exited is closed when the monitor exits; nil for a
-// recovered task, whose monitor is not this process's child: its exit file
-// is polled for then.
-func (t *task) watch(exited <-chan struct{}) {
+// its result. ended is closed once the monitor has written the exit file;
+// nil for a recovered task, whose monitor is not this process's child: the
+// file is polled for then.
+func (t *task) watch(ended <-chan struct{}) {
 	defer t.rt.watches.Done()
 	timer := time.NewTimer(time.Until(t.rec.Deadline))
 	defer timer.Stop()
 	var poll <-chan time.Time
-	if exited == nil {
+	if ended == nil {
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		poll = tick.C
 	}
 	for {
 		select {
-		case <-exited:
+		case <-ended:
 			t.finish(t.result())
 			return
 		case <-poll:
@@ -250,7 +206,7 @@ func (t *task) monitorAlive() bool {
 		return false
 	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	return err == nil && strings.Contains(string(b), "\x00"+monitorFlag+"\x00"+t.dir)
+	return err == nil && strings.Contains(string(b), "\x00"+monitorFlag+"\x00")
 }
 
 func (t *task) finish(res sandbox.Result, err error) {
@@ -273,21 +229,13 @@ func (t *task) result() (sandbox.Result, error) {
 	if ex.Error != "" {
 		return sandbox.Result{}, fmt.Errorf("task %s: %s", t.id, ex.Error)
 	}
-	res := sandbox.Result{Wall: ex.ExitedAt.Sub(t.rec.Started)}
+	res := sandbox.Result{Wall: ex.ExitedAt.Sub(t.rec.Started), CPU: ex.CPU}
 	if res.Wall <= 0 {
 		res.Wall = time.Since(t.rec.Started)
 	}
-	cg := t.rt.cgroupPath(t.cid)
-	res.CPU = res.Wall
-	if cpu, ok := t.rt.cgroups.CPUUsage(cg); ok {
-		res.CPU = cpu
+	if !ex.CPUKnown {
+		res.CPU = res.Wall
 	}
-	ooms := t.rt.cgroups.OOMKills(cg)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	if err := t.rt.client().Delete(ctx, t.cid, &gorunc.DeleteOpts{Force: true}); err != nil && !notExist(err) {
-		t.rt.log.Warn("deleting an exited container", "task", t.id, "err", err)
-	}
-	cancel()
 	if err := ocitask.WaitStreams(t.dir, time.Second); err != nil {
 		t.rt.log.Warn("reading a task's output", "task", t.id, "err", err)
 	}
@@ -298,7 +246,7 @@ func (t *task) result() (sandbox.Result, error) {
 		t.rt.log.Warn("reading a task's stderr", "task", t.id, "err", err)
 	}
 	stop, _ := os.ReadFile(filepath.Join(t.dir, stopFile))
-	ocitask.Classify(&res, ex.Code, sandbox.Failure(stop), ooms, t.rec.Limits)
+	ocitask.Classify(&res, ex.Code, sandbox.Failure(stop), ex.OOMKills, t.rec.Limits)
 	return res, nil
 }
 
@@ -328,7 +276,7 @@ func (t *task) Kill(ctx context.Context) error {
 func (t *task) kill(why sandbox.Failure) error {
 	stop := filepath.Join(t.dir, stopFile)
 	if _, err := os.Stat(stop); os.IsNotExist(err) {
-		if err := store.WriteFileAtomic(stop, []byte(why), 0o600); err != nil {
+		if err := writeFile(stop, []byte(why)); err != nil {
 			t.rt.log.Debug("recording why a task stopped", "task", t.id, "err", err)
 		}
 	}
@@ -362,8 +310,15 @@ func (t *task) Delete(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-	if err := t.rt.client().Delete(ctx, t.cid, &gorunc.DeleteOpts{Force: true}); err != nil && !notExist(err) {
-		return fmt.Errorf("delete container %s: %w", t.cid, err)
+	// The monitor deletes the container once it has its counters; wait
+	// for it to be done, and delete what it left if it died first.
+	if err := t.monitorDone(ctx); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(t.rt.rootDir(), t.cid)); err == nil {
+		if err := t.rt.client().Delete(ctx, t.cid, &gorunc.DeleteOpts{Force: true}); err != nil && !notExist(err) {
+			return fmt.Errorf("delete container %s: %w", t.cid, err)
+		}
 	}
 	os.RemoveAll(t.dir)
 	t.mu.Lock()
@@ -375,6 +330,26 @@ func (t *task) Delete(ctx context.Context) error {
 	}
 	t.rt.mu.Unlock()
 	t.rt.release(t.rec.App)
+	return nil
+}
+
+// monitorDone waits for the task's monitor to exit.
+func (t *task) monitorDone(ctx context.Context) error {
+	if t.exited != nil {
+		select {
+		case <-t.exited:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for t.monitorAlive() {
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	return nil
 }
 
