@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -39,6 +40,11 @@ func (g *Gateway) submit(spec api.JobSpec) (api.Job, error) {
 		}
 		for _, p := range ps {
 			spec.Platforms = append(spec.Platforms, p.String())
+		}
+	}
+	if spec.Prefer == api.PreferNative {
+		if err := g.checkWasm(spec.WasmDigest); err != nil {
+			return api.Job{}, err
 		}
 	}
 	for i, in := range spec.Inputs {
@@ -161,4 +167,26 @@ func appPlatforms(path string) ([]ociimage.Platform, error) {
 	}
 	defer f.Close()
 	return ociimage.Platforms(f)
+}
+
+// checkWasm makes sure that a prefer-native job's module is uploaded and
+// is a WebAssembly module.
+func (g *Gateway) checkWasm(digest string) error {
+	if digest == "" {
+		return fmt.Errorf("%w: wasm_digest: required with prefer native; upload the module first (the CLI does)", api.ErrBadSpec)
+	}
+	d := store.Digest(digest)
+	if !g.blobs.Has(d) {
+		return fmt.Errorf("%w: wasm %s", ErrMissingBlob, digest)
+	}
+	f, err := os.Open(g.blobs.Path(d))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	magic := make([]byte, 4)
+	if _, err := io.ReadFull(f, magic); err != nil || string(magic) != "\x00asm" {
+		return fmt.Errorf("%w: wasm: %s is not a WebAssembly module", api.ErrBadSpec, digest)
+	}
+	return nil
 }

@@ -71,13 +71,17 @@ func (j *job) workLocked() float64 {
 	return j.work / float64(j.worked)
 }
 
-// noteWorkLocked adds a finished task's work to its job's estimate.
-func (g *Gateway) noteWorkLocked(j *job, node identity.NodeID, r *api.TaskResult) {
+// noteWorkLocked adds a finished task's work to its job's estimate; rt is
+// the runtime it ran in.
+func (g *Gateway) noteWorkLocked(j *job, node identity.NodeID, rt string, r *api.TaskResult) {
 	m := g.members[node]
 	if m == nil || r.WallMilli <= 0 {
 		return
 	}
-	if s := m.health.Speed.For(j.Spec.Runtime); s > 0 {
+	if rt == "" { // leased before the gateway restarted
+		rt = runtimeFor(&j.Spec, m.Node.Runtimes, m.Node.Platforms)
+	}
+	if s := m.health.Speed.For(rt); s > 0 {
 		j.work += float64(r.WallMilli) / 1000 * s
 		j.worked++
 	}
@@ -102,7 +106,7 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 	var head *task
 	queued := 0
 	for _, t := range g.queue {
-		if head == nil && fitsRequest(t, req) {
+		if head == nil && runtimeFor(&t.job.Spec, req.Runtimes, req.Platforms) != "" {
 			head = t
 		}
 		if head != nil && t.job == head.job {
@@ -113,7 +117,7 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 		return -1
 	}
 	spec := &head.job.Spec
-	sd := speedOfLocked(d, spec.Runtime)
+	sd := speedOfLocked(d, runtimeFor(spec, req.Runtimes, req.Platforms))
 	if sd <= 0 {
 		return -1
 	}
@@ -130,12 +134,14 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 	}
 	done := 0 // J's tasks the others finish by the deadline
 	for id, f := range g.members {
-		if f == d || f.State == api.MemberPending || f.state != api.MemberReady || f.health.Refusing != "" ||
-			!slices.Contains(f.Node.Runtimes, spec.Runtime) ||
-			spec.Runtime == "oci" && len(spec.Platforms) > 0 && !runsOne(f.Node.Platforms, spec.Platforms) {
+		if f == d || f.State == api.MemberPending || f.state != api.MemberReady || f.health.Refusing != "" {
 			continue
 		}
-		sf := speedOfLocked(f, spec.Runtime)
+		rt := runtimeFor(spec, f.Node.Runtimes, f.Node.Platforms)
+		if rt == "" {
+			continue
+		}
+		sf := speedOfLocked(f, rt)
 		if sf <= 0 {
 			continue
 		}
@@ -180,10 +186,17 @@ func (g *Gateway) pollingLocked(m *member, now time.Time) bool {
 	return false
 }
 
-// fitsRequest reports whether t's runtime and platforms are the request's
-// (its resources are pickLocked's to check).
-func fitsRequest(t *task, req api.LeaseRequest) bool {
-	spec := &t.job.Spec
-	return slices.Contains(req.Runtimes, spec.Runtime) &&
-		(len(spec.Platforms) == 0 || runsOne(req.Platforms, spec.Platforms))
+// runtimeFor is the runtime a task of spec runs in on a device that offers
+// runtimes and runs platforms: the job's own when the device has it (and,
+// for a job with platforms, runs one of them), else wasm for a
+// prefer-native job on a device with wasm; "" when the device cannot run
+// it. Resources are pickLocked's to check.
+func runtimeFor(spec *api.JobSpec, runtimes, platforms []string) string {
+	switch {
+	case slices.Contains(runtimes, spec.Runtime) && (len(spec.Platforms) == 0 || runsOne(platforms, spec.Platforms)):
+		return spec.Runtime
+	case spec.Prefer == api.PreferNative && slices.Contains(runtimes, "wasm"):
+		return "wasm"
+	}
+	return ""
 }

@@ -178,8 +178,8 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest) []*task {
 			break
 		}
 		spec := &t.job.Spec
-		fits := slices.Contains(req.Runtimes, spec.Runtime) &&
-			(len(spec.Platforms) == 0 || runsOne(req.Platforms, spec.Platforms)) &&
+		rt := runtimeFor(spec, req.Runtimes, req.Platforms)
+		fits := rt != "" &&
 			(cpu <= 0 && req.FreeCPU <= 0 || spec.Resources.CPU <= cpu+1e-9) &&
 			(mem <= 0 && req.FreeMemory <= 0 || int64(spec.Resources.Memory) <= mem)
 		if !fits {
@@ -189,6 +189,7 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest) []*task {
 		cpu -= spec.Resources.CPU
 		mem -= int64(spec.Resources.Memory)
 		t.Attempt++
+		t.runtime = rt
 		t.State = api.TaskLeased
 		t.Node = m.ID
 		t.Nodes = append(t.Nodes, m.ID)
@@ -211,11 +212,16 @@ func (g *Gateway) leaseOf(t *task) api.Lease {
 	for i, in := range spec.Inputs {
 		inputs[i] = api.InputRef{Name: in.Name, Digest: in.Digest, Size: in.Size}
 	}
-	return api.Lease{
+	l := api.Lease{
 		ID: leaseID(t.JobID, t.Index, t.Attempt), JobID: t.JobID, Index: t.Index, Attempt: t.Attempt,
 		Runtime: spec.Runtime, App: api.BlobRef{Digest: spec.AppDigest}, Image: spec.Image, Args: args, Env: env,
 		Inputs: inputs, Resources: spec.Resources, User: spec.User, TTL: api.Duration(g.cfg.LeaseTTL),
 	}
+	if t.runtime == "wasm" && spec.Runtime != "wasm" {
+		// A prefer-native job on a device without containers: its module.
+		l.Runtime, l.App, l.Image, l.User = "wasm", api.BlobRef{Digest: spec.WasmDigest}, "", ""
+	}
+	return l
 }
 
 // unpick puts back at the head of the queue the tasks of leases that could
@@ -437,7 +443,7 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 	if r.ExitCode == 0 && r.Failure == "" {
 		t.State = api.TaskDone
 		j.counts.Done++
-		g.noteWorkLocked(j, node, r)
+		g.noteWorkLocked(j, node, t.runtime, r)
 	} else {
 		t.State = api.TaskFailed
 		j.counts.Failed++

@@ -136,6 +136,9 @@ type task struct {
 	taskRecord
 	job     *job
 	expires time.Time // lease expiry while leased; memory only
+	// runtime is what the current lease runs the task in (a prefer-native
+	// job's may be wasm); memory only, set when it is leased.
+	runtime string
 }
 
 func taskKey(jobID string, index int) string { return fmt.Sprintf("%s/%08d", jobID, index) }

@@ -48,6 +48,9 @@ func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
 	if s.Image != "" {
 		rows = append(rows, []string{"Image:", s.Image})
 	}
+	if s.Prefer != "" {
+		rows = append(rows, []string{"Prefer:", s.Prefer + " (wasm elsewhere: " + strings.TrimSpace(s.Wasm+" "+s.WasmDigest) + ")"})
+	}
 	if d.EnergyWh > 0 {
 		rows = append(rows, []string{"Energy:", energyText(d.EnergyWh)})
 	}

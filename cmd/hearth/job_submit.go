@@ -125,6 +125,13 @@ func prepareSubmission(spec api.JobSpec) (submission, error) {
 		}
 		spec.App, spec.AppDigest = filepath.Base(spec.App), digest
 	}
+	if spec.Wasm != "" { // prefer: native, the module for devices without containers
+		digest, _, err := add("wasm", spec.Wasm, spec.WasmDigest, "wasm_digest")
+		if err != nil {
+			return submission{}, err
+		}
+		spec.Wasm, spec.WasmDigest = filepath.Base(spec.Wasm), digest
+	}
 	inputs := make([]api.Input, len(spec.Inputs))
 	for i, in := range spec.Inputs {
 		inputs[i] = in

@@ -137,3 +137,31 @@ func TestSubmitSpecErrorsAsIs(t *testing.T) {
 		}
 	}
 }
+
+// A prefer-native job's module is hashed and uploaded beside its image,
+// and the spec sent names it by digest.
+func TestPrepareSubmissionPreferNative(t *testing.T) {
+	image, module := "an image archive", "\x00asm the same program"
+	path := writeJob(t, `
+name: both
+runtime: oci
+app: app.oci.tar
+prefer: native
+wasm: app.wasm
+`, map[string]string{"app.oci.tar": image, "app.wasm": module})
+	spec, err := jobfile.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := prepareSubmission(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sub.spec
+	if s.Prefer != api.PreferNative || s.Wasm != "app.wasm" || s.WasmDigest != digestOf([]byte(module)) || s.AppDigest != digestOf([]byte(image)) {
+		t.Errorf("spec %+v", s)
+	}
+	if len(sub.uploads) != 2 || sub.uploads[1].what != "wasm" {
+		t.Errorf("uploads = %+v", sub.uploads)
+	}
+}

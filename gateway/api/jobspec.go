@@ -28,6 +28,10 @@ const (
 // submit.
 var Runtimes = []string{"wasm", "oci"}
 
+// PreferNative is JobSpec.Prefer for a job that runs as a container where
+// a device can, and as wasm elsewhere.
+const PreferNative = "native"
+
 // JobSpec is what people submit. In a file (read by package jobfile), App
 // and Inputs[].Path are paths relative to the file; the CLI uploads them and
 // sends the spec with AppDigest and Inputs[].Digest filled in.
@@ -45,6 +49,17 @@ type JobSpec struct {
 	// and keeps it pinned to that digest (in AppDigest too), so that every
 	// task runs the same image even if the tag moves.
 	Image string `json:"image,omitempty" yaml:"image"`
+	// Prefer, for runtime oci, is PreferNative when the job carries a WASI
+	// module of the same program too (Wasm): its tasks run as containers
+	// on the devices that run one of the image's platforms and as wasm on
+	// the others, and placement compares each device by the speed it would
+	// run them at (docs/scheduling.md). Empty: the runtime pins.
+	Prefer string `json:"prefer,omitempty" yaml:"prefer"`
+	// Wasm is that module, for prefer native: a path at submit time.
+	Wasm string `json:"wasm,omitempty" yaml:"wasm"`
+	// WasmDigest pins Wasm's content, as AppDigest pins App's; always set
+	// once submitted.
+	WasmDigest string `json:"wasm_digest,omitempty" yaml:"wasm_digest"`
 	// Args and Env values may use {{index}} (the task's index, from 0),
 	// {{tasks}} (the task count) and {{job}} (the job ID).
 	Args []string          `json:"args,omitempty" yaml:"args"`
@@ -153,6 +168,18 @@ func ValidateJobSpec(s *JobSpec) error {
 		case len(s.Image) > MaxImageRef || strings.ContainsAny(s.Image, " \t\r\n\x00"):
 			return fieldErr("image", "must be a registry reference of at most %d bytes without spaces, got %q", MaxImageRef, s.Image)
 		}
+	}
+	switch {
+	case s.Prefer != "" && s.Prefer != PreferNative:
+		return fieldErr("prefer", "must be %q or empty, got %q", PreferNative, s.Prefer)
+	case s.Prefer == PreferNative && s.Runtime != "oci":
+		return fieldErr("prefer", "native needs runtime oci (the image) and wasm (the module to run elsewhere)")
+	case s.Prefer == PreferNative && s.Wasm == "" && s.WasmDigest == "":
+		return fieldErr("wasm", "prefer native needs the program as a WASI module too, for the devices without containers")
+	case s.Prefer == "" && (s.Wasm != "" || s.WasmDigest != ""):
+		return fieldErr("wasm", "only with prefer: native; a wasm job gives its module as app")
+	case s.WasmDigest != "" && !ValidDigest(s.WasmDigest):
+		return fieldErr("wasm_digest", "must be sha256: and 64 hex digits, got %q", s.WasmDigest)
 	}
 	if s.AppDigest != "" && !ValidDigest(s.AppDigest) {
 		return fieldErr("app_digest", "must be sha256: and 64 hex digits, got %q", s.AppDigest)

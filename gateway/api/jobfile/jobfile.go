@@ -17,16 +17,19 @@ import (
 
 // fileSpec mirrors api.JobSpec field for field, with YAML-aware scalar types.
 type fileSpec struct {
-	Name      string            `yaml:"name"`
-	Runtime   string            `yaml:"runtime"`
-	App       string            `yaml:"app"`
-	AppDigest string            `yaml:"app_digest"`
-	Image     string            `yaml:"image"`
-	User      string            `yaml:"user"`
-	Args      []string          `yaml:"args"`
-	Env       map[string]string `yaml:"env"`
-	Tasks     int               `yaml:"tasks"`
-	Resources struct {
+	Name       string            `yaml:"name"`
+	Runtime    string            `yaml:"runtime"`
+	App        string            `yaml:"app"`
+	AppDigest  string            `yaml:"app_digest"`
+	Image      string            `yaml:"image"`
+	Prefer     string            `yaml:"prefer"`
+	Wasm       string            `yaml:"wasm"`
+	WasmDigest string            `yaml:"wasm_digest"`
+	User       string            `yaml:"user"`
+	Args       []string          `yaml:"args"`
+	Env        map[string]string `yaml:"env"`
+	Tasks      int               `yaml:"tasks"`
+	Resources  struct {
 		CPU     float64  `yaml:"cpu"`
 		Memory  size     `yaml:"memory"`
 		Timeout duration `yaml:"timeout"`
@@ -69,6 +72,9 @@ func Load(path string) (api.JobSpec, error) {
 	if spec.App != "" && !filepath.IsAbs(spec.App) {
 		spec.App = filepath.Join(base, spec.App)
 	}
+	if spec.Wasm != "" && !filepath.IsAbs(spec.Wasm) {
+		spec.Wasm = filepath.Join(base, spec.Wasm)
+	}
 	for i := range spec.Inputs {
 		if p := spec.Inputs[i].Path; p != "" && !filepath.IsAbs(p) {
 			spec.Inputs[i].Path = filepath.Join(base, p)
@@ -91,6 +97,7 @@ func Parse(raw []byte) (api.JobSpec, error) {
 	}
 	spec := api.JobSpec{
 		Name: f.Name, Runtime: f.Runtime, App: f.App, AppDigest: f.AppDigest, Image: f.Image, User: f.User,
+		Prefer: f.Prefer, Wasm: f.Wasm, WasmDigest: f.WasmDigest,
 		Args: f.Args, Env: f.Env,
 		Tasks: f.Tasks, Inputs: f.Inputs, Retries: f.Retries,
 		Resources: api.Resources{CPU: f.Resources.CPU, Memory: api.Bytes(f.Resources.Memory), Timeout: api.Duration(f.Resources.Timeout)},

@@ -100,3 +100,19 @@ func TestOCIFields(t *testing.T) {
 		t.Errorf("neither app nor image: %v", err)
 	}
 }
+
+// A prefer-native spec names its module, resolved beside the file like the
+// app; examples/vanity/job-native.yaml is one.
+func TestPreferNative(t *testing.T) {
+	s, err := Load(filepath.Join("..", "..", "..", "examples", "vanity", "job-native.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "..", "examples", "vanity")
+	if s.Prefer != api.PreferNative || s.Runtime != "oci" || s.Wasm != filepath.Join(dir, "vanity.wasm") || s.App != filepath.Join(dir, "vanity.oci.tar") {
+		t.Errorf("spec %+v", s)
+	}
+	if _, err := Parse([]byte("name: x\nruntime: wasm\napp: a.wasm\nwasm: b.wasm\n")); !errors.Is(err, api.ErrBadSpec) || !strings.Contains(err.Error(), "prefer") {
+		t.Errorf("wasm without prefer: %v", err)
+	}
+}
