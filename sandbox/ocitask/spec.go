@@ -3,6 +3,7 @@ package ocitask
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 
@@ -45,6 +46,11 @@ type Params struct {
 	// Notify has the init tell the task's monitor on fds 3 and 4 when the
 	// program has ended (see RunInit); the runtime passes them.
 	Notify bool
+	// KernelArch is the kernel's architecture as GOARCH names it, when it
+	// is not this program's: an agent emulated by qemu-user (the demo's
+	// arm/v6 device) starts containers whose every process is emulated
+	// too, so that each system call comes from the emulator, natively.
+	KernelArch string
 }
 
 // Harden makes s, a runtime's default spec (containerd's, or Default),
@@ -82,6 +88,9 @@ func Harden(s *specs.Spec, p Params) error {
 	if err != nil {
 		return fmt.Errorf("seccomp profile: %w", err)
 	}
+	if p.KernelArch != "" && p.KernelArch != runtime.GOARCH {
+		sc.Syscalls = append(sc.Syscalls, archSyscalls(p.KernelArch)...)
+	}
 	s.Linux.Seccomp = sc
 
 	r := s.Linux.Resources
@@ -103,6 +112,24 @@ func Harden(s *specs.Spec, p Params) error {
 	r.CPU = &specs.LinuxCPU{Quota: &quota, Period: &period}
 	s.Mounts = append(s.Mounts, mounts(p.Helper, p.Spec, p.Limits)...)
 	return nil
+}
+
+// archSyscalls are the rules Docker's profile has for one architecture
+// alone (arch_prctl and modify_ldt on amd64, set_tls on arm): what an
+// emulator running natively on that kernel needs beyond the profile made
+// for the architecture it emulates. Rules that also need a capability or
+// a kernel version are left out, as they are for a task.
+func archSyscalls(goarch string) []specs.LinuxSyscall {
+	native := map[string]string{"386": "x86", "amd64": "amd64", "arm": "arm", "arm64": "arm64"}[goarch]
+	var out []specs.LinuxSyscall
+	for _, call := range seccomp.DefaultProfile().Syscalls {
+		in := call.Includes
+		if in == nil || !slices.Contains(in.Arches, native) || len(in.Caps) > 0 || in.MinKernel != nil || call.Excludes != nil {
+			continue
+		}
+		out = append(out, call.LinuxSyscall)
+	}
+	return out
 }
 
 // setProcess runs the image's entrypoint with the spec's args in place of

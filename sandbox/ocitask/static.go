@@ -75,3 +75,33 @@ func hasInterp(path string) (bool, error) {
 	}
 	return false, nil
 }
+
+// ELFArch is the architecture, as GOARCH names it, of the ELF program at
+// path: "" for one Hearth does not know. The runc runtime reads runc's to
+// tell the kernel's architecture where the agent itself is emulated.
+func ELFArch(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var h [20]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil || string(h[:4]) != "\x7fELF" {
+		return "", errors.New("not an ELF file")
+	}
+	var bo binary.ByteOrder = binary.LittleEndian
+	if h[5] == 2 {
+		bo = binary.BigEndian
+	}
+	switch bo.Uint16(h[18:]) {
+	case 3:
+		return "386", nil
+	case 40:
+		return "arm", nil
+	case 62:
+		return "amd64", nil
+	case 183:
+		return "arm64", nil
+	}
+	return "", nil
+}

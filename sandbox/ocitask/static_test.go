@@ -35,3 +35,24 @@ func TestHasInterp(t *testing.T) {
 		t.Error("a Go source file read as ELF")
 	}
 }
+
+// ELFArch names the architecture of the programs at hand.
+func TestELFArch(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "main.go")
+	os.WriteFile(src, []byte("package main\nfunc main() {}\n"), 0o644)
+	for _, goarch := range []string{"amd64", "arm", "arm64", "386"} {
+		bin := filepath.Join(dir, goarch)
+		cmd := exec.Command("go", "build", "-o", bin, src)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if got, err := ELFArch(bin); err != nil || got != goarch {
+			t.Errorf("ELFArch(%s build) = %q, %v", goarch, got, err)
+		}
+	}
+	if _, err := ELFArch(src); err == nil {
+		t.Error("a Go source file read as ELF")
+	}
+}

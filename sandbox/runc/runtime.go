@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ type Runtime struct {
 	cfg     Config
 	log     *slog.Logger
 	runc    string // the binary's path
+	kernel  string // the kernel's GOARCH, as runc's binary tells it
 	helper  string
 	cgroups ocitask.Cgroups
 
@@ -71,8 +73,16 @@ func New(cfg Config) (*Runtime, error) {
 	if err := ocitask.CheckStatic(helper); err != nil {
 		return nil, err
 	}
+	// runc runs natively; this program may be emulated (qemu-user).
+	kernel, err := ocitask.ELFArch(path)
+	if err != nil {
+		kernel = ""
+	}
+	if kernel != "" && kernel != runtime.GOARCH {
+		cfg.Logger.Info("this agent is emulated: its containers get the seccomp rules of the kernel's architecture too", "agent", runtime.GOARCH, "kernel", kernel)
+	}
 	rt := &Runtime{
-		cfg: cfg, log: cfg.Logger, runc: path, helper: helper, cgroups: ocitask.DetectCgroups(),
+		cfg: cfg, log: cfg.Logger, runc: path, kernel: kernel, helper: helper, cgroups: ocitask.DetectCgroups(),
 		images: map[string]*image{}, flights: map[string]*flight{}, tasks: map[string]*task{},
 		closing: make(chan struct{}),
 	}

@@ -124,6 +124,7 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 	err = ocitask.Harden(s, ocitask.Params{
 		Image: im.config, Spec: spec, Limits: lim, UID: uid, GID: gid,
 		Helper: rt.helper, PidsLimit: rt.cfg.PidsLimit, CgroupV1: !rt.cgroups.V2(), Notify: true,
+		KernelArch: rt.kernel,
 	})
 	if err != nil {
 		return nil, err
