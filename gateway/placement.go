@@ -104,18 +104,16 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 		return -1
 	}
 	var head *task
-	queued := 0
 	for _, t := range g.queue {
-		if head == nil && runtimeFor(&t.job.Spec, req.Runtimes, req.Platforms) != "" {
+		if runtimeFor(&t.job.Spec, req.Runtimes, req.Platforms) != "" {
 			head = t
-		}
-		if head != nil && t.job == head.job {
-			queued++
+			break
 		}
 	}
 	if head == nil {
 		return -1
 	}
+	queued := head.job.counts.Queued
 	spec := &head.job.Spec
 	sd := speedOfLocked(d, runtimeFor(spec, req.Runtimes, req.Platforms))
 	if sd <= 0 {
