@@ -51,12 +51,9 @@ func TestPerAgentOptions(t *testing.T) {
 	}
 }
 
-// TestEmulatedArmAgent is the device `make demo` emulates: the arm/v6
-// nocontainerd build under qemu-arm-static, joining with --join (qemu-user
-// cannot join multicast groups). It pairs as armv6 with wasm only, runs a
-// wasm task, and is never given an oci task, though the image has an
-// arm/v6 build.
-func TestEmulatedArmAgent(t *testing.T) {
+// armAgent builds the agent of the smallest plugs, arm/v6 with
+// -tags nocontainerd, and finds qemu-arm-static and the vanity image.
+func armAgent(t *testing.T) (bin, qemu, ociApp string) {
 	netnstest.Require(t)
 	qemu, err := exec.LookPath("qemu-arm-static")
 	if err != nil {
@@ -65,20 +62,29 @@ func TestEmulatedArmAgent(t *testing.T) {
 		}
 		t.Skip("needs qemu-arm-static (apt-get install qemu-user-static)")
 	}
-	ociApp := filepath.Join(root, "examples/vanity/vanity.oci.tar")
+	ociApp = filepath.Join(root, "examples/vanity/vanity.oci.tar")
 	if _, err := os.Stat(ociApp); err != nil {
 		t.Skip("run `make build` first")
 	}
-	bin := filepath.Join(t.TempDir(), "hearth-agent-armv6")
+	bin = filepath.Join(t.TempDir(), "hearth-agent-armv6")
 	build := exec.Command("go", "build", "-trimpath", "-tags", "nethttpomithttp2,nocontainerd", "-o", bin, "./cmd/hearth-agent")
 	build.Dir = root
 	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm", "GOARM=6", "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin, qemu, ociApp
+}
 
+// TestEmulatedArmAgent is the device `make demo` emulates: the arm/v6
+// small build under qemu-arm-static, joining with --join (qemu-user
+// cannot join multicast groups). With --runc off it pairs as armv6 with
+// wasm only, runs a wasm task, and is never given an oci task, though the
+// image has an arm/v6 build.
+func TestEmulatedArmAgent(t *testing.T) {
+	bin, qemu, ociApp := armAgent(t)
 	h := startHome(t, home.Options{Agents: 1, Prefix: "dta", PerAgent: []home.AgentOptions{
-		{Name: "pi-zero", Binary: bin, Wrapper: []string{qemu}, Join: true, Args: []string{"--slots", "1"}},
+		{Name: "pi-zero", Binary: bin, Wrapper: []string{qemu}, Join: true, Args: []string{"--slots", "1", "--runc", "off"}},
 	}})
 	m := waitReady(t, h, 1)[0]
 	if m.Node.Name != "pi-zero" || m.Node.Arch != "armv6" || !slices.Equal(m.Node.Runtimes, []string{"wasm"}) || len(m.Node.Platforms) > 0 {
@@ -116,4 +122,40 @@ func writeSpec(t *testing.T, spec map[string]any) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestEmulatedArmAgentRunsContainers: the same device with runc runs the
+// vanity image's arm/v6 build as a container, through runc alone (issue
+// 15). The kernel runs the emulated agent's own programs (its task
+// monitor, the task init, vanity) through qemu by binfmt_misc, as on a
+// Debian machine with qemu-user-static.
+func TestEmulatedArmAgentRunsContainers(t *testing.T) {
+	bin, qemu, ociApp := armAgent(t)
+	if _, err := exec.LookPath("runc"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("runc is not installed (.ci/run installs it)")
+		}
+		t.Skip("needs runc (apt-get install runc)")
+	}
+	undo, err := home.QemuBinfmt("qemu-arm")
+	if err != nil {
+		t.Fatalf("binfmt_misc: %v", err)
+	}
+	t.Cleanup(undo)
+	h := startHome(t, home.Options{Agents: 1, Prefix: "dtr", PerAgent: []home.AgentOptions{
+		{Name: "pi-zero", Binary: bin, Wrapper: []string{qemu}, Join: true, Args: []string{"--slots", "1"}, HostMounts: true},
+	}})
+	m := waitReady(t, h, 1)[0]
+	if !slices.Contains(m.Node.Runtimes, "oci") || !slices.Contains(m.Node.Platforms, "linux/arm/v6") {
+		t.Fatalf("emulated agent with runc reports %+v, want oci with linux/arm/v6\n%s", m.Node, tail(h.Agents[0].Log(), 30))
+	}
+	oci := submit(t, h, writeSpec(t, map[string]any{"name": "oci", "runtime": "oci", "app": ociApp,
+		"args": []string{"-prefix", "ab", "-seed", "hearth", "-tries", "300"}}))
+	d := waitJob(t, h, oci.ID, 3*time.Minute)
+	if d.State != api.JobDone || d.Tasks[0].Node != m.ID {
+		t.Fatalf("oci job %s on %s: %+v\n%s", d.State, d.Tasks[0].Node, d.Tasks[0].Result, tail(h.Agents[0].Log(), 30))
+	}
+	if r := d.Tasks[0].Result; r.ExitCode != 0 || !strings.Contains(string(r.Stdout), `"tried":`) {
+		t.Fatalf("the vanity container printed %q, %q (exit %d)", r.Stdout, r.Stderr, r.ExitCode)
+	}
 }

@@ -69,6 +69,11 @@ type AgentOptions struct {
 	Join bool
 	// Args are extra flags for this agent, after Options.AgentArgs.
 	Args []string
+	// HostMounts enters only the node's network namespace (nsenter --net),
+	// keeping the host's mounts: `ip netns exec` mounts a sysfs of the
+	// namespace's own, without the cgroup file systems, where runc cannot
+	// make a container's cgroup.
+	HostMounts bool
 }
 
 // Home is a running simulated home.
@@ -90,6 +95,7 @@ type Proc struct {
 	DataDir string
 	Started time.Time
 
+	cmd0 string // ip (netns exec) or nsenter, which exec the node
 	args []string
 	home *Home
 	mu   sync.Mutex
@@ -192,6 +198,10 @@ func (h *Home) AddAgent(i int) (*Proc, error) {
 		bin = ao.Wrapper[0]
 	}
 	p := h.newProc(name, n.Namespace, dir, bin, args...)
+	if ao.HostMounts {
+		p.cmd0 = "nsenter"
+		p.args = append([]string{"--net=/run/netns/" + n.Namespace, "--"}, append([]string{bin}, args...)...)
+	}
 	if i-1 < len(h.Agents) {
 		h.Agents[i-1].Kill()
 		h.Agents[i-1] = p
@@ -202,7 +212,7 @@ func (h *Home) AddAgent(i int) (*Proc, error) {
 }
 
 func (h *Home) newProc(name, ns, dir, bin string, args ...string) *Proc {
-	return &Proc{Name: name, NS: ns, DataDir: dir, args: append([]string{"netns", "exec", ns, bin}, args...), home: h}
+	return &Proc{Name: name, NS: ns, DataDir: dir, cmd0: "ip", args: append([]string{"netns", "exec", ns, bin}, args...), home: h}
 }
 
 // Start (re)starts the process with its data dir as it is.
@@ -220,7 +230,7 @@ func (p *Proc) Start() error {
 	if p.home.opts.Log != nil {
 		out = io.MultiWriter(logf, &prefixWriter{w: p.home.opts.Log, prefix: p.Name + "| "})
 	}
-	cmd := exec.Command("ip", p.args...)
+	cmd := exec.Command(p.cmd0, p.args...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	p.Started = time.Now()

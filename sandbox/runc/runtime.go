@@ -73,6 +73,9 @@ func New(cfg Config) (*Runtime, error) {
 	if err := ocitask.CheckStatic(helper); err != nil {
 		return nil, err
 	}
+	if err := checkMonitor(ctx, helper); err != nil {
+		return nil, err
+	}
 	// runc runs natively; this program may be emulated (qemu-user).
 	kernel, err := ocitask.ELFArch(path)
 	if err != nil {
@@ -93,6 +96,24 @@ func New(cfg Config) (*Runtime, error) {
 	}
 	rt.loadImages()
 	return rt, nil
+}
+
+// checkMonitor makes sure the helper starts as a task monitor: an agent
+// emulated by qemu-user cannot start itself again unless the kernel runs
+// its architecture's programs through qemu (binfmt_misc).
+func checkMonitor(ctx context.Context, helper string) error {
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		return err
+	}
+	defer null.Close()
+	cmd := exec.CommandContext(ctx, helper, monitorFlag, "-")
+	// No ready or done pipe, and no task on fd 5: it exits at once.
+	cmd.ExtraFiles = []*os.File{null, null, null}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s cannot start again as a task monitor: %v %s(an emulated agent needs binfmt_misc to run its own architecture's programs)", helper, err, out)
+	}
+	return nil
 }
 
 // Name is the runtime's name in job specs: a container is an "oci" task
