@@ -100,6 +100,7 @@ bench: build
 bench-run:
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./sandbox/wasm/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 30x ./sandbox/containerd/ | grep -E '^BENCH' || true
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 30x ./sandbox/runc/ | grep -E '^BENCH' || true
 	HEARTH_THROUGHPUT_TASKS=3000 $(GO) test -count=1 -run '^TestThroughput$$' -v ./agent/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 HEARTH_POWER_BENCH=1 $(GO) test -count=1 -timeout 20m -run '^TestPowerBench$$' -v ./agent/governor/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestMarketGas$$' -v ./gateway/contracts/ | grep -E '^BENCH' || true
