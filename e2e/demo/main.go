@@ -4,11 +4,13 @@
 // With a containerd (HEARTH_CONTAINERD_SOCKET, which `make demo` sets through
 // scripts/containerd.sh) and qemu-arm-static, the home is mixed: a gateway,
 // two amd64 agents that run containers as well as wasm, and a linux/arm/v6
-// agent (the wasm-only nocontainerd build) emulated by qemu-user. It runs
-// the vanity search as an OCI image, which only the containerd agents may
-// take, and as a wasm module, which every agent takes; it prints where each
-// task ran, verifies the keys found, checks the placement, and removes
-// everything it made, containerd namespaces included.
+// agent (the small build) emulated by qemu-user, which runs wasm and, where
+// runc is installed, containers through runc alone. It runs the vanity
+// search as an OCI image, as a wasm module, which every agent takes, and as
+// an image with only an arm/v6 build, which only the emulated device runs;
+// it prints where and how long each task ran, verifies the keys found,
+// checks the placement, and removes everything it made, containerd
+// namespaces included.
 //
 // Without them it says what is missing and runs the all-wasm home of three
 // amd64 agents instead.

@@ -19,8 +19,10 @@ const armName = "pi-zero"
 
 // runMixedHome is the mixed home: a gateway, two amd64 agents that run
 // containers (one containerd, a namespace each) and wasm, and an arm/v6
-// agent under qemu-arm-static that runs wasm only. The oci job must land
-// on the amd64 agents only, and the wasm job on all three.
+// agent under qemu-arm-static (the small build) that runs wasm, and
+// containers through runc alone when runc is installed. The wasm job runs
+// on all three; an image with an arm/v6 build alone runs on the arm/v6
+// agent only, and the demo compares its speed there with wasm's.
 func runMixedHome(ctx context.Context, o options, start time.Time) (err error) {
 	sock := os.Getenv(socketEnv)
 	c := ctr{sock: sock}
@@ -44,13 +46,28 @@ func runMixedHome(ctx context.Context, o options, start time.Time) (err error) {
 		return err
 	}
 
+	undoBinfmt, noRunc := armRunc()
+	if undoBinfmt != nil {
+		defer undoBinfmt()
+	}
+	armJob := ""
+	if noRunc == "" {
+		if armJob, err = packArmImage(ctx, o.bin, tmp, 2, o.armTries); err != nil {
+			return err
+		}
+	}
+	// One slot: a Pi Zero has one core, and qemu would otherwise see the
+	// host's. With runc it enters only its network namespace, keeping the
+	// host's cgroup mounts, which runc needs.
+	armOpts := home.AgentOptions{Name: armName, Binary: armBin, Wrapper: []string{qemuARM}, Join: true, Args: []string{"--slots", "1"}, HostMounts: noRunc == ""}
+	if noRunc != "" {
+		armOpts.Args = append(armOpts.Args, "--runc", "off")
+	}
 	namespaces := []string{containerdNamespace(1), containerdNamespace(2)}
 	opts := home.Options{Agents: 3, Bin: o.bin, Prefix: "demo", GatewayArgs: marketArgs, PerAgent: []home.AgentOptions{
 		{Args: []string{"--containerd", sock, "--containerd-namespace", namespaces[0]}},
 		{Args: []string{"--containerd", sock, "--containerd-namespace", namespaces[1]}},
-		// One slot: a Pi Zero has one core, and qemu would otherwise see
-		// the host's.
-		{Name: armName, Binary: armBin, Wrapper: []string{qemuARM}, Join: true, Args: []string{"--slots", "1"}},
+		armOpts,
 	}}
 	if o.verbose {
 		opts.Log = os.Stderr
@@ -81,9 +98,13 @@ func runMixedHome(ctx context.Context, o options, start time.Time) (err error) {
 			"           runs containers in containerd namespace %s\n", a.Name, a.NS, namespaces[i])
 	}
 	arm := h.Agents[2]
-	fmt.Printf("  %-8s linux/arm/v6 (%s under %s), network namespace %s: wasm only;\n"+
+	runs := "wasm, and containers through runc alone (no containerd)"
+	if noRunc != "" {
+		runs = "wasm only: " + noRunc
+	}
+	fmt.Printf("  %-8s linux/arm/v6 (%s under %s), network namespace %s: %s;\n"+
 		"           joins %s with --join (qemu-user cannot join multicast groups, so no mDNS)\n",
-		arm.Name, armAgent, qemuARM, arm.NS, h.GwAddr)
+		arm.Name, armAgent, qemuARM, arm.NS, runs, h.GwAddr)
 	fmt.Printf("  both amd64 agents use the containerd at %s\n", sock)
 
 	fmt.Println("Waiting for the agents to pair...")
@@ -91,7 +112,7 @@ func runMixedHome(ctx context.Context, o options, start time.Time) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := checkMembers(members); err != nil {
+	if err := checkMembers(members, noRunc == ""); err != nil {
 		return err
 	}
 
@@ -109,7 +130,16 @@ func runMixedHome(ctx context.Context, o options, start time.Time) (err error) {
 		return err
 	}
 	fmt.Printf("  %s: %d tasks\n", wj.ID, wj.Spec.Tasks)
-	ds, err := waitJobs(ctx, h, armTimeout+time.Minute, oj.ID, wj.ID)
+	ids := []string{oj.ID, wj.ID}
+	if armJob != "" {
+		aj, err := submit(ctx, h, armJob)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  and an image with the arm/v6 build alone, which only %s runs: %s, %d tasks\n", armName, aj.ID, aj.Spec.Tasks)
+		ids = append(ids, aj.ID)
+	}
+	ds, err := waitJobs(ctx, h, armTimeout+time.Minute, ids...)
 	if err != nil {
 		return err
 	}
@@ -121,11 +151,16 @@ func runMixedHome(ctx context.Context, o options, start time.Time) (err error) {
 		return fmt.Errorf("job %s %s", od.ID, od.State)
 	}
 	onArm := nodesOf(od, members)[armName]
-	if onArm > 0 {
-		return fmt.Errorf("%d oci tasks ran on %s, which has no containerd: placement is broken", onArm, armName)
+	switch {
+	case noRunc != "" && onArm > 0:
+		return fmt.Errorf("%d oci tasks ran on %s, which runs no containers: placement is broken", onArm, armName)
+	case noRunc != "":
+		fmt.Printf("  check: no oci task ran on %s: ok (the image has a build for %s, but it runs no containers)\n",
+			armName, strings.Join(armPlatforms(od.Spec.Platforms), ", "))
+	default:
+		fmt.Printf("  %s ran %d of its tasks (its arm/v6 build, through runc); placement gives each task to\n"+
+			"  the device that would finish it first, and the amd64 agents are faster\n", armName, onArm)
 	}
-	fmt.Printf("  check: no oci task ran on %s: ok (the image has a build for %s, but it runs no containers)\n",
-		armName, strings.Join(armPlatforms(od.Spec.Platforms), ", "))
 	ociKeys, err := verifyKeys(ctx, h, o.bin, od)
 	if err != nil {
 		return err
@@ -165,6 +200,17 @@ func runMixedHome(ctx context.Context, o options, start time.Time) (err error) {
 	if err != nil {
 		return err
 	}
+	if armJob != "" {
+		// Again: the speeds come with heartbeats after pairing.
+		if ms, err := h.Members(ctx); err == nil {
+			for _, m := range ms {
+				members[m.ID] = m
+			}
+		}
+		if err := showArmJob(o, ds[2], wd, members); err != nil {
+			return err
+		}
+	}
 	if wasmKeys > ociKeys && wasmSpec != wasmFile {
 		fmt.Printf("  (%d keys against the oci job's %d: each task stops at its first key, and the recut job's\n"+
 			"  smaller tasks reach keys that the file's larger ones stop before)\n", wasmKeys, ociKeys)
@@ -186,14 +232,49 @@ func armPlatforms(ps []string) []string {
 	return arm
 }
 
+// showArmJob prints the arm/v6-only job, checks that it ran on the
+// emulated device through runc, and compares its time per candidate there
+// with the wasm job's.
+func showArmJob(o options, ad, wd api.JobDetail, members map[string]api.Member) error {
+	fmt.Printf("Job %s (oci, arm/v6 build only) %s in %.1fs. Where each task ran:\n", ad.ID, ad.State, ad.Finished.Sub(ad.Created).Seconds())
+	printTasks(ad, members, nil, "")
+	if ad.State != api.JobDone {
+		return fmt.Errorf("job %s %s", ad.ID, ad.State)
+	}
+	if n := nodesOf(ad, members)[armName]; n != len(ad.Tasks) {
+		return fmt.Errorf("%d of %d tasks of the arm/v6 image ran on %s, which alone runs it", n, len(ad.Tasks), armName)
+	}
+	fmt.Printf("  check: %s ran the arm/v6 image through runc, without containerd: ok\n", armName)
+	native, n := perTry(ad, members, armName, o.armTries)
+	wasm, m := perTry(wd, members, armName, o.armTries)
+	if n > 0 && m > 0 {
+		fmt.Printf("  on %s, per candidate: %v as a container (native arm/v6 code), %v as wasm (wazero's\n"+
+			"  interpreter: it has no compiler for 32-bit ARM), %.0fx faster native (wall time, %d and %d tasks)\n",
+			armName, native.Round(time.Microsecond), wasm.Round(time.Microsecond), wasm.Seconds()/native.Seconds(), n, m)
+	}
+	for _, mb := range members {
+		if sp := mb.Speed; mb.Node.Name == armName && sp != nil && sp.WasmOps > 0 && sp.NativeOps > 0 {
+			fmt.Printf("  %s's own measure at start (hearth pool ls, SPEED): native %.3g, wasm %.3g kernel\n"+
+				"  iterations/s: %.0fx faster native; the gateway places its tasks by these\n",
+				armName, sp.NativeOps, sp.WasmOps, sp.NativeOps/sp.WasmOps)
+		}
+	}
+	return nil
+}
+
 // checkMembers checks that each agent is what the demo says it is: the
-// amd64 agents run oci images, the emulated one is arm/v6 and wasm only.
-func checkMembers(members map[string]api.Member) error {
+// amd64 agents run oci images, the emulated one is arm/v6 and runs wasm,
+// and containers too when it has runc.
+func checkMembers(members map[string]api.Member, armRunc bool) error {
 	for _, m := range members {
 		oci := slices.Contains(m.Node.Runtimes, "oci")
 		switch {
-		case m.Node.Name == armName && (oci || m.Node.Arch != "armv6"):
-			return fmt.Errorf("%s reports %s: want armv6, wasm only", armName, describe(m.Node))
+		case m.Node.Name == armName && (oci != armRunc || m.Node.Arch != "armv6"):
+			want := "wasm only"
+			if armRunc {
+				want = "wasm and oci (runc)"
+			}
+			return fmt.Errorf("%s reports %s: want armv6, %s", armName, describe(m.Node), want)
 		case m.Node.Name != armName && !oci:
 			return fmt.Errorf("%s reports %s: it has no containerd; see its log with -v", m.Node.Name, describe(m.Node))
 		}
