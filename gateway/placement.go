@@ -32,9 +32,11 @@ const (
 	// pollGrace is how long after a device last asked for work (or
 	// reported results) its free slots count as ready to take work.
 	pollGrace = time.Second
-	// overrun: a running task past this many times its expected time
-	// says that the estimate is wrong; its slot is not counted on.
-	overrun = 2
+	// A running task past overrun times its expected time, plus
+	// overrunGrace, says that the estimate is wrong or the task stuck: its
+	// slot is not counted on. Generous, as a busy device's tasks vary.
+	overrun      = 4
+	overrunGrace = 10 * time.Second
 )
 
 // validSpeed reports whether s holds finite, non-negative figures.
@@ -132,7 +134,9 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 	}
 	done := 0 // J's tasks the others finish by the deadline
 	for id, f := range g.members {
-		if f == d || f.State == api.MemberPending || f.state != api.MemberReady || f.health.Refusing != "" {
+		// A suspect device (late heartbeats) still counts: it may only be
+		// busy; once lost it does not.
+		if f == d || f.State == api.MemberPending || f.state == api.MemberLost || f.health.Refusing != "" {
 			continue
 		}
 		rt := runtimeFor(spec, f.Node.Runtimes, f.Node.Platforms)
@@ -155,7 +159,7 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 				finishes(w / sf)
 				continue
 			}
-			if expect := wt / sf; elapsed < overrun*expect {
+			if expect := wt / sf; elapsed < overrun*expect+overrunGrace.Seconds() {
 				finishes(max(expect-elapsed, 0))
 			}
 		}
