@@ -5,11 +5,11 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/hearthtest/benchstat"
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 )
@@ -35,11 +35,11 @@ func BenchmarkContainerTask(b *testing.B) {
 	b.Run("hearth", func(b *testing.B) { task = benchTask(b, app) })
 	b.Run("ctr_run_rm", func(b *testing.B) { ctr = benchCtrRun(b, sock, app) })
 	if len(task) > 0 {
-		fmt.Printf("BENCH container.task_run_median %.2f ms\n", ms(quantile(task, 0.5)))
-		fmt.Printf("BENCH container.task_run_p95 %.2f ms\n", ms(quantile(task, 0.95)))
+		fmt.Printf("BENCH container.task_run_median %.2f ms\n", benchstat.MS(benchstat.Quantile(task, 0.5)))
+		fmt.Printf("BENCH container.task_run_p95 %.2f ms\n", benchstat.MS(benchstat.Quantile(task, 0.95)))
 	}
 	if len(ctr) > 0 {
-		fmt.Printf("BENCH container.ctr_run_rm_median %.2f ms\n", ms(quantile(ctr, 0.5)))
+		fmt.Printf("BENCH container.ctr_run_rm_median %.2f ms\n", benchstat.MS(benchstat.Quantile(ctr, 0.5)))
 	}
 }
 
@@ -58,9 +58,9 @@ func benchTask(b *testing.B, app sandbox.App) []time.Duration {
 	}
 	report(b, samples)
 	// Where the time goes, for whoever makes it shorter.
-	b.ReportMetric(ms(quantile(starts, 0.5)), "ms-start-median")
-	b.ReportMetric(ms(quantile(waits, 0.5)), "ms-wait-median")
-	b.ReportMetric(ms(quantile(deletes, 0.5)), "ms-delete-median")
+	b.ReportMetric(benchstat.MS(benchstat.Quantile(starts, 0.5)), "ms-start-median")
+	b.ReportMetric(benchstat.MS(benchstat.Quantile(waits, 0.5)), "ms-wait-median")
+	b.ReportMetric(benchstat.MS(benchstat.Quantile(deletes, 0.5)), "ms-delete-median")
 	return samples
 }
 
@@ -127,20 +127,6 @@ func benchCtrRun(b *testing.B, sock string, app sandbox.App) []time.Duration {
 }
 
 func report(b *testing.B, samples []time.Duration) {
-	b.ReportMetric(ms(quantile(samples, 0.5)), "ms-median")
-	b.ReportMetric(ms(quantile(samples, 0.95)), "ms-p95")
+	b.ReportMetric(benchstat.MS(benchstat.Quantile(samples, 0.5)), "ms-median")
+	b.ReportMetric(benchstat.MS(benchstat.Quantile(samples, 0.95)), "ms-p95")
 }
-
-// quantile is the q-quantile of samples by nearest rank, the median of an
-// even count being the mean of the middle two.
-func quantile(samples []time.Duration, q float64) time.Duration {
-	s := slices.Sorted(slices.Values(samples))
-	n := len(s)
-	if q == 0.5 && n%2 == 0 {
-		return (s[n/2-1] + s[n/2]) / 2
-	}
-	i := int(float64(n)*q+0.999999) - 1
-	return s[min(max(i, 0), n-1)]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -13,6 +13,7 @@ import (
 	"github.com/containerd/containerd/v2/pkg/namespaces"
 	"github.com/containerd/platforms"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/ocitask"
@@ -33,18 +34,19 @@ type Runtime struct {
 	cancel context.CancelFunc
 
 	mu       sync.Mutex
-	images   map[string]*image // by app digest
-	flights  map[string]*flight
-	tasks    map[string]*task // by sandbox ID, from Start or Recover to Delete
+	images   map[string]*image  // by app digest
+	flights  singleflight.Group // loads under way, by app digest
+	tasks    map[string]*task   // by sandbox ID, from Start or Recover to Delete
 	closed   bool
 	watching sync.WaitGroup // task watchers
 }
 
 var (
-	_ sandbox.Runtime = (*Runtime)(nil)
-	_ sandbox.Pauser  = (*Runtime)(nil)
-	_ sandbox.Sweeper = (*Runtime)(nil)
-	_ sandbox.Task    = (*task)(nil)
+	_ sandbox.Runtime   = (*Runtime)(nil)
+	_ sandbox.Pauser    = (*Runtime)(nil)
+	_ sandbox.Sweeper   = (*Runtime)(nil)
+	_ sandbox.Throttler = (*Runtime)(nil)
+	_ sandbox.Task      = (*task)(nil)
 )
 
 // New connects to containerd. It fails with ErrUnreachable when nothing
@@ -99,7 +101,6 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 		ctx:     rctx,
 		cancel:  cancel,
 		images:  map[string]*image{},
-		flights: map[string]*flight{},
 		tasks:   map[string]*task{},
 	}, nil
 }

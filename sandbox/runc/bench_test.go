@@ -8,11 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/hearthtest/benchstat"
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/ocitask"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
@@ -51,16 +51,16 @@ func BenchmarkRuncTask(b *testing.B) {
 			}
 		}
 	}
-	t, r := quantile(task, 0.5), quantile(run, 0.5)
-	b.ReportMetric(ms(t), "ms-task-median")
-	b.ReportMetric(ms(r), "ms-runc-run-median")
+	t, r := benchstat.Quantile(task, 0.5), benchstat.Quantile(run, 0.5)
+	b.ReportMetric(benchstat.MS(t), "ms-task-median")
+	b.ReportMetric(benchstat.MS(r), "ms-runc-run-median")
 	// Where the time goes, for whoever makes it shorter.
-	b.ReportMetric(ms(quantile(starts, 0.5)), "ms-start-median")
-	b.ReportMetric(ms(quantile(waits, 0.5)), "ms-wait-median")
-	b.ReportMetric(ms(quantile(deletes, 0.5)), "ms-delete-median")
-	fmt.Printf("\nBENCH sandbox.runc_task_median %.2f ms\n", ms(t))
-	fmt.Printf("BENCH sandbox.runc_task_p95 %.2f ms\n", ms(quantile(task, 0.95)))
-	fmt.Printf("BENCH sandbox.runc_run_median %.2f ms\n", ms(r))
+	b.ReportMetric(benchstat.MS(benchstat.Quantile(starts, 0.5)), "ms-start-median")
+	b.ReportMetric(benchstat.MS(benchstat.Quantile(waits, 0.5)), "ms-wait-median")
+	b.ReportMetric(benchstat.MS(benchstat.Quantile(deletes, 0.5)), "ms-delete-median")
+	fmt.Printf("\nBENCH sandbox.runc_task_median %.2f ms\n", benchstat.MS(t))
+	fmt.Printf("BENCH sandbox.runc_task_p95 %.2f ms\n", benchstat.MS(benchstat.Quantile(task, 0.95)))
+	fmt.Printf("BENCH sandbox.runc_run_median %.2f ms\n", benchstat.MS(r))
 	fmt.Printf("BENCH sandbox.runc_task_vs_runc_run %.2f x\n", t.Seconds()/r.Seconds())
 }
 
@@ -126,17 +126,3 @@ func newBareRun(b *testing.B, rt *Runtime, app sandbox.App) func(i int) time.Dur
 		return time.Since(begin)
 	}
 }
-
-// quantile is the q-quantile of samples by nearest rank, the median of an
-// even count being the mean of the middle two.
-func quantile(samples []time.Duration, q float64) time.Duration {
-	s := slices.Sorted(slices.Values(samples))
-	n := len(s)
-	if q == 0.5 && n%2 == 0 {
-		return (s[n/2-1] + s[n/2]) / 2
-	}
-	i := int(float64(n)*q+0.999999) - 1
-	return s[min(max(i, 0), n-1)]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

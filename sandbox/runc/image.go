@@ -43,12 +43,6 @@ type imageRecord struct {
 
 const imageFile = "image.json"
 
-// flight is a Prepare under way; others for the same app wait for it.
-type flight struct {
-	done chan struct{}
-	err  error
-}
-
 func (rt *Runtime) imagesDir() string { return filepath.Join(rt.cfg.StateDir, "images") }
 
 func (rt *Runtime) imageDir(digest string) string {
@@ -90,33 +84,24 @@ func (rt *Runtime) prepare(ctx context.Context, app sandbox.App, use bool) (*ima
 			rt.mu.Unlock()
 			return im, nil
 		}
-		if f := rt.flights[app.Digest]; f != nil {
-			rt.mu.Unlock()
-			select {
-			case <-f.done:
-				if f.err != nil {
-					return nil, f.err
-				}
-				continue
-			case <-ctx.Done():
-				return nil, ctx.Err()
+		rt.mu.Unlock()
+		// One load per app; the others wait for it (or for their ctx).
+		ch := rt.flights.DoChan(app.Digest, func() (any, error) {
+			im, err := rt.unpack(ctx, app)
+			if err == nil {
+				rt.mu.Lock()
+				rt.images[app.Digest] = im
+				rt.mu.Unlock()
 			}
-		}
-		f := &flight{done: make(chan struct{})}
-		rt.flights[app.Digest] = f
-		rt.mu.Unlock()
-
-		im, err := rt.unpack(ctx, app)
-		rt.mu.Lock()
-		delete(rt.flights, app.Digest)
-		f.err = err
-		if err == nil {
-			rt.images[app.Digest] = im
-		}
-		close(f.done)
-		rt.mu.Unlock()
-		if err != nil {
 			return nil, err
+		})
+		select {
+		case r := <-ch:
+			if r.Err != nil {
+				return nil, r.Err
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 		rt.collect(app.Digest)
 	}

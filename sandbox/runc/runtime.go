@@ -12,6 +12,7 @@ import (
 	"time"
 
 	gorunc "github.com/containerd/go-runc"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/ocitask"
@@ -28,9 +29,9 @@ type Runtime struct {
 	cgroups ocitask.Cgroups
 
 	mu      sync.Mutex
-	images  map[string]*image // by app digest
-	flights map[string]*flight
-	tasks   map[string]*task // by sandbox ID, from Start or Recover to Delete
+	images  map[string]*image  // by app digest
+	flights singleflight.Group // loads under way, by app digest
+	tasks   map[string]*task   // by sandbox ID, from Start or Recover to Delete
 	closed  bool
 	closing chan struct{}
 	// spare is a monitor started ahead for the next task (see spare.go).
@@ -86,7 +87,7 @@ func New(cfg Config) (*Runtime, error) {
 	}
 	rt := &Runtime{
 		cfg: cfg, log: cfg.Logger, runc: path, kernel: kernel, helper: helper, cgroups: ocitask.DetectCgroups(),
-		images: map[string]*image{}, flights: map[string]*flight{}, tasks: map[string]*task{},
+		images: map[string]*image{}, tasks: map[string]*task{},
 		closing: make(chan struct{}),
 	}
 	for _, d := range []string{rt.imagesDir(), rt.tasksDir(), rt.rootDir()} {
