@@ -160,3 +160,61 @@ func TestSpeedHoldEndsWhenFastDeviceLeaves(t *testing.T) {
 	}
 	t.Logf("held for %v", time.Since(start).Round(time.Millisecond))
 }
+
+// The rule's edges, looked at directly: a suspect fast device still
+// holds a slow one back and a lost one does not; a busy slot whose task
+// overruns its expected time by far is not counted on.
+func TestSpeedAllowanceEdges(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{})
+	fast, slow := speedNode(t, tg, 1, 100e6), speedNode(t, tg, 1, 1e6)
+	submitTasks(t, tg, 3)
+	first := fast.take(t, 1, time.Second)
+	if len(first) != 1 {
+		t.Fatalf("fast: %d leases", len(first))
+	}
+	g := tg.Gateway
+	// The fast device's state is set under the same lock as the look, as
+	// the sweeper sets it back from the device's last heartbeat.
+	allowanceIf := func(s api.MemberState) int {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		f := g.members[fast.id.ID]
+		was := f.state
+		defer func() { f.state = was }()
+		f.state = s
+		req := api.LeaseRequest{Runtimes: []string{"wasm"}, Max: 1}
+		return g.speedAllowanceLocked(g.members[slow.id.ID], req, time.Now())
+	}
+	allowance := func() int { return allowanceIf(api.MemberReady) }
+	if n := allowance(); n != 0 {
+		t.Fatalf("ready fast device: allowance %d, want 0", n)
+	}
+	if n := allowanceIf(api.MemberSuspect); n != 0 {
+		t.Errorf("suspect fast device: allowance %d, want 0", n)
+	}
+	if n := allowanceIf(api.MemberLost); n != 2 {
+		t.Errorf("lost fast device: allowance %d, want both queued tasks", n)
+	}
+
+	// Known work, 1 s on the fast device; its running task leased long
+	// ago, and the device not polling: nothing of it counts.
+	g.mu.Lock()
+	j := g.jobs[first[0].JobID]
+	j.work, j.worked = 100e6, 1
+	for _, tk := range g.leased {
+		tk.LeasedAt = time.Now().Add(-time.Minute)
+	}
+	g.members[fast.id.ID].polled = time.Time{}
+	g.mu.Unlock()
+	if n := allowance(); n != 2 {
+		t.Errorf("overrunning task: allowance %d, want both queued tasks", n)
+	}
+	g.mu.Lock()
+	for _, tk := range g.leased {
+		tk.LeasedAt = time.Now().Add(-500 * time.Millisecond)
+	}
+	g.mu.Unlock()
+	if n := allowance(); n != 0 {
+		t.Errorf("task half done: allowance %d, want 0", n)
+	}
+}
