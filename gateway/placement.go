@@ -135,8 +135,10 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 	done := 0 // J's tasks the others finish by the deadline
 	for id, f := range g.members {
 		// A suspect device (late heartbeats) still counts: it may only be
-		// busy; once lost it does not.
-		if f == d || f.State == api.MemberPending || f.state == api.MemberLost || f.health.Refusing != "" {
+		// busy; once lost it does not, nor one not heard from since the
+		// gateway started.
+		live := f.state == api.MemberReady || f.state == api.MemberSuspect
+		if f == d || f.State == api.MemberPending || !live || f.health.Refusing != "" {
 			continue
 		}
 		rt := runtimeFor(spec, f.Node.Runtimes, f.Node.Platforms)
@@ -147,26 +149,28 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 		if sf <= 0 {
 			continue
 		}
-		finishes := func(free float64) {
-			if free < deadline {
-				done += int(math.Floor((deadline - free) * sf / w))
+		// finishes counts what n slots free at free finish by the
+		// deadline; the figures come from agents, so the count is capped
+		// before it becomes an int.
+		finishes := func(free float64, n int) {
+			if free < deadline && n > 0 {
+				k := math.Floor((deadline - free) * sf / w)
+				done += int(min(k*float64(n), float64(queued)))
 			}
 		}
 		running := busy[id]
 		for _, t := range running {
 			wt, elapsed := t.job.workLocked(), now.Sub(t.LeasedAt).Seconds()
 			if !known || wt <= 0 {
-				finishes(w / sf)
+				finishes(w/sf, 1)
 				continue
 			}
 			if expect := wt / sf; elapsed < overrun*expect+overrunGrace.Seconds() {
-				finishes(max(expect-elapsed, 0))
+				finishes(max(expect-elapsed, 0), 1)
 			}
 		}
 		if g.pollingLocked(f, now) {
-			for range max(f.Node.Slots-len(running), 0) {
-				finishes(0)
-			}
+			finishes(0, f.Node.Slots-len(running))
 		}
 		if done >= queued {
 			return 0
