@@ -52,7 +52,7 @@ func benchTask(b *testing.B, app sandbox.App) []time.Duration {
 	}
 	var samples, starts, waits, deletes []time.Duration
 	for i := 0; b.Loop(); i++ {
-		phases := runTrivial(b, rt, sandbox.Spec{ID: "bench-" + strconv.Itoa(i), App: app, Args: []string{"exit", "0"}})
+		phases := sandboxtest.TimeTask(b, rt, sandbox.Spec{ID: "bench-" + strconv.Itoa(i), App: app, Args: []string{"exit", "0"}})
 		starts, waits, deletes = append(starts, phases[0]), append(waits, phases[1]), append(deletes, phases[2])
 		samples = append(samples, phases[0]+phases[1]+phases[2])
 	}
@@ -62,32 +62,6 @@ func benchTask(b *testing.B, app sandbox.App) []time.Duration {
 	b.ReportMetric(benchstat.MS(benchstat.Quantile(waits, 0.5)), "ms-wait-median")
 	b.ReportMetric(benchstat.MS(benchstat.Quantile(deletes, 0.5)), "ms-delete-median")
 	return samples
-}
-
-// runTrivial runs one task that must exit 0 and returns how long Start,
-// Wait and Delete took.
-func runTrivial(b *testing.B, rt *Runtime, spec sandbox.Spec) [3]time.Duration {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var took [3]time.Duration
-	begin := time.Now()
-	task, err := rt.Start(ctx, spec)
-	if err != nil {
-		b.Fatal(err)
-	}
-	took[0] = time.Since(begin)
-	begin = time.Now()
-	res, err := task.Wait(ctx)
-	if err != nil || res.ExitCode != 0 || res.Failure != "" {
-		b.Fatalf("result %+v, %v", res, err)
-	}
-	took[1] = time.Since(begin)
-	begin = time.Now()
-	if err := task.Delete(ctx); err != nil {
-		b.Fatal(err)
-	}
-	took[2] = time.Since(begin)
-	return took
 }
 
 // benchCtrRun imports the app with `ctr images import` into a namespace of

@@ -173,14 +173,7 @@ func (rt *Runtime) SetCPU(ctx context.Context, id string, cores float64) error {
 	if err != nil {
 		return err
 	}
-	limit := t.limits.CPU
-	if limit <= 0 {
-		limit = 1
-	}
-	if !(cores < limit) { // NaN too
-		cores = limit
-	}
-	quota := max(int64(cores*ocitask.CPUPeriod), 1000)
+	quota := ocitask.CPUQuota(cores, t.limits.CPU)
 	period := uint64(ocitask.CPUPeriod)
 	return t.ctask.Update(rt.nsctx(ctx), containerd.WithResources(&specs.LinuxResources{
 		CPU: &specs.LinuxCPU{Quota: &quota, Period: &period},

@@ -16,6 +16,19 @@ import (
 // CPUPeriod is the CFS period, in microseconds, of a task's CPU quota.
 const CPUPeriod = 100000
 
+// CPUQuota is the CFS quota, in microseconds per CPUPeriod, that holds a
+// task to cores, never above its own limit (1 core when unset): at 0 or
+// less the kernel's least, 1 ms in each 100 ms.
+func CPUQuota(cores, limit float64) int64 {
+	if limit <= 0 {
+		limit = 1
+	}
+	if !(cores < limit) { // NaN too
+		cores = limit
+	}
+	return max(int64(cores*CPUPeriod), 1000)
+}
+
 // tmpBytes caps the task's /tmp; its pages count towards the memory limit.
 const tmpBytes = 64 << 20
 

@@ -1,6 +1,7 @@
 package ocitask
 
 import (
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,5 +55,20 @@ func TestELFArch(t *testing.T) {
 	}
 	if _, err := ELFArch(src); err == nil {
 		t.Error("a Go source file read as ELF")
+	}
+}
+
+// CPUQuota holds to the task's limit and to the kernel's least quota.
+func TestCPUQuota(t *testing.T) {
+	for _, c := range []struct {
+		cores, limit float64
+		want         int64
+	}{
+		{0.25, 1, 25000}, {5, 1, 100000}, {5, 0, 100000}, {0, 1, 1000},
+		{0.5, 0.25, 25000}, {math.NaN(), 2, 200000}, {-1, 1, 1000},
+	} {
+		if got := CPUQuota(c.cores, c.limit); got != c.want {
+			t.Errorf("CPUQuota(%v, %v) = %d, want %d", c.cores, c.limit, got, c.want)
+		}
 	}
 }

@@ -43,7 +43,8 @@ func BenchmarkRuncTask(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		for k := range 2 {
 			if (i+k)%2 == 0 {
-				phases := runTask(b, rt, app)
+				benchSeq++
+				phases := sandboxtest.TimeTask(b, rt, sandbox.Spec{ID: "bench-" + strconv.Itoa(benchSeq), App: app, Args: []string{"exit", "0"}})
 				task = append(task, phases[0]+phases[1]+phases[2])
 				starts, waits, deletes = append(starts, phases[0]), append(waits, phases[1]), append(deletes, phases[2])
 			} else {
@@ -65,33 +66,6 @@ func BenchmarkRuncTask(b *testing.B) {
 }
 
 var benchSeq int
-
-// runTask runs one trivial task through rt and returns how long Start,
-// Wait and Delete took.
-func runTask(b *testing.B, rt *Runtime, app sandbox.App) [3]time.Duration {
-	benchSeq++
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var took [3]time.Duration
-	begin := time.Now()
-	task, err := rt.Start(ctx, sandbox.Spec{ID: "bench-" + strconv.Itoa(benchSeq), App: app, Args: []string{"exit", "0"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	took[0] = time.Since(begin)
-	begin = time.Now()
-	res, err := task.Wait(ctx)
-	if err != nil || res.ExitCode != 0 || res.Failure != "" {
-		b.Fatalf("result %+v, %v", res, err)
-	}
-	took[1] = time.Since(begin)
-	begin = time.Now()
-	if err := task.Delete(ctx); err != nil {
-		b.Fatal(err)
-	}
-	took[2] = time.Since(begin)
-	return took
-}
 
 // newBareRun writes the bundle Start would write for the same task (less
 // the monitor's notice) and returns a function that times `runc run` of

@@ -191,14 +191,7 @@ func (rt *Runtime) SetCPU(ctx context.Context, id string, cores float64) error {
 	if err != nil {
 		return err
 	}
-	limit := t.rec.Limits.CPU
-	if limit <= 0 {
-		limit = 1
-	}
-	if !(cores < limit) { // NaN too
-		cores = limit
-	}
-	quota := max(int64(cores*ocitask.CPUPeriod), 1000)
+	quota := ocitask.CPUQuota(cores, t.rec.Limits.CPU)
 	return rt.cgroups.SetCPUQuota(rt.cgroupPath(t.cid), quota, ocitask.CPUPeriod)
 }
 

@@ -290,3 +290,29 @@ func testPlatformChoice(t *testing.T, mk func(ContainerConfig) sandbox.Runtime) 
 		t.Fatalf("result %+v", res)
 	}
 }
+
+// TimeTask runs one task that must exit 0 and returns how long Start,
+// Wait and Delete took, for the runtimes' benchmarks.
+func TimeTask(b *testing.B, rt sandbox.Runtime, spec sandbox.Spec) [3]time.Duration {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var took [3]time.Duration
+	begin := time.Now()
+	task, err := rt.Start(ctx, spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	took[0] = time.Since(begin)
+	begin = time.Now()
+	res, err := task.Wait(ctx)
+	if err != nil || res.ExitCode != 0 || res.Failure != "" {
+		b.Fatalf("result %+v, %v", res, err)
+	}
+	took[1] = time.Since(begin)
+	begin = time.Now()
+	if err := task.Delete(ctx); err != nil {
+		b.Fatal(err)
+	}
+	took[2] = time.Since(begin)
+	return took
+}

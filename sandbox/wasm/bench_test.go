@@ -2,12 +2,13 @@ package wasm
 
 import (
 	"context"
-	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 	"log/slog"
 	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 
 	"github.com/hearth-home/hearth/sandbox"
 )
