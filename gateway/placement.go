@@ -89,50 +89,68 @@ func (g *Gateway) noteWorkLocked(j *job, node identity.NodeID, rt string, r *api
 	}
 }
 
-// speedAllowanceLocked is how many queued tasks device d may take now
-// under speed-aware placement: 0 holds its request back, -1 sets no limit.
+// speedAllowanceLocked is how many queued tasks of each job device d may
+// take now under speed-aware placement: nil sets no limit; a job absent
+// from the map has none either; 0 holds the job's tasks back from d. held
+// is true when every job d could run is held back from it.
 //
-// It looks at the oldest queued task that d can run, of job J, and asks
-// how many of J's queued tasks the other devices would finish within
-// D = W/(s_d·speedMargin), W being J's work per task and s_d d's speed:
-// each slot of another device f finishes floor((D - free)·s_f/W) of them,
-// free being when the slot frees up (now for a free slot of a device that
-// polls; the expected remainder of its task for a busy one). The tasks
-// beyond those are d's to take. While W is unknown (no task of J finished
-// yet) it is taken as one unit, and a busy slot as busy for a whole task.
-// A device that reports no speed is neither held back nor counted on.
-func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time.Time) int {
+// Each job is looked at on its own (jobAllowanceLocked), so that a slow
+// device that faster ones would beat to one job's tasks still takes the
+// tasks of a later job that only it runs, or that the others would not
+// reach in time.
+func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time.Time) (allow map[*job]int, held bool) {
 	if g.cfg.Placement == PlacementFIFO {
-		return -1
+		return nil, false
 	}
-	var head *task
+	busy := map[identity.NodeID][]*task{}
+	for _, t := range g.leased {
+		busy[t.Node] = append(busy[t.Node], t)
+	}
+	allow = map[*job]int{}
+	held = true
 	for _, t := range g.queue {
-		if runtimeFor(&t.job.Spec, req.Runtimes, req.Platforms) != "" {
-			head = t
-			break
+		if _, seen := allow[t.job]; seen || runtimeFor(&t.job.Spec, req.Runtimes, req.Platforms) == "" {
+			continue
+		}
+		n := g.jobAllowanceLocked(d, req, t.job, busy, now)
+		allow[t.job] = n
+		if n != 0 {
+			held = false
 		}
 	}
-	if head == nil {
-		return -1
+	if len(allow) == 0 {
+		return nil, false
 	}
-	queued := head.job.counts.Queued
-	spec := &head.job.Spec
+	return allow, held
+}
+
+// jobAllowanceLocked is how many of job j's queued tasks device d may take
+// now: 0 holds them back from d, -1 sets no limit.
+//
+// It asks how many of j's queued tasks the other devices would finish
+// within D = W/(s_d·speedMargin), W being j's work per task and s_d d's
+// speed: each slot of another device f finishes floor((D - free)·s_f/W) of
+// them, free being when the slot frees up (now for a free slot of a device
+// that polls; the expected remainder of its task for a busy one). The
+// tasks beyond those are d's to take. While W is unknown (no task of j
+// finished yet) it is taken as one unit, and a busy slot as busy for a
+// whole task. A device that reports no speed is neither held back nor
+// counted on.
+func (g *Gateway) jobAllowanceLocked(d *member, req api.LeaseRequest, j *job, busy map[identity.NodeID][]*task, now time.Time) int {
+	queued := j.counts.Queued
+	spec := &j.Spec
 	sd := speedOfLocked(d, runtimeFor(spec, req.Runtimes, req.Platforms))
 	if sd <= 0 {
 		return -1
 	}
-	w := head.job.workLocked()
+	w := j.workLocked()
 	known := w > 0
 	if !known {
 		w = 1
 	}
 	deadline := w / (sd * speedMargin)
 
-	busy := map[identity.NodeID][]*task{}
-	for _, t := range g.leased {
-		busy[t.Node] = append(busy[t.Node], t)
-	}
-	done := 0 // J's tasks the others finish by the deadline
+	done := 0 // j's tasks the others finish by the deadline
 	for id, f := range g.members {
 		// A suspect device (late heartbeats) still counts: it may only be
 		// busy; once lost it does not, nor one not heard from since the

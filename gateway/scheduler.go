@@ -63,9 +63,8 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			}
 			continue
 		}
-		r := req
-		switch n := g.speedAllowanceLocked(m, req, now); {
-		case n == 0:
+		allow, hold := g.speedAllowanceLocked(m, req, now)
+		if hold {
 			// Faster devices would finish the queue before this one
 			// finished a task: let them, and look again in a moment.
 			if !held {
@@ -83,10 +82,8 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 				return nil, nil
 			}
 			continue
-		case n > 0 && n < max(r.Max, 1):
-			r.Max = n
 		}
-		picked := g.pickLocked(m, r)
+		picked := g.pickLocked(m, req, allow)
 		recs := make([]taskRecord, len(picked))
 		// The leases are made under the lock: once it is released the
 		// task may move on (a late result may finish it) before the grant
@@ -162,8 +159,9 @@ func (g *Gateway) workerLocked(node identity.NodeID) (*member, error) {
 	return m, nil
 }
 
-// pickLocked takes tasks off the queue, oldest first, that fit the request.
-func (g *Gateway) pickLocked(m *member, req api.LeaseRequest) []*task {
+// pickLocked takes tasks off the queue, oldest first, that fit the request
+// and that allow (speedAllowanceLocked) leaves to m.
+func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int) []*task {
 	max := req.Max
 	if max <= 0 {
 		max = 1
@@ -179,12 +177,16 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest) []*task {
 		}
 		spec := &t.job.Spec
 		rt := runtimeFor(spec, req.Runtimes, req.Platforms)
-		fits := rt != "" &&
+		n, limited := allow[t.job]
+		fits := rt != "" && (!limited || n != 0) &&
 			(cpu <= 0 && req.FreeCPU <= 0 || spec.Resources.CPU <= cpu+1e-9) &&
 			(mem <= 0 && req.FreeMemory <= 0 || int64(spec.Resources.Memory) <= mem)
 		if !fits {
 			kept = append(kept, t)
 			continue
+		}
+		if limited && n > 0 {
+			allow[t.job] = n - 1
 		}
 		cpu -= spec.Resources.CPU
 		mem -= int64(spec.Resources.Memory)

@@ -183,7 +183,11 @@ func TestSpeedAllowanceEdges(t *testing.T) {
 		defer func() { f.state = was }()
 		f.state = s
 		req := api.LeaseRequest{Runtimes: []string{"wasm"}, Max: 1}
-		return g.speedAllowanceLocked(g.members[slow.id.ID], req, time.Now())
+		allow, _ := g.speedAllowanceLocked(g.members[slow.id.ID], req, time.Now())
+		for _, n := range allow { // one job
+			return n
+		}
+		return -1
 	}
 	allowance := func() int { return allowanceIf(api.MemberReady) }
 	if n := allowance(); n != 0 {
@@ -216,5 +220,42 @@ func TestSpeedAllowanceEdges(t *testing.T) {
 	g.mu.Unlock()
 	if n := allowance(); n != 0 {
 		t.Errorf("task half done: allowance %d, want 0", n)
+	}
+}
+
+// A slow device that a fast one beats to a job's tasks still takes the
+// tasks of a later job that only it runs (the demo's Pi Zero: held back
+// from the wasm job, it ran the arm/v6-only image at once, not after the
+// wasm job had drained). Of the first job it still gets none.
+func TestSpeedHoldsBackPerJob(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{})
+	fast := speedNode(t, tg, 1, 100e6)
+	slow := newNode(t, tg.Gateway)
+	_, err := slow.c.Hello(context.Background(), api.HelloRequest{JoinToken: tg.JoinToken().String(),
+		Node: api.NodeInfo{Name: "pi-zero", Runtimes: []string{"wasm", "oci"}, Platforms: []string{"linux/arm/v6"}, Slots: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow.beat(t, api.Heartbeat{Speed: &api.Speed{WasmOps: 1e6, NativeOps: 100e6}})
+	wasm := submitTasks(t, tg, 4)
+	arm, err := tg.admin.SubmitJob(context.Background(), api.JobSpec{Name: "armv6", Runtime: "oci", AppDigest: packImage(t, tg, "linux/arm/v6"), Tasks: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fast.take(t, 1, time.Second); len(got) != 1 || got[0].JobID != wasm {
+		t.Fatalf("fast: %+v, want one task of the wasm job", got)
+	}
+	got, err := slow.c.Lease(context.Background(), api.LeaseRequest{Runtimes: []string{"wasm", "oci"},
+		Platforms: []string{"linux/arm/v6"}, Max: 8, Wait: api.Duration(time.Second)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("the slow device got %d leases, want the arm/v6 job's 2", len(got))
+	}
+	for _, l := range got {
+		if l.JobID != arm.ID {
+			t.Errorf("the slow device got a task of %s, which the fast one finishes first", l.JobID)
+		}
 	}
 }
