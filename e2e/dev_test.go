@@ -240,3 +240,41 @@ func (l *tlog) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// Without containerd but with runc (and root), `hearth-gateway --dev` runs
+// containers through runc alone, says so, and runs the vanity job as a
+// container (issue 15).
+func TestDevGatewayRunsContainersThroughRunc(t *testing.T) {
+	if _, err := exec.LookPath("runc"); err != nil || os.Getuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI runs this as root with runc installed")
+		}
+		t.Skip("needs root and runc (apt-get install runc)")
+	}
+	app := filepath.Join(root, "examples/vanity/vanity.oci.tar")
+	if _, err := os.Stat(app); err != nil {
+		t.Fatalf("%v: `make examples` builds it", err)
+	}
+	none := filepath.Join(t.TempDir(), "no-containerd.sock")
+	env, banner := startDev(t, []string{"HEARTH_CONTAINERD_SOCKET=" + none})
+	if !strings.Contains(banner, "runc alone") {
+		t.Fatalf("the banner does not say runc is used:\n%s", banner)
+	}
+	job := filepath.Join(t.TempDir(), "job.yaml")
+	spec := "name: vanity-runc\nruntime: oci\napp: " + app + "\ntasks: 2\n" +
+		`args: ["-prefix", "ab", "-seed", "hearth", "-shard", "{{index}}", "-shards", "{{tasks}}", "-tries", "500"]` + "\n"
+	if err := os.WriteFile(job, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := env.hearth(ctx, "job", "submit", job, "--wait")
+	if err != nil || !strings.Contains(out, "done") {
+		t.Fatalf("hearth job submit --wait: %v\n%s", err, out)
+	}
+	id := strings.TrimRight(strings.Fields(out[strings.Index(out, "vanity-runc-"):])[0], ":,.")
+	got, err := env.hearth(ctx, "job", "get", id, "-o", "json")
+	if err != nil || !strings.Contains(got, `"runtime": "oci"`) || strings.Count(got, `"exit_code": 0`) < 2 {
+		t.Fatalf("hearth job get %s: %v\n%s", id, err, got)
+	}
+}

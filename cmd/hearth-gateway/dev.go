@@ -20,6 +20,7 @@ import (
 	"github.com/hearth-home/hearth/power"
 	"github.com/hearth-home/hearth/power/sensor"
 	"github.com/hearth-home/hearth/sandbox/containerd"
+	"github.com/hearth-home/hearth/sandbox/runc"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -117,8 +118,10 @@ Stop: Ctrl-C
 }
 
 // devContainerd connects the embedded agent to containerd when its socket
-// ($HEARTH_CONTAINERD_SOCKET, else the system's) answers, and says which.
-func devContainerd(ctx context.Context, agentDir string, reg registry.Options, logger *slog.Logger) (*containerd.Runtime, string) {
+// ($HEARTH_CONTAINERD_SOCKET, else the system's) answers, else runs
+// containers through runc alone when it is installed (and this is root),
+// and says which.
+func devContainerd(ctx context.Context, agentDir string, reg registry.Options, logger *slog.Logger) (node.ContainerRuntime, string) {
 	socket := os.Getenv(containerd.SocketEnv)
 	if socket == "" {
 		socket = containerd.DefaultSocket
@@ -131,16 +134,28 @@ func devContainerd(ctx context.Context, agentDir string, reg registry.Options, l
 		Logger:    logger.With("part", "containerd"),
 	})
 	if err != nil {
-		logger.Info("no containerd: the dev agent runs wasm tasks only", "err", err)
-		return nil, fmt.Sprintf("off: no containerd at %s (oci jobs need containerd and root; wasm jobs run)", socket)
+		if os.Geteuid() != 0 {
+			logger.Info("no containerd: the dev agent runs wasm tasks only", "err", err)
+			return nil, fmt.Sprintf("off: no containerd at %s, and runc needs root (oci jobs need containerd or runc, and root; wasm jobs run)", socket)
+		}
+		rr, rerr := runc.New(runc.Config{Namespace: "hearth-dev", StateDir: filepath.Join(agentDir, "runc"), Logger: logger.With("part", "runc")})
+		if rerr != nil {
+			logger.Info("no containerd and no runc: the dev agent runs wasm tasks only", "containerd", err, "runc", rerr)
+			return nil, fmt.Sprintf("off: no containerd at %s and no runc (apt-get install runc for oci jobs; wasm jobs run)", socket)
+		}
+		return rr, fmt.Sprintf("runc alone (no containerd at %s), platforms %s (oci jobs run too: examples/vanity/job-oci.yaml)",
+			socket, strings.Join(rr.Platforms(), " "))
 	}
 	return rt, fmt.Sprintf("containerd at %s, platforms %s (oci jobs run too: examples/vanity/job-oci.yaml)",
 		socket, strings.Join(rt.Platforms(), " "))
 }
 
-// The gateway binary is also the dev agent's container init and logger
-// (see containerd.Reexec).
-func init() { containerd.Reexec() }
+// The gateway binary is also the dev agent's container init and logger,
+// and its runc task monitor (see containerd.Reexec, runc.Reexec).
+func init() {
+	containerd.Reexec()
+	runc.Reexec()
+}
 
 // devGovernor is the dev agent's power governor: this machine's board
 // profile (generic on a PC), no budget until the owner sets one with
