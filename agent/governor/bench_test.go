@@ -269,7 +269,10 @@ func (f *figures) print() {
 // while reading the device's power, and waits for them to end, removing
 // each from the governor.
 func runSchedule(t *testing.T, model power.Model, rt sandbox.Runtime, app sandbox.App) *figures {
-	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: benchSchedule[0].share * model.MaxW}})
+	// HEARTH_POWER_BENCH_INTERVAL compares another step (e.g. 1s) with
+	// the default in the same conditions.
+	iv, _ := time.ParseDuration(os.Getenv("HEARTH_POWER_BENCH_INTERVAL"))
+	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: benchSchedule[0].share * model.MaxW}, Interval: iv})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +312,7 @@ func runSchedule(t *testing.T, model power.Model, rt sandbox.Runtime, app sandbo
 	// step: the mean wait for one that comes at any time. Phases are timed
 	// by the clock, not by counting readings, which a loaded machine
 	// delays.
-	iv := g.cfg.Interval
+	iv = g.cfg.Interval
 	time.Sleep((iv*3/2 - time.Since(running)%iv) % iv)
 	head, err := meter.read()
 	if err != nil {

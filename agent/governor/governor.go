@@ -39,9 +39,18 @@ type Config struct {
 	SysRoot string
 	// Policy is the owner's budget policy. Default: the device's maximum.
 	Policy policy.Policy
-	// Interval is how often the governor acts. Default 1s.
+	// Interval is how often the governor acts: reads the CPUs and the
+	// meter, and sets the tasks' caps. Default 1s: steps of 250 ms settle
+	// a budget change within a quarter of a second, but each cap change
+	// costs containerd a runc process, and the containers then kept less
+	// of their budget (docs/power.md#benchmarks).
 	Interval time.Duration
-	// History is how many samples are kept. Default 3600 (an hour).
+	// SampleEvery is how often the history keeps a sample: the mean of the
+	// steps since the last one. Default (and at least) 1s, or Interval
+	// when that is longer.
+	SampleEvery time.Duration
+	// History is how many samples are kept. Default 3600 (an hour of
+	// one-second samples).
 	History int
 	// Logger receives the governor's logs. Default: discarded.
 	Logger *slog.Logger
@@ -57,11 +66,16 @@ const (
 	// margin is the share of the budget kept back: CFS lets a capped task
 	// overrun its quota a little at period boundaries.
 	margin = 0.02
-	// otherDecay is how much of the other load's estimate carries over to
-	// the next step when that load falls: half, so that a burst (the
-	// agent's own work as containers start, say) is forgotten within three
-	// seconds, while a load that comes and goes each second still counts.
+	// otherDecay is how much of the other load's estimate carries over a
+	// second when that load falls (scaled to the step): half, so that a
+	// burst (the agent's own work as containers start, say) is forgotten
+	// within three seconds, while a load that comes and goes each second
+	// still counts.
 	otherDecay = 0.5
+	// tick is /proc/stat's resolution, in seconds (USER_HZ is 100).
+	tick = 0.01
+	// DefaultInterval is Config.Interval's default.
+	DefaultInterval = time.Second
 )
 
 // Sample is one interval's reading.
@@ -129,8 +143,13 @@ type Governor struct {
 	dynPerCore float64
 	history    []Sample
 	next       int // ring position
-	status     Status
-	warnedAt   map[string]time.Time
+	// acc sums the steps since the last history sample, each weighted
+	// by its length in seconds.
+	acc struct{ dt, watts, busy, work, allowed float64 }
+	// decay is otherDecay per step: otherDecay^(Interval in seconds).
+	decay    float64
+	status   Status
+	warnedAt map[string]time.Time
 	// selfCPU is the agent's process CPU at the last step; agentJ the
 	// energy above idle put down to its own work so far.
 	selfCPU time.Duration
@@ -155,8 +174,12 @@ func New(cfg Config) (*Governor, error) {
 		cfg.SysRoot = "/"
 	}
 	if cfg.Interval <= 0 {
-		cfg.Interval = time.Second
+		cfg.Interval = DefaultInterval
 	}
+	if cfg.SampleEvery <= 0 {
+		cfg.SampleEvery = time.Second
+	}
+	cfg.SampleEvery = max(cfg.SampleEvery, cfg.Interval)
 	if cfg.History <= 0 {
 		cfg.History = 3600
 	}
@@ -169,7 +192,7 @@ func New(cfg Config) (*Governor, error) {
 	if err := cfg.Policy.Check(cfg.Model.MaxW); err != nil {
 		return nil, err
 	}
-	g := &Governor{cfg: cfg, log: cfg.Logger, policy: cfg.Policy, tasks: map[string]*tracked{},
+	g := &Governor{cfg: cfg, log: cfg.Logger, decay: math.Pow(otherDecay, cfg.Interval.Seconds()), policy: cfg.Policy, tasks: map[string]*tracked{},
 		warnedAt: map[string]time.Time{}}
 	g.status = Status{Profile: cfg.Model.Name, IdleW: cfg.Model.IdleW, MaxW: cfg.Model.MaxW,
 		Sample: Sample{BudgetW: cfg.Model.MaxW, TempC: math.NaN(), Allowed: float64(cfg.Model.Cores)}}
@@ -244,7 +267,7 @@ func (g *Governor) Remove(id string, cpu time.Duration) (wh float64) {
 	if t == nil {
 		return 0
 	}
-	if unseen := cpu - t.cpu; unseen > 0 && unseen < 10*g.cfg.Interval {
+	if unseen := cpu - t.cpu; unseen > 0 && unseen < 10*max(g.cfg.Interval, time.Second) {
 		t.joules += unseen.Seconds() * perCore
 	}
 	return t.joules / 3600
@@ -318,7 +341,8 @@ func (g *Governor) release() {
 	}
 }
 
-// Step takes one sample and acts on it.
+// Step takes one reading and acts on it, and returns the reading; the
+// history keeps the mean of the steps once a second (SampleEvery).
 func (g *Governor) Step(ctx context.Context) Sample {
 	now := time.Now()
 	cpu, cpuErr := sensor.ReadCPU(g.cfg.SysRoot)
@@ -410,7 +434,14 @@ func (g *Governor) Step(ctx context.Context) Sample {
 	g.agentJ += agentJ
 	agentWh := g.agentJ / 3600
 	now1 := math.Max(0, busy-work)
-	g.other = math.Max(now1, otherDecay*g.other+(1-otherDecay)*now1)
+	// A rise beyond what /proc/stat's 10 ms ticks can blur in one step is
+	// followed at once; a smaller one, and any fall, by the decay, so that
+	// the tick noise of quick steps does not bias the estimate upwards.
+	if noise := float64(g.cfg.Model.Cores) * tick / g.cfg.Interval.Seconds(); now1 > g.other+noise {
+		g.other = now1
+	} else {
+		g.other = g.decay*g.other + (1-g.decay)*now1
+	}
 	other := g.other
 	g.mu.Unlock()
 	perCore := model.PerCoreW() * freq
@@ -456,12 +487,24 @@ func (g *Governor) Step(ctx context.Context) Sample {
 		}
 	}
 	g.mu.Lock()
-	if !first {
-		if len(g.history) < g.cfg.History {
-			g.history = append(g.history, s)
-		} else {
-			g.history[g.next] = s
-			g.next = (g.next + 1) % len(g.history)
+	if !first && dt > 0 {
+		a := &g.acc
+		a.dt += dt
+		a.watts += watts * dt
+		a.busy += busy * dt
+		a.work += work * dt
+		a.allowed += allowed * dt
+		// A sample once SampleEvery has passed, give or take half a step.
+		if a.dt >= (g.cfg.SampleEvery - g.cfg.Interval/2).Seconds() {
+			h := Sample{Time: now, Watts: a.watts / a.dt, BudgetW: b.Watts, TempC: temp,
+				Busy: a.busy / a.dt, Work: a.work / a.dt, Allowed: a.allowed / a.dt}
+			if len(g.history) < g.cfg.History {
+				g.history = append(g.history, h)
+			} else {
+				g.history[g.next] = h
+				g.next = (g.next + 1) % len(g.history)
+			}
+			*a = struct{ dt, watts, busy, work, allowed float64 }{}
 		}
 	}
 	g.status = st

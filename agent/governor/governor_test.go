@@ -259,7 +259,8 @@ func TestCrowded(t *testing.T) {
 	cpus := procstat.New(t)
 	stat := cpus.Tick
 	budget := 0.3 * model.MaxW // room for about a third of a core above idle
-	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: budget}, SysRoot: cpus.Root()})
+	// Steps a second apart, as the fixture's ticks say.
+	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: budget}, SysRoot: cpus.Root(), Interval: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +273,7 @@ func TestCrowded(t *testing.T) {
 	if st.Crowded == "" || !strings.Contains(st.Crowded, "0.90 cores") || st.Allowed != 0 {
 		t.Fatalf("with 0.9 cores of other load in a %.1f W budget: crowded %q, allowed %.2f", budget, st.Crowded, st.Allowed)
 	}
-	// The other load stops: its estimate halves each step, and the room
+	// The other load stops: its estimate halves each second, and the room
 	// comes back within a few.
 	for i := range 4 {
 		stat(0)
