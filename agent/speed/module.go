@@ -43,7 +43,9 @@ const (
 // rounds of xorshift in one iteration of the kernel.
 const rounds = 8
 
-// mix is the kernel in Go; the module's must agree with it.
+// mix is the kernel in Go; the module's must agree with it. Its rounds
+// are written out, as the module's are, so that both do the same work per
+// iteration without a loop of their own.
 func mix(n, x uint32) uint32 {
 	for i := uint32(0); i != n; i++ {
 		x ^= x << 13

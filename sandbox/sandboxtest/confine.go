@@ -55,12 +55,17 @@ func RunContainers(t *testing.T, factory func(t *testing.T, cfg ContainerConfig)
 	}
 }
 
-// RunTask starts a task and waits for its result, then deletes it.
+// RunTask starts a task of app and waits for its result, then deletes it.
 func RunTask(t *testing.T, rt sandbox.Runtime, app sandbox.App, lim sandbox.Limits, args ...string) sandbox.Result {
+	t.Helper()
+	return RunSpec(t, rt, sandbox.Spec{ID: fmt.Sprintf("%s-%d", strings.ReplaceAll(t.Name(), "/", "-"), taskSeq.Add(1)), App: app, Args: args, Limits: lim})
+}
+
+// RunSpec starts a task and waits for its result, then deletes it.
+func RunSpec(t *testing.T, rt sandbox.Runtime, spec sandbox.Spec) sandbox.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	spec := sandbox.Spec{ID: fmt.Sprintf("%s-%d", strings.ReplaceAll(t.Name(), "/", "-"), taskSeq.Add(1)), App: app, Args: args, Limits: lim}
 	task, err := rt.Start(ctx, spec)
 	if err != nil {
 		t.Fatalf("Start: %v", err)

@@ -15,19 +15,7 @@ import (
 
 func run(t *testing.T, rt *Runtime, spec sandbox.Spec) sandbox.Result {
 	t.Helper()
-	ctx := context.Background()
-	task, err := rt.Start(ctx, spec)
-	if err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	res, err := task.Wait(ctx)
-	if err != nil {
-		t.Fatalf("Wait: %v", err)
-	}
-	if err := task.Delete(ctx); err != nil {
-		t.Fatalf("Delete: %v", err)
-	}
-	return res
+	return sandboxtest.RunSpec(t, rt, spec)
 }
 
 func TestTinyModule(t *testing.T) {
