@@ -68,6 +68,14 @@ type Throttler interface {
 	SetCPU(ctx context.Context, id string, cores float64) error
 }
 
+// QuickThrottler is implemented by runtimes whose SetCPU costs next to
+// nothing (a write to a cgroup file), so that the power governor may
+// change caps several times a second; through containerd each change
+// starts a runc process.
+type QuickThrottler interface {
+	QuickThrottle() bool
+}
+
 // CPUMeter is implemented by runtimes that can tell how much CPU a running
 // task has used so far (the power governor attributes energy by it).
 type CPUMeter interface {

@@ -7,8 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hearth-home/hearth/agent/governor"
+	"github.com/hearth-home/hearth/agent/node"
 	"github.com/hearth-home/hearth/internal/logflag"
+	"github.com/hearth-home/hearth/sandbox"
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
@@ -106,5 +110,33 @@ func TestResolve(t *testing.T) {
 	s, err := o.resolve(noEnv, &bytes.Buffer{})
 	if err != nil || strings.Join(s.ifaces, "|") != "eth0|wlan0" || s.cfg.DataDir == "" {
 		t.Fatalf("ifaces %q, data dir %q, %v", s.ifaces, s.cfg.DataDir, err)
+	}
+}
+
+// fakeContainers is a container runtime that says whether its caps are
+// cheap to change.
+type fakeContainers struct {
+	sandbox.Runtime
+	quick bool
+}
+
+func (fakeContainers) Close() error          { return nil }
+func (f fakeContainers) QuickThrottle() bool { return f.quick }
+
+// The governor steps four times a second unless containerd's caps are
+// costly to change.
+func TestGovernorInterval(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		rt   node.ContainerRuntime
+		want time.Duration
+	}{
+		{"wasm only", nil, governor.QuickInterval},
+		{"runc", fakeContainers{quick: true}, governor.QuickInterval},
+		{"containerd", fakeContainers{}, governor.DefaultInterval},
+	} {
+		if got := governorInterval(c.rt); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
 	}
 }

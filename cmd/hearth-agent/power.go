@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/internal/cpucap"
@@ -45,7 +46,7 @@ func (o *powerOptions) register(fs *flag.FlagSet) {
 
 // governor builds the power governor the flags describe, reading the board
 // under root ("/"); nil with --power-off.
-func (o powerOptions) governor(root string, log *slog.Logger) (*governor.Governor, error) {
+func (o powerOptions) governor(root string, interval time.Duration, log *slog.Logger) (*governor.Governor, error) {
 	if o.off {
 		return nil, nil
 	}
@@ -88,7 +89,7 @@ func (o powerOptions) governor(root string, log *slog.Logger) (*governor.Governo
 	if err != nil && !errors.Is(err, sensor.ErrNoSensor) {
 		log.Warn("looking for power meters", "err", err)
 	}
-	g, err := governor.New(governor.Config{Model: m, Meters: meters, SysRoot: root, Policy: pol, Logger: log})
+	g, err := governor.New(governor.Config{Model: m, Meters: meters, SysRoot: root, Policy: pol, Interval: interval, Logger: log})
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +98,7 @@ func (o powerOptions) governor(root string, log *slog.Logger) (*governor.Governo
 		source = meters[0].Name()
 	}
 	log.Info("power governor", "board", model, "profile", m.Name, "idle_w", m.IdleW, "max_w", m.MaxW,
-		"budget_w", o.budget, "schedule", o.schedule != "", "power_from", source)
+		"budget_w", o.budget, "schedule", o.schedule != "", "power_from", source, "every", interval)
 	return g, nil
 }
 

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/agent/node"
 	"github.com/hearth-home/hearth/internal/discovery"
+	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -21,8 +23,15 @@ func serve(ctx context.Context, s setup) error {
 	if cfg.Agent.Name == "" {
 		cfg.Agent.Name = hostname()
 	}
-	gov, err := s.power.governor("/", log.With("part", "power"))
+	var err error
+	if cfg.Containers, err = s.oci.containers(ctx, cfg.Agent.DataDir, log); err != nil {
+		return err
+	}
+	gov, err := s.power.governor("/", governorInterval(cfg.Containers), log.With("part", "power"))
 	if err != nil {
+		if cfg.Containers != nil {
+			cfg.Containers.Close()
+		}
 		return err
 	}
 	if gov != nil {
@@ -35,18 +44,24 @@ func serve(ctx context.Context, s setup) error {
 			}
 		}
 	}
-	if cfg.Containers, err = s.oci.containers(ctx, cfg.Agent.DataDir, log); err != nil {
-		if cfg.CPUCaps != nil {
-			cfg.CPUCaps.Remove()
-		}
-		return err
-	}
 	n, err := node.Build(cfg)
 	if err != nil {
 		return dataDirHint(cfg.Agent.DataDir, err)
 	}
 	defer n.Close()
 	return n.Run(ctx)
+}
+
+// governorInterval is how often the power governor acts: four times a
+// second where changing a task's CPU cap is a cgroup write (wasm tasks,
+// containers through runc alone), so that a burst of other work is followed
+// within a quarter of a second; once a second where each change costs
+// containerd a runc process (docs/power.md#benchmarks).
+func governorInterval(containers node.ContainerRuntime) time.Duration {
+	if q, ok := containers.(sandbox.QuickThrottler); containers == nil || ok && q.QuickThrottle() {
+		return governor.QuickInterval
+	}
+	return governor.DefaultInterval
 }
 
 // dataDirHint explains the usual reasons an agent cannot open its state.

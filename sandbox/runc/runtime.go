@@ -41,12 +41,13 @@ type Runtime struct {
 }
 
 var (
-	_ sandbox.Runtime    = (*Runtime)(nil)
-	_ sandbox.Pauser     = (*Runtime)(nil)
-	_ sandbox.Throttler  = (*Runtime)(nil)
-	_ sandbox.CPUMeter   = (*Runtime)(nil)
-	_ sandbox.Sweeper    = (*Runtime)(nil)
-	_ sandbox.Platformer = (*Runtime)(nil)
+	_ sandbox.Runtime        = (*Runtime)(nil)
+	_ sandbox.Pauser         = (*Runtime)(nil)
+	_ sandbox.Throttler      = (*Runtime)(nil)
+	_ sandbox.CPUMeter       = (*Runtime)(nil)
+	_ sandbox.Sweeper        = (*Runtime)(nil)
+	_ sandbox.Platformer     = (*Runtime)(nil)
+	_ sandbox.QuickThrottler = (*Runtime)(nil)
 )
 
 // New checks that runc runs and that the helper can be every task's
@@ -194,6 +195,10 @@ func (rt *Runtime) SetCPU(ctx context.Context, id string, cores float64) error {
 	quota := ocitask.CPUQuota(cores, t.rec.Limits.CPU)
 	return rt.cgroups.SetCPUQuota(rt.cgroupPath(t.cid), quota, ocitask.CPUPeriod)
 }
+
+// QuickThrottle implements sandbox.QuickThrottler: SetCPU is a cgroup
+// write.
+func (rt *Runtime) QuickThrottle() bool { return true }
 
 // CPUUsage implements sandbox.CPUMeter from the container's cgroup.
 func (rt *Runtime) CPUUsage(id string) (time.Duration, bool) {
