@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -131,5 +132,23 @@ func TestImagesKept(t *testing.T) {
 	second.mu.Unlock()
 	if im == nil || im.bytes == 0 || len(im.config.Entrypoint) == 0 {
 		t.Fatalf("the unpacked image was not found again: %+v", im)
+	}
+}
+
+// The cgroup that runc makes above the tasks' goes when the last task is
+// deleted: a device does not collect empty cgroups, one per agent data dir.
+func TestParentCgroupRemoved(t *testing.T) {
+	rt := newRuntime(t, Config{})
+	res := sandboxtest.RunTask(t, rt, hostApp(t), sandbox.Limits{}, "exit", "0")
+	if res.ExitCode != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	parent := filepath.Dir(rt.cgroupPath("x"))
+	matches, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", parent))
+	if direct, err := os.Stat(filepath.Join("/sys/fs/cgroup", parent)); err == nil && direct.IsDir() {
+		matches = append(matches, filepath.Join("/sys/fs/cgroup", parent))
+	}
+	for _, m := range matches {
+		t.Errorf("%s is left", m)
 	}
 }

@@ -138,6 +138,7 @@ func (rt *Runtime) Close() error {
 	rt.mu.Unlock()
 	rt.dropSpare()
 	rt.watches.Wait()
+	rt.removeParentCgroup() // where no task outlives this process
 	return nil
 }
 
@@ -145,6 +146,12 @@ func (rt *Runtime) tasksDir() string { return filepath.Join(rt.cfg.StateDir, "ta
 
 // rootDir is runc's own state (its --root).
 func (rt *Runtime) rootDir() string { return filepath.Join(rt.cfg.StateDir, "runc") }
+
+// removeParentCgroup removes the cgroup the tasks' cgroups are made under
+// where it is empty (no task runs): runc makes it, and leaves it.
+func (rt *Runtime) removeParentCgroup() {
+	rt.cgroups.RemoveEmpty(filepath.Dir(rt.cgroupPath("x")))
+}
 
 // cgroupPath is the cgroup of a task's container.
 func (rt *Runtime) cgroupPath(cid string) string {

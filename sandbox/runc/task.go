@@ -329,8 +329,12 @@ func (t *task) Delete(ctx context.Context) error {
 	if t.rt.tasks[t.id] == t {
 		delete(t.rt.tasks, t.id)
 	}
+	idle := len(t.rt.tasks) == 0
 	t.rt.mu.Unlock()
 	t.rt.release(t.rec.App)
+	if idle {
+		t.rt.removeParentCgroup()
+	}
 	return nil
 }
 
@@ -461,7 +465,6 @@ func (rt *Runtime) Sweep(ctx context.Context, keep func(id string) bool) (int, e
 			}
 		}
 	}
-	// The tasks' parent cgroup goes once it is empty.
-	rt.cgroups.RemoveEmpty(filepath.Dir(rt.cgroupPath("x")))
+	rt.removeParentCgroup()
 	return removed, nil
 }
