@@ -63,12 +63,9 @@ func (rt *Runtime) prepare(ctx context.Context, app sandbox.App, use bool) (*ima
 	if app.Digest == "" && app.Ref != "" {
 		return nil, fmt.Errorf("%w: a reference (%s) needs the digest it is pinned to", sandbox.ErrBadApp, app.Ref)
 	}
-	if app.Digest == "" {
-		d, err := ocitask.FileDigest(app.Path)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
-		}
-		app.Digest = d
+	app, err := ocitask.WithDigest(app)
+	if err != nil {
+		return nil, err
 	}
 	for {
 		rt.mu.Lock()

@@ -81,12 +81,8 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 			rt.release(im.digest)
 		}
 	}()
-	lim := spec.Limits.WithDefaults()
-	uid, gid, err := sandbox.ParseUser(spec.User)
+	lim, uid, gid, err := ocitask.Setup(spec)
 	if err != nil {
-		return nil, fmt.Errorf("user: %w", err)
-	}
-	if err := ocitask.ShareDirs(spec, uid, gid); err != nil {
 		return nil, err
 	}
 	cid := ocitask.ContainerID(spec.ID)

@@ -120,3 +120,28 @@ func FileDigest(path string) (string, error) {
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// WithDigest fills in an archive app's digest when it has none, from the
+// file; a file that cannot be read is sandbox.ErrBadApp.
+func WithDigest(app sandbox.App) (sandbox.App, error) {
+	if app.Digest != "" {
+		return app, nil
+	}
+	d, err := FileDigest(app.Path)
+	if err != nil {
+		return app, fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
+	}
+	app.Digest = d
+	return app, nil
+}
+
+// Setup is what every container task starts with: its limits with the
+// defaults filled, its user's ids, and /in and /out opened to that user
+// (ShareDirs).
+func Setup(spec sandbox.Spec) (lim sandbox.Limits, uid, gid uint32, err error) {
+	lim = spec.Limits.WithDefaults()
+	if uid, gid, err = sandbox.ParseUser(spec.User); err != nil {
+		return lim, 0, 0, fmt.Errorf("user: %w", err)
+	}
+	return lim, uid, gid, ShareDirs(spec, uid, gid)
+}

@@ -63,12 +63,9 @@ func (rt *Runtime) prepare(ctx context.Context, app sandbox.App, use bool) (*ima
 	if app.Path == "" {
 		return nil, fmt.Errorf("%w: the runc runtime runs image archives only; pulling %s needs containerd", sandbox.ErrBadApp, app.Ref)
 	}
-	if app.Digest == "" {
-		d, err := ocitask.FileDigest(app.Path)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", sandbox.ErrBadApp, err)
-		}
-		app.Digest = d
+	app, err := ocitask.WithDigest(app)
+	if err != nil {
+		return nil, err
 	}
 	for {
 		rt.mu.Lock()
