@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hearth-home/hearth/internal/cpio"
 )
 
 // KernelEnv names the environment variable that holds the kernel's path.
@@ -350,7 +352,7 @@ func writeInitramfs(path, binary string, cfg guestConfig, files map[string]strin
 	if err != nil {
 		return err
 	}
-	w := newCPIOWriter(f)
+	w := cpio.NewWriter(f)
 	w.HostFile(initPath, binary)
 	// The kernel opens /dev/console for init before init can mount /dev.
 	w.CharDev("/dev/console", 0o600, 5, 1)

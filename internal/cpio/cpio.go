@@ -1,4 +1,7 @@
-package vmtest
+// Package cpio writes archives in the "newc" format, the one the Linux
+// kernel unpacks as an initramfs (hearthtest/vmtest's guests, the
+// firmware images' initrd).
+package cpio
 
 import (
 	"bufio"
@@ -10,19 +13,20 @@ import (
 	"strings"
 )
 
-// cpioWriter writes an archive in the "newc" format, the one the kernel
-// unpacks as an initramfs: per entry a 110-byte ASCII header, the name
-// and the data, each padded to 4 bytes; a "TRAILER!!!" entry ends it.
-// Parent directories are written before what they hold, once each.
-type cpioWriter struct {
+// Writer writes an archive in the "newc" format: per entry a 110-byte
+// ASCII header, the name and the data, each padded to 4 bytes; a
+// "TRAILER!!!" entry ends it. Parent directories are written before what
+// they hold, once each.
+type Writer struct {
 	w    *bufio.Writer
 	ino  uint32
 	dirs map[string]bool
 	err  error
 }
 
-func newCPIOWriter(w io.Writer) *cpioWriter {
-	return &cpioWriter{w: bufio.NewWriter(w), dirs: map[string]bool{"": true, ".": true}}
+// NewWriter starts an archive on w.
+func NewWriter(w io.Writer) *Writer {
+	return &Writer{w: bufio.NewWriter(w), dirs: map[string]bool{"": true, ".": true}}
 }
 
 // Mode bits of the header (from <sys/stat.h>; fs.FileMode numbers them
@@ -33,7 +37,7 @@ const (
 	cpioChar = 0o020000
 )
 
-func (c *cpioWriter) header(name string, mode uint32, size int64, rdevMajor, rdevMinor uint32) {
+func (c *Writer) header(name string, mode uint32, size int64, rdevMajor, rdevMinor uint32) {
 	if c.err != nil {
 		return
 	}
@@ -56,7 +60,7 @@ func (c *cpioWriter) header(name string, mode uint32, size int64, rdevMajor, rde
 	c.pad(110 + len(name) + 1)
 }
 
-func (c *cpioWriter) pad(n int) {
+func (c *Writer) pad(n int) {
 	if c.err == nil && n%4 != 0 {
 		_, c.err = c.w.Write(make([]byte, 4-n%4))
 	}
@@ -66,7 +70,7 @@ func (c *cpioWriter) pad(n int) {
 func clean(name string) string { return strings.TrimPrefix(path.Clean("/"+name), "/") }
 
 // Dir adds a directory and any parents not yet added.
-func (c *cpioWriter) Dir(name string) {
+func (c *Writer) Dir(name string) {
 	name = clean(name)
 	if c.dirs[name] {
 		return
@@ -77,7 +81,7 @@ func (c *cpioWriter) Dir(name string) {
 }
 
 // File adds a regular file of size bytes read from r.
-func (c *cpioWriter) File(name string, perm fs.FileMode, size int64, r io.Reader) {
+func (c *Writer) File(name string, perm fs.FileMode, size int64, r io.Reader) {
 	name = clean(name)
 	c.Dir(path.Dir(name))
 	c.header(name, cpioReg|uint32(perm.Perm()), size, 0, 0)
@@ -93,7 +97,7 @@ func (c *cpioWriter) File(name string, perm fs.FileMode, size int64, r io.Reader
 }
 
 // HostFile adds the file at host as name, with its permissions.
-func (c *cpioWriter) HostFile(name, host string) {
+func (c *Writer) HostFile(name, host string) {
 	if c.err != nil {
 		return
 	}
@@ -112,7 +116,7 @@ func (c *cpioWriter) HostFile(name, host string) {
 }
 
 // CharDev adds a character device node.
-func (c *cpioWriter) CharDev(name string, perm fs.FileMode, major, minor uint32) {
+func (c *Writer) CharDev(name string, perm fs.FileMode, major, minor uint32) {
 	name = clean(name)
 	c.Dir(path.Dir(name))
 	c.header(name, cpioChar|uint32(perm.Perm()), 0, major, minor)
@@ -120,7 +124,7 @@ func (c *cpioWriter) CharDev(name string, perm fs.FileMode, major, minor uint32)
 
 // Close writes the trailer and flushes; it reports the first error of any
 // call.
-func (c *cpioWriter) Close() error {
+func (c *Writer) Close() error {
 	c.header("TRAILER!!!", 0, 0, 0, 0)
 	if c.err == nil {
 		c.err = c.w.Flush()
