@@ -21,6 +21,7 @@ help:
 	@echo "make demo      a mixed home: gateway, 2 amd64 agents with containerd, an emulated arm/v6 wasm-only agent (root)"
 	@echo "make bench     print the benchmark figures as BENCH lines (root for the pool figures)"
 	@echo "make release   static binaries for the supported devices into $(DIST)/, with their sizes"
+	@echo "make deb       Debian packages (agent, gateway, CLI) for amd64, arm64 and armhf into $(DIST)/"
 	@echo "make examples  build the example apps (examples/vanity/vanity.wasm and vanity.oci.tar)"
 	@echo "make contracts compile gateway/contracts (solc from npm) and regenerate the Go bindings"
 
@@ -63,6 +64,13 @@ release:
 	  done; \
 	done
 	@cd $(DIST) && for f in *; do stat -c '%n %s' $$f | awk '{printf "%-46s %6.2f MiB %11d bytes\n", $$1, $$2/1048576, $$2}'; done
+
+# Debian packages for people who keep their OS (docs/install-deb.md):
+# built without root or debhelper by packaging/deb/build.sh.
+DEB_ARCHES := amd64 arm64 armhf
+.PHONY: deb
+deb:
+	GO='$(GO)' VERSION='$(VERSION)' LDFLAGS='$(LDFLAGS)' AGENT_TAGS='$(AGENT_TAGS)' packaging/deb/build.sh -o $(DIST) $(DEB_ARCHES)
 
 # The market contract: solc from npm at the version package-lock.json pins,
 # then abigen (a go tool pinned in go.mod) for the Go bindings. The ABI,
