@@ -1,0 +1,101 @@
+// Package boards holds the firmware images' board definitions: which
+// Debian packages (pinned), kernel modules, console and partition sizes
+// each board's image is built from (firmware/image).
+package boards
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed *.yaml
+var files embed.FS
+
+// Board is one board's definition, from firmware/boards/<name>.yaml.
+type Board struct {
+	Name   string `yaml:"name"`
+	Arch   string `yaml:"arch"`   // Debian's architecture: arm64, armhf, armel
+	GOARCH string `yaml:"goarch"` // Go's
+	GOARM  string `yaml:"goarm"`  // for GOARCH=arm: 6 or 7
+	// Kernel is the kernel package, pinned as name=version; KernelMeta
+	// the metapackage whose dependency is the newest kernel.
+	Kernel     string   `yaml:"kernel"`
+	KernelMeta string   `yaml:"kernel_meta"`
+	Console    string   `yaml:"console"`
+	Modules    []string `yaml:"modules"`
+	// Partition sizes in MiB: the FAT boot partition, each of the two
+	// slots, and the data partition (grown to the card at first boot).
+	BootMiB int   `yaml:"boot_mib"`
+	SlotMiB int   `yaml:"slot_mib"`
+	DataMiB int   `yaml:"data_mib"`
+	QEMU    *QEMU `yaml:"qemu"`
+}
+
+// QEMU is how the firmware test boots a board's image under emulation.
+type QEMU struct {
+	System      string `yaml:"system"`  // qemu-system-aarch64
+	Machine     string `yaml:"machine"` // virt
+	CPU         string `yaml:"cpu"`
+	BIOSPackage string `yaml:"bios_package"` // the Debian package holding the firmware (U-Boot), pinned
+	BIOSFile    string `yaml:"bios_file"`    // its path in the package
+	Watchdog    string `yaml:"watchdog"`     // a QEMU watchdog device, e.g. i6300esb
+}
+
+// Names lists the boards there are.
+func Names() []string {
+	ents, _ := fs.ReadDir(files, ".")
+	var names []string
+	for _, e := range ents {
+		if n, ok := strings.CutSuffix(e.Name(), ".yaml"); ok {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// Load returns the board called name.
+func Load(name string) (*Board, error) {
+	b, err := files.ReadFile(name + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("no board %q: the boards are %s", name, strings.Join(Names(), ", "))
+	}
+	return Parse(b)
+}
+
+// Parse reads a board definition and checks it.
+func Parse(data []byte) (*Board, error) {
+	var b Board
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("board definition: %w", err)
+	}
+	var errs []error
+	if b.Name == "" {
+		errs = append(errs, errors.New("name is missing"))
+	}
+	if !slices.Contains([]string{"arm64", "armhf", "armel", "amd64"}, b.Arch) {
+		errs = append(errs, fmt.Errorf("arch %q: want arm64, armhf, armel or amd64", b.Arch))
+	}
+	if b.GOARCH == "" {
+		errs = append(errs, errors.New("goarch is missing"))
+	}
+	if name, version, ok := strings.Cut(b.Kernel, "="); !ok || name == "" || version == "" {
+		errs = append(errs, fmt.Errorf("kernel %q: want package=version", b.Kernel))
+	}
+	if b.BootMiB < 33 || b.SlotMiB < 16 || b.DataMiB < 8 {
+		errs = append(errs, fmt.Errorf("sizes boot %d, slot %d, data %d MiB: the boot partition needs at least 33 MiB (FAT32), a slot 16, data 8",
+			b.BootMiB, b.SlotMiB, b.DataMiB))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("board %s: %w", b.Name, err)
+	}
+	return &b, nil
+}

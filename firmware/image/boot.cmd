@@ -1,0 +1,65 @@
+# Hearth's boot script: picks slot A or B and boots that slot's kernel.
+# The image builder fills in @CONSOLE@ and @DISK@, and mkimage makes it
+# boot.scr on the boot partition, where U-Boot's distro boot finds it (the
+# same script on a Raspberry Pi and on QEMU's virt machine).
+#
+# hearthboot.env, on the same partition, holds the state, rewritten only
+# here (on a trial boot) and by the device when it commits or tries an
+# update (docs/firmware.md):
+#   BOOT_ORDER   the slots to try, first first: "A B" or "B A"
+#   BOOT_A_LEFT  boots slot A may still try: 3 = committed, 1 = one trial
+#   BOOT_B_LEFT  left; 0 = never again, until an update writes the slot
+# A trial slot (LEFT 1) is set to 0 before it boots: if it does not commit,
+# the next boot, however it comes (reboot, watchdog, panic, power cut),
+# takes the other slot.
+setenv BOOT_ORDER "A B"
+setenv BOOT_A_LEFT 3
+setenv BOOT_B_LEFT 0
+if load ${devtype} ${devnum}:1 ${kernel_addr_r} hearthboot.env; then
+	env import -t ${kernel_addr_r} ${filesize} BOOT_ORDER BOOT_A_LEFT BOOT_B_LEFT
+fi
+
+setenv hearth_slot
+setenv hearth_trial 0
+for s in ${BOOT_ORDER}; do
+	if test "x${hearth_slot}" = "x"; then
+		if test "x${s}" = "xA" && test ${BOOT_A_LEFT} -gt 0; then
+			setenv hearth_slot A
+			setenv hearth_part 2
+			if test ${BOOT_A_LEFT} -eq 1; then
+				setenv hearth_trial 1
+				setenv BOOT_A_LEFT 0
+			fi
+		fi
+		if test "x${s}" = "xB" && test ${BOOT_B_LEFT} -gt 0; then
+			setenv hearth_slot B
+			setenv hearth_part 3
+			if test ${BOOT_B_LEFT} -eq 1; then
+				setenv hearth_trial 1
+				setenv BOOT_B_LEFT 0
+			fi
+		fi
+	fi
+done
+if test "x${hearth_slot}" = "x"; then
+	# Neither slot may boot: the state is damaged. Slot A is the one the
+	# card was flashed with.
+	echo "hearth: no slot left to try; booting slot A"
+	setenv hearth_slot A
+	setenv hearth_part 2
+fi
+if test ${hearth_trial} -eq 1; then
+	# The file keeps its length (single digits), so this rewrites one
+	# sector in place.
+	env export -t ${kernel_addr_r} BOOT_ORDER BOOT_A_LEFT BOOT_B_LEFT
+	fatwrite ${devtype} ${devnum}:1 ${kernel_addr_r} hearthboot.env ${filesize}
+fi
+
+echo "hearth: booting slot ${hearth_slot} (trial ${hearth_trial})"
+setenv bootargs "console=@CONSOLE@ panic=5 hearth.slot=${hearth_slot} hearth.trial=${hearth_trial} hearth.disk=@DISK@"
+load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/vmlinuz.gz
+unzip ${ramdisk_addr_r} ${kernel_addr_r}
+load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/initrd.img
+booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}
+echo "hearth: slot ${hearth_slot} did not boot"
+reset

@@ -1,0 +1,567 @@
+// Package image builds Hearth's appliance images: a disk image to write
+// to an SD card (or boot under QEMU) with a FAT boot partition, two root
+// slots (A/B) each with its own kernel, and a data partition, from
+// Debian's packages (fetched with apt and unpacked, never installed),
+// hearth-init and Hearth's static binaries. Nothing needs root: the
+// filesystems are made in files (mkfs.ext4 -d, mkfs.vfat and mcopy),
+// the boot script with mkimage, the partition table in Go.
+// docs/firmware.md describes the result.
+package image
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/diskfs/go-diskfs/partition/mbr"
+
+	"github.com/hearth-home/hearth/firmware/boards"
+	"github.com/hearth-home/hearth/firmware/hearthtxt"
+	"github.com/hearth-home/hearth/internal/cpio"
+)
+
+//go:embed boot.cmd
+var bootCmd string
+
+// Options say what to build.
+type Options struct {
+	Board   *boards.Board
+	Version string // the release, e.g. 0.3.0 or a git describe
+	// OutDir receives hearth-<board>-<version>.img (and .img.xz, and the
+	// slot image for updates, .slot.img).
+	OutDir string
+	// Cache keeps package lists and unpacked packages between builds
+	// (default: $HEARTH_IMAGE_CACHE, else ~/.cache/hearth-image).
+	Cache string
+	// Latest builds with the kernel Debian has now instead of the
+	// board's pin.
+	Latest bool
+	// BinDir, when set, holds hearth-init, hearth-agent and
+	// hearth-gateway already built for the board; otherwise they are
+	// built from Src with go build.
+	BinDir string
+	// Src is the module's root (default ".").
+	Src string
+	// XZ also writes the compressed image, .img.xz.
+	XZ  bool
+	Log *slog.Logger
+}
+
+// Result is what Build made.
+type Result struct {
+	Image   string // the raw disk image
+	ImageXZ string // its compressed form, when Options.XZ
+	Slot    string // the slot image alone, as an update writes it
+	Kernel  string // the kernel package, name=version
+	Release string // the kernel's release (uname -r)
+	DiskID  uint32 // the MBR disk signature hearth-init finds the disk by
+	Modules int    // modules in the initramfs
+}
+
+// Partition numbers, as hearth-init and the boot script know them.
+const (
+	PartBoot  = 1
+	PartSlotA = 2
+	PartSlotB = 3
+	PartData  = 4
+	mib       = 1 << 20
+	// firstSector leaves the first MiB to the MBR, as SD cards like.
+	firstSector = 2048
+)
+
+// BootEnv is the boot partition's hearthboot.env for a slot order and
+// the tries each slot has left, in the form U-Boot's env export -t
+// writes: the variables sorted, one per line.
+func BootEnv(order string, aLeft, bLeft int) []byte {
+	return fmt.Appendf(nil, "BOOT_A_LEFT=%d\nBOOT_B_LEFT=%d\nBOOT_ORDER=%s\n", aLeft, bLeft, order)
+}
+
+// Build makes the image.
+func Build(ctx context.Context, opt Options) (*Result, error) {
+	start := time.Now()
+	b := opt.Board
+	if b == nil {
+		return nil, errors.New("no board")
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Src == "" {
+		opt.Src = "."
+	}
+	if opt.Version == "" {
+		opt.Version = "dev"
+	}
+	if opt.Cache == "" {
+		opt.Cache = os.Getenv("HEARTH_IMAGE_CACHE")
+	}
+	if opt.Cache == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return nil, err
+		}
+		opt.Cache = filepath.Join(dir, "hearth-image")
+	}
+	if err := checkTools(opt.XZ); err != nil {
+		return nil, err
+	}
+	work, err := os.MkdirTemp("", "hearth-image-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	log := opt.Log.With("board", b.Name)
+
+	// The kernel.
+	d := newDebs(opt.Cache, b.Arch, log)
+	kernel := b.Kernel
+	if opt.Latest {
+		name, err := d.kernelOf(ctx, b.KernelMeta)
+		if err != nil {
+			return nil, err
+		}
+		v, err := d.candidate(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if k := name + "=" + v; k != kernel {
+			log.Info("building with Debian's newest kernel, not the board's pin", "kernel", k, "pin", kernel)
+			kernel = k
+		}
+	}
+	kdir, err := d.unpack(ctx, kernel)
+	if err != nil {
+		return nil, err
+	}
+	release, image, err := kernelFiles(kdir)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Kernel: kernel, Release: release, DiskID: diskID(b.Name, opt.Version)}
+
+	// Hearth's binaries.
+	bins := opt.BinDir
+	if bins == "" {
+		bins = filepath.Join(work, "bin")
+		if err := buildBinaries(ctx, opt.Src, bins, b, opt.Version, log); err != nil {
+			return nil, err
+		}
+	}
+
+	// The slot: kernel, initramfs (hearth-init and the modules), and
+	// the binaries it runs.
+	slot := filepath.Join(work, "slot")
+	for _, dir := range []string{"boot", "bin", "etc/hearth"} {
+		if err := os.MkdirAll(filepath.Join(slot, dir), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	log.Info("compressing the kernel", "release", release)
+	if err := gzipFile(image, filepath.Join(slot, "boot/vmlinuz.gz")); err != nil {
+		return nil, err
+	}
+	n, err := writeInitramfs(filepath.Join(slot, "boot/initrd.img"), bins, kdir, release, b, opt.Version)
+	if err != nil {
+		return nil, err
+	}
+	res.Modules = n
+	for _, bin := range []string{"hearth-agent", "hearth-gateway"} {
+		if err := copyFile(filepath.Join(bins, bin), filepath.Join(slot, "bin", bin), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	meta := map[string]string{"version": opt.Version, "board": b.Name, "kernel": kernel}
+	for k, v := range meta {
+		if err := os.WriteFile(filepath.Join(slot, "etc/hearth", k), []byte(v+"\n"), 0o644); err != nil {
+			return nil, err
+		}
+	}
+
+	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
+		return nil, err
+	}
+	base := filepath.Join(opt.OutDir, fmt.Sprintf("hearth-%s-%s", b.Name, opt.Version))
+	res.Slot = base + ".slot.img"
+	log.Info("making the slot's filesystem", "size_mib", b.SlotMiB)
+	// Slots are mounted read-only: no journal, no blocks kept for root.
+	if err := mkext4(ctx, res.Slot, slot, "hearth-slot", b.SlotMiB, "-O", "^has_journal", "-m", "0"); err != nil {
+		return nil, fmt.Errorf("the slot's files do not fit in %d MiB (slot_mib in the board's file): %w", b.SlotMiB, err)
+	}
+
+	// The boot partition: the boot script, the slot state, hearth.txt.
+	bootDir := filepath.Join(work, "boot")
+	if err := os.MkdirAll(bootDir, 0o755); err != nil {
+		return nil, err
+	}
+	script := strings.NewReplacer("@CONSOLE@", b.Console, "@DISK@", fmt.Sprintf("%08x", res.DiskID)).Replace(bootCmd)
+	if err := os.WriteFile(filepath.Join(work, "boot.cmd"), []byte(script), 0o644); err != nil {
+		return nil, err
+	}
+	if out, err := exec.CommandContext(ctx, "mkimage", "-A", ubootArch(b.Arch), "-O", "linux", "-T", "script", "-C", "none",
+		"-n", "hearth boot", "-d", filepath.Join(work, "boot.cmd"), filepath.Join(bootDir, "boot.scr")).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("mkimage: %v: %s", err, out)
+	}
+	files := map[string][]byte{
+		"hearthboot.env": BootEnv("A B", 3, 0),
+		"hearth.txt":     hearthtxt.Format(hearthtxt.Config{}),
+		"README.txt":     []byte(strings.ReplaceAll(readme(b.Name, opt.Version), "\n", "\r\n")),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(bootDir, name), data, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	bootImg := filepath.Join(work, "boot.img")
+	if err := mkfat(ctx, bootImg, bootDir, b.BootMiB); err != nil {
+		return nil, err
+	}
+	dataImg := filepath.Join(work, "data.img")
+	empty := filepath.Join(work, "empty")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		return nil, err
+	}
+	if err := mkext4(ctx, dataImg, empty, "hearth-data", b.DataMiB); err != nil {
+		return nil, err
+	}
+
+	// The disk: the partition table, then each partition at its place;
+	// slot B stays empty until the first update writes it.
+	res.Image = base + ".img"
+	parts := []struct {
+		file string
+		mib  int
+		typ  mbr.Type
+	}{
+		{bootImg, b.BootMiB, mbr.Fat32LBA},
+		{res.Slot, b.SlotMiB, mbr.Linux},
+		{"", b.SlotMiB, mbr.Linux},
+		{dataImg, b.DataMiB, mbr.Linux},
+	}
+	log.Info("writing the disk image", "file", res.Image)
+	f, err := os.Create(res.Image)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	table := &mbr.Table{LogicalSectorSize: 512, PhysicalSectorSize: 512}
+	sector := uint32(firstSector)
+	for i, p := range parts {
+		size := uint32(p.mib * mib / 512)
+		mp := &mbr.Partition{Type: p.typ, Start: sector, Size: size}
+		if i == 0 {
+			mp.Bootable = true
+		}
+		table.Partitions = append(table.Partitions, mp)
+		if p.file != "" {
+			if err := copyAt(f, p.file, int64(sector)*512, int64(size)*512); err != nil {
+				return nil, err
+			}
+		}
+		sector += size
+	}
+	total := int64(sector) * 512
+	if err := f.Truncate(total); err != nil {
+		return nil, err
+	}
+	if err := table.Write(f, total); err != nil {
+		return nil, err
+	}
+	// go-diskfs writes the table and its signature; the disk's own
+	// signature (bytes 440-443) is ours to write.
+	var sig [4]byte
+	binary.LittleEndian.PutUint32(sig[:], res.DiskID)
+	if _, err := f.WriteAt(sig[:], 440); err != nil {
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	if opt.XZ {
+		log.Info("compressing the image", "file", res.Image+".xz")
+		res.ImageXZ = res.Image + ".xz"
+		if out, err := exec.CommandContext(ctx, "xz", "-T0", "-6", "-k", "-f", res.Image).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("xz: %v: %s", err, out)
+		}
+	}
+	log.Info("image built", "image", res.Image, "kernel", kernel, "modules", res.Modules, "took", time.Since(start).Round(time.Millisecond))
+	return res, nil
+}
+
+// checkTools says which Debian package to install for a missing tool.
+func checkTools(xz bool) error {
+	tools := [][2]string{{"mkfs.ext4", "e2fsprogs"}, {"mkfs.vfat", "dosfstools"}, {"mcopy", "mtools"},
+		{"mkimage", "u-boot-tools"}, {"dpkg-deb", "dpkg"}, {"apt-get", "apt"}}
+	if xz {
+		tools = append(tools, [2]string{"xz", "xz-utils"})
+	}
+	var missing, pkgs []string
+	for _, t := range tools {
+		if _, err := exec.LookPath(t[0]); err != nil {
+			missing = append(missing, t[0])
+			pkgs = append(pkgs, t[1])
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("building an image needs %s: apt-get install %s", strings.Join(missing, ", "), strings.Join(pkgs, " "))
+	}
+	return nil
+}
+
+// diskID derives the disk signature from the board and version, so that
+// a build is the same every time.
+func diskID(board, version string) uint32 {
+	h := fnv.New32a()
+	io.WriteString(h, board+"\x00"+version)
+	if v := h.Sum32(); v != 0 {
+		return v
+	}
+	return 1
+}
+
+// ubootArch is mkimage's name for a Debian architecture.
+func ubootArch(arch string) string {
+	if arch == "arm64" {
+		return "arm64"
+	}
+	if arch == "amd64" {
+		return "x86_64"
+	}
+	return "arm"
+}
+
+// kernelFiles finds the kernel's release and image in an unpacked
+// package.
+func kernelFiles(dir string) (release, image string, err error) {
+	m, _ := filepath.Glob(filepath.Join(dir, "boot", "vmlinu[xz]-*"))
+	if len(m) != 1 {
+		return "", "", fmt.Errorf("%s: want one kernel in boot/, found %d", dir, len(m))
+	}
+	image = m[0]
+	release = strings.TrimPrefix(strings.TrimPrefix(filepath.Base(image), "vmlinuz-"), "vmlinux-")
+	if _, err := os.Stat(filepath.Join(dir, "lib/modules", release)); err != nil {
+		return "", "", fmt.Errorf("kernel %s has no modules in its package: %w", release, err)
+	}
+	return release, image, nil
+}
+
+// buildBinaries builds hearth-init, the small agent (wasm and runc; this
+// image has no containerd) and the gateway for the board.
+func buildBinaries(ctx context.Context, src, out string, b *boards.Board, version string, log *slog.Logger) error {
+	ldflags := "-s -w -X main.version=" + version
+	builds := []struct{ pkg, tags string }{
+		{"./cmd/hearth-init", ""},
+		{"./cmd/hearth-agent", "nethttpomithttp2,nocontainerd"},
+		{"./cmd/hearth-gateway", ""},
+	}
+	for _, bl := range builds {
+		log.Info("building", "package", bl.pkg, "goarch", b.GOARCH)
+		args := []string{"build", "-trimpath", "-ldflags", ldflags, "-o", out + "/"}
+		if bl.tags != "" {
+			args = append(args, "-tags", bl.tags)
+		}
+		cmd := exec.CommandContext(ctx, "go", append(args, bl.pkg)...)
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+b.GOARCH, "GOARM="+b.GOARM)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s: %v: %s", bl.pkg, err, out)
+		}
+	}
+	return nil
+}
+
+// writeInitramfs writes the slot's initramfs: hearth-init as /init, the
+// board's modules and their list in load order, and the release's name.
+func writeInitramfs(path, bins, kdir, release string, b *boards.Board, version string) (int, error) {
+	modRoot := filepath.Join(kdir, "lib/modules", release)
+	builtin, err := readBuiltin(filepath.Join(modRoot, "modules.builtin"))
+	if err != nil {
+		return 0, err
+	}
+	mods, err := resolveModules(modRoot, b.Modules, builtin)
+	if err != nil {
+		return 0, fmt.Errorf("board %s: %w", b.Name, err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	zw, err := gzip.NewWriterLevel(f, gzip.BestCompression)
+	if err != nil {
+		return 0, err
+	}
+	w := cpio.NewWriter(zw)
+	w.HostFile("/init", filepath.Join(bins, "hearth-init"))
+	// The kernel opens /dev/console for init before anything mounts
+	// devtmpfs.
+	w.CharDev("/dev/console", 0o600, 5, 1)
+	w.Dir("/proc")
+	w.Dir("/sys")
+	w.Dir("/tmp")
+	w.Dir("/run")
+	var list bytes.Buffer
+	for _, m := range mods {
+		w.HostFile(filepath.Join("/lib/modules", release, m.rel), filepath.Join(modRoot, m.rel))
+		list.WriteString(m.rel + "\n")
+	}
+	for name, data := range map[string]string{"modules": list.String(), "board": b.Name + "\n", "version": version + "\n", "release": release + "\n"} {
+		w.File("/etc/hearth/"+name, 0o644, int64(len(data)), strings.NewReader(data))
+	}
+	if err := w.Close(); err != nil {
+		return 0, err
+	}
+	if err := zw.Close(); err != nil {
+		return 0, err
+	}
+	return len(mods), f.Close()
+}
+
+// readBuiltin lists the modules built into the kernel.
+func readBuiltin(path string) (map[string]bool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]bool{}
+	for _, l := range strings.Fields(string(b)) {
+		m[modName(l)] = true
+	}
+	return m, nil
+}
+
+// mkext4 makes an ext4 filesystem of mib MiB in file from dir's files.
+func mkext4(ctx context.Context, file, dir, label string, mib int, extra ...string) error {
+	os.Remove(file)
+	args := append([]string{"-q", "-F", "-L", label, "-d", dir, "-E", "root_owner=0:0"}, extra...)
+	args = append(args, file, fmt.Sprintf("%dM", mib))
+	cmd := exec.CommandContext(ctx, "mkfs.ext4", args...)
+	// The same files make the same filesystem.
+	cmd.Env = append(os.Environ(), "E2FSPROGS_FAKE_TIME=1700000000")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("mkfs.ext4 %s: %v: %s", filepath.Base(file), err, bytes.TrimSpace(out))
+	}
+	return nil
+}
+
+// mkfat makes a FAT32 filesystem labelled HEARTH of mib MiB in file,
+// with dir's files at its root.
+func mkfat(ctx context.Context, file, dir string, mib int) error {
+	os.Remove(file)
+	if out, err := exec.CommandContext(ctx, "mkfs.vfat", "-F", "32", "-s", "1", "-n", "HEARTH", "-i", "4ea27400",
+		"-C", file, fmt.Sprint(mib*1024)).CombinedOutput(); err != nil {
+		return fmt.Errorf("mkfs.vfat: %v: %s", err, out)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	args := []string{"-i", file, "-s", "-p", "-m"}
+	for _, e := range ents {
+		args = append(args, filepath.Join(dir, e.Name()))
+	}
+	if out, err := exec.CommandContext(ctx, "mcopy", append(args, "::/")...).CombinedOutput(); err != nil {
+		return fmt.Errorf("mcopy: %v: %s", err, out)
+	}
+	return nil
+}
+
+// copyAt writes file into f at off, leaving holes where it is zero, and
+// checks it fits in max bytes.
+func copyAt(f *os.File, file string, off, max int64) error {
+	src, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	fi, err := src.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Size() > max {
+		return fmt.Errorf("%s is %d bytes, more than its partition's %d", file, fi.Size(), max)
+	}
+	buf := make([]byte, mib)
+	zero := make([]byte, mib)
+	for pos := int64(0); ; {
+		n, err := io.ReadFull(src, buf)
+		if n > 0 && !bytes.Equal(buf[:n], zero[:n]) {
+			if _, err := f.WriteAt(buf[:n], off+pos); err != nil {
+				return err
+			}
+		}
+		pos += int64(n)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func gzipFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	zw, err := gzip.NewWriterLevel(out, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(zw, in); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return out.Close()
+}
+
+func copyFile(src, dst string, perm os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, perm)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	if _, err := io.Copy(out, in); err != nil {
+		return err
+	}
+	return out.Close()
+}
+
+func readme(board, version string) string {
+	return fmt.Sprintf(`Hearth %s for %s
+
+This card runs Hearth: it makes this device part of your home's Hearth
+pool. To set it up, open hearth.txt here in any text editor, write the
+join token your gateway printed after "token = ", save, put the card back
+and switch the device on. "hearth pool ls" then shows it within a minute.
+
+The other files here start the device: leave them as they are.
+How it works, and what to do when it does not: docs/firmware.md in
+Hearth's source.
+`, version, board)
+}
