@@ -1,0 +1,173 @@
+package hearthinit
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/insomniacslk/dhcp/dhcpv4"
+	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
+	"github.com/vishvananda/netlink"
+)
+
+// DHCP keeps a DHCPv4 lease on one link: it asks for one until it gets it,
+// applies address, default route and name servers, renews at T1 and starts
+// over when the lease runs out.
+type DHCP struct {
+	Net  *Net
+	Link netlink.Link
+	// Hostname is sent to the server, so that the router lists the device
+	// by name.
+	Hostname string
+	// DNS, when set, replaces the name servers the server offers.
+	DNS []netip.Addr
+	// OnLease is called with the address each time a lease is applied.
+	OnLease func(netip.Prefix)
+	// Timeout is how long one exchange waits for an answer (default 3 s).
+	Timeout time.Duration
+}
+
+// Run keeps the lease until ctx ends.
+func (d *DHCP) Run(ctx context.Context) error {
+	name := d.Link.Attrs().Name
+	timeout := d.Timeout
+	if timeout <= 0 {
+		timeout = 3 * time.Second
+	}
+	c, err := nclient4.New(name, nclient4.WithTimeout(timeout), nclient4.WithRetry(2))
+	if err != nil {
+		return fmt.Errorf("dhcp on %s: %w", name, err)
+	}
+	defer c.Close()
+	var mods []dhcpv4.Modifier
+	if d.Hostname != "" {
+		mods = append(mods, dhcpv4.WithOption(dhcpv4.OptHostName(d.Hostname)))
+	}
+	log := d.Net.Log.With("iface", name)
+	wait := 2 * time.Second
+	for ctx.Err() == nil {
+		lease, err := c.Request(ctx, mods...)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			log.Warn("no DHCP lease yet; asking again", "err", err, "in", wait)
+			if !sleep(ctx, wait) {
+				break
+			}
+			wait = min(2*wait, 30*time.Second)
+			continue
+		}
+		wait = 2 * time.Second
+		cur, err := d.apply(lease, netip.Prefix{})
+		if err != nil {
+			log.Error("applying the DHCP lease", "err", err)
+		}
+		// Renew at T1; on failure retry at half the time left until the
+		// lease ends, then start over.
+		for {
+			leaseTime := lease.ACK.IPAddressLeaseTime(time.Hour)
+			end := lease.CreationTime.Add(leaseTime)
+			next := lease.CreationTime.Add(lease.ACK.IPAddressRenewalTime(leaseTime / 2))
+			renewed := false
+			for !renewed {
+				if !sleep(ctx, time.Until(next)) {
+					d.drop(cur)
+					return nil
+				}
+				nl, err := c.Renew(ctx, lease, mods...)
+				if err == nil {
+					lease, renewed = nl, true
+					break
+				}
+				left := time.Until(end)
+				if left <= time.Second {
+					break
+				}
+				log.Warn("renewing the DHCP lease", "err", err, "lease_left", left.Round(time.Second))
+				next = time.Now().Add(max(left/2, time.Second))
+			}
+			if !renewed {
+				log.Warn("the DHCP lease ran out; asking for a new one", "addr", cur)
+				d.drop(cur)
+				break
+			}
+			if cur, err = d.apply(lease, cur); err != nil {
+				log.Error("applying the renewed DHCP lease", "err", err)
+			}
+		}
+	}
+	return nil
+}
+
+// apply configures the lease and returns the address it set; prev, when
+// valid and different, is removed.
+func (d *DHCP) apply(lease *nclient4.Lease, prev netip.Prefix) (netip.Prefix, error) {
+	ack := lease.ACK
+	ip, ok := netip.AddrFromSlice(ack.YourIPAddr.To4())
+	if !ok {
+		return prev, fmt.Errorf("lease without an address")
+	}
+	bits := 24
+	if m := ack.SubnetMask(); m != nil {
+		bits, _ = m.Size()
+	}
+	p := netip.PrefixFrom(ip, bits)
+	if prev.IsValid() && prev != p {
+		d.drop(prev)
+	}
+	if err := d.Net.H.AddrReplace(d.Link, &netlink.Addr{IPNet: ipNet(p)}); err != nil {
+		return prev, fmt.Errorf("address %s: %w", p, err)
+	}
+	var router net.IP
+	if r := ack.Router(); len(r) > 0 {
+		router = r[0]
+		if err := d.Net.H.RouteReplace(&netlink.Route{LinkIndex: d.Link.Attrs().Index, Gw: router}); err != nil {
+			return p, fmt.Errorf("default route via %s: %w", router, err)
+		}
+	}
+	dns := d.DNS
+	if len(dns) == 0 {
+		for _, s := range ack.DNS() {
+			if a, ok := netip.AddrFromSlice(s.To4()); ok {
+				dns = append(dns, a)
+			}
+		}
+	}
+	if len(dns) > 0 {
+		if err := d.Net.WriteResolvConf(dns, ack.DomainName()); err != nil {
+			return p, err
+		}
+	}
+	if prev != p {
+		d.Net.Log.Info("network up", "iface", d.Link.Attrs().Name, "addr", p, "router", router, "dns", fmt.Sprint(dns),
+			"lease", ack.IPAddressLeaseTime(time.Hour))
+	}
+	if d.OnLease != nil {
+		d.OnLease(p)
+	}
+	return p, nil
+}
+
+func (d *DHCP) drop(p netip.Prefix) {
+	if p.IsValid() {
+		d.Net.H.AddrDel(d.Link, &netlink.Addr{IPNet: ipNet(p)})
+	}
+}
+
+// sleep waits for d or ctx; false when ctx ended.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,77 @@
+package hearthinit
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// fail reports a failure that stops the boot, waits 10 s so that a person
+// can read it and reboots: a broken trial slot then falls back through the
+// boot counter.
+func (b *boot) fail(err error) {
+	b.log.Error("cannot boot: " + err.Error())
+	b.log.Error("rebooting in 10 s")
+	time.Sleep(10 * time.Second)
+	b.shutdown(unix.LINUX_REBOOT_CMD_RESTART)
+}
+
+// shutdown ends every process, saves the clock, unmounts and reboots or
+// powers off. The roles' supervisors have stopped before it runs.
+func (b *boot) shutdown(action int) {
+	if b.wd != nil {
+		b.wd.Disarm()
+	}
+	// What the role left behind (containers, their shims) gets a TERM and
+	// two seconds, then a KILL.
+	unix.Kill(-1, unix.SIGTERM)
+	time.Sleep(2 * time.Second)
+	unix.Kill(-1, unix.SIGKILL)
+	if b.stopReaper != nil {
+		b.stopReaper()
+		<-b.reaped
+	}
+	if b.clock.Path != "" && isMounted(DataDir) {
+		if err := b.clock.Save(time.Now()); err != nil {
+			b.log.Warn("saving the clock", "err", err)
+		}
+	}
+	b.log.Info("unmounting")
+	b.file.attach(&LogFile{}) // no more lines to /data (a LogFile without a path drops them)
+	for _, f := range b.logs {
+		f.Close()
+	}
+	unix.Sync()
+	for i := len(b.mounted) - 1; i >= 0; i-- {
+		unmount(b.mounted[i])
+	}
+	unix.Sync()
+	b.log.Info("goodbye")
+	reboot(action)
+}
+
+// unmount unmounts target, or at least makes it read-only so that nothing
+// is lost at the reboot.
+func unmount(target string) {
+	for range 3 {
+		if err := unix.Unmount(target, 0); err == nil || errors.Is(err, unix.EINVAL) {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	unix.Mount("", target, "", unix.MS_REMOUNT|unix.MS_RDONLY, "")
+}
+
+// reboot reboots (or powers off) the machine, but only as PID 1: run
+// anywhere else, it exits.
+func reboot(action int) {
+	if os.Getpid() != 1 {
+		os.Exit(1)
+	}
+	unix.Reboot(action)
+	for {
+		time.Sleep(time.Hour) // the kernel will stop us
+	}
+}
