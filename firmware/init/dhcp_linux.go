@@ -29,7 +29,7 @@ type DHCP struct {
 	Timeout time.Duration
 }
 
-// Run keeps the lease until ctx ends.
+// Run keeps the lease until ctx ends, and leaves it configured then.
 func (d *DHCP) Run(ctx context.Context) error {
 	name := d.Link.Attrs().Name
 	timeout := d.Timeout
@@ -74,7 +74,8 @@ func (d *DHCP) Run(ctx context.Context) error {
 			renewed := false
 			for !renewed {
 				if !sleep(ctx, time.Until(next)) {
-					d.drop(cur)
+					// The address stays: the role may still be saying
+					// goodbye to the gateway while the device shuts down.
 					return nil
 				}
 				nl, err := c.Renew(ctx, lease, mods...)

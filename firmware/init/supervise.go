@@ -97,8 +97,9 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		up := time.Since(started)
 		if up >= s.ResetAfter {
 			backoff, exits = s.MinBackoff, 0
+		} else {
+			exits++
 		}
-		exits++
 		if s.MaxExits > 0 && exits >= s.MaxExits {
 			return fmt.Errorf("%w: %s stopped %d times in a row, last: %w", ErrTooManyExits, s.Name, exits, err)
 		}
