@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // ErrNoEthernet is returned when no ethernet interface appeared in time.
@@ -30,7 +31,9 @@ type Net struct {
 
 // NewNet returns a Net for this process's network namespace.
 func NewNet(log *slog.Logger) (*Net, error) {
-	h, err := netlink.NewHandle()
+	// Only rtnetlink: asking for every family fails on a kernel whose
+	// xfrm or netfilter netlink is a module not loaded.
+	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package hearthinit
 import (
 	"errors"
 	"os"
+	"strconv"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -26,9 +27,12 @@ func (b *boot) shutdown(action int) {
 	}
 	// What the role left behind (containers, their shims) gets a TERM and
 	// two seconds, then a KILL.
-	unix.Kill(-1, unix.SIGTERM)
-	time.Sleep(2 * time.Second)
-	unix.Kill(-1, unix.SIGKILL)
+	if unix.Kill(-1, unix.SIGTERM) == nil {
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline) && userProcesses() > 0; {
+			time.Sleep(50 * time.Millisecond)
+		}
+		unix.Kill(-1, unix.SIGKILL)
+	}
 	if b.stopReaper != nil {
 		b.stopReaper()
 		<-b.reaped
@@ -74,4 +78,22 @@ func reboot(action int) {
 	for {
 		time.Sleep(time.Hour) // the kernel will stop us
 	}
+}
+
+// userProcesses counts the processes other than init that run a program:
+// kernel threads and zombies have an empty /proc/<pid>/cmdline. (kill(-1,
+// 0) cannot tell: it succeeds on kernel threads.)
+func userProcesses() int {
+	ents, _ := os.ReadDir("/proc")
+	n := 0
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == 1 {
+			continue
+		}
+		if b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline"); err == nil && len(b) > 0 {
+			n++
+		}
+	}
+	return n
 }
