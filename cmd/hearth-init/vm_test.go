@@ -108,8 +108,12 @@ func TestBootVM(t *testing.T) {
 	const sig = 0x4ea27001
 	disk := makeDisk(t, dir, sig, txt, slot)
 
-	console := bootVM(t, kernels[0], initrd, disk.path, sig)
+	// The first boot starts in 2001, as a board without a real-time clock
+	// starts in 1970: hearth-init moves the clock to the build time.
+	cmdline := fmt.Sprintf("hearth.slot=A hearth.disk=%08x", sig)
+	console := bootVM(t, kernels[0], initrd, disk.path, cmdline, "-rtc", "base=2001-01-01T00:00:00")
 	for _, want := range []string{
+		"hearth-init: clock set to=" + time.Now().UTC().Format("2006-01-02T"),
 		fmt.Sprintf("hearth-init: modules loaded count=%d of=%d", len(mods), len(mods)),
 		"hearth-init: boot disk disk=\"vda (vda1 vda2 vda3 vda4)\"",
 		"hearth-init: warning: Wi-Fi is not supported by this image yet",
@@ -173,7 +177,7 @@ func TestBootVM(t *testing.T) {
 
 	// Second boot: the owner turned the device into the gateway.
 	disk.write(t, 1, mcopy(t, boot, "hearth.txt", "role = gateway\r\n# token = (stored)\r\n"))
-	console = bootVM(t, kernels[0], initrd, disk.path, sig)
+	console = bootVM(t, kernels[0], initrd, disk.path, cmdline)
 	for _, want := range []string{
 		"fakerole gateway args [init --data-dir /data/gateway --advertise 10.0.2.15:7443]",
 		"hearth-init: the owner's credentials are on the boot partition",
@@ -192,6 +196,23 @@ func TestBootVM(t *testing.T) {
 	boot = disk.read(t, 1)
 	if got := mtype(t, boot, "hearth-credentials.json"); !strings.Contains(got, `"gateway":"10.0.2.15:7443"`) {
 		t.Errorf("hearth-credentials.json = %q", got)
+	}
+
+	// Third boot: a trial of a slot whose agent cannot stay up. After
+	// three exits hearth-init reboots, for U-Boot to fall back.
+	disk.write(t, 1, mcopy(t, boot, "hearth.txt", "name = crashy\r\n"))
+	console = bootVM(t, kernels[0], initrd, disk.path, cmdline+" hearth.trial=1")
+	for _, want := range []string{
+		"hearth-init: booting slot=A trial=true",
+		"hearth-init: ERROR: the role exited too often: agent stopped 3 times in a row, last: exit status 3 on a trial boot: rebooting into the previous slot",
+		"hearth-init: goodbye",
+	} {
+		if !strings.Contains(console, want) {
+			t.Errorf("trial boot: the console lacks %q", want)
+		}
+	}
+	if n := strings.Count(console, "hearth-init: running agent"); n != 3 {
+		t.Errorf("trial boot: %d 'running agent' lines, want 3", n)
 	}
 }
 
@@ -442,16 +463,17 @@ func collect(ln net.Listener) func() []report {
 
 // bootVM boots the disk and returns the console once the machine rebooted
 // (-no-reboot makes qemu exit then).
-func bootVM(t *testing.T, kernel, initrd, disk string, sig uint32) string {
+func bootVM(t *testing.T, kernel, initrd, disk, cmdline string, qemuArgs ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a53", "-m", "512",
 		"-nographic", "-no-reboot", "-kernel", kernel, "-initrd", initrd,
-		"-append", fmt.Sprintf("console=ttyAMA0 hearth.slot=A hearth.disk=%08x panic=-1", sig),
+		"-append", "console=ttyAMA0 panic=-1 "+cmdline,
 		"-drive", "if=none,format=raw,id=d,file="+disk, "-device", "virtio-blk-pci,drive=d",
 		"-netdev", "user,id=n", "-device", "virtio-net-pci,netdev=n,romfile=",
 		"-device", "i6300esb", "-watchdog-action", "poweroff")
+	cmd.Args = append(cmd.Args, qemuArgs...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()

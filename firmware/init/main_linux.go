@@ -63,6 +63,7 @@ func Main(args []string, version string) int {
 		return 2
 	}
 	b := &boot{layout: DefaultLayout, version: version, file: &earlyLog{}}
+	b.action.Store(unix.LINUX_REBOOT_CMD_RESTART)
 	b.log = NewLogger(io.MultiWriter(os.Stderr, b.file), sinceBoot, slog.LevelInfo)
 	defer func() {
 		if r := recover(); r != nil {
@@ -96,6 +97,9 @@ type boot struct {
 	mounted    []string   // in mount order, unmounted in reverse
 	logs       []*LogFile // on /data, closed before it is unmounted
 	clock      ClockFile
+	// ctx ends at a shutdown signal; action is then what it asked for.
+	ctx    context.Context
+	action atomic.Int64
 }
 
 // run boots and supervises until a signal or a failure, then reboots.
@@ -108,12 +112,11 @@ func (b *boot) run() {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGPWR, syscall.SIGUSR2)
 	ctx, cancel := context.WithCancel(context.Background())
-	var action atomic.Int64
-	action.Store(unix.LINUX_REBOOT_CMD_RESTART)
+	b.ctx = ctx
 	go func() {
 		s := <-sigs
 		if s == syscall.SIGPWR || s == syscall.SIGUSR2 {
-			action.Store(unix.LINUX_REBOOT_CMD_POWER_OFF)
+			b.action.Store(unix.LINUX_REBOOT_CMD_POWER_OFF)
 		}
 		b.log.Info("shutting down", "signal", fmt.Sprint(s))
 		cancel()
@@ -172,6 +175,9 @@ func (b *boot) run() {
 	if cfg.WifiSSID != "" {
 		b.log.Warn("Wi-Fi is not supported by this image yet; using ethernet", "wifi_ssid", cfg.WifiSSID)
 	}
+	if cfg.SSHKey != "" {
+		b.log.Warn("ssh_key is set, but this image has no SSH server yet")
+	}
 
 	grp, gctx := errgroup.WithContext(ctx)
 	addrs := make(chan netip.Addr, 1)
@@ -196,7 +202,7 @@ func (b *boot) run() {
 	if errors.Is(err, ErrTooManyExits) {
 		b.log.Error(err.Error() + " on a trial boot: rebooting into the previous slot")
 	}
-	b.shutdown(int(action.Load()))
+	b.shutdown(int(b.action.Load()))
 }
 
 // console makes the console this process's standard streams: the kernel
@@ -235,11 +241,15 @@ func (b *boot) setClock() {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		b.log.Warn("saved clock", "err", err)
 	}
-	var built time.Time
-	if st, err := os.Stat(versionFile); err == nil {
-		built = st.ModTime()
+	// The image's build time: the version file's mtime, and the slot's
+	// binaries' (an initramfs archive may carry no times at all).
+	candidates := []time.Time{saved}
+	for _, f := range []string{versionFile, filepath.Join(b.layout.Slot, "bin", "hearth-agent"), filepath.Join(b.layout.Slot, "bin", "hearth-gateway")} {
+		if st, err := os.Stat(f); err == nil {
+			candidates = append(candidates, st.ModTime())
+		}
 	}
-	t, ok := ChooseClock(time.Now(), saved, built)
+	t, ok := ChooseClock(time.Now(), candidates...)
 	if !ok {
 		return
 	}

@@ -78,7 +78,10 @@ func mountCgroup2(log *slog.Logger) {
 	}
 	m := mount{"cgroup2", "/sys/fs/cgroup", "cgroup2", nosuid, "nsdelegate", false}
 	if err := m.do(); err != nil {
-		log.Warn(err.Error())
+		m.data = "" // kernels before 4.13 lack nsdelegate
+		if err := m.do(); err != nil {
+			log.Warn(err.Error())
+		}
 	}
 }
 

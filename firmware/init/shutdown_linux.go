@@ -11,12 +11,22 @@ import (
 
 // fail reports a failure that stops the boot, waits 10 s so that a person
 // can read it and reboots: a broken trial slot then falls back through the
-// boot counter.
+// boot counter. A shutdown asked for meanwhile is done at once, as asked.
 func (b *boot) fail(err error) {
+	if b.ctx != nil && b.ctx.Err() != nil {
+		b.shutdown(int(b.action.Load()))
+	}
 	b.log.Error("cannot boot: " + err.Error())
 	b.log.Error("rebooting in 10 s")
-	time.Sleep(10 * time.Second)
-	b.shutdown(unix.LINUX_REBOOT_CMD_RESTART)
+	done := make(<-chan struct{})
+	if b.ctx != nil {
+		done = b.ctx.Done()
+	}
+	select {
+	case <-time.After(10 * time.Second):
+	case <-done:
+	}
+	b.shutdown(int(b.action.Load()))
 }
 
 // shutdown ends every process, saves the clock, unmounts and reboots or

@@ -3,7 +3,8 @@
 // environment, host name, network, secrets) as one JSON line to the test,
 // at the address in /slot/report-addr, then behaves as the test needs: the
 // agent exits 3 on its first run, to be restarted, and asks PID 1 to
-// reboot on its second; the gateway's init writes the credentials file.
+// reboot on its second (an agent named "crashy" always exits 3); the
+// gateway's init writes the credentials file.
 package main
 
 import (
@@ -62,7 +63,7 @@ func main() {
 	send(r)
 	fmt.Println("fakerole run", run)
 
-	if role == "agent" && run == 1 {
+	if role == "agent" && (run == 1 || flagValue("--name") == "crashy") {
 		os.Exit(3)
 	}
 	term := make(chan os.Signal, 1)
