@@ -1,0 +1,125 @@
+package ota_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hearth-home/hearth/firmware/ota"
+)
+
+// The good path: a device on v1 finds nothing, then v2 once it is published, downloads it
+// verified, and finds nothing newer than v2.
+func TestCheckFindsNewerAndDownloads(t *testing.T) {
+	rel := newProject(t)
+	rel.add("generic-arm64", "1.0.0", "")
+	rel.publish()
+	gw := newGateway(t, rel.rootJSON())
+	gw.importRelease(rel)
+	dev := gw.device(rel.rootJSON(), "generic-arm64", t.TempDir(), nil)
+
+	u, err := dev.Check(t.Context(), "1.0.0")
+	if err != nil || u != nil {
+		t.Fatalf("Check(1.0.0) on v1 = %+v, %v; want nil, nil", u, err)
+	}
+
+	v2 := rel.add("generic-arm64", "2.0.0", "")
+	rel.add("rpi-arm64", "3.0.0", "") // another board's newer release is not ours
+	rel.publish()
+	gw.importRelease(rel)
+	u, err = dev.Check(t.Context(), "1.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u == nil || u.Version != "2.0.0" || u.Board != "generic-arm64" || u.Kind != ota.KindSlot ||
+		u.Target != "hearth-os/generic-arm64/2.0.0/slot.img.zst" || u.Length != int64(len(v2)) {
+		t.Fatalf("Check(1.0.0) = %+v; want generic-arm64 2.0.0", u)
+	}
+	want := sha256.Sum256(v2)
+	if u.SHA256 != hex.EncodeToString(want[:]) {
+		t.Fatalf("Update.SHA256 = %s, want %x", u.SHA256, want)
+	}
+
+	dst := filepath.Join(t.TempDir(), "slot.img.zst")
+	sum, err := dev.DownloadFile(t.Context(), u, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, v2) || sum != u.SHA256 {
+		t.Fatalf("downloaded %d bytes (sha256 %s), want the %d bytes of v2 (%s)", len(got), sum, len(v2), u.SHA256)
+	}
+
+	u, err = dev.Check(t.Context(), "2.0.0")
+	if err != nil || u != nil {
+		t.Fatalf("Check(2.0.0) = %+v, %v; want nil, nil", u, err)
+	}
+}
+
+// Versions compare by number, not by text: 1.2.10 is newer than 1.2.9; min_from keeps devices
+// that are too old on an intermediate release.
+func TestCheckPicksNewestByVersionAndMinFrom(t *testing.T) {
+	rel := newProject(t)
+	rel.add("rpi-arm64", "1.2.9", "")
+	rel.add("rpi-arm64", "1.2.10", "")
+	rel.add("rpi-arm64", "2.0.0", "1.2.10")
+	rel.add("rpi-arm64", "2.1.0-rc.1", "1.2.10")
+	rel.publish()
+	gw := newGateway(t, rel.rootJSON())
+	gw.importRelease(rel)
+	dev := gw.device(rel.rootJSON(), "rpi-arm64", t.TempDir(), nil)
+	for current, want := range map[string]string{
+		"1.2.0":  "1.2.10", // 2.0.0 needs at least 1.2.10
+		"1.2.10": "2.1.0-rc.1",
+		"v1.2.9": "1.2.10",
+	} {
+		u, err := dev.Check(t.Context(), current)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u == nil || u.Version != want {
+			t.Errorf("Check(%s) = %+v; want %s", current, u, want)
+		}
+	}
+	if _, err := dev.Check(t.Context(), "not-a-version"); err == nil {
+		t.Error("Check(not-a-version) succeeded")
+	}
+}
+
+// When nothing changed, a check fetches the timestamp and probes for a newer root (a 404), and
+// nothing else: the snapshot and targets trusted on the data partition are reused.
+func TestCheckBytesWhenNothingChanged(t *testing.T) {
+	rel := newProject(t)
+	rel.add("generic-arm64", "1.0.0", "")
+	rel.publish()
+	gw := newGateway(t, rel.rootJSON())
+	gw.importRelease(rel)
+	dir := t.TempDir()
+	first := gw.device(rel.rootJSON(), "generic-arm64", dir, nil)
+	if _, err := first.Check(t.Context(), "1.0.0"); err != nil {
+		t.Fatal(err)
+	}
+	firstStats := first.Stats()
+	// A new client over the same directory: the agent restarted, or booted the other slot.
+	again := gw.device(rel.rootJSON(), "generic-arm64", dir, nil)
+	if _, err := again.Check(t.Context(), "1.0.0"); err != nil {
+		t.Fatal(err)
+	}
+	st := again.Stats()
+	ts, err := os.ReadFile(filepath.Join(gw.mirror.Dir, "metadata", "timestamp.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("first check: %d bytes in %d files; unchanged check: %d bytes in %d files (timestamp.json %d bytes)",
+		firstStats.MetadataBytes, firstStats.MetadataFiles, st.MetadataBytes, st.MetadataFiles, len(ts))
+	if st.MetadataFiles != 1 || st.MetadataBytes != int64(len(ts)) || st.MetadataBytes >= 2048 {
+		t.Fatalf("unchanged check fetched %d bytes in %d files; want only timestamp.json (%d bytes, < 2 KB)",
+			st.MetadataBytes, st.MetadataFiles, len(ts))
+	}
+}
