@@ -134,6 +134,7 @@ func (b *boot) run() {
 	release := unix.ByteSliceToString(uts.Release[:])
 	b.log.Info("hearth-init "+b.version, "board", firstLine(boardFile), "image", firstLine(versionFile), "kernel", release)
 	mountCgroup2(b.log)
+	os.MkdirAll(filepath.Dir(CommittedFile), 0o755)
 
 	raw, _ := os.ReadFile("/proc/cmdline")
 	cl, err := ParseCmdline(string(raw))
@@ -198,8 +199,13 @@ func (b *boot) run() {
 		}
 		grp.Go(func() error { return sup.Run(gctx) })
 	}
+	if cl.Trial {
+		grp.Go(func() error {
+			return TrialWatch{Window: cl.TrialWindow}.Run(gctx)
+		})
+	}
 	err = grp.Wait()
-	if errors.Is(err, ErrTooManyExits) {
+	if errors.Is(err, ErrTooManyExits) || errors.Is(err, ErrNotCommitted) {
 		b.log.Error(err.Error() + " on a trial boot: rebooting into the previous slot")
 	}
 	b.shutdown(int(b.action.Load()))

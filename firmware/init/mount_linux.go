@@ -85,13 +85,6 @@ func mountCgroup2(log *slog.Logger) {
 	}
 }
 
-// Where the partitions go.
-const (
-	BootDir = "/boot"
-	SlotDir = "/slot"
-	DataDir = "/data"
-)
-
 // ErrDataPartition is returned when the data partition does not mount,
 // most likely because it was never formatted.
 var ErrDataPartition = errors.New("data partition")

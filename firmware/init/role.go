@@ -8,6 +8,13 @@ import (
 	"github.com/hearth-home/hearth/firmware/hearthtxt"
 )
 
+// Where the partitions go.
+const (
+	BootDir = "/boot"
+	SlotDir = "/slot"
+	DataDir = "/data"
+)
+
 // Layout says where a role's binaries and state are. Main uses the
 // appliance's (DefaultLayout); tests use a temporary directory.
 type Layout struct {
