@@ -302,7 +302,14 @@ func (b *boot) network(ctx context.Context, grp *errgroup.Group, cfg hearthtxt.C
 		default:
 		}
 	}}
-	grp.Go(func() error { return d.Run(ctx) })
+	grp.Go(func() error {
+		// Without DHCP the device is still worth running: its role waits
+		// for a network, and a fixed ip in hearth.txt is the way out.
+		if err := d.Run(ctx); err != nil {
+			b.log.Error("DHCP stopped", "err", err)
+		}
+		return nil
+	})
 	return name
 }
 
