@@ -10,11 +10,13 @@ import (
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // DHCP keeps a DHCPv4 lease on one link: it asks for one until it gets it,
 // applies address, default route and name servers, renews at T1 and starts
-// over when the lease runs out.
+// over when the lease runs out or the cable was unplugged and plugged in
+// again (maybe into another network).
 type DHCP struct {
 	Net  *Net
 	Link netlink.Link
@@ -27,9 +29,15 @@ type DHCP struct {
 	OnLease func(netip.Prefix)
 	// Timeout is how long one exchange waits for an answer (default 3 s).
 	Timeout time.Duration
+	// CarrierEvery is how often the cable is looked at (default 2 s).
+	CarrierEvery time.Duration
+
+	lost bool // the carrier was seen down
 }
 
-// Run keeps the lease until ctx ends, and leaves it configured then.
+// Run keeps the lease until ctx ends, and leaves it configured then: the
+// role may still be saying goodbye to the gateway while the device shuts
+// down.
 func (d *DHCP) Run(ctx context.Context) error {
 	name := d.Link.Attrs().Name
 	timeout := d.Timeout
@@ -46,61 +54,105 @@ func (d *DHCP) Run(ctx context.Context) error {
 		mods = append(mods, dhcpv4.WithOption(dhcpv4.OptHostName(d.Hostname)))
 	}
 	log := d.Net.Log.With("iface", name)
-	wait := 2 * time.Second
+	backoff := 2 * time.Second
 	for ctx.Err() == nil {
 		lease, err := c.Request(ctx, mods...)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
 			}
-			log.Warn("no DHCP lease yet; asking again", "err", err, "in", wait)
-			if !sleep(ctx, wait) {
+			log.Warn("no DHCP lease yet; asking again", "err", err, "in", backoff)
+			if d.wait(ctx, backoff) == waitDone {
 				break
 			}
-			wait = min(2*wait, 30*time.Second)
+			backoff = min(2*backoff, 30*time.Second)
 			continue
 		}
-		wait = 2 * time.Second
+		backoff = 2 * time.Second
 		cur, err := d.apply(lease, netip.Prefix{})
 		if err != nil {
 			log.Error("applying the DHCP lease", "err", err)
 		}
-		// Renew at T1; on failure retry at half the time left until the
-		// lease ends, then start over.
-		for {
-			leaseTime := lease.ACK.IPAddressLeaseTime(time.Hour)
-			end := lease.CreationTime.Add(leaseTime)
-			next := lease.CreationTime.Add(lease.ACK.IPAddressRenewalTime(leaseTime / 2))
-			renewed := false
-			for !renewed {
-				if !sleep(ctx, time.Until(next)) {
-					// The address stays: the role may still be saying
-					// goodbye to the gateway while the device shuts down.
-					return nil
-				}
-				nl, err := c.Renew(ctx, lease, mods...)
-				if err == nil {
-					lease, renewed = nl, true
-					break
-				}
-				left := time.Until(end)
-				if left <= time.Second {
-					break
-				}
-				log.Warn("renewing the DHCP lease", "err", err, "lease_left", left.Round(time.Second))
-				next = time.Now().Add(max(left/2, time.Second))
-			}
-			if !renewed {
-				log.Warn("the DHCP lease ran out; asking for a new one", "addr", cur)
-				d.drop(cur)
-				break
-			}
-			if cur, err = d.apply(lease, cur); err != nil {
-				log.Error("applying the renewed DHCP lease", "err", err)
-			}
-		}
+		d.hold(ctx, c, lease, cur, mods)
 	}
 	return nil
+}
+
+// hold renews the lease at T1, and on failure at half the time left until
+// it ends. It returns when ctx ends, or after dropping the address when the
+// lease ran out or the cable came back.
+func (d *DHCP) hold(ctx context.Context, c *nclient4.Client, lease *nclient4.Lease, cur netip.Prefix, mods []dhcpv4.Modifier) {
+	log := d.Net.Log.With("iface", d.Link.Attrs().Name)
+	for {
+		leaseTime := lease.ACK.IPAddressLeaseTime(time.Hour)
+		end := lease.CreationTime.Add(leaseTime)
+		next := lease.CreationTime.Add(lease.ACK.IPAddressRenewalTime(leaseTime / 2))
+		var renewed *nclient4.Lease
+		for renewed == nil {
+			switch d.wait(ctx, time.Until(next)) {
+			case waitDone:
+				return
+			case waitReplug:
+				log.Info("the cable is back; asking for a lease anew")
+				d.drop(cur)
+				return
+			}
+			nl, err := c.Renew(ctx, lease, mods...)
+			if err == nil {
+				renewed = nl
+				break
+			}
+			left := time.Until(end)
+			if left <= time.Second {
+				log.Warn("the DHCP lease ran out; asking for a new one", "addr", cur)
+				d.drop(cur)
+				return
+			}
+			log.Warn("renewing the DHCP lease", "err", err, "lease_left", left.Round(time.Second))
+			next = time.Now().Add(max(left/2, time.Second))
+		}
+		lease = renewed
+		var err error
+		if cur, err = d.apply(lease, cur); err != nil {
+			log.Error("applying the renewed DHCP lease", "err", err)
+		}
+	}
+}
+
+type waitResult int
+
+const (
+	waitTimeout waitResult = iota // dur passed
+	waitDone                      // ctx ended
+	waitReplug                    // the carrier came back after it was lost
+)
+
+// wait waits for dur, looking at the link's carrier every CarrierEvery.
+func (d *DHCP) wait(ctx context.Context, dur time.Duration) waitResult {
+	every := d.CarrierEvery
+	if every <= 0 {
+		every = 2 * time.Second
+	}
+	deadline := time.Now().Add(dur)
+	for {
+		step := min(time.Until(deadline), every)
+		if step <= 0 {
+			return waitTimeout
+		}
+		if !sleep(ctx, step) {
+			return waitDone
+		}
+		l, err := d.Net.H.LinkByIndex(d.Link.Attrs().Index)
+		if err != nil {
+			continue
+		}
+		if l.Attrs().RawFlags&unix.IFF_LOWER_UP == 0 {
+			d.lost = true
+		} else if d.lost {
+			d.lost = false
+			return waitReplug
+		}
+	}
 }
 
 // apply configures the lease and returns the address it set; prev, when

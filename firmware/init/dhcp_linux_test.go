@@ -37,7 +37,8 @@ const dhcpLease = 4 * time.Second // T1 at 2 s: the test sees a renewal
 
 // TestDHCP runs DHCP.Run against insomniacslk/dhcp's server4 in another
 // namespace: the lease's address, default route and name server are
-// applied, the lease is renewed at T1, and the hostname reaches the server.
+// applied, the lease is renewed at T1, the hostname reaches the server,
+// and a cable unplugged and plugged in again brings a new request.
 func TestDHCP(t *testing.T) {
 	if role, ok := netnstest.InChild(); ok {
 		switch role {
@@ -74,11 +75,23 @@ func TestDHCP(t *testing.T) {
 	if err := server.WaitReady(ctx); err != nil {
 		t.Fatal(err)
 	}
-	netnstest.RunInNamespace(t, cli, t.Name(), "client")
-	// The server saw the device's name and at least one renewal.
+	client := netnstest.StartInNamespace(t, cli, t.Name(), "client")
+	if err := client.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The client has its lease, renewed once. Unplug its cable and plug it
+	// in again: it must ask anew.
+	ipc("-n", srv, "link", "set", "hids"+sfx, "down")
+	time.Sleep(500 * time.Millisecond)
+	ipc("-n", srv, "link", "set", "hids"+sfx, "up")
+	if err := client.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	// The server saw the device's name, a renewal and the request after
+	// the cable came back.
 	out := server.Output()
-	if !strings.Contains(out, "REQUEST from hearth-test") || strings.Count(out, "REQUEST from") < 2 {
-		t.Errorf("the server did not see a request and a renewal from hearth-test:\n%s", out)
+	if !strings.Contains(out, "REQUEST from hearth-test") || strings.Count(out, "REQUEST from") < 3 {
+		t.Errorf("the server did not see a request, a renewal and a new request from hearth-test:\n%s", out)
 	}
 	server.Interrupt()
 	server.Wait()
@@ -143,15 +156,19 @@ func dhcpClient(t *testing.T) {
 		t.Fatalf("WaitEthernet = %v, %v", eth, err)
 	}
 	var leases atomic.Int32
-	renewed := make(chan struct{})
-	d := &DHCP{Net: n, Link: eth[0], Hostname: "hearth-test", Timeout: time.Second, OnLease: func(p netip.Prefix) {
-		if p != dhcpLeaseAddr {
-			t.Errorf("lease %s, want %s", p, dhcpLeaseAddr)
-		}
-		if leases.Add(1) == 2 {
-			close(renewed)
-		}
-	}}
+	renewed, again := make(chan struct{}), make(chan struct{})
+	d := &DHCP{Net: n, Link: eth[0], Hostname: "hearth-test", Timeout: time.Second, CarrierEvery: 100 * time.Millisecond,
+		OnLease: func(p netip.Prefix) {
+			if p != dhcpLeaseAddr {
+				t.Errorf("lease %s, want %s", p, dhcpLeaseAddr)
+			}
+			switch leases.Add(1) {
+			case 2:
+				close(renewed)
+			case 3:
+				close(again)
+			}
+		}}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
@@ -159,6 +176,15 @@ func dhcpClient(t *testing.T) {
 	case <-renewed:
 	case <-time.After(15 * time.Second):
 		t.Fatalf("no lease and renewal within 15 s (%d leases); log:\n%s", leases.Load(), log.String())
+	}
+	netnstest.Ready() // the parent unplugs the cable and plugs it in again
+	select {
+	case <-again:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no new lease within 10 s of the cable coming back (%d leases); log:\n%s", leases.Load(), log.String())
+	}
+	if !strings.Contains(log.String(), "the cable is back; asking for a lease anew") {
+		t.Errorf("log:\n%s", log.String())
 	}
 
 	addrs, err := n.H.AddrList(eth[0], netlink.FAMILY_V4)
