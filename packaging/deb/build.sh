@@ -118,15 +118,9 @@ unit() {
 	done
 }
 
-# overrides PKG TAG...: lintian tags that do not apply, each with its reason.
+# overrides PKG: lintian tags that do not apply, each with its reason.
 overrides() {
-	p=$1
-	shift
-	f=$stage/$p/usr/share/lintian/overrides/$p
-	mkdir -p "$(dirname "$f")"
-	for t in "$@"; do
-		printf '%s: %s\n' "$p" "$t" >>"$f"
-	done
+	install -D -m 0644 "$here/lintian/$1" "$stage/$1/usr/share/lintian/overrides/$1"
 }
 
 # pack PKG ARCH SECTION FIELDS DESCRIPTION: write DEBIAN/control and
@@ -135,7 +129,10 @@ pack() {
 	root=$stage/$1
 	mkdir -p "$root/DEBIAN"
 	(cd "$root" && find . -type f ! -path './DEBIAN/*' | LC_ALL=C sort | sed 's|^\./||' | xargs md5sum) >"$root/DEBIAN/md5sums"
-	size=$(du -s -k --apparent-size --exclude=DEBIAN "$root" | cut -f1)
+	# Installed-Size as dpkg-gencontrol counts it: KiB per file, rounded up,
+	# and one for every other entry.
+	size=$(cd "$root" && find . ! -path . ! -path './DEBIAN*' -printf '%y %s\n' |
+		awk '$1 == "f" { k += int(($2 + 1023) / 1024); next } { k++ } END { print k }')
 	{
 		printf 'Package: %s\nVersion: %s\nArchitecture: %s\n' "$1" "$DEB_VERSION" "$2"
 		printf 'Maintainer: %s\nInstalled-Size: %s\n' "$MAINTAINER" "$size"
@@ -149,10 +146,6 @@ pack() {
 	rm -rf "$root"
 }
 
-# The statically linked Go programs are what these packages are for; no
-# manual pages yet (--help is the manual).
-static="statically-linked-binary"
-
 for arch in "$@"; do
 	p=hearth-agent
 	build "$arch" $p
@@ -162,7 +155,7 @@ for arch in "$@"; do
 	unit $p hearth-agent.service "/var/lib/hearth-agent /etc/hearth/join-token"
 	printf '/etc/default/hearth-agent\n' >"$stage/$p/DEBIAN/conffiles"
 	doc $p
-	overrides $p "$static [usr/bin/hearth-agent]" "no-manual-page [usr/bin/hearth-agent]"
+	overrides $p
 	pack $p "$arch" net "Recommends: runc
 Suggests: containerd" "Hearth agent: a device's part in a home's compute pool
  Hearth turns the small computers of a home (Raspberry Pis, plug
@@ -182,7 +175,7 @@ Suggests: containerd" "Hearth agent: a device's part in a home's compute pool
 	unit $p hearth-gateway.service "/var/lib/hearth-gateway /var/lib/private/hearth-gateway"
 	printf '/etc/default/hearth-gateway\n' >"$stage/$p/DEBIAN/conffiles"
 	doc $p
-	overrides $p "$static [usr/bin/hearth-gateway]" "no-manual-page [usr/bin/hearth-gateway]"
+	overrides $p
 	pack $p "$arch" net "Recommends: hearth" "Hearth gateway: the coordinator of a home's compute pool
  Hearth turns the small computers of a home (Raspberry Pis, plug
  computers, an old laptop) into one compute pool that the household owns.
@@ -195,11 +188,11 @@ Suggests: containerd" "Hearth agent: a device's part in a home's compute pool
 	p=hearth
 	build "$arch" $p
 	doc $p
-	overrides $p "$static [usr/bin/hearth]" "no-manual-page [usr/bin/hearth]"
-	pack $p "$arch" net "" "Hearth command-line client
- hearth administers a Hearth pool and submits work to it: devices, jobs,
- power budgets, images and the market. It reads the credentials file that
- the pool's gateway writes."
+	overrides $p
+	pack $p "$arch" net "" "command-line client of Hearth home compute pools
+ The hearth command administers a Hearth pool and submits work to it:
+ devices, jobs, power budgets, images and the market. It reads the
+ credentials file that the pool's gateway writes."
 done
 
 for arch in "$@"; do
