@@ -13,7 +13,7 @@ AGENT_TAGS := nethttpomithttp2,grpcnotrace
 SMALL_AGENT_TAGS := nethttpomithttp2,nocontainerd
 export CGO_ENABLED ?= 0
 
-.PHONY: help build examples release test demo bench bench-run vet clean contracts contracts-check
+.PHONY: help build examples release test demo bench bench-run vet clean contracts contracts-check image image-test
 
 help:
 	@echo "make build     build hearth, hearth-agent, hearth-gateway into $(BIN)/ and the example apps"
@@ -22,6 +22,8 @@ help:
 	@echo "make bench     print the benchmark figures as BENCH lines (root for the pool figures)"
 	@echo "make release   static binaries for the supported devices into $(DIST)/, with their sizes"
 	@echo "make deb       Debian packages (agent, gateway, CLI) for amd64, arm64 and armhf into $(DIST)/"
+	@echo "make image     an SD card image for BOARD (default generic-arm64) into $(DIST)/ (PINS=latest: Debian's newest kernel)"
+	@echo "make image-test build the image, boot it under QEMU next to a gateway, print its BENCH figures (root)"
 	@echo "make examples  build the example apps (examples/vanity/vanity.wasm and vanity.oci.tar)"
 	@echo "make contracts compile gateway/contracts (solc from npm) and regenerate the Go bindings"
 
@@ -71,6 +73,19 @@ DEB_ARCHES := amd64 arm64 armhf
 .PHONY: deb
 deb:
 	GO='$(GO)' VERSION='$(VERSION)' LDFLAGS='$(LDFLAGS)' AGENT_TAGS='$(AGENT_TAGS)' packaging/deb/build.sh -o $(DIST) $(DEB_ARCHES)
+
+# Appliance images (docs/firmware.md): Debian's kernel, hearth-init and
+# Hearth's binaries, built without root. The test boots one under QEMU
+# alone, after the other tests: an emulated machine takes a whole core.
+BOARD ?= generic-arm64
+image:
+	$(GO) run ./cmd/hearth-image --board $(BOARD) --version $(VERSION) --out $(DIST) $(if $(filter latest,$(PINS)),--latest)
+
+image-test: build
+	@mkdir -p $(DIST)
+	HEARTH_FIRMWARE_TEST=1 CGO_ENABLED=0 $(GO) test -count=1 -timeout 30m -p 1 -run '^TestFirmware' -v ./e2e/ > $(DIST)/image-test.log 2>&1; \
+	  rc=$$?; grep -E '^(BENCH|--- |ok|FAIL|panic)' $(DIST)/image-test.log; \
+	  [ $$rc -eq 0 ] || { tail -n 80 $(DIST)/image-test.log; echo "make image-test failed: $(DIST)/image-test.log has it all"; }; exit $$rc
 
 # The market contract: solc from npm at the version package-lock.json pins,
 # then abigen (a go tool pinned in go.mod) for the Go bindings. The ABI,

@@ -26,6 +26,9 @@ import (
 type Options struct {
 	// Agents is the number of agents. Default 3.
 	Agents int
+	// GatewayOnly starts no agent (Agents still sizes the network): for
+	// devices that join otherwise, such as a VM on a tap (AddTap).
+	GatewayOnly bool
 	// Bin is the directory holding hearth, hearth-agent, hearth-gateway.
 	// Default: bin/ at the module root.
 	Bin string
@@ -161,6 +164,9 @@ func Start(ctx context.Context, opts Options) (h *Home, err error) {
 		return nil, err
 	}
 	for i := range opts.Agents {
+		if opts.GatewayOnly {
+			break
+		}
 		if _, err := h.AddAgent(i + 1); err != nil {
 			return nil, err
 		}
@@ -357,6 +363,10 @@ func (h *Home) WaitReady(ctx context.Context, n int) ([]api.Member, error) {
 		}
 	}
 }
+
+// AddTap adds a tap device to the home's bridge for a VM: see
+// netnstest.Home.AddTap.
+func (h *Home) AddTap() (netnstest.Tap, error) { return h.net.AddTap() }
 
 // Close stops every process and deletes the network and, when Start made
 // it, the data dir.

@@ -34,6 +34,38 @@ func newDebs(cache, arch string, log *slog.Logger) *debs {
 	return &debs{dir: filepath.Join(cache, arch), arch: arch, log: log}
 }
 
+// DefaultCache is where fetched packages are kept between builds:
+// $HEARTH_IMAGE_CACHE, else hearth-image in the user's cache directory.
+func DefaultCache() (string, error) {
+	if d := os.Getenv("HEARTH_IMAGE_CACHE"); d != "" {
+		return d, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "hearth-image"), nil
+}
+
+// DebFile returns the path of file in Debian's package pkg
+// ("name=version") for arch, fetching and unpacking the package into
+// cache first when it is not there yet: e.g. the U-Boot that QEMU boots
+// a board's image with.
+func DebFile(ctx context.Context, cache, arch, pkg, file string, log *slog.Logger) (string, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	dir, err := newDebs(cache, arch, log).unpack(ctx, pkg)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(dir, file)
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("%s has no %s: %w", pkg, file, err)
+	}
+	return p, nil
+}
+
 // listsMaxAge is how old package lists may be before a build fetches them
 // again.
 const listsMaxAge = 12 * time.Hour

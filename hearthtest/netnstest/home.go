@@ -24,6 +24,7 @@ type Home struct {
 	Nodes  []Node
 
 	namespaces []string // everything Close deletes, hub first
+	taps       int      // tap devices added so far
 }
 
 // MaxNodes is the largest n Build accepts.
@@ -84,6 +85,31 @@ func (h *Home) build(nm names) error {
 		h.Nodes = append(h.Nodes, node)
 	}
 	return nil
+}
+
+// Tap is a tap device on the home's bridge, for a virtual machine: QEMU,
+// run in Namespace (the hub), attaches to it by name (-netdev
+// tap,ifname=NAME,script=no,downscript=no), and the machine inside takes
+// IP, in Prefix, as its address.
+type Tap struct {
+	Namespace, Name string
+	IP              netip.Addr
+	Prefix          netip.Prefix
+}
+
+// AddTap adds a tap device to the bridge, with an address for the
+// machine behind it after the nodes'.
+func (h *Home) AddTap() (Tap, error) {
+	if h.Hub == "" {
+		return Tap{}, errors.New("netnstest: a loopback home has no bridge for a tap")
+	}
+	h.taps++
+	t := Tap{Namespace: h.Hub, Name: fmt.Sprintf("tap%d", h.taps), IP: nth(h.Prefix, len(h.Nodes)+h.taps), Prefix: h.Prefix}
+	err := ip(h.Hub, strings.Join([]string{
+		"tuntap add dev " + t.Name + " mode tap",
+		"link set " + t.Name + " master br0 multicast on up",
+	}, "\n"))
+	return t, err
 }
 
 // BuildLoopback creates a Home of one namespace whose only interface is lo,

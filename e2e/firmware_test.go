@@ -1,0 +1,235 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hearth-home/hearth/e2e/home"
+	"github.com/hearth-home/hearth/firmware/boards"
+	"github.com/hearth-home/hearth/firmware/hearthtxt"
+	"github.com/hearth-home/hearth/firmware/image"
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
+)
+
+// fwBoard is the board the firmware tests boot: QEMU's virt machine runs
+// the generic-arm64 image as a real board would, U-Boot and all.
+const fwBoard = "generic-arm64"
+
+// firmwareImage builds the board's image once per test binary, or skips
+// when this machine cannot (no root, no QEMU, no image tools).
+func firmwareImage(t *testing.T) (*boards.Board, *image.Result, string) {
+	t.Helper()
+	if os.Getenv("HEARTH_FIRMWARE_TEST") != "1" {
+		t.Skip("the firmware tests run alone, with HEARTH_FIRMWARE_TEST=1: make image-test")
+	}
+	netnstest.Require(t)
+	b, err := boards.Load(fwBoard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	need := func(tool, pkg string) {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is missing: .ci/run installs %s", tool, pkg)
+			}
+			t.Skipf("%s is missing: apt-get install %s", tool, pkg)
+		}
+	}
+	need(b.QEMU.System, "qemu-system-arm")
+	for _, tool := range [][2]string{{"mkfs.ext4", "e2fsprogs"}, {"mkfs.vfat", "dosfstools"}, {"mcopy", "mtools"}, {"mkimage", "u-boot-tools"}, {"xz", "xz-utils"}} {
+		need(tool[0], tool[1])
+	}
+	fwOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+		defer cancel()
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		if testing.Verbose() {
+			log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+		}
+		fwDir, fwErr = os.MkdirTemp("", "hearth-fw-")
+		if fwErr != nil {
+			return
+		}
+		fwStart = time.Now()
+		start := time.Now()
+		fwRes, fwErr = image.Build(ctx, image.Options{Board: b, Version: "e2e", OutDir: fwDir, Src: root, XZ: true, Log: log})
+		fwBuild = time.Since(start)
+		if fwErr != nil {
+			return
+		}
+		cache, err := image.DefaultCache()
+		if err != nil {
+			fwErr = err
+			return
+		}
+		fwBIOS, fwErr = image.DebFile(ctx, cache, b.Arch, b.QEMU.BIOSPackage, b.QEMU.BIOSFile, log)
+	})
+	if fwErr != nil {
+		t.Fatal(fwErr)
+	}
+	return b, fwRes, fwBIOS
+}
+
+var (
+	fwOnce  sync.Once
+	fwDir   string
+	fwRes   *image.Result
+	fwBIOS  string
+	fwBuild time.Duration
+	fwStart time.Time
+	fwErr   error
+)
+
+// vm is a board's image booted under QEMU on a home's bridge.
+type vm struct {
+	cmd     *exec.Cmd
+	console string
+	started time.Time
+	done    chan error
+}
+
+// bootVM copies the image, writes its hearth.txt with the CLI, and boots
+// it on a tap of h's bridge.
+func bootVM(t *testing.T, h *home.Home, b *boards.Board, res *image.Result, bios string, configure ...string) *vm {
+	t.Helper()
+	tap, err := h.AddTap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	img := filepath.Join(dir, "disk.img")
+	if out, err := exec.Command("cp", "--sparse=always", res.Image, img).CombinedOutput(); err != nil {
+		t.Fatalf("copying the image: %v: %s", err, out)
+	}
+	args := append([]string{"firmware", "configure", img, "--ip", fmt.Sprintf("%s/%d", tap.IP, tap.Prefix.Bits())}, configure...)
+	if out, err := exec.Command(filepath.Join(root, "bin/hearth"), args...).CombinedOutput(); err != nil {
+		t.Fatalf("hearth %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	v := &vm{console: filepath.Join(dir, "console.log"), done: make(chan error, 1)}
+	q := b.QEMU
+	v.cmd = netnstest.Cmd(tap.Namespace, q.System, "-M", q.Machine, "-cpu", q.CPU, "-m", "512",
+		"-display", "none", "-monitor", "none", "-serial", "file:"+v.console,
+		"-bios", bios,
+		"-drive", "if=none,file="+img+",format=raw,id=d0", "-device", "virtio-blk-pci,drive=d0",
+		"-netdev", "tap,id=n0,ifname="+tap.Name+",script=no,downscript=no", "-device", "virtio-net-pci,netdev=n0,romfile=",
+		"-device", q.Watchdog, "-watchdog-action", "reset")
+	v.started = time.Now()
+	if err := v.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { v.done <- v.cmd.Wait() }()
+	t.Cleanup(func() {
+		v.stop()
+		if t.Failed() {
+			t.Logf("--- VM console:\n%s", tail(v.Console(), 80))
+		}
+	})
+	return v
+}
+
+func (v *vm) Console() string {
+	b, _ := os.ReadFile(v.console)
+	return string(b)
+}
+
+func (v *vm) stop() {
+	if v.cmd.Process != nil {
+		v.cmd.Process.Kill()
+		select {
+		case <-v.done:
+		case <-time.After(10 * time.Second):
+		}
+	}
+}
+
+// waitMember waits until the pool has a ready member called name.
+func waitMember(t *testing.T, h *home.Home, v *vm, name string, within time.Duration) api.Member {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	for {
+		ms, err := h.Members(ctx)
+		if err == nil {
+			for _, m := range ms {
+				if m.Node.Name == name && m.State == api.MemberReady {
+					return m
+				}
+			}
+		}
+		select {
+		case err := <-v.done:
+			t.Fatalf("QEMU ended before %s paired: %v", name, err)
+		case <-ctx.Done():
+			t.Fatalf("%s not ready within %s (members: %+v, %v)", name, within, ms, err)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// The image, written by the builder and set up by `hearth firmware
+// configure` alone, boots under emulation (U-Boot, the slot's kernel,
+// hearth-init), finds the gateway over mDNS on the home's bridge and
+// pairs with the join token; its token then lives on the data partition,
+// no longer on the card.
+//
+//	BENCH firmware.image_mb <n> MiB          the raw image (goal <= 256)
+//	BENCH firmware.image_xz_mb <n> MB        compressed (goal <= 40)
+//	BENCH firmware.slot_download_mb <n> MB   a slot as an update ships it, zstd-compressed (goal <= 25)
+//	BENCH firmware.build_s <n> s             building the image (packages cached after the first)
+//	BENCH firmware.boot_to_paired_s <n> s    QEMU started to ready in the pool (goal <= 20)
+//	BENCH firmware.e2e_s <n> s               the firmware tests so far, the build included (goal <= 300)
+func TestFirmwareImageBootsAndPairs(t *testing.T) {
+	b, res, bios := firmwareImage(t)
+	h := startHome(t, home.Options{Agents: 1, GatewayOnly: true, Prefix: "fw"})
+	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm")
+	m := waitMember(t, h, v, "armvm", 3*time.Minute)
+	paired := time.Since(v.started)
+	if m.Node.Arch != "arm64" {
+		t.Errorf("the VM's member says arch %q, want arm64", m.Node.Arch)
+	}
+	console := v.Console()
+	for _, want := range []string{"hearth: booting slot A (trial 0)", "hearth-init: running agent"} {
+		if !strings.Contains(console, want) {
+			t.Errorf("the console has no %q", want)
+		}
+	}
+	v.stop()
+	txt, err := image.ReadBootFile(filepath.Join(filepath.Dir(v.console), "disk.img"), "hearth.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := hearthtxt.Parse(txt)
+	if err != nil || cfg.Token != hearthtxt.Stored {
+		t.Errorf("after the first boot hearth.txt has token %q (%v), want %q", cfg.Token, err, hearthtxt.Stored)
+	}
+	if strings.Contains(string(txt), h.Token) {
+		t.Error("the join token is still on the card")
+	}
+
+	fmt.Printf("BENCH firmware.image_mb %.1f MiB\n", float64(fileSize(t, res.Image))/(1<<20))
+	fmt.Printf("BENCH firmware.image_xz_mb %.1f MB\n", float64(fileSize(t, res.ImageXZ))/1e6)
+	fmt.Printf("BENCH firmware.slot_download_mb %.1f MB\n", float64(fileSize(t, res.SlotZst))/1e6)
+	fmt.Printf("BENCH firmware.build_s %.1f s\n", fwBuild.Seconds())
+	fmt.Printf("BENCH firmware.boot_to_paired_s %.1f s\n", paired.Seconds())
+	fmt.Printf("BENCH firmware.e2e_s %.0f s\n", time.Since(fwStart).Seconds())
+}
+
+// fileSize is a file's apparent size.
+func fileSize(t *testing.T, p string) int64 {
+	t.Helper()
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
