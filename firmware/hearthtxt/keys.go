@@ -6,7 +6,6 @@ import (
 	"math"
 	"net"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -58,7 +57,7 @@ var keys = []key{
 		get: func(c Config) string { return c.Join }},
 	{name: "name", help: "this device's name in `hearth pool ls` and on the network: letters, digits and -", example: "kitchen-pi",
 		set: func(c *Config, v string) error {
-			if !hostname.MatchString(v) {
+			if !isLabel(v) {
 				return badValue("use 1 to 63 letters, digits and -, not starting or ending with -, e.g. kitchen-pi")
 			}
 			c.Name = v
@@ -217,11 +216,41 @@ func (h hint) Error() string { return string(h) }
 
 func badValue(advice string) error { return hint(advice) }
 
-var hostname = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+// isLabel reports whether s is a host name label: 1 to 63 letters, digits
+// and '-', not starting or ending with '-'. (Hand-written, as is isTZName:
+// regexp would add 0.2 MB, 6%, to hearth-init.)
+func isLabel(s string) bool {
+	if len(s) == 0 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for _, r := range s {
+		if !isAlnum(r) && r != '-' {
+			return false
+		}
+	}
+	return true
+}
 
-// tzName is what a time zone name looks like when no tz database is at hand
-// to check it against (the appliance's initramfs has none).
-var tzName = regexp.MustCompile(`^[A-Za-z_+-]+(/[A-Za-z0-9_+-]+)*$`)
+func isAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
+
+// isTZName reports whether s looks like a time zone name when no tz
+// database is at hand to check it against (the appliance's initramfs has
+// none): ^[A-Za-z_+-]+(/[A-Za-z0-9_+-]+)*$.
+func isTZName(s string) bool {
+	for i, part := range strings.Split(s, "/") {
+		if part == "" {
+			return false
+		}
+		for _, r := range part {
+			if !(isAlnum(r) && (i > 0 || r > '9') || r == '_' || r == '+' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 func isLetters(s string) bool {
 	for _, r := range s {
@@ -293,7 +322,7 @@ var zoneinfo = func() bool {
 
 func checkTimezone(v string) error {
 	const advice = "write a name from the tz database, e.g. Europe/Berlin, America/New_York or UTC"
-	if !tzName.MatchString(v) {
+	if !isTZName(v) {
 		return badValue(advice)
 	}
 	if zoneinfo {
@@ -329,7 +358,7 @@ func splitJoin(v string) (string, int, error) {
 		return "", 0, badValue("write the gateway's address or name, and a port if not 7443, e.g. 192.168.1.10:7443 or hearth-gw.local")
 	}
 	for label := range strings.SplitSeq(strings.TrimSuffix(host, "."), ".") {
-		if !hostname.MatchString(label) {
+		if !isLabel(label) {
 			return "", 0, badValue("write the gateway's address or name, and a port if not 7443, e.g. 192.168.1.10:7443 or hearth-gw.local")
 		}
 	}

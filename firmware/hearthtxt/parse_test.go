@@ -186,3 +186,22 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestNameForms(t *testing.T) {
+	for s, want := range map[string]bool{
+		"kitchen-pi": true, "a": true, "A1": true, strings.Repeat("a", 63): true,
+		"": false, "-a": false, "a-": false, "a b": false, "a_b": false, "ä": false, strings.Repeat("a", 64): false,
+	} {
+		if isLabel(s) != want {
+			t.Errorf("isLabel(%q) = %v", s, !want)
+		}
+	}
+	for s, want := range map[string]bool{
+		"UTC": true, "Europe/Berlin": true, "America/Argentina/Buenos_Aires": true, "Etc/GMT+5": true, "Etc/GMT-14": true,
+		"": false, "/Europe": false, "Europe/": false, "Europe//Berlin": false, "1Europe/Berlin": false, "../etc": false, "Europe/Ber lin": false,
+	} {
+		if isTZName(s) != want {
+			t.Errorf("isTZName(%q) = %v", s, !want)
+		}
+	}
+}
