@@ -209,10 +209,13 @@ func lookup(name string) (key, bool) {
 	return key{}, false
 }
 
-// hint is a bad value's advice, what to write instead.
+// hint is a bad value's advice, what to write instead. It is an
+// ErrBadValue.
 type hint string
 
 func (h hint) Error() string { return string(h) }
+
+func (h hint) Unwrap() error { return ErrBadValue }
 
 func badValue(advice string) error { return hint(advice) }
 
