@@ -42,6 +42,10 @@ func (r *Runtime) SetCPU(ctx context.Context, id string, cores float64) error {
 	return t.applyLocked()
 }
 
+// QuickThrottle implements sandbox.QuickThrottler: SetCPU is a write to
+// the thread's cgroup.
+func (r *Runtime) QuickThrottle() bool { return r.cfg.CPUCaps != nil }
+
 // Pause implements sandbox.Pauser. A wasm task shares its process with the
 // agent, whose Go runtime needs every thread to answer now and then (to
 // collect garbage), so it cannot be frozen outright: it is held at the
