@@ -44,6 +44,7 @@ type report struct {
 	Resolv   string   `json:"resolv"`
 	Token    string   `json:"token"`
 	PID1     string   `json:"pid1"`
+	Firmware string   `json:"firmware"`
 }
 
 const vmToken = "hearth1.0123456789abcdef0123456789abcdef.abcdefghijklmnopqrstuv"
@@ -55,7 +56,9 @@ const vmToken = "hearth1.0123456789abcdef0123456789abcdef.abcdefghijklmnopqrstuv
 // DHCP from qemu's user network, the agent restarted after it exits, and
 // a clean reboot when it asks for one. Second boot, the card edited to
 // role = gateway: init runs once and the owner's credentials land on the
-// boot partition.
+// boot partition. Third, a trial of slot B whose agent keeps exiting: back
+// on A, the fourth boot reports the rollback and why. Fifth, a trial of B
+// whose agent gets ready: B is committed in hearthboot.env.
 func TestBootVM(t *testing.T) {
 	kdir := os.Getenv(KernelEnv)
 	if kdir == "" {
@@ -139,12 +142,15 @@ func TestBootVM(t *testing.T) {
 	}
 	r := rs[0]
 	wantArgs := []string{"--data-dir", "/data/agent", "--name", "vm-test", "--token-file", "/data/hearth/token",
-		"--join", "10.0.2.2:7443", "--power-budget", "3.5", "--containerd", "off"}
+		"--join", "10.0.2.2:7443", "--power-budget", "3.5", "--containerd", "off", "--firmware-status", "/run/hearth/firmware.json"}
 	if !slices.Equal(r.Args, wantArgs) {
 		t.Errorf("agent args %q\nwant %q", r.Args, wantArgs)
 	}
 	if !slices.Contains(r.Env, "TZ=Europe/Berlin") || !slices.Contains(r.Env, "PATH=/slot/bin:/slot/sbin") {
 		t.Errorf("agent env %q", r.Env)
+	}
+	if r.Firmware != `{"board":"qemu-virt","version":"v0.test","slot":"A","trial":false}` {
+		t.Errorf("firmware status %s", r.Firmware)
 	}
 	if r.Hostname != "vm-test" || r.Token != vmToken || r.PID1 != "init" || !strings.Contains(r.Resolv, "nameserver 10.0.2.3") ||
 		!slices.Contains(r.Addrs, "10.0.2.15/24") {
@@ -198,21 +204,58 @@ func TestBootVM(t *testing.T) {
 		t.Errorf("hearth-credentials.json = %q", got)
 	}
 
-	// Third boot: a trial of a slot whose agent cannot stay up. After
-	// three exits hearth-init reboots, for U-Boot to fall back.
+	// Third boot: a trial of slot B, whose agent cannot stay up. After
+	// three exits hearth-init records why and reboots, for U-Boot to fall
+	// back.
 	disk.write(t, 1, mcopy(t, boot, "hearth.txt", "name = crashy\r\n"))
-	console = bootVM(t, kernels[0], initrd, disk.path, cmdline+" hearth.trial=1")
+	slotB := fmt.Sprintf("hearth.slot=B hearth.disk=%08x hearth.trial=1", sig)
+	console = bootVM(t, kernels[0], initrd, disk.path, slotB)
 	for _, want := range []string{
-		"hearth-init: booting slot=A trial=true",
-		"hearth-init: ERROR: the role exited too often: agent stopped 3 times in a row, last: exit status 3 on a trial boot: rebooting into the previous slot",
+		"hearth-init: booting slot=B trial=true",
+		"hearth-init: trial boot: waiting for the agent to be ready window=2m0s",
+		"hearth-init: ERROR: the agent exited 3 times in a row (last: exit status 3) on a trial boot: rebooting into the previous slot",
 		"hearth-init: goodbye",
 	} {
 		if !strings.Contains(console, want) {
-			t.Errorf("trial boot: the console lacks %q", want)
+			t.Errorf("failed trial: the console lacks %q", want)
 		}
 	}
 	if n := strings.Count(console, "hearth-init: running agent"); n != 3 {
-		t.Errorf("trial boot: %d 'running agent' lines, want 3", n)
+		t.Errorf("failed trial: %d 'running agent' lines, want 3", n)
+	}
+
+	// Fourth boot: back on A, the rollback is reported.
+	disk.write(t, 1, mcopy(t, boot, "hearth.txt", "name = vm-test\r\n"))
+	n := len(reports())
+	console = bootVM(t, kernels[0], initrd, disk.path, cmdline)
+	const reason = "the agent exited 3 times in a row (last: exit status 3)"
+	if !strings.Contains(console, "hearth-init: warning: an update was rolled back from=v0.test to=v0.test reason=\""+reason+"\"") {
+		t.Errorf("after the rollback: the console does not report it")
+	}
+	rs = reports()
+	if len(rs) != n+1 || !strings.Contains(rs[n].Firmware, `"slot":"A","trial":false,"last_rollback":{"from":"v0.test","to":"v0.test","reason":"`+reason+`"`) {
+		t.Errorf("after the rollback: the agent's firmware status %s", rs[len(rs)-1].Firmware)
+	}
+
+	// Fifth boot: a trial of B whose agent gets ready: hearth-init
+	// commits B in hearthboot.env, leaving A as it was.
+	boot = disk.read(t, 1)
+	disk.write(t, 1, mcopy(t, boot, "hearthboot.env", "BOOT_A_LEFT=3\nBOOT_B_LEFT=0\nBOOT_ORDER=B A\n"))
+	console = bootVM(t, kernels[0], initrd, disk.path, slotB)
+	if !strings.Contains(console, "hearth-init: committed slot=B version=v0.test") {
+		t.Errorf("good trial: the console does not say committed")
+	}
+	rs = reports()
+	if r := rs[len(rs)-1]; !slices.Contains(r.Args, "--ready-file") || !strings.Contains(r.Firmware, `"slot":"B","trial":true`) {
+		t.Errorf("good trial: the agent got %q and saw %s", r.Args, r.Firmware)
+	}
+	boot = disk.read(t, 1)
+	if got := mtype(t, boot, "hearthboot.env"); got != "BOOT_A_LEFT=3\nBOOT_B_LEFT=3\nBOOT_ORDER=B A\n" {
+		t.Errorf("hearthboot.env after the commit: %q", got)
+	}
+	data = disk.read(t, 4)
+	if got := debugfsCat(t, data, "/hearth/trial.json"); got != "" {
+		t.Errorf("the trial record outlived the commit: %q", got)
 	}
 }
 
@@ -359,12 +402,12 @@ func (d vmDisk) write(t *testing.T, n int, img string) {
 }
 
 // makeDisk lays out the image's partitions: p1 FAT (label HEARTH) holding
-// hearth.txt, p2 slot A from slotDir, p3 an empty slot B, p4 data.
+// hearth.txt, p2 slot A and p3 slot B from slotDir, p4 data.
 func makeDisk(t *testing.T, dir string, sig uint32, txt, slotDir string) vmDisk {
 	t.Helper()
 	const mib = 1 << 20
 	d := vmDisk{path: filepath.Join(dir, "disk.img")}
-	sizes := [5]int64{0, 16 * mib, 32 * mib, 8 * mib, 24 * mib}
+	sizes := [5]int64{0, 16 * mib, 24 * mib, 24 * mib, 24 * mib}
 	next := int64(mib)
 	for n := 1; n <= 4; n++ {
 		d.start[n], d.size[n] = next, sizes[n]
@@ -394,7 +437,7 @@ func makeDisk(t *testing.T, dir string, sig uint32, txt, slotDir string) vmDisk 
 	boot := filepath.Join(dir, "p1.img")
 	run("mkfs.vfat", "-C", "-n", "HEARTH", boot, fmt.Sprint(sizes[1]/1024))
 	d.write(t, 1, mcopy(t, boot, "hearth.txt", txt))
-	for n, src := range map[int]string{2: slotDir, 3: "", 4: ""} {
+	for n, src := range map[int]string{2: slotDir, 3: slotDir, 4: ""} {
 		img := filepath.Join(dir, fmt.Sprintf("p%d.img", n))
 		args := []string{"-q", "-F", "-b", "4096"}
 		if src != "" {

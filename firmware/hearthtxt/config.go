@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"time"
 )
 
 // Roles a device can have.
@@ -49,6 +50,10 @@ type Config struct {
 	Router netip.Addr
 	// DNS are the name servers (default: DHCP's, else none).
 	DNS []netip.Addr
+	// TrialTimeout is how long a newly installed version has to pair
+	// with the gateway again before the device goes back to the version
+	// before (0: 120 s).
+	TrialTimeout time.Duration
 }
 
 // EffectiveRole is Role with its default applied.

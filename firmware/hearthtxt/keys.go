@@ -186,6 +186,21 @@ var keys = []key{
 			}
 			return strings.Join(s, ", ")
 		}},
+	{name: "trial_timeout", help: "seconds a new version has to reach the gateway again before the device goes back to the one before", example: "120",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(v, "s")))
+			if err != nil || n < 5 || n > 86400 {
+				return badValue("write a number of seconds from 5 to 86400, e.g. 120")
+			}
+			c.TrialTimeout = time.Duration(n) * time.Second
+			return nil
+		},
+		get: func(c Config) string {
+			if c.TrialTimeout == 0 {
+				return ""
+			}
+			return strconv.Itoa(int(c.TrialTimeout / time.Second))
+		}},
 }
 
 // SecretKeys are the keys whose values leave the card at first boot.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 const tok = "hearth1.0123456789abcdef0123456789abcdef.abcdefghijklmnopqrstuv"
@@ -26,6 +27,7 @@ func TestParseGood(t *testing.T) {
 		"ip = 192.168.1.50/24\r\n" +
 		"router = 192.168.1.1\r\n" +
 		"dns = 192.168.1.1,9.9.9.9\r\n" +
+		"trial_timeout = 30s\r\n" +
 		"# the end" // no final line end
 	c, err := Parse([]byte(in))
 	if err != nil {
@@ -37,7 +39,8 @@ func TestParseGood(t *testing.T) {
 		SSHKey:      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0= me@laptop",
 		PowerBudget: 4.5, Timezone: "Europe/Berlin",
 		IP: netip.MustParsePrefix("192.168.1.50/24"), Router: netip.MustParseAddr("192.168.1.1"),
-		DNS: []netip.Addr{netip.MustParseAddr("192.168.1.1"), netip.MustParseAddr("9.9.9.9")},
+		DNS:          []netip.Addr{netip.MustParseAddr("192.168.1.1"), netip.MustParseAddr("9.9.9.9")},
+		TrialTimeout: 30 * time.Second,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %+v\nwant %+v", c, want)
@@ -119,6 +122,8 @@ func TestParseBad(t *testing.T) {
 		{"ip = 192.168.1.50/24\nrouter = 192.168.1.50", 2, ErrBadValue, "device's own ip"},
 		{"router = my router", 1, ErrBadValue, "IPv4"},
 		{"dns = 1.1.1.1; 8.8.8.8", 1, ErrBadValue, "commas"},
+		{"trial_timeout = soon", 1, ErrBadValue, "seconds from 5"},
+		{"trial_timeout = 2", 1, ErrBadValue, "seconds from 5"},
 		{"role = gateway\ntoken = " + tok, 2, ErrBadValue, "makes its own"},
 		{"join = gw\nrole = gateway", 1, ErrBadValue, "joins no other"},
 		{"name = a\tb", 1, ErrBadValue, "control characters"},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // ErrCmdline is returned when the kernel command line lacks what U-Boot's
@@ -20,9 +19,6 @@ type Cmdline struct {
 	DiskSignature uint32
 	// Trial is set on the first boot of a freshly installed slot.
 	Trial bool
-	// TrialWindow is how long a trial slot has to commit
-	// (hearth.trial_window=<seconds>; 0: DefaultTrialWindow).
-	TrialWindow time.Duration
 }
 
 // SlotPartition is the slot's partition number: A is 2, B is 3.
@@ -33,9 +29,8 @@ func (c Cmdline) SlotPartition() int {
 	return 2
 }
 
-// ParseCmdline reads hearth.slot=A|B, hearth.disk=<8 hex digits>,
-// hearth.trial=1 and hearth.trial_window=<seconds> from the contents of
-// /proc/cmdline.
+// ParseCmdline reads hearth.slot=A|B, hearth.disk=<8 hex digits> and
+// hearth.trial=1 from the contents of /proc/cmdline.
 func ParseCmdline(s string) (Cmdline, error) {
 	var c Cmdline
 	var disk bool
@@ -55,12 +50,6 @@ func ParseCmdline(s string) (Cmdline, error) {
 			c.DiskSignature, disk = uint32(n), true
 		case "hearth.trial":
 			c.Trial = v == "1"
-		case "hearth.trial_window":
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return c, fmt.Errorf("%w: hearth.trial_window=%q: want seconds", ErrCmdline, v)
-			}
-			c.TrialWindow = time.Duration(n) * time.Second
 		}
 	}
 	if c.Slot == "" || !disk {

@@ -3,7 +3,6 @@ package hearthinit
 import (
 	"errors"
 	"testing"
-	"time"
 )
 
 func TestParseCmdline(t *testing.T) {
@@ -15,8 +14,6 @@ func TestParseCmdline(t *testing.T) {
 		{"console=ttyAMA0 hearth.slot=A hearth.disk=0badcafe panic=5\n", Cmdline{Slot: "A", DiskSignature: 0x0badcafe}, false},
 		{"hearth.disk=DEADBEEF hearth.slot=B hearth.trial=1", Cmdline{Slot: "B", DiskSignature: 0xdeadbeef, Trial: true}, false},
 		{"hearth.slot=B hearth.disk=00000001 hearth.trial=0", Cmdline{Slot: "B", DiskSignature: 1}, false},
-		{"hearth.slot=B hearth.disk=00000001 hearth.trial=1 hearth.trial_window=30", Cmdline{Slot: "B", DiskSignature: 1, Trial: true, TrialWindow: 30 * time.Second}, false},
-		{"hearth.slot=B hearth.disk=00000001 hearth.trial_window=soon", Cmdline{}, true},
 		{"hearth.slot=C hearth.disk=0badcafe", Cmdline{}, true},
 		{"hearth.slot=A hearth.disk=badcafe", Cmdline{}, true},
 		{"hearth.slot=A hearth.disk=0xbadcaf", Cmdline{}, true},

@@ -134,7 +134,7 @@ func (b *boot) run() {
 	release := unix.ByteSliceToString(uts.Release[:])
 	b.log.Info("hearth-init "+b.version, "board", firstLine(boardFile), "image", firstLine(versionFile), "kernel", release)
 	mountCgroup2(b.log)
-	os.MkdirAll(filepath.Dir(CommittedFile), 0o755)
+	os.MkdirAll(filepath.Dir(ReadyFile), 0o755)
 
 	raw, _ := os.ReadFile("/proc/cmdline")
 	cl, err := ParseCmdline(string(raw))
@@ -185,6 +185,7 @@ func (b *boot) run() {
 	name := b.network(gctx, grp, cfg, addrs)
 
 	grp.Go(func() error { return b.clock.Run(gctx, b.log) })
+	status := b.firmwareStatus(cl)
 	sup, err := b.role(gctx, cfg, name, cl, addrs)
 	if err != nil {
 		b.log.Error(err.Error())
@@ -199,14 +200,12 @@ func (b *boot) run() {
 		}
 		grp.Go(func() error { return sup.Run(gctx) })
 	}
-	if cl.Trial {
-		grp.Go(func() error {
-			return TrialWatch{Window: cl.TrialWindow}.Run(gctx)
-		})
+	if cl.Trial && sup != nil {
+		grp.Go(func() error { return b.trial(gctx, cfg, status, sup) })
 	}
 	err = grp.Wait()
 	if errors.Is(err, ErrTooManyExits) || errors.Is(err, ErrNotCommitted) {
-		b.log.Error(err.Error() + " on a trial boot: rebooting into the previous slot")
+		b.trialFailed(err)
 	}
 	b.shutdown(int(b.action.Load()))
 }
@@ -335,8 +334,10 @@ func (b *boot) role(ctx context.Context, cfg hearthtxt.Config, name string, cl C
 	switch role {
 	case hearthtxt.RoleAgent:
 		_, err := os.Stat(filepath.Join(b.layout.SecretDir(), TokenFile))
-		cmd := func() (Process, error) { return b.reaper.Start(b.layout.AgentCommand(cfg, name, err == nil), out) }
-		sup.Start = cmd
+		hasToken, extra := err == nil, b.agentExtras(cl.Trial)
+		sup.Start = func() (Process, error) {
+			return b.reaper.Start(b.layout.AgentCommand(cfg, name, hasToken, extra...), out)
+		}
 		return sup, nil
 	case hearthtxt.RoleGateway:
 		advertise := ""

@@ -52,8 +52,8 @@ func (l Layout) env(cfg hearthtxt.Config) []string {
 }
 
 // AgentCommand is the agent's command line. hasToken says whether the
-// token file exists in the secret directory.
-func (l Layout) AgentCommand(cfg hearthtxt.Config, name string, hasToken bool) *exec.Cmd {
+// token file exists in the secret directory; extra flags go last.
+func (l Layout) AgentCommand(cfg hearthtxt.Config, name string, hasToken bool, extra ...string) *exec.Cmd {
 	args := []string{"--data-dir", l.AgentDir(), "--name", name}
 	if hasToken {
 		args = append(args, "--token-file", filepath.Join(l.SecretDir(), TokenFile))
@@ -65,6 +65,7 @@ func (l Layout) AgentCommand(cfg hearthtxt.Config, name string, hasToken bool) *
 		args = append(args, "--power-budget", strconv.FormatFloat(cfg.PowerBudget, 'g', -1, 64))
 	}
 	args = append(args, "--containerd", "off")
+	args = append(args, extra...)
 	cmd := exec.Command(l.bin("hearth-agent"), args...)
 	cmd.Env = l.env(cfg)
 	cmd.Dir = l.Data

@@ -11,9 +11,25 @@ import (
 	"time"
 )
 
-// ErrTooManyExits is returned by Supervisor.Run when the child exited
-// MaxExits times: on a trial boot that means the new slot is broken.
+// ErrTooManyExits is returned (as an *ExitsError) by Supervisor.Run when
+// the child exited MaxExits times: on a trial boot that means the new slot
+// is broken.
 var ErrTooManyExits = errors.New("the role exited too often")
+
+// ExitsError says which role exited how often, and how it last did.
+type ExitsError struct {
+	Name  string
+	Exits int
+	Last  error
+}
+
+func (e *ExitsError) Error() string {
+	return fmt.Sprintf("the %s exited %d times in a row (last: %v)", e.Name, e.Exits, e.Last)
+}
+
+func (e *ExitsError) Is(target error) bool { return target == ErrTooManyExits }
+
+func (e *ExitsError) Unwrap() error { return e.Last }
 
 // A Process is a started child.
 type Process interface {
@@ -38,12 +54,18 @@ type Supervisor struct {
 	// (default 10 s).
 	StopTimeout time.Duration
 	// MaxExits, when above 0, ends Run with ErrTooManyExits after that
-	// many exits in a row with uptimes shorter than ResetAfter.
+	// many exits in a row with uptimes shorter than ResetAfter, until
+	// EndTrial.
 	MaxExits int
 	Log      *slog.Logger
 
-	alive atomic.Bool
+	alive     atomic.Bool
+	trialOver atomic.Bool
 }
+
+// EndTrial lifts MaxExits: a committed slot's role is restarted however
+// often it exits.
+func (s *Supervisor) EndTrial() { s.trialOver.Store(true) }
 
 // Alive reports whether the child is running now.
 func (s *Supervisor) Alive() bool { return s.alive.Load() }
@@ -100,8 +122,8 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		} else {
 			exits++
 		}
-		if s.MaxExits > 0 && exits >= s.MaxExits {
-			return fmt.Errorf("%w: %s stopped %d times in a row, last: %w", ErrTooManyExits, s.Name, exits, err)
+		if s.MaxExits > 0 && exits >= s.MaxExits && !s.trialOver.Load() {
+			return &ExitsError{Name: s.Name, Exits: exits, Last: err}
 		}
 		s.Log.Warn(s.Name+" stopped; starting it again", "err", err, "ran", up.Round(time.Millisecond), "in", backoff)
 		select {

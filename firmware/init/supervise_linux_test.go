@@ -67,7 +67,7 @@ func TestSupervisorBackoff(t *testing.T) {
 		},
 	}
 	err := s.Run(context.Background())
-	if !errors.Is(err, ErrTooManyExits) || !strings.Contains(err.Error(), "exit status 3") {
+	if !errors.Is(err, ErrTooManyExits) || err.Error() != "the agent exited 6 times in a row (last: exit status 3)" {
 		t.Fatalf("Run = %v; want ErrTooManyExits after exit status 3", err)
 	}
 	if len(starts) != 6 {
@@ -108,6 +108,20 @@ func TestSupervisorBackoffResets(t *testing.T) {
 	err := s.Run(context.Background())
 	if !errors.Is(err, ErrTooManyExits) || len(starts) != 5 {
 		t.Fatalf("Run = %v after %d starts; want ErrTooManyExits after 5", err, len(starts))
+	}
+	// After EndTrial the exits do not count.
+	starts = nil
+	s.EndTrial()
+	ctx, cancel := context.WithCancel(context.Background())
+	s.Start = func() (Process, error) {
+		starts = append(starts, time.Now())
+		if len(starts) == 5 {
+			cancel()
+		}
+		return r.Start(sh("exit 1"), nil)
+	}
+	if err := s.Run(ctx); err != nil || len(starts) != 5 {
+		t.Errorf("after EndTrial: Run = %v after %d starts", err, len(starts))
 	}
 	for i := 1; i < 4; i++ {
 		if gap := starts[i].Sub(starts[i-1]); gap > 400*time.Millisecond+300*time.Millisecond {

@@ -4,43 +4,44 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"time"
 )
 
 // ErrNotCommitted is returned by TrialWatch.Run when a trial boot's window
-// passed without the new slot being committed.
-var ErrNotCommitted = errors.New("the trial slot was not committed in time")
+// passed before the role was ready.
+var ErrNotCommitted = errors.New("did not commit")
 
-// CommittedFile is where whoever commits a trial slot (the agent, through
-// firmware/slot) says so; it is on a tmpfs, so every boot starts without it.
-const CommittedFile = "/run/hearth/committed"
+// ReadyFile is where the agent says, on a trial boot, that it paired with
+// its pinned gateway and three heartbeats in a row were answered (its
+// --ready-file); it is on a tmpfs, so every boot starts without it.
+const ReadyFile = "/run/hearth/ready"
 
-// DefaultTrialWindow is how long a trial slot has to commit.
+// StatusFile is the firmware status hearth-init publishes.
+const StatusFile = "/run/hearth/firmware.json"
+
+// DefaultTrialWindow is how long a trial slot has to become ready.
 const DefaultTrialWindow = 120 * time.Second
 
-// TrialWatch ends a trial boot that does not commit: a slot whose agent
+// TrialWatch waits for a trial boot's role to be ready: a slot whose role
 // runs but never pairs again (hung, or unable to reach the gateway) must
-// fall back as surely as one whose agent exits.
+// fall back as surely as one whose role exits.
 type TrialWatch struct {
 	// Window is the time allowed (default DefaultTrialWindow).
 	Window time.Duration
-	// Committed is the file whose existence means committed (default
-	// CommittedFile).
-	Committed string
-	// Every is how often the file is looked for (default 1 s).
+	// Ready reports whether the role is ready.
+	Ready func() bool
+	// Every is how often Ready is asked (default 1 s).
 	Every time.Duration
 }
 
-// Run returns nil once the slot is committed or ctx ends, and
+// Run returns nil once Ready or when ctx ends (check ctx to tell), and
 // ErrNotCommitted when the window passes first.
 func (w TrialWatch) Run(ctx context.Context) error {
-	window, path, every := w.Window, w.Committed, w.Every
+	window, every := w.Window, w.Every
 	if window <= 0 {
 		window = DefaultTrialWindow
-	}
-	if path == "" {
-		path = CommittedFile
 	}
 	if every <= 0 {
 		every = time.Second
@@ -50,18 +51,38 @@ func (w TrialWatch) Run(ctx context.Context) error {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		if _, err := os.Stat(path); err == nil {
+		if w.Ready() {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-deadline.C:
-			if _, err := os.Stat(path); err == nil {
+			if w.Ready() {
 				return nil
 			}
-			return fmt.Errorf("%w (%s, no %s)", ErrNotCommitted, window, path)
+			return fmt.Errorf("%w within %s", ErrNotCommitted, window)
 		case <-tick.C:
 		}
+	}
+}
+
+// FileExists is an agent's Ready: its ready file exists.
+func FileExists(path string) func() bool {
+	return func() bool {
+		_, err := os.Stat(path)
+		return err == nil
+	}
+}
+
+// Listening is a gateway's Ready: its API accepts connections.
+func Listening(addr string) func() bool {
+	return func() bool {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return false
+		}
+		c.Close()
+		return true
 	}
 }

@@ -3,6 +3,7 @@ package hearthinit
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,28 +11,43 @@ import (
 )
 
 func TestTrialWatch(t *testing.T) {
-	dir := t.TempDir()
-	w := TrialWatch{Window: 300 * time.Millisecond, Committed: filepath.Join(dir, "committed"), Every: 20 * time.Millisecond}
+	ready := filepath.Join(t.TempDir(), "ready")
+	w := TrialWatch{Window: 300 * time.Millisecond, Ready: FileExists(ready), Every: 20 * time.Millisecond}
 
 	start := time.Now()
 	err := w.Run(context.Background())
 	if !errors.Is(err, ErrNotCommitted) || time.Since(start) < 300*time.Millisecond {
-		t.Errorf("uncommitted: Run = %v after %v", err, time.Since(start))
+		t.Errorf("never ready: Run = %v after %v", err, time.Since(start))
 	}
 
 	go func() {
 		time.Sleep(100 * time.Millisecond)
-		os.WriteFile(w.Committed, nil, 0o644)
+		os.WriteFile(ready, nil, 0o644)
 	}()
 	start = time.Now()
 	if err := w.Run(context.Background()); err != nil || time.Since(start) > 250*time.Millisecond {
-		t.Errorf("committed after 100 ms: Run = %v after %v", err, time.Since(start))
+		t.Errorf("ready after 100 ms: Run = %v after %v", err, time.Since(start))
 	}
 
-	os.Remove(w.Committed)
+	os.Remove(ready)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := w.Run(ctx); err != nil {
 		t.Errorf("ended context: Run = %v", err)
+	}
+}
+
+func TestListening(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if !Listening(addr)() {
+		t.Error("a listening address is not ready")
+	}
+	ln.Close()
+	if Listening(addr)() {
+		t.Error("a closed address is ready")
 	}
 }

@@ -3,8 +3,9 @@
 // environment, host name, network, secrets) as one JSON line to the test,
 // at the address in /slot/report-addr, then behaves as the test needs: the
 // agent exits 3 on its first run, to be restarted, and asks PID 1 to
-// reboot on its second (an agent named "crashy" always exits 3); the
-// gateway's init writes the credentials file.
+// reboot on its second (an agent named "crashy" always exits 3; one given
+// --ready-file writes it first); the gateway's init writes the credentials
+// file.
 package main
 
 import (
@@ -30,10 +31,17 @@ type report struct {
 	Resolv   string   `json:"resolv"`
 	Token    string   `json:"token"`
 	PID1     string   `json:"pid1"`
+	Firmware string   `json:"firmware"`
 }
 
 func main() {
 	role := strings.TrimPrefix(filepath.Base(os.Args[0]), "hearth-")
+	if len(os.Args) == 2 && os.Args[1] == "--help" {
+		// As Go's flag package prints them: hearth-init looks for the
+		// flags of the firmware contract.
+		fmt.Fprint(os.Stderr, "Usage of fakerole:\n  -data-dir string\n    \twhere\n  -firmware-status string\n    \tstatus\n  -ready-file string\n    \tready\n")
+		return
+	}
 	fmt.Println("fakerole", role, "args", os.Args[1:])
 	if role == "gateway" && len(os.Args) > 1 && os.Args[1] == "init" {
 		gatewayInit()
@@ -60,6 +68,10 @@ func main() {
 	}
 	b, _ = os.ReadFile("/proc/1/comm")
 	r.PID1 = strings.TrimSpace(string(b))
+	if f := flagValue("--firmware-status"); f != "" {
+		b, _ := os.ReadFile(f)
+		r.Firmware = strings.TrimSpace(string(b))
+	}
 	send(r)
 	fmt.Println("fakerole run", run)
 
@@ -68,11 +80,14 @@ func main() {
 	}
 	term := make(chan os.Signal, 1)
 	signal.Notify(term, syscall.SIGTERM)
-	if role == "agent" || role == "gateway" {
-		// The second run has seen what it needs: reboot, as an updater
-		// would, with `hearth-init reboot`'s signal.
-		syscall.Kill(1, syscall.SIGTERM)
+	if f := flagValue("--ready-file"); f != "" {
+		// A trial: ready at once, and time for hearth-init to commit.
+		os.WriteFile(f, nil, 0o644)
+		time.Sleep(3 * time.Second)
 	}
+	// This run has seen what it needs: reboot, as an updater would, with
+	// `hearth-init reboot`'s signal.
+	syscall.Kill(1, syscall.SIGTERM)
 	select {
 	case <-term:
 		fmt.Println("fakerole stopping on SIGTERM")
