@@ -123,6 +123,9 @@ func TestDebControl(t *testing.T) {
 				t.Errorf("%s: Installed-Size %q KiB for a program of %d bytes (%v)", filepath.Base(deb), ctl["Installed-Size"], st.Size(), serr)
 			}
 			checkControlFiles(t, pkg, dir)
+			if packed, err := os.Stat(deb); err == nil {
+				t.Logf("%-52s %6.2f MiB, installed %6.2f MiB", filepath.Base(deb), float64(packed.Size())/(1<<20), float64(kib)/1024)
+			}
 		}
 	}
 }
