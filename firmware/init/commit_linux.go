@@ -35,7 +35,7 @@ func (b *boot) firmwareStatus(cl Cmdline) Status {
 func (b *boot) trial(ctx context.Context, cfg hearthtxt.Config, st Status, sup *Supervisor) error {
 	ready := FileExists(ReadyFile)
 	if cfg.EffectiveRole() == hearthtxt.RoleGateway {
-		ready = Listening(fmt.Sprintf("127.0.0.1:%d", GatewayPort))
+		ready = Listening(GatewayPort)
 	}
 	b.log.Info("trial boot: waiting for the "+cfg.EffectiveRole()+" to be ready", "window", orDefault(cfg.TrialTimeout, DefaultTrialWindow))
 	if err := (TrialWatch{Window: cfg.TrialTimeout, Ready: ready}).Run(ctx); err != nil || ctx.Err() != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"time"
 )
@@ -72,17 +71,5 @@ func FileExists(path string) func() bool {
 	return func() bool {
 		_, err := os.Stat(path)
 		return err == nil
-	}
-}
-
-// Listening is a gateway's Ready: its API accepts connections.
-func Listening(addr string) func() bool {
-	return func() bool {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			return false
-		}
-		c.Close()
-		return true
 	}
 }

@@ -3,7 +3,6 @@ package hearthinit
 import (
 	"context"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,20 +33,5 @@ func TestTrialWatch(t *testing.T) {
 	cancel()
 	if err := w.Run(ctx); err != nil {
 		t.Errorf("ended context: Run = %v", err)
-	}
-}
-
-func TestListening(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	if !Listening(addr)() {
-		t.Error("a listening address is not ready")
-	}
-	ln.Close()
-	if Listening(addr)() {
-		t.Error("a closed address is ready")
 	}
 }
