@@ -47,8 +47,9 @@ func main() {
 	out := fs.String("out", "dist", "where the image goes")
 	cache := fs.String("cache", "", "where fetched packages are kept between builds\n(default: $HEARTH_IMAGE_CACHE, else ~/.cache/hearth-image)")
 	latest := fs.Bool("latest", false, "build with the kernel Debian has now instead of the board's pinned one")
-	binDir := fs.String("bin-dir", "", "take hearth-init, hearth-agent and hearth-gateway built for the board from here\n(default: build them with go build)")
+	binDir := fs.String("bin-dir", "", "take hearth-init, hearth-agent, hearth-gateway and hearth-update built for the\nboard from here\n(default: build them with go build)")
 	noXZ := fs.Bool("no-xz", false, "skip the compressed .img.xz")
+	tufRoot := fs.String("tuf-root", "", "the update repository's root.json, pinned in the image: the device installs\nonly updates signed by its keys (default: none, the image takes no updates)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if err == flag.ErrHelp {
 			return
@@ -68,7 +69,7 @@ func main() {
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	res, err := image.Build(ctx, image.Options{Board: b, Version: *version, OutDir: *out, Cache: *cache,
-		Latest: *latest, BinDir: *binDir, XZ: !*noXZ, Log: log})
+		Latest: *latest, BinDir: *binDir, XZ: !*noXZ, TUFRoot: *tufRoot, Log: log})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hearth-image:", err)
 		os.Exit(1)

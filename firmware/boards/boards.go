@@ -28,14 +28,35 @@ type Board struct {
 	// the metapackage whose dependency is the newest kernel.
 	Kernel     string   `yaml:"kernel"`
 	KernelMeta string   `yaml:"kernel_meta"`
-	Console    string   `yaml:"console"`
+	// Consoles are the kernel's consoles (console=), the last the one
+	// hearth-init writes to.
+	Consoles []string `yaml:"consoles"`
 	Modules    []string `yaml:"modules"`
 	// Partition sizes in MiB: the FAT boot partition, each of the two
 	// slots, and the data partition (grown to the card at first boot).
-	BootMiB int   `yaml:"boot_mib"`
+	// BootFiles are copied to the boot partition: a Raspberry Pi's
+	// firmware, U-Boot and device trees.
+	BootFiles []BootFile `yaml:"boot_files"`
+	// ConfigTxt, when set, is written to the boot partition as
+	// config.txt (the Raspberry Pi firmware's settings).
+	ConfigTxt string `yaml:"config_txt"`
+	BootMiB   int    `yaml:"boot_mib"`
 	SlotMiB int   `yaml:"slot_mib"`
 	DataMiB int   `yaml:"data_mib"`
 	QEMU    *QEMU `yaml:"qemu"`
+}
+
+// BootFile is a set of files from a Debian package for the boot
+// partition.
+type BootFile struct {
+	// Package is name=version, or "kernel" for the board's kernel package.
+	Package string `yaml:"package"`
+	// From is a path in the package; it may be a glob ("usr/lib/raspi-firmware/*.elf").
+	// In the kernel package, @RELEASE@ stands for the kernel's release.
+	From string `yaml:"from"`
+	// To renames a single file (default: its own name at the
+	// partition's root).
+	To string `yaml:"to"`
 }
 
 // QEMU is how the firmware test boots a board's image under emulation.
@@ -46,6 +67,14 @@ type QEMU struct {
 	BIOSPackage string `yaml:"bios_package"` // the Debian package holding the firmware (U-Boot), pinned
 	BIOSFile    string `yaml:"bios_file"`    // its path in the package
 	Watchdog    string `yaml:"watchdog"`     // a QEMU watchdog device, e.g. i6300esb
+	// Kernel and DTB are files of the boot partition QEMU loads itself
+	// (-kernel, -dtb) where it does not run the board's own firmware,
+	// as on raspi3b, which starts U-Boot directly.
+	Kernel string `yaml:"kernel"`
+	DTB    string `yaml:"dtb"`
+	// SD attaches the image as an SD card (if=sd), whose size QEMU wants
+	// a power of two; otherwise it is a virtio disk.
+	SD bool `yaml:"sd"`
 }
 
 // Names lists the boards there are.
@@ -89,6 +118,11 @@ func Parse(data []byte) (*Board, error) {
 	}
 	if name, version, ok := strings.Cut(b.Kernel, "="); !ok || name == "" || version == "" {
 		errs = append(errs, fmt.Errorf("kernel %q: want package=version", b.Kernel))
+	}
+	for _, f := range b.BootFiles {
+		if f.Package == "" || f.From == "" {
+			errs = append(errs, fmt.Errorf("boot_files: %+v needs a package and a from", f))
+		}
 	}
 	if b.BootMiB < 33 || b.SlotMiB < 16 || b.DataMiB < 8 {
 		errs = append(errs, fmt.Errorf("sizes boot %d, slot %d, data %d MiB: the boot partition needs at least 33 MiB (FAT32), a slot 16, data 8",

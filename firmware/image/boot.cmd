@@ -1,5 +1,5 @@
 # Hearth's boot script: picks slot A or B and boots that slot's kernel.
-# The image builder fills in @CONSOLE@ and @DISK@, and mkimage makes it
+# The image builder fills in @CONSOLES@ and @DISK@, and mkimage makes it
 # boot.scr on the boot partition, where U-Boot's distro boot finds it (the
 # same script on a Raspberry Pi and on QEMU's virt machine).
 #
@@ -56,7 +56,7 @@ if test ${hearth_trial} -eq 1; then
 fi
 
 echo "hearth: booting slot ${hearth_slot} (trial ${hearth_trial})"
-setenv bootargs "console=@CONSOLE@ panic=5 hearth.slot=${hearth_slot} hearth.trial=${hearth_trial} hearth.disk=@DISK@"
+setenv bootargs "@CONSOLES@ panic=5 hearth.slot=${hearth_slot} hearth.trial=${hearth_trial} hearth.disk=@DISK@"
 load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/vmlinuz.gz
 unzip ${ramdisk_addr_r} ${kernel_addr_r}
 load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/initrd.img

@@ -49,14 +49,21 @@ type Options struct {
 	// Latest builds with the kernel Debian has now instead of the
 	// board's pin.
 	Latest bool
-	// BinDir, when set, holds hearth-init, hearth-agent and
-	// hearth-gateway already built for the board; otherwise they are
+	// BinDir, when set, holds hearth-init, hearth-agent, hearth-gateway
+	// and hearth-update already built for the board; otherwise they are
 	// built from Src with go build.
 	BinDir string
 	// Src is the module's root (default ".").
 	Src string
 	// XZ also writes the compressed image, .img.xz.
-	XZ  bool
+	XZ bool
+	// SlotOnly makes only the slot image (and its .zst), as a release
+	// ships to devices that run an earlier one: no disk image.
+	SlotOnly bool
+	// TUFRoot is the root.json of the update repository that the slot
+	// pins (/etc/hearth/root.json): the device installs only updates its
+	// keys signed. Empty: the image takes no updates.
+	TUFRoot string
 	Log *slog.Logger
 }
 
@@ -175,9 +182,14 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.Modules = n
-	for _, bin := range []string{"hearth-agent", "hearth-gateway"} {
+	for _, bin := range []string{"hearth-agent", "hearth-gateway", "hearth-update"} {
 		if err := copyFile(filepath.Join(bins, bin), filepath.Join(slot, "bin", bin), 0o755); err != nil {
 			return nil, err
+		}
+	}
+	if opt.TUFRoot != "" {
+		if err := copyFile(opt.TUFRoot, filepath.Join(slot, "etc/hearth/root.json"), 0o644); err != nil {
+			return nil, fmt.Errorf("the update root: %w", err)
 		}
 	}
 	meta := map[string]string{"version": opt.Version, "board": b.Name, "kernel": kernel}
@@ -202,13 +214,21 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if err := zstdFile(res.Slot, res.SlotZst); err != nil {
 		return nil, err
 	}
+	if opt.SlotOnly {
+		log.Info("slot built", "slot", res.SlotZst, "kernel", kernel, "took", time.Since(start).Round(time.Millisecond))
+		return res, nil
+	}
 
 	// The boot partition: the boot script, the slot state, hearth.txt.
 	bootDir := filepath.Join(work, "boot")
 	if err := os.MkdirAll(bootDir, 0o755); err != nil {
 		return nil, err
 	}
-	script := strings.NewReplacer("@CONSOLE@", b.Console, "@DISK@", fmt.Sprintf("%08x", res.DiskID)).Replace(bootCmd)
+	var consoles []string
+	for _, c := range b.Consoles {
+		consoles = append(consoles, "console="+c)
+	}
+	script := strings.NewReplacer("@CONSOLES@", strings.Join(consoles, " "), "@DISK@", fmt.Sprintf("%08x", res.DiskID)).Replace(bootCmd)
 	if err := os.WriteFile(filepath.Join(work, "boot.cmd"), []byte(script), 0o644); err != nil {
 		return nil, err
 	}
@@ -216,10 +236,16 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 		"-n", "hearth boot", "-d", filepath.Join(work, "boot.cmd"), filepath.Join(bootDir, "boot.scr")).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("mkimage: %v: %s", err, out)
 	}
+	if err := copyBootFiles(ctx, d, b, kernel, kdir, release, bootDir); err != nil {
+		return nil, err
+	}
 	files := map[string][]byte{
 		"hearthboot.env": BootEnv("A B", 3, 0),
 		"hearth.txt":     hearthtxt.Format(hearthtxt.Config{}),
 		"README.txt":     []byte(strings.ReplaceAll(readme(b.Name, opt.Version), "\n", "\r\n")),
+	}
+	if b.ConfigTxt != "" {
+		files["config.txt"] = []byte(b.ConfigTxt)
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(bootDir, name), data, 0o644); err != nil {
@@ -302,6 +328,41 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
+// copyBootFiles copies the board's boot files from their packages to the
+// boot partition's directory.
+func copyBootFiles(ctx context.Context, d *debs, b *boards.Board, kernel, kdir, release, dst string) error {
+	for _, bf := range b.BootFiles {
+		dir := kdir
+		if bf.Package != "kernel" {
+			var err error
+			if dir, err = d.unpack(ctx, bf.Package); err != nil {
+				return err
+			}
+		}
+		pat := filepath.Join(dir, strings.ReplaceAll(bf.From, "@RELEASE@", release))
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			return err
+		}
+		if len(m) == 0 {
+			return fmt.Errorf("board %s: %s has no %s", b.Name, bf.Package, bf.From)
+		}
+		if bf.To != "" && len(m) != 1 {
+			return fmt.Errorf("board %s: %s matches %d files; to: renames only one", b.Name, bf.From, len(m))
+		}
+		for _, f := range m {
+			name := filepath.Base(f)
+			if bf.To != "" {
+				name = bf.To
+			}
+			if err := copyFile(f, filepath.Join(dst, name), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // checkTools says which Debian package to install for a missing tool.
 func checkTools(xz bool) error {
 	tools := [][2]string{{"mkfs.ext4", "e2fsprogs"}, {"mkfs.vfat", "dosfstools"}, {"mcopy", "mtools"},
@@ -360,13 +421,14 @@ func kernelFiles(dir string) (release, image string, err error) {
 }
 
 // buildBinaries builds hearth-init, the small agent (wasm and runc; this
-// image has no containerd) and the gateway for the board.
+// image has no containerd), the gateway and the updater for the board.
 func buildBinaries(ctx context.Context, src, out string, b *boards.Board, version string, log *slog.Logger) error {
 	ldflags := "-s -w -X main.version=" + version
 	builds := []struct{ pkg, tags string }{
 		{"./cmd/hearth-init", ""},
 		{"./cmd/hearth-agent", "nethttpomithttp2,nocontainerd"},
 		{"./cmd/hearth-gateway", ""},
+		{"./cmd/hearth-update", ""},
 	}
 	for _, bl := range builds {
 		log.Info("building", "package", bl.pkg, "goarch", b.GOARCH)
@@ -540,7 +602,8 @@ func gzipFile(src, dst string) error {
 
 // zstdFile compresses src into dst, as updates ship slots: zstd
 // decompresses at a hundred MB/s and more on a Pi, so an update is
-// written at the card's speed.
+// written at the card's speed. The frame says the raw size, which the
+// updater needs before it writes (a slot must fit its partition).
 func zstdFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
@@ -552,10 +615,15 @@ func zstdFile(src, dst string) error {
 		return err
 	}
 	defer out.Close()
-	zw, err := zstd.NewWriter(out, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
+	fi, err := in.Stat()
 	if err != nil {
 		return err
 	}
+	zw, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
+	if err != nil {
+		return err
+	}
+	zw.ResetContentSize(out, fi.Size())
 	if _, err := io.Copy(zw, in); err != nil {
 		zw.Close()
 		return err

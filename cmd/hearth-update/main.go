@@ -1,0 +1,79 @@
+// hearth-update installs a signed Hearth OS release into the inactive slot
+// of an appliance and reboots into it for a trial (docs/firmware.md). The
+// agent runs it when its gateway offers an update.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const usage = `hearth-update installs a Hearth OS release into this device's inactive slot
+and reboots into it for a trial (docs/firmware.md). The agent runs it when its
+gateway offers an update; run by hand, it does the same.
+
+It fetches the update from the gateway's mirror over the agent's mutual TLS,
+checks it against the project's keys pinned in the running slot
+(/etc/hearth/root.json) with TUF, writes the inactive slot, reads it back, and
+only then lets the next boot try it. Anything refused leaves both slots as
+they were.
+
+The agent's session (its node key, the gateway's address and ID) comes on
+standard input as JSON: {"seed":"<base64>","gateway":"host:port","gateway_id":"ID"}.
+
+Usage:
+  hearth-update --version VERSION [flags] < session.json
+
+Flags:
+`
+
+func main() {
+	fs := flag.NewFlagSet("hearth-update", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	var cfg config
+	fs.StringVar(&cfg.Version, "version", "", "the release to install, as the gateway offered it (required)")
+	fs.StringVar(&cfg.Root, "root", "/slot/etc/hearth/root.json", "the pinned root.json of the update repository")
+	fs.StringVar(&cfg.TUFDir, "tuf-dir", "/data/hearth/tuf", "where the trusted update metadata is kept (on the data partition)")
+	fs.StringVar(&cfg.Board, "board", "", "this device's board (default: /etc/hearth/board of the running slot)")
+	fs.StringVar(&cfg.Current, "current", "", "the running release (default: /etc/hearth/version of the running slot)")
+	fs.StringVar(&cfg.DataDir, "data-dir", "", "the agent's data directory (accepted for the agent's sake; the session comes on stdin)")
+	fs.BoolVar(&cfg.NoReboot, "no-reboot", false, "arm the trial but do not reboot")
+	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Minute, "give up after this long")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		os.Exit(2)
+	}
+	if cfg.Version == "" {
+		fmt.Fprintln(os.Stderr, "hearth-update: say which release with --version")
+		os.Exit(2)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	var s session
+	if err := json.NewDecoder(io.LimitReader(os.Stdin, 64<<10)).Decode(&s); err != nil {
+		fmt.Fprintln(os.Stderr, "hearth-update: no session on standard input (the agent passes it):", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	if err := run(ctx, cfg, s, log); err != nil {
+		fmt.Fprintln(os.Stderr, "hearth-update:", strings.TrimSpace(err.Error()))
+		os.Exit(1)
+	}
+}
