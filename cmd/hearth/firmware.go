@@ -22,7 +22,7 @@ partition holds hearth.txt, which the device reads when it starts.`,
 		example: `hearth firmware configure hearth-rpi-arm64-0.4.0.img --token hearth1.ABC... --name kitchen-pi
 hearth firmware show /dev/sdb`,
 		offline: true,
-		subs:    []*command{firmwareConfigureCmd(), firmwareShowCmd()},
+		subs:    []*command{firmwareConfigureCmd(), firmwareShowCmd(), firmwareImportCmd(), firmwareStatusCmd()},
 	}
 }
 
@@ -42,6 +42,7 @@ var configureFlags = []struct{ flag, key, usage string }{
 	{"ip", "ip", "a fixed address with its prefix, e.g. 192.168.1.50/24 (default: DHCP)"},
 	{"router", "router", "the router's address, with --ip"},
 	{"dns", "dns", "name servers, comma-separated, with --ip"},
+	{"trial-timeout", "trial_timeout", "how long a new release may take to pair again before the device goes back, e.g. 120s"},
 }
 
 func firmwareConfigureCmd() *command {
