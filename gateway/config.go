@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/registry"
 )
 
@@ -45,6 +46,22 @@ type Config struct {
 	// task (docs/scheduling.md); PlacementFIFO gives the oldest task that
 	// fits to whichever device asks first.
 	Placement string
+	// FirmwareRoot is the TUF root.json (the release repository's
+	// 1.root.json) that imported update bundles are verified against.
+	// Default: none, and then firmware updates are off: the import answers
+	// with an error, the devices' mirror with 404.
+	FirmwareRoot string
+	// MaxFirmwareBundle bounds an imported bundle. Default
+	// api.MaxFirmwareBundle (512 MiB).
+	MaxFirmwareBundle int64
+	// FirmwareBatch is how many devices a rollout offers its release to at
+	// once, after the canary committed it. Default 3.
+	FirmwareBatch int
+	// FirmwareStall is how long a device offered a release may take to
+	// commit it before the rollout stops waiting for it (its offer stands,
+	// but no longer counts against the batch; a canary that is not ready
+	// gives its place to another). Default 30 minutes.
+	FirmwareStall time.Duration
 	// Logger receives the gateway's logs. Default: discard.
 	Logger *slog.Logger
 	// Version is reported in status. Default "dev".
@@ -72,6 +89,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBlobBytes <= 0 {
 		c.MaxBlobBytes = 1 << 30
+	}
+	if c.MaxFirmwareBundle <= 0 {
+		c.MaxFirmwareBundle = api.MaxFirmwareBundle
+	}
+	if c.FirmwareBatch <= 0 {
+		c.FirmwareBatch = 3
+	}
+	if c.FirmwareStall <= 0 {
+		c.FirmwareStall = 30 * time.Minute
 	}
 	if c.Placement == "" {
 		c.Placement = PlacementSpeed

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/hearth-home/hearth/firmware/ota"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/power/policy"
 	"github.com/hearth-home/hearth/store"
@@ -33,9 +34,24 @@ var (
 	// ErrUnauthorized is returned when the admin token is missing or wrong,
 	// or an agent call comes without a client certificate.
 	ErrUnauthorized = errors.New("not authorized")
+	// ErrFirmwareOff is returned when a bundle is imported into a gateway
+	// that runs without a firmware root.
+	ErrFirmwareOff = errors.New("firmware updates are off: start the gateway with --firmware-root ROOT.json (the release's 1.root.json) to import bundles")
 	// ErrBadRequest is returned for malformed requests.
 	ErrBadRequest = errors.New("bad request")
 )
+
+// refusedBundle reports whether err is a firmware bundle that the mirror
+// refused: the bundle's fault, not the gateway's.
+func refusedBundle(err error) bool {
+	for _, e := range []error{ota.ErrBadBundle, ota.ErrSignature, ota.ErrRollback, ota.ErrExpired,
+		ota.ErrMismatch, ota.ErrTooLarge, ota.ErrMetadata, ota.ErrNotFound} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
 
 // apiError maps any error to the wire error: this is the one place where
 // gateway errors meet HTTP status codes.
@@ -52,12 +68,13 @@ func apiError(err error) *api.Error {
 		return e(http.StatusForbidden, api.ErrForbidden)
 	case errors.Is(err, ErrUnknownMember), errors.Is(err, ErrUnknownJob), errors.Is(err, store.ErrNotFound):
 		return e(http.StatusNotFound, api.ErrNotFound)
-	case errors.Is(err, ErrJobFinished):
+	case errors.Is(err, ErrJobFinished), errors.Is(err, ErrFirmwareOff):
 		return e(http.StatusConflict, api.ErrConflict)
 	case errors.Is(err, store.ErrDigestMismatch):
 		return e(http.StatusBadRequest, api.ErrDigestMismatch)
 	case errors.Is(err, ErrBadRequest), errors.Is(err, api.ErrBadSpec), errors.Is(err, ErrMissingBlob),
-		errors.Is(err, store.ErrBadDigest), errors.Is(err, ErrAmbiguousMember), errors.Is(err, policy.ErrBadPolicy):
+		errors.Is(err, store.ErrBadDigest), errors.Is(err, ErrAmbiguousMember), errors.Is(err, policy.ErrBadPolicy),
+		refusedBundle(err):
 		return e(http.StatusBadRequest, api.ErrBadRequest)
 	}
 	return &api.Error{Status: http.StatusInternalServerError, Code: api.ErrInternal.Code, Message: err.Error()}

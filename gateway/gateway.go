@@ -47,6 +47,7 @@ type Gateway struct {
 	waiting      map[*leaseWait]struct{} // lease requests waiting for work
 	mounts       map[string]http.Handler // see Mount
 	chainStatus  func() string           // see SetChainStatus
+	fw           *firmware               // nil without Config.FirmwareRoot
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its
@@ -114,6 +115,9 @@ func (g *Gateway) open() error {
 		return err
 	}
 	if err := g.loadSecrets(); err != nil {
+		return err
+	}
+	if err := g.openFirmware(); err != nil {
 		return err
 	}
 	return g.load()
@@ -186,6 +190,9 @@ func (g *Gateway) Run(ctx context.Context) error {
 func (g *Gateway) load() error {
 	return g.db.View(func(tx *store.Tx) error {
 		if err := g.loadPower(tx); err != nil {
+			return err
+		}
+		if err := g.loadFirmware(tx); err != nil {
 			return err
 		}
 		err := tx.Scan(bucketMembers, "", func(_ string, v []byte) error {

@@ -48,6 +48,8 @@ func (g *Gateway) routes() http.Handler {
 			reply(w, api.ResultAck{Acks: acks}, err)
 		}
 	}))
+	mux.Handle("GET /v1/agent/firmware/metadata/{file}", g.firmwareFiles())
+	mux.Handle("GET /v1/agent/firmware/targets/{path...}", g.firmwareFiles())
 	// Blobs: paired agents or the owner.
 	mux.HandleFunc("GET /v1/blobs/{digest}", g.member(g.getBlob))
 	mux.HandleFunc("PUT /v1/blobs/{digest}", g.member(g.putBlob))
@@ -104,6 +106,22 @@ func (g *Gateway) routes() http.Handler {
 		}
 		out, err := g.energy(days)
 		reply(w, out, err)
+	}))
+	mux.HandleFunc("POST /v1/firmware/import", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		if g.fw == nil {
+			reply(w, nil, ErrFirmwareOff)
+			return
+		}
+		if r.ContentLength > g.cfg.MaxFirmwareBundle {
+			reply(w, nil, fmt.Errorf("%w: bundle of %d MiB, larger than the %d MiB allowed", ErrBadRequest, r.ContentLength>>20, g.cfg.MaxFirmwareBundle>>20))
+			return
+		}
+		g.allowTransfer(w, max(r.ContentLength, 0))
+		res, err := g.importFirmware(r.Context(), http.MaxBytesReader(w, r.Body, g.cfg.MaxFirmwareBundle))
+		reply(w, res, err)
+	}))
+	mux.HandleFunc("GET /v1/firmware", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, g.firmwareView(), nil)
 	}))
 	mux.HandleFunc("POST /v1/jobs", g.admin(func(w http.ResponseWriter, r *http.Request) {
 		var spec api.JobSpec

@@ -31,22 +31,30 @@ func (g *Gateway) hello(node identity.NodeID, addr string, req api.HelloRequest)
 		m = &member{memberRecord: memberRecord{ID: node, State: api.MemberPending}}
 		g.members[node] = m
 	}
-	m.Node, m.addr, m.lastSeen = req.Node, addr, now
+	m.Node, m.addr, m.lastSeen, m.Firmware = req.Node, addr, now, req.Firmware
 	paired := m.memberRecord.State != api.MemberPending
 	if !paired && tokenOK {
 		t := now.UTC()
 		m.memberRecord.State, m.PairedAt, paired = api.MemberReady, &t, true
 	}
+	var rollouts []rolloutRecord
 	if paired {
 		m.state = api.MemberReady
 		resp.State = api.MemberReady
+		// A device back from a trial says so first in its hello.
+		_, rollouts = g.firmwareLocked(m, now, false)
 	} else {
 		resp.State = api.MemberPending
 		resp.Message = "waiting for the owner: run `hearth pool approve " + node.Short() + "`"
 	}
 	rec := m.snapshot()
 	g.mu.Unlock()
-	if err := g.db.Update(func(tx *store.Tx) error { return putMember(tx, rec) }); err != nil {
+	if err := g.db.Update(func(tx *store.Tx) error {
+		if err := putMember(tx, rec); err != nil {
+			return err
+		}
+		return putRollouts(tx, rollouts)
+	}); err != nil {
 		return resp, err
 	}
 	switch {
@@ -64,6 +72,7 @@ func (g *Gateway) hello(node identity.NodeID, addr string, req api.HelloRequest)
 // with what the owner asks of the device's power governor.
 func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat) (api.HeartbeatResponse, error) {
 	now := time.Now()
+	var rollouts []rolloutRecord
 	g.mu.Lock()
 	m, err := g.workerLocked(node)
 	if err != nil {
@@ -84,12 +93,42 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 	}
 	m.health, m.addr, m.lastSeen, m.state = hb, addr, now, api.MemberReady
 	resp := api.HeartbeatResponse{State: api.MemberReady, Revoked: g.renewLocked(node, hb.Running, now), Power: g.controlLocked(m, now)}
+	var recs []memberRecord
+	if !sameFirmware(m.Firmware, hb.Firmware) {
+		m.Firmware = hb.Firmware
+		recs = append(recs, m.snapshot())
+	}
+	resp.FirmwareUpdate, rollouts = g.firmwareLocked(m, now, true)
 	g.mu.Unlock()
+	if len(recs)+len(rollouts) > 0 {
+		err := g.db.Batch(func(tx *store.Tx) error {
+			for _, r := range recs {
+				if err := putMember(tx, r); err != nil {
+					return err
+				}
+			}
+			return putRollouts(tx, rollouts)
+		})
+		if err != nil {
+			return api.HeartbeatResponse{}, err
+		}
+	}
 	if err := g.addEnergy(node, energy); err != nil {
 		// The samples stay in the history; only the day's sum misses them.
 		g.log.Error("store device energy", "node", node.Short(), "err", err)
 	}
 	return resp, nil
+}
+
+// sameFirmware reports whether two firmware statuses say the same.
+func sameFirmware(a, b *api.FirmwareStatus) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	ra, rb := a.LastRollback, b.LastRollback
+	sameRollback := ra == nil && rb == nil ||
+		ra != nil && rb != nil && ra.From == rb.From && ra.To == rb.To && ra.Reason == rb.Reason && ra.At.Equal(rb.At)
+	return sameRollback && a.Board == b.Board && a.Version == b.Version && a.Slot == b.Slot && a.Trial == b.Trial
 }
 
 // approve pairs a pending node named by its ID or a unique prefix of it.

@@ -30,8 +30,11 @@ type memberRecord struct {
 	Completed int             `json:"completed"`
 	// Budget is the owner's budget for the device (hearth pool budget);
 	// nil: the device's own.
-	Budget  *policy.Policy `json:"budget,omitempty"`
-	Version uint64         `json:"version"`
+	Budget *policy.Policy `json:"budget,omitempty"`
+	// Firmware is the device's last firmware status; nil for devices that
+	// are not appliances.
+	Firmware *api.FirmwareStatus `json:"firmware,omitempty"`
+	Version  uint64              `json:"version"`
 }
 
 // member is a member in memory: the record plus live health.
@@ -72,7 +75,7 @@ func (m *member) view() api.Member {
 		ID: m.ID.String(), State: state, Node: m.Node, Addr: m.addr, PairedAt: m.PairedAt,
 		LastSeen: m.lastSeen, Load1: m.health.Load1, MemFree: m.health.MemoryFree, TempC: m.health.TempC,
 		DiskFree: m.health.DiskFree, DiskTotal: m.health.DiskTotal, Refusing: m.health.Refusing, Power: m.health.Power,
-		Running: len(m.health.Running), Completed: m.Completed, Speed: m.health.Speed,
+		Running: len(m.health.Running), Completed: m.Completed, Speed: m.health.Speed, Firmware: m.Firmware,
 	}
 }
 

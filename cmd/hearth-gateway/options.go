@@ -26,6 +26,8 @@ type options struct {
 	heartbeat time.Duration
 	placement string
 	insecure  string
+	fwRoot    string
+	fwBatch   int
 	log       logflag.Flags
 	version   bool
 	market    marketOptions
@@ -47,6 +49,8 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&o.heartbeat, "heartbeat", 0, "interval agents report at; members are suspect after 3 and lost after 5\nmissed heartbeats (default 2s)")
 	fs.StringVar(&o.placement, "placement", gateway.PlacementSpeed, "how queued tasks go to devices: \"speed\" holds a task back from a device\nwhen faster ones would finish the queue sooner; \"fifo\" gives it to whichever\nasks first (docs/scheduling.md)")
 	fs.StringVar(&o.insecure, "insecure-registry", "", registry.InsecureFlag)
+	fs.StringVar(&o.fwRoot, "firmware-root", "", "the TUF root.json of Hearth's releases (the release repository's\n1.root.json) that imported update bundles are verified against; without\nit firmware updates are off (docs/firmware.md)")
+	fs.IntVar(&o.fwBatch, "firmware-batch", 3, "how many devices a firmware rollout updates at once, after its first\ndevice (the canary) committed the release")
 	o.market.register(fs)
 	o.log.Register(fs)
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -72,7 +76,7 @@ func (o options) config(logger *slog.Logger) gateway.Config {
 		}
 	}
 	return gateway.Config{DataDir: dir, Listen: o.listen, Advertise: o.advertise, Heartbeat: o.heartbeat,
-		Placement: o.placement, Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
+		Placement: o.placement, FirmwareRoot: o.fwRoot, FirmwareBatch: o.fwBatch, Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
 }
 
 func (o options) interfaces() []string {

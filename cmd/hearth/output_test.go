@@ -26,7 +26,8 @@ func TestWriteMembers(t *testing.T) {
 	ms := []api.Member{
 		{ID: plug, State: api.MemberReady, Node: api.NodeInfo{Name: "plug", Arch: "arm", Runtimes: []string{"wasm"}},
 			Load1: 0.5, MemFree: 412 << 20, TempC: &temp, Running: 1, Completed: 7, LastSeen: testNow.Add(-2 * time.Second),
-			Power: &api.PowerStatus{Watts: 3.24, BudgetW: 4.5, Measured: true}, Speed: &api.Speed{WasmOps: 1.234e6, NativeOps: 45.6e6}},
+			Power: &api.PowerStatus{Watts: 3.24, BudgetW: 4.5, Measured: true}, Speed: &api.Speed{WasmOps: 1.234e6, NativeOps: 45.6e6},
+			Firmware: &api.FirmwareStatus{Board: "generic-arm64", Version: "0.4.0", Slot: "A", LastRollback: &api.FirmwareRollback{From: "0.4.0", To: "0.5.0"}}},
 		{ID: pi, State: api.MemberPending, Node: api.NodeInfo{Name: "pi\x1b[31m", Arch: "arm64", Runtimes: []string{"wasm", "oci"}},
 			MemFree: 3 << 29, LastSeen: testNow.Add(-3 * time.Minute)},
 	}
@@ -38,7 +39,7 @@ func TestWriteMembers(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("want header and 2 rows:\n%s", b.String())
 	}
-	for _, want := range []string{"ID", "NAME", "STATE", "ARCH", "RUNTIMES", "LOAD", "FREE MEM", "TEMP", "WATTS", "BUDGET", "RUN/DONE", "SPEED", "LAST SEEN"} {
+	for _, want := range []string{"ID", "NAME", "STATE", "ARCH", "RUNTIMES", "LOAD", "FREE MEM", "TEMP", "WATTS", "BUDGET", "RUN/DONE", "SPEED", "FIRMWARE", "LAST SEEN"} {
 		if !strings.Contains(lines[0], want) {
 			t.Errorf("header lacks %s: %s", want, lines[0])
 		}
@@ -50,7 +51,7 @@ func TestWriteMembers(t *testing.T) {
 	if strings.Contains(b.String(), "\x1b") {
 		t.Error("escape sequence from a node name reached the terminal")
 	}
-	want := []string{plug[:7], "plug", "ready", "arm", "wasm", "0.50", "412Mi", "48.2°C", "3.2", "W", "(m)", "4.5", "W", "1/7", "wasm", "1.2M", "native", "46M", "2s", "ago"}
+	want := []string{plug[:7], "plug", "ready", "arm", "wasm", "0.50", "412Mi", "48.2°C", "3.2", "W", "(m)", "4.5", "W", "1/7", "wasm", "1.2M", "native", "46M", "0.4.0", "A", "↩0.5.0", "2s", "ago"}
 	if f := strings.Fields(lines[2]); strings.Join(f, " ") != strings.Join(want, " ") {
 		t.Errorf("ready row: %q, want %q", f, want)
 	}

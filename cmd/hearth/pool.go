@@ -35,7 +35,11 @@ for work; RUN/DONE counts running and completed tasks. SPEED is how fast the dev
 runs Hearth's fixed compute kernel on one core, measured by its agent at start:
 in wasm (compiled, or interpreted where wazero has no compiler) and natively, in
 iterations a second (k, M, G: thousands, millions, billions); placement gives
-work first to the devices that would finish it first (docs/scheduling.md).`,
+work first to the devices that would finish it first (docs/scheduling.md).
+FIRMWARE is an appliance's release and root slot (A or B), "trial" until a new
+release commits, and "↩V" when release V failed its trial and the device went
+back (hearth firmware status says why); empty for devices that are not
+appliances.`,
 		example: "hearth pool ls\nhearth pool ls -o json",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
@@ -71,7 +75,7 @@ func writeMembers(w io.Writer, ms []api.Member, now time.Time) error {
 		}
 		return ms[i].Node.Name < ms[j].Node.Name
 	})
-	t := table{header: []string{"ID", "NAME", "STATE", "ARCH", "RUNTIMES", "LOAD", "FREE MEM", "TEMP", "WATTS", "BUDGET", "RUN/DONE", "SPEED", "LAST SEEN"}}
+	t := table{header: []string{"ID", "NAME", "STATE", "ARCH", "RUNTIMES", "LOAD", "FREE MEM", "TEMP", "WATTS", "BUDGET", "RUN/DONE", "SPEED", "FIRMWARE", "LAST SEEN"}}
 	for _, m := range ms {
 		temp := ""
 		if m.TempC != nil {
@@ -94,7 +98,7 @@ func writeMembers(w io.Writer, ms []api.Member, now time.Time) error {
 		}
 		t.add(shortNode(m.ID), m.Node.Name, state, m.Node.Arch,
 			strings.Join(m.Node.Runtimes, ","), fmt.Sprintf("%.2f", m.Load1), bytesIEC(m.MemFree), temp,
-			watts, budget, fmt.Sprintf("%d/%d", m.Running, m.Completed), speedText(m.Speed), ago(m.LastSeen, now))
+			watts, budget, fmt.Sprintf("%d/%d", m.Running, m.Completed), speedText(m.Speed), firmwareCell(m.Firmware), ago(m.LastSeen, now))
 	}
 	if err := t.write(w); err != nil {
 		return err

@@ -3,8 +3,11 @@ package api
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"time"
+
+	"github.com/hearth-home/hearth/internal/http1"
 )
 
 // Admin is the owner's client: a Client with the calls that need the admin
@@ -91,4 +94,27 @@ func (c *Admin) Power(ctx context.Context, span time.Duration) (PoolPower, error
 func (c *Admin) Energy(ctx context.Context, days int) ([]EnergyDay, error) {
 	var out []EnergyDay
 	return out, c.do(ctx, "GET", fmt.Sprintf("/v1/pool/energy?days=%d", days), nil, &out)
+}
+
+// MaxFirmwareBundle is the largest bundle ImportFirmware may send: a few
+// slot images for each of a few boards.
+const MaxFirmwareBundle = 512 << 20
+
+// ImportFirmware uploads an update bundle (a tar of a signed repository,
+// from hearth-release bundle) of size bytes for the gateway to verify and
+// serve to its devices. A bundle the gateway refuses changes nothing and
+// the error says why.
+func (c *Admin) ImportFirmware(ctx context.Context, bundle io.Reader, size int64) (FirmwareImport, error) {
+	req := &http1.Request{Method: "POST", Path: "/v1/firmware/import", Header: http1.Header{},
+		Body: bundle, ContentLength: size}
+	req.Header.Set("Content-Type", "application/x-tar")
+	var out FirmwareImport
+	return out, c.doReq(ctx, req, &out)
+}
+
+// Firmware describes the gateway's firmware mirror, its rollouts and the
+// devices' firmware, by board.
+func (c *Admin) Firmware(ctx context.Context) (Firmware, error) {
+	var out Firmware
+	return out, c.do(ctx, "GET", "/v1/firmware", nil, &out)
 }

@@ -143,6 +143,9 @@ type HelloRequest struct {
 	// JoinToken pairs the node at once when valid. Empty: the node waits
 	// as pending for the owner's approval. Wrong: refused.
 	JoinToken string `json:"join_token,omitempty"`
+	// Firmware is the device's firmware status; nil from devices that are
+	// not appliances (see FirmwareStatus).
+	Firmware *FirmwareStatus `json:"firmware,omitempty"`
 }
 
 // HelloResponse tells the agent where it stands and how often to call.
@@ -185,6 +188,8 @@ type Heartbeat struct {
 	// until it has (and from agents that do not measure it). The gateway
 	// keeps the last one it got.
 	Speed *Speed `json:"speed,omitempty"`
+	// Firmware is the device's firmware status, as in HelloRequest.
+	Firmware *FirmwareStatus `json:"firmware,omitempty"`
 }
 
 // Speed is how fast a device runs a fixed compute kernel (see package
@@ -247,6 +252,9 @@ type HeartbeatResponse struct {
 	// Power is what the owner asked of the device's power governor at
 	// the gateway; nil: nothing (the device's own settings hold).
 	Power *PowerControl `json:"power,omitempty"`
+	// FirmwareUpdate, when set, asks the device to update to this release
+	// (the rollout picked it); the device runs its updater once for it.
+	FirmwareUpdate *FirmwareUpdate `json:"firmware_update,omitempty"`
 }
 
 // LeaseRequest asks for work that fits the agent's free capacity. The
@@ -382,6 +390,9 @@ type Member struct {
 	Power *PowerStatus `json:"power,omitempty"`
 	// Speed is what the device measured of its speed; nil when unknown.
 	Speed *Speed `json:"speed,omitempty"`
+	// Firmware is the device's last firmware status; nil for devices that
+	// are not appliances.
+	Firmware *FirmwareStatus `json:"firmware,omitempty"`
 }
 
 // JobState is a job's progress.
