@@ -52,9 +52,15 @@ type Config struct {
 	DNS []netip.Addr
 	// TrialTimeout is how long a newly installed version has to pair
 	// with the gateway again before the device goes back to the version
-	// before (0: 120 s).
+	// before (0: 120 s; MinTrialTimeout to MaxTrialTimeout).
 	TrialTimeout time.Duration
 }
+
+// The bounds of trial_timeout.
+const (
+	MinTrialTimeout = 10 * time.Second
+	MaxTrialTimeout = time.Hour
+)
 
 // EffectiveRole is Role with its default applied.
 func (c Config) EffectiveRole() string {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFormatTemplate(t *testing.T) {
@@ -40,6 +41,8 @@ func TestFormatRoundTrip(t *testing.T) {
 		{Role: "gateway", Name: "gw", Timezone: "UTC", IP: netip.MustParsePrefix("10.1.2.3/8"), Router: netip.MustParseAddr("10.0.0.1")},
 		{Token: tok, WifiSSID: `"quoted" `, WifiPSK: ` spaces around `, PowerBudget: 0.1 + 0.2, DNS: []netip.Addr{netip.MustParseAddr("fd00::53")}},
 		{Token: Stored, WifiSSID: "x", WifiPSK: Stored},
+		{TrialTimeout: 5 * time.Minute},
+		{TrialTimeout: 10500 * time.Millisecond},
 	} {
 		if err := c.Validate(); err != nil {
 			t.Fatalf("%+v: %v", c, err)

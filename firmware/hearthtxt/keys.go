@@ -186,20 +186,26 @@ var keys = []key{
 			}
 			return strings.Join(s, ", ")
 		}},
-	{name: "trial_timeout", help: "seconds a new version has to reach the gateway again before the device goes back to the one before", example: "120",
+	{name: "trial_timeout", help: "how long a new version has to reach the gateway again before the device goes back to the one before: seconds, or a duration like 90s, 5m", example: "120s",
 		set: func(c *Config, v string) error {
-			n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(v, "s")))
-			if err != nil || n < 5 || n > 86400 {
-				return badValue("write a number of seconds from 5 to 86400, e.g. 120")
+			d, err := time.ParseDuration(v)
+			if n, aerr := strconv.Atoi(v); aerr == nil {
+				d, err = time.Duration(n)*time.Second, nil
 			}
-			c.TrialTimeout = time.Duration(n) * time.Second
+			if err != nil || d < MinTrialTimeout || d > MaxTrialTimeout {
+				return badValue("write a duration from 10s to 1h, e.g. 120s or 5m")
+			}
+			c.TrialTimeout = d
 			return nil
 		},
 		get: func(c Config) string {
 			if c.TrialTimeout == 0 {
 				return ""
 			}
-			return strconv.Itoa(int(c.TrialTimeout / time.Second))
+			if c.TrialTimeout%time.Second == 0 {
+				return strconv.Itoa(int(c.TrialTimeout/time.Second)) + "s"
+			}
+			return c.TrialTimeout.String()
 		}},
 }
 

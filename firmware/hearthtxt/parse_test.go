@@ -122,8 +122,11 @@ func TestParseBad(t *testing.T) {
 		{"ip = 192.168.1.50/24\nrouter = 192.168.1.50", 2, ErrBadValue, "device's own ip"},
 		{"router = my router", 1, ErrBadValue, "IPv4"},
 		{"dns = 1.1.1.1; 8.8.8.8", 1, ErrBadValue, "commas"},
-		{"trial_timeout = soon", 1, ErrBadValue, "seconds from 5"},
-		{"trial_timeout = 2", 1, ErrBadValue, "seconds from 5"},
+		{"trial_timeout = soon", 1, ErrBadValue, "from 10s to 1h"},
+		{"trial_timeout = 9", 1, ErrBadValue, "from 10s to 1h"},
+		{"trial_timeout = 9s", 1, ErrBadValue, "from 10s to 1h"},
+		{"trial_timeout = 61m", 1, ErrBadValue, "from 10s to 1h"},
+		{"trial_timeout = -120s", 1, ErrBadValue, "from 10s to 1h"},
 		{"role = gateway\ntoken = " + tok, 2, ErrBadValue, "makes its own"},
 		{"join = gw\nrole = gateway", 1, ErrBadValue, "joins no other"},
 		{"name = a\tb", 1, ErrBadValue, "control characters"},
@@ -207,6 +210,15 @@ func TestNameForms(t *testing.T) {
 	} {
 		if isTZName(s) != want {
 			t.Errorf("isTZName(%q) = %v", s, !want)
+		}
+	}
+}
+
+func TestTrialTimeout(t *testing.T) {
+	for in, want := range map[string]time.Duration{"300": 5 * time.Minute, "2m": 2 * time.Minute, "10s": 10 * time.Second, "1h": time.Hour, " 90s ": 90 * time.Second} {
+		c, err := Parse([]byte("trial_timeout = " + in + "\n"))
+		if err != nil || c.TrialTimeout != want {
+			t.Errorf("trial_timeout = %s: %v, %v; want %v", in, c.TrialTimeout, err, want)
 		}
 	}
 }

@@ -11,28 +11,45 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/firmware/hearthtxt"
+	"github.com/hearth-home/hearth/firmware/slot"
 )
 
-// firmwareStatus settles the last boot's trial, starts this boot's and
-// publishes the status. It returns what it published.
-func (b *boot) firmwareStatus(cl Cmdline) Status {
-	st := Status{Board: firstLine(boardFile), Version: firstLine(versionFile), Slot: cl.Slot, Trial: cl.Trial}
-	st, err := Trials{Dir: b.layout.SecretDir()}.Boot(st, time.Now())
+// firmwareStatus settles what the boots before left (a trial that failed
+// is reported here, once), starts this boot's trial if it is one and
+// publishes the status. It returns the device, nil if its partitions are
+// not all there.
+func (b *boot) firmwareStatus(cl slot.Cmdline, disk Disk) *slot.Device {
+	dev, err := slot.NewDevice(cl, disk, slot.Paths{Boot: b.layout.Boot, Slot: b.layout.Slot, Data: b.layout.Data})
 	if err != nil {
-		b.log.Error("recording the trial", "err", err)
+		b.log.Error("firmware status", "err", err)
+		return nil
 	}
-	if rb := st.LastRollback; rb != nil {
-		b.log.Warn("an update was rolled back", "from", rb.From, "to", rb.To, "reason", rb.Reason, "at", rb.At.UTC().Format(time.RFC3339))
+	rb, err := dev.Boot()
+	if err != nil {
+		b.log.Error("the update state", "err", err)
 	}
-	if err := WriteStatus(StatusFile, st); err != nil {
-		b.log.Error("writing "+StatusFile, "err", err)
+	if rb != nil {
+		b.log.Info(fmt.Sprintf("rolled back from %s (%s)", rb.To, rb.Reason), "running", rb.From, "slot", dev.Slot)
 	}
-	return st
+	b.dev = dev
+	b.publish(dev)
+	return dev
+}
+
+// publish writes the firmware status for the agent.
+func (b *boot) publish(dev *slot.Device) {
+	st, err := dev.Status()
+	if err != nil {
+		b.log.Warn("firmware status", "err", err)
+	}
+	if err := slot.WriteStatus(slot.StatusFile, st); err != nil {
+		b.log.Error("writing "+slot.StatusFile, "err", err)
+	}
 }
 
 // trial waits for the role to be ready and commits the slot. The error
 // ends the boot: the trial failed.
-func (b *boot) trial(ctx context.Context, cfg hearthtxt.Config, st Status, sup *Supervisor) error {
+func (b *boot) trial(ctx context.Context, cfg hearthtxt.Config, dev *slot.Device, sup *Supervisor) error {
 	ready := FileExists(ReadyFile)
 	if cfg.EffectiveRole() == hearthtxt.RoleGateway {
 		ready = Listening(GatewayPort)
@@ -41,35 +58,24 @@ func (b *boot) trial(ctx context.Context, cfg hearthtxt.Config, st Status, sup *
 	if err := (TrialWatch{Window: cfg.TrialTimeout, Ready: ready}).Run(ctx); err != nil || ctx.Err() != nil {
 		return err
 	}
-	envPath := filepath.Join(b.layout.Boot, BootEnvName)
-	raw, err := os.ReadFile(envPath)
-	var env BootEnv
-	if err == nil {
-		env, err = ParseBootEnv(raw)
-	}
-	if err == nil {
-		err = WriteBootEnv(envPath, env.Commit(st.Slot))
-	}
-	if err != nil {
-		return fmt.Errorf("%w: writing %s: %w", ErrNotCommitted, BootEnvName, err)
+	if err := dev.Commit(); err != nil {
+		return fmt.Errorf("%w: %w", ErrNotCommitted, err)
 	}
 	sup.EndTrial()
-	if err := (Trials{Dir: b.layout.SecretDir()}).Committed(); err != nil {
-		b.log.Warn("removing the trial record", "err", err)
-	}
-	st.Trial = false
-	if err := WriteStatus(StatusFile, st); err != nil {
-		b.log.Error("writing "+StatusFile, "err", err)
-	}
-	b.log.Info("committed", "slot", st.Slot, "version", st.Version)
+	b.publish(dev)
+	b.log.Info(fmt.Sprintf("committed slot %s (version %s)", dev.Slot, dev.Version))
 	return nil
 }
 
 // trialFailed records why the trial failed, for the next boot (on the
 // other slot) to report.
-func (b *boot) trialFailed(err error) {
-	b.log.Error(err.Error() + " on a trial boot: rebooting into the previous slot")
-	if err := (Trials{Dir: b.layout.SecretDir()}).Fail(err.Error(), time.Now()); err != nil {
+func (b *boot) trialFailed(err error, cfg hearthtxt.Config) {
+	reason := TrialReason(err, cfg.EffectiveRole(), orDefault(cfg.TrialTimeout, DefaultTrialWindow))
+	b.log.Info("trial failed: " + reason + "; rebooting into the previous slot")
+	if b.dev == nil {
+		return
+	}
+	if err := b.dev.Fail(reason); err != nil {
 		b.log.Warn("recording why the trial failed", "err", err)
 	}
 }
@@ -113,7 +119,7 @@ func (b *boot) agentExtras(trial bool) []string {
 	flags := b.agentFlags(filepath.Join(b.layout.Slot, "bin", "hearth-agent"))
 	var extra []string
 	if flags["firmware-status"] {
-		extra = append(extra, "--firmware-status", StatusFile)
+		extra = append(extra, "--firmware-status", slot.StatusFile)
 	} else {
 		b.log.Warn("this slot's agent has no --firmware-status: the gateway will not see its firmware")
 	}

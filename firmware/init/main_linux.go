@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/hearth-home/hearth/firmware/hearthtxt"
+	"github.com/hearth-home/hearth/firmware/slot"
 )
 
 // What the image builder puts into the initramfs besides /init.
@@ -97,6 +98,7 @@ type boot struct {
 	mounted    []string   // in mount order, unmounted in reverse
 	logs       []*LogFile // on /data, closed before it is unmounted
 	clock      ClockFile
+	dev        *slot.Device // the slots, once the disk is mounted
 	// ctx ends at a shutdown signal; action is then what it asked for.
 	ctx    context.Context
 	action atomic.Int64
@@ -137,7 +139,7 @@ func (b *boot) run() {
 	os.MkdirAll(filepath.Dir(ReadyFile), 0o755)
 
 	raw, _ := os.ReadFile("/proc/cmdline")
-	cl, err := ParseCmdline(string(raw))
+	cl, err := slot.ParseCmdline(string(raw))
 	if err != nil {
 		b.fail(err)
 	}
@@ -152,7 +154,7 @@ func (b *boot) run() {
 		b.log.Info("modules loaded", "count", n, "of", len(mods))
 	}
 
-	disk, err := WaitDisk(ctx, "/sys/block", "/dev", cl.DiskSignature, 10*time.Second)
+	disk, err := slot.WaitDisk(ctx, "/sys/block", "/dev", cl.DiskSignature, 10*time.Second)
 	if err != nil {
 		b.fail(err)
 	}
@@ -185,7 +187,7 @@ func (b *boot) run() {
 	name := b.network(gctx, grp, cfg, addrs)
 
 	grp.Go(func() error { return b.clock.Run(gctx, b.log) })
-	status := b.firmwareStatus(cl)
+	dev := b.firmwareStatus(cl, disk)
 	sup, err := b.role(gctx, cfg, name, cl, addrs)
 	if err != nil {
 		b.log.Error(err.Error())
@@ -200,12 +202,12 @@ func (b *boot) run() {
 		}
 		grp.Go(func() error { return sup.Run(gctx) })
 	}
-	if cl.Trial && sup != nil {
-		grp.Go(func() error { return b.trial(gctx, cfg, status, sup) })
+	if cl.Trial && sup != nil && dev != nil {
+		grp.Go(func() error { return b.trial(gctx, cfg, dev, sup) })
 	}
 	err = grp.Wait()
 	if errors.Is(err, ErrTooManyExits) || errors.Is(err, ErrNotCommitted) {
-		b.trialFailed(err)
+		b.trialFailed(err, cfg)
 	}
 	b.shutdown(int(b.action.Load()))
 }
@@ -324,7 +326,7 @@ func (b *boot) hostname(name string, mac []byte) string {
 }
 
 // role prepares the role and returns its supervisor.
-func (b *boot) role(ctx context.Context, cfg hearthtxt.Config, name string, cl Cmdline, addrs <-chan netip.Addr) (*Supervisor, error) {
+func (b *boot) role(ctx context.Context, cfg hearthtxt.Config, name string, cl slot.Cmdline, addrs <-chan netip.Addr) (*Supervisor, error) {
 	role := cfg.EffectiveRole()
 	out := io.MultiWriter(os.Stdout, b.logFile(role+".log"))
 	sup := &Supervisor{Name: role, Log: b.log}

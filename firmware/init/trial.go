@@ -1,11 +1,14 @@
 package hearthinit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/hearth-home/hearth/firmware/hearthtxt"
 )
 
 // ErrNotCommitted is returned by TrialWatch.Run when a trial boot's window
@@ -16,9 +19,6 @@ var ErrNotCommitted = errors.New("did not commit")
 // its pinned gateway and three heartbeats in a row were answered (its
 // --ready-file); it is on a tmpfs, so every boot starts without it.
 const ReadyFile = "/run/hearth/ready"
-
-// StatusFile is the firmware status hearth-init publishes.
-const StatusFile = "/run/hearth/firmware.json"
 
 // DefaultTrialWindow is how long a trial slot has to become ready.
 const DefaultTrialWindow = 120 * time.Second
@@ -60,10 +60,31 @@ func (w TrialWatch) Run(ctx context.Context) error {
 			if w.Ready() {
 				return nil
 			}
-			return fmt.Errorf("%w within %s", ErrNotCommitted, window)
+			return w.timeout()
 		case <-tick.C:
 		}
 	}
+}
+
+// TrialReason is what a failed trial records for the next boot to report
+// as last_rollback's reason (docs/firmware.md): err is what ended the
+// trial (an ExitsError or ErrNotCommitted), role the role and window the
+// trial's length.
+func TrialReason(err error, role string, window time.Duration) string {
+	var exits *ExitsError
+	switch {
+	case errors.As(err, &exits):
+		return fmt.Sprintf("the %s exited %d times: %v", exits.Name, exits.Exits, exits.Last)
+	case errors.Is(err, ErrNotCommitted) && role == hearthtxt.RoleGateway:
+		return fmt.Sprintf("the gateway's API did not answer within %s", window)
+	case errors.Is(err, ErrNotCommitted):
+		return fmt.Sprintf("not paired again within %s", window)
+	}
+	return err.Error()
+}
+
+func (w TrialWatch) timeout() error {
+	return fmt.Errorf("%w within %s", ErrNotCommitted, cmp.Or(w.Window, DefaultTrialWindow))
 }
 
 // FileExists is an agent's Ready: its ready file exists.

@@ -35,3 +35,20 @@ func TestTrialWatch(t *testing.T) {
 		t.Errorf("ended context: Run = %v", err)
 	}
 }
+
+func TestTrialReason(t *testing.T) {
+	window := 2 * time.Minute
+	for _, tc := range []struct {
+		err  error
+		role string
+		want string
+	}{
+		{&ExitsError{Name: "agent", Exits: 3, Last: errors.New("exit status 3")}, "agent", "the agent exited 3 times: exit status 3"},
+		{(TrialWatch{Window: window}).timeout(), "agent", "not paired again within 2m0s"},
+		{(TrialWatch{Window: window}).timeout(), "gateway", "the gateway's API did not answer within 2m0s"},
+	} {
+		if got := TrialReason(tc.err, tc.role, window); got != tc.want {
+			t.Errorf("TrialReason(%v, %s) = %q, want %q", tc.err, tc.role, got, tc.want)
+		}
+	}
+}
