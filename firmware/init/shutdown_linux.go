@@ -17,6 +17,15 @@ func (b *boot) fail(err error) {
 		b.shutdown(int(b.action.Load()))
 	}
 	b.log.Error("cannot boot: " + err.Error())
+	if b.dev != nil {
+		if trial, _ := b.dev.OnTrial(); trial {
+			reason := "hearth-init could not boot: " + err.Error()
+			b.log.Info("trial failed: " + reason)
+			if err := b.dev.Fail(reason); err != nil {
+				b.log.Warn("recording why the trial failed", "err", err)
+			}
+		}
+	}
 	b.log.Error("rebooting in 10 s")
 	done := make(<-chan struct{})
 	if b.ctx != nil {
