@@ -50,6 +50,9 @@ type Agent struct {
 	power       *powerLink                 // nil without a governor
 	speed       atomic.Pointer[api.Speed]  // nil until known
 	outboxReady chan struct{}
+	firmware    *firmwareFile
+	ready       *readyFile
+	updater     *updater
 }
 
 // New opens the agent's store in cfg.DataDir (creating it and the node's
@@ -72,6 +75,9 @@ func New(cfg Config) (*Agent, error) {
 		outboxReady: make(chan struct{}, 1),
 	}
 	a.power = newPowerLink(cfg.Governor)
+	a.firmware = &firmwareFile{path: cfg.FirmwareStatus, log: cfg.Logger}
+	a.ready = &readyFile{path: cfg.ReadyFile, log: cfg.Logger}
+	a.updater = newUpdater(cfg.Updater, cfg.DataDir, cfg.Logger)
 	if cfg.Governor != nil {
 		a.cap.headroom = cfg.Governor.Headroom
 	}
@@ -173,6 +179,15 @@ func (a *Agent) Run(ctx context.Context) error {
 	}
 	probed := a.probeSpeed(ctx)
 	defer func() { <-probed }()
+	updated := make(chan struct{})
+	go func() {
+		defer close(updated)
+		a.updater.Run(ctx)
+	}()
+	defer func() { <-updated }()
+	if fw := a.firmware.load(); fw != nil {
+		a.log.Info("firmware", "board", fw.Board, "version", fw.Version, "slot", fw.Slot, "trial", fw.Trial)
+	}
 	a.log.Info("agent starting", "node", a.id.ID.String(), "name", a.cfg.Name, "runtimes", a.rtNames, "platforms", a.platforms,
 		"slots", a.cfg.Slots, "memory_mib", a.cfg.MemoryBytes>>20, "gateway", gw, "pinned", pinText(want, source))
 	a.connect(ctx)

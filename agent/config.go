@@ -91,6 +91,24 @@ type Config struct {
 	// core); heartbeats carry none until then.
 	Speed *api.Speed
 
+	// FirmwareStatus is the file where hearth-init keeps the device's
+	// firmware status (/run/hearth/firmware.json on the appliance; see
+	// api.FirmwareStatus). The agent reads it at start and again whenever
+	// it changes, and sends it in hello and every heartbeat. Default: none,
+	// and the agent reports no firmware (as when the file is missing).
+	FirmwareStatus string
+
+	// ReadyFile is written, once, when the agent is paired with its pinned
+	// gateway and three heartbeats in a row were answered: hearth-init
+	// commits a trial boot when it appears. Default: none.
+	ReadyFile string
+
+	// Updater is the program run when the gateway offers a firmware
+	// update: Updater --data-dir <DataDir> --version V, once per version
+	// (after a failure, again 10 minutes later). Default: none, and offers
+	// are logged and ignored.
+	Updater string
+
 	// Version is reported to the gateway. Default "dev".
 	Version string
 

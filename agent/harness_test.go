@@ -121,7 +121,10 @@ func startGateway(t *testing.T, dir string, cfg gateway.Config) *testGateway {
 func (tg *testGateway) start() {
 	tg.t.Helper()
 	cfg := tg.cfg
-	cfg.DataDir, cfg.Listen, cfg.Logger = tg.dir, "127.0.0.1:0", slog.New(slog.NewTextHandler(tg.logs, nil))
+	cfg.DataDir, cfg.Logger = tg.dir, slog.New(slog.NewTextHandler(tg.logs, nil))
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:0"
+	}
 	g, err := gateway.New(cfg)
 	if err != nil {
 		tg.t.Fatal(err)

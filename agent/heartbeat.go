@@ -2,6 +2,9 @@ package agent
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,9 +20,13 @@ var errPendingAgain = fmt.Errorf("gateway: node is pending again: %w", api.ErrPe
 func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Duration) error {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	defer a.ready.failed() // heartbeats in a row, in one session
 	for {
 		hb := a.health()
 		resp, err := c.Heartbeat(ctx, hb)
+		if err != nil || resp.State != api.MemberReady {
+			a.ready.failed()
+		}
 		switch {
 		case ctx.Err() != nil:
 			return nil
@@ -30,6 +37,8 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Durati
 		case resp.State == api.MemberPending:
 			return errPendingAgain
 		default:
+			a.ready.answered()
+			a.updater.offer(resp.FirmwareUpdate, hb.Firmware, func() ([]byte, error) { return a.updaterSession(c) })
 			a.revoke(ctx, resp.Revoked)
 			if a.power != nil {
 				a.power.sent(hb.Samples)
@@ -42,6 +51,16 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Durati
 		case <-tick.C:
 		}
 	}
+}
+
+// updaterSession is the updater's standard input: this agent's identity and
+// the gateway of this session, pinned.
+func (a *Agent) updaterSession(c *api.Client) ([]byte, error) {
+	gw := a.pin.want()
+	if gw.IsZero() {
+		return nil, errors.New("no gateway pinned yet")
+	}
+	return json.Marshal(updaterSession{Seed: base64.StdEncoding.EncodeToString(a.id.Seed()), Gateway: c.Addr(), GatewayID: gw.String()})
 }
 
 // revoke stops leases the gateway no longer holds for this agent: their
@@ -69,6 +88,7 @@ func (a *Agent) health() api.Heartbeat {
 	h.DiskFree, h.DiskTotal = diskSpace(a.cfg.DataDir)
 	h.Refusing = a.refusal(h.DiskFree, h.DiskTotal)
 	h.Speed = a.speed.Load()
+	h.Firmware = a.firmware.load()
 	if a.power != nil {
 		h.Power = PowerStatus(a.power.g.Status())
 		h.Samples = a.power.samples()

@@ -221,5 +221,6 @@ func (a *Agent) hello(token string) api.HelloRequest {
 			MemoryBytes: uint64(a.cfg.MemoryBytes), Slots: a.cfg.Slots,
 		},
 		JoinToken: token,
+		Firmware:  a.firmware.load(),
 	}
 }

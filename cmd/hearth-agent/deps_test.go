@@ -38,6 +38,10 @@ func TestDeps(t *testing.T) {
 				// Each costs the binary half a megabyte or more on ARM,
 				// for what the agent does not need.
 				t.Errorf("hearth-agent -tags %s depends on %s; keep it out (gateway/api speaks HTTP/1.1 via internal/http1)", build.tags, dep)
+			case strings.HasPrefix(dep, "github.com/hearth-home/hearth/firmware/ota") || strings.HasPrefix(dep, "github.com/theupdateframework/"):
+				// The updater is a program of its own (hearth-update): TUF
+				// costs the small agent 2.6 MiB (docs/firmware-updates.md).
+				t.Errorf("hearth-agent -tags %s depends on %s; firmware updates are checked by hearth-update, not the agent", build.tags, dep)
 			case dep == "golang.org/x/net/trace":
 				t.Errorf("hearth-agent -tags %s links %s; build with -tags grpcnotrace", build.tags, dep)
 			case dep == gw || strings.HasPrefix(dep, gw+"/") && dep != gw+"/api":
@@ -58,6 +62,9 @@ func TestSmallDeps(t *testing.T) {
 	for _, dep := range deps {
 		if strings.HasPrefix(dep, "google.golang.org/protobuf/") || dep == "github.com/containerd/containerd/v2/pkg/oci" {
 			t.Errorf("the small build links %s; keep protobuf out (ocitask builds specs from runtime-spec values)", dep)
+		}
+		if strings.HasPrefix(dep, "github.com/hearth-home/hearth/firmware/ota") || strings.HasPrefix(dep, "github.com/theupdateframework/") {
+			t.Errorf("the small build links %s; TUF belongs to hearth-update, which the agent runs", dep)
 		}
 	}
 }

@@ -36,7 +36,8 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Fatalf("--help exit %d", code)
 	}
 	for _, want := range []string{"--token-file /boot/hearth-token", "-join", "-iface", "-slots", "-data-dir",
-		"-gateway-id", "-token", "-name", "-log-level", "-log-format", "-version", "hearth pool approve"} {
+		"-gateway-id", "-token", "-name", "-log-level", "-log-format", "-version", "hearth pool approve",
+		"-firmware-status", "-ready-file", "-updater"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("--help lacks %q", want)
 		}
@@ -68,6 +69,8 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"--local-api", "0.0.0.0:7381"}, "--local-api \"0.0.0.0:7381\": only a loopback address"},
 		{[]string{"--log-level", "loud"}, `--log-level: "loud" is not debug, info, warn or error`},
 		{[]string{"--log-format", "xml"}, `--log-format: "xml" is not text or json`},
+		{[]string{"--updater", filepath.Join(dir, "missing")}, "--updater " + filepath.Join(dir, "missing") + ": not an executable file"},
+		{[]string{"--updater", badFile}, ": not an executable file"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), append([]string{"--data-dir", dir}, tc.args...), noEnv, &out, &errOut)
@@ -106,7 +109,13 @@ func TestResolve(t *testing.T) {
 			t.Errorf("%+v: gateway %q token %q, %v; want %q, %q", tc.o, s.cfg.Gateway, s.cfg.JoinToken, err, tc.join, tc.tok)
 		}
 	}
-	o := options{ifaces: " eth0, wlan0,,", log: logflag.Flags{Level: "info", Format: "json"}}
+	o := options{fwStatus: "/run/hearth/firmware.json", readyFile: "/run/hearth/ready", updater: "/bin/sh",
+		log: logflag.Flags{Level: "info", Format: "text"}}
+	if s, err := o.resolve(noEnv, &bytes.Buffer{}); err != nil || s.cfg.FirmwareStatus != o.fwStatus ||
+		s.cfg.ReadyFile != o.readyFile || s.cfg.Updater != "/bin/sh" {
+		t.Errorf("firmware flags: %+v, %v", s.cfg, err)
+	}
+	o = options{ifaces: " eth0, wlan0,,", log: logflag.Flags{Level: "info", Format: "json"}}
 	s, err := o.resolve(noEnv, &bytes.Buffer{})
 	if err != nil || strings.Join(s.ifaces, "|") != "eth0|wlan0" || s.cfg.DataDir == "" {
 		t.Fatalf("ifaces %q, data dir %q, %v", s.ifaces, s.cfg.DataDir, err)

@@ -31,6 +31,9 @@ type options struct {
 	slots     int
 	cache     int64
 	minFree   int64
+	fwStatus  string
+	readyFile string
+	updater   string
 	oci       ociOptions
 	power     powerOptions
 	log       logflag.Flags
@@ -54,6 +57,9 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.slots, "slots", 0, "how many tasks to run at once (default: one per CPU)")
 	fs.Int64Var(&o.cache, "cache-budget", 0, "bytes that cached apps and inputs may take before those no running task\nuses are removed, least recently used first (default 2 GiB; -1: no bound)")
 	fs.Int64Var(&o.minFree, "min-free-disk", 0, "bytes that must stay free on the data directory's disk: below it the\nagent asks for no work and \"hearth pool ls\" says why (default 512 MiB;\n-1: never refuse)")
+	fs.StringVar(&o.fwStatus, "firmware-status", "", "the device's firmware status file, reported to the gateway in every\nheartbeat (/run/hearth/firmware.json on Hearth OS; default: none)")
+	fs.StringVar(&o.readyFile, "ready-file", "", "write this file once the agent is paired with its pinned gateway and three\nheartbeats in a row were answered (hearth-init commits a trial boot by it)")
+	fs.StringVar(&o.updater, "updater", "", "the program to run when the gateway offers a firmware update, as\nPROGRAM --data-dir DIR --version V (default: none; offers are logged)")
 	o.oci.register(fs)
 	o.power.register(fs)
 	o.log.Register(fs)
@@ -79,7 +85,7 @@ func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, er
 		return s, err
 	}
 	s.cfg = agent.Config{DataDir: o.dataDir, Name: o.name, Slots: o.slots, Version: version, Logger: s.logger,
-		CacheBudget: o.cache, MinFreeDisk: o.minFree}
+		CacheBudget: o.cache, MinFreeDisk: o.minFree, FirmwareStatus: o.fwStatus, ReadyFile: o.readyFile, Updater: o.updater}
 	if s.cfg.DataDir == "" {
 		s.cfg.DataDir = agent.DefaultDataDir()
 	}
@@ -88,6 +94,11 @@ func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, er
 	}
 	if o.cache < -1 || o.minFree < -1 {
 		return s, fmt.Errorf("--cache-budget %d, --min-free-disk %d: give bytes, 0 for the default, or -1", o.cache, o.minFree)
+	}
+	if o.updater != "" {
+		if st, err := os.Stat(o.updater); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+			return s, fmt.Errorf("--updater %s: not an executable file", o.updater)
+		}
 	}
 	if o.join != "" {
 		if s.cfg.Gateway, err = joinAddr(o.join); err != nil {
