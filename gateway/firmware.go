@@ -254,12 +254,12 @@ func (g *Gateway) firmwareLocked(m *member, now time.Time, offer bool) (*api.Fir
 
 // liveLocked reports whether the member with this ID is ready.
 func (g *Gateway) liveLocked(id string) bool {
-	for _, m := range g.members {
-		if m.ID.String() == id {
-			return m.state == api.MemberReady
-		}
+	node, err := identity.ParseNodeID(id)
+	if err != nil {
+		return false
 	}
-	return false
+	m := g.members[node]
+	return m != nil && m.state == api.MemberReady
 }
 
 // boardDevicesLocked lists the paired members that run board.
