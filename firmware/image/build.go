@@ -261,7 +261,14 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if err := os.MkdirAll(empty, 0o755); err != nil {
 		return nil, err
 	}
-	if err := mkext4(ctx, dataImg, empty, "hearth-data", b.DataMiB); err != nil {
+	// Grown online to the card at the first start (hearth-init's
+	// GrowData): 4 KiB blocks and an inode per 16 KiB once grown, and
+	// room in the group descriptors for a terabyte (beyond it the kernel
+	// converts to meta_bg as it grows; more reserved here overflows the
+	// 4 MiB journal of a 16 MiB file system). mke2fs keeps only the last
+	// -E, so resize= goes with root_owner=.
+	if err := mkext4(ctx, dataImg, empty, "hearth-data", b.DataMiB, "-b", "4096", "-N", "8192", "-I", "256",
+		"-E", "root_owner=0:0,resize=268435456"); err != nil {
 		return nil, err
 	}
 
