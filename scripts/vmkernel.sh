@@ -35,7 +35,8 @@ fi
 
 out="$dir/$pkg"
 kernel=$(ls "$out"/boot/vmlinuz-* 2>/dev/null | head -n 1 || true)
-if [ -z "$kernel" ]; then
+loop=$(ls "$out"/lib/modules/*/kernel/drivers/block/loop.ko 2>/dev/null | head -n 1 || true)
+if [ -z "$kernel" ] || [ -z "$loop" ]; then
 	mkdir -p "$dir"
 	tmp=$(mktemp -d "$dir/fetch.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
@@ -44,10 +45,17 @@ if [ -z "$kernel" ]; then
 	# caller.
 	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User="$(id -un)" "$pkg" >&2)
 	dpkg-deb -x "$tmp"/"$pkg"_*.deb "$tmp/x"
-	# Only the kernel is kept (the modules are not needed: what the tests
-	# use is built in).
+	# Only the kernel is kept, and one module: what the tests use is
+	# built in, but for loop devices (the data partition's growth test in
+	# firmware/init).
 	mkdir -p "$tmp/keep/boot"
 	mv "$tmp"/x/boot/vmlinuz-* "$tmp/keep/boot/"
+	for m in "$tmp"/x/lib/modules/*/kernel/drivers/block/loop.ko; do
+		[ -e "$m" ] || continue
+		rel=${m#"$tmp"/x/}
+		mkdir -p "$tmp/keep/$(dirname "$rel")"
+		mv "$m" "$tmp/keep/$rel"
+	done
 	mv "$tmp"/x/boot/config-* "$tmp/keep/boot/" 2>/dev/null || true
 	rm -rf "$out"
 	mv "$tmp/keep" "$out"
