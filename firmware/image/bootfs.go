@@ -11,6 +11,8 @@ import (
 	"github.com/diskfs/go-diskfs/backend/file"
 	"github.com/diskfs/go-diskfs/filesystem/fat32"
 	"github.com/diskfs/go-diskfs/partition/mbr"
+
+	"github.com/hearth-home/hearth/firmware/slot"
 )
 
 // ReadBootFile reads a file from the boot partition (FAT) of a Hearth
@@ -101,11 +103,11 @@ func openBoot(img string, readOnly bool) (*fat32.FileSystem, func() error, error
 		closeFn()
 		return nil, nil, fmt.Errorf("%s has no partition table: is it a Hearth image? %w", img, err)
 	}
-	if len(table.Partitions) < PartBoot || table.Partitions[PartBoot-1].Type != mbr.Fat32LBA {
+	if len(table.Partitions) < slot.PartBoot || table.Partitions[slot.PartBoot-1].Type != mbr.Fat32LBA {
 		closeFn()
-		return nil, nil, fmt.Errorf("%s: partition %d is not a FAT32 boot partition: is it a Hearth image?", img, PartBoot)
+		return nil, nil, fmt.Errorf("%s: partition %d is not a FAT32 boot partition: is it a Hearth image?", img, slot.PartBoot)
 	}
-	p := table.Partitions[PartBoot-1]
+	p := table.Partitions[slot.PartBoot-1]
 	fs, err := fat32.Read(b, int64(p.Size)*512, int64(p.Start)*512, 512)
 	if err != nil {
 		closeFn()

@@ -30,6 +30,7 @@ import (
 
 	"github.com/hearth-home/hearth/firmware/boards"
 	"github.com/hearth-home/hearth/firmware/hearthtxt"
+	"github.com/hearth-home/hearth/firmware/slot"
 	"github.com/hearth-home/hearth/internal/cpio"
 )
 
@@ -64,7 +65,7 @@ type Options struct {
 	// pins (/etc/hearth/root.json): the device installs only updates its
 	// keys signed. Empty: the image takes no updates.
 	TUFRoot string
-	Log *slog.Logger
+	Log     *slog.Logger
 }
 
 // Result is what Build made.
@@ -79,23 +80,13 @@ type Result struct {
 	Modules int    // modules in the initramfs
 }
 
-// Partition numbers, as hearth-init and the boot script know them.
+// The partitions are firmware/slot's (PartBoot, PartSlotA, PartSlotB,
+// PartData), in that order on the disk.
 const (
-	PartBoot  = 1
-	PartSlotA = 2
-	PartSlotB = 3
-	PartData  = 4
-	mib       = 1 << 20
+	mib = 1 << 20
 	// firstSector leaves the first MiB to the MBR, as SD cards like.
 	firstSector = 2048
 )
-
-// BootEnv is the boot partition's hearthboot.env for a slot order and
-// the tries each slot has left, in the form U-Boot's env export -t
-// writes: the variables sorted, one per line.
-func BootEnv(order string, aLeft, bLeft int) []byte {
-	return fmt.Appendf(nil, "BOOT_A_LEFT=%d\nBOOT_B_LEFT=%d\nBOOT_ORDER=%s\n", aLeft, bLeft, order)
-}
 
 // Build makes the image.
 func Build(ctx context.Context, opt Options) (*Result, error) {
@@ -167,34 +158,34 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 
 	// The slot: kernel, initramfs (hearth-init and the modules), and
 	// the binaries it runs.
-	slot := filepath.Join(work, "slot")
+	slotDir := filepath.Join(work, "slot")
 	for _, dir := range []string{"boot", "bin", "etc/hearth"} {
-		if err := os.MkdirAll(filepath.Join(slot, dir), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(slotDir, dir), 0o755); err != nil {
 			return nil, err
 		}
 	}
 	log.Info("compressing the kernel", "release", release)
-	if err := gzipFile(image, filepath.Join(slot, "boot/vmlinuz.gz")); err != nil {
+	if err := gzipFile(image, filepath.Join(slotDir, "boot/vmlinuz.gz")); err != nil {
 		return nil, err
 	}
-	n, err := writeInitramfs(filepath.Join(slot, "boot/initrd.img"), bins, kdir, release, b, opt.Version)
+	n, err := writeInitramfs(filepath.Join(slotDir, "boot/initrd.img"), bins, kdir, release, b, opt.Version)
 	if err != nil {
 		return nil, err
 	}
 	res.Modules = n
 	for _, bin := range []string{"hearth-agent", "hearth-gateway", "hearth-update"} {
-		if err := copyFile(filepath.Join(bins, bin), filepath.Join(slot, "bin", bin), 0o755); err != nil {
+		if err := copyFile(filepath.Join(bins, bin), filepath.Join(slotDir, "bin", bin), 0o755); err != nil {
 			return nil, err
 		}
 	}
 	if opt.TUFRoot != "" {
-		if err := copyFile(opt.TUFRoot, filepath.Join(slot, "etc/hearth/root.json"), 0o644); err != nil {
+		if err := copyFile(opt.TUFRoot, filepath.Join(slotDir, "etc/hearth/root.json"), 0o644); err != nil {
 			return nil, fmt.Errorf("the update root: %w", err)
 		}
 	}
 	meta := map[string]string{"version": opt.Version, "board": b.Name, "kernel": kernel}
 	for k, v := range meta {
-		if err := os.WriteFile(filepath.Join(slot, "etc/hearth", k), []byte(v+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(slotDir, "etc/hearth", k), []byte(v+"\n"), 0o644); err != nil {
 			return nil, err
 		}
 	}
@@ -206,7 +197,7 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	res.Slot = base + ".slot.img"
 	log.Info("making the slot's filesystem", "size_mib", b.SlotMiB)
 	// Slots are mounted read-only: no journal, no blocks kept for root.
-	if err := mkext4(ctx, res.Slot, slot, "hearth-slot", b.SlotMiB, "-O", "^has_journal", "-m", "0"); err != nil {
+	if err := mkext4(ctx, res.Slot, slotDir, "hearth-slot", b.SlotMiB, "-O", "^has_journal", "-m", "0"); err != nil {
 		return nil, fmt.Errorf("the slot's files do not fit in %d MiB (slot_mib in the board's file): %w", b.SlotMiB, err)
 	}
 
@@ -240,7 +231,9 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	files := map[string][]byte{
-		"hearthboot.env": BootEnv("A B", 3, 0),
+		// 44 bytes, with the NUL U-Boot's env export -t counts: its first
+		// trial write then keeps the file's length (one sector in place).
+		slot.BootEnvName: append(slot.DefaultBootEnv().Format(), 0),
 		"hearth.txt":     hearthtxt.Format(hearthtxt.Config{}),
 		"README.txt":     []byte(strings.ReplaceAll(readme(b.Name, opt.Version), "\n", "\r\n")),
 	}

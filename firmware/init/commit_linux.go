@@ -123,6 +123,16 @@ func (b *boot) agentExtras(trial bool) []string {
 	} else {
 		b.log.Warn("this slot's agent has no --firmware-status: the gateway will not see its firmware")
 	}
+	// The updater, when this slot has one and pins the keys it checks
+	// releases against.
+	updater := filepath.Join(b.layout.Slot, "bin", "hearth-update")
+	if _, err := os.Stat(updater); err == nil && flags["updater"] {
+		if _, err := os.Stat(filepath.Join(b.layout.Slot, "etc/hearth/root.json")); err == nil {
+			extra = append(extra, "--updater", updater)
+		} else {
+			b.log.Info("updates: off (this image pins no update keys: built without --tuf-root)")
+		}
+	}
 	if trial {
 		if flags["ready-file"] {
 			extra = append(extra, "--ready-file", ReadyFile)

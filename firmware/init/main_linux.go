@@ -167,6 +167,11 @@ func (b *boot) run() {
 	os.MkdirAll(b.layout.LogDir(), 0o755)
 	b.file.attach(b.logFile("init.log"))
 	b.log.Info("mounted", "boot", BootDir, "slot", SlotDir, "data", DataDir)
+	// The image's data partition is small; the first start grows it to
+	// the card, online. A failure costs only the room.
+	if _, err := GrowData(disk, slot.PartData, DataDir, b.log); err != nil {
+		b.log.Warn("the data partition stays as it is", "err", err)
+	}
 
 	b.clock = ClockFile{Path: b.layout.ClockPath()}
 	b.setClock()
