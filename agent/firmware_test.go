@@ -1,6 +1,8 @@
 package agent
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"context"
 	"log/slog"
 	"net"
@@ -22,7 +24,7 @@ func TestFirmwareStatusReported(t *testing.T) {
 	status := filepath.Join(t.TempDir(), "firmware.json")
 	write := func(s string) {
 		t.Helper()
-		if err := writeAtomic(status, []byte(s)); err != nil {
+		if err := atomicfile.WriteFile(status, []byte(s), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

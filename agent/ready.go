@@ -1,10 +1,9 @@
 package agent
 
 import (
-	"fmt"
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"log/slog"
-	"os"
-	"path/filepath"
 )
 
 // readyAfter is how many heartbeats in a row the gateway must answer before
@@ -31,7 +30,7 @@ func (r *readyFile) answered() {
 	if r.answers < readyAfter {
 		return
 	}
-	if err := writeAtomic(r.path, []byte("ready\n")); err != nil {
+	if err := atomicfile.WriteFile(r.path, []byte("ready\n"), 0o644); err != nil {
 		r.log.Error("cannot write the ready file; hearth-init will not commit this boot", "file", r.path, "err", err)
 		r.answers = 0 // try again after another run of answers
 		return
@@ -44,28 +43,4 @@ func (r *readyFile) failed() {
 	if r != nil {
 		r.answers = 0
 	}
-}
-
-// writeAtomic writes a file through a temporary one beside it and a rename,
-// so that a reader sees the whole file or none.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -19,8 +19,9 @@ func TestDeps(t *testing.T) {
 			t.Errorf("hearth-init depends on %s; keep it out of PID 1", dep)
 		case strings.HasPrefix(dep, "github.com/hearth-home/hearth/") &&
 			dep != "github.com/hearth-home/hearth/cmd/hearth-init" &&
-			!strings.HasPrefix(dep, "github.com/hearth-home/hearth/firmware/"):
-			t.Errorf("hearth-init depends on %s; it may use only firmware/ packages", dep)
+			!strings.HasPrefix(dep, "github.com/hearth-home/hearth/firmware/") &&
+			dep != "github.com/hearth-home/hearth/internal/atomicfile":
+			t.Errorf("hearth-init depends on %s; it may use only firmware/ packages and internal/atomicfile", dep)
 		case strings.Contains(dep, "go-ethereum") || strings.Contains(dep, "containerd"):
 			t.Errorf("hearth-init depends on %s", dep)
 		}

@@ -15,13 +15,16 @@ import (
 func firmwareCmd() *command {
 	return &command{
 		name:    "firmware",
-		summary: "Hearth's SD card images: set one up before it is written",
-		help: `Work on a Hearth image (hearth-<board>-<version>.img, from make image or a
-release) or on a card it was written to, without mounting it: its boot
-partition holds hearth.txt, which the device reads when it starts.`,
+		summary: "Hearth OS: set up a card's image, import and follow signed updates",
+		help: `Set up a Hearth OS image (hearth-<board>-<version>.img, from make image or a
+release) or a card it was written to, without mounting it: its boot partition
+holds hearth.txt, which the device reads when it starts (configure, show). And
+hand your gateway a signed release for its devices, then follow it from one
+device to all (import, status; docs/firmware.md).`,
 		example: `hearth firmware configure hearth-rpi-arm64-0.4.0.img --token hearth1.ABC... --name kitchen-pi
-hearth firmware show /dev/sdb`,
-		offline: true,
+hearth firmware show /dev/sdb
+hearth firmware import hearth-os-0.5.0.tar
+hearth firmware status`,
 		subs:    []*command{firmwareConfigureCmd(), firmwareShowCmd(), firmwareImportCmd(), firmwareStatusCmd()},
 	}
 }

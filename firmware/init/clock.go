@@ -1,6 +1,8 @@
 package hearthinit
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"context"
 	"fmt"
 	"log/slog"
@@ -33,7 +35,7 @@ func (c ClockFile) Load() (time.Time, error) {
 
 // Save records now.
 func (c ClockFile) Save(now time.Time) error {
-	return writeFileSync(c.Path, []byte(now.UTC().Format(time.RFC3339)+"\n"), 0o644)
+	return atomicfile.WriteFile(c.Path, []byte(now.UTC().Format(time.RFC3339)+"\n"), 0o644)
 }
 
 // Run saves the time every Every until ctx ends.

@@ -1,6 +1,8 @@
 package hearthinit
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -38,11 +40,11 @@ func (l Layout) DeliverCredentials() (string, error) {
 		return "", fmt.Errorf("the gateway's credentials: %w", err)
 	}
 	dst := filepath.Join(l.Boot, CredentialsName)
-	if err := writeFileSync(dst, b, 0o600); err != nil {
+	if err := atomicfile.WriteFile(dst, b, 0o600); err != nil {
 		return "", err
 	}
 	if err := os.MkdirAll(l.SecretDir(), 0o700); err != nil {
 		return "", err
 	}
-	return dst, writeFileSync(filepath.Join(l.SecretDir(), credentialsMarker), []byte(dst+"\n"), 0o600)
+	return dst, atomicfile.WriteFile(filepath.Join(l.SecretDir(), credentialsMarker), []byte(dst+"\n"), 0o600)
 }

@@ -1,6 +1,8 @@
 package hearthinit
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"context"
 	"errors"
 	"fmt"
@@ -124,7 +126,7 @@ func (n *Net) WriteResolvConf(dns []netip.Addr, search string) error {
 	if err := os.MkdirAll(dirOf(path), 0o755); err != nil {
 		return err
 	}
-	return writeFileSync(path, []byte(b.String()), 0o644)
+	return atomicfile.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 func dirOf(path string) string {

@@ -1,6 +1,8 @@
 package hearthinit
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -62,7 +64,7 @@ func Provision(log *slog.Logger, bootDir, secretDir string) (hearthtxt.Config, e
 		if err := os.MkdirAll(secretDir, 0o700); err != nil {
 			return cfg, err
 		}
-		if err := writeFileSync(filepath.Join(secretDir, s.file), []byte(s.value+"\n"), 0o600); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(secretDir, s.file), []byte(s.value+"\n"), 0o600); err != nil {
 			return cfg, fmt.Errorf("storing %s: %w", s.key, err)
 		}
 		moved = append(moved, s.key)
@@ -70,7 +72,7 @@ func Provision(log *slog.Logger, bootDir, secretDir string) (hearthtxt.Config, e
 	if len(moved) == 0 {
 		return cfg, nil
 	}
-	if err := writeFileSync(path, hearthtxt.Redact(orig, moved...), 0o644); err != nil {
+	if err := atomicfile.WriteFile(path, hearthtxt.Redact(orig, moved...), 0o644); err != nil {
 		return cfg, fmt.Errorf("rewriting %s without its secrets: %w", path, err)
 	}
 	log.Info("moved secrets off the card", "keys", fmt.Sprint(moved), "to", secretDir)

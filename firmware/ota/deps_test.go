@@ -19,7 +19,8 @@ func TestClientImports(t *testing.T) {
 		switch {
 		case imp == "net/http" || strings.HasPrefix(imp, "net/http/"),
 			strings.HasPrefix(imp, "github.com/sigstore/"),
-			strings.HasPrefix(imp, "github.com/hearth-home/hearth/") && !strings.HasPrefix(imp, "github.com/hearth-home/hearth/firmware/"):
+			strings.HasPrefix(imp, "github.com/hearth-home/hearth/") && !strings.HasPrefix(imp, "github.com/hearth-home/hearth/firmware/") &&
+				imp != "github.com/hearth-home/hearth/internal/atomicfile":
 			t.Errorf("firmware/ota imports %s", imp)
 		}
 	}

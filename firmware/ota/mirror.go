@@ -1,6 +1,8 @@
 package ota
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -178,7 +180,7 @@ func (m *Mirror) commit(bundle, state string, roots map[int64][]byte, keep map[s
 		}
 	}
 	for v, data := range roots {
-		if err := writeFileAtomic(filepath.Join(metaDir, strconv.FormatInt(v, 10)+".root.json"), data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(metaDir, strconv.FormatInt(v, 10)+".root.json"), data, 0o644); err != nil {
 			return err
 		}
 	}
@@ -193,7 +195,7 @@ func (m *Mirror) commit(bundle, state string, roots map[int64][]byte, keep map[s
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(filepath.Join(metaDir, f.served), data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(metaDir, f.served), data, 0o644); err != nil {
 			return err
 		}
 	}

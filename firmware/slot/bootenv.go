@@ -1,6 +1,8 @@
 package slot
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -184,7 +186,7 @@ func WriteBootEnv(path string, e BootEnv) error {
 	data := e.Format()
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		return writeFileSync(path, data, 0o644)
+		return atomicfile.WriteFile(path, data, 0o644)
 	}
 	if err != nil {
 		return err
@@ -196,7 +198,7 @@ func WriteBootEnv(path string, e BootEnv) error {
 	}
 	if st.Size() < int64(len(data)) || st.Size() > maxInPlace {
 		f.Close()
-		return writeFileSync(path, data, 0o644)
+		return atomicfile.WriteFile(path, data, 0o644)
 	}
 	buf := make([]byte, st.Size())
 	copy(buf, data)

@@ -1,6 +1,8 @@
 package slot
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -96,5 +98,5 @@ func WriteState(path string, s State) error {
 	if err != nil {
 		return err
 	}
-	return writeFileSync(path, append(b, '\n'), 0o600)
+	return atomicfile.WriteFile(path, append(b, '\n'), 0o600)
 }

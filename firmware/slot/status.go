@@ -1,6 +1,8 @@
 package slot
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"encoding/json"
 	"errors"
 	"os"
@@ -44,5 +46,5 @@ func WriteStatus(path string, s Status) error {
 	if err != nil {
 		return err
 	}
-	return writeFileSync(path, append(b, '\n'), 0o644)
+	return atomicfile.WriteFile(path, append(b, '\n'), 0o644)
 }

@@ -1,8 +1,9 @@
 package release
 
 import (
+	"github.com/hearth-home/hearth/internal/atomicfile"
+
 	"crypto/ed25519"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -83,29 +84,5 @@ func (r *Repository) expires(d, def time.Duration) time.Time {
 func (r *Repository) meta(name string) string { return filepath.Join(r.Dir, "metadata", name) }
 
 func (r *Repository) write(name string, data []byte) error {
-	return writeFileAtomic(r.meta(name), data)
-}
-
-// writeFileAtomic replaces path with data so that a reader sees the old file or the new one,
-// never a part, and a power cut leaves one of them.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(r.meta(name), data, 0o644)
 }
