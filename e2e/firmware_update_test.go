@@ -1,0 +1,201 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearth-home/hearth/e2e/home"
+	"github.com/hearth-home/hearth/firmware/boards"
+	"github.com/hearth-home/hearth/firmware/image"
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+// fwStatus is the firmware part of a member in `hearth pool ls -o json`
+// (docs/firmware.md, "Device status").
+type fwStatus struct {
+	Board        string `json:"board"`
+	Version      string `json:"version"`
+	Slot         string `json:"slot"`
+	Trial        bool   `json:"trial"`
+	LastRollback *struct {
+		From, To, Reason string
+	} `json:"last_rollback"`
+}
+
+// memberFirmware is the firmware status of the member called name, or nil.
+func memberFirmware(ctx context.Context, h *home.Home, name string) (*fwStatus, error) {
+	var ms []struct {
+		State api.MemberState `json:"state"`
+		Node  struct {
+			Name string `json:"name"`
+		} `json:"node"`
+		Firmware *fwStatus `json:"firmware"`
+	}
+	if err := h.CLIJSON(ctx, &ms, "pool", "ls"); err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.Node.Name == name && m.State == api.MemberReady {
+			return m.Firmware, nil
+		}
+	}
+	return nil, nil
+}
+
+// waitFirmware waits until name reports firmware for which ok holds.
+func waitFirmware(t *testing.T, h *home.Home, v *vm, name string, within time.Duration, what string, ok func(*fwStatus) bool) *fwStatus {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	var last *fwStatus
+	for {
+		fw, err := memberFirmware(ctx, h, name)
+		if err == nil && fw != nil {
+			last = fw
+			if ok(fw) {
+				return fw
+			}
+		}
+		select {
+		case err := <-v.done:
+			t.Fatalf("QEMU ended while waiting for %s: %v", what, err)
+		case <-ctx.Done():
+			t.Fatalf("%s: not within %s (last firmware status %+v)", what, within, last)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// brokenBins builds the board's binaries into a directory, then replaces
+// one of them with a program that does what broken is ("exit" exits 1,
+// "hang" sleeps forever), for a release that must roll back.
+func brokenBins(t *testing.T, b *boards.Board, name, broken string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, pkg := range []string{"hearth-init", "hearth-agent", "hearth-gateway", "hearth-update"} {
+		tags := ""
+		if pkg == "hearth-agent" {
+			tags = "nethttpomithttp2,nocontainerd"
+		}
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-tags", tags, "-o", dir+"/", "./cmd/"+pkg)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+b.GOARCH, "GOARM="+b.GOARM)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	src := filepath.Join(t.TempDir(), "main.go")
+	body := map[string]string{
+		"exit": `package main
+
+import "os"
+
+func main() { os.Stderr.WriteString("broken on purpose\n"); os.Exit(1) }
+`,
+		"hang": `package main
+
+import "time"
+
+func main() { time.Sleep(1000 * time.Hour) }
+`,
+	}[broken]
+	if err := os.WriteFile(src, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), src)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+b.GOARCH, "GOARM="+b.GOARM, "GO111MODULE=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the broken %s: %v\n%s", name, err, out)
+	}
+	return dir
+}
+
+// A device takes a release its gateway imported and commits it once it
+// pairs again; releases that break (the agent exits, init dies and the
+// kernel panics, the agent hangs) roll back by themselves to the one
+// before, which reports why, and the gateway's rollout stops there.
+//
+//	BENCH firmware.update_commit_s <n> s   import to the new slot committed and paired
+//	BENCH firmware.rollback_s <n> s        import of a broken release to the old slot paired again (goal <= 60)
+//	BENCH firmware.e2e_s <n> s             the firmware tests, the image's build included (goal <= 300)
+func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
+	b, res, bios := firmwareImage(t)
+	h := startHome(t, home.Options{Agents: 1, GatewayOnly: true, Prefix: "fu",
+		GatewayArgs: []string{"--firmware-root", fwRel.rootFile}})
+	// A 30 s trial window: a hung release is undone after it.
+	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s")
+	waitMember(t, h, v, "armvm", 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+
+	release := func(version, binDir string) {
+		t.Helper()
+		out := t.TempDir()
+		r, err := image.Build(ctx, image.Options{Board: b, Version: version, OutDir: out, Src: root, BinDir: binDir,
+			SlotOnly: true, TUFRoot: fwRel.rootFile, Log: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bundle := filepath.Join(out, "bundle.tar")
+		if err := fwRel.publish(b.Name, version, r.SlotZst, bundle); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := h.CLI(ctx, "firmware", "import", bundle); err != nil {
+			t.Fatalf("hearth firmware import: %v\n%s", err, out)
+		}
+	}
+
+	// A good release: installed into slot B, tried, committed.
+	start := time.Now()
+	release("1.1.0", "")
+	fw := waitFirmware(t, h, v, "armvm", 5*time.Minute, "1.1.0 committed", func(f *fwStatus) bool {
+		return f.Version == "1.1.0" && !f.Trial
+	})
+	if fw.Slot != "B" {
+		t.Errorf("1.1.0 runs from slot %q, want B", fw.Slot)
+	}
+	fmt.Printf("BENCH firmware.update_commit_s %.1f s\n", time.Since(start).Seconds())
+	if c := v.Console(); !strings.Contains(c, "hearth-init: committed slot B") {
+		t.Error("the console does not say that slot B was committed")
+	}
+
+	// Broken releases: each rolls back to 1.1.0 in slot B.
+	for _, tc := range []struct {
+		version, name, broken, reason string
+	}{
+		{"1.2.0", "hearth-agent", "exit", "exited 3 times"},
+		{"1.3.0", "hearth-init", "exit", "no reason recorded"},
+		{"1.4.0", "hearth-agent", "hang", "not paired again"},
+	} {
+		start := time.Now()
+		release(tc.version, brokenBins(t, b, tc.name, tc.broken))
+		fw := waitFirmware(t, h, v, "armvm", 5*time.Minute, tc.version+" rolled back", func(f *fwStatus) bool {
+			return f.LastRollback != nil && f.LastRollback.To == tc.version
+		})
+		took := time.Since(start)
+		if fw.Version != "1.1.0" || fw.Slot != "B" || fw.Trial {
+			t.Errorf("after %s rolled back the device runs %s from slot %s (trial %v), want 1.1.0 from B, committed", tc.version, fw.Version, fw.Slot, fw.Trial)
+		}
+		if !strings.Contains(fw.LastRollback.Reason, tc.reason) {
+			t.Errorf("%s rolled back because %q, want it to say %q", tc.version, fw.LastRollback.Reason, tc.reason)
+		}
+		if tc.version == "1.2.0" {
+			fmt.Printf("BENCH firmware.rollback_s %.1f s\n", took.Seconds())
+		}
+		var st map[string]any
+		if err := h.CLIJSON(ctx, &st, "firmware", "status"); err != nil {
+			t.Fatal(err)
+		}
+		if s := fmt.Sprint(st); !strings.Contains(s, "stopped") {
+			t.Errorf("after %s rolled back, hearth firmware status says %s; want its rollout stopped", tc.version, s)
+		}
+	}
+	fmt.Printf("BENCH firmware.e2e_s %.0f s\n", time.Since(fwStart).Seconds())
+}
