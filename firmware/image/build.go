@@ -579,27 +579,9 @@ func copyAt(f *os.File, file string, off, max int64) error {
 }
 
 func gzipFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
-	zw, err := gzip.NewWriterLevel(out, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(zw, in); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return out.Close()
+	return compressFile(src, dst, func(w io.Writer, _ int64) (io.WriteCloser, error) {
+		return gzip.NewWriterLevel(w, gzip.BestCompression)
+	})
 }
 
 // zstdFile compresses src into dst, as updates ship slots: zstd
@@ -607,25 +589,36 @@ func gzipFile(src, dst string) error {
 // written at the card's speed. The frame says the raw size, which the
 // updater needs before it writes (a slot must fit its partition).
 func zstdFile(src, dst string) error {
+	return compressFile(src, dst, func(w io.Writer, size int64) (io.WriteCloser, error) {
+		zw, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
+		if err == nil {
+			zw.ResetContentSize(w, size)
+		}
+		return zw, err
+	})
+}
+
+// compressFile writes src to dst through the compressor that compress
+// makes (given src's size).
+func compressFile(src, dst string, compress func(w io.Writer, size int64) (io.WriteCloser, error)) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
 	out, err := os.Create(dst)
 	if err != nil {
 		return err
 	}
 	defer out.Close()
-	fi, err := in.Stat()
+	zw, err := compress(out, fi.Size())
 	if err != nil {
 		return err
 	}
-	zw, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression))
-	if err != nil {
-		return err
-	}
-	zw.ResetContentSize(out, fi.Size())
 	if _, err := io.Copy(zw, in); err != nil {
 		zw.Close()
 		return err
