@@ -3,8 +3,6 @@ package agent
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"os"
@@ -13,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hearth-home/hearth/firmware/ota"
-	"github.com/hearth-home/hearth/firmware/ota/release"
+	"github.com/hearth-home/hearth/firmware/ota/otatest"
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
@@ -140,38 +137,23 @@ func TestUpdaterRunsOnOffer(t *testing.T) {
 // returns the root and the bundle.
 func testBundle(t *testing.T, board string, versions ...string) (root, bundle []byte) {
 	t.Helper()
-	key := func() ed25519.PrivateKey {
-		_, k, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	pub := func(k ed25519.PrivateKey) ed25519.PublicKey { return k.Public().(ed25519.PublicKey) }
-	rk, tk, sk, tsk := key(), key(), key(), key()
-	repo := &release.Repository{Dir: t.TempDir()}
-	if err := repo.Init(release.Roles{Root: []ed25519.PublicKey{pub(rk)}, RootThreshold: 1,
-		Targets: pub(tk), Snapshot: pub(sk), Timestamp: pub(tsk)}, rk); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range versions {
-		img := filepath.Join(t.TempDir(), "slot.img.zst")
-		if err := os.WriteFile(img, []byte(board+" "+v), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := repo.AddTarget(ota.SlotTarget(board, v), img, ota.Custom{Board: board, Version: v, Kind: ota.KindSlot}, tk); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := repo.Publish(sk, tsk); err != nil {
-		t.Fatal(err)
-	}
-	root, err := repo.RootJSON()
+	repo, err := otatest.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, v := range versions {
+		if err := repo.AddSlotData(board, v, []byte(board+" "+v), t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := repo.Publish(); err != nil {
+		t.Fatal(err)
+	}
+	if root, err = repo.RootJSON(); err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
-	if err := release.WriteBundle(&buf, repo.Dir); err != nil {
+	if err := repo.Bundle(&buf); err != nil {
 		t.Fatal(err)
 	}
 	return root, buf.Bytes()

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,8 +17,7 @@ import (
 	"github.com/hearth-home/hearth/firmware/boards"
 	"github.com/hearth-home/hearth/firmware/hearthtxt"
 	"github.com/hearth-home/hearth/firmware/image"
-	"github.com/hearth-home/hearth/firmware/ota"
-	rel "github.com/hearth-home/hearth/firmware/ota/release"
+	"github.com/hearth-home/hearth/firmware/ota/otatest"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/hearthtest/netnstest"
 )
@@ -103,58 +100,32 @@ var (
 // later ones.
 const fwV1 = "1.0.0"
 
-// release is the project's release repository in a test: throwaway keys,
-// root 2 of 3.
+// release is the project's release repository in a test: throwaway
+// keys, and the root.json the images pin.
 type release struct {
-	repo                         *rel.Repository
-	rootFile                     string
-	rootKeys                     []ed25519.PrivateKey
-	targets, snapshot, timestamp ed25519.PrivateKey
+	*otatest.Repo
+	rootFile string
 }
 
 func newRelease(dir string) (*release, error) {
-	var keys []ed25519.PrivateKey
-	for range 6 {
-		_, k, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	pub := func(k ed25519.PrivateKey) ed25519.PublicKey { return k.Public().(ed25519.PublicKey) }
-	r := &release{repo: &rel.Repository{Dir: dir}, rootKeys: keys[:3], targets: keys[3], snapshot: keys[4], timestamp: keys[5]}
-	roles := rel.Roles{Root: []ed25519.PublicKey{pub(keys[0]), pub(keys[1]), pub(keys[2])}, RootThreshold: 2,
-		Targets: pub(r.targets), Snapshot: pub(r.snapshot), Timestamp: pub(r.timestamp)}
-	if err := r.repo.Init(roles, keys[0], keys[1]); err != nil {
-		return nil, err
-	}
-	b, err := r.repo.RootJSON()
+	repo, err := otatest.New(dir)
 	if err != nil {
 		return nil, err
 	}
-	r.rootFile = filepath.Join(dir, "pinned-root.json")
-	return r, os.WriteFile(r.rootFile, b, 0o644)
+	r := &release{Repo: repo, rootFile: filepath.Join(dir, "pinned-root.json")}
+	return r, repo.WriteRoot(r.rootFile)
 }
 
 // publish signs slot (a .slot.img.zst) as board's release version and
 // writes the repository as a bundle to import.
 func (r *release) publish(board, version, slot, bundle string) error {
-	c := ota.Custom{Board: board, Version: version, Kind: ota.KindSlot}
-	if err := r.repo.AddTarget(ota.SlotTarget(board, version), slot, c, r.targets); err != nil {
+	if err := r.AddSlot(board, version, slot); err != nil {
 		return err
 	}
-	if err := r.repo.Publish(r.snapshot, r.timestamp); err != nil {
+	if err := r.Publish(); err != nil {
 		return err
 	}
-	f, err := os.Create(bundle)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := rel.WriteBundle(f, r.repo.Dir); err != nil {
-		return err
-	}
-	return f.Close()
+	return r.WriteBundle(bundle)
 }
 
 // vm is a board's image booted under QEMU on a home's bridge.

@@ -3,13 +3,10 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,47 +14,31 @@ import (
 
 	"github.com/hearth-home/hearth/firmware/ota"
 	"github.com/hearth-home/hearth/firmware/ota/otahttp"
-	"github.com/hearth-home/hearth/firmware/ota/release"
+	"github.com/hearth-home/hearth/firmware/ota/otatest"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
 )
 
 // releaseRepo is a release repository signed by throwaway keys.
 type releaseRepo struct {
-	t                            *testing.T
-	repo                         *release.Repository
-	root                         ed25519.PrivateKey
-	targets, snapshot, timestamp ed25519.PrivateKey
+	t    *testing.T
+	repo *otatest.Repo
 }
 
 func newReleaseRepo(t *testing.T) *releaseRepo {
 	t.Helper()
-	key := func() ed25519.PrivateKey {
-		_, k, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	pub := func(k ed25519.PrivateKey) ed25519.PublicKey { return k.Public().(ed25519.PublicKey) }
-	r := &releaseRepo{t: t, repo: &release.Repository{Dir: t.TempDir()}, root: key(), targets: key(), snapshot: key(), timestamp: key()}
-	roles := release.Roles{Root: []ed25519.PublicKey{pub(r.root)}, RootThreshold: 1,
-		Targets: pub(r.targets), Snapshot: pub(r.snapshot), Timestamp: pub(r.timestamp)}
-	if err := r.repo.Init(roles, r.root); err != nil {
+	repo, err := otatest.New(t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	return &releaseRepo{t: t, repo: repo}
 }
 
 // rootFile writes the pinned root where a gateway reads it.
 func (r *releaseRepo) rootFile() string {
 	r.t.Helper()
-	data, err := r.repo.RootJSON()
-	if err != nil {
-		r.t.Fatal(err)
-	}
 	p := filepath.Join(r.t.TempDir(), "root.json")
-	if err := os.WriteFile(p, data, 0o644); err != nil {
+	if err := r.repo.WriteRoot(p); err != nil {
 		r.t.Fatal(err)
 	}
 	return p
@@ -67,20 +48,15 @@ func (r *releaseRepo) rootFile() string {
 func (r *releaseRepo) release(board string, versions ...string) *bytes.Buffer {
 	r.t.Helper()
 	for _, v := range versions {
-		file := filepath.Join(r.t.TempDir(), "slot.img.zst")
-		if err := os.WriteFile(file, []byte(strings.Repeat("slot "+board+" "+v+"\n", 100)), 0o644); err != nil {
-			r.t.Fatal(err)
-		}
-		c := ota.Custom{Board: board, Version: v, Kind: ota.KindSlot}
-		if err := r.repo.AddTarget(ota.SlotTarget(board, v), file, c, r.targets); err != nil {
+		if err := r.repo.AddSlotData(board, v, []byte(strings.Repeat("slot "+board+" "+v+"\n", 100)), r.t.TempDir()); err != nil {
 			r.t.Fatal(err)
 		}
 	}
-	if err := r.repo.Publish(r.snapshot, r.timestamp); err != nil {
+	if err := r.repo.Publish(); err != nil {
 		r.t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := release.WriteBundle(&buf, r.repo.Dir); err != nil {
+	if err := r.repo.Bundle(&buf); err != nil {
 		r.t.Fatal(err)
 	}
 	return &buf

@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hearth-home/hearth/firmware/ota"
-	"github.com/hearth-home/hearth/firmware/ota/release"
+	"github.com/hearth-home/hearth/firmware/ota/otatest"
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
 )
@@ -21,47 +17,24 @@ import (
 // a bundle file.
 func signedBundle(t *testing.T, board string, versions ...string) (root, bundle string) {
 	t.Helper()
-	key := func() ed25519.PrivateKey {
-		_, k, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	pub := func(k ed25519.PrivateKey) ed25519.PublicKey { return k.Public().(ed25519.PublicKey) }
-	rk, tk, sk, tsk := key(), key(), key(), key()
-	repo := &release.Repository{Dir: t.TempDir()}
-	if err := repo.Init(release.Roles{Root: []ed25519.PublicKey{pub(rk)}, RootThreshold: 1,
-		Targets: pub(tk), Snapshot: pub(sk), Timestamp: pub(tsk)}, rk); err != nil {
+	repo, err := otatest.New(t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	for _, v := range versions {
-		img := filepath.Join(dir, "slot-"+v)
-		if err := os.WriteFile(img, []byte(strings.Repeat(board+" "+v+"\n", 1000)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := repo.AddTarget(ota.SlotTarget(board, v), img, ota.Custom{Board: board, Version: v, Kind: ota.KindSlot}, tk); err != nil {
+		if err := repo.AddSlotData(board, v, []byte(strings.Repeat(board+" "+v+"\n", 1000)), dir); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := repo.Publish(sk, tsk); err != nil {
-		t.Fatal(err)
-	}
-	rootJSON, err := repo.RootJSON()
-	if err != nil {
+	if err := repo.Publish(); err != nil {
 		t.Fatal(err)
 	}
 	root, bundle = filepath.Join(dir, "root.json"), filepath.Join(dir, "bundle.tar")
-	if err := os.WriteFile(root, rootJSON, 0o644); err != nil {
+	if err := repo.WriteRoot(root); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Create(bundle)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := release.WriteBundle(f, repo.Dir); err != nil {
+	if err := repo.WriteBundle(bundle); err != nil {
 		t.Fatal(err)
 	}
 	return root, bundle
