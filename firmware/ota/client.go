@@ -2,10 +2,13 @@ package ota
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -147,10 +150,14 @@ func (c *Client) Stats() Stats {
 // makes a new one, starting from the pinned root.
 func (c *Client) refresh(ctx context.Context) (map[string]*metadata.TargetFiles, Stats, error) {
 	f := &tufFetcher{ctx: ctx, f: c.cfg.Fetcher}
+	c.dropTorn()
 	up, err := newUpdater(c.cfg.Root, c.cfg.Dir, c.cfg.BaseURL, f, c.cfg.Now())
 	if err == nil {
 		err = up.Refresh()
 	}
+	// go-tuf writes the metadata it trusts without syncing it: sync it
+	// now, so that the next boot finds what this check trusted.
+	syncDir(c.cfg.Dir)
 	st := Stats{MetadataBytes: f.bytes, MetadataFiles: f.files}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -159,6 +166,43 @@ func (c *Client) refresh(ctx context.Context) (map[string]*metadata.TargetFiles,
 		return nil, st, classify(err)
 	}
 	return maps.Clone(up.GetTopLevelTargets()), st, nil
+}
+
+// dropTorn removes trusted metadata files that are not JSON: a power cut
+// while go-tuf wrote one leaves it empty or cut short, and go-tuf would
+// then refuse every check for good. What a torn file held is fetched and
+// verified again from the pinned root; the versions the other files hold
+// still guard against a rollback.
+func (c *Client) dropTorn() {
+	ents, err := os.ReadDir(c.cfg.Dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".json" {
+			continue
+		}
+		p := filepath.Join(c.cfg.Dir, e.Name())
+		if b, err := os.ReadFile(p); err == nil && !json.Valid(b) {
+			c.log.Warn("trusted update metadata was torn (a power cut while it was written); fetching it again", "file", p, "bytes", len(b))
+			os.Remove(p)
+		}
+	}
+}
+
+// syncDir flushes the files of dir and its entries to disk.
+func syncDir(dir string) {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if f, err := os.Open(filepath.Join(dir, e.Name())); err == nil {
+			f.Sync()
+			f.Close()
+		}
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 func newUpdater(root []byte, dir, base string, f *tufFetcher, now time.Time) (*updater.Updater, error) {

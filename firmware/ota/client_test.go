@@ -123,3 +123,39 @@ func TestCheckBytesWhenNothingChanged(t *testing.T) {
 			st.MetadataBytes, st.MetadataFiles, len(ts))
 	}
 }
+
+// A power cut while go-tuf wrote its trusted metadata leaves a file empty
+// or cut short: the next check fetches it again and finds the update,
+// where go-tuf alone refused every check for good. Seen under QEMU with
+// the plug pulled during an update.
+func TestCheckAfterTornMetadata(t *testing.T) {
+	rel := newProject(t)
+	rel.add("generic-arm64", "1.0.0", "")
+	rel.publish()
+	gw := newGateway(t, rel.rootJSON())
+	gw.importRelease(rel)
+	dir := t.TempDir()
+	dev := gw.device(rel.rootJSON(), "generic-arm64", dir, nil)
+	if _, err := dev.Check(t.Context(), "1.0.0"); err != nil {
+		t.Fatal(err)
+	}
+	rel.add("generic-arm64", "2.0.0", "")
+	rel.publish()
+	gw.importRelease(rel)
+	torn := 0
+	for _, name := range []string{"timestamp.json", "snapshot.json", "targets.json"} {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			os.WriteFile(p, []byte(`{"signed": {"_type": "times`), 0o644)
+			torn++
+		}
+	}
+	if torn == 0 {
+		t.Fatalf("the client kept no trusted metadata in %s to tear", dir)
+	}
+	dev = gw.device(rel.rootJSON(), "generic-arm64", dir, nil)
+	u, err := dev.Check(t.Context(), "1.0.0")
+	if err != nil || u == nil || u.Version != "2.0.0" {
+		t.Fatalf("Check after torn metadata = %+v, %v; want 2.0.0", u, err)
+	}
+}
