@@ -130,10 +130,12 @@ func (r *release) publish(board, version, slot, bundle string) error {
 
 // vm is a board's image booted under QEMU on a home's bridge.
 type vm struct {
-	cmd     *exec.Cmd
-	console string
-	started time.Time
-	done    chan error
+	ns, system string
+	args       []string // QEMU's, to start it again on the same disk
+	console    string   // every boot's serial output, appended
+	started    time.Time
+	cmd        *exec.Cmd
+	done       chan error
 }
 
 // bootVM copies the image, writes its hearth.txt with the CLI, and boots
@@ -153,19 +155,16 @@ func bootVM(t *testing.T, h *home.Home, b *boards.Board, res *image.Result, bios
 	if out, err := exec.Command(filepath.Join(root, "bin/hearth"), args...).CombinedOutput(); err != nil {
 		t.Fatalf("hearth %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	v := &vm{console: filepath.Join(dir, "console.log"), done: make(chan error, 1)}
 	q := b.QEMU
-	v.cmd = netnstest.Cmd(tap.Namespace, q.System, "-M", q.Machine, "-cpu", q.CPU, "-m", "512",
-		"-display", "none", "-monitor", "none", "-serial", "file:"+v.console,
+	v := &vm{ns: tap.Namespace, system: q.System, console: filepath.Join(dir, "console.log")}
+	v.args = []string{"-M", q.Machine, "-cpu", q.CPU, "-m", "512",
+		"-display", "none", "-monitor", "none",
+		"-chardev", "file,id=s0,append=on,path=" + v.console, "-serial", "chardev:s0",
 		"-bios", bios,
-		"-drive", "if=none,file="+img+",format=raw,id=d0", "-device", "virtio-blk-pci,drive=d0",
-		"-netdev", "tap,id=n0,ifname="+tap.Name+",script=no,downscript=no", "-device", "virtio-net-pci,netdev=n0,romfile=",
-		"-device", q.Watchdog, "-watchdog-action", "reset")
-	v.started = time.Now()
-	if err := v.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { v.done <- v.cmd.Wait() }()
+		"-drive", "if=none,file=" + img + ",format=raw,id=d0", "-device", "virtio-blk-pci,drive=d0",
+		"-netdev", "tap,id=n0,ifname=" + tap.Name + ",script=no,downscript=no", "-device", "virtio-net-pci,netdev=n0,romfile=",
+		"-device", q.Watchdog, "-watchdog-action", "reset"}
+	v.start(t)
 	t.Cleanup(func() {
 		v.stop()
 		if t.Failed() {
@@ -175,13 +174,26 @@ func bootVM(t *testing.T, h *home.Home, b *boards.Board, res *image.Result, bios
 	return v
 }
 
+// start starts QEMU on the VM's disk.
+func (v *vm) start(t *testing.T) {
+	t.Helper()
+	v.cmd = netnstest.Cmd(v.ns, v.system, v.args...)
+	v.done = make(chan error, 1)
+	v.started = time.Now()
+	if err := v.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func(cmd *exec.Cmd, done chan error) { done <- cmd.Wait() }(v.cmd, v.done)
+}
+
 func (v *vm) Console() string {
 	b, _ := os.ReadFile(v.console)
 	return string(b)
 }
 
+// stop pulls the plug: QEMU is killed, whatever the guest was writing.
 func (v *vm) stop() {
-	if v.cmd.Process != nil {
+	if v.cmd != nil && v.cmd.Process != nil {
 		v.cmd.Process.Kill()
 		select {
 		case <-v.done:
