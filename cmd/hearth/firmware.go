@@ -25,7 +25,7 @@ device to all (import, status; docs/firmware.md).`,
 hearth firmware show /dev/sdb
 hearth firmware import hearth-os-0.5.0.tar
 hearth firmware status`,
-		subs:    []*command{firmwareConfigureCmd(), firmwareShowCmd(), firmwareImportCmd(), firmwareStatusCmd()},
+		subs: []*command{firmwareConfigureCmd(), firmwareShowCmd(), firmwareImportCmd(), firmwareStatusCmd()},
 	}
 }
 

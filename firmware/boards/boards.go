@@ -26,21 +26,21 @@ type Board struct {
 	GOARM  string `yaml:"goarm"`  // for GOARCH=arm: 6 or 7
 	// Kernel is the kernel package, pinned as name=version; KernelMeta
 	// the metapackage whose dependency is the newest kernel.
-	Kernel     string   `yaml:"kernel"`
-	KernelMeta string   `yaml:"kernel_meta"`
+	Kernel     string `yaml:"kernel"`
+	KernelMeta string `yaml:"kernel_meta"`
 	// Consoles are the kernel's consoles (console=), the last the one
 	// hearth-init writes to.
 	Consoles []string `yaml:"consoles"`
-	Modules    []string `yaml:"modules"`
-	// Partition sizes in MiB: the FAT boot partition, each of the two
-	// slots, and the data partition (grown to the card at first boot).
+	Modules  []string `yaml:"modules"`
 	// BootFiles are copied to the boot partition: a Raspberry Pi's
 	// firmware, U-Boot and device trees.
 	BootFiles []BootFile `yaml:"boot_files"`
 	// ConfigTxt, when set, is written to the boot partition as
 	// config.txt (the Raspberry Pi firmware's settings).
 	ConfigTxt string `yaml:"config_txt"`
-	BootMiB   int    `yaml:"boot_mib"`
+	// Partition sizes in MiB: the FAT boot partition, each of the two
+	// slots, and the data partition (grown to the card at first boot).
+	BootMiB int   `yaml:"boot_mib"`
 	SlotMiB int   `yaml:"slot_mib"`
 	DataMiB int   `yaml:"data_mib"`
 	QEMU    *QEMU `yaml:"qemu"`
