@@ -73,6 +73,14 @@ func checkMinedOnce(t *testing.T, c *testChain, recs []Record, first uint64) {
 		found := 0
 		for _, h := range rec.Hashes {
 			r, err := c.client.TransactionReceipt(context.Background(), h)
+			// Until go-ethereum's transaction indexer has caught up with
+			// the head (slow on a loaded machine), a hash it has not
+			// mined is answered "indexing is in progress", not NotFound:
+			// ask again, as the sender does.
+			for deadline := time.Now().Add(10 * time.Second); err != nil && indexing(err) && time.Now().Before(deadline); {
+				time.Sleep(50 * time.Millisecond)
+				r, err = c.client.TransactionReceipt(context.Background(), h)
+			}
 			if errors.Is(err, ethereum.NotFound) {
 				continue
 			}
