@@ -132,6 +132,10 @@ type Governor struct {
 	cfg Config
 	log *slog.Logger
 
+	// stepMu is held by Step and Remove: a step reads and writes the
+	// tracked tasks' counters outside mu.
+	stepMu sync.Mutex
+
 	mu      sync.Mutex
 	policy  policy.Policy
 	signals []policy.Signal
@@ -167,6 +171,7 @@ type tracked struct {
 	want    float64 // cores the task may use at most
 	started time.Time
 	cpu     time.Duration // CPU used at the last step
+	unseen  time.Duration // CPU no step charged: before Add, before the first step
 	joules  float64
 	cap     float64 // cores given at the last step; NaN: uncapped
 	paused  bool
@@ -251,6 +256,7 @@ func (g *Governor) Add(id string, rt sandbox.Runtime, cores float64) {
 	t := &tracked{id: id, rt: rt, want: cores, started: time.Now(), cap: math.NaN()}
 	if m, ok := rt.(sandbox.CPUMeter); ok {
 		t.cpu, _ = m.CPUUsage(id)
+		t.unseen = t.cpu
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -259,9 +265,12 @@ func (g *Governor) Add(id string, rt sandbox.Runtime, cores float64) {
 
 // Remove takes a finished task from the governor and returns the energy
 // attributed to it in watt-hours. cpu is the task's whole CPU time as its
-// result says (0: unknown): what it used since the last step, which no
-// step saw, is charged at the last step's power per busy core.
+// result says (0: unknown): what it used since the last step, and before
+// the governor first saw it, which no step measured, is charged at the
+// last step's power per busy core.
 func (g *Governor) Remove(id string, cpu time.Duration) (wh float64) {
+	g.stepMu.Lock()
+	defer g.stepMu.Unlock()
 	g.mu.Lock()
 	t := g.tasks[id]
 	delete(g.tasks, id)
@@ -271,9 +280,13 @@ func (g *Governor) Remove(id string, cpu time.Duration) (wh float64) {
 	if t == nil {
 		return 0
 	}
-	if unseen := cpu - t.cpu; unseen > 0 && unseen < 10*max(g.cfg.Interval, time.Second) {
-		t.joules += unseen.Seconds() * perCore
+	if !(perCore > 0) {
+		perCore = g.cfg.Model.PerCoreW()
 	}
+	if tail := cpu - t.cpu; tail > 0 && tail < 10*max(g.cfg.Interval, time.Second) {
+		t.unseen += tail
+	}
+	t.joules += t.unseen.Seconds() * perCore
 	return t.joules / 3600
 }
 
@@ -348,6 +361,8 @@ func (g *Governor) release() {
 // Step takes one reading and acts on it, and returns the reading; the
 // history keeps the mean of the steps once a second (SampleEvery).
 func (g *Governor) Step(ctx context.Context) Sample {
+	g.stepMu.Lock()
+	defer g.stepMu.Unlock()
 	now := time.Now()
 	cpu, cpuErr := sensor.ReadCPU(g.cfg.SysRoot)
 	freq, ok := sensor.Frequency(g.cfg.SysRoot)
@@ -393,7 +408,9 @@ func (g *Governor) Step(ctx context.Context) Sample {
 		if !ok {
 			continue
 		}
-		if c > t.cpu && !first && dt > 0 {
+		if c > t.cpu && (first || dt <= 0) {
+			t.unseen += c - t.cpu
+		} else if c > t.cpu {
 			used[i] = (c - t.cpu).Seconds()
 			work += used[i] / dt
 			if ip, ok := t.rt.(sandbox.InProcess); ok && ip.InProcess() {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -308,5 +309,44 @@ func TestAgentEnergy(t *testing.T) {
 	want := model.PerCoreW() * (spun - begin).Seconds() / 3600
 	if got := g.Status().AgentWh; got < 0.8*want || got > 1.5*want {
 		t.Errorf("AgentWh = %.6f, want about %.6f (%v of the process's CPU at %.1f W a core)", got, want, spun-begin, model.PerCoreW())
+	}
+}
+
+// meteredOnly is a runtime whose tasks' CPU time the test sets.
+type meteredOnly struct {
+	sandbox.Runtime
+	mu  sync.Mutex
+	cpu map[string]time.Duration
+}
+
+func (m *meteredOnly) Name() string { return "oci" }
+
+func (m *meteredOnly) CPUUsage(id string) (time.Duration, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.cpu[id]
+	return c, ok
+}
+
+// CPU a task used before the governor was told of it, or before its first
+// step, is charged when the task is removed: a result carries all of its
+// energy, not what happened to fall between steps.
+func TestRemoveChargesCPUNoStepSaw(t *testing.T) {
+	model := genericModel(t)
+	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: model.MaxW}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := &meteredOnly{cpu: map[string]time.Duration{"early": 2 * time.Second}}
+	g.Add("early", rt, 1) // 2 s before Add
+	rt.cpu["early"] = 3 * time.Second
+	g.Step(context.Background())            // the first step measures nothing: 1 s more
+	got := g.Remove("early", 4*time.Second) // and 1 s after the last step
+	want := model.PerCoreW() * 4 / 3600
+	if math.Abs(got-want) > want*1e-9 {
+		t.Errorf("energy %.9f Wh, want %.9f Wh for 4 s of CPU", got, want)
+	}
+	if g.Remove("early", 5*time.Second) != 0 {
+		t.Error("a task removed twice is charged twice")
 	}
 }
