@@ -347,6 +347,9 @@ func (b *boot) role(ctx context.Context, cfg hearthtxt.Config, name string, cl s
 		}
 		return sup, nil
 	case hearthtxt.RoleGateway:
+		if err := b.layout.HasGateway(); err != nil {
+			return nil, err
+		}
 		advertise := ""
 		select {
 		case a := <-addrs:

@@ -1,6 +1,8 @@
 package hearthinit
 
 import (
+	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -70,6 +72,17 @@ func (l Layout) AgentCommand(cfg hearthtxt.Config, name string, hasToken bool, e
 	cmd.Env = l.env(cfg)
 	cmd.Dir = l.Data
 	return cmd
+}
+
+// HasGateway says why the slot cannot run the gateway, if it cannot: the
+// image's slot carries it, updates carry the agent alone
+// (docs/firmware-updates.md), so a device updated as an agent and then
+// made the gateway has none.
+func (l Layout) HasGateway() error {
+	if _, err := os.Stat(l.bin("hearth-gateway")); err != nil {
+		return errors.New("role = gateway, but this slot has no hearth-gateway: updates bring the agent alone, the gateway comes with the image. Write the image to a card for the gateway, or set role = agent in hearth.txt")
+	}
+	return nil
 }
 
 // GatewayPort is where the appliance's gateway listens.

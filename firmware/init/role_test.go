@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hearth-home/hearth/firmware/hearthtxt"
@@ -39,6 +40,25 @@ func TestGatewayCommands(t *testing.T) {
 	want = []string{"/slot/bin/hearth-gateway", "--data-dir", "/data/gateway", "--advertise", "192.168.1.10:7443"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("run args %q", got)
+	}
+}
+
+// An update's slot has no gateway: the gateway role says what to do
+// instead of failing to start a missing program at every restart.
+func TestHasGateway(t *testing.T) {
+	l := Layout{Slot: t.TempDir()}
+	err := l.HasGateway()
+	if err == nil || !strings.Contains(err.Error(), "Write the image") {
+		t.Fatalf("a slot without the gateway: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Join(l.Slot, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(l.Slot, "bin", "hearth-gateway"), nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.HasGateway(); err != nil {
+		t.Errorf("the image's slot: %v", err)
 	}
 }
 
