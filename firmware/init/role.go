@@ -85,6 +85,22 @@ func (l Layout) HasGateway() error {
 	return nil
 }
 
+// SSHCommand runs hearth-sshd for hearth.txt's ssh_key, with the slot's
+// busybox as the shell; nil when the slot has either missing.
+func (l Layout) SSHCommand(cfg hearthtxt.Config) *exec.Cmd {
+	busybox := l.bin("busybox")
+	for _, f := range []string{l.bin("hearth-sshd"), busybox} {
+		if _, err := os.Stat(f); err != nil {
+			return nil
+		}
+	}
+	cmd := exec.Command(l.bin("hearth-sshd"), "--authorized-key", cfg.SSHKey,
+		"--host-key", filepath.Join(l.SecretDir(), "ssh_host_ed25519_key"), "--shell", busybox+" sh", "--dir", l.Data)
+	cmd.Env = l.env(cfg)
+	cmd.Dir = l.Data
+	return cmd
+}
+
 // GatewayPort is where the appliance's gateway listens.
 const GatewayPort = 7443
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,6 +60,33 @@ func TestHasGateway(t *testing.T) {
 	}
 	if err := l.HasGateway(); err != nil {
 		t.Errorf("the image's slot: %v", err)
+	}
+}
+
+// SSH runs only where the slot has its server and a shell.
+func TestSSHCommand(t *testing.T) {
+	l := Layout{Slot: t.TempDir(), Data: "/data"}
+	cfg := hearthtxt.Config{SSHKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0= me@laptop", Timezone: "Europe/Paris"}
+	if err := os.MkdirAll(filepath.Join(l.Slot, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"hearth-sshd", "busybox"} {
+		if l.SSHCommand(cfg) != nil {
+			t.Fatalf("a command without %s", name)
+		}
+		if err := os.WriteFile(filepath.Join(l.Slot, "bin", name), nil, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := l.SSHCommand(cfg)
+	bin := filepath.Join(l.Slot, "bin")
+	want := []string{bin + "/hearth-sshd", "--authorized-key", cfg.SSHKey, "--host-key", "/data/hearth/ssh_host_ed25519_key",
+		"--shell", bin + "/busybox sh", "--dir", "/data"}
+	if cmd == nil || !reflect.DeepEqual(cmd.Args, want) {
+		t.Fatalf("args %q\nwant %q", cmd.Args, want)
+	}
+	if !slices.Contains(cmd.Env, "TZ=Europe/Paris") {
+		t.Errorf("env %q", cmd.Env)
 	}
 }
 

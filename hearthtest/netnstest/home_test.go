@@ -1,6 +1,7 @@
 package netnstest_test
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/netip"
@@ -185,5 +186,37 @@ func TestBuildClose(t *testing.T) {
 	}
 	if err := h.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestDialContext checks that the test's own process reaches a node of the
+// home through DialContext: here the echo child on node b, from node a's
+// namespace (the host has no route to the home).
+func TestDialContext(t *testing.T) {
+	if role, ok := netnstest.InChild(); ok {
+		homeChild(t, role)
+		return
+	}
+	h := netnstest.NewHome(t, "nd", 2)
+	a, b := h.Nodes[0], h.Nodes[1]
+	echo := netnstest.StartInNamespace(t, b.Namespace, t.Name(), "echo", "SELF="+b.IP.String(), "SELF6="+b.IP6.String())
+	c, err := netnstest.DialContext(context.Background(), a.Namespace, "udp4", b.IP.String()+":7999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 64)
+	got := false
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !got; {
+		c.Write([]byte("hello"))
+		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		n, err := c.Read(buf)
+		got = err == nil && string(buf[:n]) == "hello"
+	}
+	if !got {
+		t.Fatal("no echo through a connection dialled in the namespace")
+	}
+	if err := echo.Wait(); err != nil {
+		t.Error(err)
 	}
 }
