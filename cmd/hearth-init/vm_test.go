@@ -119,7 +119,7 @@ func TestBootVM(t *testing.T) {
 		"hearth-init: clock set to=" + time.Now().UTC().Format("2006-01-02T"),
 		fmt.Sprintf("hearth-init: modules loaded count=%d of=%d", len(mods), len(mods)),
 		"hearth-init: boot disk disk=\"vda (vda1 vda2 vda3 vda4)\"",
-		"hearth-init: warning: Wi-Fi is not supported by this image yet",
+		"hearth-init: warning: a network cable is plugged in: using it, not Wi-Fi iface=eth0",
 		"hearth-init: moved secrets off the card",
 		"hearth-init: network up iface=eth0 addr=10.0.2.15/24",
 		"hearth-init: host name name=vm-test",

@@ -32,6 +32,13 @@ type Board struct {
 	// hearth-init writes to.
 	Consoles []string `yaml:"consoles"`
 	Modules  []string `yaml:"modules"`
+	// Firmware are files for the kernel's firmware loader (Wi-Fi blobs,
+	// the regulatory database), put into the initramfs below
+	// /lib/firmware, where drivers loaded before the disk is mounted find
+	// them: from is a path (or glob) in the package, to a path below
+	// /lib/firmware (default: from's path there). Each package's licence
+	// goes into the slot.
+	Firmware []BootFile `yaml:"firmware"`
 	// BootFiles are copied to the boot partition: a Raspberry Pi's
 	// firmware, U-Boot and device trees.
 	BootFiles []BootFile `yaml:"boot_files"`
@@ -122,6 +129,11 @@ func Parse(data []byte) (*Board, error) {
 	for _, f := range b.BootFiles {
 		if f.Package == "" || f.From == "" {
 			errs = append(errs, fmt.Errorf("boot_files: %+v needs a package and a from", f))
+		}
+	}
+	for _, f := range b.Firmware {
+		if f.Package == "" || f.Package == "kernel" || f.From == "" {
+			errs = append(errs, fmt.Errorf("firmware: %+v needs a package (not the kernel's) and a from", f))
 		}
 	}
 	if b.BootMiB < 33 || b.SlotMiB < 16 || b.DataMiB < 8 {

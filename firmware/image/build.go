@@ -177,6 +177,10 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.Modules = n
+	// Wi-Fi firmware and the like, for drivers loaded from the initramfs.
+	if _, err := appendFirmware(ctx, d, b, filepath.Join(slotDir, "boot/initrd.img"), slotDir); err != nil {
+		return nil, err
+	}
 	for _, bin := range []string{"hearth-agent", "hearth-update"} {
 		if err := copyFile(filepath.Join(bins, bin), filepath.Join(slotDir, "bin", bin), 0o755); err != nil {
 			return nil, err

@@ -32,7 +32,18 @@ type DHCP struct {
 	// CarrierEvery is how often the cable is looked at (default 2 s).
 	CarrierEvery time.Duration
 
-	lost bool // the carrier was seen down
+	lost bool          // the carrier was seen down
+	kick chan struct{} // Kick's: ask anew, as when the cable comes back
+}
+
+// Kick makes Run ask for a lease anew, as when the cable comes back: a
+// Wi-Fi connection made again, which the carrier may not show when it was
+// quick. It does nothing on a DHCP that ConfigureAddress did not make.
+func (d *DHCP) Kick() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
 }
 
 // Run keeps the lease until ctx ends, and leaves it configured then: the
@@ -96,6 +107,10 @@ func (d *DHCP) hold(ctx context.Context, c *nclient4.Client, lease *nclient4.Lea
 				log.Info("the cable is back; asking for a lease anew")
 				d.drop(cur)
 				return
+			case waitKicked:
+				log.Info("connected again; asking for a lease anew")
+				d.drop(cur)
+				return
 			}
 			nl, err := c.Renew(ctx, lease, mods...)
 			if err == nil {
@@ -125,6 +140,7 @@ const (
 	waitTimeout waitResult = iota // dur passed
 	waitDone                      // ctx ended
 	waitReplug                    // the carrier came back after it was lost
+	waitKicked                    // Kick was called
 )
 
 // wait waits for dur, looking at the link's carrier every CarrierEvery.
@@ -139,8 +155,16 @@ func (d *DHCP) wait(ctx context.Context, dur time.Duration) waitResult {
 		if step <= 0 {
 			return waitTimeout
 		}
-		if !sleep(ctx, step) {
+		t := time.NewTimer(step)
+		select {
+		case <-ctx.Done():
+			t.Stop()
 			return waitDone
+		case <-d.kick:
+			t.Stop()
+			d.lost = false
+			return waitKicked
+		case <-t.C:
 		}
 		l, err := d.Net.H.LinkByIndex(d.Link.Attrs().Index)
 		if err != nil {

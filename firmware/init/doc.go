@@ -6,9 +6,12 @@
 // lists, finds the boot disk by its MBR signature from the kernel command
 // line, mounts the boot partition, the booted slot and the data partition,
 // sets the clock, reads hearth.txt (moving its secrets to the data
-// partition), configures the network and then runs the device's role (the
-// agent or the gateway) from the slot, restarting it when it exits, reaping
-// every orphan and petting the watchdog while it lives. On SIGTERM, SIGINT
+// partition), configures the network (a cable, or Wi-Fi through nl80211:
+// the driver's WPA2 handshake where it has one, as brcmfmac on the
+// Raspberry Pi does, wpa_supplicant otherwise; see wifi_linux.go) and then
+// runs the device's role (the agent or the gateway) from the slot,
+// restarting it when it exits, reaping every orphan and petting the
+// watchdog while it lives. On SIGTERM, SIGINT
 // (Ctrl-Alt-Del), SIGPWR or SIGUSR2 it stops the role, saves the clock,
 // unmounts and reboots (SIGUSR2 and SIGPWR: powers off).
 //

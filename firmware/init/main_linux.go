@@ -180,9 +180,6 @@ func (b *boot) run() {
 	if err != nil {
 		b.log.Error("provisioning", "err", err)
 	}
-	if cfg.WifiSSID != "" {
-		b.log.Warn("Wi-Fi is not supported by this image yet; using ethernet", "wifi_ssid", cfg.WifiSSID)
-	}
 	if cfg.SSHKey != "" {
 		b.log.Warn("ssh_key is set, but this image has no SSH server yet")
 	}
@@ -273,8 +270,9 @@ func (b *boot) setClock() {
 	b.log.Info("clock set", "to", t.UTC().Format(time.RFC3339))
 }
 
-// network brings the links up, names the host and starts DHCP (or sets
-// the static address). It returns the device's name.
+// network brings the links up, names the host, connects to Wi-Fi when
+// hearth.txt says so (and no cable is plugged in), and starts DHCP (or
+// sets the static address). It returns the device's name.
 func (b *boot) network(ctx context.Context, grp *errgroup.Group, cfg hearthtxt.Config, addrs chan<- netip.Addr) string {
 	name := cfg.Name
 	n, err := NewNet(b.log)
@@ -285,37 +283,40 @@ func (b *boot) network(ctx context.Context, grp *errgroup.Group, cfg hearthtxt.C
 	if err := n.Loopback(); err != nil {
 		b.log.Error("bringing lo up", "err", err)
 	}
-	eth, err := n.WaitEthernet(ctx, 10*time.Second)
+	wantWifi := cfg.WifiSSID != ""
+	timeout := 10 * time.Second
+	if wantWifi {
+		// brcmfmac loads its firmware before the interface appears.
+		timeout = 20 * time.Second
+	}
+	up, err := n.WaitUplink(ctx, timeout, wantWifi)
 	if err != nil {
 		b.log.Error(err.Error() + ": no network; the role runs anyway and waits for one")
 		return b.hostname(name, nil)
 	}
-	link := eth[0]
+	link := up.Link
 	name = b.hostname(name, link.Attrs().HardwareAddr)
-	b.log.Info("ethernet up", "iface", link.Attrs().Name, "mac", link.Attrs().HardwareAddr.String())
-	if cfg.IP.IsValid() {
-		if err := n.Static(link, cfg.IP, cfg.Router, cfg.DNS); err != nil {
-			b.log.Error("static network", "err", err)
-			return name
-		}
-		b.log.Info("network up", "iface", link.Attrs().Name, "addr", cfg.IP, "router", cfg.Router, "static", true)
-		addrs <- cfg.IP.Addr()
-		return name
+	if up.Note != "" {
+		b.log.Warn(up.Note, "iface", link.Attrs().Name)
 	}
-	d := &DHCP{Net: n, Link: link, Hostname: name, DNS: cfg.DNS, OnLease: func(p netip.Prefix) {
+	onAddr := func(p netip.Prefix) {
 		select {
 		case addrs <- p.Addr():
 		default:
 		}
-	}}
-	grp.Go(func() error {
-		// Without DHCP the device is still worth running: its role waits
-		// for a network, and a fixed ip in hearth.txt is the way out.
-		if err := d.Run(ctx); err != nil {
-			b.log.Error("DHCP stopped", "err", err)
-		}
-		return nil
-	})
+	}
+	if !up.Wifi {
+		b.log.Info("ethernet up", "iface", link.Attrs().Name, "mac", link.Attrs().HardwareAddr.String())
+		ConfigureAddress(ctx, grp, n, link, cfg, name, onAddr)
+		return name
+	}
+	psk, err := WifiPassword(cfg, b.layout.SecretDir())
+	if err != nil {
+		b.log.Error(err.Error() + ": no network; the role runs anyway and waits for one")
+		return name
+	}
+	w := &Wifi{Net: n, Link: link, SSID: cfg.WifiSSID, PSK: psk, Country: cfg.WifiCountry, Start: b.reaper.Start}
+	RunWifi(ctx, grp, w, cfg, name, onAddr)
 	return name
 }
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -55,7 +56,14 @@ func (n *Net) Loopback() error {
 // (eth0) and udev-less predictable names (end0, enp1s0) have them.
 func isEthernet(l netlink.Link) bool {
 	name := l.Attrs().Name
-	return (strings.HasPrefix(name, "eth") || strings.HasPrefix(name, "en")) && len(l.Attrs().HardwareAddr) == 6
+	return (strings.HasPrefix(name, "eth") || strings.HasPrefix(name, "en")) && len(l.Attrs().HardwareAddr) == 6 && !isWireless(name)
+}
+
+// isWireless reports whether a network interface is a Wi-Fi one: cfg80211
+// links each to its radio in sysfs.
+func isWireless(name string) bool {
+	_, err := os.Stat(filepath.Join("/sys/class/net", name, "phy80211"))
+	return err == nil
 }
 
 // WaitEthernet waits up to timeout for ethernet interfaces to appear (their
