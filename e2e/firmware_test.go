@@ -30,13 +30,49 @@ const fwBoard = "generic-arm64"
 // when this machine cannot (no root, no QEMU, no image tools).
 func firmwareImage(t *testing.T) (*boards.Board, *image.Result, string) {
 	t.Helper()
+	requireFirmwareTest(t)
+	netnstest.Require(t)
+	fwStartOnce.Do(func() { fwStart = time.Now() })
+	img := boardImage(t, fwBoard, true)
+	return img.board, img.res, img.bios
+}
+
+// requireFirmwareTest skips unless the firmware tests were asked for.
+func requireFirmwareTest(t *testing.T) {
+	t.Helper()
 	if os.Getenv("HEARTH_FIRMWARE_TEST") != "1" {
 		t.Skip("the firmware tests run alone, with HEARTH_FIRMWARE_TEST=1: make image-test")
 	}
-	netnstest.Require(t)
-	b, err := boards.Load(fwBoard)
+}
+
+// builtImage is one board's image, built once per test binary and shared
+// by the tests that boot it.
+type builtImage struct {
+	once  sync.Once
+	board *boards.Board
+	res   *image.Result
+	bios  string        // the firmware QEMU starts with -bios, if the board has one
+	build time.Duration // how long building it took
+	err   error
+}
+
+var (
+	fwImagesMu sync.Mutex
+	fwImages   = map[string]*builtImage{}
+)
+
+// boardImage builds the named board's image (and its .img.xz when xz)
+// pinning the test release's root, once per test binary, or skips when
+// this machine lacks QEMU for it or a tool to build it (in CI a missing
+// tool fails). The first test to ask for a board decides xz.
+func boardImage(t *testing.T, name string, xz bool) *builtImage {
+	t.Helper()
+	b, err := boards.Load(name)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if b.QEMU == nil {
+		t.Fatalf("board %s says nothing of how QEMU boots it (qemu:)", name)
 	}
 	need := func(tool, pkg string) {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -50,50 +86,64 @@ func firmwareImage(t *testing.T) (*boards.Board, *image.Result, string) {
 	for _, tool := range [][2]string{{"mkfs.ext4", "e2fsprogs"}, {"mkfs.vfat", "dosfstools"}, {"mcopy", "mtools"}, {"mkimage", "u-boot-tools"}, {"xz", "xz-utils"}} {
 		need(tool[0], tool[1])
 	}
-	fwOnce.Do(func() {
+	fwImagesMu.Lock()
+	img := fwImages[name]
+	if img == nil {
+		img = &builtImage{board: b}
+		fwImages[name] = img
+	}
+	fwImagesMu.Unlock()
+	img.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 		defer cancel()
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		if testing.Verbose() {
-			log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+			log = slog.New(slog.NewTextHandler(os.Stderr, nil)).With("test_image", name)
 		}
-		fwDir, fwErr = os.MkdirTemp("", "hearth-fw-")
-		if fwErr != nil {
-			return
-		}
-		fwStart = time.Now()
-		if fwRel, fwErr = newRelease(filepath.Join(fwDir, "release")); fwErr != nil {
+		rel, err := testRelease()
+		if err != nil {
+			img.err = err
 			return
 		}
 		start := time.Now()
-		fwRes, fwErr = image.Build(ctx, image.Options{Board: b, Version: fwV1, OutDir: fwDir, Src: root, XZ: true,
-			TUFRoot: fwRel.rootFile, Log: log})
-		fwBuild = time.Since(start)
-		if fwErr != nil {
+		img.res, img.err = image.Build(ctx, image.Options{Board: b, Version: fwV1, OutDir: filepath.Join(fwDir, name), Src: root, XZ: xz,
+			TUFRoot: rel.rootFile, Log: log})
+		img.build = time.Since(start)
+		if img.err != nil || b.QEMU.BIOSPackage == "" {
 			return
 		}
 		cache, err := image.DefaultCache()
 		if err != nil {
-			fwErr = err
+			img.err = err
 			return
 		}
-		fwBIOS, fwErr = image.DebFile(ctx, cache, b.Arch, b.QEMU.BIOSPackage, b.QEMU.BIOSFile, log)
+		img.bios, img.err = image.DebFile(ctx, cache, b.Arch, b.QEMU.BIOSPackage, b.QEMU.BIOSFile, log)
 	})
-	if fwErr != nil {
-		t.Fatal(fwErr)
+	if img.err != nil {
+		t.Fatalf("the %s image: %v", name, img.err)
 	}
-	return b, fwRes, fwBIOS
+	return img
+}
+
+// testRelease makes the test release repository, whose root every test
+// image pins, and the directory the images are built in, once.
+func testRelease() (*release, error) {
+	fwRelOnce.Do(func() {
+		if fwDir, fwRelErr = os.MkdirTemp("", "hearth-fw-"); fwRelErr != nil {
+			return
+		}
+		fwRel, fwRelErr = newRelease(filepath.Join(fwDir, "release"))
+	})
+	return fwRel, fwRelErr
 }
 
 var (
-	fwOnce  sync.Once
-	fwDir   string
-	fwRes   *image.Result
-	fwBIOS  string
-	fwBuild time.Duration
-	fwStart time.Time
-	fwRel   *release
-	fwErr   error
+	fwRelOnce   sync.Once
+	fwDir       string // every test image, and the release; removed by TestMain
+	fwRel       *release
+	fwRelErr    error
+	fwStartOnce sync.Once
+	fwStart     time.Time // when the first generic-arm64 test started
 )
 
 // fwV1 is the release the test image carries; the update tests publish
@@ -131,6 +181,7 @@ func (r *release) publish(board, version, slot, bundle string) error {
 // vm is a board's image booted under QEMU on a home's bridge.
 type vm struct {
 	ns, system string
+	ip         string   // its address on the home's bridge
 	args       []string // QEMU's, to start it again on the same disk
 	console    string   // every boot's serial output, appended
 	started    time.Time
@@ -156,14 +207,16 @@ func bootVM(t *testing.T, h *home.Home, b *boards.Board, res *image.Result, bios
 		t.Fatalf("hearth %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	q := b.QEMU
-	v := &vm{ns: tap.Namespace, system: q.System, console: filepath.Join(dir, "console.log")}
+	v := &vm{ns: tap.Namespace, system: q.System, ip: tap.IP.String(), console: filepath.Join(dir, "console.log")}
 	v.args = []string{"-M", q.Machine, "-cpu", q.CPU, "-m", "512",
 		"-display", "none", "-monitor", "none",
 		"-chardev", "file,id=s0,append=on,path=" + v.console, "-serial", "chardev:s0",
 		"-bios", bios,
 		"-drive", "if=none,file=" + img + ",format=raw,id=d0", "-device", "virtio-blk-pci,drive=d0",
-		"-netdev", "tap,id=n0,ifname=" + tap.Name + ",script=no,downscript=no", "-device", "virtio-net-pci,netdev=n0,romfile=",
-		"-device", q.Watchdog, "-watchdog-action", "reset"}
+		"-netdev", "tap,id=n0,ifname=" + tap.Name + ",script=no,downscript=no", "-device", "virtio-net-pci,netdev=n0,romfile="}
+	if q.Watchdog != "" {
+		v.args = append(v.args, "-device", q.Watchdog, "-watchdog-action", "reset")
+	}
 	v.start(t)
 	t.Cleanup(func() {
 		v.stop()
@@ -238,13 +291,38 @@ func waitMember(t *testing.T, h *home.Home, v *vm, name string, within time.Dura
 //	BENCH firmware.build_s <n> s             building the image (packages cached after the first)
 //	BENCH firmware.boot_to_paired_s <n> s    QEMU started to ready in the pool (goal <= 20)
 func TestFirmwareImageBootsAndPairs(t *testing.T) {
-	b, res, bios := firmwareImage(t)
+	b, res, _ := firmwareImage(t)
+	paired := testImagePairs(t, b.Name, true)
+
+	fmt.Printf("BENCH firmware.image_mb %.1f MiB\n", float64(fileSize(t, res.Image))/(1<<20))
+	fmt.Printf("BENCH firmware.image_xz_mb %.1f MB\n", float64(fileSize(t, res.ImageXZ))/1e6)
+	fmt.Printf("BENCH firmware.slot_download_mb %.1f MB\n", float64(fileSize(t, res.SlotZst))/1e6)
+	fmt.Printf("BENCH firmware.build_s %.1f s\n", boardImage(t, b.Name, true).build.Seconds())
+	fmt.Printf("BENCH firmware.boot_to_paired_s %.1f s\n", paired.Seconds())
+}
+
+// testImagePairs boots the board's image under QEMU on a home's bridge,
+// next to a real gateway, with nothing but what `hearth firmware
+// configure` wrote on its card, and checks that it pairs, as an agent of
+// the board's architecture, from the slot U-Boot booted, and that the
+// join token left the card. It returns the time from QEMU's start to
+// the device ready in the pool.
+func testImagePairs(t *testing.T, board string, xz bool) time.Duration {
+	t.Helper()
+	requireFirmwareTest(t)
+	netnstest.Require(t)
+	img := boardImage(t, board, xz)
+	b := img.board
 	h := startHome(t, home.Options{Agents: 1, GatewayOnly: true, Prefix: "fw"})
-	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm")
+	v := bootVM(t, h, b, img.res, img.bios, "--token", h.Token, "--name", "armvm")
 	m := waitMember(t, h, v, "armvm", 3*time.Minute)
 	paired := time.Since(v.started)
-	if m.Node.Arch != "arm64" {
-		t.Errorf("the VM's member says arch %q, want arm64", m.Node.Arch)
+	wantArch := b.GOARCH
+	if b.GOARCH == "arm" {
+		wantArch = "armv" + b.GOARM
+	}
+	if m.Node.Arch != wantArch {
+		t.Errorf("the VM's member says arch %q, want %s", m.Node.Arch, wantArch)
 	}
 	console := v.Console()
 	for _, want := range []string{"hearth: booting slot A (trial 0)", "hearth-init: running agent"} {
@@ -264,12 +342,7 @@ func TestFirmwareImageBootsAndPairs(t *testing.T) {
 	if strings.Contains(string(txt), h.Token) {
 		t.Error("the join token is still on the card")
 	}
-
-	fmt.Printf("BENCH firmware.image_mb %.1f MiB\n", float64(fileSize(t, res.Image))/(1<<20))
-	fmt.Printf("BENCH firmware.image_xz_mb %.1f MB\n", float64(fileSize(t, res.ImageXZ))/1e6)
-	fmt.Printf("BENCH firmware.slot_download_mb %.1f MB\n", float64(fileSize(t, res.SlotZst))/1e6)
-	fmt.Printf("BENCH firmware.build_s %.1f s\n", fwBuild.Seconds())
-	fmt.Printf("BENCH firmware.boot_to_paired_s %.1f s\n", paired.Seconds())
+	return paired
 }
 
 // fileSize is a file's apparent size.
@@ -290,35 +363,39 @@ func fileSize(t *testing.T, p string) int64 {
 // Pi's SD host driver). QEMU's Pi has no network a Debian kernel drives,
 // so pairing is the generic-arm64 test's.
 func TestFirmwareRaspberryPiImageBoots(t *testing.T) {
-	if os.Getenv("HEARTH_FIRMWARE_TEST") != "1" {
-		t.Skip("the firmware tests run alone, with HEARTH_FIRMWARE_TEST=1: make image-test")
-	}
-	b, err := boards.Load("rpi-arm64")
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := b.QEMU
-	if _, err := exec.LookPath(q.System); err != nil {
-		t.Skipf("%s is missing: apt-get install qemu-system-arm", q.System)
+	testPiImageBoots(t, "rpi-arm64", false)
+}
+
+// testPiImageBoots boots a Raspberry Pi board's image under the QEMU
+// machine its file names (qemu: kernel, dtb, sd) until hearth-init has
+// mounted the boot, slot and data partitions from the SD card, and
+// returns the image.
+func testPiImageBoots(t *testing.T, board string, xz bool) *builtImage {
+	t.Helper()
+	requireFirmwareTest(t)
+	img := boardImage(t, board, xz)
+	q := img.board.QEMU
+	if !q.SD || q.Kernel == "" || q.DTB == "" {
+		t.Fatalf("board %s: qemu: needs sd, kernel and dtb for a Raspberry Pi", board)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	res, err := image.Build(ctx, image.Options{Board: b, Version: fwV1, OutDir: dir, Src: root, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
+	card := filepath.Join(dir, "card.img")
+	if out, err := exec.Command("cp", "--sparse=always", img.res.Image, card).CombinedOutput(); err != nil {
+		t.Fatalf("copying the image: %v: %s", err, out)
 	}
 	// QEMU's SD card model wants a power of two.
-	size := fileSize(t, res.Image)
-	card := int64(1)
-	for card < size {
-		card <<= 1
+	size := fileSize(t, card)
+	pow := int64(1)
+	for pow < size {
+		pow <<= 1
 	}
-	if err := os.Truncate(res.Image, card); err != nil {
+	if err := os.Truncate(card, pow); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{q.Kernel, q.DTB} {
-		data, err := image.ReadBootFile(res.Image, f)
+		data, err := image.ReadBootFile(card, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -326,10 +403,12 @@ func TestFirmwareRaspberryPiImageBoots(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	uart0, console := filepath.Join(dir, "uart0.log"), filepath.Join(dir, "console.log")
+	// The PL011 is QEMU's first serial port, the mini UART its second:
+	// U-Boot and the kernel write to the one the board uses.
+	uart0, uart1 := filepath.Join(dir, "uart0.log"), filepath.Join(dir, "uart1.log")
 	cmd := exec.CommandContext(ctx, q.System, "-M", q.Machine, "-kernel", filepath.Join(dir, q.Kernel), "-dtb", filepath.Join(dir, q.DTB),
-		"-drive", "if=sd,format=raw,file="+res.Image, "-display", "none", "-monitor", "none", "-no-reboot",
-		"-serial", "file:"+uart0, "-serial", "file:"+console)
+		"-drive", "if=sd,format=raw,file="+card, "-display", "none", "-monitor", "none", "-no-reboot",
+		"-serial", "file:"+uart0, "-serial", "file:"+uart1)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -339,23 +418,28 @@ func TestFirmwareRaspberryPiImageBoots(t *testing.T) {
 		cmd.Process.Kill()
 		<-done
 	}()
+	console := func() string {
+		a, _ := os.ReadFile(uart0)
+		b, _ := os.ReadFile(uart1)
+		return string(a) + string(b)
+	}
 	want := "hearth-init: mounted boot=/boot slot=/slot data=/data"
 	deadline := time.After(4 * time.Minute)
 	for {
-		b, _ := os.ReadFile(console)
-		if strings.Contains(string(b), want) {
+		out := console()
+		if strings.Contains(out, want) {
 			for _, also := range []string{"hearth: booting slot A (trial 0)", "mmcblk0p2"} {
-				if !strings.Contains(string(b), also) {
+				if !strings.Contains(out, also) {
 					t.Errorf("the console has no %q", also)
 				}
 			}
-			return
+			return img
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("QEMU ended (%v) before %q:\n%s", err, want, tail(string(b), 60))
+			t.Fatalf("QEMU ended (%v) before %q:\n%s", err, want, tail(console(), 60))
 		case <-deadline:
-			t.Fatalf("no %q within 4 minutes:\n%s", want, tail(string(b), 60))
+			t.Fatalf("no %q within 4 minutes:\n%s", want, tail(console(), 60))
 		case <-time.After(time.Second):
 		}
 	}

@@ -123,6 +123,12 @@ func Parse(data []byte) (*Board, error) {
 	if b.GOARCH == "" {
 		errs = append(errs, errors.New("goarch is missing"))
 	}
+	if b.GOARCH == "arm" && !slices.Contains([]string{"5", "6", "7"}, b.GOARM) {
+		errs = append(errs, fmt.Errorf("goarm %q: goarch arm needs goarm 5, 6 or 7 (armel Pis: 6; armhf: 7)", b.GOARM))
+	}
+	if b.GOARCH != "arm" && b.GOARM != "" {
+		errs = append(errs, fmt.Errorf("goarm %q is for goarch arm only, not %s", b.GOARM, b.GOARCH))
+	}
 	if name, version, ok := strings.Cut(b.Kernel, "="); !ok || name == "" || version == "" {
 		errs = append(errs, fmt.Errorf("kernel %q: want package=version", b.Kernel))
 	}

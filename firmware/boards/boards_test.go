@@ -30,6 +30,10 @@ func TestBoards(t *testing.T) {
 			t.Errorf("a bad board: %v, want it to mention %q", err, want)
 		}
 	}
+	_, err = Parse([]byte("name: x\narch: armel\ngoarch: arm\nkernel: linux-image-rpi=1\nboot_mib: 40\nslot_mib: 96\ndata_mib: 16\n"))
+	if err == nil || !strings.Contains(err.Error(), "goarm") {
+		t.Errorf("an arm board without goarm: %v, want it refused", err)
+	}
 	if _, err := Parse([]byte("name: x\ncolour: red\n")); err == nil {
 		t.Error("an unknown field was accepted")
 	}

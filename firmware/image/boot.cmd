@@ -1,7 +1,8 @@
 # Hearth's boot script: picks slot A or B and boots that slot's kernel.
 # The image builder fills in @CONSOLES@ and @DISK@, and mkimage makes it
 # boot.scr on the boot partition, where U-Boot's distro boot finds it (the
-# same script on a Raspberry Pi and on QEMU's virt machine).
+# same script on every board: Raspberry Pis, 32-bit and 64-bit, and QEMU's
+# virt machine).
 #
 # hearthboot.env, on the same partition, holds the state, rewritten only
 # here (on a trial boot) and by the device when it commits or tries an
@@ -57,9 +58,18 @@ fi
 
 echo "hearth: booting slot ${hearth_slot} (trial ${hearth_trial})"
 setenv bootargs "@CONSOLES@ panic=5 hearth.slot=${hearth_slot} hearth.trial=${hearth_trial} hearth.disk=@DISK@"
-load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/vmlinuz.gz
-unzip ${ramdisk_addr_r} ${kernel_addr_r}
-load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/initrd.img
-booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}
+# The slot's kernel says how it boots: a 32-bit ARM kernel is a zImage,
+# which decompresses itself (bootz); an arm64 Image comes gzipped, and
+# booti wants it unzipped.
+if test -e ${devtype} ${devnum}:${hearth_part} /boot/zImage; then
+	load ${devtype} ${devnum}:${hearth_part} ${kernel_addr_r} /boot/zImage
+	load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/initrd.img
+	bootz ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}
+else
+	load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/vmlinuz.gz
+	unzip ${ramdisk_addr_r} ${kernel_addr_r}
+	load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/initrd.img
+	booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}
+fi
 echo "hearth: slot ${hearth_slot} did not boot"
 reset

@@ -168,10 +168,11 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	log.Info("compressing the kernel", "release", release)
-	if err := gzipFile(image, filepath.Join(slotDir, "boot/vmlinuz.gz")); err != nil {
+	kfile, err := writeSlotKernel(image, slotDir, b.GOARCH)
+	if err != nil {
 		return nil, err
 	}
+	log.Info("the slot's kernel", "release", release, "file", kfile)
 	n, err := writeInitramfs(filepath.Join(slotDir, "boot/initrd.img"), bins, kdir, release, b, opt.Version)
 	if err != nil {
 		return nil, err

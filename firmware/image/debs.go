@@ -129,10 +129,26 @@ func (d *debs) update(ctx context.Context) error {
 	}
 	d.log.Info("fetching package lists", "arch", d.arch)
 	if _, err := d.apt(ctx, d.dir, "apt-get", "-qq", "update"); err != nil {
-		return err
+		// A mirror caught in a sync serves some lists that do not match
+		// their signed index, and apt then fails the whole update. The
+		// lists it did fetch (or kept) still say where each package is;
+		// a pinned package missing from them fails its download, saying
+		// so. The lists are fetched again at the next build.
+		if !d.haveLists() {
+			return err
+		}
+		d.log.Warn("some package lists could not be fetched; building with those there are", "arch", d.arch, "err", err)
+		d.updated = true
+		return nil
 	}
 	d.updated = true
 	return os.WriteFile(stamp, nil, 0o644)
+}
+
+// haveLists reports whether the private state holds any package list.
+func (d *debs) haveLists() bool {
+	m, _ := filepath.Glob(filepath.Join(d.dir, "lists", "*_Packages*"))
+	return len(m) > 0
 }
 
 // copySources writes the host's apt sources into dir, each Debian
