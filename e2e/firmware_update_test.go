@@ -81,7 +81,7 @@ func waitFirmware(t *testing.T, h *home.Home, v *vm, name string, within time.Du
 func brokenBins(t *testing.T, b *boards.Board, name, broken string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, pkg := range []string{"hearth-init", "hearth-agent", "hearth-gateway", "hearth-update"} {
+	for _, pkg := range image.Binaries {
 		tags := ""
 		if pkg == "hearth-agent" {
 			tags = "nethttpomithttp2,nocontainerd"
@@ -131,9 +131,14 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 	b, res, bios := firmwareImage(t)
 	h := startHome(t, home.Options{Agents: 1, GatewayOnly: true, Prefix: "fu",
 		GatewayArgs: []string{"--firmware-root", fwRel.rootFile}})
-	// A 30 s trial window: a hung release is undone after it.
-	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s")
+	// A 30 s trial window: a hung release is undone after it. The owner
+	// may log in over SSH.
+	me := newOwner(t)
+	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.line)
 	waitMember(t, h, v, "armvm", 3*time.Minute)
+	if out := sshRun(t, h, v, me, "cat /slot/etc/hearth/version; ls /data/log"); !strings.Contains(out, "agent.log") {
+		t.Errorf("over SSH the device says %q; want its version and its logs", out)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 
@@ -166,6 +171,11 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 	fmt.Printf("BENCH firmware.update_commit_s %.1f s\n", time.Since(start).Seconds())
 	if c := v.Console(); !strings.Contains(c, "hearth-init: committed slot B") {
 		t.Error("the console does not say that slot B was committed")
+	}
+	// An update's slot has SSH too (and no gateway).
+	if out := sshRun(t, h, v, me, "cat /slot/etc/hearth/version; ls /slot/bin"); !strings.Contains(out, "1.1.0") ||
+		strings.Contains(out, "hearth-gateway") || !strings.Contains(out, "hearth-agent") {
+		t.Errorf("over SSH on 1.1.0 the device says %q; want 1.1.0, its agent and no gateway", out)
 	}
 
 	// Broken releases: each rolls back to 1.1.0 in slot B.
@@ -206,11 +216,11 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 // different moment each time: the device always comes back on a committed
 // slot and pairs again; the write starts over when the gateway offers
 // the release again, and the release is committed once it can finish.
-// HEARTH_FIRMWARE_POWERCUTS sets how many cuts (default 3; the issue's
-// figure is 10).
+// HEARTH_FIRMWARE_POWERCUTS sets how many cuts (default 10, spread over
+// the write).
 func TestFirmwarePowerCutDuringUpdate(t *testing.T) {
 	b, res, bios := firmwareImage(t)
-	cuts := 3
+	cuts := 10
 	if n, err := strconv.Atoi(os.Getenv("HEARTH_FIRMWARE_POWERCUTS")); err == nil && n > 0 {
 		cuts = n
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -47,7 +48,7 @@ func main() {
 	out := fs.String("out", "dist", "where the image goes")
 	cache := fs.String("cache", "", "where fetched packages are kept between builds\n(default: $HEARTH_IMAGE_CACHE, else ~/.cache/hearth-image)")
 	latest := fs.Bool("latest", false, "build with the kernel Debian has now instead of the board's pinned one")
-	binDir := fs.String("bin-dir", "", "take hearth-init, hearth-agent, hearth-gateway and hearth-update built for the\nboard from here\n(default: build them with go build)")
+	binDir := fs.String("bin-dir", "", "take Hearth's programs ("+strings.Join(image.Binaries, ", ")+")\nbuilt for the board from here\n(default: build them with go build)")
 	noXZ := fs.Bool("no-xz", false, "skip the compressed .img.xz")
 	tufRoot := fs.String("tuf-root", "", "the update repository's root.json, pinned in the image: the device installs\nonly updates signed by its keys (default: none, the image takes no updates)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
@@ -64,6 +65,19 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hearth-image:", err)
 		os.Exit(2)
+	}
+	if *binDir != "" {
+		var missing []string
+		for _, bin := range image.Binaries {
+			if _, err := os.Stat(filepath.Join(*binDir, bin)); err != nil {
+				missing = append(missing, bin)
+			}
+		}
+		if len(missing) > 0 {
+			fmt.Fprintf(os.Stderr, "hearth-image: --bin-dir %s has no %s: build them for %s (GOARCH=%s GOARM=%s), or leave --bin-dir out\n",
+				*binDir, strings.Join(missing, ", "), b.Name, b.GOARCH, b.GOARM)
+			os.Exit(2)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

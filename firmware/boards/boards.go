@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -42,6 +43,9 @@ type Board struct {
 	// BootFiles are copied to the boot partition: a Raspberry Pi's
 	// firmware, U-Boot and device trees.
 	BootFiles []BootFile `yaml:"boot_files"`
+	// SlotFiles are copied into each slot, to: a path in the slot
+	// (bin/busybox). Debian's busybox-static is the SSH shell.
+	SlotFiles []BootFile `yaml:"slot_files"`
 	// ConfigTxt, when set, is written to the boot partition as
 	// config.txt (the Raspberry Pi firmware's settings).
 	ConfigTxt string `yaml:"config_txt"`
@@ -140,6 +144,11 @@ func Parse(data []byte) (*Board, error) {
 	for _, f := range b.Firmware {
 		if f.Package == "" || f.Package == "kernel" || f.From == "" {
 			errs = append(errs, fmt.Errorf("firmware: %+v needs a package (not the kernel's) and a from", f))
+		}
+	}
+	for _, f := range b.SlotFiles {
+		if f.Package == "" || f.From == "" || f.To == "" || !filepath.IsLocal(f.To) {
+			errs = append(errs, fmt.Errorf("slot_files: %+v needs a package, a from and a to inside the slot (bin/busybox)", f))
 		}
 	}
 	if b.BootMiB < 33 || b.SlotMiB < 16 || b.DataMiB < 8 {

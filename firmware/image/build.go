@@ -50,9 +50,8 @@ type Options struct {
 	// Latest builds with the kernel Debian has now instead of the
 	// board's pin.
 	Latest bool
-	// BinDir, when set, holds hearth-init, hearth-agent, hearth-gateway
-	// and hearth-update already built for the board; otherwise they are
-	// built from Src with go build.
+	// BinDir, when set, holds the Binaries already built for the board;
+	// otherwise they are built from Src with go build.
 	BinDir string
 	// Src is the module's root (default ".").
 	Src string
@@ -67,6 +66,10 @@ type Options struct {
 	TUFRoot string
 	Log     *slog.Logger
 }
+
+// Binaries are Hearth's programs an image is made of, as Options.BinDir
+// holds them.
+var Binaries = []string{"hearth-init", "hearth-agent", "hearth-gateway", "hearth-update", "hearth-sshd"}
 
 // Result is what Build made.
 type Result struct {
@@ -182,10 +185,13 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if _, err := appendFirmware(ctx, d, b, filepath.Join(slotDir, "boot/initrd.img"), slotDir); err != nil {
 		return nil, err
 	}
-	for _, bin := range []string{"hearth-agent", "hearth-update"} {
+	for _, bin := range []string{"hearth-agent", "hearth-update", "hearth-sshd"} {
 		if err := copyFile(filepath.Join(bins, bin), filepath.Join(slotDir, "bin", bin), 0o755); err != nil {
 			return nil, err
 		}
+	}
+	if err := copyPackageFiles(ctx, d, b, b.SlotFiles, kdir, release, slotDir); err != nil {
+		return nil, err
 	}
 	if opt.TUFRoot != "" {
 		if err := copyFile(opt.TUFRoot, filepath.Join(slotDir, "etc/hearth/root.json"), 0o644); err != nil {
@@ -353,7 +359,13 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 // copyBootFiles copies the board's boot files from their packages to the
 // boot partition's directory.
 func copyBootFiles(ctx context.Context, d *debs, b *boards.Board, kernel, kdir, release, dst string) error {
-	for _, bf := range b.BootFiles {
+	return copyPackageFiles(ctx, d, b, b.BootFiles, kdir, release, dst)
+}
+
+// copyPackageFiles copies files from their packages (kdir: the kernel's,
+// unpacked) to dst, keeping their modes.
+func copyPackageFiles(ctx context.Context, d *debs, b *boards.Board, files []boards.BootFile, kdir, release, dst string) error {
+	for _, bf := range files {
 		dir := kdir
 		if bf.Package != "kernel" {
 			var err error
@@ -377,7 +389,14 @@ func copyBootFiles(ctx context.Context, d *debs, b *boards.Board, kernel, kdir, 
 			if bf.To != "" {
 				name = bf.To
 			}
-			if err := copyFile(f, filepath.Join(dst, name), 0o644); err != nil {
+			st, err := os.Stat(f)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, name)), 0o755); err != nil {
+				return err
+			}
+			if err := copyFile(f, filepath.Join(dst, name), st.Mode().Perm()); err != nil {
 				return err
 			}
 		}
@@ -453,6 +472,7 @@ func buildBinaries(ctx context.Context, src, out string, b *boards.Board, versio
 		{"./cmd/hearth-agent", "nethttpomithttp2,nocontainerd,timetzdata"},
 		{"./cmd/hearth-gateway", "timetzdata"},
 		{"./cmd/hearth-update", ""},
+		{"./cmd/hearth-sshd", ""},
 	}
 	for _, bl := range builds {
 		log.Info("building", "package", bl.pkg, "goarch", b.GOARCH)

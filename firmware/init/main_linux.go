@@ -180,11 +180,10 @@ func (b *boot) run() {
 	if err != nil {
 		b.log.Error("provisioning", "err", err)
 	}
-	if cfg.SSHKey != "" {
-		b.log.Warn("ssh_key is set, but this image has no SSH server yet")
-	}
-
 	grp, gctx := errgroup.WithContext(ctx)
+	if cfg.SSHKey != "" {
+		b.ssh(gctx, grp, cfg)
+	}
 	addrs := make(chan netip.Addr, 1)
 	name := b.network(gctx, grp, cfg, addrs)
 
@@ -377,6 +376,24 @@ func (b *boot) role(ctx context.Context, cfg hearthtxt.Config, name string, cl s
 		return sup, nil
 	}
 	return nil, fmt.Errorf("unknown role %q", role)
+}
+
+// ssh runs the SSH server for hearth.txt's ssh_key, restarted when it
+// exits; its log is ssh.log.
+func (b *boot) ssh(ctx context.Context, grp *errgroup.Group, cfg hearthtxt.Config) {
+	if b.layout.SSHCommand(cfg) == nil {
+		b.log.Warn("ssh_key is set, but this slot has no SSH server (hearth-sshd and busybox)")
+		return
+	}
+	out := b.logFile("ssh.log")
+	sup := &Supervisor{Name: "ssh", Log: b.log, Start: func() (Process, error) {
+		return b.reaper.Start(b.layout.SSHCommand(cfg), out)
+	}}
+	grp.Go(func() error {
+		sup.Run(ctx)
+		return nil // the role goes on without it
+	})
+	b.log.Info("ssh: on, for the key in hearth.txt", "port", 22)
 }
 
 // logFile opens a log on the data partition, to be closed at shutdown.

@@ -1,0 +1,80 @@
+package e2e
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/hearth-home/hearth/e2e/home"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
+)
+
+// owner is the key a test writes into hearth.txt's ssh_key.
+type owner struct {
+	signer gossh.Signer
+	line   string // authorized_keys form, as hearth.txt takes it
+}
+
+func newOwner(t *testing.T) owner {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return owner{signer, strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey()))) + " owner@e2e"}
+}
+
+// sshRun logs in to the VM as the owner, from the gateway's namespace,
+// and runs cmd in the device's shell (the slot's busybox), retrying while
+// the device starts; it returns the output. A device whose key is not
+// the owner's, or that has no SSH server, fails the test.
+func sshRun(t *testing.T, h *home.Home, v *vm, o owner, cmd string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var last error
+	for ctx.Err() == nil {
+		out, err := sshOnce(ctx, h.Gateway.NS, v.ip+":22", o.signer, cmd)
+		if err == nil {
+			return out
+		}
+		last = err
+		time.Sleep(time.Second)
+	}
+	t.Fatalf("ssh %s %q: %v", v.ip, cmd, last)
+	return ""
+}
+
+func sshOnce(ctx context.Context, ns, addr string, signer gossh.Signer, cmd string) (string, error) {
+	conn, err := netnstest.DialContext(ctx, ns, "tcp4", addr)
+	if err != nil {
+		return "", err
+	}
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	// The host key is made on the device at its first start: trust on
+	// first use, as a person would.
+	c, chans, reqs, err := gossh.NewClientConn(conn, addr, &gossh.ClientConfig{User: "root",
+		Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)}, HostKeyCallback: gossh.InsecureIgnoreHostKey()})
+	if err != nil {
+		conn.Close()
+		return "", err
+	}
+	client := gossh.NewClient(c, chans, reqs)
+	defer client.Close()
+	sess, err := client.NewSession()
+	if err != nil {
+		return "", err
+	}
+	defer sess.Close()
+	out, err := sess.CombinedOutput(cmd)
+	return string(out), err
+}
