@@ -26,7 +26,10 @@ func supplicantConfig(ssid, psk, country string) (string, error) {
 	if country != "" {
 		b.WriteString("country=" + country + "\n")
 	}
-	b.WriteString("ap_scan=1\nnetwork={\n\tssid=" + hex.EncodeToString([]byte(ssid)) + "\n\tscan_ssid=1\n")
+	// No Wi-Fi Direct: its extra interface (p2p-dev-wlan0) only scans
+	// beside the connection, and a scan of it cut short by a restart
+	// kept the radio's scans busy under mac80211_hwsim.
+	b.WriteString("p2p_disabled=1\nap_scan=1\nnetwork={\n\tssid=" + hex.EncodeToString([]byte(ssid)) + "\n\tscan_ssid=1\n")
 	if psk == "" {
 		b.WriteString("\tkey_mgmt=NONE\n")
 	} else {

@@ -134,32 +134,37 @@ func (w *Wifi) find(c *wifi.Client) (*wifi.Interface, *wifi.PHY, error) {
 // password, and reports whether it was seen. A hidden network is not
 // seen but may still connect: the attempts go on either way.
 func (w *Wifi) scan(ctx context.Context, c *wifi.Client, ifi *wifi.Interface) bool {
-	var bss []*wifi.BSS
+	// A scan can miss an access point (a beacon or probe answer lost, one
+	// just switched on): three before "not found".
+	var names []string
 	var err error
 	for try := 0; try < 3; try++ {
+		if try > 0 && !sleep(ctx, time.Second) {
+			return false
+		}
+		var bss []*wifi.BSS
 		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		err = c.Scan(sctx, ifi)
 		cancel()
 		if err == nil {
 			bss, err = c.AccessPoints(ifi)
 		}
-		if err == nil || !sleep(ctx, time.Second) {
-			break
+		if err != nil {
+			continue
+		}
+		for _, b := range bss {
+			if b.SSID == w.SSID {
+				w.log.Info("Wi-Fi network found", "ssid", w.SSID, "bssid", b.BSSID.String(), "mhz", b.Frequency)
+				return true
+			}
+			if b.SSID != "" && !slices.Contains(names, b.SSID) {
+				names = append(names, b.SSID)
+			}
 		}
 	}
-	if err != nil {
+	if names == nil && err != nil {
 		w.log.Warn("Wi-Fi scan", "err", err)
 		return false
-	}
-	var names []string
-	for _, b := range bss {
-		if b.SSID == w.SSID {
-			w.log.Info("Wi-Fi network found", "ssid", w.SSID, "bssid", b.BSSID.String(), "mhz", b.Frequency)
-			return true
-		}
-		if b.SSID != "" && !slices.Contains(names, b.SSID) {
-			names = append(names, b.SSID)
-		}
 	}
 	w.fail(ErrSSIDNotFound, "seen", strings.Join(names, ", "))
 	return false

@@ -71,7 +71,7 @@ func TestSupplicantConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"country=DE\n", "ssid=" + hex.EncodeToString([]byte("IEEE")) + "\n",
+	for _, want := range []string{"country=DE\n", "p2p_disabled=1\n", "ssid=" + hex.EncodeToString([]byte("IEEE")) + "\n",
 		"psk=f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e\n", "key_mgmt=WPA-PSK"} {
 		if !strings.Contains(conf, want) {
 			t.Errorf("config lacks %q:\n%s", want, conf)

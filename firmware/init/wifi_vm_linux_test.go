@@ -309,12 +309,16 @@ func wifiGuest(t *testing.T) {
 		defer stop()
 		log.waitFor(t, ErrWrongPSK.Error(), 1, 60*time.Second)
 		log.waitFor(t, "handshake=wpa_supplicant", 1, time.Second)
+		if strings.Contains(log.String(), ErrSSIDNotFound.Error()) {
+			t.Errorf("a network that is there was reported not found")
+		}
 	})
 	t.Run("unknown network", func(t *testing.T) {
+		before := strings.Count(log.String(), ErrSSIDNotFound.Error())
 		stop := run("no-such-network", apPSK, "")
 		defer stop()
-		log.waitFor(t, ErrSSIDNotFound.Error(), 1, 60*time.Second)
-		if !strings.Contains(log.String(), "seen="+apSSID) {
+		log.waitFor(t, ErrSSIDNotFound.Error(), before+1, 60*time.Second)
+		if !strings.Contains(log.String(), "ssid=no-such-network seen="+apSSID) {
 			t.Errorf("the not-found message does not list the network that is there (%s)", apSSID)
 		}
 	})
