@@ -62,9 +62,18 @@ setenv bootargs "@CONSOLES@ panic=5 hearth.slot=${hearth_slot} hearth.trial=${he
 # which decompresses itself (bootz); an arm64 Image comes gzipped, and
 # booti wants it unzipped.
 if test -e ${devtype} ${devnum}:${hearth_part} /boot/zImage; then
+	# U-Boot for 32-bit Pis runs on a device tree of its own (a Pi 1 B's),
+	# not the model's: the kernel gets the model's file, which U-Boot
+	# names in fdtfile, from this partition, where it is clear of the
+	# kernel decompressing itself. Boards without fdtfile (QEMU's virt)
+	# hand on the tree U-Boot runs on.
+	setenv hearth_fdt ${fdtcontroladdr}
+	if test -n "${fdtfile}" && load ${devtype} ${devnum}:1 ${fdt_addr_r} ${fdtfile}; then
+		setenv hearth_fdt ${fdt_addr_r}
+	fi
 	load ${devtype} ${devnum}:${hearth_part} ${kernel_addr_r} /boot/zImage
 	load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/initrd.img
-	bootz ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}
+	bootz ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${hearth_fdt}
 else
 	load ${devtype} ${devnum}:${hearth_part} ${ramdisk_addr_r} /boot/vmlinuz.gz
 	unzip ${ramdisk_addr_r} ${kernel_addr_r}
