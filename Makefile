@@ -22,8 +22,8 @@ help:
 	@echo "make bench     print the benchmark figures as BENCH lines (root for the pool figures)"
 	@echo "make release   static binaries for the supported devices into $(DIST)/, with their sizes"
 	@echo "make deb       Debian packages (agent, gateway, CLI) for amd64, arm64 and armhf into $(DIST)/"
-	@echo "make image     an SD card image for BOARD (default generic-arm64) into $(DIST)/ (PINS=latest: Debian's newest kernel)"
-	@echo "make image-test build the image, boot it under QEMU next to a gateway, print its BENCH figures (root)"
+	@echo "make image     an SD card image for BOARD (generic-arm64, generic-armhf, rpi-arm64, rpi-armel) into $(DIST)/ (PINS=latest: Debian's newest kernel)"
+	@echo "make image-test build every board's image, boot each under QEMU (the generic ones pair with a gateway), print BENCH figures (root)"
 	@echo "make examples  build the example apps (examples/vanity/vanity.wasm and vanity.oci.tar)"
 	@echo "make contracts compile gateway/contracts (solc from npm) and regenerate the Go bindings"
 
