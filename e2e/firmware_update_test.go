@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,13 +76,31 @@ func waitFirmware(t *testing.T, h *home.Home, v *vm, name string, within time.Du
 	}
 }
 
-// brokenBins builds the board's binaries into a directory, then replaces
-// one of them with a program that does what broken is ("exit" exits 1,
-// "hang" sleeps forever), for a release that must roll back.
-func brokenBins(t *testing.T, b *boards.Board, name, broken string) string {
+var (
+	goodBinsMu  sync.Mutex
+	goodBinsDir = map[string]string{}
+)
+
+// goodBins builds the programs an update's slot holds (no gateway) for
+// the board, once per test binary.
+func goodBins(t *testing.T, b *boards.Board) string {
 	t.Helper()
-	dir := t.TempDir()
+	goodBinsMu.Lock()
+	defer goodBinsMu.Unlock()
+	if dir, ok := goodBinsDir[b.Name]; ok {
+		return dir
+	}
+	if _, err := testRelease(); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(fwDir, "bins-"+b.Name) // removed by TestMain
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, pkg := range image.Binaries {
+		if pkg == "hearth-gateway" {
+			continue
+		}
 		tags := ""
 		if pkg == "hearth-agent" {
 			tags = "nethttpomithttp2,nocontainerd"
@@ -91,6 +110,24 @@ func brokenBins(t *testing.T, b *boards.Board, name, broken string) string {
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+b.GOARCH, "GOARM="+b.GOARM)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	goodBinsDir[b.Name] = dir
+	return dir
+}
+
+// brokenBins builds the board's binaries into a directory, then replaces
+// one of them with a program that does what broken is ("exit" exits 1,
+// "hang" sleeps forever), for a release that must roll back.
+func brokenBins(t *testing.T, b *boards.Board, name, broken string) string {
+	t.Helper()
+	good := goodBins(t, b)
+	dir := t.TempDir()
+	for _, pkg := range image.Binaries {
+		if _, err := os.Stat(filepath.Join(good, pkg)); err == nil {
+			if out, err := exec.Command("cp", "-p", filepath.Join(good, pkg), dir).CombinedOutput(); err != nil {
+				t.Fatalf("cp %s: %v: %s", pkg, err, out)
+			}
 		}
 	}
 	src := filepath.Join(t.TempDir(), "main.go")

@@ -154,7 +154,7 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	bins := opt.BinDir
 	if bins == "" {
 		bins = filepath.Join(work, "bin")
-		if err := buildBinaries(ctx, opt.Src, bins, b, opt.Version, log); err != nil {
+		if err := buildBinaries(ctx, opt.Src, bins, b, opt.Version, !opt.SlotOnly, log); err != nil {
 			return nil, err
 		}
 	}
@@ -465,8 +465,9 @@ func kernelFiles(dir string) (release, image string, err error) {
 }
 
 // buildBinaries builds hearth-init, the small agent (wasm and runc; this
-// image has no containerd), the gateway and the updater for the board.
-func buildBinaries(ctx context.Context, src, out string, b *boards.Board, version string, log *slog.Logger) error {
+// image has no containerd), the gateway (unless !gateway: an update's
+// slot has none), the updater and the SSH server for the board.
+func buildBinaries(ctx context.Context, src, out string, b *boards.Board, version string, gateway bool, log *slog.Logger) error {
 	ldflags := "-s -w -X main.version=" + version
 	builds := []struct{ pkg, tags string }{
 		{"./cmd/hearth-init", ""},
@@ -478,6 +479,9 @@ func buildBinaries(ctx context.Context, src, out string, b *boards.Board, versio
 		{"./cmd/hearth-sshd", ""},
 	}
 	for _, bl := range builds {
+		if bl.pkg == "./cmd/hearth-gateway" && !gateway {
+			continue
+		}
 		log.Info("building", "package", bl.pkg, "goarch", b.GOARCH)
 		args := []string{"build", "-trimpath", "-ldflags", ldflags, "-o", out + "/"}
 		if bl.tags != "" {
