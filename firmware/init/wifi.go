@@ -14,7 +14,7 @@ var (
 		"(not yet on the Zero 2 W); plug in a network cable, or remove wifi_ssid from hearth.txt")
 	// ErrSSIDNotFound is returned when no network of that name answers.
 	ErrSSIDNotFound = errors.New("Wi-Fi network not found: check wifi_ssid in hearth.txt (upper and lower case count) " +
-		"and that the device is within reach of the access point (2.4 GHz on a Pi 3 or Zero 2 W)")
+		"and that the device is within reach of the access point (a Pi 3 B sees 2.4 GHz networks only)")
 	// ErrWrongPSK is returned when the access point refused the
 	// password.
 	ErrWrongPSK = errors.New("the Wi-Fi network refused the password: write the right wifi_psk over (stored) in hearth.txt")
