@@ -80,7 +80,10 @@ type QEMU struct {
 	Watchdog    string `yaml:"watchdog"`     // a QEMU watchdog device, e.g. i6300esb
 	// Kernel and DTB are files of the boot partition QEMU loads itself
 	// (-kernel, -dtb) where it does not run the board's own firmware,
-	// as on raspi3b, which starts U-Boot directly.
+	// as on raspi3b, which starts U-Boot directly. Without Kernel, a
+	// Pi's U-Boot comes from BIOSPackage (-bios: raspi0 loads it where
+	// the Pi's firmware would), and DTB names the device tree boot.scr
+	// loads from the boot partition.
 	Kernel string `yaml:"kernel"`
 	DTB    string `yaml:"dtb"`
 	// SD attaches the image as an SD card (if=sd), whose size QEMU wants
