@@ -100,35 +100,14 @@ func TestDHCP(t *testing.T) {
 func dhcpServer(t *testing.T) {
 	iface := os.Getenv("HI_DHCP_IFACE")
 	handler := func(conn net.PacketConn, peer net.Addr, m *dhcpv4.DHCPv4) {
-		var typ dhcpv4.MessageType
-		switch m.MessageType() {
-		case dhcpv4.MessageTypeDiscover:
-			typ = dhcpv4.MessageTypeOffer
-		case dhcpv4.MessageTypeRequest:
-			typ = dhcpv4.MessageTypeAck
+		if m.MessageType() == dhcpv4.MessageTypeRequest {
 			fmt.Printf("REQUEST from %s\n", m.HostName())
-		default:
-			return
 		}
-		reply, err := dhcpv4.NewReplyFromRequest(m,
-			dhcpv4.WithMessageType(typ),
-			dhcpv4.WithYourIP(dhcpLeaseAddr.Addr().AsSlice()),
-			dhcpv4.WithServerIP(dhcpServerAddr.Addr().AsSlice()),
-			dhcpv4.WithOption(dhcpv4.OptServerIdentifier(dhcpServerAddr.Addr().AsSlice())),
-			dhcpv4.WithNetmask(net.CIDRMask(24, 32)),
-			dhcpv4.WithRouter(dhcpServerAddr.Addr().AsSlice()),
+		if err := answerDHCP(conn, m, dhcpLeaseAddr, dhcpServerAddr.Addr(), dhcpLease,
 			dhcpv4.WithDNS(dhcpDNS.AsSlice()),
 			dhcpv4.WithDomainSearchList("home.arpa"),
-			dhcpv4.WithOption(dhcpv4.OptDomainName("home.arpa")),
-			dhcpv4.WithLeaseTime(uint32(dhcpLease/time.Second)),
-		)
-		if err != nil {
-			t.Errorf("reply: %v", err)
-			return
-		}
-		// The client has no address yet: answer by broadcast.
-		if _, err := conn.WriteTo(reply.ToBytes(), &net.UDPAddr{IP: net.IPv4bcast, Port: dhcpv4.ClientPort}); err != nil {
-			t.Errorf("send: %v", err)
+			dhcpv4.WithOption(dhcpv4.OptDomainName("home.arpa"))); err != nil {
+			t.Error(err)
 		}
 	}
 	s, err := server4.NewServer(iface, &net.UDPAddr{IP: net.IPv4zero, Port: dhcpv4.ServerPort}, handler)
@@ -270,4 +249,36 @@ func staticChild(t *testing.T) {
 	if string(b) != "# written by hearth-init\nnameserver 192.168.1.1\nnameserver 9.9.9.9\n" {
 		t.Errorf("resolv.conf %q", b)
 	}
+}
+
+// answerDHCP answers a DISCOVER with an OFFER and a REQUEST with an ACK of
+// lease from server, by broadcast (the client has no address yet); it
+// ignores other messages.
+func answerDHCP(conn net.PacketConn, m *dhcpv4.DHCPv4, lease netip.Prefix, server netip.Addr, d time.Duration, extra ...dhcpv4.Modifier) error {
+	var typ dhcpv4.MessageType
+	switch m.MessageType() {
+	case dhcpv4.MessageTypeDiscover:
+		typ = dhcpv4.MessageTypeOffer
+	case dhcpv4.MessageTypeRequest:
+		typ = dhcpv4.MessageTypeAck
+	default:
+		return nil
+	}
+	mods := append([]dhcpv4.Modifier{
+		dhcpv4.WithMessageType(typ),
+		dhcpv4.WithYourIP(lease.Addr().AsSlice()),
+		dhcpv4.WithServerIP(server.AsSlice()),
+		dhcpv4.WithOption(dhcpv4.OptServerIdentifier(server.AsSlice())),
+		dhcpv4.WithNetmask(net.CIDRMask(lease.Bits(), 32)),
+		dhcpv4.WithRouter(server.AsSlice()),
+		dhcpv4.WithLeaseTime(uint32(d / time.Second)),
+	}, extra...)
+	reply, err := dhcpv4.NewReplyFromRequest(m, mods...)
+	if err != nil {
+		return fmt.Errorf("reply: %w", err)
+	}
+	if _, err := conn.WriteTo(reply.ToBytes(), &net.UDPAddr{IP: net.IPv4bcast, Port: dhcpv4.ClientPort}); err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	return nil
 }

@@ -487,31 +487,12 @@ func moveWiphy(phy int, ns netns.NsHandle) error {
 }
 
 func (ap *accessPoint) dhcp(conn net.PacketConn, peer net.Addr, m *dhcpv4.DHCPv4) {
-	var typ dhcpv4.MessageType
-	switch m.MessageType() {
-	case dhcpv4.MessageTypeDiscover:
-		typ = dhcpv4.MessageTypeOffer
-	case dhcpv4.MessageTypeRequest:
-		typ = dhcpv4.MessageTypeAck
+	if m.MessageType() == dhcpv4.MessageTypeRequest {
 		ap.mu.Lock()
 		ap.requests++
 		ap.mu.Unlock()
-	default:
-		return
 	}
-	reply, err := dhcpv4.NewReplyFromRequest(m,
-		dhcpv4.WithMessageType(typ),
-		dhcpv4.WithYourIP(leaseAddr.Addr().AsSlice()),
-		dhcpv4.WithServerIP(apAddr.Addr().AsSlice()),
-		dhcpv4.WithOption(dhcpv4.OptServerIdentifier(apAddr.Addr().AsSlice())),
-		dhcpv4.WithNetmask(net.CIDRMask(24, 32)),
-		dhcpv4.WithRouter(apAddr.Addr().AsSlice()),
-		dhcpv4.WithLeaseTime(3600),
-	)
-	if err != nil {
-		return
-	}
-	conn.WriteTo(reply.ToBytes(), &net.UDPAddr{IP: net.IPv4bcast, Port: dhcpv4.ClientPort})
+	answerDHCP(conn, m, leaseAddr, apAddr.Addr(), time.Hour)
 }
 
 func (ap *accessPoint) requestCount() int {
