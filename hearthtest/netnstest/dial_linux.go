@@ -12,9 +12,16 @@ import (
 
 // DialContext connects to addr from inside namespace ns, for a test that
 // talks to a machine of the home (a VM on a tap) from its own process. The
-// socket is made on a thread that enters ns and is never used again; the
-// connection stays in ns, the test's other goroutines stay where they
-// were.
+// socket is made on a thread that enters ns and then goes back to the
+// namespace it came from; the connection stays in ns, the test's other
+// goroutines stay where they were.
+//
+// The thread must not end with the goroutine (as a thread left locked
+// does): the home's processes are started with Pdeathsig, which the
+// kernel sends when the thread that forked them ends, so ending one of
+// the test's threads here could kill the gateway. Only when going back
+// fails is the thread left locked, to end, so that nothing else runs in
+// ns.
 func DialContext(ctx context.Context, ns, network, addr string) (net.Conn, error) {
 	type result struct {
 		c   net.Conn
@@ -22,21 +29,31 @@ func DialContext(ctx context.Context, ns, network, addr string) (net.Conn, error
 	}
 	done := make(chan result, 1)
 	go func() {
-		// Left locked: the thread ends with this goroutine, so that no
-		// other goroutine runs in ns.
 		runtime.LockOSThread()
+		back, err := os.Open(fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid()))
+		if err != nil {
+			runtime.UnlockOSThread()
+			done <- result{err: err}
+			return
+		}
+		defer back.Close()
 		f, err := os.Open("/run/netns/" + ns)
 		if err != nil {
+			runtime.UnlockOSThread()
 			done <- result{err: err}
 			return
 		}
 		defer f.Close()
 		if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
 			done <- result{err: fmt.Errorf("entering namespace %s: %w", ns, err)}
 			return
 		}
 		var d net.Dialer
 		c, err := d.DialContext(ctx, network, addr)
+		if unix.Setns(int(back.Fd()), unix.CLONE_NEWNET) == nil {
+			runtime.UnlockOSThread()
+		}
 		done <- result{c, err}
 	}()
 	r := <-done
