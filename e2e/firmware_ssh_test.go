@@ -2,11 +2,10 @@ package e2e
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/hearth-home/hearth/firmware/sshd/sshdtest"
 
 	gossh "golang.org/x/crypto/ssh"
 
@@ -15,23 +14,9 @@ import (
 )
 
 // owner is the key a test writes into hearth.txt's ssh_key.
-type owner struct {
-	signer gossh.Signer
-	line   string // authorized_keys form, as hearth.txt takes it
-}
+type owner = sshdtest.Key
 
-func newOwner(t *testing.T) owner {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return owner{signer, strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey()))) + " owner@e2e"}
-}
+func newOwner(t *testing.T) owner { return sshdtest.NewKey(t) }
 
 // sshRun logs in to the VM as the owner, from the gateway's namespace,
 // and runs cmd in the device's shell (the slot's busybox), retrying while
@@ -43,7 +28,7 @@ func sshRun(t *testing.T, h *home.Home, v *vm, o owner, cmd string) string {
 	defer cancel()
 	var last error
 	for ctx.Err() == nil {
-		out, err := sshOnce(ctx, h.Gateway.NS, v.ip+":22", o.signer, cmd)
+		out, err := sshOnce(ctx, h.Gateway.NS, v.ip+":22", o.Signer, cmd)
 		if err == nil {
 			return out
 		}

@@ -171,7 +171,7 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 	// A 30 s trial window: a hung release is undone after it. The owner
 	// may log in over SSH.
 	me := newOwner(t)
-	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.line)
+	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.Line+" owner@e2e")
 	waitMember(t, h, v, "armvm", 3*time.Minute)
 	if out := sshRun(t, h, v, me, "cat /slot/etc/hearth/version; ls /data/log"); !strings.Contains(out, "agent.log") {
 		t.Errorf("over SSH the device says %q; want its version and its logs", out)

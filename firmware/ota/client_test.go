@@ -14,11 +14,7 @@ import (
 // The good path: a device on v1 finds nothing, then v2 once it is published, downloads it
 // verified, and finds nothing newer than v2.
 func TestCheckFindsNewerAndDownloads(t *testing.T) {
-	rel := newProject(t)
-	rel.add("generic-arm64", "1.0.0", "")
-	rel.publish()
-	gw := newGateway(t, rel.rootJSON())
-	gw.importRelease(rel)
+	rel, gw := published(t, "generic-arm64", "1.0.0")
 	dev := gw.device(rel.rootJSON(), "generic-arm64", t.TempDir(), nil)
 
 	u, err := dev.Check(t.Context(), "1.0.0")
@@ -95,11 +91,7 @@ func TestCheckPicksNewestByVersionAndMinFrom(t *testing.T) {
 // When nothing changed, a check fetches the timestamp and probes for a newer root (a 404), and
 // nothing else: the snapshot and targets trusted on the data partition are reused.
 func TestCheckBytesWhenNothingChanged(t *testing.T) {
-	rel := newProject(t)
-	rel.add("generic-arm64", "1.0.0", "")
-	rel.publish()
-	gw := newGateway(t, rel.rootJSON())
-	gw.importRelease(rel)
+	rel, gw := published(t, "generic-arm64", "1.0.0")
 	dir := t.TempDir()
 	first := gw.device(rel.rootJSON(), "generic-arm64", dir, nil)
 	if _, err := first.Check(t.Context(), "1.0.0"); err != nil {
@@ -129,11 +121,7 @@ func TestCheckBytesWhenNothingChanged(t *testing.T) {
 // where go-tuf alone refused every check for good. Seen under QEMU with
 // the plug pulled during an update.
 func TestCheckAfterTornMetadata(t *testing.T) {
-	rel := newProject(t)
-	rel.add("generic-arm64", "1.0.0", "")
-	rel.publish()
-	gw := newGateway(t, rel.rootJSON())
-	gw.importRelease(rel)
+	rel, gw := published(t, "generic-arm64", "1.0.0")
 	dir := t.TempDir()
 	dev := gw.device(rel.rootJSON(), "generic-arm64", dir, nil)
 	if _, err := dev.Check(t.Context(), "1.0.0"); err != nil {

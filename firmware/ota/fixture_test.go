@@ -120,6 +120,17 @@ type gateway struct {
 	wrap func(w http.ResponseWriter, r *http.Request, next http.Handler)
 }
 
+// published is a project that published one release for board, and a
+// gateway that imported it.
+func published(t testing.TB, board, version string) (*project, *gateway) {
+	rel := newProject(t)
+	rel.add(board, version, "")
+	rel.publish()
+	gw := newGateway(t, rel.rootJSON())
+	gw.importRelease(rel)
+	return rel, gw
+}
+
 func newGateway(t testing.TB, root []byte) *gateway {
 	t.Helper()
 	g := &gateway{t: t, mirror: &ota.Mirror{Dir: t.TempDir(), Root: root, Logger: quiet()}}

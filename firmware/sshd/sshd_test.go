@@ -1,8 +1,6 @@
 package sshd
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
 	"errors"
 	"net"
 	"os"
@@ -11,32 +9,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-home/hearth/firmware/sshd/sshdtest"
+
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// user is a client's key pair.
-type user struct {
-	signer gossh.Signer
-	line   string // authorized_keys form
-}
+type user = sshdtest.Key
 
-func newUser(t *testing.T) user {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return user{signer, string(gossh.MarshalAuthorizedKey(signer.PublicKey()))}
-}
+func newUser(t *testing.T) user { return sshdtest.NewKey(t) }
 
 // serve starts a server for owner's key with /bin/sh as its shell.
 func serve(t *testing.T, owner user, hostKeyFile string) (*Server, string) {
 	t.Helper()
-	s, err := New(Config{AuthorizedKey: strings.TrimSpace(owner.line) + " owner@laptop", HostKeyFile: hostKeyFile,
+	s, err := New(Config{AuthorizedKey: owner.Line + " owner@laptop", HostKeyFile: hostKeyFile,
 		Shell: []string{"/bin/sh"}, Env: []string{"PATH=/usr/bin:/bin"}, Dir: t.TempDir(), MaxSessions: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +36,7 @@ func serve(t *testing.T, owner user, hostKeyFile string) (*Server, string) {
 }
 
 func dial(addr string, u user, host gossh.PublicKey) (*gossh.Client, error) {
-	return gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "root", Auth: []gossh.AuthMethod{gossh.PublicKeys(u.signer)},
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "root", Auth: []gossh.AuthMethod{gossh.PublicKeys(u.Signer)},
 		HostKeyCallback: gossh.FixedHostKey(host), Timeout: 10 * time.Second})
 }
 
@@ -172,7 +157,7 @@ func TestHostKeyKept(t *testing.T) {
 	if err := os.WriteFile(file, []byte("garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := New(Config{AuthorizedKey: owner.line, HostKeyFile: file, Shell: []string{"/bin/sh"}})
+	_, err := New(Config{AuthorizedKey: owner.Line, HostKeyFile: file, Shell: []string{"/bin/sh"}})
 	if err == nil || !strings.Contains(err.Error(), "delete it") {
 		t.Errorf("a damaged host key: %v", err)
 	}
@@ -181,12 +166,12 @@ func TestHostKeyKept(t *testing.T) {
 // What hearth.txt's ssh_key may hold: one public key line, nothing else.
 func TestParseKey(t *testing.T) {
 	owner := newUser(t)
-	for _, bad := range []string{"", "ssh-ed25519", "ssh-ed25519 AAAA", "-----BEGIN OPENSSH PRIVATE KEY-----", owner.line + owner.line} {
+	for _, bad := range []string{"", "ssh-ed25519", "ssh-ed25519 AAAA", "-----BEGIN OPENSSH PRIVATE KEY-----", owner.Line + "\n" + owner.Line} {
 		if _, err := ParseKey(bad); !errors.Is(err, ErrBadKey) {
 			t.Errorf("ParseKey(%.40q): %v, want ErrBadKey", bad, err)
 		}
 	}
-	if _, err := ParseKey(strings.TrimSpace(owner.line) + " me@laptop"); err != nil {
+	if _, err := ParseKey(owner.Line + " me@laptop"); err != nil {
 		t.Errorf("a key with a comment: %v", err)
 	}
 }
