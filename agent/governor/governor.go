@@ -143,9 +143,10 @@ type Governor struct {
 	prevCPU sensor.CPUSample
 	prevAt  time.Time
 	correct float64 // integral correction from a meter, in cores
-	// other is what else keeps the CPUs busy, in cores: it follows a
-	// rise at once and a fall slowly, so that a burst of other work does
-	// not push the device over its budget in the second after it.
+	// other is what other programs keep busy, in cores (the agent's own
+	// work is not in it): it follows a rise at once and a fall slowly, so
+	// that a burst of other work does not push the device over its budget
+	// in the second after it.
 	other float64
 	// dynPerCore is the last step's power above idle per busy core.
 	dynPerCore float64
@@ -431,6 +432,12 @@ func (g *Governor) Step(ctx context.Context) Sample {
 
 	// Energy: the power above idle, shared by CPU time among the tasks,
 	// the agent's own work and everything else.
+	// own is the agent's own work since the last step, in cores: its
+	// process's CPU less its wasm tasks'.
+	own := 0.0
+	if selfOK && !first && dt > 0 && self > g.selfCPU {
+		own = math.Max(0, (self-g.selfCPU).Seconds()-inProcess) / dt
+	}
 	dynPerCore := 0.0
 	agentJ := 0.0
 	if !first && dt > 0 && busy > 0 {
@@ -438,9 +445,7 @@ func (g *Governor) Step(ctx context.Context) Sample {
 		for i, t := range ts {
 			t.joules += dynPerCore * used[i]
 		}
-		if selfOK && self > g.selfCPU {
-			agentJ = dynPerCore * math.Max(0, (self-g.selfCPU).Seconds()-inProcess)
-		}
+		agentJ = dynPerCore * own * dt
 	}
 
 	// Cores the tasks may use: what the budget leaves after idle and after
@@ -454,16 +459,20 @@ func (g *Governor) Step(ctx context.Context) Sample {
 	}
 	g.agentJ += agentJ
 	agentWh := g.agentJ / 3600
-	now1 := math.Max(0, busy-work)
-	// A rise beyond what /proc/stat's 10 ms ticks can blur in one step is
-	// followed at once; a smaller one, and any fall, by the decay, so that
-	// the tick noise of quick steps does not bias the estimate upwards.
+	// Other programs' load: a rise beyond what /proc/stat's 10 ms ticks
+	// can blur in one step is followed at once; a smaller one, and any
+	// fall, by the decay, so that the tick noise of quick steps does not
+	// bias the estimate upwards. The agent's own work is measured, not
+	// guessed: it counts as it was in the last step, so that a burst of
+	// it (compiling a module, starting tasks) stops holding the tasks
+	// back as soon as it ends.
+	now1 := math.Max(0, busy-work-own)
 	if noise := float64(g.cfg.Model.Cores) * tick / g.cfg.Interval.Seconds(); now1 > g.other+noise {
 		g.other = now1
 	} else {
 		g.other = g.decay*g.other + (1-g.decay)*now1
 	}
-	other := g.other
+	other := g.other + math.Min(own, math.Max(0, busy-work))
 	g.mu.Unlock()
 	perCore := model.PerCoreW() * freq
 	allowed := 0.0

@@ -350,3 +350,31 @@ func TestRemoveChargesCPUNoStepSaw(t *testing.T) {
 		t.Error("a task removed twice is charged twice")
 	}
 }
+
+// A burst of the agent's own work (compiling a module, starting tasks)
+// holds the tasks back while it lasts, and not a step longer: it is
+// measured, not guessed like other programs' load (TestCrowded), so the
+// governor does not wait for an estimate of it to decay.
+func TestAgentBurstForgottenAtOnce(t *testing.T) {
+	model := genericModel(t)
+	cpus := procstat.New(t)
+	budget := 0.3 * model.MaxW
+	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: budget}, SysRoot: cpus.Root(), Interval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	g.Step(ctx)
+	for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
+	} // the agent's own work: a core for 300 ms
+	cpus.Tick(90) // which the CPUs saw
+	g.Step(ctx)
+	if st := g.Status(); st.Crowded == "" || st.Allowed != 0 {
+		t.Fatalf("while the agent's own work fills a %.1f W budget: crowded %q, allowed %.2f", budget, st.Crowded, st.Allowed)
+	}
+	cpus.Tick(0)
+	g.Step(ctx)
+	if st := g.Status(); st.Crowded != "" || st.Allowed < 0.3 {
+		t.Errorf("the step after the agent's burst ended: crowded %q, allowed %.2f (want the whole room, about 0.35 cores)", st.Crowded, st.Allowed)
+	}
+}
