@@ -516,11 +516,15 @@ func (f *figures) score(t *testing.T, name string, ph benchPhase, ps []point, bu
 	case "down":
 		// Where other load alone breaks the budget, the tasks are settled
 		// once they are held (nearly) still.
-		f.settle[ph.step] = settleTime(t, name, ps, func(w meanPoint) bool {
-			return w.watts <= budget*(1+overTol) || roomFor(model, budget, w.other()) < minShare && w.work < minShare
+		// A surge (other load that rose within the window, see above)
+		// does not undo the settling: as in the score, it is counted
+		// apart, and the windows after it must be within.
+		f.settle[ph.step] = settleTime(t, name, ps, func(w meanPoint, prevOther float64) bool {
+			surge := !math.IsNaN(prevOther) && (w.other()-prevOther)*model.PerCoreW() > overTol*budget
+			return w.watts <= budget*(1+overTol) || roomFor(model, budget, w.other()) < minShare && w.work < minShare || surge
 		})
 	case "up":
-		f.settle[ph.step] = settleTime(t, name, ps, func(w meanPoint) bool {
+		f.settle[ph.step] = settleTime(t, name, ps, func(w meanPoint, _ float64) bool {
 			return w.watts >= math.Min(budget, feasibleWatts(model, budget, w.other(), tasks))*upFloor
 		})
 	}
@@ -540,17 +544,21 @@ func feasibleWatts(model power.Model, budget, other float64, tasks int) float64 
 
 // settleTime is how long after the budget changed (the start of ps) the
 // power settled, in seconds: the first reading from which on every
-// one-second window, back to back to the phase's end, is good. When none
-// is, it is the whole phase, and the log says so.
-func settleTime(t *testing.T, name string, ps []point, good func(w meanPoint) bool) float64 {
+// one-second window, back to back to the phase's end, is good. good is
+// given the window and the other load of the window before (NaN for the
+// first). When none is, it is the whole phase, and the log says so.
+func settleTime(t *testing.T, name string, ps []point, good func(w meanPoint, prevOther float64) bool) float64 {
 	for s := range ps {
 		settled, seen := true, false
+		prevOther := math.NaN()
 		for i := s; settled; {
 			ws := span(ps, i, time.Second)
 			if ws == nil {
 				break
 			}
-			settled, seen = good(mean(ws)), true
+			w := mean(ws)
+			settled, seen = good(w, prevOther), true
+			prevOther = w.other()
 			i += len(ws)
 		}
 		if settled && seen {

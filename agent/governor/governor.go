@@ -59,8 +59,14 @@ type Config struct {
 // Tuning.
 const (
 	// minShare is the least CPU worth giving a task: below it the newest
-	// tasks are paused so that the others get more.
+	// tasks are paused so that the others get more, and the agent asks
+	// for no work.
 	minShare = 0.05
+	// minCap is the least cap the oldest task runs at rather than be
+	// paused: the kernel's least CFS quota (1 ms in each 100 ms period).
+	// A budget that other programs nearly fill still does that much work
+	// (the device draws its idle power anyway).
+	minCap = 0.01
 	// capStep is the least change of a cap worth writing.
 	capStep = 0.01
 	// margin is the share of the budget kept back: CFS lets a capped task
@@ -561,7 +567,8 @@ func (g *Governor) readMeter() (float64, string, error) {
 // share divides allowed cores among tasks, oldest first: every task gets
 // all it may use when they fit; otherwise each gets a share in proportion
 // to what it may use, and while the newest would get less than minShare
-// it is paused instead.
+// it is paused instead. The oldest, left alone, runs at what is allowed
+// down to minCap.
 func share(ts []*tracked, allowed float64) (caps []float64, paused []bool) {
 	caps = make([]float64, len(ts))
 	paused = make([]bool, len(ts))
@@ -577,7 +584,7 @@ func share(ts []*tracked, allowed float64) (caps []float64, paused []bool) {
 			}
 			break
 		}
-		if allowed*ts[n-1].want/want >= minShare {
+		if allowed*ts[n-1].want/want >= minShare || n == 1 && allowed >= minCap {
 			for i, t := range ts[:n] {
 				caps[i] = allowed * t.want / want
 			}

@@ -23,7 +23,8 @@ import (
 )
 
 // The share rule: all when it fits, else in proportion, and the newest
-// paused while it would get less than minShare.
+// paused while it would get less than minShare; the oldest, alone, runs
+// down to minCap.
 func TestShare(t *testing.T) {
 	mk := func(wants ...float64) []*tracked {
 		var ts []*tracked
@@ -43,6 +44,8 @@ func TestShare(t *testing.T) {
 		{[]float64{1, 0.5}, 0.6, []float64{0.4, 0.2}, []bool{false, false}},
 		{[]float64{1, 1, 1}, 0.1, []float64{0.05, 0.05, 0}, []bool{false, false, true}},
 		{[]float64{1, 1, 1}, 0.06, []float64{0.06, 0, 0}, []bool{false, true, true}},
+		{[]float64{1, 1}, 0.03, []float64{0.03, 0}, []bool{false, true}}, // the oldest, alone, down to minCap
+		{[]float64{1, 1}, 0.005, []float64{0, 0}, []bool{true, true}},
 		{[]float64{1, 1}, 0, []float64{0, 0}, []bool{true, true}},
 		{nil, 1, []float64{}, []bool{}},
 	} {
