@@ -52,9 +52,14 @@ func memberFirmware(ctx context.Context, h *home.Home, name string) (*fwStatus, 
 	return nil, nil
 }
 
-// waitFirmware waits until name reports firmware for which ok holds.
+// waitFirmware waits until name reports firmware for which ok holds; v
+// is its VM, nil for a device that is not one.
 func waitFirmware(t *testing.T, h *home.Home, v *vm, name string, within time.Duration, what string, ok func(*fwStatus) bool) *fwStatus {
 	t.Helper()
+	var vmDone <-chan error
+	if v != nil {
+		vmDone = v.done
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), within)
 	defer cancel()
 	var last *fwStatus
@@ -67,7 +72,7 @@ func waitFirmware(t *testing.T, h *home.Home, v *vm, name string, within time.Du
 			}
 		}
 		select {
-		case err := <-v.done:
+		case err := <-vmDone:
 			t.Fatalf("QEMU ended while waiting for %s: %v", what, err)
 		case <-ctx.Done():
 			t.Fatalf("%s: not within %s (last firmware status %+v)", what, within, last)
@@ -83,19 +88,18 @@ var (
 
 // goodBins builds the programs an update's slot holds (no gateway) for
 // the board, once per test binary.
-func goodBins(t *testing.T, b *boards.Board) string {
-	t.Helper()
+func goodBins(b *boards.Board) (string, error) {
 	goodBinsMu.Lock()
 	defer goodBinsMu.Unlock()
 	if dir, ok := goodBinsDir[b.Name]; ok {
-		return dir
+		return dir, nil
 	}
 	if _, err := testRelease(); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	dir := filepath.Join(fwDir, "bins-"+b.Name) // removed by TestMain
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	for _, pkg := range image.Binaries {
 		if pkg == "hearth-gateway" {
@@ -109,28 +113,28 @@ func goodBins(t *testing.T, b *boards.Board) string {
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+b.GOARCH, "GOARM="+b.GOARM)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 		}
 	}
 	goodBinsDir[b.Name] = dir
-	return dir
+	return dir, nil
 }
 
-// brokenBins builds the board's binaries into a directory, then replaces
-// one of them with a program that does what broken is ("exit" exits 1,
+// brokenBins fills dir with the board's binaries, one of them (name)
+// replaced with a program that does what broken is ("exit" exits 1,
 // "hang" sleeps forever), for a release that must roll back.
-func brokenBins(t *testing.T, b *boards.Board, name, broken string) string {
-	t.Helper()
-	good := goodBins(t, b)
-	dir := t.TempDir()
+func brokenBins(b *boards.Board, dir, name, broken string) error {
+	good, err := goodBins(b)
+	if err != nil {
+		return err
+	}
 	for _, pkg := range image.Binaries {
 		if _, err := os.Stat(filepath.Join(good, pkg)); err == nil {
 			if out, err := exec.Command("cp", "-p", filepath.Join(good, pkg), dir).CombinedOutput(); err != nil {
-				t.Fatalf("cp %s: %v: %s", pkg, err, out)
+				return fmt.Errorf("cp %s: %v: %s", pkg, err, out)
 			}
 		}
 	}
-	src := filepath.Join(t.TempDir(), "main.go")
 	body := map[string]string{
 		"exit": `package main
 
@@ -145,15 +149,20 @@ import "time"
 func main() { time.Sleep(1000 * time.Hour) }
 `,
 	}[broken]
-	if err := os.WriteFile(src, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
+	src := filepath.Join(dir, "src", "main.go")
+	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+		return err
 	}
+	if err := os.WriteFile(src, []byte(body), 0o644); err != nil {
+		return err
+	}
+	defer os.RemoveAll(filepath.Dir(src))
 	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), src)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+b.GOARCH, "GOARM="+b.GOARM, "GO111MODULE=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the broken %s: %v\n%s", name, err, out)
+		return fmt.Errorf("building the broken %s: %v\n%s", name, err, out)
 	}
-	return dir
+	return nil
 }
 
 // A device takes a release its gateway imported and commits it once it
@@ -179,16 +188,60 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 
-	release := func(version, binDir string) {
-		t.Helper()
-		out := t.TempDir()
-		r, err := image.Build(ctx, image.Options{Board: b, Version: version, OutDir: out, Src: root, BinDir: binDir,
-			SlotOnly: true, TUFRoot: fwRel.rootFile, Log: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			t.Fatal(err)
+	// A good release, then broken ones: each must roll back to 1.1.0.
+	releases := []struct {
+		version, name, broken, reason string
+	}{
+		{"1.1.0", "", "", ""},
+		{"1.2.0", "hearth-agent", "exit", "exited 3 times"},
+		{"1.3.0", "hearth-init", "exit", "no reason recorded"},
+		{"1.4.0", "hearth-agent", "hang", "not paired again"},
+	}
+	// Their slots are built one after the other in the background, while
+	// the device boots and tries the release before: the timings start
+	// at the import, as an owner's would.
+	type built struct {
+		slot string
+		err  error
+	}
+	slots := make([]chan built, len(releases))
+	dirs := make([][2]string, len(releases)) // binaries (none: the builder's own), output
+	for i, r := range releases {
+		slots[i] = make(chan built, 1)
+		dirs[i][1] = t.TempDir()
+		if r.broken != "" {
+			dirs[i][0] = t.TempDir()
 		}
-		bundle := filepath.Join(out, "bundle.tar")
-		if err := fwRel.publish(b.Name, version, r.SlotZst, bundle); err != nil {
+	}
+	building := make(chan struct{})
+	go func() {
+		defer close(building)
+		for i, r := range releases {
+			var err error
+			if r.broken != "" {
+				err = brokenBins(b, dirs[i][0], r.name, r.broken)
+			}
+			var res *image.Result
+			if err == nil {
+				res, err = image.Build(ctx, image.Options{Board: b, Version: r.version, OutDir: dirs[i][1], Src: root, BinDir: dirs[i][0],
+					SlotOnly: true, TUFRoot: fwRel.rootFile, Log: slog.New(slog.DiscardHandler)})
+			}
+			if err != nil {
+				slots[i] <- built{err: fmt.Errorf("building %s: %w", r.version, err)}
+				return
+			}
+			slots[i] <- built{slot: res.SlotZst}
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-building }) // before the directories go
+	release := func(i int) {
+		t.Helper()
+		s := <-slots[i]
+		if s.err != nil {
+			t.Fatal(s.err)
+		}
+		bundle := filepath.Join(dirs[i][1], "bundle.tar")
+		if err := fwRel.publish(b.Name, releases[i].version, s.slot, bundle); err != nil {
 			t.Fatal(err)
 		}
 		if out, err := h.CLI(ctx, "firmware", "import", bundle); err != nil {
@@ -196,9 +249,9 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 		}
 	}
 
-	// A good release: installed into slot B, tried, committed.
+	// The good release: installed into slot B, tried, committed.
+	release(0)
 	start := time.Now()
-	release("1.1.0", "")
 	fw := waitFirmware(t, h, v, "armvm", 5*time.Minute, "1.1.0 committed", func(f *fwStatus) bool {
 		return f.Version == "1.1.0" && !f.Trial
 	})
@@ -215,16 +268,10 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 		t.Errorf("over SSH on 1.1.0 the device says %q; want 1.1.0, its agent and no gateway", out)
 	}
 
-	// Broken releases: each rolls back to 1.1.0 in slot B.
-	for _, tc := range []struct {
-		version, name, broken, reason string
-	}{
-		{"1.2.0", "hearth-agent", "exit", "exited 3 times"},
-		{"1.3.0", "hearth-init", "exit", "no reason recorded"},
-		{"1.4.0", "hearth-agent", "hang", "not paired again"},
-	} {
+	// The broken releases: each rolls back to 1.1.0 in slot B.
+	for i, tc := range releases[1:] {
+		release(i + 1)
 		start := time.Now()
-		release(tc.version, brokenBins(t, b, tc.name, tc.broken))
 		fw := waitFirmware(t, h, v, "armvm", 5*time.Minute, tc.version+" rolled back", func(f *fwStatus) bool {
 			return f.LastRollback != nil && f.LastRollback.To == tc.version
 		})
@@ -272,8 +319,12 @@ func TestFirmwarePowerCutDuringUpdate(t *testing.T) {
 	// same repository (the image pins its keys), so that it is the
 	// rollout's target whatever ran before.
 	const v2 = "2.0.0"
+	bins, err := goodBins(b)
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := t.TempDir()
-	r, err := image.Build(ctx, image.Options{Board: b, Version: v2, OutDir: out, Src: root,
+	r, err := image.Build(ctx, image.Options{Board: b, Version: v2, OutDir: out, Src: root, BinDir: bins,
 		SlotOnly: true, TUFRoot: fwRel.rootFile, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
