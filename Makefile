@@ -72,7 +72,7 @@ release:
 DEB_ARCHES := amd64 arm64 armhf
 .PHONY: deb
 deb:
-	GO='$(GO)' VERSION='$(VERSION)' LDFLAGS='$(LDFLAGS)' AGENT_TAGS='$(AGENT_TAGS)' packaging/deb/build.sh -o $(DIST) $(DEB_ARCHES)
+	GO='$(GO)' VERSION='$(VERSION)' LDFLAGS='$(LDFLAGS)' AGENT_TAGS='$(AGENT_TAGS)' TUF_ROOT='$(TUF_ROOT)' packaging/deb/build.sh -o $(DIST) $(DEB_ARCHES)
 
 # Appliance images (docs/firmware.md): Debian's kernel, hearth-init and
 # Hearth's binaries, built without root. The test boots one under QEMU

@@ -163,9 +163,10 @@ func newest(images []api.FirmwareImage, board string) (version, minFrom string) 
 	return version, minFrom
 }
 
-// servedImages lists the slot images that the mirror's targets metadata
-// (version targets, as the import verified it) names and whose files it
-// holds. The metadata is read as served: the import checked its signatures,
+// servedImages lists the slot images, and the agent binaries of the
+// installations that keep their OS (the .deb: product hearth-agent, board
+// linux-<arch>), that the mirror's targets metadata (version targets, as
+// the import verified it) names and whose files it holds. The metadata is read as served: the import checked its signatures,
 // and the gateway only needs its names.
 func servedImages(dir string, targets int64) ([]api.FirmwareImage, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "metadata", strconv.FormatInt(targets, 10)+".targets.json"))
@@ -187,8 +188,11 @@ func servedImages(dir string, targets int64) ([]api.FirmwareImage, error) {
 	var out []api.FirmwareImage
 	for name, t := range md.Signed.Targets {
 		c := t.Custom
-		if c == nil || c.Kind != ota.KindSlot || ota.ValidateTarget(name, *c) != nil {
+		if c == nil || ota.ValidateTarget(name, *c) != nil {
 			continue
+		}
+		if c.Kind == ota.KindBinary && !strings.HasPrefix(name, ota.ProductAgent+"/") {
+			continue // a binary the devices do not update themselves with
 		}
 		sum, err := hex.DecodeString(t.Hashes["sha256"])
 		if err != nil || len(sum) != 32 {

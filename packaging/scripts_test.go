@@ -64,6 +64,12 @@ func TestAgentStartScript(t *testing.T) {
 		{[]string{"HEARTH_JOIN_TOKEN=hearth1.X.Y"}, []string{"--slots", "2"}, "--slots 2"},
 		{nil, []string{"--token", "hearth1.X.Y"}, "--token hearth1.X.Y"},
 		{nil, []string{"--name", "pi", "--token-file=/t"}, "--name pi --token-file=/t"},
+		// With an updater and pinned keys, the agent runs under the
+		// supervisor, the token file among the agent's flags.
+		{[]string{"HEARTH_UPDATER=" + agent, "HEARTH_UPDATE_ROOT=" + tokenFile, "HEARTH_TOKEN_FILE=" + tokenFile}, []string{"--data-dir", "/d"},
+			"supervise --dir /var/lib/hearth-agent/update --root " + tokenFile + " -- " + agent + " --token-file " + tokenFile + " --data-dir /d"},
+		{[]string{"HEARTH_UPDATER=" + agent, "HEARTH_UPDATE_ROOT=" + tokenFile, "HEARTH_AGENT_UPDATES=off"}, []string{"--data-dir", "/d"}, "--data-dir /d"},
+		{[]string{"HEARTH_UPDATER=" + agent, "HEARTH_UPDATE_ROOT=" + filepath.Join(dir, "none")}, []string{"--data-dir", "/d"}, "--data-dir /d"},
 	} {
 		cmd := exec.Command("deb/hearth-agent-start", c.args...)
 		cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HEARTH_AGENT_BIN=" + agent}, c.env...)

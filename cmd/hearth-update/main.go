@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -31,13 +32,25 @@ they were.
 The agent's session (its node key, the gateway's address and ID) comes on
 standard input as JSON: {"seed":"<base64>","gateway":"host:port","gateway_id":"ID"}.
 
+On a system that keeps its OS (the .deb), where hearth-update supervise runs
+the agent and sets HEARTH_UPDATE_DIR for it, it installs the signed agent
+binary of the release instead (docs/install-deb.md).
+
 Usage:
   hearth-update --version VERSION [flags] < session.json
+  hearth-update supervise [flags] -- AGENT [AGENT-FLAGS...]   (see supervise --help)
 
 Flags:
 `
 
+// rootEnv names the pinned root.json in the agent's environment, beside
+// binDirEnv.
+const rootEnv = "HEARTH_UPDATE_ROOT"
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "supervise" {
+		os.Exit(supervise(os.Args[2:]))
+	}
 	fs := flag.NewFlagSet("hearth-update", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
@@ -51,6 +64,7 @@ func main() {
 	fs.StringVar(&cfg.Current, "current", "", "the running release (default: /etc/hearth/version of the running slot)")
 	fs.StringVar(&cfg.DataDir, "data-dir", "", "the agent's data directory (accepted for the agent's sake; the session comes on stdin)")
 	fs.BoolVar(&cfg.NoReboot, "no-reboot", false, "arm the trial but do not reboot")
+	fs.StringVar(&cfg.BinDir, "dir", os.Getenv(binDirEnv), "install the agent binary into this update directory (a .deb installation;\ndefault $"+binDirEnv+", set by hearth-update supervise) instead of a slot")
 	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Minute, "give up after this long")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -72,6 +86,17 @@ func main() {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	run := run
+	if cfg.BinDir != "" {
+		rootSet := false
+		fs.Visit(func(f *flag.Flag) { rootSet = rootSet || f.Name == "root" })
+		if !rootSet {
+			cfg.Root = cmp.Or(os.Getenv(rootEnv), "/usr/share/hearth/root.json")
+		}
+		run = func(ctx context.Context, cfg config, s session, log *slog.Logger) error {
+			return installBinary(ctx, cfg, binDir(cfg.BinDir), s, log)
+		}
+	}
 	if err := run(ctx, cfg, s, log); err != nil {
 		fmt.Fprintln(os.Stderr, "hearth-update:", strings.TrimSpace(err.Error()))
 		os.Exit(1)

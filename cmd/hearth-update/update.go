@@ -21,9 +21,9 @@ import (
 
 // config is the command line.
 type config struct {
-	Version, Root, TUFDir, Board, Current, DataDir string
-	NoReboot                                       bool
-	Timeout                                        time.Duration
+	Version, Root, TUFDir, Board, Current, DataDir, BinDir string
+	NoReboot                                               bool
+	Timeout                                                time.Duration
 }
 
 // session is what the agent passes on standard input: enough to speak to

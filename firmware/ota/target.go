@@ -20,6 +20,10 @@ const (
 // ProductOS is the product of slot images; binaries use the program's name (hearth-agent).
 const ProductOS = "hearth-os"
 
+// ProductAgent is the product of the agent's binary, which the installations that keep their OS
+// (the .deb) update.
+const ProductAgent = "hearth-agent"
+
 // SlotFile is the file name of a slot image inside its target directory.
 const SlotFile = "slot.img.zst"
 

@@ -10,7 +10,9 @@
 # hearth-gateway_<v>_<ARCH>.deb and hearth_<v>_<ARCH>.deb (the CLI), then
 # prints their sizes.
 #
-# Environment: GO (go), LDFLAGS and AGENT_TAGS (the Makefile's), VERSION
+# Environment: TUF_ROOT (the release repository's root.json: the agent
+# package pins it and updates itself; without it the agent is updated by
+# apt alone), GO (go), LDFLAGS and AGENT_TAGS (the Makefile's), VERSION
 # (default: git describe, as the Makefile), DEB_VERSION (default: VERSION
 # made a Debian version), DEB_MAINTAINER.
 set -eu
@@ -150,6 +152,13 @@ for arch in "$@"; do
 	p=hearth-agent
 	build "$arch" $p
 	install -D -m 0755 "$here/hearth-agent-start" "$stage/$p/usr/libexec/hearth/hearth-agent-start"
+	# The signed updater and its supervisor (docs/install-deb.md, "Updates").
+	build "$arch" hearth-update
+	install -D -m 0755 "$stage/hearth-update/usr/bin/hearth-update" "$stage/$p/usr/libexec/hearth/hearth-update"
+	rm -rf "$stage/hearth-update"
+	if [ -n "${TUF_ROOT:-}" ]; then
+		install -D -m 0644 "$TUF_ROOT" "$stage/$p/usr/share/hearth/root.json"
+	fi
 	# 0600: it may hold the join token.
 	install -D -m 0600 "$here/default/hearth-agent" "$stage/$p/etc/default/hearth-agent"
 	unit $p hearth-agent.service "/var/lib/hearth-agent /etc/hearth/join-token"

@@ -60,6 +60,14 @@ func (r *Repo) AddSlot(board, version, file string) error {
 	return r.AddTarget(ota.SlotTarget(board, version), file, c, r.Targets)
 }
 
+// AddAgent signs file as the agent binary of version for platform
+// (linux-amd64, ...), the target of the .deb installations' updates (not
+// yet published).
+func (r *Repo) AddAgent(platform, version, file string) error {
+	c := ota.Custom{Board: platform, Version: version, Kind: ota.KindBinary}
+	return r.AddTarget(ota.BinaryTarget(ota.ProductAgent, platform, version), file, c, r.Targets)
+}
+
 // AddSlotData is AddSlot of data, written to a file in dir first.
 func (r *Repo) AddSlotData(board, version string, data []byte, dir string) error {
 	file := filepath.Join(dir, "slot-"+board+"-"+version+".img.zst")
