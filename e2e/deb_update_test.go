@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,8 +22,11 @@ import (
 // gateway offers a signed newer one, hearth-update fetches and checks it,
 // the supervisor tries it and keeps it once it pairs again and answers;
 // releases that exit or hang roll back by themselves to the one before,
-// which says why, and the gateway's rollout stops. Real processes: the
-// gateway, the supervisor and each agent, in the home's namespaces.
+// which says why, and the gateway's rollout stops. Three devices: the
+// rollout goes to one (the canary) first, to the others once it
+// committed, and a broken release never gets past the canary. Real
+// processes: the gateway, and each device's supervisor and agent, in the
+// home's namespaces.
 func TestDebAgentUpdatesAndRollsBack(t *testing.T) {
 	netnstest.Require(t)
 	dir := t.TempDir()
@@ -83,18 +87,24 @@ func main() {
 	}
 
 	platform := "linux-" + runtime.GOARCH
-	updDir := filepath.Join(dir, "update")
-	h := startHome(t, home.Options{Agents: 1, Prefix: "du",
-		GatewayArgs: []string{"--firmware-root", rel.rootFile},
-		PerAgent: []home.AgentOptions{{Name: "debpi", Binary: packaged,
-			Wrapper: []string{updater, "supervise", "--dir", updDir, "--root", rel.rootFile, "--trial-timeout", "20s", "--"}}}})
+	names := []string{"debpi-1", "debpi-2", "debpi-3"}
+	updDir := func(name string) string { return filepath.Join(dir, "update-"+name) }
+	var agents []home.AgentOptions
+	for _, n := range names {
+		agents = append(agents, home.AgentOptions{Name: n, Binary: packaged,
+			Wrapper: []string{updater, "supervise", "--dir", updDir(n), "--root", rel.rootFile, "--trial-timeout", "20s", "--"}})
+	}
+	h := startHome(t, home.Options{Agents: len(names), Prefix: "du",
+		GatewayArgs: []string{"--firmware-root", rel.rootFile}, PerAgent: agents})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	fw := waitFirmware(t, h, nil, "debpi", time.Minute, "the packaged agent reported", func(f *fwStatus) bool {
-		return f.Version == "1.0.0" && !f.Trial
+	fleet := waitFleet(t, h, names, time.Minute, "the packaged agents reported", func(fs map[string]*fwStatus) bool {
+		return all(fs, func(f *fwStatus) bool { return f.Version == "1.0.0" && !f.Trial })
 	})
-	if fw.Board != platform {
-		t.Errorf("the .deb agent reports board %q, want %s", fw.Board, platform)
+	for n, fw := range fleet {
+		if fw.Board != platform {
+			t.Errorf("%s reports board %q, want %s", n, fw.Board, platform)
+		}
 	}
 
 	publish := func(version, file string) {
@@ -113,50 +123,83 @@ func main() {
 			t.Fatalf("hearth firmware import: %v\n%s", err, out)
 		}
 	}
-	state := func() (st struct {
+	state := func(name string) (st struct {
 		Current, Previous *struct{ Version, File string }
 		Trial             any
 	}) {
 		t.Helper()
-		raw, err := os.ReadFile(filepath.Join(updDir, "state.json"))
+		raw, err := os.ReadFile(filepath.Join(updDir(name), "state.json"))
 		if err == nil {
 			err = json.Unmarshal(raw, &st)
 		}
 		if err != nil {
-			t.Fatalf("state.json: %v", err)
+			t.Fatalf("%s: state.json: %v", name, err)
 		}
 		return st
 	}
+	// offers is the gateway's offers of version, in order: whether each
+	// went to the canary, and how many devices had committed it before.
+	offers := func(version string) (canary []bool, committedBefore []int) {
+		committed := 0
+		for l := range strings.Lines(h.Gateway.Log()) {
+			if !strings.Contains(l, "version="+version+" ") {
+				continue
+			}
+			switch {
+			case strings.Contains(l, `msg="firmware update offered"`):
+				canary = append(canary, strings.Contains(l, "canary=true"))
+				committedBefore = append(committedBefore, committed)
+			case strings.Contains(l, `msg="firmware update committed"`):
+				committed++
+			}
+		}
+		return canary, committedBefore
+	}
 
-	// A good release: fetched, tried, committed.
+	// A good release: the canary first, then the others; each fetches it,
+	// tries it and commits it.
 	publish("1.1.0", good)
 	start := time.Now()
-	waitFirmware(t, h, nil, "debpi", 2*time.Minute, "1.1.0 committed", func(f *fwStatus) bool {
-		return f.Version == "1.1.0" && !f.Trial
+	waitFleet(t, h, names, 2*time.Minute, "1.1.0 committed everywhere", func(fs map[string]*fwStatus) bool {
+		return all(fs, func(f *fwStatus) bool { return f.Version == "1.1.0" && !f.Trial })
 	})
-	t.Logf("1.1.0 committed %.1f s after its import", time.Since(start).Seconds())
-	if st := state(); st.Current == nil || st.Current.Version != "1.1.0" || st.Trial != nil {
-		t.Errorf("after the commit the state is %+v, want 1.1.0 current and no trial", st)
+	t.Logf("1.1.0 committed on %d devices %.1f s after its import", len(names), time.Since(start).Seconds())
+	if canary, before := offers("1.1.0"); len(canary) != len(names) || !canary[0] || before[0] != 0 ||
+		slices.Contains(canary[1:], true) || slices.Contains(before[1:], 0) {
+		t.Errorf("offers of 1.1.0: canary %v, committed before each %v; want the canary alone first, the others after it committed", canary, before)
 	}
-	if _, err := os.Stat(filepath.Join(updDir, "bin", "hearth-agent-1.1.0")); err != nil {
-		t.Errorf("the committed agent is not kept: %v", err)
+	for _, n := range names {
+		if st := state(n); st.Current == nil || st.Current.Version != "1.1.0" || st.Trial != nil {
+			t.Errorf("%s: after the commit the state is %+v, want 1.1.0 current and no trial", n, st)
+		}
+		if _, err := os.Stat(filepath.Join(updDir(n), "bin", "hearth-agent-1.1.0")); err != nil {
+			t.Errorf("%s: the committed agent is not kept: %v", n, err)
+		}
 	}
 
-	// Broken releases: each rolls back to 1.1.0, which says why.
+	// Broken releases: each rolls back to 1.1.0 on the canary, which says
+	// why, and the rollout stops there: the other devices never get it.
 	for _, tc := range []struct{ version, does, reason string }{
 		{"1.2.0", "exit", "exited 3 times"},
 		{"1.3.0", "hang", "not paired again within 20s"},
 	} {
 		publish(tc.version, broken(tc.version, tc.does))
 		start := time.Now()
-		fw := waitFirmware(t, h, nil, "debpi", 3*time.Minute, tc.version+" rolled back", func(f *fwStatus) bool {
-			return f.LastRollback != nil && f.LastRollback.To == tc.version && f.Version == "1.1.0"
+		var canary string
+		fleet := waitFleet(t, h, names, 3*time.Minute, tc.version+" rolled back", func(fs map[string]*fwStatus) bool {
+			for n, f := range fs {
+				if f.LastRollback != nil && f.LastRollback.To == tc.version && f.Version == "1.1.0" {
+					canary = n
+					return true
+				}
+			}
+			return false
 		})
-		t.Logf("%s rolled back %.1f s after its import", tc.version, time.Since(start).Seconds())
-		if fw.Trial || !strings.Contains(fw.LastRollback.Reason, tc.reason) {
+		t.Logf("%s rolled back on %s %.1f s after its import", tc.version, canary, time.Since(start).Seconds())
+		if fw := fleet[canary]; fw.Trial || !strings.Contains(fw.LastRollback.Reason, tc.reason) {
 			t.Errorf("after %s: trial %v, rollback reason %q; want committed 1.1.0 and %q", tc.version, fw.Trial, fw.LastRollback.Reason, tc.reason)
 		}
-		if _, err := os.Stat(filepath.Join(updDir, "bin", "hearth-agent-"+tc.version)); err == nil {
+		if _, err := os.Stat(filepath.Join(updDir(canary), "bin", "hearth-agent-"+tc.version)); err == nil {
 			t.Errorf("the rolled-back %s is still kept", tc.version)
 		}
 		var st map[string]any
@@ -166,8 +209,60 @@ func main() {
 		if s := fmt.Sprint(st); !strings.Contains(s, "stopped") {
 			t.Errorf("after %s rolled back, hearth firmware status says %s; want its rollout stopped", tc.version, s)
 		}
+		time.Sleep(3 * time.Second) // heartbeats in which the others could be offered it
+		if canary, _ := offers(tc.version); len(canary) != 1 {
+			t.Errorf("%s was offered %d times; want once, to the canary, and the rollout stopped", tc.version, len(canary))
+		}
+		for n, f := range waitFleet(t, h, names, time.Minute, "the fleet", func(map[string]*fwStatus) bool { return true }) {
+			if n != canary && (f.Version != "1.1.0" || f.Trial || f.LastRollback != nil && f.LastRollback.To == tc.version) {
+				t.Errorf("%s, not the canary, after %s: %+v", n, tc.version, f)
+			}
+		}
 	}
-	if st := state(); st.Current == nil || st.Current.Version != "1.1.0" || st.Trial != nil {
-		t.Errorf("at the end the state is %+v, want 1.1.0 current and no trial", st)
+	for _, n := range names {
+		if st := state(n); st.Current == nil || st.Current.Version != "1.1.0" || st.Trial != nil {
+			t.Errorf("%s: at the end the state is %+v, want 1.1.0 current and no trial", n, st)
+		}
 	}
+}
+
+// waitFleet waits until the firmware that the ready members called names
+// report makes ok true, and returns it.
+func waitFleet(t *testing.T, h *home.Home, names []string, within time.Duration, what string, ok func(map[string]*fwStatus) bool) map[string]*fwStatus {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	var last map[string]*fwStatus
+	for {
+		fs := map[string]*fwStatus{}
+		for _, n := range names {
+			if f, err := memberFirmware(ctx, h, n); err == nil && f != nil {
+				fs[n] = f
+			}
+		}
+		if len(fs) == len(names) {
+			last = fs
+			if ok(fs) {
+				return fs
+			}
+		}
+		select {
+		case <-ctx.Done():
+			var b strings.Builder
+			for n, f := range last {
+				fmt.Fprintf(&b, " %s: %+v", n, *f)
+			}
+			t.Fatalf("%s: not within %s (last:%s)", what, within, b.String())
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+func all(fs map[string]*fwStatus, ok func(*fwStatus) bool) bool {
+	for _, f := range fs {
+		if !ok(f) {
+			return false
+		}
+	}
+	return true
 }
