@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,8 @@ import (
 	"github.com/hearth-home/hearth/firmware/boards"
 	"github.com/hearth-home/hearth/firmware/image"
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
+	"github.com/hearth-home/hearth/hearthtest/ntptest"
 )
 
 // fwStatus is the firmware part of a member in `hearth pool ls -o json`
@@ -180,10 +183,27 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 	// A 30 s trial window: a hung release is undone after it. The owner
 	// may log in over SSH.
 	me := newOwner(t)
-	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.Line+" owner@e2e")
+	// A time server on the home's network whose clock is an hour ahead of
+	// this machine's: the device takes its time from it (hearth.txt's ntp).
+	gwIP, _, _ := net.SplitHostPort(h.GwAddr)
+	pc, err := netnstest.ListenPacket(h.Gateway.NS, "udp4", net.JoinHostPort(gwIP, "123"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := ntptest.Serve(pc, time.Hour)
+	defer ts.Close()
+	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.Line+" owner@e2e",
+		"--ntp", gwIP)
 	waitMember(t, h, v, "armvm", 3*time.Minute)
 	if out := sshRun(t, h, v, me, "cat /slot/etc/hearth/version; ls /data/log"); !strings.Contains(out, "agent.log") {
 		t.Errorf("over SSH the device says %q; want its version and its logs", out)
+	}
+	out := strings.TrimSpace(sshRun(t, h, v, me, "date +%s"))
+	if secs, err := strconv.ParseInt(out, 10, 64); err != nil || time.Unix(secs, 0).Sub(time.Now().Add(time.Hour)).Abs() > time.Minute {
+		t.Errorf("the device's clock says %q (%v), want this machine's and an hour, as its time server says (answers: %d)", out, err, ts.Answered.Load())
+	}
+	if c := v.Console(); !strings.Contains(c, "clock set from the network") {
+		t.Error("the console does not say that the clock was set from the network")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()

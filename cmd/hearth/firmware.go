@@ -45,6 +45,7 @@ var configureFlags = []struct{ flag, key, usage string }{
 	{"ip", "ip", "a fixed address with its prefix, e.g. 192.168.1.50/24 (default: DHCP)"},
 	{"router", "router", "the router's address, with --ip"},
 	{"dns", "dns", "name servers, comma-separated, with --ip"},
+	{"ntp", "ntp", "time servers, comma-separated (default pool.ntp.org), or off"},
 	{"trial-timeout", "trial_timeout", "how long a new release may take to pair again before the device goes back, e.g. 120s"},
 }
 

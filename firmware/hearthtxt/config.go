@@ -50,10 +50,32 @@ type Config struct {
 	Router netip.Addr
 	// DNS are the name servers (default: DHCP's, else none).
 	DNS []netip.Addr
+	// NTP are the time servers, host or host:port (default DefaultNTP);
+	// []string{NTPOff}: none.
+	NTP []string
 	// TrialTimeout is how long a newly installed version has to pair
 	// with the gateway again before the device goes back to the version
 	// before (0: 120 s; MinTrialTimeout to MaxTrialTimeout).
 	TrialTimeout time.Duration
+}
+
+// DefaultNTP is the time server of a file that names none; NTPOff turns
+// time from the network off.
+const (
+	DefaultNTP = "pool.ntp.org"
+	NTPOff     = "off"
+)
+
+// TimeServers are the time servers to ask, NTP with its default applied:
+// none when it is off.
+func (c Config) TimeServers() []string {
+	switch {
+	case len(c.NTP) == 0:
+		return []string{DefaultNTP}
+	case len(c.NTP) == 1 && c.NTP[0] == NTPOff:
+		return nil
+	}
+	return c.NTP
 }
 
 // The bounds of trial_timeout.

@@ -186,6 +186,24 @@ var keys = []key{
 			}
 			return strings.Join(s, ", ")
 		}},
+	{name: "ntp", help: "time servers, separated by commas (default " + DefaultNTP + "), or off: a Raspberry Pi has no clock of its own", example: "pool.ntp.org, 192.168.1.1",
+		set: func(c *Config, v string) error {
+			if strings.EqualFold(v, NTPOff) {
+				c.NTP = []string{NTPOff}
+				return nil
+			}
+			var out []string
+			for f := range strings.SplitSeq(v, ",") {
+				f = strings.TrimSpace(f)
+				if _, _, err := splitHostPort(f, 123); err != nil {
+					return badValue("write time servers' names or addresses separated by commas, e.g. pool.ntp.org, 192.168.1.1, or off")
+				}
+				out = append(out, f)
+			}
+			c.NTP = out
+			return nil
+		},
+		get: func(c Config) string { return strings.Join(c.NTP, ", ") }},
 	{name: "trial_timeout", help: "how long a new version has to reach the gateway again before the device goes back to the one before: seconds, or a duration like 90s, 5m", example: "120s",
 		set: func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)
@@ -358,8 +376,11 @@ func checkTimezone(v string) error {
 }
 
 // splitJoin splits host[:port], with DefaultPort for a missing port.
-func splitJoin(v string) (string, int, error) {
-	host, port := v, DefaultPort
+func splitJoin(v string) (string, int, error) { return splitHostPort(v, DefaultPort) }
+
+// splitHostPort splits host[:port], with port def for a missing one.
+func splitHostPort(v string, def int) (string, int, error) {
+	host, port := v, def
 	if strings.ContainsAny(v, "/ ") {
 		return "", 0, badValue("write only the gateway's address or name and maybe a port, without http:// or spaces, e.g. 192.168.1.10:7443")
 	}

@@ -27,6 +27,7 @@ func TestParseGood(t *testing.T) {
 		"ip = 192.168.1.50/24\r\n" +
 		"router = 192.168.1.1\r\n" +
 		"dns = 192.168.1.1,9.9.9.9\r\n" +
+		"ntp = pool.ntp.org, 192.168.1.1:1123\r\n" +
 		"trial_timeout = 30s\r\n" +
 		"# the end" // no final line end
 	c, err := Parse([]byte(in))
@@ -40,6 +41,7 @@ func TestParseGood(t *testing.T) {
 		PowerBudget: 4.5, Timezone: "Europe/Berlin",
 		IP: netip.MustParsePrefix("192.168.1.50/24"), Router: netip.MustParseAddr("192.168.1.1"),
 		DNS:          []netip.Addr{netip.MustParseAddr("192.168.1.1"), netip.MustParseAddr("9.9.9.9")},
+		NTP:          []string{"pool.ntp.org", "192.168.1.1:1123"},
 		TrialTimeout: 30 * time.Second,
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -122,6 +124,9 @@ func TestParseBad(t *testing.T) {
 		{"ip = 192.168.1.50/24\nrouter = 192.168.1.50", 2, ErrBadValue, "device's own ip"},
 		{"router = my router", 1, ErrBadValue, "IPv4"},
 		{"dns = 1.1.1.1; 8.8.8.8", 1, ErrBadValue, "commas"},
+		{"ntp = http://pool.ntp.org", 1, ErrBadValue, "or off"},
+		{"ntp = pool.ntp.org,,", 1, ErrBadValue, "or off"},
+		{"ntp = time server", 1, ErrBadValue, "or off"},
 		{"trial_timeout = soon", 1, ErrBadValue, "from 10s to 1h"},
 		{"trial_timeout = 9", 1, ErrBadValue, "from 10s to 1h"},
 		{"trial_timeout = 9s", 1, ErrBadValue, "from 10s to 1h"},
@@ -219,6 +224,21 @@ func TestTrialTimeout(t *testing.T) {
 		c, err := Parse([]byte("trial_timeout = " + in + "\n"))
 		if err != nil || c.TrialTimeout != want {
 			t.Errorf("trial_timeout = %s: %v, %v; want %v", in, c.TrialTimeout, err, want)
+		}
+	}
+}
+
+// No ntp key means pool.ntp.org; off means none.
+func TestTimeServers(t *testing.T) {
+	for in, want := range map[string][]string{
+		"":                           {DefaultNTP},
+		"ntp = off\n":                nil,
+		"ntp = OFF\n":                nil,
+		"ntp = 10.0.0.1, time.lan\n": {"10.0.0.1", "time.lan"},
+	} {
+		c, err := Parse([]byte(in))
+		if err != nil || !reflect.DeepEqual(c.TimeServers(), want) {
+			t.Errorf("%q: TimeServers() = %q, %v; want %q", in, c.TimeServers(), err, want)
 		}
 	}
 }

@@ -39,5 +39,6 @@ var unset = map[string]func(*Config){
 	"ip":            func(c *Config) { c.IP = netip.Prefix{} },
 	"router":        func(c *Config) { c.Router = netip.Addr{} },
 	"dns":           func(c *Config) { c.DNS = nil },
+	"ntp":           func(c *Config) { c.NTP = nil },
 	"trial_timeout": func(c *Config) { c.TrialTimeout = 0 },
 }

@@ -188,6 +188,10 @@ func (b *boot) run() {
 	name := b.network(gctx, grp, cfg, addrs)
 
 	grp.Go(func() error { return b.clock.Run(gctx, b.log) })
+	if servers := cfg.TimeServers(); len(servers) > 0 {
+		ts := TimeSync{Servers: servers, Save: b.clock.Save}
+		grp.Go(func() error { return ts.Run(gctx, b.log) })
+	}
 	dev := b.firmwareStatus(cl, disk)
 	sup, err := b.role(gctx, cfg, name, cl, addrs)
 	if err != nil {
