@@ -151,7 +151,7 @@ func (u *updater) apply(ctx context.Context, up updateOffer) error {
 	case err != nil:
 		log.Error("the updater failed; this version is tried again in a while", "err", err, "retry_after", u.retry)
 	default:
-		log.Info("the updater finished; the device reboots into the new release", "took", time.Since(start).Round(time.Millisecond))
+		log.Info("the updater finished: the new release starts (a reboot into the new slot, or a restart into the new agent)", "took", time.Since(start).Round(time.Millisecond))
 	}
 	return err
 }
