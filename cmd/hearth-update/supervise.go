@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hearth-home/hearth/firmware/ota"
 	"github.com/hearth-home/hearth/firmware/slot"
 	"github.com/hearth-home/hearth/internal/atomicfile"
 )
@@ -114,8 +115,25 @@ func (s *supervisor) run() int {
 // to run and the status it runs under, after writing that status for the
 // agent.
 func (s *supervisor) next() (string, slot.Status, error) {
-	packagedVersion := ""
+	// apt may have installed a newer agent than the updates: it wins.
+	packagedVersion, perr := agentVersion(context.Background(), s.packaged)
 	st, err := s.dir.update(func(st *binState) error {
+		if perr == nil {
+			if t := st.Trial; t != nil && ota.CompareVersions(packagedVersion, t.Version) >= 0 {
+				s.log.Info("the packaged agent is as new as the update on trial: dropping the update", "packaged", packagedVersion, "trial", t.Version)
+				os.Remove(s.dir.path(filepath.Join("bin", t.File)))
+				st.Trial = nil
+			}
+			if c := st.Current; c != nil && ota.CompareVersions(packagedVersion, c.Version) > 0 {
+				s.log.Info("the packaged agent is newer than the updates: running it", "packaged", packagedVersion, "update", c.Version)
+				for _, r := range []*binRelease{st.Current, st.Previous} {
+					if r != nil {
+						os.Remove(s.dir.path(filepath.Join("bin", r.File)))
+					}
+				}
+				st.Current, st.Previous = nil, nil
+			}
+		}
 		if t := st.Trial; t != nil {
 			if t.Starts >= maxTrialStarts {
 				reason := fmt.Sprintf("the agent exited %d times: %s", t.Starts, t.Exit)
@@ -147,8 +165,8 @@ func (s *supervisor) next() (string, slot.Status, error) {
 		}
 	}
 	if status.Version == "" {
-		if packagedVersion, err = agentVersion(context.Background(), s.packaged); err != nil {
-			return "", status, err
+		if perr != nil {
+			return "", status, perr
 		}
 		status.Version = packagedVersion
 	}

@@ -161,3 +161,33 @@ func TestSuperviseRefusesABrokenState(t *testing.T) {
 		t.Errorf("state.json was rewritten: %q", raw)
 	}
 }
+
+// apt installed a newer agent than the update that runs: the packaged one
+// wins, and the older updates are dropped.
+func TestSupervisePrefersANewerPackagedAgent(t *testing.T) {
+	dir := t.TempDir()
+	upd := binDir(filepath.Join(dir, "update"))
+	packaged := filepath.Join(dir, "hearth-agent")
+	fakeAgent(t, packaged, "1.2.0", "exit 3")
+	fakeAgent(t, upd.path("bin/hearth-agent-1.1.0"), "1.1.0", "exit 0")
+	if _, err := upd.update(func(st *binState) error {
+		st.Current = &binRelease{Version: "1.1.0", File: "hearth-agent-1.1.0"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(superviseBin(t), "supervise", "--dir", string(upd), "--", packaged).CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+		t.Errorf("the supervisor ended with %v, want the packaged agent's exit status 3\n%s", err, out)
+	}
+	if s := readStatus(t, string(upd)); s.Version != "1.2.0" {
+		t.Errorf("status %+v, want the packaged 1.2.0", s)
+	}
+	if st, err := upd.read(); err != nil || st.Current != nil {
+		t.Errorf("state %+v (%v): want the older update dropped", st, err)
+	}
+	if _, err := os.Stat(upd.path("bin/hearth-agent-1.1.0")); err == nil {
+		t.Error("the older update is still kept")
+	}
+}
