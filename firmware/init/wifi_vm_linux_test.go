@@ -117,7 +117,7 @@ func TestWifi(t *testing.T) {
 		Env: []string{"LD_LIBRARY_PATH=" + strings.Join(slices.Compact(libDirs), ":"),
 			"HI_WIFI_MODULES=" + strings.Join(names, ",")},
 		Memory:  1024,
-		Timeout: 5 * time.Minute,
+		Timeout: 9 * time.Minute, // waiting for the radio can take minutes (waitScan)
 	})
 }
 
@@ -305,20 +305,40 @@ func wifiGuest(t *testing.T) {
 
 	// Under mac80211_hwsim the radio's scans stay busy (EBUSY) for a
 	// minute now and then after a wpa_supplicant was stopped: each case
-	// after the first waits until the radio scans again.
-	waitScan := func(t *testing.T) {
+	// waits until the radio scans again and, when see is set, sees that
+	// network (a slow VM's first scans can miss an access point that has
+	// just started).
+	waitScan := func(t *testing.T, see string) {
 		must(t, vnetlink.LinkSetUp(up.Link))
 		start := time.Now()
 		for {
 			sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			err := c.Scan(sctx, ifis[1])
 			cancel()
+			if err == nil && see != "" {
+				var bss []*wifi.BSS
+				if bss, err = c.AccessPoints(ifis[1]); err == nil &&
+					!slices.ContainsFunc(bss, func(b *wifi.BSS) bool { return b.SSID == see }) {
+					err = fmt.Errorf("%s not seen yet", see)
+				}
+				if err != nil {
+					if time.Since(start) > 3*time.Minute {
+						t.Fatalf("the radio did not see %s within 3 minutes: %v", see, err)
+					}
+					if n := time.Since(start); n%(15*time.Second) < time.Second {
+						t.Logf("scan after %v: %v", n.Round(time.Second), err)
+					}
+					time.Sleep(time.Second)
+					continue
+				}
+			}
 			if err == nil || !(errors.Is(err, unix.EBUSY) || strings.Contains(err.Error(), "busy")) {
 				break
 			}
 			if time.Since(start) > 2*time.Minute {
 				t.Fatalf("the radio's scans stayed busy for 2 minutes: %v", err)
 			}
+			t.Logf("scan after %v: %v", time.Since(start).Round(time.Second), err)
 			time.Sleep(2 * time.Second)
 		}
 		if d := time.Since(start); d > 10*time.Second {
@@ -327,6 +347,7 @@ func wifiGuest(t *testing.T) {
 	}
 	t.Run("unknown network", func(t *testing.T) {
 		ap.start(wpaConfig(ap.iface, apSSID, apPSK))
+		waitScan(t, apSSID)
 		before := strings.Count(log.String(), ErrSSIDNotFound.Error())
 		stop := run("no-such-network", apPSK, "")
 		defer stop()
@@ -336,7 +357,7 @@ func wifiGuest(t *testing.T) {
 		}
 	})
 	t.Run("wrong password", func(t *testing.T) {
-		waitScan(t)
+		waitScan(t, "")
 		notFound := strings.Count(log.String(), ErrSSIDNotFound.Error())
 		stop := run(apSSID, "not the password", "")
 		defer stop()
@@ -347,7 +368,7 @@ func wifiGuest(t *testing.T) {
 		}
 	})
 	t.Run("wpa2", func(t *testing.T) {
-		waitScan(t)
+		waitScan(t, "")
 		before := strings.Count(log.String(), "network up iface="+up.Link.Attrs().Name)
 		stop := run(apSSID, apPSK, "DE")
 		defer stop()
@@ -370,7 +391,7 @@ func wifiGuest(t *testing.T) {
 		}
 	})
 	t.Run("open network through nl80211", func(t *testing.T) {
-		waitScan(t)
+		waitScan(t, "")
 		ap.start(openConfig(ap.iface, openSSID))
 		before := strings.Count(log.String(), connected(openSSID))
 		stop := run(openSSID, "", "FR") // set by hearth-init alone: no wpa_supplicant here
