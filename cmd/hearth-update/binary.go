@@ -79,6 +79,9 @@ type binDir string
 
 func (d binDir) path(name string) string { return filepath.Join(string(d), name) }
 
+// bin is an installed release's file in bin/.
+func (d binDir) bin(file string) string { return filepath.Join(string(d), "bin", file) }
+
 // update runs fn on the state under the lock and writes what fn leaves,
 // atomically. A missing state.json is an empty state; one that does not
 // parse is an error (it is never overwritten blindly).
@@ -135,7 +138,7 @@ func platform() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			if s.Key == "GOARM" && s.Value != "" {
-				goarm = strings.TrimSuffix(strings.SplitN(s.Value, ",", 2)[0], ",softfloat")
+				goarm, _, _ = strings.Cut(s.Value, ",") // "6,softfloat" -> "6"
 			}
 		}
 	}
@@ -220,10 +223,10 @@ func installBinary(ctx context.Context, cfg config, dir binDir, s session, log *
 	}
 	log.Info("installing", "version", u.Version, "target", u.Target, "bytes", u.Length, "from", current)
 	name := "hearth-agent-" + u.Version
-	final := dir.path(filepath.Join("bin", name))
+	final := dir.bin(name)
 	// DownloadFile checks the signed length and hash as the last bytes
 	// arrive, and renames only a verified file to its name.
-	tmp := dir.path(filepath.Join("bin", "."+name+".verified"))
+	tmp := dir.bin("." + name + ".verified")
 	defer os.Remove(tmp)
 	if _, err := c.DownloadFile(ctx, u, tmp); err != nil {
 		return fmt.Errorf("downloading %s: %w", u.Target, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -10,9 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -52,6 +51,10 @@ type supervisor struct {
 	root     string // the pinned root.json, for the updater
 	self     string // this program, the agent's --updater
 	log      *slog.Logger
+
+	// packagedVersion is the packaged agent's --version as next last
+	// read it; "" when it could not.
+	packagedVersion string
 }
 
 func supervise(argv []string) int {
@@ -117,18 +120,19 @@ func (s *supervisor) run() int {
 func (s *supervisor) next() (string, slot.Status, error) {
 	// apt may have installed a newer agent than the updates: it wins.
 	packagedVersion, perr := agentVersion(context.Background(), s.packaged)
+	s.packagedVersion = packagedVersion
 	st, err := s.dir.update(func(st *binState) error {
 		if perr == nil {
 			if t := st.Trial; t != nil && ota.CompareVersions(packagedVersion, t.Version) >= 0 {
 				s.log.Info("the packaged agent is as new as the update on trial: dropping the update", "packaged", packagedVersion, "trial", t.Version)
-				os.Remove(s.dir.path(filepath.Join("bin", t.File)))
+				os.Remove(s.dir.bin(t.File))
 				st.Trial = nil
 			}
 			if c := st.Current; c != nil && ota.CompareVersions(packagedVersion, c.Version) > 0 {
 				s.log.Info("the packaged agent is newer than the updates: running it", "packaged", packagedVersion, "update", c.Version)
 				for _, r := range []*binRelease{st.Current, st.Previous} {
 					if r != nil {
-						os.Remove(s.dir.path(filepath.Join("bin", r.File)))
+						os.Remove(s.dir.bin(r.File))
 					}
 				}
 				st.Current, st.Previous = nil, nil
@@ -141,7 +145,7 @@ func (s *supervisor) next() (string, slot.Status, error) {
 					reason = fmt.Sprintf("did not commit in %d starts (the supervisor or the machine stopped during them)", t.Starts)
 				}
 				s.rollback(st, reason)
-			} else if _, err := os.Stat(s.dir.path(filepath.Join("bin", t.File))); err != nil {
+			} else if _, err := os.Stat(s.dir.bin(t.File)); err != nil {
 				s.rollback(st, "its binary is missing: "+err.Error())
 			} else {
 				t.Starts++
@@ -156,9 +160,9 @@ func (s *supervisor) next() (string, slot.Status, error) {
 	bin := s.packaged
 	switch {
 	case st.Trial != nil:
-		bin, status.Version = s.dir.path(filepath.Join("bin", st.Trial.File)), st.Trial.Version
+		bin, status.Version = s.dir.bin(st.Trial.File), st.Trial.Version
 	case st.Current != nil:
-		bin, status.Version = s.dir.path(filepath.Join("bin", st.Current.File)), st.Current.Version
+		bin, status.Version = s.dir.bin(st.Current.File), st.Current.Version
 		if _, err := os.Stat(bin); err != nil {
 			s.log.Warn("the committed agent is missing: running the packaged one", "file", bin, "err", err)
 			bin, status.Version = s.packaged, ""
@@ -181,14 +185,12 @@ func (s *supervisor) next() (string, slot.Status, error) {
 
 // rollback gives up st's trial for reason.
 func (s *supervisor) rollback(st *binState, reason string) {
-	from := "the packaged agent"
+	from := cmp.Or(s.packagedVersion, "the packaged agent")
 	if st.Current != nil {
 		from = st.Current.Version
-	} else if v, err := agentVersion(context.Background(), s.packaged); err == nil {
-		from = v
 	}
 	st.LastRollback = &slot.Rollback{From: from, To: st.Trial.Version, Reason: reason, At: time.Now().UTC()}
-	os.Remove(s.dir.path(filepath.Join("bin", st.Trial.File)))
+	os.Remove(s.dir.bin(st.Trial.File))
 	s.log.Warn(fmt.Sprintf("rolled back from %s (%s)", st.Trial.Version, reason), "running", from)
 	st.Trial = nil
 }
@@ -213,15 +215,11 @@ func (s *supervisor) runOnce(bin string, status slot.Status, sigs <-chan os.Sign
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	var trialEnd <-chan time.Time
-	var poll *time.Ticker
+	var trialEnd, pollC <-chan time.Time // nil, never ready, unless on trial
 	if status.Trial {
 		trialEnd = time.After(s.window)
-		poll = time.NewTicker(250 * time.Millisecond)
+		poll := time.NewTicker(250 * time.Millisecond)
 		defer poll.Stop()
-	}
-	var pollC <-chan time.Time
-	if poll != nil {
 		pollC = poll.C
 	}
 	for {
@@ -286,7 +284,7 @@ func (s *supervisor) commit(version string) error {
 			return fmt.Errorf("no trial of %s to commit", version)
 		}
 		if st.Previous != nil {
-			os.Remove(s.dir.path(filepath.Join("bin", st.Previous.File)))
+			os.Remove(s.dir.bin(st.Previous.File))
 		}
 		st.Previous, st.Current, st.Trial = st.Current, &st.Trial.binRelease, nil
 		return nil
@@ -330,7 +328,7 @@ func exitCode(err error) int {
 		return 0
 	case errors.As(err, &ee) && ee.ExitCode() > 0:
 		return ee.ExitCode()
-	case errors.As(err, &ee) && strings.Contains(err.Error(), "terminated"):
+	case errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signal() == syscall.SIGTERM:
 		return 0 // stopped by the SIGTERM it was passed
 	default:
 		return 1

@@ -63,6 +63,23 @@ func readStatus(t *testing.T, dir string) slot.Status {
 	return st
 }
 
+// setState writes the update directory's state as the test needs it.
+func setState(t *testing.T, upd binDir, fn func(*binState)) {
+	t.Helper()
+	if _, err := upd.update(func(st *binState) error { fn(st); return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantExit checks that the supervisor ended with the agent's exit status.
+func wantExit(t *testing.T, err error, code int, out []byte) {
+	t.Helper()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != code {
+		t.Errorf("the supervisor ended with %v, want the agent's exit status %d\n%s", err, code, out)
+	}
+}
+
 func waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
@@ -82,12 +99,9 @@ func TestSuperviseCommitsAndPassesStop(t *testing.T) {
 	stopped := filepath.Join(dir, "stopped")
 	fakeAgent(t, upd.path("bin/hearth-agent-1.1.0"), "1.1.0",
 		`trap 'echo stopped > `+stopped+`; exit 0' TERM; echo ready > "$ready"; while :; do sleep 0.1; done`)
-	if _, err := upd.update(func(st *binState) error {
+	setState(t, upd, func(st *binState) {
 		st.Trial = &binTrial{binRelease: binRelease{Version: "1.1.0", File: "hearth-agent-1.1.0"}}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	cmd := exec.Command(superviseBin(t), "supervise", "--dir", string(upd), "--trial-timeout", "10s", "--", packaged, "--data-dir", dir)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -120,18 +134,12 @@ func TestSuperviseGivesUpATrialThatNeverEnded(t *testing.T) {
 	packaged := filepath.Join(dir, "hearth-agent")
 	fakeAgent(t, packaged, "1.0.0", "exit 2")
 	fakeAgent(t, upd.path("bin/hearth-agent-1.1.0"), "1.1.0", "exec sleep 600")
-	if _, err := upd.update(func(st *binState) error {
+	setState(t, upd, func(st *binState) {
 		st.Trial = &binTrial{binRelease: binRelease{Version: "1.1.0", File: "hearth-agent-1.1.0"}, Starts: maxTrialStarts}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	cmd := exec.Command(superviseBin(t), "supervise", "--dir", string(upd), "--", packaged)
 	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
-		t.Errorf("the supervisor ended with %v, want the agent's exit status 2\n%s", err, out)
-	}
+	wantExit(t, err, 2, out)
 	s := readStatus(t, string(upd))
 	if s.Version != "1.0.0" || s.Trial || s.LastRollback == nil || s.LastRollback.To != "1.1.0" ||
 		!strings.Contains(s.LastRollback.Reason, "did not commit in 3 starts") {
@@ -170,17 +178,9 @@ func TestSupervisePrefersANewerPackagedAgent(t *testing.T) {
 	packaged := filepath.Join(dir, "hearth-agent")
 	fakeAgent(t, packaged, "1.2.0", "exit 3")
 	fakeAgent(t, upd.path("bin/hearth-agent-1.1.0"), "1.1.0", "exit 0")
-	if _, err := upd.update(func(st *binState) error {
-		st.Current = &binRelease{Version: "1.1.0", File: "hearth-agent-1.1.0"}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	setState(t, upd, func(st *binState) { st.Current = &binRelease{Version: "1.1.0", File: "hearth-agent-1.1.0"} })
 	out, err := exec.Command(superviseBin(t), "supervise", "--dir", string(upd), "--", packaged).CombinedOutput()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
-		t.Errorf("the supervisor ended with %v, want the packaged agent's exit status 3\n%s", err, out)
-	}
+	wantExit(t, err, 3, out)
 	if s := readStatus(t, string(upd)); s.Version != "1.2.0" {
 		t.Errorf("status %+v, want the packaged 1.2.0", s)
 	}
