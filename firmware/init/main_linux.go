@@ -167,6 +167,11 @@ func (b *boot) run() {
 	os.MkdirAll(b.layout.LogDir(), 0o755)
 	b.file.attach(b.logFile("init.log"))
 	b.log.Info("mounted", "boot", BootDir, "slot", SlotDir, "data", DataDir)
+	// Debian's runc, where the board's slot carries it, is linked
+	// dynamically: its loader and libraries are in the slot.
+	if n := LinkLibraries(filepath.Join(SlotDir, "lib"), "/lib", b.log); n > 0 {
+		b.log.Info("the slot's libraries linked into /lib", "count", n)
+	}
 	// The image's data partition is small; the first start grows it to
 	// the card, online. A failure costs only the room.
 	if _, err := GrowData(disk, slot.PartData, DataDir, b.log); err != nil {

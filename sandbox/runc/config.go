@@ -34,6 +34,11 @@ type Config struct {
 	// init and monitor (see Reexec). It must be a static binary that calls
 	// Reexec first thing. Default: os.Executable().
 	Helper string
+	// NoPivot enters containers with runc's --no-pivot (a move of the
+	// root and a chroot) rather than pivot_root, which the kernel refuses
+	// while the system's root is the initramfs, as on Hearth OS. New sets
+	// it by itself there (see RootIsInitramfs).
+	NoPivot bool
 	// Logger receives the runtime's logs. Default: discarded.
 	Logger *slog.Logger
 }

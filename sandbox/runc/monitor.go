@@ -161,6 +161,7 @@ func runMonitor(dir string) int {
 			IO:         &stdio{out: theirs[0], err: theirs[1]},
 			PidFile:    pidPath,
 			ExtraFiles: []*os.File{theirs[2], theirs[3]},
+			NoPivot:    rec.NoPivot,
 		})
 		if err != nil && code <= 0 {
 			code = -1

@@ -94,6 +94,19 @@ func TestContainers(t *testing.T) {
 	}, ErrPlatform)
 }
 
+// The same hostile-container tests with containers entered as on Hearth
+// OS, whose root is the initramfs: runc --no-pivot moves the image's root
+// over / and chroots, and what the container may reach must not change.
+func TestContainersNoPivot(t *testing.T) {
+	sandboxtest.RunContainers(t, func(t *testing.T, c sandboxtest.ContainerConfig) sandbox.Runtime {
+		rt := newRuntime(t, Config{PidsLimit: c.PidsLimit, Platforms: c.Platforms, NoPivot: true})
+		if !rt.cfg.NoPivot {
+			t.Fatal("Config.NoPivot did not reach the runtime")
+		}
+		return rt
+	}, ErrPlatform)
+}
+
 // Restarts, pause, throttling and sweeping, the same as the containerd
 // runtime's.
 func TestControl(t *testing.T) {

@@ -83,6 +83,10 @@ func New(cfg Config) (*Runtime, error) {
 	if err != nil {
 		kernel = ""
 	}
+	if !cfg.NoPivot && RootIsInitramfs() {
+		cfg.NoPivot = true
+		cfg.Logger.Info("the root file system is the initramfs: containers are entered with runc --no-pivot")
+	}
 	if kernel != "" && kernel != runtime.GOARCH {
 		cfg.Logger.Info("this agent is emulated: its containers get the seccomp rules of the kernel's architecture too", "agent", runtime.GOARCH, "kernel", kernel)
 	}

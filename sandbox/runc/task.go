@@ -29,6 +29,7 @@ type taskRecord struct {
 	Started  time.Time      `json:"started"`
 	Deadline time.Time      `json:"deadline"`
 	Limits   sandbox.Limits `json:"limits"`
+	NoPivot  bool           `json:"no_pivot,omitempty"` // runc run --no-pivot
 }
 
 // runc is go-runc's client as the monitor uses it, logging to the task's
@@ -134,7 +135,7 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 	}
 	now := time.Now()
 	rec := taskRecord{ID: spec.ID, CID: cid, App: im.digest, Runc: rt.runc, Root: rt.rootDir(), Cgroup: rt.cgroupPath(cid),
-		Started: now.UTC(), Deadline: now.Add(lim.Timeout).UTC(), Limits: lim}
+		Started: now.UTC(), Deadline: now.Add(lim.Timeout).UTC(), Limits: lim, NoPivot: rt.cfg.NoPivot}
 	if b, err = json.Marshal(rec); err != nil {
 		return nil, err
 	}
