@@ -191,8 +191,10 @@ type vm struct {
 }
 
 // bootVM copies the image, writes its hearth.txt with the CLI, and boots
-// it on a tap of h's bridge.
-func bootVM(t *testing.T, h *home.Home, b *boards.Board, res *image.Result, bios string, configure ...string) *vm {
+// it on a tap of h's bridge. With card > 0 the disk is that many bytes,
+// as a card larger than the image is: hearth-init grows the data
+// partition to it at the first boot.
+func bootVM(t *testing.T, h *home.Home, b *boards.Board, res *image.Result, bios string, card int64, configure ...string) *vm {
 	t.Helper()
 	tap, err := h.AddTap()
 	if err != nil {
@@ -202,6 +204,11 @@ func bootVM(t *testing.T, h *home.Home, b *boards.Board, res *image.Result, bios
 	img := filepath.Join(dir, "disk.img")
 	if out, err := exec.Command("cp", "--sparse=always", res.Image, img).CombinedOutput(); err != nil {
 		t.Fatalf("copying the image: %v: %s", err, out)
+	}
+	if card > 0 {
+		if err := os.Truncate(img, card); err != nil {
+			t.Fatal(err)
+		}
 	}
 	args := append([]string{"firmware", "configure", img, "--ip", fmt.Sprintf("%s/%d", tap.IP, tap.Prefix.Bits())}, configure...)
 	if out, err := exec.Command(filepath.Join(root, "bin/hearth"), args...).CombinedOutput(); err != nil {
@@ -293,7 +300,7 @@ func waitMember(t *testing.T, h *home.Home, v *vm, name string, within time.Dura
 //	BENCH firmware.boot_to_paired_s <n> s    QEMU started to ready in the pool (goal <= 20)
 func TestFirmwareImageBootsAndPairs(t *testing.T) {
 	b, res, _ := firmwareImage(t)
-	paired := testImagePairs(t, b.Name, true)
+	paired := testImagePairs(t, b.Name, true, nil)
 
 	fmt.Printf("BENCH firmware.image_mb %.1f MiB\n", float64(fileSize(t, res.Image))/(1<<20))
 	fmt.Printf("BENCH firmware.image_xz_mb %.1f MB\n", float64(fileSize(t, res.ImageXZ))/1e6)
@@ -308,14 +315,23 @@ func TestFirmwareImageBootsAndPairs(t *testing.T) {
 // the board's architecture, from the slot U-Boot booted, and that the
 // join token left the card. It returns the time from QEMU's start to
 // the device ready in the pool.
-func testImagePairs(t *testing.T, board string, xz bool) time.Duration {
+//
+// When then is not nil it runs with the device paired, before the VM
+// stops.
+func testImagePairs(t *testing.T, board string, xz bool, then func(h *home.Home, m api.Member)) time.Duration {
 	t.Helper()
 	requireFirmwareTest(t)
 	netnstest.Require(t)
 	img := boardImage(t, board, xz)
 	b := img.board
 	h := startHome(t, home.Options{Agents: 1, GatewayOnly: true, Prefix: "fw"})
-	v := bootVM(t, h, b, img.res, img.bios, "--token", h.Token, "--name", "armvm")
+	// Work needs room on the data partition (the agent's
+	// --min-free-disk, 512 MiB): a 2 GiB card.
+	var card int64
+	if then != nil {
+		card = 2 << 30
+	}
+	v := bootVM(t, h, b, img.res, img.bios, card, "--token", h.Token, "--name", "armvm")
 	m := waitMember(t, h, v, "armvm", 3*time.Minute)
 	paired := time.Since(v.started)
 	wantArch := b.GOARCH
@@ -330,6 +346,9 @@ func testImagePairs(t *testing.T, board string, xz bool) time.Duration {
 		if !strings.Contains(console, want) {
 			t.Errorf("the console has no %q", want)
 		}
+	}
+	if then != nil {
+		then(h, m)
 	}
 	v.stop()
 	txt, err := image.ReadBootFile(filepath.Join(filepath.Dir(v.console), "disk.img"), "hearth.txt")

@@ -192,7 +192,7 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 	}
 	ts := ntptest.Serve(pc, time.Hour)
 	defer ts.Close()
-	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.Line+" owner@e2e",
+	v := bootVM(t, h, b, res, bios, 0, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.Line+" owner@e2e",
 		"--ntp", gwIP)
 	waitMember(t, h, v, "armvm", 3*time.Minute)
 	if out := sshRun(t, h, v, me, "cat /slot/etc/hearth/version; ls /data/log"); !strings.Contains(out, "agent.log") {
@@ -330,7 +330,7 @@ func TestFirmwarePowerCutDuringUpdate(t *testing.T) {
 	}
 	h := startHome(t, home.Options{Agents: 1, GatewayOnly: true, Prefix: "fp",
 		GatewayArgs: []string{"--firmware-root", fwRel.rootFile}})
-	v := bootVM(t, h, b, res, bios, "--token", h.Token, "--name", "armvm")
+	v := bootVM(t, h, b, res, bios, 0, "--token", h.Token, "--name", "armvm")
 	waitMember(t, h, v, "armvm", 3*time.Minute)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()

@@ -57,6 +57,18 @@ type Board struct {
 	QEMU    *QEMU `yaml:"qemu"`
 }
 
+// SlotPackages are the packages SlotFiles come from, each once, in order
+// ("name=version"): their licences go into the slot with them.
+func (b *Board) SlotPackages() []string {
+	var pkgs []string
+	for _, f := range b.SlotFiles {
+		if f.Package != "kernel" && !slices.Contains(pkgs, f.Package) {
+			pkgs = append(pkgs, f.Package)
+		}
+	}
+	return pkgs
+}
+
 // BootFile is a set of files from a Debian package for the boot
 // partition.
 type BootFile struct {

@@ -38,3 +38,22 @@ func TestBoards(t *testing.T) {
 		t.Error("an unknown field was accepted")
 	}
 }
+
+// The 32-bit boards carry Debian's runc with its loader and libraries,
+// and the licences of the packages they come from go with them.
+func TestSlotPackages(t *testing.T) {
+	for _, n := range []string{"rpi-armel", "generic-armhf"} {
+		b, err := Load(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, p := range b.SlotPackages() {
+			name, _, _ := strings.Cut(p, "=")
+			names = append(names, name)
+		}
+		if got := strings.Join(names, " "); got != "busybox-static runc libc6 libseccomp2" {
+			t.Errorf("%s: slot packages %q, want busybox-static runc libc6 libseccomp2, each once", n, got)
+		}
+	}
+}

@@ -193,6 +193,12 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if err := copyPackageFiles(ctx, d, b, b.SlotFiles, kdir, release, slotDir); err != nil {
 		return nil, err
 	}
+	if err := copyLicences(ctx, d, b.SlotPackages(), slotDir); err != nil {
+		return nil, err
+	}
+	if err := checkLinked(slotDir, b.Arch); err != nil {
+		return nil, fmt.Errorf("board %s: %w", b.Name, err)
+	}
 	if opt.TUFRoot != "" {
 		if err := copyFile(opt.TUFRoot, filepath.Join(slotDir, "etc/hearth/root.json"), 0o644); err != nil {
 			return nil, fmt.Errorf("the update root: %w", err)

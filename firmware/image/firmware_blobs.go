@@ -80,21 +80,31 @@ func appendFirmware(ctx context.Context, d *debs, b *boards.Board, initrd, slotD
 	if err != nil {
 		return 0, err
 	}
+	if err := copyLicences(ctx, d, pkgs, slotDir); err != nil {
+		return 0, err
+	}
+	return len(blobs), appendBlobs(initrd, blobs)
+}
+
+// copyLicences puts the licence of each of Debian's packages pkgs
+// ("name=version") into the slot at usr/share/doc/<name>/copyright, as
+// Debian installs it.
+func copyLicences(ctx context.Context, d *debs, pkgs []string, slotDir string) error {
 	for _, pkg := range pkgs {
 		dir, err := d.unpack(ctx, pkg)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		name, _, _ := strings.Cut(pkg, "=")
 		doc := filepath.Join("usr/share/doc", name, "copyright")
 		if err := os.MkdirAll(filepath.Join(slotDir, filepath.Dir(doc)), 0o755); err != nil {
-			return 0, err
+			return err
 		}
 		if err := copyFile(filepath.Join(dir, doc), filepath.Join(slotDir, doc), 0o644); err != nil {
-			return 0, fmt.Errorf("the licence of %s: %w", pkg, err)
+			return fmt.Errorf("the licence of %s: %w", pkg, err)
 		}
 	}
-	return len(blobs), appendBlobs(initrd, blobs)
+	return nil
 }
 
 // appendBlobs appends a gzip-compressed cpio archive of blobs to initrd.

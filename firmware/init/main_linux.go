@@ -169,8 +169,10 @@ func (b *boot) run() {
 	b.log.Info("mounted", "boot", BootDir, "slot", SlotDir, "data", DataDir)
 	// Debian's runc, where the board's slot carries it, is linked
 	// dynamically: its loader and libraries are in the slot.
-	if n := LinkLibraries(filepath.Join(SlotDir, "lib"), "/lib", b.log); n > 0 {
-		b.log.Info("the slot's libraries linked into /lib", "count", n)
+	for _, lib := range []string{"lib", "lib64"} {
+		if n := LinkLibraries(filepath.Join(SlotDir, lib), "/"+lib, b.log); n > 0 {
+			b.log.Info("the slot's libraries linked", "dir", "/"+lib, "count", n)
+		}
 	}
 	// The image's data partition is small; the first start grows it to
 	// the card, online. A failure costs only the room.
