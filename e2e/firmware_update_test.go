@@ -192,19 +192,6 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 	}
 	ts := ntptest.Serve(pc, time.Hour)
 	defer ts.Close()
-	v := bootVM(t, h, b, res, bios, 0, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.Line+" owner@e2e",
-		"--ntp", gwIP)
-	waitMember(t, h, v, "armvm", 3*time.Minute)
-	if out := sshRun(t, h, v, me, "cat /slot/etc/hearth/version; ls /data/log"); !strings.Contains(out, "agent.log") {
-		t.Errorf("over SSH the device says %q; want its version and its logs", out)
-	}
-	out := strings.TrimSpace(sshRun(t, h, v, me, "date +%s"))
-	if secs, err := strconv.ParseInt(out, 10, 64); err != nil || time.Unix(secs, 0).Sub(time.Now().Add(time.Hour)).Abs() > time.Minute {
-		t.Errorf("the device's clock says %q (%v), want this machine's and an hour, as its time server says (answers: %d)", out, err, ts.Answered.Load())
-	}
-	if c := v.Console(); !strings.Contains(c, "clock set from the network") {
-		t.Error("the console does not say that the clock was set from the network")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 
@@ -217,9 +204,9 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 		{"1.3.0", "hearth-init", "exit", "no reason recorded"},
 		{"1.4.0", "hearth-agent", "hang", "not paired again"},
 	}
-	// Their slots are built one after the other in the background, while
-	// the device boots and tries the release before: the timings start
-	// at the import, as an owner's would.
+	// Their slots are built one after the other in the background, from
+	// before the device boots and while it tries the release before: the
+	// timings start at the import, as an owner's would.
 	type built struct {
 		slot string
 		err  error
@@ -254,6 +241,19 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 		}
 	}()
 	t.Cleanup(func() { cancel(); <-building }) // before the directories go
+	v := bootVM(t, h, b, res, bios, 0, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.Line+" owner@e2e",
+		"--ntp", gwIP)
+	waitMember(t, h, v, "armvm", 3*time.Minute)
+	if out := sshRun(t, h, v, me, "cat /slot/etc/hearth/version; ls /data/log"); !strings.Contains(out, "agent.log") {
+		t.Errorf("over SSH the device says %q; want its version and its logs", out)
+	}
+	out := strings.TrimSpace(sshRun(t, h, v, me, "date +%s"))
+	if secs, err := strconv.ParseInt(out, 10, 64); err != nil || time.Unix(secs, 0).Sub(time.Now().Add(time.Hour)).Abs() > time.Minute {
+		t.Errorf("the device's clock says %q (%v), want this machine's and an hour, as its time server says (answers: %d)", out, err, ts.Answered.Load())
+	}
+	if c := v.Console(); !strings.Contains(c, "clock set from the network") {
+		t.Error("the console does not say that the clock was set from the network")
+	}
 	release := func(i int) {
 		t.Helper()
 		s := <-slots[i]
