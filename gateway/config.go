@@ -62,6 +62,13 @@ type Config struct {
 	// but no longer counts against the batch; a canary that is not ready
 	// gives its place to another). Default 30 minutes.
 	FirmwareStall time.Duration
+	// FirmwareStatus is the firmware status file of the appliance this
+	// gateway runs on (hearth-init's /run/hearth/firmware.json), and
+	// Updater its updater (hearth-update): with both, a gateway-role
+	// appliance updates itself from its own mirror, once the devices of
+	// its board have the release (selfupdate.go). Default: none, and the
+	// gateway does not update itself.
+	FirmwareStatus, Updater string
 	// Logger receives the gateway's logs. Default: discard.
 	Logger *slog.Logger
 	// Version is reported in status. Default "dev".

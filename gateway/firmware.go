@@ -41,6 +41,7 @@ type firmware struct {
 	policy   rolloutPolicy
 	cat      catalogue
 	rollouts map[string]*rollout // by board
+	self     *selfUpdate         // nil unless the gateway runs on an appliance
 }
 
 // catalogue is what the mirror serves, as the last import left it.
@@ -48,13 +49,22 @@ type catalogue struct {
 	Imported time.Time           `json:"imported"`
 	Expires  time.Time           `json:"expires"`
 	Images   []api.FirmwareImage `json:"images"`
+	// Gateway are the slots of gateway-role appliances
+	// (ota.ProductGatewayOS), which no rollout offers: the gateway
+	// installs its own (selfupdate.go).
+	Gateway []api.FirmwareImage `json:"gateway,omitempty"`
 }
 
 func rolloutKey(board string) string { return "rollout/" + board }
 
 // openFirmware sets up the mirror when the gateway has a pinned root.
 func (g *Gateway) openFirmware() error {
-	if g.cfg.FirmwareRoot == "" {
+	switch self := g.cfg.Updater != "" || g.cfg.FirmwareStatus != ""; {
+	case self && (g.cfg.Updater == "" || g.cfg.FirmwareStatus == ""):
+		return errors.New("gateway: --updater and --firmware-status go together (hearth-init passes both on Hearth OS)")
+	case self && g.cfg.FirmwareRoot == "":
+		return errors.New("gateway: --updater needs --firmware-root, the keys its releases are checked against")
+	case g.cfg.FirmwareRoot == "":
 		return nil
 	}
 	root, err := os.ReadFile(g.cfg.FirmwareRoot)
@@ -74,6 +84,9 @@ func (g *Gateway) openFirmware() error {
 			MaxBundleBytes: g.cfg.MaxFirmwareBundle, Logger: g.log.With("part", "firmware")},
 		policy:   rolloutPolicy{batch: g.cfg.FirmwareBatch, stall: g.cfg.FirmwareStall},
 		rollouts: map[string]*rollout{},
+	}
+	if g.cfg.Updater != "" && g.cfg.FirmwareStatus != "" {
+		g.fw.self = newSelfUpdate(g.cfg.Updater, g.cfg.FirmwareStatus, g.fw.mirror.Dir, g.log)
 	}
 	return nil
 }
@@ -110,13 +123,13 @@ func (g *Gateway) importFirmware(ctx context.Context, bundle io.Reader) (api.Fir
 		}
 		return api.FirmwareImport{}, err
 	}
-	images, err := servedImages(g.fw.mirror.Dir, res.Targets)
+	images, gwImages, err := servedImages(g.fw.mirror.Dir, res.Targets)
 	if err != nil {
 		return api.FirmwareImport{}, fmt.Errorf("gateway: read the imported targets: %w", err)
 	}
 	now := time.Now()
 	g.mu.Lock()
-	g.fw.cat = catalogue{Imported: now.UTC(), Expires: res.Expires, Images: images}
+	g.fw.cat = catalogue{Imported: now.UTC(), Expires: res.Expires, Images: images, Gateway: gwImages}
 	boards := map[string]bool{}
 	for _, im := range images {
 		boards[im.Board] = true
@@ -150,6 +163,7 @@ func (g *Gateway) importFirmware(ctx context.Context, bundle io.Reader) (api.Fir
 		}
 		return putRollouts(tx, recs)
 	})
+	g.fw.self.kick()
 	return out, err
 }
 
@@ -166,12 +180,13 @@ func newest(images []api.FirmwareImage, board string) (version, minFrom string) 
 // servedImages lists the slot images, and the agent binaries of the
 // installations that keep their OS (the .deb: product hearth-agent, board
 // linux-<arch>), that the mirror's targets metadata (version targets, as
-// the import verified it) names and whose files it holds. The metadata is read as served: the import checked its signatures,
+// the import verified it) names and whose files it holds, and apart from
+// them the slots of gateway-role appliances. The metadata is read as served: the import checked its signatures,
 // and the gateway only needs its names.
-func servedImages(dir string, targets int64) ([]api.FirmwareImage, error) {
+func servedImages(dir string, targets int64) (images, gateway []api.FirmwareImage, err error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "metadata", strconv.FormatInt(targets, 10)+".targets.json"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var md struct {
 		Signed struct {
@@ -183,9 +198,8 @@ func servedImages(dir string, targets int64) ([]api.FirmwareImage, error) {
 		} `json:"signed"`
 	}
 	if err := json.Unmarshal(raw, &md); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []api.FirmwareImage
 	for name, t := range md.Signed.Targets {
 		c := t.Custom
 		if c == nil || ota.ValidateTarget(name, *c) != nil {
@@ -202,15 +216,22 @@ func servedImages(dir string, targets int64) ([]api.FirmwareImage, error) {
 		if _, err := os.Stat(filepath.Join(dir, "targets", filepath.FromSlash(file))); err != nil {
 			continue // listed, but no bundle brought it
 		}
-		out = append(out, api.FirmwareImage{Board: c.Board, Version: c.Version, MinFrom: c.MinFrom, Target: name, Length: t.Length})
+		im := api.FirmwareImage{Board: c.Board, Version: c.Version, MinFrom: c.MinFrom, Target: name, Length: t.Length}
+		if strings.HasPrefix(name, ota.ProductGatewayOS+"/") {
+			gateway = append(gateway, im)
+		} else {
+			images = append(images, im)
+		}
 	}
-	slices.SortFunc(out, func(a, b api.FirmwareImage) int {
+	byBoardNewest := func(a, b api.FirmwareImage) int {
 		if c := strings.Compare(a.Board, b.Board); c != 0 {
 			return c
 		}
 		return -ota.CompareVersions(a.Version, b.Version)
-	})
-	return out, nil
+	}
+	slices.SortFunc(images, byBoardNewest)
+	slices.SortFunc(gateway, byBoardNewest)
+	return images, gateway, nil
 }
 
 // firmwareLocked takes in a member's firmware status and, when offer is
@@ -253,6 +274,7 @@ func (g *Gateway) firmwareLocked(m *member, now time.Time, offer bool) (*api.Fir
 	if !changed {
 		return up, nil
 	}
+	g.fw.self.kick() // the gateway's own update may wait on this rollout
 	return up, g.rolloutRecordsLocked([]*rollout{r})
 }
 
@@ -349,6 +371,7 @@ func (g *Gateway) firmwareView() api.Firmware {
 				board(b).Rollout = r.view()
 			}
 		}
+		out.Gateway = g.selfViewLocked(time.Now())
 	}
 	for _, m := range g.members {
 		if m.Firmware == nil || m.memberRecord.State == api.MemberPending {

@@ -166,6 +166,13 @@ func (g *Gateway) Run(ctx context.Context) error {
 		defer wg.Done()
 		g.sweeper(ctx)
 	}()
+	if g.fw != nil && g.fw.self != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.runSelfUpdate(ctx)
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(tls.NewListener(g.ln, tlsCfg)) }()
 	g.log.Info("gateway serving", "addr", g.ln.Addr().String(), "id", g.id.ID.String())

@@ -28,6 +28,8 @@ type options struct {
 	insecure  string
 	fwRoot    string
 	fwBatch   int
+	fwStatus  string
+	updater   string
 	log       logflag.Flags
 	version   bool
 	market    marketOptions
@@ -50,6 +52,8 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.placement, "placement", gateway.PlacementSpeed, "how queued tasks go to devices: \"speed\" holds a task back from a device\nwhen faster ones would finish the queue sooner; \"fifo\" gives it to whichever\nasks first (docs/scheduling.md)")
 	fs.StringVar(&o.insecure, "insecure-registry", "", registry.InsecureFlag)
 	fs.StringVar(&o.fwRoot, "firmware-root", "", "the TUF root.json of Hearth's releases (the release repository's\n1.root.json) that imported update bundles are verified against; without\nit firmware updates are off (docs/firmware.md)")
+	fs.StringVar(&o.fwStatus, "firmware-status", "", "the firmware status of the Hearth OS appliance this gateway runs on\n(hearth-init passes /run/hearth/firmware.json): with --updater, the gateway\nupdates the appliance too, once its devices have the release")
+	fs.StringVar(&o.updater, "updater", "", "the appliance's updater (hearth-init passes the slot's hearth-update)")
 	fs.IntVar(&o.fwBatch, "firmware-batch", 3, "how many devices a firmware rollout updates at once, after its first\ndevice (the canary) committed the release")
 	o.market.register(fs)
 	o.log.Register(fs)
@@ -76,7 +80,7 @@ func (o options) config(logger *slog.Logger) gateway.Config {
 		}
 	}
 	return gateway.Config{DataDir: dir, Listen: o.listen, Advertise: o.advertise, Heartbeat: o.heartbeat,
-		Placement: o.placement, FirmwareRoot: o.fwRoot, FirmwareBatch: o.fwBatch, Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
+		Placement: o.placement, FirmwareRoot: o.fwRoot, FirmwareBatch: o.fwBatch, FirmwareStatus: o.fwStatus, Updater: o.updater, Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
 }
 
 func (o options) interfaces() []string {

@@ -92,5 +92,6 @@ func main() {
 	if res.ImageXZ != "" {
 		fmt.Println(res.ImageXZ)
 	}
-	fmt.Println(res.Slot)
+	fmt.Println(res.SlotZst)
+	fmt.Println(res.GatewaySlotZst)
 }

@@ -26,9 +26,11 @@ const usage = `usage: hearth-release <command> [flags]
   init      -repo DIR -root K1,K2,K3 -threshold 2 -targets K -snapshot K -timestamp K
                         create the repository; root keys given as private files sign it,
                         .pub files only name the others
-  add       -repo DIR -key TARGETS_KEY -board B -version V [-min-from V] [-program P] FILE
-                        add a slot image (hearth-os/B/V/slot.img.zst), or with -program a
-                        binary (P/B/V, B = linux-<arch>)
+  add       -repo DIR -key TARGETS_KEY -board B -version V [-min-from V] [-program P | -gateway] FILE
+                        add a slot image (hearth-os/B/V/slot.img.zst), with -gateway the slot
+                        of gateway-role appliances (hearth-os-gateway/B/V/slot.img.zst, the
+                        image's .gateway-slot.img.zst), or with -program a binary (P/B/V,
+                        B = linux-<arch>)
   publish   -repo DIR -snapshot KEY -timestamp KEY    make added images visible
   timestamp -repo DIR -key KEY                         re-sign the timestamp (daily)
   bundle    -repo DIR -o FILE                          write the offline bundle (a tar)
@@ -67,11 +69,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		version := fs.String("version", "", "release version")
 		minFrom := fs.String("min-from", "", "oldest version that may update to this one")
 		program := fs.String("program", "", "a binary's program (hearth-agent); empty for a slot image")
+		gateway := fs.Bool("gateway", false, "the slot image of gateway-role appliances (with the gateway)")
 		if fs.Parse(args[1:]) != nil || fs.NArg() != 1 {
 			fmt.Fprintln(stderr, "add takes one FILE")
 			return 2
 		}
-		err = add(*repo, *key, *board, *version, *minFrom, *program, fs.Arg(0))
+		if *gateway && *program != "" {
+			fmt.Fprintln(stderr, "add: -gateway is for a slot image, -program for a binary: not both")
+			return 2
+		}
+		err = add(*repo, *key, *board, *version, *minFrom, *program, *gateway, fs.Arg(0))
 	case "publish":
 		snapshot := fs.String("snapshot", "", "snapshot key")
 		timestamp := fs.String("timestamp", "", "timestamp key")
@@ -169,11 +176,14 @@ func initRepo(dir string, rootFiles []string, threshold int, targets, snapshot, 
 	return (&release.Repository{Dir: dir}).Init(roles, signers...)
 }
 
-func add(dir, key, board, version, minFrom, program, file string) error {
+func add(dir, key, board, version, minFrom, program string, gateway bool, file string) error {
 	c := ota.Custom{Board: board, Version: version, MinFrom: minFrom, Kind: ota.KindSlot}
 	name := ota.SlotTarget(board, version)
-	if program != "" {
+	switch {
+	case program != "":
 		c.Kind, name = ota.KindBinary, ota.BinaryTarget(program, board, version)
+	case gateway:
+		name = ota.GatewaySlotTarget(board, version)
 	}
 	return withKeys(func(k ...ed25519.PrivateKey) error {
 		return (&release.Repository{Dir: dir}).AddTarget(name, file, c, k[0])

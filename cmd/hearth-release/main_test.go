@@ -38,6 +38,7 @@ func TestReleaseCeremony(t *testing.T) {
 	}
 	hr("add", "-repo", repo, "-key", p("targets.key"), "-board", "generic-arm64", "-version", "2.0.0", img)
 	hr("add", "-repo", repo, "-key", p("targets.key"), "-board", "linux-arm64", "-version", "2.0.0", "-program", "hearth-agent", img)
+	hr("add", "-repo", repo, "-key", p("targets.key"), "-board", "generic-arm64", "-version", "2.0.0", "-gateway", img)
 	hr("publish", "-repo", repo, "-snapshot", p("snapshot.key"), "-timestamp", p("timestamp.key"))
 	hr("timestamp", "-repo", repo, "-key", p("timestamp.key"))
 	hr("bundle", "-repo", repo, "-o", p("bundle.tar"))
@@ -62,14 +63,14 @@ func TestReleaseCeremony(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Timestamp != 2 || res.Files != 2 {
-		t.Fatalf("Import = %+v; want timestamp 2, 2 files", res)
+	if res.Timestamp != 2 || res.Files != 3 {
+		t.Fatalf("Import = %+v; want timestamp 2, 3 files", res)
 	}
 	base, err := ota.DirURL(m.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ product, board string }{{ota.ProductOS, "generic-arm64"}, {"hearth-agent", "linux-arm64"}} {
+	for _, tc := range []struct{ product, board string }{{ota.ProductOS, "generic-arm64"}, {"hearth-agent", "linux-arm64"}, {ota.ProductGatewayOS, "generic-arm64"}} {
 		c, err := ota.NewClient(ota.Config{Root: root, Dir: t.TempDir(), BaseURL: base, Fetcher: ota.DirFetcher(m.Dir),
 			Product: tc.product, Board: tc.board, Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
@@ -87,7 +88,7 @@ func TestReleaseCeremony(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	for _, args := range [][]string{nil, {"frobnicate"}, {"keys"}, {"add", "-repo", "x"}} {
+	for _, args := range [][]string{nil, {"frobnicate"}, {"keys"}, {"add", "-repo", "x"}, {"add", "-gateway", "-program", "hearth-agent", "f"}} {
 		if code := run(args, &bytes.Buffer{}, &bytes.Buffer{}); code != 2 {
 			t.Errorf("run(%q) = %d, want 2", args, code)
 		}

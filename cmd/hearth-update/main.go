@@ -32,6 +32,10 @@ they were.
 The agent's session (its node key, the gateway's address and ID) comes on
 standard input as JSON: {"seed":"<base64>","gateway":"host:port","gateway_id":"ID"}.
 
+On a gateway-role appliance the gateway runs it with --gateway --mirror DIR:
+the slot with the gateway, read from the gateway's own mirror on disk, and
+checked the same way.
+
 On a system that keeps its OS (the .deb), where hearth-update supervise runs
 the agent and sets HEARTH_UPDATE_DIR for it, it installs the signed agent
 binary of the release instead (docs/install-deb.md).
@@ -64,6 +68,8 @@ func main() {
 	fs.StringVar(&cfg.Current, "current", "", "the running release (default: /etc/hearth/version of the running slot)")
 	fs.StringVar(&cfg.DataDir, "data-dir", "", "the agent's data directory (accepted for the agent's sake; the session comes on stdin)")
 	fs.BoolVar(&cfg.NoReboot, "no-reboot", false, "arm the trial but do not reboot")
+	fs.StringVar(&cfg.Mirror, "mirror", "", "read the release from this mirror directory (the gateway's own, on a gateway-role\nappliance) instead of from the gateway over the agent's session")
+	fs.BoolVar(&cfg.Gateway, "gateway", false, "install the slot of gateway-role appliances (with the gateway)")
 	fs.StringVar(&cfg.BinDir, "dir", os.Getenv(binDirEnv), "install the agent binary into this update directory (a .deb installation;\ndefault $"+binDirEnv+", set by hearth-update supervise) instead of a slot")
 	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Minute, "give up after this long")
 	if err := fs.Parse(os.Args[1:]); err != nil {
@@ -78,9 +84,11 @@ func main() {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	var s session
-	if err := json.NewDecoder(io.LimitReader(os.Stdin, 64<<10)).Decode(&s); err != nil {
-		fmt.Fprintln(os.Stderr, "hearth-update: no session on standard input (the agent passes it):", err)
-		os.Exit(2)
+	if cfg.Mirror == "" {
+		if err := json.NewDecoder(io.LimitReader(os.Stdin, 64<<10)).Decode(&s); err != nil {
+			fmt.Fprintln(os.Stderr, "hearth-update: no session on standard input (the agent passes it), and no --mirror:", err)
+			os.Exit(2)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -22,8 +22,13 @@ import (
 // config is the command line.
 type config struct {
 	Version, Root, TUFDir, Board, Current, DataDir, BinDir string
-	NoReboot                                               bool
-	Timeout                                                time.Duration
+	// Mirror is a gateway's own mirror directory, read from disk: a
+	// gateway-role appliance updating itself, with no session.
+	Mirror string
+	// Gateway installs the gateway-role slot (ota.ProductGatewayOS).
+	Gateway  bool
+	NoReboot bool
+	Timeout  time.Duration
 }
 
 // session is what the agent passes on standard input: enough to speak to
@@ -56,17 +61,28 @@ func run(ctx context.Context, cfg config, s session, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	hc, err := gatewayClient(s)
-	if err != nil {
-		return err
+	oc := ota.Config{Root: root, Dir: cfg.TUFDir, Board: cfg.Board, Logger: log}
+	if cfg.Gateway {
+		oc.Product = ota.ProductGatewayOS
+	}
+	if cfg.Mirror != "" {
+		// The gateway's own mirror, as its import verified and stored
+		// it: checked again here against this slot's pinned root.
+		if oc.BaseURL, err = ota.DirURL(cfg.Mirror); err != nil {
+			return err
+		}
+		oc.Fetcher = ota.DirFetcher(cfg.Mirror)
+	} else {
+		hc, err := gatewayClient(s)
+		if err != nil {
+			return err
+		}
+		oc.BaseURL, oc.Fetcher = "https://"+s.Gateway+mirrorPath, otahttp.Fetcher{Client: hc}
 	}
 	if err := os.MkdirAll(cfg.TUFDir, 0o700); err != nil {
 		return err
 	}
-	c, err := ota.NewClient(ota.Config{
-		Root: root, Dir: cfg.TUFDir, BaseURL: "https://" + s.Gateway + mirrorPath,
-		Fetcher: otahttp.Fetcher{Client: hc}, Board: cfg.Board, Logger: log,
-	})
+	c, err := ota.NewClient(oc)
 	if err != nil {
 		return err
 	}

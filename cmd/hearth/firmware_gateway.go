@@ -141,6 +141,9 @@ func writeFirmware(w io.Writer, st api.Firmware, now time.Time) error {
 		fmt.Fprintf(w, "Mirror: imported %s; good until %s (%s).\n", ago(*st.Imported, now),
 			st.Expires.Local().Format("2006-01-02 15:04"), untilText(*st.Expires, now))
 	}
+	if g := st.Gateway; g != nil {
+		fmt.Fprintln(w, gatewayFirmwareText(g))
+	}
 	if len(st.Boards) == 0 {
 		_, err := fmt.Fprintln(w, "No board has images or devices.")
 		return err
@@ -190,6 +193,26 @@ func writeFirmware(w io.Writer, st api.Firmware, now time.Time) error {
 		fmt.Fprintln(w, s)
 	}
 	return nil
+}
+
+// gatewayFirmwareText is a line on the gateway's own appliance.
+func gatewayFirmwareText(g *api.FirmwareSelf) string {
+	fw := g.Firmware
+	if fw == nil {
+		return "This gateway's appliance: its firmware status cannot be read."
+	}
+	line := fmt.Sprintf("This gateway's appliance: %s %s from slot %s", fw.Board, fw.Version, fw.Slot)
+	switch {
+	case fw.Trial:
+		line += " (trial)"
+	case g.Installing != "":
+		line += "; installing " + g.Installing + " now"
+	case g.Next != "":
+		line += "; installs " + g.Next + " next"
+	case g.Waiting != "":
+		line += "; waiting: " + cleanCell(g.Waiting)
+	}
+	return line + "."
 }
 
 // rolloutText says where a rollout stands in a few words.

@@ -123,3 +123,23 @@ func TestFirmwareImportWithoutRoot(t *testing.T) {
 		t.Errorf("status:\n%s", out)
 	}
 }
+
+// The line on the gateway's own appliance says what it runs and what it
+// does next, or why it waits.
+func TestGatewayFirmwareText(t *testing.T) {
+	fw := &api.FirmwareStatus{Board: "rpi-arm64", Version: "1.0.0", Slot: "A"}
+	for _, tc := range []struct {
+		g    api.FirmwareSelf
+		want string
+	}{
+		{api.FirmwareSelf{}, "cannot be read"},
+		{api.FirmwareSelf{Firmware: fw}, "This gateway's appliance: rpi-arm64 1.0.0 from slot A."},
+		{api.FirmwareSelf{Firmware: fw, Next: "1.1.0"}, "; installs 1.1.0 next."},
+		{api.FirmwareSelf{Firmware: fw, Installing: "1.1.0"}, "; installing 1.1.0 now."},
+		{api.FirmwareSelf{Firmware: fw, Waiting: "the devices of rpi-arm64 take 1.1.0 first"}, "; waiting: the devices of rpi-arm64 take 1.1.0 first."},
+	} {
+		if got := gatewayFirmwareText(&tc.g); !strings.Contains(got, tc.want) {
+			t.Errorf("%+v: %q, want %q", tc.g, got, tc.want)
+		}
+	}
+}

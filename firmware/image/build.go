@@ -60,6 +60,10 @@ type Options struct {
 	// SlotOnly makes only the slot image (and its .zst), as a release
 	// ships to devices that run an earlier one: no disk image.
 	SlotOnly bool
+	// GatewaySlot puts the gateway into a SlotOnly build's slot: the
+	// update of gateway-role appliances (ota.ProductGatewayOS). A whole
+	// image's build makes that slot anyway (Result.GatewaySlotZst).
+	GatewaySlot bool
 	// TUFRoot is the root.json of the update repository that the slot
 	// pins (/etc/hearth/root.json): the device installs only updates its
 	// keys signed. Empty: the image takes no updates.
@@ -75,12 +79,16 @@ var Binaries = []string{"hearth-init", "hearth-agent", "hearth-gateway", "hearth
 type Result struct {
 	Image   string // the raw disk image
 	ImageXZ string // its compressed form, when Options.XZ
-	Slot    string // the slot image alone, as an update writes it (no gateway)
+	Slot    string // the slot image alone, as an update writes it (no gateway, unless Options.GatewaySlot)
 	SlotZst string // the same, zstd-compressed, as an update ships it
-	Kernel  string // the kernel package, name=version
-	Release string // the kernel's release (uname -r)
-	DiskID  uint32 // the MBR disk signature hearth-init finds the disk by
-	Modules int    // modules in the initramfs
+	// GatewaySlotZst is the slot with the gateway, zstd-compressed: a
+	// gateway-role appliance's update (.gateway-slot.img.zst). Whole
+	// images only.
+	GatewaySlotZst string
+	Kernel         string // the kernel package, name=version
+	Release        string // the kernel's release (uname -r)
+	DiskID         uint32 // the MBR disk signature hearth-init finds the disk by
+	Modules        int    // modules in the initramfs
 }
 
 // The partitions are firmware/slot's (PartBoot, PartSlotA, PartSlotB,
@@ -154,7 +162,7 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	bins := opt.BinDir
 	if bins == "" {
 		bins = filepath.Join(work, "bin")
-		if err := buildBinaries(ctx, opt.Src, bins, b, opt.Version, !opt.SlotOnly, log); err != nil {
+		if err := buildBinaries(ctx, opt.Src, bins, b, opt.Version, !opt.SlotOnly || opt.GatewaySlot, log); err != nil {
 			return nil, err
 		}
 	}
@@ -227,6 +235,11 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 		}
 		return nil
 	}
+	if opt.SlotOnly && opt.GatewaySlot {
+		if err := copyFile(filepath.Join(bins, "hearth-gateway"), filepath.Join(slotDir, "bin", "hearth-gateway"), 0o755); err != nil {
+			return nil, err
+		}
+	}
 	if err := mkslot(res.Slot); err != nil {
 		return nil, err
 	}
@@ -244,6 +257,11 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	}
 	slotA := filepath.Join(work, "slot-a.img")
 	if err := mkslot(slotA); err != nil {
+		return nil, err
+	}
+	// Slot A as it is, for gateway-role appliances to update with.
+	res.GatewaySlotZst = base + ".gateway-slot.img.zst"
+	if err := zstdFile(slotA, res.GatewaySlotZst); err != nil {
 		return nil, err
 	}
 

@@ -87,10 +87,10 @@ func orDefault(d, def time.Duration) time.Duration {
 	return def
 }
 
-// agentFlags returns the flags the slot's agent knows, from its --help: a
-// slot may carry an agent older than the contract (docs/firmware.md), and
-// an unknown flag would stop it at every start.
-func (b *boot) agentFlags(bin string) map[string]bool {
+// programFlags returns the flags the slot's agent or gateway knows, from
+// its --help: a slot may carry a program older than the contract
+// (docs/firmware.md), and an unknown flag would stop it at every start.
+func (b *boot) programFlags(bin string) map[string]bool {
 	var out bytes.Buffer
 	p, err := b.reaper.Start(exec.Command(bin, "--help"), &out)
 	if err != nil {
@@ -116,7 +116,7 @@ func (b *boot) agentFlags(bin string) map[string]bool {
 
 // agentExtras are the flags of the firmware contract this agent gets.
 func (b *boot) agentExtras(trial bool) []string {
-	flags := b.agentFlags(filepath.Join(b.layout.Slot, "bin", "hearth-agent"))
+	flags := b.programFlags(filepath.Join(b.layout.Slot, "bin", "hearth-agent"))
 	var extra []string
 	if flags["firmware-status"] {
 		extra = append(extra, "--firmware-status", slot.StatusFile)
@@ -139,6 +139,29 @@ func (b *boot) agentExtras(trial bool) []string {
 		} else {
 			b.log.Warn("this slot's agent has no --ready-file: the trial cannot commit")
 		}
+	}
+	return extra
+}
+
+// gatewayExtras are the flags of the firmware contract the gateway gets:
+// the slot's pinned root, so that it mirrors releases to its devices, and
+// the status and updater with which it updates this appliance itself.
+func (b *boot) gatewayExtras() []string {
+	root := filepath.Join(b.layout.Slot, "etc/hearth/root.json")
+	if _, err := os.Stat(root); err != nil {
+		b.log.Info("updates: off (this image pins no update keys: built without --tuf-root)")
+		return nil
+	}
+	flags := b.programFlags(filepath.Join(b.layout.Slot, "bin", "hearth-gateway"))
+	var extra []string
+	if flags["firmware-root"] {
+		extra = append(extra, "--firmware-root", root)
+	}
+	updater := filepath.Join(b.layout.Slot, "bin", "hearth-update")
+	if _, err := os.Stat(updater); err == nil && flags["updater"] && flags["firmware-status"] {
+		extra = append(extra, "--firmware-status", slot.StatusFile, "--updater", updater)
+	} else {
+		b.log.Warn("this slot's gateway cannot update this appliance (no --updater): it updates only its devices")
 	}
 	return extra
 }

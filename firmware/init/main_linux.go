@@ -383,7 +383,8 @@ func (b *boot) role(ctx context.Context, cfg hearthtxt.Config, name string, cl s
 				b.log.Info("the owner's credentials are on the boot partition: copy "+CredentialsName+" to ~/.config/hearth/credentials.json on your computer", "file", path)
 			}
 		}
-		sup.Start = func() (Process, error) { return b.reaper.Start(b.layout.GatewayCommand(cfg, advertise), out) }
+		extra := b.gatewayExtras()
+		sup.Start = func() (Process, error) { return b.reaper.Start(b.layout.GatewayCommand(cfg, advertise, extra...), out) }
 		return sup, nil
 	}
 	return nil, fmt.Errorf("unknown role %q", role)

@@ -119,11 +119,12 @@ func (l Layout) GatewayInitCommand(cfg hearthtxt.Config, advertise string) *exec
 }
 
 // GatewayCommand runs the gateway.
-func (l Layout) GatewayCommand(cfg hearthtxt.Config, advertise string) *exec.Cmd {
+func (l Layout) GatewayCommand(cfg hearthtxt.Config, advertise string, extra ...string) *exec.Cmd {
 	args := []string{"--data-dir", l.GatewayDir()}
 	if advertise != "" {
 		args = append(args, "--advertise", advertise)
 	}
+	args = append(args, extra...)
 	cmd := exec.Command(l.bin("hearth-gateway"), args...)
 	cmd.Env = l.env(cfg)
 	cmd.Dir = l.Data

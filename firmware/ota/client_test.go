@@ -147,3 +147,49 @@ func TestCheckAfterTornMetadata(t *testing.T) {
 		t.Fatalf("Check after torn metadata = %+v, %v; want 2.0.0", u, err)
 	}
 }
+
+// A gateway-role appliance's slot (product hearth-os-gateway) is a target of its own: the agents
+// of the board never take it, and the gateway, reading its own mirror from disk (DirFetcher, as
+// hearth-update --mirror does), takes only it.
+func TestGatewaySlotIsItsOwnProduct(t *testing.T) {
+	rel, gw := published(t, "generic-arm64", "1.0.0")
+	data := bytes.Repeat([]byte("hearth-os-gateway generic-arm64 2.0.0\n"), 1000)
+	file := filepath.Join(t.TempDir(), "gateway.img.zst")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := ota.Custom{Board: "generic-arm64", Version: "2.0.0", Kind: ota.KindSlot}
+	if err := rel.repo.AddTarget(ota.GatewaySlotTarget("generic-arm64", "2.0.0"), file, c, rel.targets); err != nil {
+		t.Fatal(err)
+	}
+	rel.publish()
+	gw.importRelease(rel)
+
+	agent := gw.device(rel.rootJSON(), "generic-arm64", t.TempDir(), nil)
+	if u, err := agent.Check(t.Context(), "1.0.0"); err != nil || u != nil {
+		t.Errorf("an agent's Check = %+v, %v; want nothing (the gateway's slot is not its product)", u, err)
+	}
+	base, err := ota.DirURL(gw.mirror.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	self, err := ota.NewClient(ota.Config{Root: rel.rootJSON(), Dir: t.TempDir(), BaseURL: base, Fetcher: ota.DirFetcher(gw.mirror.Dir),
+		Board: "generic-arm64", Product: ota.ProductGatewayOS, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := self.Check(t.Context(), "1.0.0")
+	if err != nil || u == nil || u.Target != "hearth-os-gateway/generic-arm64/2.0.0/slot.img.zst" || u.Length != int64(len(data)) {
+		t.Fatalf("the gateway's Check = %+v, %v; want its 2.0.0 slot", u, err)
+	}
+	dst := filepath.Join(t.TempDir(), "slot.img.zst")
+	if _, err := self.DownloadFile(t.Context(), u, dst); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(dst); !bytes.Equal(got, data) {
+		t.Error("the gateway's slot, read from its mirror, differs from what was signed")
+	}
+	if err := ota.ValidateTarget("hearth-os-gateway/generic-arm64/2.0.0", c); err == nil {
+		t.Error("a gateway slot target without its file was accepted")
+	}
+}

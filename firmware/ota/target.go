@@ -20,6 +20,11 @@ const (
 // ProductOS is the product of slot images; binaries use the program's name (hearth-agent).
 const ProductOS = "hearth-os"
 
+// ProductGatewayOS is the product of the slot images a gateway-role appliance updates itself
+// with: the agent's slot and the gateway, which an agent's slot leaves out (its download is 13 MB
+// smaller).
+const ProductGatewayOS = "hearth-os-gateway"
+
 // ProductAgent is the product of the agent's binary, which the installations that keep their OS
 // (the .deb) update.
 const ProductAgent = "hearth-agent"
@@ -45,6 +50,12 @@ type Custom struct {
 // SlotTarget is the target path of a slot image: hearth-os/<board>/<version>/slot.img.zst.
 func SlotTarget(board, version string) string {
 	return path.Join(ProductOS, board, version, SlotFile)
+}
+
+// GatewaySlotTarget is the target path of a gateway-role appliance's slot image:
+// hearth-os-gateway/<board>/<version>/slot.img.zst.
+func GatewaySlotTarget(board, version string) string {
+	return path.Join(ProductGatewayOS, board, version, SlotFile)
 }
 
 // BinaryTarget is the target path of a binary: <program>/<platform>/<version>, e.g.
@@ -83,7 +94,7 @@ func parseTarget(name string, raw *json.RawMessage) (product string, c Custom, e
 	}
 	product = parts[0]
 	wantKind, wantParts := KindBinary, 3
-	if product == ProductOS {
+	if product == ProductOS || product == ProductGatewayOS {
 		wantKind, wantParts = KindSlot, 4
 	}
 	switch {

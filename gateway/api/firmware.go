@@ -118,6 +118,23 @@ type Firmware struct {
 	Expires  *time.Time `json:"expires,omitempty"`
 	// Boards are the boards that have images or devices, by name.
 	Boards []FirmwareBoard `json:"boards"`
+	// Gateway is the appliance the gateway runs on, when it runs on Hearth
+	// OS with an updater.
+	Gateway *FirmwareSelf `json:"gateway,omitempty"`
+}
+
+// FirmwareSelf is the firmware of the gateway's own appliance, which
+// updates itself from the gateway's mirror once the devices of its board
+// have the release.
+type FirmwareSelf struct {
+	// Firmware is its status; nil when hearth-init's file cannot be read.
+	Firmware *FirmwareStatus `json:"firmware,omitempty"`
+	// Installing is the release the updater is installing now.
+	Installing string `json:"installing,omitempty"`
+	// Next is the release it installs at its next look (every 30 s, and
+	// at each import); Waiting says why none, when one is served.
+	Next    string `json:"next,omitempty"`
+	Waiting string `json:"waiting,omitempty"`
 }
 
 // FirmwareBoard is one board: its images, rollout and devices.

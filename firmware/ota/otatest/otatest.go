@@ -60,6 +60,13 @@ func (r *Repo) AddSlot(board, version, file string) error {
 	return r.AddTarget(ota.SlotTarget(board, version), file, c, r.Targets)
 }
 
+// AddGatewaySlot signs file as board's slot image of version for
+// gateway-role appliances (not yet published).
+func (r *Repo) AddGatewaySlot(board, version, file string) error {
+	c := ota.Custom{Board: board, Version: version, Kind: ota.KindSlot}
+	return r.AddTarget(ota.GatewaySlotTarget(board, version), file, c, r.Targets)
+}
+
 // AddAgent signs file as the agent binary of version for platform
 // (linux-amd64, ...), the target of the .deb installations' updates (not
 // yet published).
