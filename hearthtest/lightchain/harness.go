@@ -11,6 +11,7 @@ package lightchain
 import (
 	"context"
 	"math/big"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,6 +48,11 @@ type Harness struct {
 	// the deployment.
 	Checkpoint      common.Hash
 	CheckpointBlock uint64
+	// sent is the next nonce of each sender, as Send counts them: the
+	// pool's pending nonce may not count a transaction sent a moment
+	// before yet.
+	sentMu sync.Mutex
+	sent   map[common.Address]uint64
 }
 
 // MinStake is the market contract's minimum stake.

@@ -36,10 +36,15 @@ func (h *Harness) Send(key *ecdsa.PrivateKey, value *big.Int, data []byte) (comm
 	defer cancel()
 	c := h.Chain.Client()
 	from := crypto.PubkeyToAddress(key.PublicKey)
+	h.sentMu.Lock()
+	defer h.sentMu.Unlock()
 	nonce, err := c.PendingNonceAt(ctx, from)
 	if err != nil {
 		return common.Hash{}, err
 	}
+	// Under load the pool may not count the transaction sent just before
+	// yet: a second one with its nonce would replace it, underpriced.
+	nonce = max(nonce, h.sent[from])
 	if value == nil {
 		value = new(big.Int)
 	}
@@ -55,7 +60,14 @@ func (h *Harness) Send(key *ecdsa.PrivateKey, value *big.Int, data []byte) (comm
 	tx := types.MustSignNewTx(key, types.LatestSignerForChainID(h.Chain.ChainID()), &types.DynamicFeeTx{
 		ChainID: h.Chain.ChainID(), Nonce: nonce, GasTipCap: tip, GasFeeCap: new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2))),
 		Gas: gas * 12 / 10, To: &h.Contract, Value: value, Data: data})
-	return tx.Hash(), c.SendTransaction(ctx, tx)
+	if err := c.SendTransaction(ctx, tx); err != nil {
+		return common.Hash{}, err
+	}
+	if h.sent == nil {
+		h.sent = map[common.Address]uint64{}
+	}
+	h.sent[from] = nonce + 1
+	return tx.Hash(), nil
 }
 
 // Mine seals blocks until every one of txs is mined, after waiting for
