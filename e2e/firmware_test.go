@@ -180,6 +180,18 @@ func (r *release) publish(board, version, slot, bundle string) error {
 	return r.WriteBundle(bundle)
 }
 
+// publishGateway signs slot (a slot with the gateway) as board's release
+// version for gateway-role appliances and writes the bundle to import.
+func (r *release) publishGateway(board, version, slot, bundle string) error {
+	if err := r.AddGatewaySlot(board, version, slot); err != nil {
+		return err
+	}
+	if err := r.Publish(); err != nil {
+		return err
+	}
+	return r.WriteBundle(bundle)
+}
+
 // vm is a board's image booted under QEMU on a home's bridge.
 type vm struct {
 	ns, system string

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -411,5 +412,171 @@ func TestFirmwarePowerCutDuringUpdate(t *testing.T) {
 	})
 	if fw.Slot != "B" {
 		t.Errorf("%s runs from slot %q, want B", v2, fw.Slot)
+	}
+}
+
+// A gateway-role appliance (hearth.txt: role = gateway) updates itself:
+// its gateway imports a release that carries the gateway's slot
+// (hearth-os-gateway), installs it from its own mirror into the other
+// slot and reboots; hearth-init commits the slot once the gateway listens
+// again. A release whose gateway exits rolls back by itself to the one
+// before, which the gateway then reports and never installs again. The
+// owner drives it with the credentials the appliance left on its boot
+// partition.
+//
+//	BENCH firmware.gateway_update_s <n> s     import to the gateway's new slot committed and serving
+//	BENCH firmware.gateway_rollback_s <n> s   import of a broken release to the old slot serving again (goal <= 60)
+func TestFirmwareGatewayUpdatesItself(t *testing.T) {
+	b, res, bios := firmwareImage(t)
+	// The home's network, for the appliance and the owner's CLI; the
+	// home's own gateway is not used.
+	h := startHome(t, home.Options{Agents: 1, GatewayOnly: true, Prefix: "fg"})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+
+	// The releases, built while the appliance boots: 1.1.0 good, 1.2.0
+	// with a gateway that exits.
+	type built struct {
+		slot string
+		err  error
+	}
+	releases := []struct{ version, broken string }{{"1.1.0", ""}, {"1.2.0", "exit"}}
+	slots := make([]chan built, len(releases))
+	dirs := make([][2]string, len(releases))
+	for i, r := range releases {
+		slots[i] = make(chan built, 1)
+		dirs[i][1] = t.TempDir()
+		if r.broken != "" {
+			dirs[i][0] = t.TempDir()
+		}
+	}
+	building := make(chan struct{})
+	go func() {
+		defer close(building)
+		for i, r := range releases {
+			var err error
+			if r.broken != "" {
+				err = brokenBins(b, dirs[i][0], "hearth-gateway", r.broken)
+			}
+			var res *image.Result
+			if err == nil {
+				res, err = image.Build(ctx, image.Options{Board: b, Version: r.version, OutDir: dirs[i][1], Src: root, BinDir: dirs[i][0],
+					SlotOnly: true, GatewaySlot: true, TUFRoot: fwRel.rootFile, Log: slog.New(slog.DiscardHandler)})
+			}
+			if err != nil {
+				slots[i] <- built{err: fmt.Errorf("building %s: %w", r.version, err)}
+				return
+			}
+			slots[i] <- built{slot: res.SlotZst}
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-building })
+
+	// The appliance, on a 2 GiB card: its data partition, grown to the
+	// card, holds the mirror.
+	v := bootVM(t, h, b, res, bios, 2<<30, "--role", "gateway", "--name", "gwvm", "--trial-timeout", "30s")
+	creds := filepath.Join(t.TempDir(), "credentials.json")
+	waitCredentials(t, v, creds, 3*time.Minute)
+	cli := func(ctx context.Context, args ...string) ([]byte, error) {
+		cmd := netnstest.CommandContext(ctx, h.Gateway.NS, filepath.Join(root, "bin", "hearth"), append([]string{"--credentials", creds}, args...)...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return out, fmt.Errorf("hearth %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+		}
+		return out, nil
+	}
+	self := func(what string, within time.Duration, ok func(*api.FirmwareStatus) bool) *api.FirmwareStatus {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		var last any
+		for {
+			out, err := cli(ctx, "firmware", "status", "-o", "json")
+			var st api.Firmware
+			if err == nil && json.Unmarshal(out, &st) == nil && st.Gateway != nil && st.Gateway.Firmware != nil {
+				last = *st.Gateway
+				if ok(st.Gateway.Firmware) {
+					return st.Gateway.Firmware
+				}
+			} else if err != nil {
+				last = err
+			}
+			select {
+			case err := <-v.done:
+				t.Fatalf("QEMU ended while waiting for %s: %v", what, err)
+			case <-time.After(time.Until(deadline)):
+				t.Fatalf("%s: not within %s (last: %+v)", what, within, last)
+			case <-time.After(time.Second):
+			}
+		}
+	}
+	fw := self("the appliance's own status", 2*time.Minute, func(*api.FirmwareStatus) bool { return true })
+	if fw.Version != fwV1 || fw.Slot != "A" || fw.Board != b.Name {
+		t.Fatalf("the gateway says its appliance runs %+v, want %s %s from slot A", fw, b.Name, fwV1)
+	}
+	release := func(i int) {
+		t.Helper()
+		s := <-slots[i]
+		if s.err != nil {
+			t.Fatal(s.err)
+		}
+		bundle := filepath.Join(dirs[i][1], "bundle.tar")
+		if err := fwRel.publishGateway(b.Name, releases[i].version, s.slot, bundle); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := cli(ctx, "firmware", "import", bundle); err != nil {
+			t.Fatalf("hearth firmware import: %v\n%s", err, out)
+		}
+	}
+
+	release(0)
+	start := time.Now()
+	fw = self("1.1.0 committed", 5*time.Minute, func(f *api.FirmwareStatus) bool { return f.Version == "1.1.0" && !f.Trial })
+	if fw.Slot != "B" {
+		t.Errorf("1.1.0 runs from slot %q, want B", fw.Slot)
+	}
+	fmt.Printf("BENCH firmware.gateway_update_s %.1f s\n", time.Since(start).Seconds())
+	if c := v.Console(); !strings.Contains(c, "hearth-init: committed slot B") || !strings.Contains(c, "trial boot: waiting for the gateway") {
+		t.Error("the console does not say that the gateway's trial of slot B committed")
+	}
+
+	release(1)
+	start = time.Now()
+	fw = self("1.2.0 rolled back", 5*time.Minute, func(f *api.FirmwareStatus) bool {
+		return f.LastRollback != nil && f.LastRollback.To == "1.2.0"
+	})
+	took := time.Since(start)
+	if fw.Version != "1.1.0" || fw.Slot != "B" || fw.Trial || !strings.Contains(fw.LastRollback.Reason, "exited 3 times") {
+		t.Errorf("after 1.2.0 rolled back the appliance runs %+v, want 1.1.0 from B, committed, and why (the gateway exited)", fw)
+	}
+	fmt.Printf("BENCH firmware.gateway_rollback_s %.1f s\n", took.Seconds())
+	// It does not try 1.2.0 again.
+	out, err := cli(ctx, "firmware", "status")
+	if err != nil || !strings.Contains(string(out), "rolled back from 1.2.0") {
+		t.Errorf("hearth firmware status after the rollback: %v\n%s", err, out)
+	}
+}
+
+// waitCredentials waits for the owner's credentials that a gateway-role
+// appliance leaves on its boot partition, and copies them to dst.
+func waitCredentials(t *testing.T, v *vm, dst string, within time.Duration) {
+	t.Helper()
+	disk := filepath.Join(filepath.Dir(v.console), "disk.img")
+	deadline := time.After(within)
+	for {
+		if b, err := image.ReadBootFile(disk, "hearth-credentials.json"); err == nil && json.Valid(b) {
+			if err := os.WriteFile(dst, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		select {
+		case err := <-v.done:
+			t.Fatalf("QEMU ended before the appliance left its credentials: %v", err)
+		case <-deadline:
+			t.Fatalf("no hearth-credentials.json on the boot partition within %s:\n%s", within, tail(v.Console(), 40))
+		case <-time.After(time.Second):
+		}
 	}
 }
