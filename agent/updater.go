@@ -1,17 +1,15 @@
 package agent
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"os/exec"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/logcmd"
 )
 
 // updateRetry is how long the agent waits before it runs the updater again
@@ -127,24 +125,8 @@ func (u *updater) apply(ctx context.Context, up updateOffer) error {
 	cmd.Stdin = bytes.NewReader(stdin)
 	// When the agent stops, the updater is asked to stop too, and given
 	// time to leave the slots as they were.
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 30 * time.Second
-	out, w := io.Pipe()
-	cmd.Stdout, cmd.Stderr = w, w
-	logged := make(chan struct{})
-	go func() {
-		defer close(logged)
-		sc := bufio.NewScanner(out)
-		sc.Buffer(make([]byte, 4096), 64<<10)
-		for sc.Scan() {
-			log.Info("updater: " + sc.Text())
-		}
-		io.Copy(io.Discard, out)
-	}()
 	start := time.Now()
-	err := cmd.Run()
-	w.Close()
-	<-logged
+	err := logcmd.Run(cmd, log, "updater: ")
 	switch {
 	case ctx.Err() != nil:
 		log.Warn("the agent stopped while the updater ran", "err", err)

@@ -1,21 +1,19 @@
 package gateway
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/hearth-home/hearth/firmware/ota"
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/logcmd"
 )
 
 // A gateway that runs on a Hearth OS appliance (hearth-init passes
@@ -183,21 +181,7 @@ func (s *selfUpdate) apply(ctx context.Context, version string) {
 
 func (s *selfUpdate) run(ctx context.Context, version string, log *slog.Logger) error {
 	cmd := exec.CommandContext(ctx, s.updater, "--gateway", "--mirror", s.mirror, "--version", version)
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 30 * time.Second
-	out, w := io.Pipe()
-	cmd.Stdout, cmd.Stderr = w, w
-	logged := make(chan struct{})
-	go func() {
-		defer close(logged)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			log.Info("updater: " + sc.Text())
-		}
-	}()
-	err := cmd.Run()
-	w.Close()
-	<-logged
+	err := logcmd.Run(cmd, log, "updater: ")
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return fmt.Errorf("%s exited %d", s.updater, ee.ExitCode())
