@@ -169,6 +169,82 @@ func main() { time.Sleep(1000 * time.Hour) }
 	return nil
 }
 
+// slotRelease is a release a firmware test publishes: its version; for a
+// broken one, which program (name) does what (broken: "exit" or "hang",
+// see brokenBins) and what its rollback must say (reason); gateway: the
+// slot of gateway-role appliances.
+type slotRelease struct {
+	version, name, broken, reason string
+	gateway                       bool
+}
+
+// builtSlot is a release's slot image, built in dir.
+type builtSlot struct {
+	slot, dir string
+	err       error
+}
+
+// buildReleases builds the releases' slots one after the other in the
+// background, from before the device boots and while it tries the release
+// before: the timings start at the import, as an owner's would. The test's
+// end stops and waits for it.
+func buildReleases(t *testing.T, ctx context.Context, b *boards.Board, releases []slotRelease) []chan builtSlot {
+	ctx, cancel := context.WithCancel(ctx)
+	slots := make([]chan builtSlot, len(releases))
+	dirs := make([][2]string, len(releases)) // binaries (none: the builder's own), output
+	for i, r := range releases {
+		slots[i] = make(chan builtSlot, 1)
+		dirs[i][1] = t.TempDir()
+		if r.broken != "" {
+			dirs[i][0] = t.TempDir()
+		}
+	}
+	building := make(chan struct{})
+	go func() {
+		defer close(building)
+		for i, r := range releases {
+			var err error
+			if r.broken != "" {
+				err = brokenBins(b, dirs[i][0], r.name, r.broken)
+			}
+			var res *image.Result
+			if err == nil {
+				res, err = image.Build(ctx, image.Options{Board: b, Version: r.version, OutDir: dirs[i][1], Src: root, BinDir: dirs[i][0],
+					SlotOnly: true, GatewaySlot: r.gateway, TUFRoot: fwRel.rootFile, Log: slog.New(slog.DiscardHandler)})
+			}
+			if err != nil {
+				slots[i] <- builtSlot{err: fmt.Errorf("building %s: %w", r.version, err)}
+				return
+			}
+			slots[i] <- builtSlot{slot: res.SlotZst, dir: dirs[i][1]}
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-building }) // before the directories go
+	return slots
+}
+
+// importRelease waits for the release's slot, signs it into the test's
+// release repository and imports the bundle with `hearth firmware import`
+// through cli.
+func importRelease(t *testing.T, b *boards.Board, r slotRelease, slot <-chan builtSlot, cli func(args ...string) ([]byte, error)) {
+	t.Helper()
+	s := <-slot
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	bundle := filepath.Join(s.dir, "bundle.tar")
+	publish := fwRel.publish
+	if r.gateway {
+		publish = fwRel.publishGateway
+	}
+	if err := publish(b.Name, r.version, s.slot, bundle); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cli("firmware", "import", bundle); err != nil {
+		t.Fatalf("hearth firmware import: %v\n%s", err, out)
+	}
+}
+
 // A device takes a release its gateway imported and commits it once it
 // pairs again; releases that break (the agent exits, init dies and the
 // kernel panics, the agent hangs) roll back by themselves to the one
@@ -197,51 +273,13 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 	defer cancel()
 
 	// A good release, then broken ones: each must roll back to 1.1.0.
-	releases := []struct {
-		version, name, broken, reason string
-	}{
-		{"1.1.0", "", "", ""},
-		{"1.2.0", "hearth-agent", "exit", "exited 3 times"},
-		{"1.3.0", "hearth-init", "exit", "no reason recorded"},
-		{"1.4.0", "hearth-agent", "hang", "not paired again"},
+	releases := []slotRelease{
+		{version: "1.1.0"},
+		{version: "1.2.0", name: "hearth-agent", broken: "exit", reason: "exited 3 times"},
+		{version: "1.3.0", name: "hearth-init", broken: "exit", reason: "no reason recorded"},
+		{version: "1.4.0", name: "hearth-agent", broken: "hang", reason: "not paired again"},
 	}
-	// Their slots are built one after the other in the background, from
-	// before the device boots and while it tries the release before: the
-	// timings start at the import, as an owner's would.
-	type built struct {
-		slot string
-		err  error
-	}
-	slots := make([]chan built, len(releases))
-	dirs := make([][2]string, len(releases)) // binaries (none: the builder's own), output
-	for i, r := range releases {
-		slots[i] = make(chan built, 1)
-		dirs[i][1] = t.TempDir()
-		if r.broken != "" {
-			dirs[i][0] = t.TempDir()
-		}
-	}
-	building := make(chan struct{})
-	go func() {
-		defer close(building)
-		for i, r := range releases {
-			var err error
-			if r.broken != "" {
-				err = brokenBins(b, dirs[i][0], r.name, r.broken)
-			}
-			var res *image.Result
-			if err == nil {
-				res, err = image.Build(ctx, image.Options{Board: b, Version: r.version, OutDir: dirs[i][1], Src: root, BinDir: dirs[i][0],
-					SlotOnly: true, TUFRoot: fwRel.rootFile, Log: slog.New(slog.DiscardHandler)})
-			}
-			if err != nil {
-				slots[i] <- built{err: fmt.Errorf("building %s: %w", r.version, err)}
-				return
-			}
-			slots[i] <- built{slot: res.SlotZst}
-		}
-	}()
-	t.Cleanup(func() { cancel(); <-building }) // before the directories go
+	slots := buildReleases(t, ctx, b, releases)
 	v := bootVM(t, h, b, res, bios, 0, "--token", h.Token, "--name", "armvm", "--trial-timeout", "30s", "--ssh-key", me.Line+" owner@e2e",
 		"--ntp", gwIP)
 	waitMember(t, h, v, "armvm", 3*time.Minute)
@@ -256,18 +294,7 @@ func TestFirmwareUpdatesAndRollsBack(t *testing.T) {
 		t.Error("the console does not say that the clock was set from the network")
 	}
 	release := func(i int) {
-		t.Helper()
-		s := <-slots[i]
-		if s.err != nil {
-			t.Fatal(s.err)
-		}
-		bundle := filepath.Join(dirs[i][1], "bundle.tar")
-		if err := fwRel.publish(b.Name, releases[i].version, s.slot, bundle); err != nil {
-			t.Fatal(err)
-		}
-		if out, err := h.CLI(ctx, "firmware", "import", bundle); err != nil {
-			t.Fatalf("hearth firmware import: %v\n%s", err, out)
-		}
+		importRelease(t, b, releases[i], slots[i], func(args ...string) ([]byte, error) { return h.CLI(ctx, args...) })
 	}
 
 	// The good release: installed into slot B, tried, committed.
@@ -436,57 +463,18 @@ func TestFirmwareGatewayUpdatesItself(t *testing.T) {
 
 	// The releases, built while the appliance boots: 1.1.0 good, 1.2.0
 	// with a gateway that exits.
-	type built struct {
-		slot string
-		err  error
+	releases := []slotRelease{
+		{version: "1.1.0", gateway: true},
+		{version: "1.2.0", gateway: true, name: "hearth-gateway", broken: "exit", reason: "exited 3 times"},
 	}
-	releases := []struct{ version, broken string }{{"1.1.0", ""}, {"1.2.0", "exit"}}
-	slots := make([]chan built, len(releases))
-	dirs := make([][2]string, len(releases))
-	for i, r := range releases {
-		slots[i] = make(chan built, 1)
-		dirs[i][1] = t.TempDir()
-		if r.broken != "" {
-			dirs[i][0] = t.TempDir()
-		}
-	}
-	building := make(chan struct{})
-	go func() {
-		defer close(building)
-		for i, r := range releases {
-			var err error
-			if r.broken != "" {
-				err = brokenBins(b, dirs[i][0], "hearth-gateway", r.broken)
-			}
-			var res *image.Result
-			if err == nil {
-				res, err = image.Build(ctx, image.Options{Board: b, Version: r.version, OutDir: dirs[i][1], Src: root, BinDir: dirs[i][0],
-					SlotOnly: true, GatewaySlot: true, TUFRoot: fwRel.rootFile, Log: slog.New(slog.DiscardHandler)})
-			}
-			if err != nil {
-				slots[i] <- built{err: fmt.Errorf("building %s: %w", r.version, err)}
-				return
-			}
-			slots[i] <- built{slot: res.SlotZst}
-		}
-	}()
-	t.Cleanup(func() { cancel(); <-building })
+	slots := buildReleases(t, ctx, b, releases)
 
 	// The appliance, on a 2 GiB card: its data partition, grown to the
 	// card, holds the mirror.
 	v := bootVM(t, h, b, res, bios, 2<<30, "--role", "gateway", "--name", "gwvm", "--trial-timeout", "30s")
 	creds := filepath.Join(t.TempDir(), "credentials.json")
 	waitCredentials(t, v, creds, 3*time.Minute)
-	cli := func(ctx context.Context, args ...string) ([]byte, error) {
-		cmd := netnstest.CommandContext(ctx, h.Gateway.NS, filepath.Join(root, "bin", "hearth"), append([]string{"--credentials", creds}, args...)...)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return out, fmt.Errorf("hearth %s: %v: %s", strings.Join(args, " "), err, stderr.String())
-		}
-		return out, nil
-	}
+	cli := func(ctx context.Context, args ...string) ([]byte, error) { return h.CLIAs(ctx, creds, args...) }
 	self := func(what string, within time.Duration, ok func(*api.FirmwareStatus) bool) *api.FirmwareStatus {
 		t.Helper()
 		deadline := time.Now().Add(within)
@@ -516,18 +504,7 @@ func TestFirmwareGatewayUpdatesItself(t *testing.T) {
 		t.Fatalf("the gateway says its appliance runs %+v, want %s %s from slot A", fw, b.Name, fwV1)
 	}
 	release := func(i int) {
-		t.Helper()
-		s := <-slots[i]
-		if s.err != nil {
-			t.Fatal(s.err)
-		}
-		bundle := filepath.Join(dirs[i][1], "bundle.tar")
-		if err := fwRel.publishGateway(b.Name, releases[i].version, s.slot, bundle); err != nil {
-			t.Fatal(err)
-		}
-		if out, err := cli(ctx, "firmware", "import", bundle); err != nil {
-			t.Fatalf("hearth firmware import: %v\n%s", err, out)
-		}
+		importRelease(t, b, releases[i], slots[i], func(args ...string) ([]byte, error) { return cli(ctx, args...) })
 	}
 
 	release(0)
@@ -547,7 +524,7 @@ func TestFirmwareGatewayUpdatesItself(t *testing.T) {
 		return f.LastRollback != nil && f.LastRollback.To == "1.2.0"
 	})
 	took := time.Since(start)
-	if fw.Version != "1.1.0" || fw.Slot != "B" || fw.Trial || !strings.Contains(fw.LastRollback.Reason, "exited 3 times") {
+	if fw.Version != "1.1.0" || fw.Slot != "B" || fw.Trial || !strings.Contains(fw.LastRollback.Reason, releases[1].reason) {
 		t.Errorf("after 1.2.0 rolled back the appliance runs %+v, want 1.1.0 from B, committed, and why (the gateway exited)", fw)
 	}
 	fmt.Printf("BENCH firmware.gateway_rollback_s %.1f s\n", took.Seconds())

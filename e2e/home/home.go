@@ -303,7 +303,14 @@ func (p *Proc) Log() string {
 // CLI runs `hearth args...` in the gateway's namespace with the owner's
 // credentials and returns its stdout; stderr is in the error.
 func (h *Home) CLI(ctx context.Context, args ...string) ([]byte, error) {
-	cmd := netnstest.CommandContext(ctx, h.net.Nodes[0].Namespace, filepath.Join(h.opts.Bin, "hearth"), append([]string{"--credentials", h.Creds}, args...)...)
+	return h.CLIAs(ctx, h.Creds, args...)
+}
+
+// CLIAs runs `hearth args...` in the gateway's namespace with the
+// credentials file creds (another gateway's on the home's network, say)
+// and returns its stdout; stderr is in the error.
+func (h *Home) CLIAs(ctx context.Context, creds string, args ...string) ([]byte, error) {
+	cmd := netnstest.CommandContext(ctx, h.net.Nodes[0].Namespace, filepath.Join(h.opts.Bin, "hearth"), append([]string{"--credentials", creds}, args...)...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
