@@ -357,7 +357,10 @@ func wifiGuest(t *testing.T) {
 		}
 	})
 	t.Run("wrong password", func(t *testing.T) {
-		waitScan(t, "")
+		// The radio must see the network again before hearth-init looks
+		// for it: the case before stopped a wpa_supplicant, after which
+		// hwsim's scans can come back empty for a while.
+		waitScan(t, apSSID)
 		notFound := strings.Count(log.String(), ErrSSIDNotFound.Error())
 		stop := run(apSSID, "not the password", "")
 		defer stop()
