@@ -168,22 +168,11 @@ func newRelease(dir string) (*release, error) {
 	return r, repo.WriteRoot(r.rootFile)
 }
 
-// publish signs slot (a .slot.img.zst) as board's release version and
-// writes the repository as a bundle to import.
-func (r *release) publish(board, version, slot, bundle string) error {
-	if err := r.AddSlot(board, version, slot); err != nil {
-		return err
-	}
-	if err := r.Publish(); err != nil {
-		return err
-	}
-	return r.WriteBundle(bundle)
-}
-
-// publishGateway signs slot (a slot with the gateway) as board's release
-// version for gateway-role appliances and writes the bundle to import.
-func (r *release) publishGateway(board, version, slot, bundle string) error {
-	if err := r.AddGatewaySlot(board, version, slot); err != nil {
+// publish signs slot (a .slot.img.zst) as board's release version with
+// add (AddSlot, or AddGatewaySlot for gateway-role appliances) and writes
+// the repository as a bundle to import.
+func (r *release) publish(add func(board, version, file string) error, board, version, slot, bundle string) error {
+	if err := add(board, version, slot); err != nil {
 		return err
 	}
 	if err := r.Publish(); err != nil {

@@ -233,11 +233,11 @@ func importRelease(t *testing.T, b *boards.Board, r slotRelease, slot <-chan bui
 		t.Fatal(s.err)
 	}
 	bundle := filepath.Join(s.dir, "bundle.tar")
-	publish := fwRel.publish
+	add := fwRel.AddSlot
 	if r.gateway {
-		publish = fwRel.publishGateway
+		add = fwRel.AddGatewaySlot
 	}
-	if err := publish(b.Name, r.version, s.slot, bundle); err != nil {
+	if err := fwRel.publish(add, b.Name, r.version, s.slot, bundle); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := cli("firmware", "import", bundle); err != nil {
@@ -378,7 +378,7 @@ func TestFirmwarePowerCutDuringUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	bundle := filepath.Join(out, "bundle.tar")
-	if err := fwRel.publish(b.Name, v2, r.SlotZst, bundle); err != nil {
+	if err := fwRel.publish(fwRel.AddSlot, b.Name, v2, r.SlotZst, bundle); err != nil {
 		t.Fatal(err)
 	}
 	const writing = "writing the inactive slot"
