@@ -79,7 +79,7 @@ deb:
 # alone, after the other tests: an emulated machine takes a whole core.
 BOARD ?= generic-arm64
 image:
-	$(GO) run ./cmd/hearth-image --board $(BOARD) --version $(VERSION) --out $(DIST) $(if $(filter latest,$(PINS)),--latest)
+	$(GO) run ./cmd/hearth-image --board $(BOARD) --version $(VERSION) --out $(DIST) $(if $(filter latest,$(PINS)),--latest) $(if $(GATEWAY_SLOT),--gateway-slot)
 
 image-test: build
 	@mkdir -p $(DIST)

@@ -50,6 +50,7 @@ func main() {
 	latest := fs.Bool("latest", false, "build with the kernel Debian has now instead of the board's pinned one")
 	binDir := fs.String("bin-dir", "", "take Hearth's programs ("+strings.Join(image.Binaries, ", ")+")\nbuilt for the board from here\n(default: build them with go build)")
 	noXZ := fs.Bool("no-xz", false, "skip the compressed .img.xz")
+	gatewaySlot := fs.Bool("gateway-slot", false, "also write the slot of gateway-role appliances (.gateway-slot.img.zst), which a\nrelease signs with hearth-release add -gateway")
 	tufRoot := fs.String("tuf-root", "", "the update repository's root.json, pinned in the image: the device installs\nonly updates signed by its keys (default: none, the image takes no updates)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if err == flag.ErrHelp {
@@ -83,7 +84,7 @@ func main() {
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	res, err := image.Build(ctx, image.Options{Board: b, Version: *version, OutDir: *out, Cache: *cache,
-		Latest: *latest, BinDir: *binDir, XZ: !*noXZ, TUFRoot: *tufRoot, Log: log})
+		Latest: *latest, BinDir: *binDir, XZ: !*noXZ, TUFRoot: *tufRoot, ReleaseGatewaySlot: *gatewaySlot, Log: log})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hearth-image:", err)
 		os.Exit(1)
@@ -93,5 +94,7 @@ func main() {
 		fmt.Println(res.ImageXZ)
 	}
 	fmt.Println(res.SlotZst)
-	fmt.Println(res.GatewaySlotZst)
+	if res.GatewaySlotZst != "" {
+		fmt.Println(res.GatewaySlotZst)
+	}
 }

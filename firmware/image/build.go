@@ -62,8 +62,12 @@ type Options struct {
 	SlotOnly bool
 	// GatewaySlot puts the gateway into a SlotOnly build's slot: the
 	// update of gateway-role appliances (ota.ProductGatewayOS). A whole
-	// image's build makes that slot anyway (Result.GatewaySlotZst).
+	// image's build writes that slot too when asked (ReleaseGatewaySlot).
 	GatewaySlot bool
+	// ReleaseGatewaySlot also writes a whole image's slot A, which has
+	// the gateway, compressed as a release signs it for gateway-role
+	// appliances (Result.GatewaySlotZst; about 10 s more).
+	ReleaseGatewaySlot bool
 	// TUFRoot is the root.json of the update repository that the slot
 	// pins (/etc/hearth/root.json): the device installs only updates its
 	// keys signed. Empty: the image takes no updates.
@@ -83,7 +87,7 @@ type Result struct {
 	SlotZst string // the same, zstd-compressed, as an update ships it
 	// GatewaySlotZst is the slot with the gateway, zstd-compressed: a
 	// gateway-role appliance's update (.gateway-slot.img.zst). Whole
-	// images only.
+	// images with Options.ReleaseGatewaySlot only.
 	GatewaySlotZst string
 	Kernel         string // the kernel package, name=version
 	Release        string // the kernel's release (uname -r)
@@ -260,9 +264,11 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	// Slot A as it is, for gateway-role appliances to update with.
-	res.GatewaySlotZst = base + ".gateway-slot.img.zst"
-	if err := zstdFile(slotA, res.GatewaySlotZst); err != nil {
-		return nil, err
+	if opt.ReleaseGatewaySlot {
+		res.GatewaySlotZst = base + ".gateway-slot.img.zst"
+		if err := zstdFile(slotA, res.GatewaySlotZst); err != nil {
+			return nil, err
+		}
 	}
 
 	// The boot partition: the boot script, the slot state, hearth.txt.
