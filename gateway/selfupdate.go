@@ -101,20 +101,29 @@ func (g *Gateway) runSelfUpdate(ctx context.Context) {
 // selfUpdateDue is the release this appliance should install now, or why
 // none.
 func (g *Gateway) selfUpdateDue(now time.Time) (version, why string) {
-	s := g.fw.self
-	st := s.readStatus()
+	st := g.fw.self.readStatus()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.applying != "" {
-		return "", "installing " + s.applying
-	}
+	_, version, why = g.selfDueLocked(st, now)
+	return version, why
+}
+
+// selfDueLocked is, for the appliance's status st, the release the updater
+// is installing now, or else the one to install next or why none. Called
+// with g.mu held.
+func (g *Gateway) selfDueLocked(st *api.FirmwareStatus, now time.Time) (installing, version, why string) {
+	s := g.fw.self
 	var r *rollout
 	if st != nil {
 		r = g.fw.rollouts[st.Board]
 	}
-	return selfUpdateDecision(st, g.fw.cat.Gateway, r, s.failed, s.retry, now)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.applying != "" {
+		return s.applying, "", "installing " + s.applying
+	}
+	version, why = selfUpdateDecision(st, g.fw.cat.Gateway, r, s.failed, s.retry, now)
+	return "", version, why
 }
 
 // selfUpdateDecision decides, from the appliance's status, the gateway
@@ -189,26 +198,16 @@ func (s *selfUpdate) run(ctx context.Context, version string, log *slog.Logger) 
 	return err
 }
 
-// selfView is what GET /v1/firmware says of the appliance the gateway
-// runs on; nil when it runs on none. Called with g.mu held.
+// selfViewLocked is what GET /v1/firmware says of the appliance the
+// gateway runs on; nil when it runs on none. Called with g.mu held.
 func (g *Gateway) selfViewLocked(now time.Time) *api.FirmwareSelf {
 	if g.fw == nil || g.fw.self == nil {
 		return nil
 	}
-	s := g.fw.self
-	st := s.readStatus()
+	st := g.fw.self.readStatus()
 	out := &api.FirmwareSelf{Firmware: st}
-	var r *rollout
-	if st != nil {
-		r = g.fw.rollouts[st.Board]
+	if out.Installing, out.Next, out.Waiting = g.selfDueLocked(st, now); out.Installing != "" {
+		out.Waiting = ""
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.applying != "" {
-		out.Installing = s.applying
-		return out
-	}
-	v, why := selfUpdateDecision(st, g.fw.cat.Gateway, r, s.failed, s.retry, now)
-	out.Next, out.Waiting = v, why
 	return out
 }
