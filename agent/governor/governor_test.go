@@ -181,7 +181,12 @@ func holdsBudget(t *testing.T, rt sandbox.Runtime, tasks []sandbox.Task) {
 			continue // the first window ran before any cap; the last ends with the tasks
 		}
 		allowed := hist[i-1].Allowed
-		if s.Work > allowed*1.05+0.03 {
+		// CPU time that /proc/stat's ticks put into the next window (under
+		// emulation one window read 0.89 and the next 0.73 of 0.81
+		// allowed) is not an overshoot: the pair must be over too.
+		limit := allowed*1.05 + 0.03
+		carried := i+1 < len(hist)-1 && (s.Work+hist[i+1].Work)/2 <= limit
+		if s.Work > limit && !carried {
 			over++
 		}
 		if s.Work < min(allowed, float64(len(tasks)))*0.85-0.03 {
