@@ -57,7 +57,7 @@ if test ${hearth_trial} -eq 1; then
 fi
 
 echo "hearth: booting slot ${hearth_slot} (trial ${hearth_trial})"
-setenv bootargs "@CONSOLES@ panic=5 hearth.slot=${hearth_slot} hearth.trial=${hearth_trial} hearth.disk=@DISK@"
+setenv bootargs "@CONSOLES@ panic=1 hearth.slot=${hearth_slot} hearth.trial=${hearth_trial} hearth.disk=@DISK@"
 # The slot's kernel says how it boots: a 32-bit ARM kernel is a zImage,
 # which decompresses itself (bootz); an arm64 Image comes gzipped, and
 # booti wants it unzipped.
