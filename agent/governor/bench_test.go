@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -73,15 +75,24 @@ var benchSchedule = []benchPhase{
 	{name: "up", share: 0.8, d: 6 * time.Second, step: "up"},
 }
 
-// bgLevels are the background loads the benchmark injects, in cores: a
-// burner process beside the tasks, duty-cycled so that its draw is known,
-// as Home Assistant or Pi-hole would be on a household device.
-var bgLevels = []float64{0, 0.25, 0.5}
+// weather is a background load the benchmark injects: a burner process
+// beside the tasks, as Home Assistant or Pi-hole would be on a household
+// device.
+type weather struct {
+	name  string  // in the BENCH names: "_bg<name>"
+	level float64 // steady: the share of a core kept busy, duty-cycled so that its draw is known
+	burst bool    // bursty: a whole core busy for 0.3-1.8 s, then idle for 1-3 s (a compile, a backup, a cron job)
+}
+
+// weathers are the background loads, in order: none, a quarter and half
+// a core steady, then bursts.
+var weathers = []weather{{name: "0"}, {name: "25", level: 0.25}, {name: "50", level: 0.5}, {name: "burst", burst: true}}
 
 // TestPowerBench measures, on this machine with the generic profile, how
 // well the governor holds saturating work in each runtime to its budget
-// while other programs run beside it, at each background level (bg0,
-// bg25, bg50: 0, 0.25 and 0.5 of a core of injected load):
+// while other programs run beside it, in each weather (bg0, bg25, bg50:
+// 0, 0.25 and 0.5 of a core of injected steady load; bgburst: a core busy
+// in bursts of 0.3-1.8 s, 1-3 s apart, about a third of a core on average):
 //
 //	BENCH power.<rt>.within_budget_<pct>_bg<l> <share> %  feasible windows at most budget + 5% (goal >= 99%)
 //	BENCH power.<rt>.budget_used_<pct>_bg<l> <share> %    mean power / feasible budget (goal >= 90%)
@@ -91,7 +102,8 @@ var bgLevels = []float64{0, 0.25, 0.5}
 //	BENCH power.<rt>.energy_error_cpu_bg<l> <err> %      tasks' Wh against their CPU time at the model's per-core power
 //	BENCH power.<rt>.agent_energy_share_bg<l> <share> %  energy above idle put down to the agent's own work (here the test process)
 //	BENCH power.<rt>.other_cores_bg<l> <n> cores         what else kept the CPUs busy, injected load included
-//	BENCH power.<rt>.uncontrolled_cores_bg<l> <n> cores  of that, what the benchmark did not inject
+//	BENCH power.<rt>.injected_cores_bg<l> <n> cores      of that, what the burner used (from its /proc/<pid>/stat)
+//	BENCH power.<rt>.uncontrolled_cores_bg<l> <n> cores  and the rest, what the benchmark did not inject
 //	BENCH power.<rt>.infeasible_windows_bg<l> <share> %  windows where other load alone left no room for tasks
 //	BENCH power.<rt>.surge_windows_bg<l> <share> %       windows over budget because other load rose within them
 //	BENCH power.within_budget <share> %                  every feasible scored window of every run
@@ -109,9 +121,10 @@ var bgLevels = []float64{0, 0.25, 0.5}
 // than the least share worth giving a task is infeasible, not a miss. So
 // the benchmark does not need a quiet machine.
 //
-// It runs for about five minutes, with HEARTH_POWER_BENCH=1 and, for the
+// It runs for about nine minutes, with HEARTH_POWER_BENCH=1 and, for the
 // containers, a containerd (see benchContainerd) and a static test binary
-// (CGO_ENABLED=0).
+// (CGO_ENABLED=0). HEARTH_POWER_BENCH_WEATHER=burst (or 0, 25, 50) runs
+// one weather only, to compare changes.
 func TestPowerBench(t *testing.T) {
 	if os.Getenv("HEARTH_POWER_BENCH") != "1" {
 		t.Skip("the power benchmark runs with HEARTH_POWER_BENCH=1")
@@ -130,11 +143,13 @@ func TestPowerBench(t *testing.T) {
 			case "runc":
 				rt, app = benchRunc(t)
 			}
-			for _, bg := range bgLevels {
-				stop := startBurner(t, bg)
+			for _, w := range weathers {
+				if only := os.Getenv("HEARTH_POWER_BENCH_WEATHER"); only != "" && only != w.name {
+					continue
+				}
+				b := startBurner(t, w)
 				f := runSchedule(t, model, rt, app)
-				stop()
-				f.rt, f.bg = name, bg
+				f.rt, f.bg, f.injected = name, w.name, b.stop()
 				results = append(results, f)
 			}
 		})
@@ -259,7 +274,8 @@ func benchInterval(rt sandbox.Runtime) time.Duration {
 // figures are one runtime's results.
 type figures struct {
 	rt              string             // in the BENCH names
-	bg              float64            // the injected background load, in cores
+	bg              string             // the weather's name, in the BENCH names
+	injected        float64            // the background load the burner used, in cores
 	windows, within int                // scored feasible one-second windows, and those at most budget + overTol
 	infeasible      int                // windows where other load alone left the tasks no room
 	surges          int                // windows over the budget because other load rose within them
@@ -274,8 +290,8 @@ type figures struct {
 	otherCores      float64            // mean cores busy with other work than the tasks'
 }
 
-// suffix names the background level in BENCH names: "_bg25" for 0.25.
-func (f *figures) suffix() string { return fmt.Sprintf("_bg%d", int(math.Round(100*f.bg))) }
+// suffix names the weather in BENCH names: "_bg25" for a quarter of a core.
+func (f *figures) suffix() string { return "_bg" + f.bg }
 
 // print writes f's BENCH lines.
 func (f *figures) print() {
@@ -305,7 +321,8 @@ func (f *figures) print() {
 		fmt.Printf("BENCH power.%s.agent_energy_share%s %.1f %%\n", f.rt, bg, 100*f.agentJ/f.measuredJ)
 	}
 	fmt.Printf("BENCH power.%s.other_cores%s %.2f cores\n", f.rt, bg, f.otherCores)
-	fmt.Printf("BENCH power.%s.uncontrolled_cores%s %.2f cores\n", f.rt, bg, math.Max(0, f.otherCores-f.bg))
+	fmt.Printf("BENCH power.%s.injected_cores%s %.2f cores\n", f.rt, bg, f.injected)
+	fmt.Printf("BENCH power.%s.uncontrolled_cores%s %.2f cores\n", f.rt, bg, math.Max(0, f.otherCores-f.injected))
 	if n := f.windows + f.infeasible + f.surges; n > 0 {
 		fmt.Printf("BENCH power.%s.infeasible_windows%s %.1f %%\n", f.rt, bg, 100*float64(f.infeasible)/float64(n))
 		fmt.Printf("BENCH power.%s.surge_windows%s %.1f %%\n", f.rt, bg, 100*float64(f.surges)/float64(n))
@@ -725,51 +742,105 @@ func (c *counted) CPUUsage(id string) (time.Duration, bool) {
 }
 
 // burnEnv makes the test binary a burner (see TestMain): its value is the
-// share of one core to keep busy.
+// share of one core to keep busy, or "burst".
 const burnEnv = "HEARTH_BURN"
 
-// burnPeriod is the burner's duty cycle: busy for level of it, asleep for
-// the rest. Short enough that every one of the benchmark's readings sees
-// its mean.
+// burnPeriod is the steady burner's duty cycle: busy for level of it,
+// asleep for the rest. Short enough that every one of the benchmark's
+// readings sees its mean.
 const burnPeriod = 20 * time.Millisecond
 
-// startBurner runs a burner process at level cores (none at 0) and
-// returns what stops it.
-func startBurner(t *testing.T, level float64) (stop func()) {
+// burner is a running burner process.
+type burner struct {
+	cmd   *exec.Cmd
+	start time.Time
+	cpu0  time.Duration
+}
+
+// startBurner runs a burner process for w (none for no load) and returns
+// it; stop ends it.
+func startBurner(t *testing.T, w weather) *burner {
 	t.Helper()
-	if level <= 0 {
-		return func() {}
+	b := &burner{}
+	if w.level <= 0 && !w.burst {
+		return b
 	}
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%g", burnEnv, level))
-	if err := cmd.Start(); err != nil {
+	arg := fmt.Sprintf("%g", w.level)
+	if w.burst {
+		arg = "burst"
+	}
+	b.cmd = exec.Command(os.Args[0])
+	b.cmd.Env = append(os.Environ(), burnEnv+"="+arg)
+	if err := b.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second) // its load is there before the schedule starts
-	stopped := false
-	stop = func() {
-		if !stopped {
-			stopped = true
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	}
-	t.Cleanup(stop)
-	return stop
+	b.start, b.cpu0 = time.Now(), b.cpu()
+	t.Cleanup(func() { b.stop() })
+	return b
 }
 
-// burn keeps level of one core busy, duty-cycled, until it is killed.
+// cpu is the CPU the burner used so far, from /proc (0 when unknown).
+func (b *burner) cpu() time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", b.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which is in parentheses:
+	// state is the first; utime and stime the 12th and 13th.
+	i := strings.LastIndexByte(string(data), ')')
+	f := strings.Fields(string(data[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ is 100
+}
+
+// stop ends the burner and returns the cores it kept busy on average
+// since it started.
+func (b *burner) stop() float64 {
+	if b.cmd == nil || b.cmd.Process == nil {
+		return 0
+	}
+	used := b.cpu() - b.cpu0
+	d := time.Since(b.start)
+	b.cmd.Process.Kill()
+	b.cmd.Wait()
+	b.cmd = nil
+	if d <= 0 || used < 0 {
+		return 0
+	}
+	return used.Seconds() / d.Seconds()
+}
+
+// burn keeps level of one core busy, duty-cycled, until it is killed; or,
+// for "burst", a whole core busy for 0.3-1.8 s, then idle for 1-3 s, the
+// same sequence every run.
 func burn(level string) {
+	spin := func(d time.Duration) {
+		for start := time.Now(); time.Since(start) < d; {
+		}
+	}
+	if level == "burst" {
+		r := rand.New(rand.NewPCG(14, 1))
+		for {
+			spin(300*time.Millisecond + time.Duration(r.Int64N(int64(1500*time.Millisecond))))
+			time.Sleep(time.Second + time.Duration(r.Int64N(int64(2*time.Second))))
+		}
+	}
 	l, err := strconv.ParseFloat(level, 64)
 	if err != nil || l <= 0 || l > 1 {
-		fmt.Fprintf(os.Stderr, "%s=%q: want a share of a core in (0, 1]\n", burnEnv, level)
+		fmt.Fprintf(os.Stderr, "%s=%q: want a share of a core in (0, 1], or burst\n", burnEnv, level)
 		os.Exit(2)
 	}
 	busy := time.Duration(l * float64(burnPeriod))
 	for {
-		start := time.Now()
-		for time.Since(start) < busy {
-		}
+		spin(busy)
 		time.Sleep(burnPeriod - busy)
 	}
 }

@@ -73,11 +73,29 @@ const (
 	// overrun its quota a little at period boundaries.
 	margin = 0.02
 	// otherDecay is how much of the other load's estimate carries over a
-	// second when that load falls (scaled to the step): half, so that a
-	// burst (the agent's own work as containers start, say) is forgotten
-	// within three seconds, while a load that comes and goes each second
+	// second when that load falls (scaled to the step) while it keeps
+	// coming back: half, so that a load that comes and goes each second
 	// still counts.
 	otherDecay = 0.5
+	// burstDecay is how much carries over a second when a load that has
+	// not come back falls by more than burstFall (a compile or a backup
+	// ends): a sixteenth, half in each quick step, so that the tasks get
+	// its room back within a second rather than three.
+	burstDecay = 1.0 / 16
+	// burstFall is the least fall of other load, in cores, that can be a
+	// burst's end; smaller ones are the ordinary ups and downs of other
+	// programs, followed slowly so that the estimate keeps above them
+	// (followed at once, they put containers at 30% of the budget over
+	// it in the benchmark). A burst's end leaves the estimate this far
+	// above the load, and the rest falls slowly.
+	burstFall = 0.1
+	// recurWithin is how close two rises of other load must come for the
+	// load to count as one that comes and goes: a burst that comes back
+	// within five seconds is held after its next fall, since it will
+	// likely come back again (the benchmark's bursty weather: each burst
+	// released at once put one window in five over budget as the next
+	// began); a lone burst is forgotten at its end.
+	recurWithin = 5 * time.Second
 	// tick is /proc/stat's resolution, in seconds (USER_HZ is 100).
 	tick = 0.01
 	// DefaultInterval is Config.Interval's default.
@@ -161,8 +179,16 @@ type Governor struct {
 	// acc sums the steps since the last history sample, each weighted
 	// by its length in seconds.
 	acc struct{ dt, watts, busy, work, allowed float64 }
-	// decay is otherDecay per step: otherDecay^(Interval in seconds).
-	decay    float64
+	// decay is otherDecay per step: otherDecay^(Interval in seconds);
+	// burst is burstDecay per step.
+	decay, burst float64
+	// steps counts the steps; lastRise and prevRise are the steps at
+	// which the last two bursts of other load (rises of more than
+	// burstFall) began (-1: none yet), and rising says the last burst
+	// has not fallen back since.
+	steps, lastRise, prevRise int
+	rising                    bool
+
 	status   Status
 	warnedAt map[string]time.Time
 	// selfCPU is the agent's process CPU at the last step; agentJ the
@@ -208,7 +234,8 @@ func New(cfg Config) (*Governor, error) {
 	if err := cfg.Policy.Check(cfg.Model.MaxW); err != nil {
 		return nil, err
 	}
-	g := &Governor{cfg: cfg, log: cfg.Logger, decay: math.Pow(otherDecay, cfg.Interval.Seconds()), policy: cfg.Policy, tasks: map[string]*tracked{},
+	g := &Governor{cfg: cfg, log: cfg.Logger, decay: math.Pow(otherDecay, cfg.Interval.Seconds()),
+		burst: math.Pow(burstDecay, cfg.Interval.Seconds()), lastRise: -1, prevRise: -1, policy: cfg.Policy, tasks: map[string]*tracked{},
 		warnedAt: map[string]time.Time{}}
 	g.status = Status{Profile: cfg.Model.Name, IdleW: cfg.Model.IdleW, MaxW: cfg.Model.MaxW,
 		Sample: Sample{BudgetW: cfg.Model.MaxW, TempC: math.NaN(), Allowed: float64(cfg.Model.Cores)}}
@@ -472,10 +499,30 @@ func (g *Governor) Step(ctx context.Context) Sample {
 	// guessed: it counts as it was in the last step, so that a burst of
 	// it (compiling a module, starting tasks) stops holding the tasks
 	// back as soon as it ends.
+	// A fall of more than burstFall is followed within a second when the
+	// load did not come back within recurWithin before (a compile, a
+	// backup that ended), and slowly when it does, so that a load that
+	// comes and goes is not given to the tasks in each of its pauses.
 	now1 := math.Max(0, busy-work-own)
-	if noise := float64(g.cfg.Model.Cores) * tick / g.cfg.Interval.Seconds(); now1 > g.other+noise {
+	noise := float64(g.cfg.Model.Cores) * tick / g.cfg.Interval.Seconds()
+	g.steps++
+	recurs := g.prevRise >= 0 && time.Duration(g.lastRise-g.prevRise)*g.cfg.Interval <= recurWithin
+	switch {
+	case now1 > g.other+noise:
+		if now1 > g.other+burstFall { // a burst, not the ups and downs of other programs
+			if !g.rising {
+				g.prevRise, g.lastRise = g.lastRise, g.steps
+			}
+			g.rising = true
+		}
 		g.other = now1
-	} else {
+	case now1 < g.other-math.Max(noise, burstFall) && !recurs:
+		g.other = math.Max(g.burst*g.other+(1-g.burst)*now1, now1+burstFall)
+		g.rising = false
+	default:
+		if now1 < g.other-noise {
+			g.rising = false
+		}
 		g.other = g.decay*g.other + (1-g.decay)*now1
 	}
 	other := g.other + math.Min(own, math.Max(0, busy-work))
