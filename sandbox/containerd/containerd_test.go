@@ -3,6 +3,7 @@ package containerd
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -72,6 +73,16 @@ func wipe(t testing.TB, sock, ns string) {
 	defer cancel()
 	if _, _, err := RemoveNamespace(ctx, sock, ns); err != nil {
 		t.Logf("wipe %s: %v", ns, err)
+		return
+	}
+	// Nothing is left behind, the cgroup containerd made for the
+	// namespace's containers included (cgroup v1: one per hierarchy).
+	left, _ := filepath.Glob("/sys/fs/cgroup/*/" + ns)
+	if _, err := os.Stat("/sys/fs/cgroup/" + ns); err == nil {
+		left = append(left, "/sys/fs/cgroup/"+ns)
+	}
+	if len(left) > 0 {
+		t.Errorf("namespace %s removed, but its cgroups are left: %v", ns, left)
 	}
 }
 

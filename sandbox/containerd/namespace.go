@@ -12,12 +12,14 @@ import (
 	"github.com/containerd/containerd/v2/core/images"
 	"github.com/containerd/containerd/v2/pkg/namespaces"
 	"github.com/containerd/errdefs"
+
+	"github.com/hearth-home/hearth/sandbox/ocitask"
 )
 
 // RemoveNamespace removes a containerd namespace and all it holds: tasks
 // (killed), containers with their snapshots, images, leases. It says how
 // many containers and images it removed; a namespace that does not exist is
-// no error. Tests, the demo and the benchmarks use it to leave nothing
+// no error. The namespace's cgroup goes too, where it is empty. Tests, the demo and the benchmarks use it to leave nothing
 // behind; an agent's own namespace outlives it on purpose.
 func RemoveNamespace(ctx context.Context, socket, ns string) (containers, imgs int, err error) {
 	client, err := containerd.New(socket, containerd.WithTimeout(5*time.Second))
@@ -25,6 +27,9 @@ func RemoveNamespace(ctx context.Context, socket, ns string) (containers, imgs i
 		return 0, 0, fmt.Errorf("%w at %s: %v", ErrUnreachable, socket, err)
 	}
 	defer client.Close()
+	// containerd makes each container's cgroup under one named after its
+	// namespace (/<ns>/<id>) and leaves that one when the last goes.
+	defer ocitask.DetectCgroups().RemoveEmpty("/" + ns)
 	all, err := client.NamespaceService().List(ctx)
 	if err != nil || !slices.Contains(all, ns) {
 		return 0, 0, err

@@ -32,6 +32,7 @@ func servedApp(t *testing.T, platform string) (*registrytest.Registry, sandbox.A
 func TestPullByReference(t *testing.T) {
 	reg, app := servedApp(t, sandboxtest.HostPlatform())
 	cfg := restartable(t)
+	t.Cleanup(func() { wipe(t, cfg.Socket, cfg.Namespace) })
 	rt := open(t, cfg)
 	if res := run(t, rt, app, sandbox.Limits{}, "exit", "7"); res.ExitCode != 7 {
 		t.Fatalf("result %+v", res)
@@ -51,6 +52,7 @@ func TestPullByReference(t *testing.T) {
 	reg.Close()
 	rt.Close()
 	rt = open(t, cfg)
+	defer rt.Close()
 	if res := run(t, rt, app, sandbox.Limits{}, "exit", "9"); res.ExitCode != 9 {
 		t.Fatalf("after restart, offline: %+v", res)
 	}
