@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -121,7 +122,7 @@ var weathers = []weather{{name: "0"}, {name: "25", level: 0.25}, {name: "50", le
 // than the least share worth giving a task is infeasible, not a miss. So
 // the benchmark does not need a quiet machine.
 //
-// It runs for about nine minutes, with HEARTH_POWER_BENCH=1 and, for the
+// It runs for about ten minutes, with HEARTH_POWER_BENCH=1 and, for the
 // containers, a containerd (see benchContainerd) and a static test binary
 // (CGO_ENABLED=0). HEARTH_POWER_BENCH_WEATHER=burst (or 0, 25, 50) runs
 // one weather only, to compare changes.
@@ -130,6 +131,10 @@ func TestPowerBench(t *testing.T) {
 		t.Skip("the power benchmark runs with HEARTH_POWER_BENCH=1")
 	}
 	model := genericModel(t)
+	only := os.Getenv("HEARTH_POWER_BENCH_WEATHER")
+	if only != "" && !slices.ContainsFunc(weathers, func(w weather) bool { return w.name == only }) {
+		t.Fatalf("HEARTH_POWER_BENCH_WEATHER=%q: want one of 0, 25, 50, burst", only)
+	}
 	var results []*figures
 	for _, name := range []string{"wasm", "container", "runc"} {
 		t.Run(name, func(t *testing.T) {
@@ -144,12 +149,13 @@ func TestPowerBench(t *testing.T) {
 				rt, app = benchRunc(t)
 			}
 			for _, w := range weathers {
-				if only := os.Getenv("HEARTH_POWER_BENCH_WEATHER"); only != "" && only != w.name {
+				if only != "" && only != w.name {
 					continue
 				}
 				b := startBurner(t, w)
-				f := runSchedule(t, model, rt, app)
-				f.rt, f.bg, f.injected = name, w.name, b.stop()
+				f := runSchedule(t, model, rt, app, b)
+				b.stop()
+				f.rt, f.bg = name, w.name
 				results = append(results, f)
 			}
 		})
@@ -275,7 +281,7 @@ func benchInterval(rt sandbox.Runtime) time.Duration {
 type figures struct {
 	rt              string             // in the BENCH names
 	bg              string             // the weather's name, in the BENCH names
-	injected        float64            // the background load the burner used, in cores
+	injected        float64            // the background load the burner used over the scored phases, in cores
 	windows, within int                // scored feasible one-second windows, and those at most budget + overTol
 	infeasible      int                // windows where other load alone left the tasks no room
 	surges          int                // windows over the budget because other load rose within them
@@ -333,7 +339,7 @@ func (f *figures) print() {
 // a running governor as the agent does, takes them through benchSchedule
 // while reading the device's power, and waits for them to end, removing
 // each from the governor.
-func runSchedule(t *testing.T, model power.Model, rt sandbox.Runtime, app sandbox.App) *figures {
+func runSchedule(t *testing.T, model power.Model, rt sandbox.Runtime, app sandbox.App, b *burner) *figures {
 	iv := benchInterval(rt)
 	g, err := New(Config{Model: model, Policy: policy.Policy{Watts: benchSchedule[0].share * model.MaxW}, Interval: iv})
 	if err != nil {
@@ -383,6 +389,7 @@ func runSchedule(t *testing.T, model power.Model, rt sandbox.Runtime, app sandbo
 	}
 	tick := time.NewTicker(benchTick)
 	defer tick.Stop()
+	burnCPU, burnFrom := b.cpu(), time.Now()
 	phases := make([][]point, len(benchSchedule))
 	for i, ph := range benchSchedule {
 		if err := g.SetPolicy(policy.Policy{Watts: ph.share * model.MaxW}); err != nil {
@@ -399,8 +406,10 @@ func runSchedule(t *testing.T, model power.Model, rt sandbox.Runtime, app sandbo
 			phases[i] = append(phases[i], p)
 		}
 	}
+	burnCPU, burnFor := b.cpu()-burnCPU, time.Since(burnFrom)
 
-	f := &figures{withinBy: map[string]float64{}, usedBy: map[string]float64{}, settle: map[string]float64{}}
+	f := &figures{withinBy: map[string]float64{}, usedBy: map[string]float64{}, settle: map[string]float64{},
+		injected: burnCPU.Seconds() / burnFor.Seconds()}
 	var taskCPU time.Duration
 	for _, task := range tasks {
 		wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
@@ -751,11 +760,7 @@ const burnEnv = "HEARTH_BURN"
 const burnPeriod = 20 * time.Millisecond
 
 // burner is a running burner process.
-type burner struct {
-	cmd   *exec.Cmd
-	start time.Time
-	cpu0  time.Duration
-}
+type burner struct{ cmd *exec.Cmd }
 
 // startBurner runs a burner process for w (none for no load) and returns
 // it; stop ends it.
@@ -775,13 +780,16 @@ func startBurner(t *testing.T, w weather) *burner {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second) // its load is there before the schedule starts
-	b.start, b.cpu0 = time.Now(), b.cpu()
-	t.Cleanup(func() { b.stop() })
+	t.Cleanup(b.stop)
 	return b
 }
 
-// cpu is the CPU the burner used so far, from /proc (0 when unknown).
+// cpu is the CPU the burner used so far, from /proc (0 when unknown or
+// when there is no burner).
 func (b *burner) cpu() time.Duration {
+	if b.cmd == nil || b.cmd.Process == nil {
+		return 0
+	}
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", b.cmd.Process.Pid))
 	if err != nil {
 		return 0
@@ -789,8 +797,11 @@ func (b *burner) cpu() time.Duration {
 	// The fields after the command's name, which is in parentheses:
 	// state is the first; utime and stime the 12th and 13th.
 	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 {
+		return 0
+	}
 	f := strings.Fields(string(data[i+1:]))
-	if i < 0 || len(f) < 13 {
+	if len(f) < 13 {
 		return 0
 	}
 	ut, err1 := strconv.ParseInt(f[11], 10, 64)
@@ -801,21 +812,14 @@ func (b *burner) cpu() time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ is 100
 }
 
-// stop ends the burner and returns the cores it kept busy on average
-// since it started.
-func (b *burner) stop() float64 {
+// stop ends the burner; a second call does nothing.
+func (b *burner) stop() {
 	if b.cmd == nil || b.cmd.Process == nil {
-		return 0
+		return
 	}
-	used := b.cpu() - b.cpu0
-	d := time.Since(b.start)
 	b.cmd.Process.Kill()
 	b.cmd.Wait()
 	b.cmd = nil
-	if d <= 0 || used < 0 {
-		return 0
-	}
-	return used.Seconds() / d.Seconds()
 }
 
 // burn keeps level of one core busy, duty-cycled, until it is killed; or,

@@ -89,12 +89,13 @@ const (
 	// it in the benchmark). A burst's end leaves the estimate this far
 	// above the load, and the rest falls slowly.
 	burstFall = 0.1
-	// recurWithin is how close two rises of other load must come for the
-	// load to count as one that comes and goes: a burst that comes back
-	// within five seconds is held after its next fall, since it will
-	// likely come back again (the benchmark's bursty weather: each burst
-	// released at once put one window in five over budget as the next
-	// began); a lone burst is forgotten at its end.
+	// recurWithin is how close the starts of two bursts of other load
+	// must come for the load to count as one that comes and goes: a
+	// burst that began within five seconds of the one before is held
+	// after it ends, since it will likely come back again (in the
+	// benchmark's bursty weather, bursts released at once put up to one
+	// window in five over budget as the next began); a lone burst is
+	// forgotten at its end.
 	recurWithin = 5 * time.Second
 	// tick is /proc/stat's resolution, in seconds (USER_HZ is 100).
 	tick = 0.01
@@ -168,9 +169,10 @@ type Governor struct {
 	prevAt  time.Time
 	correct float64 // integral correction from a meter, in cores
 	// other is what other programs keep busy, in cores (the agent's own
-	// work is not in it): it follows a rise at once and a fall slowly, so
-	// that a burst of other work does not push the device over its budget
-	// in the second after it.
+	// work is not in it): it follows a rise at once, the end of a lone
+	// burst within a second, and any other fall slowly, so that a load
+	// that comes and goes does not push the device over its budget each
+	// time it comes back.
 	other float64
 	// dynPerCore is the last step's power above idle per busy core.
 	dynPerCore float64
@@ -182,12 +184,14 @@ type Governor struct {
 	// decay is otherDecay per step: otherDecay^(Interval in seconds);
 	// burst is burstDecay per step.
 	decay, burst float64
-	// steps counts the steps; lastRise and prevRise are the steps at
-	// which the last two bursts of other load (rises of more than
-	// burstFall) began (-1: none yet), and rising says the last burst
-	// has not fallen back since.
-	steps, lastRise, prevRise int
-	rising                    bool
+	// burstAt and prevBurstAt are when the last two bursts of other load
+	// (rises of more than burstFall) began (zero: none yet). inBurst says
+	// the last has not ended: the load has not come back to within
+	// burstFall of base, what it was before, and has not stayed up for
+	// recurWithin (a load that stays that long is a new level).
+	burstAt, prevBurstAt time.Time
+	inBurst              bool
+	base                 float64
 
 	status   Status
 	warnedAt map[string]time.Time
@@ -235,7 +239,7 @@ func New(cfg Config) (*Governor, error) {
 		return nil, err
 	}
 	g := &Governor{cfg: cfg, log: cfg.Logger, decay: math.Pow(otherDecay, cfg.Interval.Seconds()),
-		burst: math.Pow(burstDecay, cfg.Interval.Seconds()), lastRise: -1, prevRise: -1, policy: cfg.Policy, tasks: map[string]*tracked{},
+		burst: math.Pow(burstDecay, cfg.Interval.Seconds()), policy: cfg.Policy, tasks: map[string]*tracked{},
 		warnedAt: map[string]time.Time{}}
 	g.status = Status{Profile: cfg.Model.Name, IdleW: cfg.Model.IdleW, MaxW: cfg.Model.MaxW,
 		Sample: Sample{BudgetW: cfg.Model.MaxW, TempC: math.NaN(), Allowed: float64(cfg.Model.Cores)}}
@@ -492,37 +496,35 @@ func (g *Governor) Step(ctx context.Context) Sample {
 	}
 	g.agentJ += agentJ
 	agentWh := g.agentJ / 3600
-	// Other programs' load: a rise beyond what /proc/stat's 10 ms ticks
-	// can blur in one step is followed at once; a smaller one, and any
-	// fall, by the decay, so that the tick noise of quick steps does not
-	// bias the estimate upwards. The agent's own work is measured, not
-	// guessed: it counts as it was in the last step, so that a burst of
-	// it (compiling a module, starting tasks) stops holding the tasks
-	// back as soon as it ends.
-	// A fall of more than burstFall is followed within a second when the
-	// load did not come back within recurWithin before (a compile, a
-	// backup that ended), and slowly when it does, so that a load that
-	// comes and goes is not given to the tasks in each of its pauses.
+	// Other programs' load. A rise beyond what /proc/stat's 10 ms ticks
+	// can blur in one step is followed at once; a smaller one is
+	// averaged, so that the tick noise of quick steps does not bias the
+	// estimate upwards. The end of a lone burst (the load back to within
+	// burstFall of what it was before, with no other burst in the
+	// recurWithin before it began: a compile, a backup that ended), and a
+	// fall of more than burstFall of a load that had stayed up, are
+	// followed within a second, down to burstFall above the load; any
+	// other fall by otherDecay a second, so that a load that comes and
+	// goes is not given to the tasks in each of its pauses, nor a dip
+	// within a burst. The agent's own work is measured, not guessed: it
+	// counts as it was in the last step, so that a burst of it
+	// (compiling a module, starting tasks) stops holding the tasks back
+	// as soon as it ends.
 	now1 := math.Max(0, busy-work-own)
 	noise := float64(g.cfg.Model.Cores) * tick / g.cfg.Interval.Seconds()
-	g.steps++
-	recurs := g.prevRise >= 0 && time.Duration(g.lastRise-g.prevRise)*g.cfg.Interval <= recurWithin
+	if g.inBurst && (now1 < g.base+burstFall || now.Sub(g.burstAt) > recurWithin) {
+		g.inBurst = false
+	}
+	recurs := !g.prevBurstAt.IsZero() && g.burstAt.Sub(g.prevBurstAt) <= recurWithin
 	switch {
 	case now1 > g.other+noise:
-		if now1 > g.other+burstFall { // a burst, not the ups and downs of other programs
-			if !g.rising {
-				g.prevRise, g.lastRise = g.lastRise, g.steps
-			}
-			g.rising = true
+		if now1 > g.other+burstFall && !g.inBurst { // a burst, not the ups and downs of other programs
+			g.prevBurstAt, g.burstAt, g.base, g.inBurst = g.burstAt, now, g.other, true
 		}
 		g.other = now1
-	case now1 < g.other-math.Max(noise, burstFall) && !recurs:
+	case now1 < g.other-math.Max(noise, burstFall) && !g.inBurst && !recurs:
 		g.other = math.Max(g.burst*g.other+(1-g.burst)*now1, now1+burstFall)
-		g.rising = false
 	default:
-		if now1 < g.other-noise {
-			g.rising = false
-		}
 		g.other = g.decay*g.other + (1-g.decay)*now1
 	}
 	other := g.other + math.Min(own, math.Max(0, busy-work))

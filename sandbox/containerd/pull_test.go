@@ -34,6 +34,7 @@ func TestPullByReference(t *testing.T) {
 	cfg := restartable(t)
 	t.Cleanup(func() { wipe(t, cfg.Socket, cfg.Namespace) })
 	rt := open(t, cfg)
+	t.Cleanup(func() { rt.Close() }) // the runtime open then, before the wipe
 	if res := run(t, rt, app, sandbox.Limits{}, "exit", "7"); res.ExitCode != 7 {
 		t.Fatalf("result %+v", res)
 	}
@@ -52,7 +53,6 @@ func TestPullByReference(t *testing.T) {
 	reg.Close()
 	rt.Close()
 	rt = open(t, cfg)
-	defer rt.Close()
 	if res := run(t, rt, app, sandbox.Limits{}, "exit", "9"); res.ExitCode != 9 {
 		t.Fatalf("after restart, offline: %+v", res)
 	}
