@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"slices"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"github.com/hearth-home/hearth/sandbox/runc"
 	"github.com/hearth-home/hearth/sandbox/sandboxtest"
 	"github.com/hearth-home/hearth/sandbox/wasm"
+	"github.com/shirou/gopsutil/v3/process"
 )
 
 // The test binary is each container task's init, logger and monitor, as
@@ -103,7 +103,7 @@ var weathers = []weather{{name: "0"}, {name: "25", level: 0.25}, {name: "50", le
 //	BENCH power.<rt>.energy_error_cpu_bg<l> <err> %      tasks' Wh against their CPU time at the model's per-core power
 //	BENCH power.<rt>.agent_energy_share_bg<l> <share> %  energy above idle put down to the agent's own work (here the test process)
 //	BENCH power.<rt>.other_cores_bg<l> <n> cores         what else kept the CPUs busy, injected load included
-//	BENCH power.<rt>.injected_cores_bg<l> <n> cores      of that, what the burner used (from its /proc/<pid>/stat)
+//	BENCH power.<rt>.injected_cores_bg<l> <n> cores      of that, what the burner used (its process's CPU time)
 //	BENCH power.<rt>.uncontrolled_cores_bg<l> <n> cores  and the rest, what the benchmark did not inject
 //	BENCH power.<rt>.infeasible_windows_bg<l> <share> %  windows where other load alone left no room for tasks
 //	BENCH power.<rt>.surge_windows_bg<l> <share> %       windows over budget because other load rose within them
@@ -784,32 +784,21 @@ func startBurner(t *testing.T, w weather) *burner {
 	return b
 }
 
-// cpu is the CPU the burner used so far, from /proc (0 when unknown or
-// when there is no burner).
+// cpu is the CPU the burner used so far (0 when unknown or when there is
+// no burner).
 func (b *burner) cpu() time.Duration {
 	if b.cmd == nil || b.cmd.Process == nil {
 		return 0
 	}
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", b.cmd.Process.Pid))
+	p, err := process.NewProcess(int32(b.cmd.Process.Pid))
 	if err != nil {
 		return 0
 	}
-	// The fields after the command's name, which is in parentheses:
-	// state is the first; utime and stime the 12th and 13th.
-	i := strings.LastIndexByte(string(data), ')')
-	if i < 0 {
+	ts, err := p.Times()
+	if err != nil {
 		return 0
 	}
-	f := strings.Fields(string(data[i+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	ut, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0
-	}
-	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ is 100
+	return time.Duration((ts.User + ts.System) * float64(time.Second))
 }
 
 // stop ends the burner; a second call does nothing.

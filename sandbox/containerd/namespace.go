@@ -19,8 +19,9 @@ import (
 // RemoveNamespace removes a containerd namespace and all it holds: tasks
 // (killed), containers with their snapshots, images, leases. It says how
 // many containers and images it removed; a namespace that does not exist is
-// no error. The namespace's cgroup goes too, where it is empty. Tests, the demo and the benchmarks use it to leave nothing
-// behind; an agent's own namespace outlives it on purpose.
+// no error. The namespace's cgroup goes too, where it is empty. Tests, the
+// demo and the benchmarks use it to leave nothing behind; an agent's own
+// namespace outlives it on purpose.
 func RemoveNamespace(ctx context.Context, socket, ns string) (containers, imgs int, err error) {
 	client, err := containerd.New(socket, containerd.WithTimeout(5*time.Second))
 	if err != nil {
