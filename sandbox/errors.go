@@ -9,7 +9,8 @@ var (
 	ErrBadApp = errors.New("app cannot be loaded")
 	// ErrExists is returned by Start when a live task has the same ID.
 	ErrExists = errors.New("a task with this ID is already running")
-	// ErrUnsupported is returned by an optional operation (SetCPU, Pause)
-	// that this runtime, or this system, cannot do.
+	// ErrUnsupported is returned by an optional operation (SetCPU, Pause),
+	// or by Start for a Spec field (Stdin, Stdout), that this runtime, or
+	// this system, cannot do.
 	ErrUnsupported = errors.New("not supported here")
 )

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -21,7 +22,8 @@ type Runtime interface {
 	// from Start until Delete and must be unique among such tasks (ErrExists
 	// otherwise); the agent uses the lease (task, attempt). Start does not wait for the task; ctx bounds only
 	// the starting, not the run (the run is bounded by Spec.Limits.Timeout
-	// and Task.Kill).
+	// and Task.Kill). A Spec asking for what this runtime cannot do
+	// (Stdin, Stdout) fails with an error wrapping ErrUnsupported.
 	Start(ctx context.Context, spec Spec) (Task, error)
 
 	// Recover finds a task that an earlier process of this agent started,
@@ -141,6 +143,25 @@ type Spec struct {
 	// container): empty for the runtime's unprivileged default, "root", or
 	// "UID[:GID]". Runtimes without users ignore it.
 	User string
+
+	// Stdin, when set, is the program's standard input, read as the
+	// program asks for it; otherwise the program reads EOF at once. A
+	// stream's long-lived instance reads its messages from it. Only
+	// sandbox/wasm takes it; the container runtimes fail Start with an
+	// error wrapping ErrUnsupported. Stdin stays the caller's: no runtime
+	// closes it. A task stopped while its program waits in Stdin ends at
+	// once all the same; that read is then abandoned, and whatever it
+	// returns (when the caller next writes, or closes the pipe) is dropped.
+	Stdin io.Reader
+	// Stdout, when set, receives the program's standard output as it is
+	// written, unbounded by Limits.OutputBytes, and Result.Stdout stays
+	// empty. Only sandbox/wasm takes it; the container runtimes fail
+	// Start with an error wrapping ErrUnsupported. Each write of the
+	// program's is done before the program goes on, so everything it
+	// wrote has been written to Stdout when Wait returns. Like Stdin, it
+	// is never closed by the runtime, and a write blocked in it does not
+	// hold a stopped task.
+	Stdout io.Writer
 }
 
 // Limits bound a task. A zero field means the default documented on it.
@@ -149,7 +170,11 @@ type Limits struct {
 	MemoryBytes int64
 	// CPU is the share of cores the task may use, e.g. 0.5. Default 1.
 	CPU float64
-	// Timeout ends the task with FailTimeout. Default 1 minute.
+	// Timeout ends the task with FailTimeout. Zero means the default, 1
+	// minute; a negative Timeout (NoTimeout) means none: the task runs
+	// until it ends or is killed, as a stream's long-lived instance does.
+	// Every runtime takes a negative Timeout (a container's deadline is
+	// then left unset).
 	Timeout time.Duration
 	// OutputBytes caps what is kept of stdout and of stderr, each; the rest
 	// is dropped and a truncation marker appended. Default 64 KiB.
@@ -164,7 +189,11 @@ const (
 	DefaultOutputBytes = 64 << 10
 )
 
-// WithDefaults fills zero fields with the defaults.
+// NoTimeout, as Limits.Timeout, lets a task run until it ends or is killed.
+const NoTimeout time.Duration = -1
+
+// WithDefaults fills zero fields with the defaults. A negative Timeout is
+// kept: it means no timeout.
 func (l Limits) WithDefaults() Limits {
 	if l.MemoryBytes <= 0 {
 		l.MemoryBytes = DefaultMemoryBytes
@@ -172,7 +201,7 @@ func (l Limits) WithDefaults() Limits {
 	if l.CPU <= 0 {
 		l.CPU = DefaultCPU
 	}
-	if l.Timeout <= 0 {
+	if l.Timeout == 0 {
 		l.Timeout = DefaultTimeout
 	}
 	if l.OutputBytes <= 0 {

@@ -21,8 +21,9 @@
 //   - cgroup limits: pids (Config.PidsLimit), memory (Limits.MemoryBytes,
 //     no swap; an OOM kill is reported as sandbox.FailMemory), CPU quota
 //     (Limits.CPU);
-//   - a deadline (Limits.Timeout) after which it is killed, and stdout and
-//     stderr kept up to Limits.OutputBytes each.
+//   - a deadline (Limits.Timeout; none when it is negative) after which it
+//     is killed, and stdout and stderr kept up to Limits.OutputBytes each.
+//     Spec.Stdin and Spec.Stdout are refused (sandbox.ErrUnsupported).
 //
 // Each task's container carries its deadline and limits as labels, and its
 // output streams go through fifos into files under Config.StateDir, so an

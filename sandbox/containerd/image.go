@@ -45,6 +45,9 @@ const (
 	labelRef      = "hearth.ref"
 )
 
+// noDeadline is labelDeadline's value for a task without a timeout.
+const noDeadline = "none"
+
 func imageName(digest string) string {
 	return imagePrefix + strings.Replace(digest, ":", "-", 1)
 }

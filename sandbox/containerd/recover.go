@@ -54,8 +54,11 @@ func (rt *Runtime) Recover(ctx context.Context, id string) (sandbox.Task, error)
 		OutputBytes: int(atoi(labels[labelOutput])),
 	}.WithDefaults()
 	t.started = parseTime(labels[labelStarted])
-	t.deadline = parseTime(labels[labelDeadline])
-	t.limits.Timeout = t.deadline.Sub(t.started)
+	t.limits.Timeout = sandbox.NoTimeout
+	if d := labels[labelDeadline]; d != noDeadline {
+		t.deadline = parseTime(d)
+		t.limits.Timeout = t.deadline.Sub(t.started)
+	}
 	t.stop = sandbox.Failure(labels[labelStop])
 
 	// The task's logger went on writing its streams meanwhile: nothing to
@@ -90,7 +93,11 @@ func (rt *Runtime) Recover(ctx context.Context, id string) (sandbox.Task, error)
 	}
 	rt.watching.Add(1)
 	rt.mu.Unlock()
-	rt.log.Info("task recovered", "task", id, "container", cid, "deadline", t.deadline.Format(time.RFC3339))
+	deadline := "none"
+	if !t.deadline.IsZero() {
+		deadline = t.deadline.Format(time.RFC3339)
+	}
+	rt.log.Info("task recovered", "task", id, "container", cid, "deadline", deadline)
 	go t.watch(exitC)
 	return t, nil
 }

@@ -29,7 +29,7 @@ type task struct {
 	dir       string // state: the logger's stream files
 	limits    sandbox.Limits
 	started   time.Time
-	deadline  time.Time
+	deadline  time.Time // zero: none (a negative Limits.Timeout)
 
 	mu      sync.Mutex
 	stop    sandbox.Failure // why we stopped it: timeout or killed
@@ -100,9 +100,12 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 		labelID:       spec.ID,
 		labelApp:      im.digest,
 		labelStarted:  created.UTC().Format(time.RFC3339Nano),
-		labelDeadline: created.Add(lim.Timeout).UTC().Format(time.RFC3339Nano),
+		labelDeadline: noDeadline,
 		labelMemory:   strconv.FormatInt(lim.MemoryBytes, 10),
 		labelOutput:   strconv.Itoa(lim.OutputBytes),
+	}
+	if lim.Timeout > 0 {
+		labels[labelDeadline] = created.Add(lim.Timeout).UTC().Format(time.RFC3339Nano)
 	}
 	c, err := rt.client.NewContainer(ctx, cid,
 		containerd.WithContainerLabels(labels),
@@ -141,7 +144,9 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 		return nil, fmt.Errorf("wait for task: %w", err)
 	}
 	t.started = time.Now()
-	t.deadline = t.started.Add(lim.Timeout)
+	if lim.Timeout > 0 {
+		t.deadline = t.started.Add(lim.Timeout)
+	}
 	if err := ctask.Start(ctx); err != nil {
 		cleanup()
 		return nil, fmt.Errorf("start task: %w", err)
@@ -151,12 +156,16 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 	return t, nil
 }
 
-// watch waits for the task's end, stopping it at its deadline, and sets
-// its result.
+// watch waits for the task's end, stopping it at its deadline (if it has
+// one), and sets its result.
 func (t *task) watch(exitC <-chan containerd.ExitStatus) {
 	defer t.rt.watching.Done()
 	timer := time.NewTimer(time.Until(t.deadline))
 	defer timer.Stop()
+	deadline := timer.C
+	if t.deadline.IsZero() {
+		deadline = nil
+	}
 	for {
 		select {
 		case st := <-exitC:
@@ -178,7 +187,7 @@ func (t *task) watch(exitC <-chan containerd.ExitStatus) {
 			}
 			t.finish(t.result(st), nil)
 			return
-		case <-timer.C:
+		case <-deadline:
 			if err := t.kill(sandbox.FailTimeout); err != nil {
 				t.rt.log.Warn("stopping a task at its deadline", "task", t.id, "err", err)
 				timer.Reset(time.Second)

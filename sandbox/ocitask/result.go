@@ -137,9 +137,14 @@ func WithDigest(app sandbox.App) (sandbox.App, error) {
 
 // Setup is what every container task starts with: its limits with the
 // defaults filled, its user's ids, and /in and /out opened to that user
-// (ShareDirs).
+// (ShareDirs). A Spec with Stdin or Stdout fails with an error wrapping
+// sandbox.ErrUnsupported: a container's streams go through files that
+// outlive the agent (KeepStreams), not through the agent's process.
 func Setup(spec sandbox.Spec) (lim sandbox.Limits, uid, gid uint32, err error) {
 	lim = spec.Limits.WithDefaults()
+	if spec.Stdin != nil || spec.Stdout != nil {
+		return lim, 0, 0, fmt.Errorf("%w: a container task's stdin and stdout cannot be streamed", sandbox.ErrUnsupported)
+	}
 	if uid, gid, err = sandbox.ParseUser(spec.User); err != nil {
 		return lim, 0, 0, fmt.Errorf("user: %w", err)
 	}

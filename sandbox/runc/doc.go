@@ -23,4 +23,8 @@
 // SetCPU writes the task's cgroup's CPU quota directly, as `runc update`
 // would, without starting a process each second; Kill is `runc kill`;
 // Delete is `runc delete`.
+//
+// A task is killed at its deadline, Limits.Timeout after its start, or
+// never when Limits.Timeout is negative. Spec.Stdin and Spec.Stdout are
+// refused with sandbox.ErrUnsupported, as in sandbox/containerd.
 package runc

@@ -27,7 +27,7 @@ type taskRecord struct {
 	Root     string         `json:"root"`
 	Cgroup   string         `json:"cgroup"`
 	Started  time.Time      `json:"started"`
-	Deadline time.Time      `json:"deadline"`
+	Deadline time.Time      `json:"deadline"` // zero: none (a negative Limits.Timeout)
 	Limits   sandbox.Limits `json:"limits"`
 	NoPivot  bool           `json:"no_pivot,omitempty"` // runc run --no-pivot
 }
@@ -135,7 +135,10 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 	}
 	now := time.Now()
 	rec := taskRecord{ID: spec.ID, CID: cid, App: im.digest, Runc: rt.runc, Root: rt.rootDir(), Cgroup: rt.cgroupPath(cid),
-		Started: now.UTC(), Deadline: now.Add(lim.Timeout).UTC(), Limits: lim, NoPivot: rt.cfg.NoPivot}
+		Started: now.UTC(), Limits: lim, NoPivot: rt.cfg.NoPivot}
+	if lim.Timeout > 0 {
+		rec.Deadline = now.Add(lim.Timeout).UTC()
+	}
 	if b, err = json.Marshal(rec); err != nil {
 		return nil, err
 	}
@@ -152,14 +155,18 @@ func (rt *Runtime) start(ctx context.Context, spec sandbox.Spec) (_ *task, err e
 	return t, nil
 }
 
-// watch waits for the task's end, stopping it at its deadline, and sets
-// its result. ended is closed once the monitor has written the exit file;
-// nil for a recovered task, whose monitor is not this process's child: the
-// file is polled for then.
+// watch waits for the task's end, stopping it at its deadline (if it has
+// one), and sets its result. ended is closed once the monitor has written
+// the exit file; nil for a recovered task, whose monitor is not this
+// process's child: the file is polled for then.
 func (t *task) watch(ended <-chan struct{}) {
 	defer t.rt.watches.Done()
 	timer := time.NewTimer(time.Until(t.rec.Deadline))
 	defer timer.Stop()
+	deadline := timer.C
+	if t.rec.Deadline.IsZero() {
+		deadline = nil
+	}
 	var poll <-chan time.Time
 	if ended == nil {
 		tick := time.NewTicker(100 * time.Millisecond)
@@ -185,7 +192,7 @@ func (t *task) watch(ended <-chan struct{}) {
 				t.finish(sandbox.Result{}, fmt.Errorf("task %s: its monitor is gone and left no exit status", t.id))
 				return
 			}
-		case <-timer.C:
+		case <-deadline:
 			if err := t.kill(sandbox.FailTimeout); err != nil {
 				t.rt.log.Warn("stopping a task at its deadline", "task", t.id, "err", err)
 				timer.Reset(time.Second)

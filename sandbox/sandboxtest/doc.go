@@ -14,7 +14,9 @@
 //
 // The suite runs one program, testapp (in the testapp directory), whose
 // first argument selects what it does: echo its args and env, copy /in to
-// /out, probe for ways out to the host, spin, sleep, hog memory, crash.
+// /out, probe for ways out to the host, spin, sleep, hog memory, crash,
+// answer stdin line by line. Checks of what a runtime may refuse (Stdin
+// and Stdout) skip where it refuses with sandbox.ErrUnsupported.
 // It is plain Go, so it builds both as a WASI module and as a static Linux
 // binary for an OCI image; BuildTestApp builds it for any target.
 //

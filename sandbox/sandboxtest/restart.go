@@ -49,12 +49,15 @@ func RunControl(t *testing.T, r Reopenable) {
 }
 
 // restartSpecs are the tasks of the restart test: "ended" ends once the
-// file "go" appears in its /in, after the first agent is dead.
+// file "go" appears in its /in, after the first agent is dead; "endless",
+// without a deadline, once "stop" appears, after the second agent has
+// recovered it.
 func restartSpecs(app sandbox.App, in string) map[string]sandbox.Spec {
 	return map[string]sandbox.Spec{
 		"running":  {ID: "job/0/1", App: app, Args: []string{"spin", "1500ms"}, Limits: sandbox.Limits{Timeout: time.Minute}},
 		"ended":    {ID: "job/1/1", App: app, Args: []string{"await", "/in/go", "7"}, InDir: in},
 		"deadline": {ID: "job/2/1", App: app, Args: []string{"loop"}, Limits: sandbox.Limits{Timeout: 2 * time.Second}},
+		"endless":  {ID: "job/3/1", App: app, Args: []string{"await", "/in/stop", "0"}, InDir: in, Limits: sandbox.Limits{Timeout: sandbox.NoTimeout}},
 	}
 }
 
@@ -63,8 +66,11 @@ func restartSpecs(app sandbox.App, in string) map[string]sandbox.Spec {
 func restartChild(t *testing.T, r Reopenable, env string) {
 	in, cfg, _ := cutEnv(env)
 	rt := r.Open(t, cfg)
-	for _, s := range restartSpecs(OCITestApp(t, HostPlatform()), in) {
-		if _, err := rt.Start(context.Background(), s); err != nil {
+	specs := restartSpecs(OCITestApp(t, HostPlatform()), in)
+	// The timed tasks last: one that ended while this agent still ran
+	// would be collected by it, and its successor would find nothing.
+	for _, name := range []string{"ended", "endless", "deadline", "running"} {
+		if _, err := rt.Start(context.Background(), specs[name]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -83,13 +89,16 @@ func cutEnv(env string) (in, cfg string, ok bool) {
 
 // An agent killed with SIGKILL under running tasks leaves them running;
 // its successor recovers them: one still running, one that ended
-// meanwhile, one that passes its deadline after the restart. Nothing they
-// printed is lost.
+// meanwhile, one that passes its deadline after the restart, one without
+// a deadline that keeps running. Nothing they printed is lost.
 func testRecoverAfterRestart(t *testing.T, r Reopenable) {
 	ctx := context.Background()
 	app := OCITestApp(t, HostPlatform())
 	cfg := r.Config(t)
 	in := t.TempDir()
+	// "endless" has no deadline: a test that fails before it lets it go
+	// must not leave it running.
+	t.Cleanup(func() { os.WriteFile(filepath.Join(in, "stop"), nil, 0o644) })
 	parent := regexp.QuoteMeta(t.Name()[:len(t.Name())-len("/RecoverAfterRestart")])
 	child := exec.Command(os.Args[0], "-test.run=^"+parent+"$")
 	child.Env = append(os.Environ(), childEnv+"="+in+"\n"+cfg)
@@ -121,6 +130,16 @@ func testRecoverAfterRestart(t *testing.T, r Reopenable) {
 		if err != nil {
 			t.Fatalf("Recover(%s): %v", name, err)
 		}
+		if name == "endless" {
+			wctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+			if res, err := task.Wait(wctx); err == nil {
+				t.Errorf("endless: ended after its recovery: %+v", res)
+			}
+			cancel()
+			if err := os.WriteFile(filepath.Join(in, "stop"), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		res, err := task.Wait(ctx)
 		if err != nil {
 			t.Fatalf("Wait(%s): %v", name, err)
@@ -132,6 +151,9 @@ func testRecoverAfterRestart(t *testing.T, r Reopenable) {
 	}
 	if r := results["running"]; r.Failure != "" || r.ExitCode != 0 || r.Wall < 1500*time.Millisecond {
 		t.Errorf("running: %+v", r)
+	}
+	if r := results["endless"]; r.Failure != "" || r.ExitCode != 0 {
+		t.Errorf("endless: %+v", r)
 	}
 	if r := results["ended"]; r.ExitCode != 7 || string(r.Stdout) != "out\n" || string(r.Stderr) != "err\n" {
 		t.Errorf("ended: exit %d, stdout %q, stderr %q", r.ExitCode, r.Stdout, r.Stderr)

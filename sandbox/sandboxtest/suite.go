@@ -59,6 +59,9 @@ var cases = []struct {
 	{"RecoverUnknown", testRecoverUnknown},
 	{"Delete", testDelete},
 	{"WallAndCPU", testWallAndCPU},
+	{"NoTimeout", testNoTimeout},
+	{"Stdio", testStdio},
+	{"KillWhileReading", testKillWhileReading},
 }
 
 // harness is one subtest's view of the runtime.

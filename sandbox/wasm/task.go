@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"os"
@@ -39,8 +40,8 @@ type task struct {
 	stderr  *sandbox.BoundedBuffer
 	begin   time.Time
 
-	// ctx bounds the run: it ends at the timeout, or with a cause on Kill,
-	// Delete or Runtime.Close.
+	// ctx bounds the run: it ends at the timeout (if any), or with a cause
+	// on Kill, Delete or Runtime.Close.
 	ctx           context.Context
 	stop          context.CancelCauseFunc
 	cancelTimeout context.CancelFunc
@@ -118,8 +119,15 @@ func newTask(r *Runtime, spec sandbox.Spec, m *module) *task {
 		done:    make(chan struct{}),
 	}
 	base, stop := context.WithCancelCause(context.Background())
-	t.ctx, t.cancelTimeout = context.WithTimeout(base, lim.Timeout)
+	t.ctx, t.cancelTimeout = base, func() {}
+	if lim.Timeout > 0 {
+		t.ctx, t.cancelTimeout = context.WithTimeout(base, lim.Timeout)
+	}
 	t.stop = stop
+	var out io.Writer = t.stdout
+	if spec.Stdout != nil {
+		out = &stdout{t: t, w: spec.Stdout}
+	}
 
 	// Anonymous, so that any number of tasks instantiate one module; _start
 	// is called by run, to tell a failed instantiation from the program's
@@ -128,7 +136,7 @@ func newTask(r *Runtime, spec sandbox.Spec, m *module) *task {
 		WithName("").
 		WithStartFunctions().
 		WithArgs(append([]string{"app"}, spec.Args...)...).
-		WithStdout(t.stdout).
+		WithStdout(out).
 		WithStderr(t.stderr).
 		WithSysWalltime().
 		WithSysNanotime().
@@ -138,6 +146,9 @@ func newTask(r *Runtime, spec sandbox.Spec, m *module) *task {
 	}
 	if fs := fsConfig(spec.InDir, spec.OutDir); fs != nil {
 		c = c.WithFSConfig(fs)
+	}
+	if spec.Stdin != nil {
+		c = c.WithStdin(&stdin{t: t, r: spec.Stdin})
 	}
 	t.config = c
 	return t
@@ -286,7 +297,8 @@ func (t *task) Wait(ctx context.Context) (sandbox.Result, error) {
 }
 
 // Kill implements sandbox.Task. The task stops at its next instruction
-// check or sleep; Kill does not wait for that.
+// check, or at once in a sleep or while it waits on Spec.Stdin or
+// Spec.Stdout; Kill does not wait for that.
 func (t *task) Kill(context.Context) error {
 	t.stop(errKilled)
 	return nil

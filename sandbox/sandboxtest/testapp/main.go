@@ -20,6 +20,8 @@
 //	                   for each success and "sealed" when none; exit 0
 //	spin DURATION      keep one core busy for DURATION, then exit 0
 //	chatty N           write N bytes to stdout and N to stderr; exit 0
+//	lines              answer each line of stdin with "got LINE" and an
+//	                   empty line; exit 0 at the end of stdin
 //	loop               spin forever
 //	sleep              sleep forever, blocked in the sandbox's clock
 //	hog                allocate and touch memory until stopped
@@ -97,6 +99,8 @@ func main() {
 			usage()
 		}
 		chatty(n)
+	case "lines":
+		lines()
 	case "loop":
 		loop()
 	case "sleep":
@@ -130,6 +134,6 @@ func arg(args []string, i int) string {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testapp echo|exit|await|copy|probe|spin|chatty|loop|sleep|hog|trap|whoami|forkbomb|escape [ARG...]")
+	fmt.Fprintln(os.Stderr, "usage: testapp echo|exit|await|copy|probe|spin|chatty|lines|loop|sleep|hog|trap|whoami|forkbomb|escape [ARG...]")
 	os.Exit(100)
 }
