@@ -12,9 +12,9 @@ import (
 	"github.com/hearth-home/hearth/sandbox"
 )
 
-// ErrBadSpec is returned when a job spec is malformed; the message names
+// ErrBadSpec is returned when a job or stream spec is malformed; the message names
 // the field.
-var ErrBadSpec = errors.New("invalid job spec")
+var ErrBadSpec = errors.New("invalid spec")
 
 // Limits on what one job may ask for.
 const (

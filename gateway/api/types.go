@@ -272,6 +272,11 @@ type LeaseRequest struct {
 	HeadroomW  *float64 `json:"headroom_w,omitempty"`
 	FreeMemory int64    `json:"free_memory"`
 	Wait       Duration `json:"wait"`
+	// Streams, when above zero, asks for stream partitions only, at most
+	// this many, and Max, FreeCPU and FreeMemory are ignored: a partition
+	// is a long-lived, mostly idle instance that takes no task slot.
+	// Zero asks for tasks only.
+	Streams int `json:"streams,omitempty"`
 }
 
 // Lease is one attempt of one task, given to one agent until Expires
@@ -294,6 +299,9 @@ type Lease struct {
 	// User is JobSpec.User: who an oci task runs as.
 	User string   `json:"user,omitempty"`
 	TTL  Duration `json:"ttl"`
+	// Stream, when set, makes this a stream partition's lease (see
+	// StreamLease).
+	Stream *StreamLease `json:"stream,omitempty"`
 }
 
 // LeaseResponse carries zero or more leases.

@@ -1,0 +1,254 @@
+package stream
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+// Defaults Validate fills in that gateway/api does not name.
+const (
+	DefaultCPU    = 0.25     // cores per partition's instance
+	DefaultMemory = 32 << 20 // bytes per partition's instance
+	// MaxTimeout bounds Resources.Timeout, the time one message may take:
+	// a partition waits for each message in turn.
+	MaxTimeout = time.Hour
+)
+
+// specError is a stream spec's error: api.ErrBadSpec for errors.Is, so
+// that the gateway answers it as any bad spec, with a text of its own
+// (ErrBadSpec's says "job"), and the cause, when there is one, for
+// errors.Is too.
+type specError struct {
+	field, msg string
+	cause      error
+}
+
+func (e *specError) Error() string { return "invalid stream spec: " + e.field + ": " + e.msg }
+
+func (e *specError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{api.ErrBadSpec}
+	}
+	return []error{api.ErrBadSpec, e.cause}
+}
+
+func fieldErr(field, format string, a ...any) error {
+	return &specError{field: field, msg: fmt.Sprintf(format, a...)}
+}
+
+func causeErr(field string, cause error) error {
+	return &specError{field: field, msg: cause.Error(), cause: cause}
+}
+
+// Validate fills in the defaults of s and checks every field; the error
+// names the first bad field and how to fix it, and wraps api.ErrBadSpec
+// (and the cause: ErrBadTopic, ErrBadKey). It is a function, not a
+// method, for the reason api.ValidateJobSpec gives. Validate on a spec it
+// has accepted accepts it again, unchanged.
+//
+// Besides each field's own rules, it refuses an output topic template
+// that would publish into the stream's own input (see feedsBack for the
+// exact rule): the function would then consume its own outputs, forever.
+// It does not look at output.allow that way: a function naming its
+// output topics is trusted to know what it does.
+func Validate(s *api.StreamSpec) error {
+	if !validName(s.Name) {
+		return fieldErr("name", "must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit, got %s", quote(s.Name))
+	}
+	if err := validateTopics(s.Topics); err != nil {
+		return err
+	}
+	if s.Partitions == 0 {
+		s.Partitions = api.DefaultStreamPartitions
+	}
+	switch {
+	case s.Partitions < 1:
+		return fieldErr("partitions", "%d is below 1 (leave it out for %d)", s.Partitions, api.DefaultStreamPartitions)
+	case s.Partitions > api.MaxStreamPartitions:
+		return fieldErr("partitions", "%d is above %d", s.Partitions, api.MaxStreamPartitions)
+	}
+	if s.Key == "" {
+		s.Key = api.StreamKeyTopic
+	}
+	if err := ValidKey(s.Key); err != nil {
+		return causeErr("key", err)
+	}
+	if err := validateKindAndRuntime(s); err != nil {
+		return err
+	}
+	if s.App == "" && s.AppDigest == "" {
+		return fieldErr("app", "a stream needs its function: app, the path of its WASI module (the CLI uploads it and sets app_digest)")
+	}
+	if s.AppDigest != "" && !api.ValidDigest(s.AppDigest) {
+		return fieldErr("app_digest", "must be sha256: and 64 hex digits, got %s", quote(s.AppDigest))
+	}
+	for i, a := range s.Args {
+		if strings.IndexByte(a, 0) >= 0 {
+			return fieldErr("args["+strconv.Itoa(i)+"]", "contains a NUL byte")
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
+		if k == "" || strings.ContainsAny(k, "=\x00") {
+			return fieldErr("env", "bad variable name %s: it must be non-empty, without '=' or NUL", quote(k))
+		}
+		if strings.IndexByte(s.Env[k], 0) >= 0 {
+			return fieldErr("env."+k, "contains a NUL byte")
+		}
+	}
+	if err := validateResources(&s.Resources); err != nil {
+		return err
+	}
+	if err := validateOutput(s); err != nil {
+		return err
+	}
+	return validateDelivery(s)
+}
+
+// validName is api's rule for job names (its validName, unexported),
+// written again: 1-63 letters, digits, '.', '_' or '-', starting with a
+// letter or digit. A name that passes is safe in a topic level too.
+func validName(s string) bool {
+	if len(s) == 0 || len(s) > 63 {
+		return false
+	}
+	for i, c := range []byte(s) {
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func validateTopics(topics []string) error {
+	if len(topics) == 0 {
+		return fieldErr("topics", "a stream needs at least one MQTT topic filter to consume, such as \"zigbee2mqtt/+\"")
+	}
+	for i, f := range topics {
+		field := "topics[" + strconv.Itoa(i) + "]"
+		if err := ValidFilter(f); err != nil {
+			return causeErr(field, err)
+		}
+		if rest, ok := strings.CutPrefix(f, "$share/"); ok {
+			_, plain, _ := strings.Cut(rest, "/")
+			return fieldErr(field, "%s is a shared subscription; the gateway subscribes once and shares messages among partitions itself: write the filter alone, %s", quote(f), quote(plain))
+		}
+		if j := slices.Index(topics[:i], f); j >= 0 {
+			return fieldErr(field, "%s is topics[%d] again; list each filter once", quote(f), j)
+		}
+	}
+	return nil
+}
+
+func validateKindAndRuntime(s *api.StreamSpec) error {
+	if s.Kind == "" {
+		s.Kind = api.StreamMap
+	}
+	switch s.Kind {
+	case api.StreamMap:
+	case "window":
+		return fieldErr("kind", "window is not supported yet; map (a function called on every message) is the only kind")
+	default:
+		return fieldErr("kind", "unknown kind %s; map (a function called on every message) is the only kind", quote(s.Kind))
+	}
+	if s.Runtime == "" {
+		s.Runtime = "wasm"
+	}
+	switch s.Runtime {
+	case "wasm":
+		return nil
+	case "oci":
+		return fieldErr("runtime", "a map function runs as wasm only: it is a long-lived instance per partition fed one message at a time over stdin, which agents do for WASI modules alone; build it as one (GOOS=wasip1, TinyGo, Rust wasm32-wasip1)")
+	default:
+		return fieldErr("runtime", "unknown runtime %s; a map function runs as wasm", quote(s.Runtime))
+	}
+}
+
+func validateResources(r *api.Resources) error {
+	if !(r.CPU >= 0 && r.CPU <= 64) { // NaN too
+		return fieldErr("resources.cpu", "must be between 0 and 64 cores, got %v", r.CPU)
+	}
+	if r.CPU == 0 {
+		r.CPU = DefaultCPU
+	}
+	if r.Memory < 0 || r.Memory > 64<<30 {
+		return fieldErr("resources.memory", "must be at most 64Gi, got %d bytes", r.Memory)
+	}
+	if r.Memory == 0 {
+		r.Memory = DefaultMemory
+	}
+	if r.Memory < 1<<20 {
+		return fieldErr("resources.memory", "must be at least 1Mi, got %d bytes", r.Memory)
+	}
+	if r.Timeout < 0 || r.Timeout.D() > MaxTimeout {
+		return fieldErr("resources.timeout", "the time one message may take must be between 0 and %s, got %s", MaxTimeout, r.Timeout)
+	}
+	if r.Timeout == 0 {
+		r.Timeout = api.Duration(api.DefaultStreamTimeout)
+	}
+	return nil
+}
+
+// Sample values the output template is rendered with to check it.
+const sampleTopic, sampleKey = "sample/topic", "key"
+
+func validateOutput(s *api.StreamSpec) error {
+	o := &s.Output
+	if o.Topic == "" {
+		o.Topic = api.DefaultStreamOutput
+	}
+	if err := checkTemplate(o.Topic); err != nil {
+		return fieldErr("output.topic", "%s: %s", quote(o.Topic), err)
+	}
+	if err := ValidTopic(OutputTopic(o.Topic, s.Name, sampleTopic, sampleKey)); err != nil {
+		return causeErr("output.topic", err)
+	}
+	named := strings.ReplaceAll(o.Topic, placeStream, s.Name)
+	if f, ok := feedsBack(named, s.Topics); ok {
+		return fieldErr("output.topic", "%s would publish into the stream's own input %s, and the function would consume its outputs forever; start the template with a prefix no input matches, such as \"hearth/{stream}/\"", quote(o.Topic), quote(f))
+	}
+	if len(o.Allow) == 0 {
+		o.Allow = []string{DefaultAllow(named)}
+	}
+	for i, f := range o.Allow {
+		if err := ValidFilter(f); err != nil {
+			return causeErr("output.allow["+strconv.Itoa(i)+"]", err)
+		}
+	}
+	return nil
+}
+
+func validateDelivery(s *api.StreamSpec) error {
+	if s.Delivery == "" {
+		s.Delivery = api.StreamDurable
+	}
+	if s.Delivery != api.StreamDurable && s.Delivery != api.StreamMemory {
+		return fieldErr("delivery", "must be durable (the log is kept in the gateway's store) or memory (faster, lost with the gateway), got %s", quote(s.Delivery))
+	}
+	if s.Malformed == "" {
+		s.Malformed = api.MalformedSkip
+	}
+	if s.Malformed != api.MalformedSkip && s.Malformed != api.MalformedRaw {
+		return fieldErr("malformed", "must be skip (count and skip payloads that are not JSON) or raw (pass them to the function in payload_b64), got %s", quote(s.Malformed))
+	}
+	l := &s.Log
+	if l.MaxBytes == 0 {
+		l.MaxBytes = api.DefaultStreamLogBytes
+	}
+	if l.MaxBytes < 1<<20 {
+		return fieldErr("log.max_bytes", "must be at least 1Mi, got %d bytes (leave it out for 64Mi)", l.MaxBytes)
+	}
+	if l.MaxAge == 0 {
+		l.MaxAge = api.Duration(api.DefaultStreamLogAge)
+	}
+	if l.MaxAge.D() < time.Second {
+		return fieldErr("log.max_age", "must be at least 1s, got %s (leave it out for 24h)", l.MaxAge)
+	}
+	return nil
+}
