@@ -24,7 +24,7 @@ help:
 	@echo "make deb       Debian packages (agent, gateway, CLI) for amd64, arm64 and armhf into $(DIST)/"
 	@echo "make image     an SD card image for BOARD (generic-arm64, generic-armhf, rpi-arm64, rpi-armel) into $(DIST)/ (PINS=latest: Debian's newest kernel)"
 	@echo "make image-test build every board's image, boot each under QEMU (the generic ones pair with a gateway), print BENCH figures (root)"
-	@echo "make examples  build the example apps (examples/vanity/vanity.wasm and vanity.oci.tar)"
+	@echo "make examples  build the example apps (examples/vanity/vanity.wasm and vanity.oci.tar, examples/streams/*/*.wasm)"
 	@echo "make contracts compile gateway/contracts (solc from npm) and regenerate the Go bindings"
 
 build: examples
@@ -39,6 +39,9 @@ VANITY_OCI := amd64 arm64 arm/7 arm/6
 
 examples:
 	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -o examples/vanity/vanity.wasm ./examples/vanity
+	@set -e; for f in alert average; do \
+	  GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -o examples/streams/$$f/$$f.wasm ./examples/streams/$$f; \
+	done
 	@mkdir -p $(BIN)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/hearth ./cmd/hearth
 	@set -e; pairs=; for t in $(VANITY_OCI); do \

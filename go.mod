@@ -12,6 +12,7 @@ require (
 	github.com/decred/dcrd/dcrec/secp256k1/v4 v4.4.0
 	github.com/diskfs/go-diskfs v1.9.4
 	github.com/distribution/reference v0.6.0
+	github.com/eclipse/paho.mqtt.golang v1.5.1
 	github.com/ethereum/go-ethereum v1.17.5
 	github.com/gliderlabs/ssh v0.3.8
 	github.com/grandcat/zeroconf v1.0.1-0.20230119201135-e4f60f8407b1

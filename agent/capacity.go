@@ -137,7 +137,12 @@ func (c *capacity) signal() {
 	}
 }
 
+// leaseShare is what a lease holds of the capacity: a stream partition
+// holds none (it counts against Config.Streams).
 func leaseShare(l *api.Lease) share {
+	if l.Stream != nil {
+		return share{}
+	}
 	return share{slots: 1, cpu: l.Resources.CPU, mem: int64(l.Resources.Memory)}
 }
 

@@ -71,6 +71,11 @@ type Config struct {
 	// Slots is how many tasks run at once. Default: runtime.NumCPU().
 	Slots int
 
+	// Streams is how many stream partitions the agent runs at once, each
+	// a long-lived, mostly idle wasm instance beside the tasks (they take
+	// no slot). Default 8; negative: none.
+	Streams int
+
 	// MemoryBytes is the memory that tasks may use together; the agent asks
 	// only for tasks whose memory limits fit in what is left of it.
 	// Default: half of the device's physical memory (256 MiB when that is
@@ -140,6 +145,10 @@ const (
 	DefaultMinFreeDisk = 512 << 20
 )
 
+// DefaultStreams is Config.Streams' default: 8 instances of a Go map
+// function take about 8 x 3 MiB, little beside a plug's 512 MiB.
+const DefaultStreams = 8
+
 // defaultGateway is tried when neither Gateway nor Discover is set.
 var defaultGateway = "127.0.0.1:" + strconv.Itoa(api.DefaultPort)
 
@@ -161,6 +170,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Slots <= 0 {
 		c.Slots = runtime.NumCPU()
+	}
+	if c.Streams == 0 {
+		c.Streams = DefaultStreams
 	}
 	if c.MemoryBytes <= 0 {
 		c.MemoryBytes = 256 << 20

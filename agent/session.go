@@ -179,6 +179,9 @@ func (a *Agent) session(ctx context.Context, c *api.Client, hello api.HelloRespo
 	if len(a.rtNames) > 0 {
 		g.Go(func() error { return a.leases(ctx, c) })
 	}
+	if a.cfg.Streams > 0 && len(a.streamRuntimes()) > 0 {
+		g.Go(func() error { return a.streamLeases(ctx, c) })
+	}
 	return g.Wait()
 }
 

@@ -97,12 +97,22 @@ func (a *Agent) execute(ctx context.Context, w *work, t sandbox.Task, dir string
 		g.Add(t.ID(), a.runtimes[l.Runtime], l.Resources.CPU)
 	}
 	a.log.Debug("task started", "lease", l.ID)
+	if w.sio != nil {
+		go func() {
+			defer close(w.sio.fed)
+			a.feed(w.ctx, w, t, w.sio)
+		}()
+	}
 	r, err := t.Wait(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return api.TaskResult{}, false
 		}
 		r = sandbox.Result{ExitCode: -1, Failure: sandbox.FailLost, Reason: "sandbox: " + err.Error()}
+	}
+	if w.sio != nil {
+		w.cancel() // the feeder's pull
+		w.sio.finish(&r)
 	}
 	var energy float64
 	if g := a.cfg.Governor; g != nil {
@@ -195,6 +205,12 @@ func (a *Agent) start(ctx context.Context, w *work, dir string) (sandbox.Task, s
 			CPU:         l.Resources.CPU,
 			Timeout:     l.Resources.Timeout.D(),
 		},
+	}
+	if l.Stream != nil {
+		// A partition's instance: fed on stdin, for as long as it holds
+		// the lease; each message has l.Stream.Timeout.
+		w.sio = newStreamIO()
+		spec.Stdin, spec.Stdout, spec.Limits.Timeout = w.sio.stdin, w.sio.stdout, sandbox.NoTimeout
 	}
 	if err := os.MkdirAll(spec.OutDir, 0o700); err != nil {
 		return nil, sandbox.FailStart, err

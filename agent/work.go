@@ -24,6 +24,8 @@ type work struct {
 
 	pinMu            sync.Mutex // pinned and released: the cache pins of its blobs
 	pinned, released bool
+
+	sio *streamIO // a stream partition's instance's stdin and stdout; else nil
 }
 
 // setTask records the started task and reports whether the lease was
@@ -73,6 +75,19 @@ func (t *workTable) has(id string) bool {
 	defer t.mu.Unlock()
 	_, ok := t.m[id]
 	return ok
+}
+
+// count counts the running leases that match.
+func (t *workTable) count(match func(*work) bool) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, w := range t.m {
+		if match(w) {
+			n++
+		}
+	}
+	return n
 }
 
 // ids lists the running leases, sorted.

@@ -17,6 +17,12 @@ type Config struct {
 	// Advertise is the host:port written into the credentials file for the
 	// CLI. Default: 127.0.0.1 with Listen's port.
 	Advertise string
+	// MQTT is the household's MQTT broker, mqtt://[user[:pass]@]host[:port]
+	// or mqtts://...; empty: streams get no messages (docs/streams.md).
+	MQTT string
+	// MQTTPassword, when set, is the broker's password (it then stays out
+	// of MQTT, which shows in the process list).
+	MQTTPassword string
 	// Heartbeat is how often agents are asked to report. Default 2s.
 	Heartbeat time.Duration
 	// SuspectAfter marks a member suspect after this much silence.

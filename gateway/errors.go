@@ -39,6 +39,10 @@ var (
 	ErrFirmwareOff = errors.New("firmware updates are off: start the gateway with --firmware-root ROOT.json (the release's 1.root.json) to import bundles")
 	// ErrBadRequest is returned for malformed requests.
 	ErrBadRequest = errors.New("bad request")
+	// ErrUnknownStream is returned for a stream name that is not deployed.
+	ErrUnknownStream = errors.New("no such stream")
+	// ErrStreamExists is returned when deploying a name already deployed.
+	ErrStreamExists = errors.New("stream already deployed")
 )
 
 // refusedBundle reports whether err is a firmware bundle that the mirror
@@ -66,9 +70,9 @@ func apiError(err error) *api.Error {
 		return e(http.StatusForbidden, api.ErrPending)
 	case errors.Is(err, ErrNotPaired), errors.Is(err, ErrBadToken):
 		return e(http.StatusForbidden, api.ErrForbidden)
-	case errors.Is(err, ErrUnknownMember), errors.Is(err, ErrUnknownJob), errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, ErrUnknownMember), errors.Is(err, ErrUnknownJob), errors.Is(err, ErrUnknownStream), errors.Is(err, store.ErrNotFound):
 		return e(http.StatusNotFound, api.ErrNotFound)
-	case errors.Is(err, ErrJobFinished), errors.Is(err, ErrFirmwareOff):
+	case errors.Is(err, ErrJobFinished), errors.Is(err, ErrFirmwareOff), errors.Is(err, ErrStreamExists):
 		return e(http.StatusConflict, api.ErrConflict)
 	case errors.Is(err, store.ErrDigestMismatch):
 		return e(http.StatusBadRequest, api.ErrDigestMismatch)

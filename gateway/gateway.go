@@ -45,9 +45,18 @@ type Gateway struct {
 	refused      map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
 	power        powerState
 	waiting      map[*leaseWait]struct{} // lease requests waiting for work
-	mounts       map[string]http.Handler // see Mount
-	chainStatus  func() string           // see SetChainStatus
-	fw           *firmware               // nil without Config.FirmwareRoot
+	// streamWaiting counts the stream partition requests waiting, by node.
+	streamWaiting map[identity.NodeID]int
+	mounts        map[string]http.Handler // see Mount
+	chainStatus   func() string           // see SetChainStatus
+	fw            *firmware               // nil without Config.FirmwareRoot
+
+	// smu guards the streams (taken before mu, never after).
+	smu     sync.Mutex
+	streams map[string]*streamState
+	broker  *broker       // nil without Config.MQTT
+	inbox   chan inMsg    // broker -> runIngest
+	outKick chan struct{} // wakes runPublisher
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its
@@ -97,7 +106,8 @@ func openGateway(cfg Config) (*Gateway, error) {
 		members: map[identity.NodeID]*member{}, jobs: map[string]*job{},
 		leased: map[string]*task{}, wake: make(chan struct{}),
 		unsavedTasks: map[string]*task{}, unsavedJobs: map[string]*job{}, refused: map[identity.NodeID]time.Time{},
-		waiting: map[*leaseWait]struct{}{},
+		waiting: map[*leaseWait]struct{}{}, streamWaiting: map[identity.NodeID]int{},
+		streams: map[string]*streamState{}, inbox: make(chan inMsg, inboxDepth), outKick: make(chan struct{}, 1),
 	}
 	if err := g.open(); err != nil {
 		db.Close()
@@ -115,6 +125,9 @@ func (g *Gateway) open() error {
 		return err
 	}
 	if err := g.loadSecrets(); err != nil {
+		return err
+	}
+	if err := g.openBroker(); err != nil {
 		return err
 	}
 	if err := g.openFirmware(); err != nil {
@@ -166,6 +179,17 @@ func (g *Gateway) Run(ctx context.Context) error {
 		defer wg.Done()
 		g.sweeper(ctx)
 	}()
+	loops := []func(context.Context) error{g.runIngest}
+	if g.broker != nil {
+		loops = append(loops, g.runBroker, g.runPublisher)
+	}
+	for _, run := range loops {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run(ctx)
+		}()
+	}
 	if g.fw != nil && g.fw.self != nil {
 		wg.Add(1)
 		go func() {
@@ -243,6 +267,9 @@ func (g *Gateway) load() error {
 			return nil
 		})
 		if err != nil {
+			return err
+		}
+		if err := g.loadStreams(tx); err != nil {
 			return err
 		}
 		// Jobs in submission order: their IDs end in the sequence number.

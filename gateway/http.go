@@ -48,6 +48,13 @@ func (g *Gateway) routes() http.Handler {
 			reply(w, api.ResultAck{Acks: acks}, err)
 		}
 	}))
+	mux.HandleFunc("POST /v1/agent/stream/pull", g.agent(func(w http.ResponseWriter, r *http.Request, node identity.NodeID) {
+		var req api.StreamPull
+		if decode(w, r, &req) {
+			batch, err := g.streamPull(r.Context(), node, req)
+			reply(w, batch, err)
+		}
+	}))
 	mux.Handle("GET /v1/agent/firmware/metadata/{file}", g.firmwareFiles())
 	mux.Handle("GET /v1/agent/firmware/targets/{path...}", g.firmwareFiles())
 	// Blobs: paired agents or the owner.
@@ -64,6 +71,38 @@ func (g *Gateway) routes() http.Handler {
 			st.Chain = chainStatus()
 		}
 		reply(w, st, nil)
+	}))
+	mux.HandleFunc("POST /v1/streams", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		var spec api.StreamSpec
+		if decode(w, r, &spec) {
+			st, err := g.DeployStream(spec)
+			reply(w, st, err)
+		}
+	}))
+	mux.HandleFunc("PUT /v1/streams/{name}", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		var spec api.StreamSpec
+		if decode(w, r, &spec) {
+			if spec.Name != r.PathValue("name") {
+				reply(w, nil, fmt.Errorf("%w: the spec names stream %q, the path %q", ErrBadRequest, spec.Name, r.PathValue("name")))
+				return
+			}
+			st, err := g.UpdateStream(spec)
+			reply(w, st, err)
+		}
+	}))
+	mux.HandleFunc("GET /v1/streams", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, g.Streams(), nil)
+	}))
+	mux.HandleFunc("GET /v1/streams/{name}", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		st, err := g.Stream(r.PathValue("name"))
+		reply(w, st, err)
+	}))
+	mux.HandleFunc("GET /v1/streams/{name}/logs", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		logs, err := g.StreamLogs(r.PathValue("name"))
+		reply(w, logs, err)
+	}))
+	mux.HandleFunc("DELETE /v1/streams/{name}", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, struct{}{}, g.RemoveStream(r.PathValue("name")))
 	}))
 	mux.HandleFunc("GET /v1/pool/members", g.admin(func(w http.ResponseWriter, r *http.Request) {
 		reply(w, g.membersView(), nil)

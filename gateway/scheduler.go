@@ -33,12 +33,25 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 	if req.HeadroomW != nil {
 		lw.headroomW = *req.HeadroomW
 	}
+	streams := req.Streams > 0
+	// A stream request takes no task: no task request defers to it. The
+	// stream requests waiting spread each stream's partitions.
 	g.mu.Lock()
-	g.waiting[lw] = struct{}{}
+	if streams {
+		g.streamWaiting[node]++
+	} else {
+		g.waiting[lw] = struct{}{}
+	}
 	g.mu.Unlock()
 	defer func() {
 		g.mu.Lock()
-		delete(g.waiting, lw)
+		if streams {
+			if g.streamWaiting[node]--; g.streamWaiting[node] <= 0 {
+				delete(g.streamWaiting, node)
+			}
+		} else {
+			delete(g.waiting, lw)
+		}
 		g.mu.Unlock()
 	}()
 	deferred, held := false, false
@@ -51,7 +64,7 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 		}
 		now := time.Now()
 		m.polled = now
-		if !deferred && len(g.queue) > 0 && g.betterWaitingLocked(lw) {
+		if !streams && !deferred && len(g.queue) > 0 && g.betterWaitingLocked(lw) {
 			// Another device waits with more power headroom: it picks
 			// first, and this one takes what is left a moment later.
 			deferred = true
@@ -63,7 +76,11 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			}
 			continue
 		}
-		allow, hold := g.speedAllowanceLocked(m, req, now)
+		var allow map[*job]int
+		var hold bool
+		if !streams {
+			allow, hold = g.speedAllowanceLocked(m, req, now)
+		}
 		if hold {
 			// Faster devices would finish the queue before this one
 			// finished a task: let them, and look again in a moment.
@@ -166,6 +183,12 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 	if max <= 0 {
 		max = 1
 	}
+	streams := req.Streams > 0
+	if streams {
+		// Partitions are long-lived and mostly idle: they count against
+		// the device's stream room, not its task slots.
+		max = req.Streams
+	}
 	cpu, mem := req.FreeCPU, req.FreeMemory
 	now := time.Now()
 	var picked []*task
@@ -179,9 +202,9 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		rt := runtimeFor(spec, req.Runtimes, req.Platforms)
 		n, limited := allow[t.job]
 		fits := rt != "" && (!limited || n != 0) &&
-			(cpu <= 0 && req.FreeCPU <= 0 || spec.Resources.CPU <= cpu+1e-9) &&
-			(mem <= 0 && req.FreeMemory <= 0 || int64(spec.Resources.Memory) <= mem)
-		if !fits {
+			(streams || cpu <= 0 && req.FreeCPU <= 0 || spec.Resources.CPU <= cpu+1e-9) &&
+			(streams || mem <= 0 && req.FreeMemory <= 0 || int64(spec.Resources.Memory) <= mem)
+		if !fits || streams != (t.job.Stream != "") || streams && g.fewerWaitingLocked(m.ID, t.job) {
 			kept = append(kept, t)
 			continue
 		}
@@ -195,7 +218,7 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		t.State = api.TaskLeased
 		t.Node = m.ID
 		t.Nodes = append(t.Nodes, m.ID)
-		t.expires = now.Add(g.cfg.LeaseTTL)
+		t.expires = now.Add(g.leaseTTL(t))
 		t.LeasedAt = now.UTC()
 		g.leased[t.leaseID()] = t
 		t.job.counts.Queued--
@@ -205,6 +228,25 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 	clear(g.queue[len(kept):])
 	g.queue = kept
 	return picked
+}
+
+// fewerWaitingLocked reports whether another device that waits for stream
+// partitions holds fewer of j's than node (counting what node picked so
+// far): the partition is then left to it, so that a stream spreads over
+// the devices that run it.
+func (g *Gateway) fewerWaitingLocked(node identity.NodeID, j *job) bool {
+	held := map[identity.NodeID]int{}
+	for _, t := range j.tasks {
+		if t.State == api.TaskLeased {
+			held[t.Node]++
+		}
+	}
+	for other := range g.streamWaiting {
+		if other != node && held[other] < held[node] {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *Gateway) leaseOf(t *task) api.Lease {
@@ -218,6 +260,11 @@ func (g *Gateway) leaseOf(t *task) api.Lease {
 		ID: leaseID(t.JobID, t.Index, t.Attempt), JobID: t.JobID, Index: t.Index, Attempt: t.Attempt,
 		Runtime: spec.Runtime, App: api.BlobRef{Digest: spec.AppDigest}, Image: spec.Image, Args: args, Env: env,
 		Inputs: inputs, Resources: spec.Resources, User: spec.User, TTL: api.Duration(g.cfg.LeaseTTL),
+	}
+	if t.job.Stream != "" {
+		t.streamVersion = t.job.streamVersion
+		l.Stream = &api.StreamLease{Stream: t.job.Stream, Partition: t.Index, Version: t.streamVersion, Timeout: spec.Resources.Timeout}
+		l.TTL = api.Duration(streamTTL)
 	}
 	if t.runtime == "wasm" && spec.Runtime != "wasm" {
 		// A prefer-native job on a device without containers: its module.
@@ -268,7 +315,7 @@ func (g *Gateway) requeue(ts []*task, why string) {
 		delete(g.leased, t.leaseID())
 		t.job.counts.Leased--
 		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s", t.Attempt, t.Node.Short(), why))
-		if t.Attempt > *t.job.Spec.Retries {
+		if t.Attempt > *t.job.Spec.Retries && t.job.Stream == "" { // a partition never gives up
 			t.State = api.TaskFailed
 			t.job.counts.Failed++
 			t.History = append(t.History, fmt.Sprintf("gave up after %d attempts", t.Attempt))
@@ -412,6 +459,9 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 		return api.AckStale
 	}
 	late := r.Attempt != t.Attempt || t.State != api.TaskLeased
+	if late && j.Stream != "" {
+		return api.AckStale // a partition has one holder: the current one
+	}
 	if late && retryable(r.Failure) {
 		return api.AckStale // the current attempt is still the better bet
 	}
@@ -427,6 +477,11 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 	} else {
 		g.queue = slices.DeleteFunc(g.queue, func(q *task) bool { return q == t })
 		j.counts.Queued--
+	}
+	if j.Stream != "" {
+		g.partitionEndedLocked(t, node, r)
+		*recs = append(*recs, t.snapshot())
+		return api.AckAccepted
 	}
 	if retryable(r.Failure) && t.Attempt <= *j.Spec.Retries {
 		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s: %s", r.Attempt, node.Short(), r.Failure, r.Reason))
@@ -466,9 +521,18 @@ func (g *Gateway) renewLocked(node identity.NodeID, running []string, now time.T
 			revoked = append(revoked, id)
 			continue
 		}
-		t.expires = now.Add(g.cfg.LeaseTTL)
+		t.expires = later(t.expires, now.Add(g.leaseTTL(t)))
 	}
 	return revoked
+}
+
+// leaseTTL is how long t's lease lives without renewal: a stream
+// partition's is short, so that it moves soon after its device dies.
+func (g *Gateway) leaseTTL(t *task) time.Duration {
+	if t.job.Stream != "" {
+		return min(streamTTL, g.cfg.LeaseTTL)
+	}
+	return g.cfg.LeaseTTL
 }
 
 // sweep expires leases and ages members; it runs every quarter second.

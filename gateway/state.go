@@ -87,6 +87,10 @@ type jobRecord struct {
 	// Canceled is when the job was canceled (Finished is then the same);
 	// nil for a job that was not.
 	Canceled *time.Time `json:"canceled,omitempty"`
+	// Stream names the stream whose partitions the job's tasks are; empty
+	// for other jobs. Its tasks are leased only to stream requests, never
+	// run out of retries, and stop when their function fails.
+	Stream string `json:"stream,omitempty"`
 }
 
 type job struct {
@@ -98,6 +102,10 @@ type job struct {
 	// them; see workLocked.
 	work   float64
 	worked int
+	// streamVersion is the stream's version, for a stream's job: a
+	// partition leased with an older one stops at its next pull.
+	streamVersion int
+	notes         *noteLog // the stream's, for a stream's job
 }
 
 func (j *job) state() api.JobState {
@@ -142,6 +150,9 @@ type task struct {
 	// runtime is what the current lease runs the task in (a prefer-native
 	// job's may be wasm); memory only, set when it is leased.
 	runtime string
+	// streamVersion is the stream version its lease runs, for a stream
+	// partition; memory only (0 after a restart: it stops and starts again).
+	streamVersion int
 }
 
 func taskKey(jobID string, index int) string { return fmt.Sprintf("%s/%08d", jobID, index) }

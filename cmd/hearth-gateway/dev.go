@@ -16,6 +16,7 @@ import (
 	"github.com/hearth-home/hearth/agent/node"
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/internal/cpucap"
+	"github.com/hearth-home/hearth/internal/mosquitto"
 	"github.com/hearth-home/hearth/internal/registry"
 	"github.com/hearth-home/hearth/power"
 	"github.com/hearth-home/hearth/power/sensor"
@@ -38,6 +39,10 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	if o.listen == "" {
 		o.listen = "127.0.0.1:7443"
+	}
+	broker, streamsNote := devBroker(&o, logger)
+	if broker != nil {
+		defer broker.Stop()
 	}
 	cfg := o.config(logger.With("part", "gateway"))
 	g, err := gateway.New(cfg)
@@ -85,10 +90,11 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
   credentials:  %s (the hearth CLI finds them by itself)
   containers:   %s
   market:       %s
+  streams:      %s
 Try:  hearth job submit examples/vanity/job.yaml --wait
       hearth market order post --app examples/vanity/vanity.wasm --tasks 4 --price-per-task 1000000 --wait
 Stop: Ctrl-C
-`, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote)
+`, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote, streamsNote)
 
 	// One errgroup supervises the parts: the first that fails, or stops
 	// before Ctrl-C, ends them all, and its error is returned.
@@ -115,6 +121,29 @@ Stop: Ctrl-C
 	}
 	run("gateway", g.Run)
 	return grp.Wait()
+}
+
+// devBroker starts a mosquitto of the dev gateway's own on a free loopback
+// port, with its state under the data dir, unless --mqtt names a broker;
+// it says what the streams have in the banner's words.
+func devBroker(o *options, logger *slog.Logger) (*mosquitto.Broker, string) {
+	if o.mqtt != "" {
+		server, _, _, _ := gateway.ParseMQTT(o.mqtt)
+		return nil, "the broker at " + server + " (try: hearth stream deploy examples/streams/alert/stream.yaml)"
+	}
+	v, err := mosquitto.Version()
+	if err != nil {
+		logger.Info("no mosquitto: streams get no messages", "err", err)
+		return nil, "off (install mosquitto: apt-get install mosquitto; or give --mqtt mqtt://host:1883)"
+	}
+	b, err := mosquitto.Start(filepath.Join(o.dataDir, "mosquitto"), 0)
+	if err != nil {
+		logger.Warn("mosquitto did not start: streams get no messages", "err", err)
+		return nil, "off (mosquitto " + v + " did not start: " + err.Error() + ")"
+	}
+	o.mqtt = b.URL()
+	return b, fmt.Sprintf("mosquitto %s at %s (try: hearth stream deploy examples/streams/alert/stream.yaml,\n                then mosquitto_pub -p %s -t sensors/kitchen -m '{\"temperature\": 30}')",
+		v, b.Addr(), b.Addr()[strings.LastIndexByte(b.Addr(), ':')+1:])
 }
 
 // devContainerd connects the embedded agent to containerd when its socket

@@ -70,6 +70,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "hearth-gateway", version)
 		return 0
 	}
+	if err := o.readSecrets(); err != nil {
+		fmt.Fprintln(stderr, "hearth-gateway:", err)
+		return 2
+	}
 	var err error
 	switch {
 	case cmd == "init":

@@ -30,6 +30,9 @@ type options struct {
 	fwBatch   int
 	fwStatus  string
 	updater   string
+	mqtt      string
+	mqttPass  string // read from --mqtt-password-file
+	mqttFile  string
 	log       logflag.Flags
 	version   bool
 	market    marketOptions
@@ -54,6 +57,8 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.fwRoot, "firmware-root", "", "the TUF root.json of Hearth's releases (the release repository's\n1.root.json) that imported update bundles are verified against; without\nit firmware updates are off (docs/firmware.md)")
 	fs.StringVar(&o.fwStatus, "firmware-status", "", "the firmware status of the Hearth OS appliance this gateway runs on\n(hearth-init passes /run/hearth/firmware.json): with --updater, the gateway\nupdates the appliance too, once its devices have the release")
 	fs.StringVar(&o.updater, "updater", "", "the appliance's updater (hearth-init passes the slot's hearth-update)")
+	fs.StringVar(&o.mqtt, "mqtt", "", "the household's MQTT broker that streams read and publish to:\nmqtt://[user[:pass]@]host[:port] or mqtts://... (docs/streams.md); with\n--dev, default: a mosquitto of its own on loopback when it is installed")
+	fs.StringVar(&o.mqttFile, "mqtt-password-file", "", "a file holding the MQTT broker's password, kept out of --mqtt (which\nthe process list shows)")
 	fs.IntVar(&o.fwBatch, "firmware-batch", 3, "how many devices a firmware rollout updates at once, after its first\ndevice (the canary) committed the release")
 	o.market.register(fs)
 	o.log.Register(fs)
@@ -80,7 +85,24 @@ func (o options) config(logger *slog.Logger) gateway.Config {
 		}
 	}
 	return gateway.Config{DataDir: dir, Listen: o.listen, Advertise: o.advertise, Heartbeat: o.heartbeat,
-		Placement: o.placement, FirmwareRoot: o.fwRoot, FirmwareBatch: o.fwBatch, FirmwareStatus: o.fwStatus, Updater: o.updater, Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
+		Placement: o.placement, FirmwareRoot: o.fwRoot, FirmwareBatch: o.fwBatch, FirmwareStatus: o.fwStatus, Updater: o.updater, MQTT: o.mqtt, MQTTPassword: o.mqttPass, Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
+}
+
+// readSecrets reads the files that flags name secrets in.
+func (o *options) readSecrets() error {
+	if o.mqttFile != "" {
+		b, err := os.ReadFile(o.mqttFile)
+		if err != nil {
+			return fmt.Errorf("--mqtt-password-file: %w", err)
+		}
+		o.mqttPass = strings.TrimRight(string(b), "\r\n")
+	}
+	if o.mqtt != "" {
+		if _, _, _, err := gateway.ParseMQTT(o.mqtt); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (o options) interfaces() []string {

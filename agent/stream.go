@@ -1,0 +1,251 @@
+package agent
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/sandbox"
+	"github.com/hearth-home/hearth/stream"
+)
+
+// Stream partitions (docs/streams.md): a lease with Stream set runs its app
+// as a long-lived instance, fed one message line at a time on stdin, whose
+// answer is the output lines before an empty line on stdout. The agent
+// pulls batches from the gateway and commits each batch with its outputs in
+// the next pull; it never speaks MQTT.
+
+const (
+	// streamPullMax is the batch the agent asks for.
+	streamPullMax = 64
+	// streamPullWait is how long a pull may wait for messages: short, as
+	// the pulls renew the partition's lease.
+	streamPullWait = 500 * time.Millisecond
+	// streamStopGrace is how long an instance has to exit once its stdin
+	// is closed, before it is killed.
+	streamStopGrace = 2 * time.Second
+)
+
+// streamIO is a partition's instance's standard input and output.
+type streamIO struct {
+	in  *io.PipeWriter
+	out *io.PipeReader
+	// stdin and stdout are the program's ends.
+	stdin  *io.PipeReader
+	stdout *io.PipeWriter
+	// ended is closed when the instance has ended.
+	ended chan struct{}
+	// fed is closed when the feeder has returned; then fail, set by the
+	// feeder before it kills the instance, is the failure to report
+	// instead of the kill's.
+	fed    chan struct{}
+	fail   sandbox.Failure
+	reason string
+}
+
+func newStreamIO() *streamIO {
+	s := &streamIO{ended: make(chan struct{}), fed: make(chan struct{})}
+	s.stdin, s.in = io.Pipe()
+	s.out, s.stdout = io.Pipe()
+	return s
+}
+
+// streamRoom is how many more partitions the agent may take.
+func (a *Agent) streamRoom() int {
+	return a.cfg.Streams - a.work.count(func(w *work) bool { return w.lease.Stream != nil })
+}
+
+// streamRuntimes are the runtimes that run map functions: those that take
+// Spec.Stdin and Spec.Stdout.
+func (a *Agent) streamRuntimes() []string {
+	if slices.Contains(a.rtNames, "wasm") {
+		return []string{"wasm"}
+	}
+	return nil
+}
+
+// streamLeases asks for stream partitions while the agent has room for
+// them and the power budget leaves some; it returns an error that ends the
+// session.
+func (a *Agent) streamLeases(ctx context.Context, c *api.Client) error {
+	rts := a.streamRuntimes()
+	for ctx.Err() == nil {
+		room := a.streamRoom()
+		if room <= 0 || a.refusal(diskSpace(a.cfg.DataDir)) != "" ||
+			a.cap.headroom != nil && !(a.cap.headroom() >= minPowerCores) {
+			sleep(ctx, time.Second)
+			continue
+		}
+		req := api.LeaseRequest{Runtimes: rts, Platforms: a.platforms, Streams: room,
+			Wait: api.Duration(a.timing.leaseWait), HeadroomW: a.headroomW()}
+		rctx, cancel := context.WithTimeout(ctx, a.timing.leaseWait+15*time.Second)
+		asked := time.Now()
+		got, err := c.Lease(rctx, req)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+		case err != nil && endsSession(err):
+			return err
+		case err != nil:
+			a.log.Warn("asking for stream partitions", "err", err)
+			sleep(ctx, a.timing.maxBackoff)
+		case len(got) == 0 && time.Since(asked) < a.timing.leaseWait/2:
+			sleep(ctx, time.Second)
+		}
+		a.startAll(got)
+	}
+	return nil
+}
+
+// feed runs a partition: it pulls batches, writes each message to the
+// instance, reads its answer, and commits in the next pull, until the
+// gateway says stop, the instance ends, or ctx does. It then closes the
+// instance's stdin and, if it does not exit in time, kills it.
+func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO) {
+	l := &w.lease
+	lines := make(chan outLine)
+	go readLines(sio.out, lines)
+	defer func() {
+		sio.in.Close() // EOF: a well-behaved function exits
+		select {
+		case <-sio.ended:
+		case <-time.After(streamStopGrace):
+			t.Kill(context.WithoutCancel(ctx))
+		}
+	}()
+	timeout := l.Stream.Timeout.D()
+	if timeout <= 0 {
+		timeout = api.DefaultStreamTimeout
+	}
+	req := api.StreamPull{LeaseID: l.ID, Max: streamPullMax, Wait: api.Duration(streamPullWait)}
+	var line []byte
+	for ctx.Err() == nil && !w.isRevoked() {
+		c := a.client.Load()
+		if c == nil {
+			sleep(ctx, streamPullWait) // between sessions
+			continue
+		}
+		batch, err := c.StreamPull(ctx, req)
+		if err != nil {
+			if ctx.Err() == nil {
+				a.log.Debug("stream pull; trying again", "lease", l.ID, "err", err)
+				sleep(ctx, streamPullWait) // the same request again: its commit stands
+			}
+			continue
+		}
+		req.Outputs = nil
+		req.Committed = max(req.Committed, batch.Committed)
+		if batch.Stop != "" {
+			a.log.Info("stream partition stopped by the gateway", "lease", l.ID, "why", batch.Stop)
+			return
+		}
+		for _, m := range batch.Messages {
+			if m.Offset < req.Committed {
+				continue // processed already
+			}
+			line = stream.AppendMessageLine(line[:0], &m)
+			outs, fail, why := answer(ctx, sio.in, lines, line, timeout)
+			if fail != "" {
+				sio.fail, sio.reason = fail, why
+				t.Kill(context.WithoutCancel(ctx))
+				return
+			}
+			for i := range outs {
+				outs[i].Offset, outs[i].Index = m.Offset, i
+			}
+			req.Outputs = append(req.Outputs, outs...)
+			req.Committed = m.Offset + 1
+		}
+	}
+}
+
+// answer writes one message line and reads the function's outputs up to
+// the empty line. A failure says what the function did wrong.
+func answer(ctx context.Context, in io.Writer, lines <-chan outLine, line []byte, timeout time.Duration) ([]api.StreamOutput, sandbox.Failure, string) {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	wrote := make(chan error, 1)
+	go func() { _, err := in.Write(line); wrote <- err }()
+	var outs []api.StreamOutput
+	for {
+		select {
+		case l, ok := <-lines:
+			switch {
+			case !ok:
+				return nil, "", "" // the instance ended: its result says how
+			case l.err != nil:
+				return nil, failOutput, "the function's output: " + l.err.Error()
+			case len(l.b) == 0:
+				if err := <-wrote; err != nil {
+					return nil, "", ""
+				}
+				return outs, "", ""
+			}
+			o, err := stream.ParseOutputLine(l.b)
+			if err != nil {
+				return nil, failOutput, fmt.Sprintf("the function wrote a bad output line: %v", err)
+			}
+			if len(outs) == stream.MaxOutputs {
+				return nil, failOutput, fmt.Sprintf("the function wrote more than %d outputs for one message", stream.MaxOutputs)
+			}
+			outs = append(outs, o)
+		case <-timer.C:
+			return nil, sandbox.FailTimeout, fmt.Sprintf("the function did not answer a message within %s (resources.timeout): does it loop?", timeout)
+		case <-ctx.Done():
+			return nil, "", ""
+		}
+	}
+}
+
+// outLine is a line the instance wrote, without its newline, or the error
+// that ended its output.
+type outLine struct {
+	b   []byte
+	err error
+}
+
+// readLines sends each line of r until r ends; a line longer than
+// stream.MaxLineBytes ends it with an error, sent last.
+func readLines(r io.Reader, lines chan<- outLine) {
+	defer close(lines)
+	br := bufio.NewReaderSize(r, 64<<10)
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		buf = append(buf, chunk...)
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			if len(buf) > stream.MaxLineBytes {
+				lines <- outLine{err: fmt.Errorf("an output line is longer than %d bytes", stream.MaxLineBytes)}
+				io.Copy(io.Discard, r)
+				return
+			}
+			continue
+		case err != nil:
+			return
+		}
+		line := buf[:len(buf)-1]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		lines <- outLine{b: slices.Clone(line)}
+		buf = buf[:0]
+	}
+}
+
+// ended closes the instance's ends of the pipes once it has ended, waits
+// for the feeder, and puts the feeder's verdict in r.
+func (s *streamIO) finish(r *sandbox.Result) {
+	close(s.ended)
+	s.stdout.Close()                         // the feeder's reads end
+	s.stdin.CloseWithError(io.ErrClosedPipe) // and its writes
+	<-s.fed
+	if s.fail != "" {
+		r.Failure, r.Reason = s.fail, s.reason
+	}
+}

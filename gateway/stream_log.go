@@ -1,0 +1,293 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/store"
+	"github.com/hearth-home/hearth/stream"
+)
+
+// A stream's log: each partition's messages under logKey(name, partition,
+// offset), from the partition's committed offset (what is below has been
+// processed and is deleted by the commit) to its head. It is bounded per
+// partition by the spec's log.max_bytes and log.max_age: beyond them the
+// oldest messages are dropped, counted, and the committed offset moves
+// past them.
+
+// inMsg is a message from the broker, to be logged, then acknowledged.
+type inMsg struct {
+	topic   string
+	payload []byte
+	qos     byte
+	retain  bool
+	at      time.Time
+	ack     func()
+}
+
+// ingestBatch is how many messages one transaction logs at most: a
+// transaction (an fsync) per batch, not per message.
+const ingestBatch = 256
+
+// runIngest logs what the broker delivers, in batches, and acknowledges
+// each message once its batch is stored. A batch that cannot be stored is
+// tried again (unacknowledged, the broker keeps it for this session). It
+// also drops messages older than their stream's log.max_age.
+func (g *Gateway) runIngest(ctx context.Context) error {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var batch []inMsg
+	for {
+		if len(batch) == 0 {
+			select {
+			case <-ctx.Done():
+				return nil
+			case m := <-g.inbox:
+				batch = append(batch, m)
+			case now := <-tick.C:
+				g.expireStreamLogs(now)
+				continue
+			}
+		}
+	fill:
+		for len(batch) < ingestBatch {
+			select {
+			case m := <-g.inbox:
+				batch = append(batch, m)
+			default:
+				break fill
+			}
+		}
+		if err := g.ingest(batch); err != nil {
+			g.log.Error("logging stream messages; trying again", "count", len(batch), "err", err)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		for _, m := range batch {
+			m.ack()
+		}
+		batch = batch[:0]
+	}
+}
+
+// ingest logs a batch in one transaction.
+func (g *Gateway) ingest(batch []inMsg) error {
+	g.smu.Lock()
+	defer g.smu.Unlock()
+	undo := g.streamSnapshot()
+	touched := map[*streamState][]bool{}
+	err := g.db.Update(func(tx *store.Tx) error {
+		for i := range batch {
+			m := &batch[i]
+			for _, s := range g.streams {
+				if !slices.ContainsFunc(s.Spec.Topics, func(f string) bool { return stream.Match(f, m.topic) }) {
+					continue
+				}
+				if err := g.logMessage(tx, s, m, touched); err != nil {
+					return err
+				}
+			}
+		}
+		for s, parts := range touched {
+			for p, ok := range parts {
+				if ok && s.parts[p].bytes > int64(s.Spec.Log.MaxBytes) {
+					if err := dropOldest(tx, s, p, func(_ api.StreamMessage, bytes int64) bool { return bytes > int64(s.Spec.Log.MaxBytes) }); err != nil {
+						return err
+					}
+				}
+			}
+			if err := tx.PutJSON(bucketStreams, s.Spec.Name, s.streamRecord); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		undo()
+		return err
+	}
+	for s, parts := range touched {
+		for p, ok := range parts {
+			if ok {
+				s.parts[p].signal()
+			}
+		}
+	}
+	return nil
+}
+
+// logMessage appends m to the partition of s its key picks.
+func (g *Gateway) logMessage(tx *store.Tx, s *streamState, m *inMsg, touched map[*streamState][]bool) error {
+	key, err := stream.Key(s.Spec.Key, m.topic, m.payload)
+	if err != nil {
+		s.Counts.Malformed++
+		s.notes.addRare("skipped: ", -1, "a message on %s: %v (%d skipped so far)", m.topic, err, s.Counts.Malformed)
+		return nil
+	}
+	payload, raw, ok := stream.Wrap(m.payload, s.Spec.Malformed)
+	if !ok {
+		s.Counts.Malformed++
+		s.notes.addRare("skipped: ", -1, "a message on %s: its payload is not JSON (malformed: skip) (%d skipped so far)", m.topic, s.Counts.Malformed)
+		return nil
+	}
+	p := stream.Partition(key, len(s.Parts))
+	rec := &s.Parts[p]
+	msg := api.StreamMessage{Offset: rec.Head, Topic: m.topic, Key: key, Payload: payload, PayloadB64: raw,
+		TS: m.at.UnixMilli(), QoS: m.qos, Retain: m.retain}
+	v, err := json.Marshal(msg)
+	if err != nil {
+		return err
+	}
+	if err := tx.Put(bucketStreamLog, logKey(s.Spec.Name, p, rec.Head), v); err != nil {
+		return err
+	}
+	rec.Head++
+	s.Counts.Received++
+	ps := s.parts[p]
+	ps.bytes += int64(len(v))
+	if ps.oldest == 0 {
+		ps.oldest = msg.TS
+	}
+	if touched[s] == nil {
+		touched[s] = make([]bool, len(s.Parts))
+	}
+	touched[s][p] = true
+	return nil
+}
+
+// dropOldest deletes the first messages of partition p while drop says so,
+// given each message and the partition's size before it goes; the
+// committed offset moves past them.
+func dropOldest(tx *store.Tx, s *streamState, p int, drop func(m api.StreamMessage, bytes int64) bool) error {
+	ps, rec := s.parts[p], &s.Parts[p]
+	var gone []string
+	ps.oldest = 0
+	err := tx.Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(k string, v []byte) error {
+		var m api.StreamMessage
+		if err := json.Unmarshal(v, &m); err != nil {
+			return err
+		}
+		if !drop(m, ps.bytes) {
+			ps.oldest = m.TS
+			return errStopScan
+		}
+		gone = append(gone, k)
+		ps.bytes -= int64(len(v))
+		rec.Committed = max(rec.Committed, m.Offset+1)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStopScan) {
+		return err
+	}
+	for _, k := range gone {
+		if err := tx.Delete(bucketStreamLog, k); err != nil {
+			return err
+		}
+	}
+	if n := uint64(len(gone)); n > 0 {
+		rec.Dropped += n
+		s.Counts.Dropped += n
+		s.notes.add(p, "log full: dropped the %d oldest messages (log.max_bytes %d bytes, log.max_age %s)", n, int64(s.Spec.Log.MaxBytes), s.Spec.Log.MaxAge)
+	}
+	return nil
+}
+
+// errStopScan ends a Scan early.
+var errStopScan = errors.New("stop scan")
+
+// expireStreamLogs drops messages older than their stream's log.max_age.
+func (g *Gateway) expireStreamLogs(now time.Time) {
+	g.smu.Lock()
+	defer g.smu.Unlock()
+	for _, s := range g.streams {
+		limit := now.Add(-s.Spec.Log.MaxAge.D()).UnixMilli()
+		var old []int
+		for p, ps := range s.parts {
+			if ps.oldest != 0 && ps.oldest < limit {
+				old = append(old, p)
+			}
+		}
+		if len(old) == 0 {
+			continue
+		}
+		undo := g.streamSnapshot()
+		err := g.db.Update(func(tx *store.Tx) error {
+			for _, p := range old {
+				if err := dropOldest(tx, s, p, func(m api.StreamMessage, _ int64) bool { return m.TS < limit }); err != nil {
+					return err
+				}
+			}
+			return tx.PutJSON(bucketStreams, s.Spec.Name, s.streamRecord)
+		})
+		if err != nil {
+			undo()
+			g.log.Error("dropping expired stream messages", "stream", s.Spec.Name, "err", err)
+		}
+	}
+}
+
+// streamSnapshot returns a function that puts the streams' records and
+// partition sizes back as they are now, for a transaction that failed.
+func (g *Gateway) streamSnapshot() (undo func()) {
+	type saved struct {
+		rec           streamRecord
+		bytes, oldest []int64
+	}
+	was := map[*streamState]saved{}
+	for _, s := range g.streams {
+		sv := saved{rec: s.streamRecord}
+		sv.rec.Parts = slices.Clone(s.Parts)
+		for _, p := range s.parts {
+			sv.bytes, sv.oldest = append(sv.bytes, p.bytes), append(sv.oldest, p.oldest)
+		}
+		was[s] = sv
+	}
+	return func() {
+		for s, sv := range was {
+			s.streamRecord = sv.rec
+			for i, p := range s.parts {
+				p.bytes, p.oldest = sv.bytes[i], sv.oldest[i]
+			}
+		}
+	}
+}
+
+// signal wakes the partition's waiting pull.
+func (p *partState) signal() {
+	close(p.wake)
+	p.wake = make(chan struct{})
+}
+
+// readBatch returns up to max messages of partition p from its committed
+// offset, and at most about maxBatchBytes of them.
+func readBatch(tx *store.Tx, name string, p, max int) ([]api.StreamMessage, error) {
+	var out []api.StreamMessage
+	size := 0
+	err := tx.Scan(bucketStreamLog, logPrefix(name, p), func(_ string, v []byte) error {
+		if len(out) == max || len(out) > 0 && size+len(v) > maxBatchBytes {
+			return errStopScan
+		}
+		var m api.StreamMessage
+		if err := json.Unmarshal(v, &m); err != nil {
+			return err
+		}
+		out = append(out, m)
+		size += len(v)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStopScan) {
+		return nil, err
+	}
+	return out, nil
+}
+
+// maxBatchBytes bounds a pulled batch (one message may exceed it alone).
+const maxBatchBytes = 1 << 20

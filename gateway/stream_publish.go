@@ -1,0 +1,159 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/hearth-home/hearth/store"
+)
+
+// Outputs wait in the outbox (bucketStreamOut, in commit order per stream)
+// until the broker acknowledges them (QoS 1), then leave it. While the
+// broker is away they wait there, bounded by what the logs bound, and go
+// out in order when it is back. A publish the broker acknowledged but the
+// gateway could not yet delete (a crash in between) goes out again: the
+// one case of a duplicate.
+
+// publishBatch is how many outputs are in flight at once.
+const publishBatch = 64
+
+func (g *Gateway) wakePublisher() {
+	select {
+	case g.outKick <- struct{}{}:
+	default:
+	}
+}
+
+// runPublisher publishes pending outputs until ctx ends.
+func (g *Gateway) runPublisher(ctx context.Context) error {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-g.outKick:
+		case <-tick.C:
+		}
+		for g.broker.client.IsConnectionOpen() && ctx.Err() == nil {
+			n, err := g.publishSome()
+			if err != nil {
+				g.log.Warn("publishing stream outputs; trying again", "err", err)
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+	}
+}
+
+// publishSome publishes up to publishBatch outputs of each stream that has
+// some, and reports how many went out.
+func (g *Gateway) publishSome() (int, error) {
+	g.smu.Lock()
+	var names []string
+	for n, s := range g.streams {
+		if s.Counts.Pending > 0 {
+			names = append(names, n)
+		}
+	}
+	g.smu.Unlock()
+	slices.Sort(names)
+	total := 0
+	for _, name := range names {
+		type pending struct {
+			key string
+			rec outRecord
+		}
+		var outs []pending
+		err := g.db.View(func(tx *store.Tx) error {
+			return tx.Scan(bucketStreamOut, name+"/", func(k string, v []byte) error {
+				if len(outs) == publishBatch {
+					return errStopScan
+				}
+				var r outRecord
+				if err := json.Unmarshal(v, &r); err != nil {
+					return fmt.Errorf("output %s: %w", k, err)
+				}
+				outs = append(outs, pending{k, r})
+				return nil
+			})
+		})
+		if err != nil && !errors.Is(err, errStopScan) {
+			return total, err
+		}
+		// In flight together; acknowledged in order by the broker. Only
+		// the outputs before the first failure leave the outbox, so
+		// nothing is skipped (the rest go again: a failure costs at most
+		// one batch of repeats).
+		tokens := make([]mqtt.Token, len(outs))
+		for i, o := range outs {
+			tokens[i] = g.broker.client.Publish(o.rec.Topic, 1, o.rec.Retain, o.rec.Payload)
+		}
+		sent := 0
+		var perr error
+		for _, t := range tokens {
+			if !t.WaitTimeout(10 * time.Second) {
+				perr = errors.New("no acknowledgement from the broker in 10s")
+				break
+			}
+			if perr = t.Error(); perr != nil {
+				break
+			}
+			sent++
+		}
+		if sent > 0 {
+			if err := g.published(name, outs[sent-1].key); err != nil {
+				return total, err
+			}
+			total += sent
+		}
+		if perr != nil {
+			return total, perr
+		}
+	}
+	return total, nil
+}
+
+// published deletes the outbox of stream name up to and including last.
+func (g *Gateway) published(name, last string) error {
+	g.smu.Lock()
+	defer g.smu.Unlock()
+	s := g.streams[name]
+	if s == nil {
+		return nil // removed meanwhile, with its outbox
+	}
+	undo := g.streamSnapshot()
+	err := g.db.Update(func(tx *store.Tx) error {
+		var keys []string
+		err := tx.Scan(bucketStreamOut, name+"/", func(k string, _ []byte) error {
+			if k > last {
+				return errStopScan
+			}
+			keys = append(keys, k)
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopScan) {
+			return err
+		}
+		for _, k := range keys {
+			if err := tx.Delete(bucketStreamOut, k); err != nil {
+				return err
+			}
+		}
+		s.Counts.Published += uint64(len(keys))
+		s.Counts.Pending -= min(s.Counts.Pending, uint64(len(keys)))
+		return tx.PutJSON(bucketStreams, name, s.streamRecord)
+	})
+	if err != nil {
+		undo()
+	}
+	return err
+}

@@ -1,0 +1,191 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/store"
+	"github.com/hearth-home/hearth/stream"
+)
+
+// Pulls: the device that holds a partition's lease asks for the next batch
+// and, in the same request, commits the batch before with its outputs. The
+// commit is one transaction (outputs into the outbox, processed messages out
+// of the log, the committed offset forward), applied once: a request that
+// repeats an older offset, from a device whose answer was lost or from one
+// whose lease has moved on, changes nothing. So a device killed mid-batch
+// costs a re-run of that batch elsewhere and no duplicate output.
+
+const (
+	// defaultPullMax is the batch size when the agent asks for none.
+	defaultPullMax = 64
+	// maxPullWait bounds how long a pull waits for messages: the pulls
+	// renew the lease, so they come back well within streamTTL.
+	maxPullWait = time.Second
+)
+
+// outRecord is an output waiting to be published.
+type outRecord struct {
+	Topic   string `json:"topic"`
+	Payload []byte `json:"payload"`
+	Retain  bool   `json:"retain,omitempty"`
+}
+
+// streamPull commits what req reports and answers with the next batch.
+func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.StreamPull) (api.StreamBatch, error) {
+	now := time.Now()
+	g.mu.Lock()
+	if _, err := g.workerLocked(node); err != nil {
+		g.mu.Unlock()
+		return api.StreamBatch{}, err
+	}
+	t := g.leased[req.LeaseID]
+	if t == nil || t.Node != node || t.job.Stream == "" {
+		g.mu.Unlock()
+		return api.StreamBatch{Stop: "the lease is no longer this device's (it expired or the stream was removed)"}, nil
+	}
+	name, p := t.job.Stream, t.Index
+	t.expires = later(t.expires, now.Add(streamTTL))
+	stop := ""
+	if t.streamVersion != t.job.streamVersion {
+		stop = fmt.Sprintf("the stream was updated to version %d", t.job.streamVersion)
+	}
+	g.mu.Unlock()
+
+	max := req.Max
+	if max <= 0 {
+		max = defaultPullMax
+	}
+	deadline := time.NewTimer(min(req.Wait.D(), maxPullWait))
+	defer deadline.Stop()
+	for {
+		g.smu.Lock()
+		s := g.streams[name]
+		if s == nil {
+			g.smu.Unlock()
+			return api.StreamBatch{Stop: "the stream was removed"}, nil
+		}
+		if req.Committed > s.Parts[p].Committed {
+			if err := g.commitLocked(s, p, req.Committed, req.Outputs); err != nil {
+				g.smu.Unlock()
+				return api.StreamBatch{}, err
+			}
+		}
+		req.Outputs = nil
+		out := api.StreamBatch{Committed: s.Parts[p].Committed, Stop: stop}
+		if stop != "" {
+			g.smu.Unlock()
+			return out, nil
+		}
+		err := g.db.View(func(tx *store.Tx) error {
+			var err error
+			out.Messages, err = readBatch(tx, name, p, max)
+			return err
+		})
+		wake := s.parts[p].wake
+		g.smu.Unlock()
+		if err != nil || len(out.Messages) > 0 {
+			return out, err
+		}
+		select {
+		case <-wake:
+		case <-deadline.C:
+			return out, nil
+		case <-ctx.Done():
+			return out, nil
+		}
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// commitLocked moves partition p's committed offset to upTo, storing the
+// outputs of the messages below it. smu must be held.
+func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api.StreamOutput) error {
+	rec := s.Parts[p]
+	if upTo > rec.Head {
+		return fmt.Errorf("%w: committed %d is beyond partition %d's head %d", ErrBadRequest, upTo, p, rec.Head)
+	}
+	undo := g.streamSnapshot()
+	published := false
+	err := g.db.Update(func(tx *store.Tx) error {
+		ins := map[uint64]api.StreamMessage{}
+		var done []string
+		var freed int64
+		ps := s.parts[p]
+		ps.oldest = 0
+		err := tx.Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(k string, v []byte) error {
+			var m api.StreamMessage
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			if m.Offset >= upTo {
+				ps.oldest = m.TS
+				return errStopScan
+			}
+			ins[m.Offset] = m
+			done = append(done, k)
+			freed += int64(len(v))
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopScan) {
+			return err
+		}
+		for _, o := range outputs {
+			in, ok := ins[o.Offset]
+			if !ok {
+				s.Counts.Rejected++ // not an output of this batch
+				continue
+			}
+			topic := o.Topic
+			if topic == "" {
+				topic = stream.OutputTopic(s.Spec.Output.Topic, s.Spec.Name, in.Topic, in.Key)
+			}
+			if stream.ValidTopic(topic) != nil || !stream.Allowed(s.Spec.Output.Allow, topic) {
+				s.Counts.Rejected++
+				s.notes.addRare("rejected: ", p, "an output to %q: not in output.allow %v", topic, s.Spec.Output.Allow)
+				continue
+			}
+			r := outRecord{Topic: topic, Payload: o.Payload, Retain: s.Spec.Output.Retain}
+			if o.Payload == nil {
+				r.Payload = o.PayloadB64
+			}
+			if o.Retain != nil {
+				r.Retain = *o.Retain
+			}
+			s.OutSeq++
+			if err := tx.PutJSON(bucketStreamOut, outKey(s.Spec.Name, s.OutSeq), r); err != nil {
+				return err
+			}
+			s.Counts.Pending++
+			published = true
+		}
+		for _, k := range done {
+			if err := tx.Delete(bucketStreamLog, k); err != nil {
+				return err
+			}
+		}
+		ps.bytes -= freed
+		s.Parts[p].Committed = upTo
+		s.Counts.Processed += uint64(len(done))
+		return tx.PutJSON(bucketStreams, s.Spec.Name, s.streamRecord)
+	})
+	if err != nil {
+		undo()
+		return err
+	}
+	if published {
+		g.wakePublisher()
+	}
+	return nil
+}
