@@ -123,7 +123,23 @@ func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO
 		timeout = api.DefaultStreamTimeout
 	}
 	req := api.StreamPull{LeaseID: l.ID, Max: streamPullMax, Wait: api.Duration(streamPullWait)}
+	acked := uint64(0) // the committed offset as the gateway last said
 	var line []byte
+	defer func() {
+		// What was processed before the end (a failure, the instance's
+		// own end, a stop) is committed with its outputs: the partition
+		// goes on after the last message it processed.
+		if req.Committed > acked {
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalCommitWait)
+			defer cancel()
+			req.Max, req.Wait = -1, 0
+			if c := a.client.Load(); c != nil {
+				if _, err := c.StreamPull(fctx, req); err != nil {
+					a.log.Warn("committing a stream partition's last batch; it runs again", "lease", l.ID, "err", err)
+				}
+			}
+		}
+	}()
 	for ctx.Err() == nil && !w.isRevoked() {
 		c := a.client.Load()
 		if c == nil {
@@ -140,6 +156,7 @@ func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO
 		}
 		req.Outputs = nil
 		req.Committed = max(req.Committed, batch.Committed)
+		acked = req.Committed
 		if batch.Stop != "" {
 			a.log.Info("stream partition stopped by the gateway", "lease", l.ID, "why", batch.Stop)
 			return
@@ -149,10 +166,13 @@ func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO
 				continue // processed already
 			}
 			line = stream.AppendMessageLine(line[:0], &m)
-			outs, fail, why := answer(ctx, sio.in, lines, line, timeout)
-			if fail != "" {
+			outs, fail, why, ended := answer(ctx, sio.in, lines, line, timeout)
+			switch {
+			case fail != "":
 				sio.fail, sio.reason = fail, why
 				t.Kill(context.WithoutCancel(ctx))
+				return
+			case ended:
 				return
 			}
 			for i := range outs {
@@ -164,40 +184,43 @@ func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO
 	}
 }
 
+// finalCommitWait bounds the last commit of a partition that ends.
+const finalCommitWait = 2 * time.Second
+
 // answer writes one message line and reads the function's outputs up to
-// the empty line. A failure says what the function did wrong.
-func answer(ctx context.Context, in io.Writer, lines <-chan outLine, line []byte, timeout time.Duration) ([]api.StreamOutput, sandbox.Failure, string) {
+// the empty line. A failure says what the function did wrong; ended, that
+// the instance ended (or ctx did) before it answered.
+func answer(ctx context.Context, in io.Writer, lines <-chan outLine, line []byte, timeout time.Duration) (outs []api.StreamOutput, fail sandbox.Failure, why string, ended bool) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	wrote := make(chan error, 1)
 	go func() { _, err := in.Write(line); wrote <- err }()
-	var outs []api.StreamOutput
 	for {
 		select {
 		case l, ok := <-lines:
 			switch {
 			case !ok:
-				return nil, "", "" // the instance ended: its result says how
+				return nil, "", "", true // its result says how
 			case l.err != nil:
-				return nil, failOutput, "the function's output: " + l.err.Error()
+				return nil, failOutput, "the function's output: " + l.err.Error(), false
 			case len(l.b) == 0:
 				if err := <-wrote; err != nil {
-					return nil, "", ""
+					return nil, "", "", true
 				}
-				return outs, "", ""
+				return outs, "", "", false
 			}
 			o, err := stream.ParseOutputLine(l.b)
 			if err != nil {
-				return nil, failOutput, fmt.Sprintf("the function wrote a bad output line: %v", err)
+				return nil, failOutput, fmt.Sprintf("the function wrote a bad output line: %v", err), false
 			}
 			if len(outs) == stream.MaxOutputs {
-				return nil, failOutput, fmt.Sprintf("the function wrote more than %d outputs for one message", stream.MaxOutputs)
+				return nil, failOutput, fmt.Sprintf("the function wrote more than %d outputs for one message", stream.MaxOutputs), false
 			}
 			outs = append(outs, o)
 		case <-timer.C:
-			return nil, sandbox.FailTimeout, fmt.Sprintf("the function did not answer a message within %s (resources.timeout): does it loop?", timeout)
+			return nil, sandbox.FailTimeout, fmt.Sprintf("the function did not answer a message within %s (resources.timeout): does it loop?", timeout), false
 		case <-ctx.Done():
-			return nil, "", ""
+			return nil, "", "", true
 		}
 	}
 }

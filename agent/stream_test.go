@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/mosquitto"
+	"github.com/hearth-home/hearth/stream"
 	"github.com/hearth-home/hearth/stream/specfile"
 )
 
@@ -257,4 +260,225 @@ func waitPartitions(t *testing.T, tg *testGateway, name string, n int) api.Strea
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// buildStreamFn builds testdata/streamfn, the tests' misbehaving function.
+func buildStreamFn(t *testing.T) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "streamfn.wasm")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./testdata/streamfn")
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build testdata/streamfn: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// topicsInPartitions names one topic under prefix per partition of n.
+func topicsInPartitions(prefix string, n int) []string {
+	out := make([]string, n)
+	found := 0
+	for i := 0; found < n; i++ {
+		topic := fmt.Sprintf("%s%d", prefix, i)
+		if p := stream.Partition(topic, n); out[p] == "" {
+			out[p] = topic
+			found++
+		}
+	}
+	return out
+}
+
+// outputsOf returns the "n" of each output on topic, in arrival order,
+// and the versions that made them.
+func outputsOf(t *testing.T, msgs []string, topic string) (ns, vs []int) {
+	t.Helper()
+	for _, m := range msgs {
+		tp, payload, _ := strings.Cut(m, " ")
+		if tp != topic {
+			continue
+		}
+		var p struct{ N, V int }
+		if err := json.Unmarshal([]byte(payload), &p); err != nil {
+			t.Fatalf("output %q: %v", m, err)
+		}
+		ns, vs = append(ns, p.N), append(vs, p.V)
+	}
+	return ns, vs
+}
+
+func numbered(from, to int) []string {
+	var out []string
+	for n := from; n < to; n++ {
+		out = append(out, fmt.Sprintf(`{"n": %d}`, n))
+	}
+	return out
+}
+
+// A function that crashes, loops or writes garbage stops its partition,
+// with a reason, while the others go on; an update starts the stopped ones
+// again from where they stopped, and nothing is lost. Malformed messages
+// are counted and skipped.
+func TestStreamFunctionFails(t *testing.T) {
+	b := startBroker(t)
+	app := buildStreamFn(t)
+	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	out := subscribe(t, b, "out/#")
+	ctx := context.Background()
+	spec := api.StreamSpec{Name: "poison", Topics: []string{"in/#"}, AppDigest: tg.upload(app),
+		Resources: api.Resources{Timeout: api.Duration(time.Second)}, Output: api.StreamOutputSpec{Topic: "out/{topic}"}}
+	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	waitPartitions(t, tg, "poison", 4)
+	topics := topicsInPartitions("in/s", 4) // crash, loop, garbage, healthy
+	publish(t, b, topics[0], []string{`{"n": 0}`, `{"crash": true}`, `{"n": 1}`})
+	publish(t, b, topics[1], []string{`{"n": 0}`, `{"loop": true}`, `{"n": 1}`})
+	publish(t, b, topics[2], []string{`{"n": 0}`, `{"garbage": true}`, `{"n": 1}`})
+	publish(t, b, topics[3], append(numbered(0, 5), "not json", `{"n": 5}`))
+	out.wait(t, "out/"+topics[3], 6, 10*time.Second)
+
+	st := waitStopped(t, tg, "poison", 3)
+	for p, want := range map[int]string{0: "panic: crash requested", 1: "did not answer a message within 1s", 2: "bad output line"} {
+		if got := st.Partitions[p]; got.State != api.PartitionStopped || !strings.Contains(got.Reason, want) {
+			t.Errorf("partition %d: %s, %q; want stopped, saying %q", p, got.State, got.Reason, want)
+		}
+	}
+	if p := st.Partitions[3]; p.State != api.PartitionRunning || p.Committed != 6 {
+		t.Errorf("the healthy partition: %+v, want running with its 6 messages committed (not the one skipped)", p)
+	}
+	if st.Counts.Malformed != 1 {
+		t.Errorf("%d malformed messages counted, want 1", st.Counts.Malformed)
+	}
+	for p := range 3 {
+		ns, _ := outputsOf(t, out.wait(t, "out/"+topics[p], 1, time.Second), "out/"+topics[p])
+		if len(ns) != 1 || ns[0] != 0 {
+			t.Errorf("partition %d: outputs %v before it stopped, want [0]", p, ns)
+		}
+	}
+	logs, err := tg.admin.StreamLogs(ctx, "poison")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(logs, func(e api.StreamLogEntry) bool { return strings.Contains(e.Message, "crash requested") }) {
+		t.Errorf("stream logs say nothing of the crash: %+v", logs)
+	}
+
+	// The fixed function goes on from the poison message.
+	spec.Args = []string{"-forgive", "-v", "2"}
+	if _, err := tg.admin.UpdateStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	for p := range 3 {
+		topic := "out/" + topics[p]
+		ns, vs := outputsOf(t, out.wait(t, topic, 3, 20*time.Second), topic)
+		if want := []int{0, 0, 1}; !slices.Equal(ns, want) || !slices.Equal(vs, []int{1, 2, 2}) {
+			t.Errorf("partition %d: outputs n %v v %v, want n %v v [1 2 2]", p, ns, vs, want)
+		}
+	}
+}
+
+// waitStopped waits until n partitions of a stream are stopped.
+func waitStopped(t *testing.T, tg *testGateway, name string, n int) api.Stream {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st, err := tg.admin.Stream(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stopped := 0
+		for _, p := range st.Partitions {
+			if p.State == api.PartitionStopped {
+				stopped++
+			}
+		}
+		if stopped == n {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d partitions of %s stopped after 20s, want %d: %+v", stopped, name, n, st.Partitions)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A hot update under load and a restart of the gateway lose and repeat
+// nothing: each message is answered once, in order, by the version in
+// force when its batch was committed.
+func TestStreamUpdateAndRestart(t *testing.T) {
+	b := startBroker(t)
+	app := buildStreamFn(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL(), Listen: addr})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	out := subscribe(t, b, "out/#")
+	ctx := context.Background()
+	spec := api.StreamSpec{Name: "numbers", Topics: []string{"in/#"}, AppDigest: tg.upload(app),
+		Output: api.StreamOutputSpec{Topic: "out/{topic}"}}
+	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	waitPartitions(t, tg, "numbers", 4)
+
+	topics := topicsInPartitions("in/s", 4)
+	const chunks, per = 40, 10
+	var wg sync.WaitGroup
+	for _, topic := range topics {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range chunks {
+				publish(t, b, topic, numbered(c*per, (c+1)*per))
+				time.Sleep(25 * time.Millisecond)
+			}
+		}()
+	}
+	// The update comes once every partition has answered some messages,
+	// the restart once a quarter of them are answered.
+	for _, topic := range topics {
+		out.wait(t, "out/"+topic, per, 30*time.Second)
+	}
+	spec.Args = []string{"-v", "2"}
+	if _, err := tg.admin.UpdateStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	out.wait(t, "out/", chunks*per, 30*time.Second)
+	tg.stop()
+	time.Sleep(200 * time.Millisecond)
+	tg.start()
+	wg.Wait()
+
+	for _, topic := range topics {
+		ns, vs := outputsOf(t, out.wait(t, "out/"+topic, chunks*per, 30*time.Second), "out/"+topic)
+		if !slices.Equal(ns, numberSeq(chunks*per)) {
+			t.Errorf("%s: outputs %v, want 0 to %d once each, in order", topic, ns, chunks*per-1)
+		}
+		if !slices.IsSorted(vs) || vs[0] != 1 || vs[len(vs)-1] != 2 {
+			t.Errorf("%s: versions %v, want 1s then 2s", topic, vs)
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // anything repeated would come now
+	msgs := out.wait(t, "out/", 4*chunks*per, time.Second)
+	if len(msgs) != 4*chunks*per {
+		t.Errorf("%d outputs, want %d", len(msgs), 4*chunks*per)
+	}
+}
+
+func numberSeq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }

@@ -111,8 +111,7 @@ func (a *Agent) execute(ctx context.Context, w *work, t sandbox.Task, dir string
 		r = sandbox.Result{ExitCode: -1, Failure: sandbox.FailLost, Reason: "sandbox: " + err.Error()}
 	}
 	if w.sio != nil {
-		w.cancel() // the feeder's pull
-		w.sio.finish(&r)
+		w.sio.finish(&r) // the feeder commits what was processed, and ends
 	}
 	var energy float64
 	if g := a.cfg.Governor; g != nil {

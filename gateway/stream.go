@@ -472,23 +472,31 @@ func stoppedWhy(t *task) string {
 func partitionEnd(r *api.TaskResult) string {
 	why := r.Reason
 	switch {
-	case r.Failure == "timeout":
+	case r.Failure == "timeout" && why == "":
 		why = "the function did not answer a message within its timeout (resources.timeout): does it loop?"
 	case r.Failure == "" && r.ExitCode == 0:
 		why = "the function exited by itself (a map function must keep reading stdin)"
 	case r.Failure == "":
 		why = fmt.Sprintf("the function exited with status %d", r.ExitCode)
 	}
-	if tail := lastLine(r.Stderr); tail != "" {
+	if tail := stderrLine(r.Stderr); tail != "" {
 		why += "; stderr: " + tail
 	}
 	return why
 }
 
-// lastLine is the last non-empty line of b, cut to 200 bytes.
-func lastLine(b []byte) string {
+// stderrLine picks the line of a function's stderr that says most: a Go
+// panic's or fatal error's first line, otherwise the last non-empty line;
+// cut to 200 bytes.
+func stderrLine(b []byte) string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	l := strings.TrimSpace(lines[len(lines)-1])
+	for _, s := range lines {
+		if strings.HasPrefix(s, "panic: ") || strings.HasPrefix(s, "fatal error: ") {
+			l = strings.TrimSpace(s)
+			break
+		}
+	}
 	if len(l) > 200 {
 		l = l[:200] + "..."
 	}

@@ -58,7 +58,7 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 	g.mu.Unlock()
 
 	max := req.Max
-	if max <= 0 {
+	if max == 0 {
 		max = defaultPullMax
 	}
 	deadline := time.NewTimer(min(req.Wait.D(), maxPullWait))
@@ -78,7 +78,7 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 		}
 		req.Outputs = nil
 		out := api.StreamBatch{Committed: s.Parts[p].Committed, Stop: stop}
-		if stop != "" {
+		if stop != "" || req.Max < 0 { // Max < 0: a commit only
 			g.smu.Unlock()
 			return out, nil
 		}

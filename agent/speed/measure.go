@@ -3,6 +3,7 @@ package speed
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -59,7 +60,7 @@ func Measure(ctx context.Context, budget time.Duration) (api.Speed, error) {
 
 // sink keeps the native kernel's result alive, so that the compiler
 // cannot drop the loop.
-var sink uint32
+var sink atomic.Uint32
 
 // rate runs kernel in chunks, doubling a chunk's size until one lasts
 // minChunk, for about d, and returns iterations per second over the
@@ -90,6 +91,6 @@ func rate(ctx context.Context, d time.Duration, kernel func(n, x uint32) (uint32
 			break
 		}
 	}
-	sink = x
+	sink.Store(x) // atomic: agents measure at once in one test process
 	return iters / spent.Seconds(), nil
 }

@@ -29,6 +29,7 @@ type options struct {
 	tokenFile string
 	ifaces    string
 	slots     int
+	streams   int
 	cache     int64
 	minFree   int64
 	fwStatus  string
@@ -55,6 +56,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.tokenFile, "token-file", "", "a file holding the join token, e.g. on a Raspberry Pi's boot partition")
 	fs.StringVar(&o.ifaces, "iface", "", "comma-separated network interfaces for mDNS, e.g. eth0,wlan0 (default: every\nup, multicast-capable interface with an address)")
 	fs.IntVar(&o.slots, "slots", 0, "how many tasks to run at once (default: one per CPU)")
+	fs.IntVar(&o.streams, "streams", agent.DefaultStreams, "how many stream partitions to run at once, beside the tasks (0: none;\ndocs/streams.md)")
 	fs.Int64Var(&o.cache, "cache-budget", 0, "bytes that cached apps and inputs may take before those no running task\nuses are removed, least recently used first (default 2 GiB; -1: no bound)")
 	fs.Int64Var(&o.minFree, "min-free-disk", 0, "bytes that must stay free on the data directory's disk: below it the\nagent asks for no work and \"hearth pool ls\" says why (default 512 MiB;\n-1: never refuse)")
 	fs.StringVar(&o.fwStatus, "firmware-status", "", "the device's firmware status file, reported to the gateway in every\nheartbeat (/run/hearth/firmware.json on Hearth OS; default: none)")
@@ -84,13 +86,19 @@ func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, er
 	if s.logger, err = o.newLogger(logTo); err != nil {
 		return s, err
 	}
-	s.cfg = agent.Config{DataDir: o.dataDir, Name: o.name, Slots: o.slots, Version: version, Logger: s.logger,
+	s.cfg = agent.Config{DataDir: o.dataDir, Name: o.name, Slots: o.slots, Streams: o.streams, Version: version, Logger: s.logger,
 		CacheBudget: o.cache, MinFreeDisk: o.minFree, FirmwareStatus: o.fwStatus, ReadyFile: o.readyFile, Updater: o.updater}
 	if s.cfg.DataDir == "" {
 		s.cfg.DataDir = agent.DefaultDataDir()
 	}
 	if o.slots < 0 {
 		return s, fmt.Errorf("--slots: %d is negative; give the number of tasks to run at once, or 0 for one per CPU", o.slots)
+	}
+	switch {
+	case o.streams < 0:
+		return s, fmt.Errorf("--streams: %d is negative; give the number of stream partitions to run at once, or 0 for none", o.streams)
+	case o.streams == 0:
+		s.cfg.Streams = -1 // none (Config's zero is its default)
 	}
 	if o.cache < -1 || o.minFree < -1 {
 		return s, fmt.Errorf("--cache-budget %d, --min-free-disk %d: give bytes, 0 for the default, or -1", o.cache, o.minFree)

@@ -159,7 +159,8 @@ type StreamPull struct {
 	LeaseID   string         `json:"lease_id"`
 	Committed uint64         `json:"committed"`
 	Outputs   []StreamOutput `json:"outputs,omitempty"`
-	// Max is how many messages the agent wants at most.
+	// Max is how many messages the agent wants at most; 0: the gateway's
+	// default (64); negative: none, the request only commits.
 	Max int `json:"max"`
 	// Wait is how long the gateway may hold the request for messages.
 	Wait Duration `json:"wait"`
