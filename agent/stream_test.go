@@ -191,7 +191,7 @@ func TestStreamMap(t *testing.T) {
 	if _, err := tg.admin.DeployStream(ctx, alertSpec(t, tg, app)); err != nil {
 		t.Fatal(err)
 	}
-	st := waitPartitions(t, tg, "alert", 4)
+	st := waitRunning(t, tg.admin, "alert", 4)
 	nodes := map[string]bool{}
 	for _, p := range st.Partitions {
 		nodes[p.Node] = true
@@ -237,12 +237,12 @@ func waitCounts(t *testing.T, tg *testGateway, name string, want api.StreamCount
 	}
 }
 
-// waitPartitions waits until n partitions of a stream run.
-func waitPartitions(t *testing.T, tg *testGateway, name string, n int) api.Stream {
+// waitRunning waits until n partitions of a stream run.
+func waitRunning(t *testing.T, admin *api.Admin, name string, n int) api.Stream {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
-		st, err := tg.admin.Stream(context.Background(), name)
+		st, err := admin.Stream(context.Background(), name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +256,7 @@ func waitPartitions(t *testing.T, tg *testGateway, name string, n int) api.Strea
 			return st
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d partitions of %s running after 20s, want %d: %+v", running, name, n, st.Partitions)
+			t.Fatalf("%d partitions of %s running after 30s, want %d: %+v", running, name, n, st.Partitions)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -334,7 +334,7 @@ func TestStreamFunctionFails(t *testing.T) {
 	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
-	waitPartitions(t, tg, "poison", 4)
+	waitRunning(t, tg.admin, "poison", 4)
 	topics := topicsInPartitions("in/s", 4) // crash, loop, garbage, healthy
 	publish(t, b, topics[0], []string{`{"n": 0}`, `{"crash": true}`, `{"n": 1}`})
 	publish(t, b, topics[1], []string{`{"n": 0}`, `{"loop": true}`, `{"n": 1}`})
@@ -429,7 +429,7 @@ func TestStreamUpdateAndRestart(t *testing.T) {
 	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
-	waitPartitions(t, tg, "numbers", 4)
+	waitRunning(t, tg.admin, "numbers", 4)
 
 	topics := topicsInPartitions("in/s", 4)
 	const chunks, per = 40, 10

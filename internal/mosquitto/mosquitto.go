@@ -84,7 +84,9 @@ func (b *Broker) start() error {
 	conf := filepath.Join(b.dir, "mosquitto.conf")
 	// max_inflight_messages 0 lifts the 20-message window per client that
 	// would bound QoS 1 throughput to 20 per round trip; queued messages
-	// for a disconnected persistent client are kept up to 100,000.
+	// for a disconnected persistent client are kept up to 100,000; and
+	// set_tcp_nodelay sends small packets at once (without it Nagle's
+	// algorithm and delayed ACKs hold a lone message up to 40 ms).
 	// As root, mosquitto would switch to the user "mosquitto", who cannot
 	// write in dir: it stays who started it (it listens on loopback only).
 	user := ""
@@ -98,6 +100,7 @@ persistence_location %s/
 autosave_interval 1
 max_inflight_messages 0
 max_queued_messages 100000
+set_tcp_nodelay true
 log_dest file %s
 log_type error
 log_type warning

@@ -2,7 +2,8 @@
 // message {"n": N} with one output {"n": N, "v": V}, V from -v, and misbehaves
 // on request: {"crash": true} panics, {"loop": true} never answers,
 // {"garbage": true} writes a line that is not an output. With -forgive it
-// answers those like any other message.
+// answers those like any other message. With -echo it answers every
+// message with its payload, as it is (the benchmark's identity function).
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 func main() {
 	v := flag.Int("v", 1, "the version written in every output")
 	forgive := flag.Bool("forgive", false, "answer poison messages like the others")
+	echo := flag.Bool("echo", false, "answer each message with its payload")
 	flag.Parse()
 	in := bufio.NewReader(os.Stdin)
 	out := bufio.NewWriter(os.Stdout)
@@ -23,6 +25,19 @@ func main() {
 		line, err := in.ReadBytes('\n')
 		if err != nil {
 			return // EOF: the partition stops
+		}
+		if *echo {
+			var m struct {
+				Payload json.RawMessage `json:"payload"`
+			}
+			if json.Unmarshal(line, &m) == nil && len(m.Payload) > 0 {
+				out.WriteString(`{"payload":`)
+				out.Write(m.Payload)
+				out.WriteString("}\n")
+			}
+			out.WriteString("\n")
+			out.Flush()
+			continue
 		}
 		var m struct {
 			Payload struct {
