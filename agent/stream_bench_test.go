@@ -382,4 +382,3 @@ func uploadFile(t *testing.T, admin *api.Admin, b []byte) string {
 	}
 	return d
 }
-

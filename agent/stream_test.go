@@ -482,3 +482,44 @@ func numberSeq(n int) []int {
 	}
 	return out
 }
+
+// A retained message is one reading, however often the broker sends it
+// again: it does on every subscription, and the gateway subscribes again
+// when it reconnects after the broker restarted.
+func TestStreamRetained(t *testing.T) {
+	b := startBroker(t)
+	app := buildStreamFn(t)
+	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	out := subscribe(t, b, "out/#")
+	ctx := context.Background()
+	spec := api.StreamSpec{Name: "retained", Topics: []string{"in/#"}, Partitions: 1, AppDigest: tg.upload(app),
+		Output: api.StreamOutputSpec{Topic: "out/{topic}"}}
+	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	waitRunning(t, tg.admin, "retained", 1)
+	_, port, _ := strings.Cut(b.Addr(), ":")
+	if out, err := exec.Command("mosquitto_pub", "-p", port, "-q", "1", "-r", "-t", "in/state", "-m", `{"n": 7}`).CombinedOutput(); err != nil {
+		t.Fatalf("mosquitto_pub -r: %v\n%s", err, out)
+	}
+	out.wait(t, "out/in/state", 1, 10*time.Second)
+	if err := b.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	tg.logs.waitLog(t, 20*time.Second, "MQTT broker connected")
+	out = subscribe(t, b, "out/#") // mosquitto_sub ends with its broker
+	time.Sleep(time.Second)        // the gateway subscribed again and got the retained message
+	publish(t, b, "in/live", []string{`{"n": 8}`})
+	out.wait(t, "out/in/live", 1, 10*time.Second)
+	if got := out.wait(t, "out/in/", 1, 0); len(got) != 1 {
+		t.Errorf("outputs after the broker restarted: %q, want only in/live's", got)
+	}
+	st, err := tg.admin.Stream(ctx, "retained")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Counts.Received != 2 {
+		t.Errorf("%d messages logged, want 2: the retained one again is not a new reading", st.Counts.Received)
+	}
+}

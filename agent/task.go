@@ -207,7 +207,8 @@ func (a *Agent) start(ctx context.Context, w *work, dir string) (sandbox.Task, s
 	}
 	if l.Stream != nil {
 		// A partition's instance: fed on stdin, for as long as it holds
-		// the lease; each message has l.Stream.Timeout.
+		// the lease; each message has l.Stream.Timeout. It gets no /out:
+		// a long-lived instance would fill the disk unseen.
 		w.sio = newStreamIO()
 		spec.Stdin, spec.Stdout, spec.Limits.Timeout = w.sio.stdin, w.sio.stdout, sandbox.NoTimeout
 	}
@@ -222,6 +223,9 @@ func (a *Agent) start(ctx context.Context, w *work, dir string) (sandbox.Task, s
 	}
 	if w.ctx.Err() != nil {
 		return nil, sandbox.FailKilled, w.ctx.Err()
+	}
+	if l.Stream != nil {
+		spec.OutDir = "" // its empty out dir is the result's output
 	}
 	t, err := rt.Start(ctx, spec)
 	if err != nil {

@@ -24,13 +24,23 @@ func (g *Gateway) CancelJob(id string) error {
 	return err
 }
 
-// cancelJob is CancelJob, returning the job as it now stands.
+// cancelJob is CancelJob, returning the job as it now stands. A stream's
+// job is refused: it ends with its stream (RemoveStream).
 func (g *Gateway) cancelJob(id string) (api.Job, error) {
+	return g.endJob(id, false)
+}
+
+// endJob cancels job id; only stream, from RemoveStream, ends a stream's.
+func (g *Gateway) endJob(id string, stream bool) (api.Job, error) {
 	g.mu.Lock()
 	j := g.jobs[id]
 	if j == nil {
 		g.mu.Unlock()
 		return api.Job{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
+	}
+	if j.Stream != "" && !stream {
+		g.mu.Unlock()
+		return api.Job{}, fmt.Errorf("%w: %s runs the partitions of stream %s: stop them with `hearth stream rm %s`", ErrBadRequest, id, j.Stream, j.Stream)
 	}
 	if j.Finished != nil {
 		state := j.state()

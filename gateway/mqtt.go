@@ -103,6 +103,7 @@ func (g *Gateway) openBroker() error {
 		SetOnConnectHandler(func(c mqtt.Client) {
 			b.setStatus("connected to " + b.addr)
 			g.log.Info("MQTT broker connected", "broker", b.addr)
+			g.noteAll("broker %s connected", b.addr)
 			b.mu.Lock()
 			b.have = nil // subscribe again: the broker may have lost the session
 			b.mu.Unlock()
@@ -113,6 +114,7 @@ func (g *Gateway) openBroker() error {
 		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
 			b.setStatus(fmt.Sprintf("disconnected from %s: %v (reconnecting)", b.addr, err))
 			g.log.Warn("MQTT broker connection lost; reconnecting", "broker", b.addr, "err", err)
+			g.noteAll("broker %s lost: %v; reconnecting", b.addr, err)
 		})
 	b.client = mqtt.NewClient(opts)
 	g.broker = b

@@ -221,6 +221,9 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		t.expires = now.Add(g.leaseTTL(t))
 		t.LeasedAt = now.UTC()
 		g.leased[t.leaseID()] = t
+		if t.job.notes != nil {
+			t.job.notes.add(t.Index, "taken by %s (%s), attempt %d", m.ID.Short(), m.Node.Name, t.Attempt)
+		}
 		t.job.counts.Queued--
 		t.job.counts.Leased++
 		picked = append(picked, t)
@@ -315,6 +318,9 @@ func (g *Gateway) requeue(ts []*task, why string) {
 		delete(g.leased, t.leaseID())
 		t.job.counts.Leased--
 		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s", t.Attempt, t.Node.Short(), why))
+		if t.job.notes != nil {
+			t.job.notes.add(t.Index, "given up by %s: %s", t.Node.Short(), why)
+		}
 		if t.Attempt > *t.job.Spec.Retries && t.job.Stream == "" { // a partition never gives up
 			t.State = api.TaskFailed
 			t.job.counts.Failed++

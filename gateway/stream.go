@@ -65,6 +65,13 @@ type streamState struct {
 	streamRecord
 	parts []*partState
 	notes *noteLog
+	// retained is, by topic, a hash of the last message logged: the
+	// broker sends a topic's retained message again on every subscription
+	// (the gateway subscribes again when it reconnects), and a retained
+	// message that is the last one logged is not a new reading. Memory
+	// only: after a restart of the gateway each retained message is
+	// logged once more.
+	retained map[string]uint64
 }
 
 type partState struct {
@@ -132,7 +139,7 @@ func (g *Gateway) DeployStream(spec api.StreamSpec) (api.Stream, error) {
 	now := time.Now().UTC()
 	s := &streamState{streamRecord: streamRecord{Spec: spec, Version: 1, Created: now, Updated: now,
 		Parts: make([]partRecord, spec.Partitions)}}
-	s.parts, s.notes = newParts(spec.Partitions), &noteLog{}
+	s.parts, s.notes, s.retained = newParts(spec.Partitions), &noteLog{}, map[string]uint64{}
 	j, err := g.submitStreamJob(s)
 	if err != nil {
 		return api.Stream{}, err
@@ -297,7 +304,7 @@ func (g *Gateway) RemoveStream(name string) error {
 	if s == nil {
 		return fmt.Errorf("%w: %q", ErrUnknownStream, name)
 	}
-	if _, err := g.cancelJob(s.JobID); err != nil && !errors.Is(err, ErrJobFinished) {
+	if _, err := g.endJob(s.JobID, true); err != nil && !errors.Is(err, ErrJobFinished) {
 		return err
 	}
 	err := g.db.Update(func(tx *store.Tx) error {
@@ -407,7 +414,7 @@ func (g *Gateway) loadStreams(tx *store.Tx) error {
 		if err := json.Unmarshal(v, &s.streamRecord); err != nil {
 			return fmt.Errorf("stream %s: %w", name, err)
 		}
-		s.parts, s.notes = newParts(len(s.Parts)), &noteLog{}
+		s.parts, s.notes, s.retained = newParts(len(s.Parts)), &noteLog{}, map[string]uint64{}
 		for i, p := range s.parts {
 			err := tx.Scan(bucketStreamLog, logPrefix(name, i), func(_ string, v []byte) error {
 				if p.oldest == 0 {
@@ -432,6 +439,15 @@ func (g *Gateway) loadStreams(tx *store.Tx) error {
 	})
 }
 
+// noteAll adds a line to every stream's log.
+func (g *Gateway) noteAll(format string, args ...any) {
+	g.smu.Lock()
+	defer g.smu.Unlock()
+	for _, s := range g.streams {
+		s.notes.add(-1, format, args...)
+	}
+}
+
 // partitionEndedLocked applies the end of a partition's lease that its
 // device reports; the task has left the leases. A function that failed by
 // itself (a trap, an exit, no answer within its timeout, out of memory)
@@ -443,6 +459,13 @@ func (g *Gateway) partitionEndedLocked(t *task, node identity.NodeID, r *api.Tas
 	updated := r.Failure == "" && r.ExitCode == 0 && t.streamVersion != j.streamVersion
 	if retryable(r.Failure) || updated {
 		t.History = append(t.History, fmt.Sprintf("attempt %d on %s ended: %s", r.Attempt, node.Short(), partitionEnd(r)))
+		if j.notes != nil {
+			why := "to start again"
+			if !updated {
+				why = partitionEnd(r) + "; it runs again"
+			}
+			j.notes.add(t.Index, "given up by %s: %s", node.Short(), why)
+		}
 		t.State = api.TaskQueued
 		j.counts.Queued++
 		g.queue = append(g.queue, t)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"hash/fnv"
+	"maps"
 	"slices"
 	"time"
 
@@ -84,11 +86,15 @@ func (g *Gateway) ingest(batch []inMsg) error {
 	defer g.smu.Unlock()
 	undo := g.streamSnapshot()
 	touched := map[*streamState][]bool{}
+	last := map[*streamState]map[string]uint64{} // applied once stored
 	err := g.db.Update(func(tx *store.Tx) error {
 		for i := range batch {
 			m := &batch[i]
 			for _, s := range g.streams {
 				if !slices.ContainsFunc(s.Spec.Topics, func(f string) bool { return stream.Match(f, m.topic) }) {
+					continue
+				}
+				if seenLast(s, last, m) && m.retain {
 					continue
 				}
 				if err := g.logMessage(tx, s, m, touched); err != nil {
@@ -121,7 +127,32 @@ func (g *Gateway) ingest(batch []inMsg) error {
 			}
 		}
 	}
+	for s, l := range last {
+		maps.Copy(s.retained, l)
+	}
 	return nil
+}
+
+// seenLast reports whether m's payload is that of the last message on its
+// topic that s logged (or that this batch logs), and notes m as the last in
+// batch if not. A retained message that is the last one logged is not a new
+// reading: the broker sends it again on each subscription.
+func seenLast(s *streamState, batch map[*streamState]map[string]uint64, m *inMsg) bool {
+	h := fnv.New64a()
+	h.Write(m.payload)
+	sum := h.Sum64()
+	if batch[s] == nil {
+		batch[s] = map[string]uint64{}
+	}
+	last, ok := batch[s][m.topic]
+	if !ok {
+		last, ok = s.retained[m.topic]
+	}
+	if ok && last == sum {
+		return true
+	}
+	batch[s][m.topic] = sum
+	return false
 }
 
 // logMessage appends m to the partition of s its key picks.

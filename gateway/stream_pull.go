@@ -52,7 +52,12 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 	name, p := t.job.Stream, t.Index
 	t.expires = later(t.expires, now.Add(streamTTL))
 	stop := ""
-	if t.streamVersion != t.job.streamVersion {
+	switch {
+	case t.streamVersion == 0:
+		// Leased before the gateway restarted: started again, so that
+		// the lease names the version it runs.
+		stop = "the gateway restarted"
+	case t.streamVersion != t.job.streamVersion:
 		stop = fmt.Sprintf("the stream was updated to version %d", t.job.streamVersion)
 	}
 	g.mu.Unlock()
