@@ -523,3 +523,112 @@ func TestStreamRetained(t *testing.T) {
 		t.Errorf("%d messages logged, want 2: the retained one again is not a new reading", st.Counts.Received)
 	}
 }
+
+// Window functions: the average example over 2-second tumbling windows,
+// then over count windows of 5, each window run as a task on a device; a
+// message that comes after its window (event time) is dropped and counted.
+func TestStreamWindow(t *testing.T) {
+	b := startBroker(t)
+	app := buildExample(t, "streams/average")
+	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	out := subscribe(t, b, "hearth/average/#")
+	ctx := context.Background()
+	spec, _, err := specfile.Load(filepath.Join("..", "examples", "streams", "average", "stream.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.AppDigest = tg.upload(app)
+	spec.Window.Size = api.Duration(2 * time.Second)
+	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	publish(t, b, "sensors/kitchen", []string{`{"temperature": 20}`, `{"temperature": 22}`, `{"temperature": 24}`})
+	publish(t, b, "sensors/hall", []string{`{"temperature": 10}`, `{"temperature": 11}`})
+	got := out.wait(t, "hearth/average/", 2, 15*time.Second)
+	type avg struct {
+		Count          int
+		Mean, Min, Max float64
+	}
+	want := map[string]avg{"hearth/average/sensors/kitchen": {3, 22, 20, 24}, "hearth/average/sensors/hall": {2, 10.5, 10, 11}}
+	for _, m := range got {
+		topic, payload, _ := strings.Cut(m, " ")
+		var a avg
+		if err := json.Unmarshal([]byte(payload), &a); err != nil {
+			t.Fatalf("output %q: %v", m, err)
+		}
+		if w, ok := want[topic]; !ok || a != w {
+			t.Errorf("output %s %+v, want %+v", topic, a, w)
+		}
+	}
+	if c := waitCounts(t, tg, "average", api.StreamCounts{Received: 5, Processed: 5, Published: 2, Windows: 1}); c.Windows < 1 || c.Processed != 5 || c.Lag != 0 {
+		t.Errorf("counts %+v: want 5 messages processed in windows, no lag", c)
+	}
+	jobs, err := tg.admin.Jobs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(slices.DeleteFunc(jobs, func(j api.Job) bool { return !strings.HasPrefix(j.ID, "window-average-") })); n < 1 {
+		t.Errorf("%d window jobs, want the windows run as jobs", n)
+	}
+
+	// Count windows of 5, event time with late ones dropped: by update.
+	spec.Window = &api.WindowSpec{Type: api.WindowCount, Count: 5}
+	if _, err := tg.admin.UpdateStream(ctx, spec); err == nil {
+		t.Log("updated to count windows")
+	} else {
+		t.Fatal(err)
+	}
+	publish(t, b, "sensors/attic", numberedTemps(0, 12)) // two windows of 5, 2 left over
+	got = out.wait(t, "hearth/average/sensors/attic", 2, 15*time.Second)
+	time.Sleep(1500 * time.Millisecond) // a third window would come now
+	got = out.wait(t, "hearth/average/sensors/attic", 2, 0)
+	for i, m := range got {
+		var a avg
+		_, payload, _ := strings.Cut(m, " ")
+		json.Unmarshal([]byte(payload), &a)
+		if w := (avg{5, float64(5*i + 2), float64(5 * i), float64(5*i + 4)}); a != w || len(got) != 2 {
+			t.Errorf("count window %d: %+v, want %+v (of 2 windows, got %d)", i, a, w, len(got))
+		}
+	}
+}
+
+// Event time: a reading stamped in a window that has closed is late.
+func TestStreamWindowLate(t *testing.T) {
+	b := startBroker(t)
+	app := buildExample(t, "streams/average")
+	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	out := subscribe(t, b, "hearth/average/#")
+	ctx := context.Background()
+	spec, _, err := specfile.Load(filepath.Join("..", "examples", "streams", "average", "stream.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.AppDigest, spec.Partitions = tg.upload(app), 1
+	spec.Window = &api.WindowSpec{Size: api.Duration(time.Second), Time: api.WindowEvent, TSPath: "$.ts", Late: api.Duration(500 * time.Millisecond)}
+	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	publish(t, b, "sensors/cellar", []string{
+		fmt.Sprintf(`{"temperature": 12, "ts": %d}`, now.UnixMilli()),
+		fmt.Sprintf(`{"temperature": 14, "ts": %d}`, now.UnixMilli()),
+		`{"temperature": 99}`, // no time: dropped
+	})
+	out.wait(t, "hearth/average/sensors/cellar", 1, 15*time.Second)
+	publish(t, b, "sensors/cellar", []string{fmt.Sprintf(`{"temperature": 50, "ts": "%s"}`, now.Add(-time.Minute).Format(time.RFC3339))})
+	c := waitCounts(t, tg, "average", api.StreamCounts{Received: 4, Processed: 2, Published: 1, Windows: 1, Late: 1, Malformed: 1})
+	if want := (api.StreamCounts{Received: 4, Processed: 2, Published: 1, Windows: 1, Late: 1, Malformed: 1}); c != want {
+		t.Errorf("counts %+v, want %+v", c, want)
+	}
+}
+
+func numberedTemps(from, to int) []string {
+	var out []string
+	for n := from; n < to; n++ {
+		out = append(out, fmt.Sprintf(`{"temperature": %d}`, n))
+	}
+	return out
+}

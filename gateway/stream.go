@@ -51,12 +51,18 @@ type streamRecord struct {
 	// OutSeq is the last sequence number given to an output.
 	OutSeq uint64       `json:"out_seq"`
 	Parts  []partRecord `json:"parts"`
+	// Windows are the windows handed to tasks and not done yet (kind
+	// window; stream_window.go).
+	Windows []windowRecord `json:"windows,omitempty"`
 }
 
 type partRecord struct {
 	Head      uint64 `json:"head"`
 	Committed uint64 `json:"committed"`
 	Dropped   uint64 `json:"dropped"`
+	// Closed is the end (Unix ms) of the last tumbling window cut: a
+	// message placed before it is late.
+	Closed int64 `json:"closed,omitempty"`
 }
 
 // streamState is a deployed stream in memory. Its record and partitions
@@ -140,13 +146,17 @@ func (g *Gateway) DeployStream(spec api.StreamSpec) (api.Stream, error) {
 	s := &streamState{streamRecord: streamRecord{Spec: spec, Version: 1, Created: now, Updated: now,
 		Parts: make([]partRecord, spec.Partitions)}}
 	s.parts, s.notes, s.retained = newParts(spec.Partitions), &noteLog{}, map[string]uint64{}
-	j, err := g.submitStreamJob(s)
-	if err != nil {
+	if spec.Kind == api.StreamWindow {
+		// Its windows run as jobs of their own, as they close.
+		if err := g.db.Update(func(tx *store.Tx) error { return tx.PutJSON(bucketStreams, spec.Name, s.streamRecord) }); err != nil {
+			return api.Stream{}, err
+		}
+	} else if _, err := g.submitStreamJob(s); err != nil {
 		return api.Stream{}, err
 	}
 	s.notes.add(-1, "deployed version 1: app %s, %d partitions, topics %v", store.Digest(spec.AppDigest).Short(), spec.Partitions, spec.Topics)
 	g.streams[spec.Name] = s
-	g.log.Info("stream deployed", "stream", spec.Name, "job", j.ID, "partitions", spec.Partitions, "topics", spec.Topics)
+	g.log.Info("stream deployed", "stream", spec.Name, "kind", spec.Kind, "job", s.JobID, "partitions", spec.Partitions, "topics", spec.Topics)
 	g.resubscribe()
 	return g.streamViewLocked(s), nil
 }
@@ -238,6 +248,9 @@ func (g *Gateway) UpdateStream(spec api.StreamSpec) (api.Stream, error) {
 	if s == nil {
 		return api.Stream{}, fmt.Errorf("%w: %q; deploy it first", ErrUnknownStream, spec.Name)
 	}
+	if spec.Kind != s.Spec.Kind {
+		return api.Stream{}, fmt.Errorf("%w: kind: %s -> %s: a stream's kind cannot change; remove the stream and deploy it again", api.ErrBadSpec, s.Spec.Kind, spec.Kind)
+	}
 	if spec.Partitions != s.Spec.Partitions {
 		return api.Stream{}, fmt.Errorf("%w: partitions: %d -> %d: the partitions of a stream cannot change (messages are logged by partition); remove the stream and deploy it again",
 			api.ErrBadSpec, s.Spec.Partitions, spec.Partitions)
@@ -245,6 +258,16 @@ func (g *Gateway) UpdateStream(spec api.StreamSpec) (api.Stream, error) {
 	rec := s.streamRecord
 	rec.Spec, rec.Version, rec.Updated = spec, s.Version+1, time.Now().UTC()
 	rec.Parts = slices.Clone(s.Parts)
+	if spec.Kind == api.StreamWindow {
+		// The windows cut from now on run the new function.
+		if err := g.db.Update(func(tx *store.Tx) error { return tx.PutJSON(bucketStreams, spec.Name, rec) }); err != nil {
+			return api.Stream{}, err
+		}
+		s.streamRecord = rec
+		s.notes.add(-1, "updated to version %d: app %s", rec.Version, store.Digest(spec.AppDigest).Short())
+		g.resubscribe()
+		return g.streamViewLocked(s), nil
+	}
 	g.mu.Lock()
 	j := g.jobs[s.JobID]
 	jrec := j.jobRecord
@@ -304,8 +327,15 @@ func (g *Gateway) RemoveStream(name string) error {
 	if s == nil {
 		return fmt.Errorf("%w: %q", ErrUnknownStream, name)
 	}
-	if _, err := g.endJob(s.JobID, true); err != nil && !errors.Is(err, ErrJobFinished) {
-		return err
+	if s.JobID != "" {
+		if _, err := g.endJob(s.JobID, true); err != nil && !errors.Is(err, ErrJobFinished) {
+			return err
+		}
+	}
+	for _, w := range s.Windows {
+		if err := g.CancelJob(w.JobID); err != nil && !errors.Is(err, ErrJobFinished) && !errors.Is(err, ErrUnknownJob) {
+			return err
+		}
 	}
 	err := g.db.Update(func(tx *store.Tx) error {
 		for p := range s.Parts {
@@ -392,6 +422,9 @@ func (g *Gateway) streamViewLocked(s *streamState) api.Stream {
 	for i, p := range s.Parts {
 		vp := api.StreamPartition{Index: i, State: api.PartitionWaiting, Head: p.Head, Committed: p.Committed,
 			Lag: p.Head - p.Committed, Dropped: p.Dropped}
+		if s.Spec.Kind == api.StreamWindow {
+			vp.State = api.PartitionRunning // the gateway cuts its windows
+		}
 		if j != nil && i < len(j.tasks) {
 			switch t := j.tasks[i]; t.State {
 			case api.TaskLeased:

@@ -52,6 +52,7 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 				batch = append(batch, m)
 			case now := <-tick.C:
 				g.expireStreamLogs(now)
+				g.runWindows(now)
 				continue
 			}
 		}

@@ -152,28 +152,11 @@ func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api
 				s.Counts.Rejected++ // not an output of this batch
 				continue
 			}
-			topic := o.Topic
-			if topic == "" {
-				topic = stream.OutputTopic(s.Spec.Output.Topic, s.Spec.Name, in.Topic, in.Key)
-			}
-			if stream.ValidTopic(topic) != nil || !stream.Allowed(s.Spec.Output.Allow, topic) {
-				s.Counts.Rejected++
-				s.notes.addRare("rejected: ", p, "an output to %q: not in output.allow %v", topic, s.Spec.Output.Allow)
-				continue
-			}
-			r := outRecord{Topic: topic, Payload: o.Payload, Retain: s.Spec.Output.Retain}
-			if o.Payload == nil {
-				r.Payload = o.PayloadB64
-			}
-			if o.Retain != nil {
-				r.Retain = *o.Retain
-			}
-			s.OutSeq++
-			if err := tx.PutJSON(bucketStreamOut, outKey(s.Spec.Name, s.OutSeq), r); err != nil {
+			ok, err := g.outboxLocked(tx, s, p, o, in.Topic, in.Key)
+			if err != nil {
 				return err
 			}
-			s.Counts.Pending++
-			published = true
+			published = published || ok
 		}
 		for _, k := range done {
 			if err := tx.Delete(bucketStreamLog, k); err != nil {
@@ -193,4 +176,32 @@ func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api
 		g.wakePublisher()
 	}
 	return nil
+}
+
+// outboxLocked puts output o of a message on topic inTopic with key inKey
+// in the outbox, and reports whether it did: an output to a topic that
+// output.allow does not allow is counted as rejected. smu must be held.
+func (g *Gateway) outboxLocked(tx *store.Tx, s *streamState, p int, o api.StreamOutput, inTopic, inKey string) (bool, error) {
+	topic := o.Topic
+	if topic == "" {
+		topic = stream.OutputTopic(s.Spec.Output.Topic, s.Spec.Name, inTopic, inKey)
+	}
+	if stream.ValidTopic(topic) != nil || !stream.Allowed(s.Spec.Output.Allow, topic) {
+		s.Counts.Rejected++
+		s.notes.addRare("rejected: ", p, "an output to %q: not in output.allow %v", topic, s.Spec.Output.Allow)
+		return false, nil
+	}
+	r := outRecord{Topic: topic, Payload: o.Payload, Retain: s.Spec.Output.Retain}
+	if o.Payload == nil {
+		r.Payload = o.PayloadB64
+	}
+	if o.Retain != nil {
+		r.Retain = *o.Retain
+	}
+	s.OutSeq++
+	if err := tx.PutJSON(bucketStreamOut, outKey(s.Spec.Name, s.OutSeq), r); err != nil {
+		return false, err
+	}
+	s.Counts.Pending++
+	return true, nil
 }

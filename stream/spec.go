@@ -101,6 +101,9 @@ func Validate(s *api.StreamSpec) error {
 			return fieldErr("env."+k, "contains a NUL byte")
 		}
 	}
+	if s.Kind == api.StreamWindow && s.Resources.Timeout == 0 {
+		s.Resources.Timeout = api.Duration(DefaultWindowTimeout)
+	}
 	if err := validateResources(&s.Resources); err != nil {
 		return err
 	}
@@ -152,22 +155,81 @@ func validateKindAndRuntime(s *api.StreamSpec) error {
 	}
 	switch s.Kind {
 	case api.StreamMap:
-	case "window":
-		return fieldErr("kind", "window is not supported yet; map (a function called on every message) is the only kind")
+		if s.Window != nil {
+			return fieldErr("window", "only a stream of kind window has one")
+		}
+	case api.StreamWindow:
+		if err := validateWindow(s.Window); err != nil {
+			return err
+		}
 	default:
-		return fieldErr("kind", "unknown kind %s; map (a function called on every message) is the only kind", quote(s.Kind))
+		return fieldErr("kind", "unknown kind %s; map (a function called on every message) or window (called on each window of messages)", quote(s.Kind))
 	}
 	if s.Runtime == "" {
 		s.Runtime = "wasm"
 	}
-	switch s.Runtime {
-	case "wasm":
+	switch {
+	case s.Runtime == "wasm":
 		return nil
-	case "oci":
-		return fieldErr("runtime", "a map function runs as wasm only: it is a long-lived instance per partition fed one message at a time over stdin, which agents do for WASI modules alone; build it as one (GOOS=wasip1, TinyGo, Rust wasm32-wasip1)")
+	case s.Runtime == "oci" && s.Kind == api.StreamWindow:
+		return nil // a window runs as an ordinary task
+	case s.Runtime == "oci":
+		return fieldErr("runtime", "a map function runs as wasm only: it is a long-lived instance per partition fed one message at a time over stdin, which agents do for WASI modules alone; build it as one (GOOS=wasip1, TinyGo, Rust wasm32-wasip1), or make it a window function")
 	default:
-		return fieldErr("runtime", "unknown runtime %s; a map function runs as wasm", quote(s.Runtime))
+		return fieldErr("runtime", "unknown runtime %s; wasm, or oci for a window function", quote(s.Runtime))
 	}
+}
+
+// MaxWindowCount bounds a count window.
+const MaxWindowCount = 100000
+
+func validateWindow(w *api.WindowSpec) error {
+	if w == nil {
+		return fieldErr("window", "a stream of kind window needs one, e.g. {type: tumbling, size: 1m}")
+	}
+	if w.Type == "" {
+		w.Type = api.WindowTumbling
+	}
+	switch w.Type {
+	case api.WindowTumbling:
+		if w.Size.D() < time.Second || w.Size.D() > 24*time.Hour {
+			return fieldErr("window.size", "must be between 1s and 24h, got %s", w.Size)
+		}
+		if w.Count != 0 {
+			return fieldErr("window.count", "is for count windows; a tumbling window has a size")
+		}
+	case api.WindowCount:
+		if w.Count < 1 || w.Count > MaxWindowCount {
+			return fieldErr("window.count", "must be between 1 and %d messages, got %d", MaxWindowCount, w.Count)
+		}
+		if w.Size != 0 || w.Time != "" || w.TSPath != "" || w.Late != 0 {
+			return fieldErr("window", "a count window has a count only (no size, time, ts_path or late)")
+		}
+		return nil
+	case "hopping", "sliding", "session":
+		return fieldErr("window.type", "%s windows are not supported yet; tumbling or count", w.Type)
+	default:
+		return fieldErr("window.type", "unknown type %s; tumbling or count", quote(w.Type))
+	}
+	if w.Time == "" {
+		w.Time = api.WindowProcessing
+	}
+	switch w.Time {
+	case api.WindowProcessing:
+		if w.TSPath != "" || w.Late != 0 {
+			return fieldErr("window", "ts_path and late are for event time (time: event)")
+		}
+	case api.WindowEvent:
+		if !strings.HasPrefix(w.TSPath, "$.") || ValidKey(w.TSPath) != nil {
+			return fieldErr("window.ts_path", "event time needs the path of the message's time in its payload, like $.ts, got %s", quote(w.TSPath))
+		}
+		if w.Late < 0 || w.Late.D() > time.Hour {
+			return fieldErr("window.late", "must be between 0 and 1h, got %s", w.Late)
+		}
+	default:
+		return fieldErr("window.time", "unknown time %s; processing or event", quote(w.Time))
+	}
+	return nil
 }
 
 func validateResources(r *api.Resources) error {
@@ -194,6 +256,10 @@ func validateResources(r *api.Resources) error {
 	}
 	return nil
 }
+
+// DefaultWindowTimeout is resources.timeout's default for a window
+// function: a whole window's run, not one message.
+const DefaultWindowTimeout = time.Minute
 
 // Sample values the output template is rendered with to check it.
 const sampleTopic, sampleKey = "sample/topic", "key"

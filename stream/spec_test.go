@@ -90,7 +90,24 @@ func TestValidateRefuses(t *testing.T) {
 		{"partitions -1", func(s *api.StreamSpec) { s.Partitions = -1 }, "partitions: -1 is below 1", nil},
 		{"key without $.", func(s *api.StreamSpec) { s.Key = "device" }, `key: invalid stream key: "device": must be "topic" or a JSON path into the payload such as "$.device"`, ErrBadKey},
 		{"key with an index", func(s *api.StreamSpec) { s.Key = "$.a[1]" }, "key: invalid stream key", ErrBadKey},
-		{"window", func(s *api.StreamSpec) { s.Kind = "window" }, "kind: window is not supported yet", nil},
+		{"window without one", func(s *api.StreamSpec) { s.Kind = "window" }, "window: a stream of kind window needs one", nil},
+		{"window on a map", func(s *api.StreamSpec) { s.Window = &api.WindowSpec{Size: api.Duration(time.Minute)} }, "window: only a stream of kind window has one", nil},
+		{"window too short", func(s *api.StreamSpec) {
+			s.Kind, s.Window = "window", &api.WindowSpec{Size: api.Duration(time.Millisecond)}
+		}, "window.size: must be between 1s and 24h", nil},
+		{"hopping", func(s *api.StreamSpec) {
+			s.Kind, s.Window = "window", &api.WindowSpec{Type: "hopping", Size: api.Duration(time.Minute)}
+		}, "window.type: hopping windows are not supported yet", nil},
+		{"count of 0", func(s *api.StreamSpec) { s.Kind, s.Window = "window", &api.WindowSpec{Type: "count"} }, "window.count: must be between 1 and 100000", nil},
+		{"count with a size", func(s *api.StreamSpec) {
+			s.Kind, s.Window = "window", &api.WindowSpec{Type: "count", Count: 5, Size: api.Duration(time.Minute)}
+		}, "window: a count window has a count only", nil},
+		{"event time without a path", func(s *api.StreamSpec) {
+			s.Kind, s.Window = "window", &api.WindowSpec{Size: api.Duration(time.Minute), Time: "event"}
+		}, "window.ts_path: event time needs the path", nil},
+		{"late with processing time", func(s *api.StreamSpec) {
+			s.Kind, s.Window = "window", &api.WindowSpec{Size: api.Duration(time.Minute), Late: api.Duration(time.Second)}
+		}, "window: ts_path and late are for event time", nil},
 		{"unknown kind", func(s *api.StreamSpec) { s.Kind = "reduce" }, `kind: unknown kind "reduce"`, nil},
 		{"oci", func(s *api.StreamSpec) { s.Runtime = "oci" }, "runtime: a map function runs as wasm only: it is a long-lived instance", nil},
 		{"unknown runtime", func(s *api.StreamSpec) { s.Runtime = "jvm" }, `runtime: unknown runtime "jvm"`, nil},

@@ -11,6 +11,15 @@ const (
 	// reads one message line and answers with zero or more output lines,
 	// then an empty line.
 	StreamMap = "map"
+	// StreamWindow cuts each partition's messages into windows and runs
+	// the function once per closed window, as an ordinary task, over
+	// /in/window.ndjson; its outputs are the lines of /out/*.ndjson.
+	StreamWindow = "window"
+	// Window types and times.
+	WindowTumbling   = "tumbling" // back-to-back windows of Size
+	WindowCount      = "count"    // every Count messages
+	WindowProcessing = "processing"
+	WindowEvent      = "event"
 	// StreamKeyTopic partitions a stream by the message's topic.
 	StreamKeyTopic = "topic"
 	// StreamDurable keeps the stream's log in the gateway's store: nothing
@@ -50,10 +59,12 @@ type StreamSpec struct {
 	// Key is what picks a message's partition: "topic" (default), or a
 	// JSON path into the payload such as "$.device".
 	Key string `json:"key,omitempty" yaml:"key"`
-	// Kind is "map" (default).
-	Kind    string `json:"kind,omitempty" yaml:"kind"`
-	Runtime string `json:"runtime,omitempty" yaml:"runtime"`
-	App     string `json:"app,omitempty" yaml:"app"`
+	// Kind is "map" (default) or "window".
+	Kind string `json:"kind,omitempty" yaml:"kind"`
+	// Window, for kind window, is how messages are cut into windows.
+	Window  *WindowSpec `json:"window,omitempty" yaml:"window"`
+	Runtime string      `json:"runtime,omitempty" yaml:"runtime"`
+	App     string      `json:"app,omitempty" yaml:"app"`
 	// AppDigest pins App's content; always set once deployed.
 	AppDigest string            `json:"app_digest,omitempty" yaml:"app_digest"`
 	Args      []string          `json:"args,omitempty" yaml:"args"`
@@ -72,6 +83,23 @@ type StreamSpec struct {
 	// Log bounds each partition's share of the stream's log: the oldest
 	// messages are dropped (and counted) beyond them.
 	Log StreamLogSpec `json:"log" yaml:"log"`
+}
+
+// WindowSpec cuts a partition's messages into windows.
+type WindowSpec struct {
+	// Type is "tumbling" (default: back-to-back windows of Size) or
+	// "count" (every Count messages).
+	Type  string   `json:"type,omitempty" yaml:"type"`
+	Size  Duration `json:"size,omitempty" yaml:"size"`
+	Count int      `json:"count,omitempty" yaml:"count"`
+	// Time is what places a message in a tumbling window: "processing"
+	// (default: when the gateway received it) or "event" (the time at
+	// TSPath in its payload: Unix seconds or milliseconds, or RFC 3339).
+	Time   string `json:"time,omitempty" yaml:"time"`
+	TSPath string `json:"ts_path,omitempty" yaml:"ts_path"`
+	// Late, with event time, is how long after its end a window waits for
+	// late messages; a message later still is dropped and counted.
+	Late Duration `json:"late,omitempty" yaml:"late"`
 }
 
 // StreamOutputSpec says where a stream's results are published.
@@ -116,6 +144,10 @@ type StreamCounts struct {
 	Malformed uint64 `json:"malformed"` // payloads that were not JSON, skipped
 	Rejected  uint64 `json:"rejected"`  // outputs to topics the spec does not allow
 	Lag       uint64 `json:"lag"`       // messages logged, not yet committed
+	// Windows counts the windows run (kind window); Late the messages
+	// that came after their window had closed (event time), dropped.
+	Windows uint64 `json:"windows,omitempty"`
+	Late    uint64 `json:"late,omitempty"`
 }
 
 // Stream partition states.

@@ -36,6 +36,7 @@ type fileSpec struct {
 	Partitions int               `yaml:"partitions"`
 	Key        string            `yaml:"key"`
 	Kind       string            `yaml:"kind"`
+	Window     *window           `yaml:"window"`
 	Runtime    string            `yaml:"runtime"`
 	App        string            `yaml:"app"`
 	AppDigest  string            `yaml:"app_digest"`
@@ -54,6 +55,15 @@ type resources struct {
 	CPU     float64  `yaml:"cpu"`
 	Memory  size     `yaml:"memory"`
 	Timeout duration `yaml:"timeout"`
+}
+
+type window struct {
+	Type   string   `yaml:"type"`
+	Size   duration `yaml:"size"`
+	Count  int      `yaml:"count"`
+	Time   string   `yaml:"time"`
+	TSPath string   `yaml:"ts_path"`
+	Late   duration `yaml:"late"`
 }
 
 type output struct {
@@ -129,8 +139,13 @@ func Parse(raw []byte) (api.StreamSpec, error) {
 		}
 		return api.StreamSpec{}, fmt.Errorf("%w: %s", ErrBadSpec, cleanYAMLError(err))
 	}
+	var w *api.WindowSpec
+	if f.Window != nil {
+		w = &api.WindowSpec{Type: f.Window.Type, Size: api.Duration(f.Window.Size), Count: f.Window.Count,
+			Time: f.Window.Time, TSPath: f.Window.TSPath, Late: api.Duration(f.Window.Late)}
+	}
 	return api.StreamSpec{
-		Name: f.Name, Topics: f.Topics, Partitions: f.Partitions, Key: f.Key, Kind: f.Kind,
+		Name: f.Name, Topics: f.Topics, Partitions: f.Partitions, Key: f.Key, Kind: f.Kind, Window: w,
 		Runtime: f.Runtime, App: f.App, AppDigest: f.AppDigest, Args: f.Args, Env: f.Env,
 		Resources: api.Resources{CPU: f.Resources.CPU, Memory: api.Bytes(f.Resources.Memory),
 			Timeout: api.Duration(f.Resources.Timeout)},
