@@ -54,9 +54,10 @@ type Gateway struct {
 	// smu guards the streams (taken before mu, never after).
 	smu     sync.Mutex
 	streams map[string]*streamState
-	broker  *broker       // nil without Config.MQTT
-	inbox   chan inMsg    // broker -> runIngest
-	outKick chan struct{} // wakes runPublisher
+	signals []api.MQTTSignal // topics that feed power signals
+	broker  *broker          // nil without Config.MQTT
+	inbox   chan inMsg       // broker -> runIngest
+	outKick chan struct{}    // wakes runPublisher
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its
@@ -270,6 +271,9 @@ func (g *Gateway) load() error {
 			return err
 		}
 		if err := g.loadStreams(tx); err != nil {
+			return err
+		}
+		if err := g.loadMQTTSignals(tx); err != nil {
 			return err
 		}
 		// Jobs in submission order: their IDs end in the sequence number.

@@ -127,6 +127,18 @@ func (g *Gateway) routes() http.Handler {
 			reply(w, struct{}{}, g.signal(req))
 		}
 	}))
+	mux.HandleFunc("POST /v1/pool/signals/mqtt", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		var req api.MQTTSignal
+		if decode(w, r, &req) {
+			reply(w, struct{}{}, g.SetMQTTSignal(req))
+		}
+	}))
+	mux.HandleFunc("GET /v1/pool/signals/mqtt", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, g.MQTTSignals(), nil)
+	}))
+	mux.HandleFunc("DELETE /v1/pool/signals/mqtt", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		reply(w, struct{}{}, g.RemoveMQTTSignal(r.URL.Query().Get("topic"), r.URL.Query().Get("kind")))
+	}))
 	mux.HandleFunc("GET /v1/pool/power", g.admin(func(w http.ResponseWriter, r *http.Request) {
 		since, err := parseSince(r.URL.Query().Get("since"), time.Now())
 		if err != nil {

@@ -148,8 +148,8 @@ func (g *Gateway) brokerStatus() string {
 	return g.broker.status
 }
 
-// resubscribe sets the filters to subscribe to from the streams; smu must
-// be held. The broker loop subscribes.
+// resubscribe sets the filters to subscribe to from the streams and the
+// power signals; smu must be held. The broker loop subscribes.
 func (g *Gateway) resubscribe() {
 	if g.broker == nil {
 		return
@@ -157,6 +157,9 @@ func (g *Gateway) resubscribe() {
 	var want []string
 	for _, s := range g.streams {
 		want = append(want, s.Spec.Topics...)
+	}
+	for _, s := range g.signals {
+		want = append(want, s.Topic)
 	}
 	slices.Sort(want)
 	want = slices.Compact(want)

@@ -85,6 +85,11 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 func (g *Gateway) ingest(batch []inMsg) error {
 	g.smu.Lock()
 	defer g.smu.Unlock()
+	if len(g.signals) > 0 {
+		for i := range batch {
+			g.signalFrom(&batch[i])
+		}
+	}
 	undo := g.streamSnapshot()
 	touched := map[*streamState][]bool{}
 	last := map[*streamState]map[string]uint64{} // applied once stored

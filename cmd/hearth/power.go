@@ -187,17 +187,39 @@ thermostat: "boiler mode") caps it at that share of each device's maximum, so
 that the devices heat only while the house wants heat. Without --device the signal is for the pool: a surplus is shared among
 the devices, a demand applies to each. A signal holds for --ttl and is then
 ignored, so a sender should post again before then. A device can also be sent
-signals on its own local API (docs/power.md).`,
+signals on its own local API (docs/power.md).
+
+With --from-mqtt TOPIC the signal comes from the home's own sensors instead:
+every message on TOPIC (through the broker the gateway reads, --mqtt) sets it,
+and --solar or --heat then name the JSON PATH of the value in the message
+($.surplus_w), or "$" when the payload is the number itself; --scale converts
+it (1000 for kW, 0.01 for a percentage). It holds for --ttl (default 5m) after
+each message, so a topic that goes quiet lets it expire. --off stops it, and
+--list shows the topics that feed signals (docs/streams.md).`,
 		example: `hearth pool signal --solar 250 --source inverter
 hearth pool signal --heat 0.6 --source thermostat --ttl 15m
-hearth pool signal --heat 0 --device livingroom-pi`,
+hearth pool signal --heat 0 --device livingroom-pi
+hearth pool signal --from-mqtt homeassistant/sensor/grid_export/state --solar '$' --scale 1000
+hearth pool signal --from-mqtt zigbee2mqtt/thermostat --heat '$.pi_heating_demand' --scale 0.01
+hearth pool signal --from-mqtt zigbee2mqtt/thermostat --off
+hearth pool signal --list`,
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			solar := fs.String("solar", "", "a solar surplus in `WATTS`")
 			heat := fs.String("heat", "", "a heat `DEMAND` from 0 (none) to 1 (full)")
 			device := fs.String("device", "", "the `DEVICE` the signal is for (default: the pool)")
 			source := fs.String("source", "", "who sends it (`NAME`, e.g. inverter): a signal replaces the last one from the same source")
-			ttl := fs.Duration("ttl", api.DefaultSignalTTL, "how long the signal holds, at most 24h")
+			ttl := fs.Duration("ttl", 0, "how long the signal holds, at most 24h (default 10m; 5m with --from-mqtt)")
+			topic := fs.String("from-mqtt", "", "an MQTT `TOPIC` whose messages set the signal")
+			scale := fs.Float64("scale", 1, "with --from-mqtt: what the value is multiplied by")
+			off := fs.Bool("off", false, "with --from-mqtt: stop taking the signal from TOPIC")
+			list := fs.Bool("list", false, "list the MQTT topics that feed power signals")
 			return func(ctx context.Context, _ []string) error {
+				if *list || *topic != "" {
+					return mqttSignal(ctx, c, *list, *topic, *solar, *heat, *device, *scale, *ttl, *off)
+				}
+				if *ttl == 0 {
+					*ttl = api.DefaultSignalTTL
+				}
 				req := api.SignalRequest{Device: *device, Source: *source, TTL: api.Duration(*ttl)}
 				switch {
 				case (*solar == "") == (*heat == ""):
@@ -323,4 +345,65 @@ func writeEnergy(w io.Writer, ds []api.EnergyDay) error {
 	}
 	t.add("total", "", "", fmt.Sprintf("%.2f", dev), "", "", fmt.Sprintf("%.3f", task))
 	return t.write(w)
+}
+
+// mqttSignal is `hearth pool signal --from-mqtt` and `--list`.
+func mqttSignal(ctx context.Context, c *cli, list bool, topic, solar, heat, device string, scale float64, ttl time.Duration, off bool) error {
+	cl, err := c.client()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	switch {
+	case list:
+		ss, err := cl.MQTTSignals(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ss) == 0 {
+			fmt.Fprintln(c.stdout, "No MQTT topic feeds a power signal (hearth pool signal --from-mqtt TOPIC --solar PATH).")
+			return nil
+		}
+		t := table{header: []string{"TOPIC", "KIND", "PATH", "SCALE", "TTL", "DEVICE"}}
+		for _, s := range ss {
+			dev := s.Device
+			if dev == "" {
+				dev = "(pool)"
+			}
+			path := s.Path
+			if path == "" {
+				path = "$"
+			}
+			t.add(s.Topic, s.Kind, path, strconv.FormatFloat(s.Scale, 'g', -1, 64), s.TTL.String(), dev)
+		}
+		return t.write(c.stdout)
+	case off:
+		kind := ""
+		if solar != "" || heat != "" {
+			kind = map[bool]string{true: policy.KindSolar, false: policy.KindHeat}[solar != ""]
+		}
+		if err := cl.RemoveMQTTSignal(ctx, topic, kind); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "%s no longer feeds a power signal\n", topic)
+		return nil
+	case (solar == "") == (heat == ""):
+		return usageErrorf("with --from-mqtt, give --solar PATH or --heat PATH: the JSON path of the value in the messages ($ for the payload itself)")
+	}
+	s := api.MQTTSignal{Topic: topic, Kind: policy.KindSolar, Path: solar, Scale: scale, TTL: api.Duration(ttl), Device: device}
+	if heat != "" {
+		s.Kind, s.Path = policy.KindHeat, heat
+	}
+	if err := cl.SetMQTTSignal(ctx, s); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%s signal now comes from %s (each message holds for %v; hearth pool power shows it)\n", s.Kind, topic, cmpOr(ttl, api.DefaultMQTTSignalTTL))
+	return nil
+}
+
+func cmpOr(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
 }

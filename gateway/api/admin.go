@@ -118,3 +118,21 @@ func (c *Admin) Firmware(ctx context.Context) (Firmware, error) {
 	var out Firmware
 	return out, c.do(ctx, "GET", "/v1/firmware", nil, &out)
 }
+
+// SetMQTTSignal maps an MQTT topic to a power signal (replacing the
+// mapping of the same topic and kind).
+func (c *Admin) SetMQTTSignal(ctx context.Context, s MQTTSignal) error {
+	return c.do(ctx, "POST", "/v1/pool/signals/mqtt", s, nil)
+}
+
+// RemoveMQTTSignal removes the mapping of topic (of kind, or of both kinds
+// when kind is empty).
+func (c *Admin) RemoveMQTTSignal(ctx context.Context, topic, kind string) error {
+	return c.do(ctx, "DELETE", "/v1/pool/signals/mqtt?topic="+url.QueryEscape(topic)+"&kind="+url.QueryEscape(kind), nil, nil)
+}
+
+// MQTTSignals lists the topics mapped to power signals.
+func (c *Admin) MQTTSignals(ctx context.Context) ([]MQTTSignal, error) {
+	var out []MQTTSignal
+	return out, c.do(ctx, "GET", "/v1/pool/signals/mqtt", nil, &out)
+}

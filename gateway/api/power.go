@@ -134,3 +134,29 @@ type EnergyDay struct {
 	DeviceWh float64 `json:"device_wh"`
 	SampleS  int     `json:"sample_s"`
 }
+
+// MQTTSignal feeds a power signal from the household's MQTT broker: each
+// message on Topic sets a signal of Kind from the number at Path in its
+// payload, times Scale, for TTL (a topic that goes quiet lets the signal
+// expire). Its source is "mqtt:" and the topic.
+type MQTTSignal struct {
+	// Topic is an MQTT topic filter.
+	Topic string `json:"topic"`
+	// Kind is "solar" (the value is a surplus in watts) or "heat" (a
+	// demand from 0 to 1; values outside are clamped).
+	Kind string `json:"kind"`
+	// Path is a JSON path to the value ("$.surplus"); empty or "$": the
+	// payload is the number itself.
+	Path string `json:"path,omitempty"`
+	// Scale multiplies the value: 1000 for kW, 0.01 for a percentage.
+	// Default 1.
+	Scale float64 `json:"scale,omitempty"`
+	// TTL is how long a value holds. Default DefaultMQTTSignalTTL.
+	TTL Duration `json:"ttl,omitempty"`
+	// Device, when set, is the device the signal is for; empty: the pool.
+	Device string `json:"device,omitempty"`
+}
+
+// DefaultMQTTSignalTTL is MQTTSignal.TTL's default: Home Assistant and
+// Zigbee2MQTT publish a sensor's state every few minutes at most.
+const DefaultMQTTSignalTTL = 5 * time.Minute
