@@ -632,3 +632,70 @@ func numberedTemps(from, to int) []string {
 	}
 	return out
 }
+
+// Home Assistant: the alert example's readings are announced as
+// temperature entities before their first state, and the gateway
+// announces and publishes the pool's power and energy (total_increasing,
+// for the Energy dashboard); when Home Assistant says it started, all is
+// announced again.
+func TestStreamHomeAssistant(t *testing.T) {
+	b := startBroker(t)
+	app := buildExample(t, "streams/alert")
+	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	ha := subscribe(t, b, "homeassistant/#")
+	states := subscribe(t, b, "hearth/+/power")
+	ctx := context.Background()
+	if _, err := tg.admin.DeployStream(ctx, alertSpec(t, tg, app)); err != nil {
+		t.Fatal(err)
+	}
+	waitRunning(t, tg.admin, "alert", 4)
+	publish(t, b, "sensors/kitchen", []string{`{"temperature": 21.5}`, `{"temperature": 30}`})
+
+	configs := func() map[string]map[string]any {
+		out := map[string]map[string]any{}
+		for _, m := range ha.wait(t, "homeassistant/sensor/", 0, 0) {
+			topic, payload, _ := strings.Cut(m, " ")
+			var c map[string]any
+			if err := json.Unmarshal([]byte(payload), &c); err != nil {
+				t.Fatalf("config %q: %v", m, err)
+			}
+			out[topic] = c
+		}
+		return out
+	}
+	ha.wait(t, "homeassistant/sensor/", 3, 15*time.Second) // the reading's, the pool's power and energy
+	var reading, energy map[string]any
+	for _, c := range configs() {
+		switch {
+		case c["state_topic"] == "hearth/alert/sensors/kitchen":
+			reading = c
+		case c["state_class"] == "total_increasing":
+			energy = c
+		}
+		if c["availability_topic"] == nil || c["unique_id"] == nil {
+			t.Errorf("config without availability or unique_id: %v", c)
+		}
+	}
+	if reading == nil || reading["device_class"] != "temperature" || reading["unit_of_measurement"] != "°C" || reading["name"] != "kitchen temperature" {
+		t.Errorf("the reading's entity: %v", reading)
+	}
+	if energy == nil || energy["device_class"] != "energy" || energy["unit_of_measurement"] != "Wh" {
+		t.Errorf("the pool's energy entity: %v", energy)
+	}
+	for _, m := range ha.wait(t, "homeassistant/sensor/", 0, 0) {
+		if strings.Contains(m, "hearth/alerts/") {
+			t.Errorf("an alert was announced, but output.ha.topics is hearth/alert/#: %s", m)
+		}
+	}
+	st := states.wait(t, "hearth/", 1, 15*time.Second)
+	if _, payload, _ := strings.Cut(st[0], " "); !strings.Contains(payload, `"energy_wh"`) {
+		t.Errorf("the pool's state %q has no energy_wh", st[0])
+	}
+	before := len(ha.wait(t, "homeassistant/sensor/", 0, 0))
+	_, port, _ := strings.Cut(b.Addr(), ":")
+	if out, err := exec.Command("mosquitto_pub", "-p", port, "-t", "homeassistant/status", "-m", "online").CombinedOutput(); err != nil {
+		t.Fatalf("mosquitto_pub: %v\n%s", err, out)
+	}
+	ha.wait(t, "homeassistant/sensor/", before+2, 15*time.Second) // the pool's again
+}

@@ -56,8 +56,9 @@ type Gateway struct {
 	streams map[string]*streamState
 	signals []api.MQTTSignal // topics that feed power signals
 	broker  *broker          // nil without Config.MQTT
-	inbox   chan inMsg       // broker -> runIngest
-	outKick chan struct{}    // wakes runPublisher
+	ha      *haState
+	inbox   chan inMsg    // broker -> runIngest
+	outKick chan struct{} // wakes runPublisher
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its
@@ -108,7 +109,7 @@ func openGateway(cfg Config) (*Gateway, error) {
 		leased: map[string]*task{}, wake: make(chan struct{}),
 		unsavedTasks: map[string]*task{}, unsavedJobs: map[string]*job{}, refused: map[identity.NodeID]time.Time{},
 		waiting: map[*leaseWait]struct{}{}, streamWaiting: map[identity.NodeID]int{},
-		streams: map[string]*streamState{}, inbox: make(chan inMsg, inboxDepth), outKick: make(chan struct{}, 1),
+		streams: map[string]*streamState{}, inbox: make(chan inMsg, inboxDepth), outKick: make(chan struct{}, 1), ha: newHAState(),
 	}
 	if err := g.open(); err != nil {
 		db.Close()
@@ -182,7 +183,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 	}()
 	loops := []func(context.Context) error{g.runIngest}
 	if g.broker != nil {
-		loops = append(loops, g.runBroker, g.runPublisher)
+		loops = append(loops, g.runBroker, g.runPublisher, g.runHomeAssistant)
 	}
 	for _, run := range loops {
 		wg.Add(1)

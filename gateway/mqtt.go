@@ -110,6 +110,7 @@ func (g *Gateway) openBroker() error {
 			b.wake()
 			c.Publish(g.availabilityTopic(), 1, true, "online")
 			g.wakePublisher()
+			g.ha.reset() // announce again: the broker may have lost its retained configs
 		}).
 		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
 			b.setStatus(fmt.Sprintf("disconnected from %s: %v (reconnecting)", b.addr, err))
@@ -154,7 +155,7 @@ func (g *Gateway) resubscribe() {
 	if g.broker == nil {
 		return
 	}
-	var want []string
+	want := []string{haStatusTopic}
 	for _, s := range g.streams {
 		want = append(want, s.Spec.Topics...)
 	}

@@ -85,8 +85,9 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 func (g *Gateway) ingest(batch []inMsg) error {
 	g.smu.Lock()
 	defer g.smu.Unlock()
-	if len(g.signals) > 0 {
-		for i := range batch {
+	for i := range batch {
+		g.haMessage(&batch[i])
+		if len(g.signals) > 0 {
 			g.signalFrom(&batch[i])
 		}
 	}

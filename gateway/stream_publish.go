@@ -10,6 +10,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -59,9 +60,11 @@ func (g *Gateway) runPublisher(ctx context.Context) error {
 func (g *Gateway) publishSome() (int, error) {
 	g.smu.Lock()
 	var names []string
+	specs := map[string]api.StreamSpec{}
 	for n, s := range g.streams {
 		if s.Counts.Pending > 0 {
 			names = append(names, n)
+			specs[n] = s.Spec
 		}
 	}
 	g.smu.Unlock()
@@ -94,7 +97,9 @@ func (g *Gateway) publishSome() (int, error) {
 		// nothing is skipped (the rest go again: a failure costs at most
 		// one batch of repeats).
 		tokens := make([]mqtt.Token, len(outs))
+		spec := specs[name]
 		for i, o := range outs {
+			g.announceOutput(&spec, o.rec.Topic) // Home Assistant learns the entity before its first state
 			tokens[i] = g.broker.client.Publish(o.rec.Topic, 1, o.rec.Retain, o.rec.Payload)
 		}
 		sent := 0

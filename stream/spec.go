@@ -110,6 +110,9 @@ func Validate(s *api.StreamSpec) error {
 	if err := validateOutput(s); err != nil {
 		return err
 	}
+	if err := validateHA(s); err != nil {
+		return err
+	}
 	return validateDelivery(s)
 }
 
@@ -315,6 +318,39 @@ func validateDelivery(s *api.StreamSpec) error {
 	}
 	if l.MaxAge.D() < time.Second {
 		return fieldErr("log.max_age", "must be at least 1s, got %s (leave it out for 24h)", l.MaxAge)
+	}
+	return nil
+}
+
+// validateHA checks output.ha and fills its defaults.
+func validateHA(s *api.StreamSpec) error {
+	ha := s.Output.HA
+	if ha == nil {
+		return nil
+	}
+	switch ha.Component {
+	case "":
+		ha.Component = "sensor"
+	case "sensor", "binary_sensor":
+	default:
+		return fieldErr("output.ha.component", "%s: sensor or binary_sensor", quote(ha.Component))
+	}
+	if len(ha.Topics) == 0 {
+		ha.Topics = []string{DefaultAllow(s.Output.Topic)}
+	}
+	for i, f := range ha.Topics {
+		if err := ValidFilter(f); err != nil {
+			return causeErr("output.ha.topics["+strconv.Itoa(i)+"]", err)
+		}
+	}
+	if ha.Name == "" {
+		ha.Name = "{stream} {last}"
+	}
+	for field, v := range map[string]string{"name": ha.Name, "unit": ha.Unit, "device_class": ha.DeviceClass,
+		"state_class": ha.StateClass, "value_template": ha.ValueTemplate} {
+		if len(v) > 255 || strings.ContainsAny(v, "\x00\n") {
+			return fieldErr("output.ha."+field, "at most 255 bytes on one line")
+		}
 	}
 	return nil
 }

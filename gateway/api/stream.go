@@ -113,6 +113,30 @@ type StreamOutputSpec struct {
 	Allow []string `json:"allow,omitempty" yaml:"allow"`
 	// Retain publishes outputs retained unless an output line says.
 	Retain bool `json:"retain,omitempty" yaml:"retain"`
+	// HA, when set, announces the outputs to Home Assistant (MQTT
+	// discovery): each topic the stream publishes to that HA.Topics
+	// matches becomes an entity, announced once (retained).
+	HA *HASpec `json:"ha,omitempty" yaml:"ha"`
+}
+
+// HASpec describes the Home Assistant entities of a stream's outputs.
+type HASpec struct {
+	// Component is "sensor" (default) or "binary_sensor".
+	Component string `json:"component,omitempty" yaml:"component"`
+	// Topics are the output topics announced (filters). Default: the
+	// output template's topics (its fixed prefix and "#").
+	Topics []string `json:"topics,omitempty" yaml:"topics"`
+	// Name is the entity's name, a template with {stream}, {topic} (the
+	// output's topic) and {last} (its last level). Default "{stream} {last}".
+	Name string `json:"name,omitempty" yaml:"name"`
+	// Unit, DeviceClass, StateClass and ValueTemplate are Home
+	// Assistant's unit_of_measurement, device_class, state_class and
+	// value_template, as they are (e.g. "°C", "temperature",
+	// "measurement", "{{ value_json.celsius }}").
+	Unit          string `json:"unit,omitempty" yaml:"unit"`
+	DeviceClass   string `json:"device_class,omitempty" yaml:"device_class"`
+	StateClass    string `json:"state_class,omitempty" yaml:"state_class"`
+	ValueTemplate string `json:"value_template,omitempty" yaml:"value_template"`
 }
 
 // StreamLogSpec bounds a stream's log per partition.

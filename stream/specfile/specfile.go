@@ -67,9 +67,10 @@ type window struct {
 }
 
 type output struct {
-	Topic  string   `yaml:"topic"`
-	Allow  []string `yaml:"allow"`
-	Retain bool     `yaml:"retain"`
+	Topic  string      `yaml:"topic"`
+	Allow  []string    `yaml:"allow"`
+	Retain bool        `yaml:"retain"`
+	HA     *api.HASpec `yaml:"ha"`
 }
 
 type logBounds struct {
@@ -149,7 +150,7 @@ func Parse(raw []byte) (api.StreamSpec, error) {
 		Runtime: f.Runtime, App: f.App, AppDigest: f.AppDigest, Args: f.Args, Env: f.Env,
 		Resources: api.Resources{CPU: f.Resources.CPU, Memory: api.Bytes(f.Resources.Memory),
 			Timeout: api.Duration(f.Resources.Timeout)},
-		Output:    api.StreamOutputSpec{Topic: f.Output.Topic, Allow: f.Output.Allow, Retain: f.Output.Retain},
+		Output:    api.StreamOutputSpec{Topic: f.Output.Topic, Allow: f.Output.Allow, Retain: f.Output.Retain, HA: f.Output.HA},
 		Delivery:  f.Delivery,
 		Malformed: f.Malformed,
 		Log:       api.StreamLogSpec{MaxBytes: api.Bytes(f.Log.MaxBytes), MaxAge: api.Duration(f.Log.MaxAge)},

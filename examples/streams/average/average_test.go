@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
-	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/stream"
+	"github.com/hearth-home/hearth/stream/specfile"
 )
 
 func msg(key string, ts int64, payload string) string {
@@ -91,27 +90,17 @@ func TestNoInput(t *testing.T) {
 
 // stream.yaml is a StreamSpec plus the window the gateway is to add.
 func TestStreamSpec(t *testing.T) {
-	raw, err := os.ReadFile("stream.yaml")
+	s, _, err := specfile.Load("stream.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s struct {
-		api.StreamSpec `yaml:",inline"`
-		Window         struct {
-			Type string       `yaml:"type"`
-			Size api.Duration `yaml:"size"`
-			Time string       `yaml:"time"`
-		} `yaml:"window"`
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil {
+	if err := stream.Validate(&s); err != nil {
 		t.Fatal(err)
 	}
 	if s.Name != "average" || s.Kind != "window" || s.App != "average.wasm" || !slices.Equal(s.Topics, []string{"sensors/#"}) {
-		t.Errorf("spec %+v", s.StreamSpec)
+		t.Errorf("spec %+v", s)
 	}
-	if w := s.Window; w.Type != "tumbling" || w.Size.D() != time.Minute || w.Time != "processing" {
+	if w := s.Window; w == nil || w.Type != "tumbling" || w.Size.D() != time.Minute || w.Time != "processing" {
 		t.Errorf("window %+v", w)
 	}
 }
