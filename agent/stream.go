@@ -161,12 +161,21 @@ func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO
 			a.log.Info("stream partition stopped by the gateway", "lease", l.ID, "why", batch.Stop)
 			return
 		}
-		for _, m := range batch.Messages {
-			if m.Offset < req.Committed {
-				continue // processed already
-			}
-			line = stream.AppendMessageLine(line[:0], &m)
-			outs, fail, why, ended := answer(ctx, sio.in, lines, line, timeout)
+		msgs := slices.DeleteFunc(batch.Messages, func(m api.StreamMessage) bool { return m.Offset < req.Committed })
+		if len(msgs) == 0 {
+			continue
+		}
+		// The whole batch is written at once, and the answers read in
+		// order: the function reads its next line while its last answer
+		// is on its way, rather than waiting for the next write.
+		line = line[:0]
+		for i := range msgs {
+			line = stream.AppendMessageLine(line, &msgs[i])
+		}
+		wrote := make(chan error, 1)
+		go func(b []byte) { _, err := sio.in.Write(b); wrote <- err }(line)
+		for _, m := range msgs {
+			outs, fail, why, ended := answer(ctx, lines, timeout)
 			switch {
 			case fail != "":
 				sio.fail, sio.reason = fail, why
@@ -181,20 +190,21 @@ func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO
 			req.Outputs = append(req.Outputs, outs...)
 			req.Committed = m.Offset + 1
 		}
+		if err := <-wrote; err != nil {
+			return // the instance ended: its result says how
+		}
 	}
 }
 
 // finalCommitWait bounds the last commit of a partition that ends.
 const finalCommitWait = 2 * time.Second
 
-// answer writes one message line and reads the function's outputs up to
-// the empty line. A failure says what the function did wrong; ended, that
-// the instance ended (or ctx did) before it answered.
-func answer(ctx context.Context, in io.Writer, lines <-chan outLine, line []byte, timeout time.Duration) (outs []api.StreamOutput, fail sandbox.Failure, why string, ended bool) {
+// answer reads the function's outputs for one message, up to the empty
+// line. A failure says what the function did wrong; ended, that the
+// instance ended (or ctx did) before it answered.
+func answer(ctx context.Context, lines <-chan outLine, timeout time.Duration) (outs []api.StreamOutput, fail sandbox.Failure, why string, ended bool) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
-	wrote := make(chan error, 1)
-	go func() { _, err := in.Write(line); wrote <- err }()
 	for {
 		select {
 		case l, ok := <-lines:
@@ -204,9 +214,6 @@ func answer(ctx context.Context, in io.Writer, lines <-chan outLine, line []byte
 			case l.err != nil:
 				return nil, failOutput, "the function's output: " + l.err.Error(), false
 			case len(l.b) == 0:
-				if err := <-wrote; err != nil {
-					return nil, "", "", true
-				}
 				return outs, "", "", false
 			}
 			o, err := stream.ParseOutputLine(l.b)

@@ -14,18 +14,23 @@
 //
 // A map function is a WASI command (any WASI toolchain: Go with
 // GOOS=wasip1, TinyGo, Rust wasm32-wasip1) started once per partition,
-// with the stream's args and env. It is fed one message at a time,
-// in the partition's order, and answers each before the next comes:
+// with the stream's args and env. It gets the partition's messages in
+// order and answers each, in order:
 //
-//  1. The agent writes one message line to the function's stdin.
-//  2. The function writes zero or more output lines to its stdout, then
-//     an empty line: "\n" alone. The empty line says it is done with the
-//     message; only then are its outputs taken, and the message counted
-//     as processed.
+//  1. The agent writes message lines to the function's stdin: a batch of
+//     them at once (up to 64), so that the function may read its next line
+//     while its last answer is on its way. A function reads a line,
+//     answers it, and reads the next; it must not wait for more lines
+//     before it answers one (the next may come only after the answer).
+//  2. For each line, in order, the function writes zero or more output
+//     lines to its stdout, then an empty line: "\n" alone. The empty line
+//     says it is done with the message; only then are its outputs taken,
+//     and the message counted as processed.
 //
-// It has the stream's resources.timeout (default 5s) from the moment
-// the message line is written to the moment the empty line is read;
-// beyond it the partition's instance is stopped. At the end of stdin
+// It has the stream's resources.timeout (default 5s) for each message,
+// from the moment the answer before it (or the batch's write) ended to
+// the moment its empty line is read; beyond it the partition's instance
+// is stopped. At the end of stdin
 // (EOF) the function exits. Every line is UTF-8 JSON ended by '\n' (no
 // "\r"): one JSON object, on one line.
 //
