@@ -9,7 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,6 +73,7 @@ func TestStreamBench(t *testing.T) {
 		startAgent(t, Config{Gateway: gw.addr, JoinToken: gw.token, Streams: 8})
 	}
 	time.Sleep(time.Second) // paired, speed measured
+	debug.FreeOSMemory()
 	before := selfRSS(t)
 	spec := api.StreamSpec{Name: "bench", Topics: []string{"bench/in/#"}, Partitions: 8,
 		AppDigest: uploadFile(t, admin, buildStreamFn(t)), Args: []string{"-echo"},
@@ -83,7 +84,7 @@ func TestStreamBench(t *testing.T) {
 	}
 	waitRunning(t, admin, "bench", 8)
 	warm := flood(t, b, "bench/in/", "bench/out/#", 1, time.Second) // every instance compiled and answering
-	runtime.GC()
+	debug.FreeOSMemory()                                            // what the heap keeps but does not use is not the instances'
 	bench("stream.instance_rss_kib", float64(selfRSS(t)-before)/8/1024, "KiB")
 	idle := gw.rss(t)
 	bench("stream.gateway_rss_idle_mb", float64(idle)/(1<<20), "MB")

@@ -47,12 +47,18 @@ func startBroker(t *testing.T) *mosquitto.Broker {
 // buildExample builds an example under examples/ as a WASI module.
 func buildExample(t *testing.T, dir string) []byte {
 	t.Helper()
+	return buildWasm(t, filepath.Join("..", "examples", dir))
+}
+
+// buildWasm builds the program in dir as a WASI module.
+func buildWasm(t *testing.T, dir string) []byte {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "app.wasm")
 	cmd := exec.Command("go", "build", "-trimpath", "-o", out, ".")
-	cmd.Dir = filepath.Join("..", "examples", dir)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build examples/%s: %v\n%s", dir, err, b)
+		t.Fatalf("go build %s: %v\n%s", dir, err, b)
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
@@ -240,23 +246,29 @@ func waitCounts(t *testing.T, tg *testGateway, name string, want api.StreamCount
 // waitRunning waits until n partitions of a stream run.
 func waitRunning(t *testing.T, admin *api.Admin, name string, n int) api.Stream {
 	t.Helper()
+	return waitPartitions(t, admin, name, api.PartitionRunning, n)
+}
+
+// waitPartitions waits until n partitions of a stream are in state.
+func waitPartitions(t *testing.T, admin *api.Admin, name, state string, n int) api.Stream {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		st, err := admin.Stream(context.Background(), name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		running := 0
+		in := 0
 		for _, p := range st.Partitions {
-			if p.State == api.PartitionRunning {
-				running++
+			if p.State == state {
+				in++
 			}
 		}
-		if running == n {
+		if in == n {
 			return st
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d partitions of %s running after 30s, want %d: %+v", running, name, n, st.Partitions)
+			t.Fatalf("%d partitions of %s %s after 30s, want %d: %+v", in, name, state, n, st.Partitions)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -265,17 +277,7 @@ func waitRunning(t *testing.T, admin *api.Admin, name string, n int) api.Stream 
 // buildStreamFn builds testdata/streamfn, the tests' misbehaving function.
 func buildStreamFn(t *testing.T) []byte {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "streamfn.wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./testdata/streamfn")
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build testdata/streamfn: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return buildWasm(t, filepath.Join("testdata", "streamfn"))
 }
 
 // topicsInPartitions names one topic under prefix per partition of n.
@@ -310,10 +312,11 @@ func outputsOf(t *testing.T, msgs []string, topic string) (ns, vs []int) {
 	return ns, vs
 }
 
-func numbered(from, to int) []string {
+// numbered is the messages {"field": n} for n from from to to-1.
+func numbered(field string, from, to int) []string {
 	var out []string
 	for n := from; n < to; n++ {
-		out = append(out, fmt.Sprintf(`{"n": %d}`, n))
+		out = append(out, fmt.Sprintf(`{%q: %d}`, field, n))
 	}
 	return out
 }
@@ -339,10 +342,10 @@ func TestStreamFunctionFails(t *testing.T) {
 	publish(t, b, topics[0], []string{`{"n": 0}`, `{"crash": true}`, `{"n": 1}`})
 	publish(t, b, topics[1], []string{`{"n": 0}`, `{"loop": true}`, `{"n": 1}`})
 	publish(t, b, topics[2], []string{`{"n": 0}`, `{"garbage": true}`, `{"n": 1}`})
-	publish(t, b, topics[3], append(numbered(0, 5), "not json", `{"n": 5}`))
+	publish(t, b, topics[3], append(numbered("n", 0, 5), "not json", `{"n": 5}`))
 	out.wait(t, "out/"+topics[3], 6, 10*time.Second)
 
-	st := waitStopped(t, tg, "poison", 3)
+	st := waitPartitions(t, tg.admin, "poison", api.PartitionStopped, 3)
 	for p, want := range map[int]string{0: "panic: crash requested", 1: "did not answer a message within 1s", 2: "bad output line"} {
 		if got := st.Partitions[p]; got.State != api.PartitionStopped || !strings.Contains(got.Reason, want) {
 			t.Errorf("partition %d: %s, %q; want stopped, saying %q", p, got.State, got.Reason, want)
@@ -382,31 +385,6 @@ func TestStreamFunctionFails(t *testing.T) {
 	}
 }
 
-// waitStopped waits until n partitions of a stream are stopped.
-func waitStopped(t *testing.T, tg *testGateway, name string, n int) api.Stream {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		st, err := tg.admin.Stream(context.Background(), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stopped := 0
-		for _, p := range st.Partitions {
-			if p.State == api.PartitionStopped {
-				stopped++
-			}
-		}
-		if stopped == n {
-			return st
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d partitions of %s stopped after 20s, want %d: %+v", stopped, name, n, st.Partitions)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // A hot update under load and a restart of the gateway lose and repeat
 // nothing: each message is answered once, in order, by the version in
 // force when its batch was committed.
@@ -439,7 +417,7 @@ func TestStreamUpdateAndRestart(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for c := range chunks {
-				publish(t, b, topic, numbered(c*per, (c+1)*per))
+				publish(t, b, topic, numbered("n", c*per, (c+1)*per))
 				time.Sleep(25 * time.Millisecond)
 			}
 		}()
@@ -580,7 +558,7 @@ func TestStreamWindow(t *testing.T) {
 	} else {
 		t.Fatal(err)
 	}
-	publish(t, b, "sensors/attic", numberedTemps(0, 12)) // two windows of 5, 2 left over
+	publish(t, b, "sensors/attic", numbered("temperature", 0, 12)) // two windows of 5, 2 left over
 	got = out.wait(t, "hearth/average/sensors/attic", 2, 15*time.Second)
 	time.Sleep(1500 * time.Millisecond) // a third window would come now
 	got = out.wait(t, "hearth/average/sensors/attic", 2, 0)
@@ -625,13 +603,6 @@ func TestStreamWindowLate(t *testing.T) {
 	}
 }
 
-func numberedTemps(from, to int) []string {
-	var out []string
-	for n := from; n < to; n++ {
-		out = append(out, fmt.Sprintf(`{"temperature": %d}`, n))
-	}
-	return out
-}
 
 // Home Assistant: the alert example's readings are announced as
 // temperature entities before their first state, and the gateway

@@ -21,6 +21,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/gateway/api/jobfile"
 )
 
 // ErrBadSpec is returned when a spec file does not parse, names a field a
@@ -78,24 +79,9 @@ type logBounds struct {
 	MaxAge   duration `yaml:"max_age"`
 }
 
-// size and duration give parse errors their line: yaml.v3 passes an
-// unmarshaler's error on as it is.
-type size api.Bytes
-type duration api.Duration
-
-func (s *size) UnmarshalYAML(n *yaml.Node) error {
-	if err := (*api.Bytes)(s).UnmarshalText([]byte(n.Value)); err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
-	}
-	return nil
-}
-
-func (d *duration) UnmarshalYAML(n *yaml.Node) error {
-	if err := (*api.Duration)(d).UnmarshalText([]byte(n.Value)); err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
-	}
-	return nil
-}
+// size and duration are jobfile's: their parse errors carry the line.
+type size = jobfile.Size
+type duration = jobfile.Duration
 
 // Load reads a spec file and returns the spec and the path of its app,
 // resolved against the file's directory and made absolute. The spec's App

@@ -31,26 +31,29 @@ type fileSpec struct {
 	Tasks      int               `yaml:"tasks"`
 	Resources  struct {
 		CPU     float64  `yaml:"cpu"`
-		Memory  size     `yaml:"memory"`
-		Timeout duration `yaml:"timeout"`
+		Memory  Size     `yaml:"memory"`
+		Timeout Duration `yaml:"timeout"`
 	} `yaml:"resources"`
 	Inputs  []api.Input `yaml:"inputs"`
 	Retries *int        `yaml:"retries"`
 }
 
-// size and duration give parse errors their line: yaml.v3 passes an
-// unmarshaler's error on as it is.
-type size api.Bytes
-type duration api.Duration
+// Size and Duration read api.Bytes and api.Duration from YAML and give
+// their parse errors the line (yaml.v3 passes an unmarshaler's error on as
+// it is); the readers of other spec files (stream/specfile) use them too.
+type Size api.Bytes
+type Duration api.Duration
 
-func (s *size) UnmarshalYAML(n *yaml.Node) error {
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (s *Size) UnmarshalYAML(n *yaml.Node) error {
 	if err := (*api.Bytes)(s).UnmarshalText([]byte(n.Value)); err != nil {
 		return fmt.Errorf("line %d: %w", n.Line, err)
 	}
 	return nil
 }
 
-func (d *duration) UnmarshalYAML(n *yaml.Node) error {
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	if err := (*api.Duration)(d).UnmarshalText([]byte(n.Value)); err != nil {
 		return fmt.Errorf("line %d: %w", n.Line, err)
 	}
