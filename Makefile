@@ -33,8 +33,9 @@ build: examples
 	$(GO) build -trimpath -tags '$(AGENT_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/hearth-agent
 	$(GO) build -trimpath -o $(BIN)/vanity ./examples/vanity
 
-# The vanity example as a WASI module, and as an OCI image for the devices
-# that run containerd, packed without Docker: one static build per platform.
+# The examples as WASI modules, and vanity and the average window function
+# as OCI images for the devices that run containers, packed without Docker:
+# one static build per platform.
 VANITY_OCI := amd64 arm64 arm/7 arm/6
 
 examples:
@@ -44,12 +45,14 @@ examples:
 	done
 	@mkdir -p $(BIN)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/hearth ./cmd/hearth
-	@set -e; pairs=; for t in $(VANITY_OCI); do \
-	  arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \
-	  GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -ldflags '-s -w' -o $(BIN)/vanity-linux-$$suffix ./examples/vanity; \
-	  pairs="$$pairs linux/$$arch$${v:+/v$$v}=$(BIN)/vanity-linux-$$suffix"; \
-	done; \
-	$(BIN)/hearth image pack -o examples/vanity/vanity.oci.tar $$pairs
+	@set -e; for app in vanity streams/average; do \
+	  name=$${app##*/}; pairs=; for t in $(VANITY_OCI); do \
+	    arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \
+	    GOOS=linux GOARCH=$$arch GOARM=$$v $(GO) build -trimpath -ldflags '-s -w' -o $(BIN)/$$name-linux-$$suffix ./examples/$$app; \
+	    pairs="$$pairs linux/$$arch$${v:+/v$$v}=$(BIN)/$$name-linux-$$suffix"; \
+	  done; \
+	  $(BIN)/hearth image pack -o examples/$$app/$$name.oci.tar $$pairs; \
+	done
 
 # Agents for every device class; gateway and CLI for the boards that can
 # host a pool's coordinator.
@@ -136,4 +139,4 @@ bench-run:
 	$(GO) run ./e2e/bench -agent-tags '$(AGENT_TAGS)' -small-agent-tags '$(SMALL_AGENT_TAGS)'
 
 clean:
-	rm -rf $(BIN) $(DIST) examples/vanity/vanity.wasm examples/vanity/vanity.oci.tar
+	rm -rf $(BIN) $(DIST) examples/vanity/vanity.wasm examples/vanity/vanity.oci.tar examples/streams/*/*.wasm examples/streams/average/average.oci.tar
