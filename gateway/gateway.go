@@ -57,8 +57,12 @@ type Gateway struct {
 	signals []api.MQTTSignal // topics that feed power signals
 	broker  *broker          // nil without Config.MQTT
 	ha      *haState
-	inbox   chan inMsg    // broker -> runIngest
-	outKick chan struct{} // wakes runPublisher
+	inbox   chan inMsg // broker -> runIngest
+	// packetIDs is bucketMQTTIDs in memory (guarded by smu); ingestDone is
+	// closed when runIngest has returned.
+	packetIDs  map[uint16]uint64
+	ingestDone chan struct{}
+	outKick    chan struct{} // wakes runPublisher
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its
@@ -110,6 +114,7 @@ func openGateway(cfg Config) (*Gateway, error) {
 		unsavedTasks: map[string]*task{}, unsavedJobs: map[string]*job{}, refused: map[identity.NodeID]time.Time{},
 		waiting: map[*leaseWait]struct{}{}, streamWaiting: map[identity.NodeID]int{},
 		streams: map[string]*streamState{}, inbox: make(chan inMsg, inboxDepth), outKick: make(chan struct{}, 1), ha: newHAState(),
+		packetIDs: map[uint16]uint64{}, ingestDone: make(chan struct{}),
 	}
 	if err := g.open(); err != nil {
 		db.Close()
@@ -277,6 +282,9 @@ func (g *Gateway) load() error {
 		if err := g.loadMQTTSignals(tx); err != nil {
 			return err
 		}
+		if err := g.loadPacketIDs(tx); err != nil {
+			return err
+		}
 		// Jobs in submission order: their IDs end in the sequence number.
 		for _, j := range g.jobs {
 			g.jobOrder = append(g.jobOrder, j.ID)
@@ -299,7 +307,7 @@ func (g *Gateway) load() error {
 				case api.TaskLeased:
 					// A fresh TTL: the holder may well be alive.
 					j.counts.Leased++
-					t.expires = now.Add(g.cfg.LeaseTTL)
+					t.expires = now.Add(g.leaseTTL(t))
 					g.leased[t.leaseID()] = t
 				case api.TaskDone:
 					j.counts.Done++

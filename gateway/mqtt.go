@@ -92,13 +92,16 @@ func (g *Gateway) openBroker() error {
 		SetClientID("hearth-"+g.id.ID.Short()).
 		SetUsername(user).SetPassword(pass).
 		SetCleanSession(false).SetAutoAckDisabled(true).SetOrderMatters(true).
-		SetResumeSubs(true).
+		// In order: on reconnection paho sends again what the broker had
+		// not acknowledged, from its store, which by default is a map.
+		SetResumeSubs(true).SetStore(mqtt.NewOrderedMemoryStore()).
 		SetAutoReconnect(true).SetConnectRetry(true).
 		SetConnectRetryInterval(time.Second).SetMaxReconnectInterval(5*time.Second).
 		SetKeepAlive(30*time.Second).SetConnectTimeout(10*time.Second).
 		SetWill(g.availabilityTopic(), "offline", 1, true).
 		SetDefaultPublishHandler(func(_ mqtt.Client, m mqtt.Message) {
-			g.inbox <- inMsg{topic: m.Topic(), payload: m.Payload(), qos: m.Qos(), retain: m.Retained(), at: time.Now(), ack: m.Ack}
+			g.inbox <- inMsg{topic: m.Topic(), payload: m.Payload(), qos: m.Qos(), retain: m.Retained(), at: time.Now(), ack: m.Ack,
+				dup: m.Duplicate(), id: m.MessageID()}
 		}).
 		SetOnConnectHandler(func(c mqtt.Client) {
 			b.setStatus("connected to " + b.addr)
@@ -176,6 +179,10 @@ func (g *Gateway) runBroker(ctx context.Context) error {
 	b := g.broker
 	b.client.Connect() // retries by itself (SetConnectRetry)
 	defer func() {
+		select { // the acknowledgements of the last batch logged go out first
+		case <-g.ingestDone:
+		case <-time.After(5 * time.Second):
+		}
 		if b.client.IsConnectionOpen() {
 			b.client.Publish(g.availabilityTopic(), 1, true, "offline").WaitTimeout(time.Second)
 		}

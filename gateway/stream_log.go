@@ -2,11 +2,14 @@ package gateway
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -29,6 +32,27 @@ type inMsg struct {
 	retain  bool
 	at      time.Time
 	ack     func()
+	// dup and id are the MQTT DUP flag and packet ID: a message the
+	// broker sends again because it did not see the acknowledgement.
+	dup bool
+	id  uint16
+}
+
+// bucketMQTTIDs holds, by packet ID ("%05d"), a hash of the last QoS 1
+// message logged with it, stored with the log: a message the broker sends
+// again (DUP) after the gateway logged it but before the broker had its
+// acknowledgement (a broker restart, a gateway crash) is not logged twice.
+const bucketMQTTIDs = "mqtt-ids"
+
+func packetKey(id uint16) string { return fmt.Sprintf("%05d", id) }
+
+// msgHash identifies a message's topic and payload.
+func msgHash(m *inMsg) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(m.topic))
+	h.Write([]byte{0})
+	h.Write(m.payload)
+	return h.Sum64()
 }
 
 // ingestBatch is how many messages one transaction logs at most: a
@@ -40,6 +64,7 @@ const ingestBatch = 256
 // tried again (unacknowledged, the broker keeps it for this session). It
 // also drops messages older than their stream's log.max_age.
 func (g *Gateway) runIngest(ctx context.Context) error {
+	defer close(g.ingestDone) // runBroker disconnects after the last acknowledgements
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	var batch []inMsg
@@ -94,9 +119,26 @@ func (g *Gateway) ingest(batch []inMsg) error {
 	undo := g.streamSnapshot()
 	touched := map[*streamState][]bool{}
 	last := map[*streamState]map[string]uint64{} // applied once stored
+	ids := map[uint16]uint64{}
 	err := g.db.Update(func(tx *store.Tx) error {
 		for i := range batch {
 			m := &batch[i]
+			if m.qos > 0 {
+				h := msgHash(m)
+				prev, ok := ids[m.id] // this batch's, else the stored one
+				if !ok {
+					prev = g.packetIDs[m.id]
+				}
+				if m.dup && prev == h {
+					continue // logged already: only its acknowledgement was lost
+				}
+				ids[m.id] = h
+				var b [8]byte
+				binary.BigEndian.PutUint64(b[:], h)
+				if err := tx.Put(bucketMQTTIDs, packetKey(m.id), b[:]); err != nil {
+					return err
+				}
+			}
 			for _, s := range g.streams {
 				if !slices.ContainsFunc(s.Spec.Topics, func(f string) bool { return stream.Match(f, m.topic) }) {
 					continue
@@ -137,7 +179,20 @@ func (g *Gateway) ingest(batch []inMsg) error {
 	for s, l := range last {
 		maps.Copy(s.retained, l)
 	}
+	maps.Copy(g.packetIDs, ids)
 	return nil
+}
+
+// loadPacketIDs reads the hashes of the last messages logged by packet ID.
+func (g *Gateway) loadPacketIDs(tx *store.Tx) error {
+	return tx.Scan(bucketMQTTIDs, "", func(k string, v []byte) error {
+		id, err := strconv.ParseUint(k, 10, 16)
+		if err != nil || len(v) != 8 {
+			return fmt.Errorf("%s %q: malformed", bucketMQTTIDs, k)
+		}
+		g.packetIDs[uint16(id)] = binary.BigEndian.Uint64(v)
+		return nil
+	})
 }
 
 // seenLast reports whether m's payload is that of the last message on its

@@ -15,7 +15,7 @@ import (
 )
 
 // Outputs wait in the outbox (bucketStreamOut, in commit order per stream)
-// until the broker acknowledges them (QoS 1), then leave it. While the
+// until the broker acknowledges them (QoS 2), then leave it. While the
 // broker is away they wait there, bounded by what the logs bound, and go
 // out in order when it is back. A publish the broker acknowledged but the
 // gateway could not yet delete (a crash in between) goes out again: the
@@ -43,7 +43,7 @@ func (g *Gateway) runPublisher(ctx context.Context) error {
 		case <-tick.C:
 		}
 		for g.broker.client.IsConnectionOpen() && ctx.Err() == nil {
-			n, err := g.publishSome()
+			n, err := g.publishSome(ctx)
 			if err != nil {
 				g.log.Warn("publishing stream outputs; trying again", "err", err)
 				break
@@ -57,7 +57,7 @@ func (g *Gateway) runPublisher(ctx context.Context) error {
 
 // publishSome publishes up to publishBatch outputs of each stream that has
 // some, and reports how many went out.
-func (g *Gateway) publishSome() (int, error) {
+func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 	g.smu.Lock()
 	var names []string
 	specs := map[string]api.StreamSpec{}
@@ -92,22 +92,26 @@ func (g *Gateway) publishSome() (int, error) {
 		if err != nil && !errors.Is(err, errStopScan) {
 			return total, err
 		}
-		// In flight together; acknowledged in order by the broker. Only
-		// the outputs before the first failure leave the outbox, so
-		// nothing is skipped (the rest go again: a failure costs at most
-		// one batch of repeats).
+		// In flight together, at QoS 2: the broker keeps each once even
+		// when paho sends it again after a reconnection (its session and
+		// store keep what was not acknowledged, in order), which QoS 1
+		// would publish twice. A token is waited for as long as it takes:
+		// publishing again under a new packet ID would repeat it. Only
+		// the outputs before a failure leave the outbox, so nothing is
+		// skipped; the rest go again.
 		tokens := make([]mqtt.Token, len(outs))
 		spec := specs[name]
 		for i, o := range outs {
 			g.announceOutput(&spec, o.rec.Topic) // Home Assistant learns the entity before its first state
-			tokens[i] = g.broker.client.Publish(o.rec.Topic, 1, o.rec.Retain, o.rec.Payload)
+			tokens[i] = g.broker.client.Publish(o.rec.Topic, 2, o.rec.Retain, o.rec.Payload)
 		}
 		sent := 0
 		var perr error
 		for _, t := range tokens {
-			if !t.WaitTimeout(10 * time.Second) {
-				perr = errors.New("no acknowledgement from the broker in 10s")
-				break
+			for !t.WaitTimeout(time.Second) {
+				if ctx.Err() != nil {
+					return total, nil // paho's store has them; the outbox too
+				}
 			}
 			if perr = t.Error(); perr != nil {
 				break
