@@ -603,7 +603,6 @@ func TestStreamWindowLate(t *testing.T) {
 	}
 }
 
-
 // Home Assistant: the alert example's readings are announced as
 // temperature entities before their first state, and the gateway
 // announces and publishes the pool's power and energy (total_increasing,
