@@ -26,6 +26,18 @@ import (
 // mosquitto_pub and mosquitto_sub as its devices, the real gateway and
 // agents in-process, and the alert example as the map function.
 
+// streamPool runs a private mosquitto, a gateway reading it, and agents
+// paired with the gateway.
+func streamPool(t *testing.T, agents int) (*mosquitto.Broker, *testGateway) {
+	t.Helper()
+	b := startBroker(t)
+	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
+	for range agents {
+		startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	}
+	return b, tg
+}
+
 // startBroker runs a private mosquitto; without one the test is skipped,
 // except in CI, where .ci/run installs it.
 func startBroker(t *testing.T) *mosquitto.Broker {
@@ -187,11 +199,8 @@ func checkConverted(t *testing.T, msgs []string, sensors []string, base float64,
 }
 
 func TestStreamMap(t *testing.T) {
-	b := startBroker(t)
+	b, tg := streamPool(t, 2)
 	app := buildExample(t, "streams/alert")
-	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
-	a1 := startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
-	a2 := startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
 	out := subscribe(t, b, "hearth/#")
 	ctx := context.Background()
 	if _, err := tg.admin.DeployStream(ctx, alertSpec(t, tg, app)); err != nil {
@@ -205,7 +214,6 @@ func TestStreamMap(t *testing.T) {
 	if len(nodes) != 2 {
 		t.Errorf("partitions on %d devices, want both: %+v", len(nodes), st.Partitions)
 	}
-	_, _ = a1, a2
 
 	sensors := []string{"kitchen", "hall", "attic", "cellar", "garage"}
 	const n = 40
@@ -326,10 +334,8 @@ func numbered(field string, from, to int) []string {
 // again from where they stopped, and nothing is lost. Malformed messages
 // are counted and skipped.
 func TestStreamFunctionFails(t *testing.T) {
-	b := startBroker(t)
+	b, tg := streamPool(t, 1)
 	app := buildStreamFn(t)
-	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
 	out := subscribe(t, b, "out/#")
 	ctx := context.Background()
 	spec := api.StreamSpec{Name: "poison", Topics: []string{"in/#"}, AppDigest: tg.upload(app),
@@ -465,10 +471,8 @@ func numberSeq(n int) []int {
 // again: it does on every subscription, and the gateway subscribes again
 // when it reconnects after the broker restarted.
 func TestStreamRetained(t *testing.T) {
-	b := startBroker(t)
+	b, tg := streamPool(t, 1)
 	app := buildStreamFn(t)
-	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
 	out := subscribe(t, b, "out/#")
 	ctx := context.Background()
 	spec := api.StreamSpec{Name: "retained", Topics: []string{"in/#"}, Partitions: 1, AppDigest: tg.upload(app),
@@ -506,11 +510,8 @@ func TestStreamRetained(t *testing.T) {
 // then over count windows of 5, each window run as a task on a device; a
 // message that comes after its window (event time) is dropped and counted.
 func TestStreamWindow(t *testing.T) {
-	b := startBroker(t)
+	b, tg := streamPool(t, 2)
 	app := buildExample(t, "streams/average")
-	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
 	out := subscribe(t, b, "hearth/average/#")
 	ctx := context.Background()
 	spec, _, err := specfile.Load(filepath.Join("..", "examples", "streams", "average", "stream.yaml"))
@@ -574,10 +575,8 @@ func TestStreamWindow(t *testing.T) {
 
 // Event time: a reading stamped in a window that has closed is late.
 func TestStreamWindowLate(t *testing.T) {
-	b := startBroker(t)
+	b, tg := streamPool(t, 1)
 	app := buildExample(t, "streams/average")
-	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
 	out := subscribe(t, b, "hearth/average/#")
 	ctx := context.Background()
 	spec, _, err := specfile.Load(filepath.Join("..", "examples", "streams", "average", "stream.yaml"))
@@ -609,10 +608,8 @@ func TestStreamWindowLate(t *testing.T) {
 // for the Energy dashboard); when Home Assistant says it started, all is
 // announced again.
 func TestStreamHomeAssistant(t *testing.T) {
-	b := startBroker(t)
+	b, tg := streamPool(t, 1)
 	app := buildExample(t, "streams/alert")
-	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL()})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
 	ha := subscribe(t, b, "homeassistant/#")
 	states := subscribe(t, b, "hearth/+/power")
 	ctx := context.Background()

@@ -311,7 +311,7 @@ func (g *Gateway) expireStreamLogs(now time.Time) {
 		if len(old) == 0 {
 			continue
 		}
-		undo := g.streamSnapshot()
+		undo := g.streamSnapshot(s)
 		err := g.db.Update(func(tx *store.Tx) error {
 			for _, p := range old {
 				if err := dropOldest(tx, s, p, func(m api.StreamMessage, _ int64) bool { return m.TS < limit }); err != nil {
@@ -327,17 +327,22 @@ func (g *Gateway) expireStreamLogs(now time.Time) {
 	}
 }
 
-// streamSnapshot returns a function that puts the streams' records and
-// partition sizes back as they are now, for a transaction that failed.
-func (g *Gateway) streamSnapshot() (undo func()) {
+// streamSnapshot returns a function that puts the records and partition
+// sizes of ss (every stream when none is given) back as they are now, for
+// a transaction that failed.
+func (g *Gateway) streamSnapshot(ss ...*streamState) (undo func()) {
+	if len(ss) == 0 {
+		ss = slices.Collect(maps.Values(g.streams))
+	}
 	type saved struct {
 		rec           streamRecord
 		bytes, oldest []int64
 	}
-	was := map[*streamState]saved{}
-	for _, s := range g.streams {
+	was := make(map[*streamState]saved, len(ss))
+	for _, s := range ss {
 		sv := saved{rec: s.streamRecord}
 		sv.rec.Parts = slices.Clone(s.Parts)
+		sv.rec.Windows = slices.Clone(s.Windows)
 		for _, p := range s.parts {
 			sv.bytes, sv.oldest = append(sv.bytes, p.bytes), append(sv.oldest, p.oldest)
 		}

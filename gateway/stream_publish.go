@@ -139,7 +139,7 @@ func (g *Gateway) published(name, last string) error {
 	if s == nil {
 		return nil // removed meanwhile, with its outbox
 	}
-	undo := g.streamSnapshot()
+	undo := g.streamSnapshot(s)
 	err := g.db.Update(func(tx *store.Tx) error {
 		var keys []string
 		err := tx.Scan(bucketStreamOut, name+"/", func(k string, _ []byte) error {

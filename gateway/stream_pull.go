@@ -121,7 +121,7 @@ func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api
 	if upTo > rec.Head {
 		return fmt.Errorf("%w: committed %d is beyond partition %d's head %d", ErrBadRequest, upTo, p, rec.Head)
 	}
-	undo := g.streamSnapshot()
+	undo := g.streamSnapshot(s)
 	published := false
 	err := g.db.Update(func(tx *store.Tx) error {
 		ins := map[uint64]api.StreamMessage{}

@@ -209,7 +209,7 @@ func (g *Gateway) startWindow(s *streamState, r *windowRecord, msgs []windowMsg)
 // dropWindowMsgs deletes messages that came after their window closed
 // (late) and those without a readable event time (bad); smu must be held.
 func (g *Gateway) dropWindowMsgs(s *streamState, p int, late, bad []windowMsg) error {
-	undo := g.streamSnapshot()
+	undo := g.streamSnapshot(s)
 	err := g.db.Update(func(tx *store.Tx) error {
 		for _, m := range slices.Concat(late, bad) {
 			if err := tx.Delete(bucketStreamLog, m.key); err != nil {
@@ -301,7 +301,7 @@ func (g *Gateway) finishWindow(s *streamState, r windowRecord, res *api.TaskResu
 			why = err.Error()
 		}
 	}
-	undo := g.streamSnapshot()
+	undo := g.streamSnapshot(s)
 	published := false
 	err := g.db.Update(func(tx *store.Tx) error {
 		var first api.StreamMessage
