@@ -11,6 +11,8 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/hearth-home/hearth/internal/mqttconn"
 )
 
 // The gateway is the home's MQTT edge: one client of the household's broker
@@ -92,6 +94,7 @@ func (g *Gateway) openBroker() error {
 		SetClientID("hearth-"+g.id.ID.Short()).
 		SetUsername(user).SetPassword(pass).
 		SetCleanSession(false).SetAutoAckDisabled(true).SetOrderMatters(true).
+		SetCustomOpenConnectionFn(mqttconn.Open). // reads through a buffer
 		// In order: on reconnection paho sends again what the broker had
 		// not acknowledged, from its store, which by default is a map.
 		SetResumeSubs(true).SetStore(mqtt.NewOrderedMemoryStore()).
