@@ -666,3 +666,82 @@ func TestStreamHomeAssistant(t *testing.T) {
 	}
 	ha.wait(t, "homeassistant/sensor/", before+2, 15*time.Second) // the pool's again
 }
+
+// A memory stream (delivery: memory) keeps its log and outbox out of the
+// store: beside a durable stream, each answers every message once, in
+// order per key. After a restart of the gateway it goes on from where its
+// log was last stored, says what it lost, and takes new messages; its
+// delivery cannot be changed by an update.
+func TestStreamMemory(t *testing.T) {
+	b := startBroker(t)
+	app := buildStreamFn(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL(), Listen: addr})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	out := subscribe(t, b, "out/#")
+	ctx := context.Background()
+	digest := tg.upload(app)
+	mem := api.StreamSpec{Name: "fast", Topics: []string{"fast/#"}, AppDigest: digest, Delivery: api.StreamMemory,
+		Output: api.StreamOutputSpec{Topic: "out/{topic}"}}
+	dur := api.StreamSpec{Name: "safe", Topics: []string{"safe/#"}, AppDigest: digest,
+		Output: api.StreamOutputSpec{Topic: "out/{topic}"}}
+	for _, spec := range []api.StreamSpec{mem, dur} {
+		if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+			t.Fatal(err)
+		}
+		waitRunning(t, tg.admin, spec.Name, 4)
+	}
+	const n = 300
+	for _, prefix := range []string{"fast/s", "safe/s"} {
+		for _, topic := range topicsInPartitions(prefix, 4) {
+			publish(t, b, topic, numbered("n", 0, n))
+		}
+	}
+	for _, prefix := range []string{"fast/s", "safe/s"} {
+		for _, topic := range topicsInPartitions(prefix, 4) {
+			ns, _ := outputsOf(t, out.wait(t, "out/"+topic, n, 30*time.Second), "out/"+topic)
+			if !slices.Equal(ns, numberSeq(n)) {
+				t.Errorf("%s: outputs %v, want 0 to %d once each, in order", topic, ns, n-1)
+			}
+		}
+	}
+	want := api.StreamCounts{Received: 4 * n, Processed: 4 * n, Published: 4 * n}
+	for _, name := range []string{"fast", "safe"} {
+		if c := waitCounts(t, tg, name, want); c != want {
+			t.Errorf("%s: counts %+v, want %+v", name, c, want)
+		}
+	}
+	changed := mem
+	changed.Delivery = api.StreamDurable
+	if _, err := tg.admin.UpdateStream(ctx, changed); err == nil || !strings.Contains(err.Error(), "delivery cannot change") {
+		t.Errorf("update from memory to durable: %v; want a refusal that says delivery cannot change", err)
+	}
+
+	tg.stop()
+	tg.start()
+	st := waitRunning(t, tg.admin, "fast", 4)
+	for _, p := range st.Partitions {
+		if p.Committed != p.Head {
+			t.Errorf("after a restart partition %d is at %d of %d; a memory stream goes on from its head", p.Index, p.Committed, p.Head)
+		}
+	}
+	logs, err := tg.admin.StreamLogs(ctx, "fast")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(logs, func(e api.StreamLogEntry) bool { return strings.Contains(e.Message, "delivery: memory") }) {
+		t.Errorf("the memory stream's log does not say what a restart lost: %+v", logs)
+	}
+	topic := topicsInPartitions("fast/s", 4)[0]
+	publish(t, b, topic, numbered("n", n, n+10))
+	ns, _ := outputsOf(t, out.wait(t, "out/"+topic, n+10, 30*time.Second), "out/"+topic)
+	if !slices.Equal(ns[n:], numberSeq(n + 10)[n:]) {
+		t.Errorf("%s after the restart: outputs %v, want %d to %d", topic, ns[n:], n, n+9)
+	}
+}

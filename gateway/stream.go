@@ -78,6 +78,9 @@ type streamState struct {
 	// only: after a restart of the gateway each retained message is
 	// logged once more.
 	retained map[string]uint64
+	// mem holds the log and the outbox of a stream with delivery: memory
+	// (stream_mem.go); nil for a durable one.
+	mem *memKV
 }
 
 type partState struct {
@@ -146,6 +149,9 @@ func (g *Gateway) DeployStream(spec api.StreamSpec) (api.Stream, error) {
 	s := &streamState{streamRecord: streamRecord{Spec: spec, Version: 1, Created: now, Updated: now,
 		Parts: make([]partRecord, spec.Partitions)}}
 	s.parts, s.notes, s.retained = newParts(spec.Partitions), &noteLog{}, map[string]uint64{}
+	if spec.Delivery == api.StreamMemory {
+		s.mem = newMemKV()
+	}
 	if spec.Kind == api.StreamWindow {
 		// Its windows run as jobs of their own, as they close.
 		if err := g.db.Update(func(tx *store.Tx) error { return tx.PutJSON(bucketStreams, spec.Name, s.streamRecord) }); err != nil {
@@ -173,9 +179,6 @@ func newParts(n int) []*partState {
 func (g *Gateway) checkStreamSpec(spec *api.StreamSpec) error {
 	if err := stream.Validate(spec); err != nil {
 		return err
-	}
-	if spec.Delivery == api.StreamMemory {
-		return fmt.Errorf("%w: delivery: memory is not supported yet; use durable (the default)", api.ErrBadSpec)
 	}
 	switch {
 	case spec.AppDigest == "":
@@ -250,6 +253,9 @@ func (g *Gateway) UpdateStream(spec api.StreamSpec) (api.Stream, error) {
 	}
 	if spec.Kind != s.Spec.Kind {
 		return api.Stream{}, fmt.Errorf("%w: kind: %s -> %s: a stream's kind cannot change; remove the stream and deploy it again", api.ErrBadSpec, s.Spec.Kind, spec.Kind)
+	}
+	if spec.Delivery != s.Spec.Delivery {
+		return api.Stream{}, fmt.Errorf("%w: delivery: %s -> %s: a stream's delivery cannot change (its log is where it is); remove the stream and deploy it again", api.ErrBadSpec, s.Spec.Delivery, spec.Delivery)
 	}
 	if spec.Partitions != s.Spec.Partitions {
 		return api.Stream{}, fmt.Errorf("%w: partitions: %d -> %d: the partitions of a stream cannot change (messages are logged by partition); remove the stream and deploy it again",
@@ -448,6 +454,18 @@ func (g *Gateway) loadStreams(tx *store.Tx) error {
 			return fmt.Errorf("stream %s: %w", name, err)
 		}
 		s.parts, s.notes, s.retained = newParts(len(s.Parts)), &noteLog{}, map[string]uint64{}
+		if s.Spec.Delivery == api.StreamMemory {
+			// Its log and its outputs not yet published were in memory:
+			// it goes on from the head as it was last stored.
+			s.mem = newMemKV()
+			for i := range s.Parts {
+				s.Parts[i].Committed = s.Parts[i].Head
+			}
+			s.Windows = nil
+			s.notes.add(-1, "gateway started: version %d; delivery: memory, so what was not yet processed and published before is lost", s.Version)
+			g.adoptStreamLocked(s)
+			return nil
+		}
 		for i, p := range s.parts {
 			err := tx.Scan(bucketStreamLog, logPrefix(name, i), func(_ string, v []byte) error {
 				if p.oldest == 0 {
@@ -463,13 +481,18 @@ func (g *Gateway) loadStreams(tx *store.Tx) error {
 				return err
 			}
 		}
-		if j := g.jobs[s.JobID]; j != nil {
-			j.streamVersion, j.notes = s.Version, s.notes
-		}
 		s.notes.add(-1, "gateway started: version %d", s.Version)
-		g.streams[name] = s
+		g.adoptStreamLocked(s)
 		return nil
 	})
+}
+
+// adoptStreamLocked makes s, loaded from the store, one of the streams.
+func (g *Gateway) adoptStreamLocked(s *streamState) {
+	if j := g.jobs[s.JobID]; j != nil {
+		j.streamVersion, j.notes = s.Version, s.notes
+	}
+	g.streams[s.Spec.Name] = s
 }
 
 // noteAll adds a line to every stream's log.

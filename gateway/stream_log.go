@@ -106,68 +106,99 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 	}
 }
 
-// ingest logs a batch in one transaction.
+// ingest logs a batch: the durable streams' messages in one transaction,
+// then, once it is stored, the memory streams' ones. A batch none of whose
+// messages goes to a durable stream writes nothing to the store.
 func (g *Gateway) ingest(batch []inMsg) error {
 	g.smu.Lock()
 	defer g.smu.Unlock()
+	durable := false
 	for i := range batch {
-		g.haMessage(&batch[i])
+		m := &batch[i]
+		g.haMessage(m)
 		if len(g.signals) > 0 {
-			g.signalFrom(&batch[i])
+			g.signalFrom(m)
+		}
+		for _, s := range g.streams {
+			durable = durable || !s.memory() && subscribed(s, m.topic)
 		}
 	}
-	undo := g.streamSnapshot()
+	// A message the broker sends again (DUP) with the hash of the last
+	// one logged under its packet ID was logged already: only its
+	// acknowledgement was lost.
+	skip := make([]bool, len(batch))
+	ids := map[uint16]uint64{}
+	for i := range batch {
+		m := &batch[i]
+		if m.qos == 0 {
+			continue
+		}
+		h := msgHash(m)
+		prev, ok := ids[m.id] // this batch's, else the stored one
+		if !ok {
+			prev = g.packetIDs[m.id]
+		}
+		skip[i] = m.dup && prev == h
+		ids[m.id] = h
+	}
 	touched := map[*streamState][]bool{}
 	last := map[*streamState]map[string]uint64{} // applied once stored
-	ids := map[uint16]uint64{}
-	err := g.db.Update(func(tx *store.Tx) error {
+	logAll := func(tx *store.Tx, memory bool) error {
 		for i := range batch {
-			m := &batch[i]
-			if m.qos > 0 {
-				h := msgHash(m)
-				prev, ok := ids[m.id] // this batch's, else the stored one
-				if !ok {
-					prev = g.packetIDs[m.id]
-				}
-				if m.dup && prev == h {
-					continue // logged already: only its acknowledgement was lost
-				}
-				ids[m.id] = h
-				var b [8]byte
-				binary.BigEndian.PutUint64(b[:], h)
-				if err := tx.Put(bucketMQTTIDs, packetKey(m.id), b[:]); err != nil {
-					return err
-				}
+			if skip[i] {
+				continue
 			}
+			m := &batch[i]
 			for _, s := range g.streams {
-				if !slices.ContainsFunc(s.Spec.Topics, func(f string) bool { return stream.Match(f, m.topic) }) {
+				if s.memory() != memory || !subscribed(s, m.topic) {
 					continue
 				}
 				if seenLast(s, last, m) && m.retain {
 					continue
 				}
-				if err := g.logMessage(tx, s, m, touched); err != nil {
+				if err := g.logMessage(s.kv(tx), s, m, touched); err != nil {
 					return err
 				}
 			}
 		}
 		for s, parts := range touched {
+			if s.memory() != memory {
+				continue
+			}
 			for p, ok := range parts {
 				if ok && s.parts[p].bytes > int64(s.Spec.Log.MaxBytes) {
-					if err := dropOldest(tx, s, p, func(_ api.StreamMessage, bytes int64) bool { return bytes > int64(s.Spec.Log.MaxBytes) }); err != nil {
+					if err := dropOldest(s.kv(tx), s, p, func(_ api.StreamMessage, bytes int64) bool { return bytes > int64(s.Spec.Log.MaxBytes) }); err != nil {
 						return err
 					}
 				}
 			}
-			if err := tx.PutJSON(bucketStreams, s.Spec.Name, s.streamRecord); err != nil {
+			if err := s.save(tx); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
-	if err != nil {
-		undo()
-		return err
+	}
+	if durable {
+		undo := g.streamSnapshot()
+		err := g.db.Update(func(tx *store.Tx) error {
+			for id, h := range ids {
+				var b [8]byte
+				binary.BigEndian.PutUint64(b[:], h)
+				if err := tx.Put(bucketMQTTIDs, packetKey(id), b[:]); err != nil {
+					return err
+				}
+			}
+			return logAll(tx, false)
+		})
+		if err != nil {
+			undo()
+			return err // nothing logged: the batch comes again
+		}
+	}
+	if err := logAll(nil, true); err != nil {
+		// Only marshalling fails here, and it cannot: a message that
+		// would fail it is malformed and skipped before.
+		g.log.Error("logging messages in memory", "err", err)
 	}
 	for s, parts := range touched {
 		for p, ok := range parts {
@@ -217,8 +248,13 @@ func seenLast(s *streamState, batch map[*streamState]map[string]uint64, m *inMsg
 	return false
 }
 
-// logMessage appends m to the partition of s its key picks.
-func (g *Gateway) logMessage(tx *store.Tx, s *streamState, m *inMsg, touched map[*streamState][]bool) error {
+// subscribed reports whether one of s's topic filters matches topic.
+func subscribed(s *streamState, topic string) bool {
+	return slices.ContainsFunc(s.Spec.Topics, func(f string) bool { return stream.Match(f, topic) })
+}
+
+// logMessage appends m to the partition of s its key picks, in log.
+func (g *Gateway) logMessage(log kv, s *streamState, m *inMsg, touched map[*streamState][]bool) error {
 	key, err := stream.Key(s.Spec.Key, m.topic, m.payload)
 	if err != nil {
 		s.Counts.Malformed++
@@ -239,7 +275,7 @@ func (g *Gateway) logMessage(tx *store.Tx, s *streamState, m *inMsg, touched map
 	if err != nil {
 		return err
 	}
-	if err := tx.Put(bucketStreamLog, logKey(s.Spec.Name, p, rec.Head), v); err != nil {
+	if err := log.Put(bucketStreamLog, logKey(s.Spec.Name, p, rec.Head), v); err != nil {
 		return err
 	}
 	rec.Head++
@@ -256,14 +292,14 @@ func (g *Gateway) logMessage(tx *store.Tx, s *streamState, m *inMsg, touched map
 	return nil
 }
 
-// dropOldest deletes the first messages of partition p while drop says so,
-// given each message and the partition's size before it goes; the
-// committed offset moves past them.
-func dropOldest(tx *store.Tx, s *streamState, p int, drop func(m api.StreamMessage, bytes int64) bool) error {
+// dropOldest deletes the first messages of partition p from log while drop
+// says so, given each message and the partition's size before it goes;
+// the committed offset moves past them.
+func dropOldest(log kv, s *streamState, p int, drop func(m api.StreamMessage, bytes int64) bool) error {
 	ps, rec := s.parts[p], &s.Parts[p]
 	var gone []string
 	ps.oldest = 0
-	err := tx.Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(k string, v []byte) error {
+	err := log.Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(k string, v []byte) error {
 		var m api.StreamMessage
 		if err := json.Unmarshal(v, &m); err != nil {
 			return err
@@ -281,7 +317,7 @@ func dropOldest(tx *store.Tx, s *streamState, p int, drop func(m api.StreamMessa
 		return err
 	}
 	for _, k := range gone {
-		if err := tx.Delete(bucketStreamLog, k); err != nil {
+		if err := log.Delete(bucketStreamLog, k); err != nil {
 			return err
 		}
 	}
@@ -312,13 +348,13 @@ func (g *Gateway) expireStreamLogs(now time.Time) {
 			continue
 		}
 		undo := g.streamSnapshot(s)
-		err := g.db.Update(func(tx *store.Tx) error {
+		err := g.streamUpdate(s, func(tx *store.Tx) error {
 			for _, p := range old {
-				if err := dropOldest(tx, s, p, func(m api.StreamMessage, _ int64) bool { return m.TS < limit }); err != nil {
+				if err := dropOldest(s.kv(tx), s, p, func(m api.StreamMessage, _ int64) bool { return m.TS < limit }); err != nil {
 					return err
 				}
 			}
-			return tx.PutJSON(bucketStreams, s.Spec.Name, s.streamRecord)
+			return s.save(tx)
 		})
 		if err != nil {
 			undo()
@@ -366,10 +402,10 @@ func (p *partState) signal() {
 
 // readBatch returns up to max messages of partition p from its committed
 // offset, and at most about maxBatchBytes of them.
-func readBatch(tx *store.Tx, name string, p, max int) ([]api.StreamMessage, error) {
+func readBatch(log kv, name string, p, max int) ([]api.StreamMessage, error) {
 	var out []api.StreamMessage
 	size := 0
-	err := tx.Scan(bucketStreamLog, logPrefix(name, p), func(_ string, v []byte) error {
+	err := log.Scan(bucketStreamLog, logPrefix(name, p), func(_ string, v []byte) error {
 		if len(out) == max || len(out) > 0 && size+len(v) > maxBatchBytes {
 			return errStopScan
 		}

@@ -61,10 +61,14 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 	g.smu.Lock()
 	var names []string
 	specs := map[string]api.StreamSpec{}
+	mem := map[string]*streamState{}
 	for n, s := range g.streams {
 		if s.Counts.Pending > 0 {
 			names = append(names, n)
 			specs[n] = s.Spec
+			if s.memory() {
+				mem[n] = s
+			}
 		}
 	}
 	g.smu.Unlock()
@@ -76,8 +80,8 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 			rec outRecord
 		}
 		var outs []pending
-		err := g.db.View(func(tx *store.Tx) error {
-			return tx.Scan(bucketStreamOut, name+"/", func(k string, v []byte) error {
+		scan := func(out kv) error {
+			return out.Scan(bucketStreamOut, name+"/", func(k string, v []byte) error {
 				if len(outs) == publishBatch {
 					return errStopScan
 				}
@@ -88,7 +92,17 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 				outs = append(outs, pending{k, r})
 				return nil
 			})
-		})
+		}
+		var err error
+		if s := mem[name]; s != nil {
+			g.smu.Lock()
+			if g.streams[name] == s { // not removed meanwhile
+				err = scan(s.mem)
+			}
+			g.smu.Unlock()
+		} else {
+			err = g.db.View(func(tx *store.Tx) error { return scan(tx) })
+		}
 		if err != nil && !errors.Is(err, errStopScan) {
 			return total, err
 		}
@@ -98,12 +112,18 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 		// would publish twice. A token is waited for as long as it takes:
 		// publishing again under a new packet ID would repeat it. Only
 		// the outputs before a failure leave the outbox, so nothing is
-		// skipped; the rest go again.
+		// skipped; the rest go again. A memory stream's outputs go at
+		// QoS 1: half the packets, and a duplicate only after a lost
+		// connection, as its delivery says.
 		tokens := make([]mqtt.Token, len(outs))
 		spec := specs[name]
+		qos := byte(2)
+		if mem[name] != nil {
+			qos = 1
+		}
 		for i, o := range outs {
 			g.announceOutput(&spec, o.rec.Topic) // Home Assistant learns the entity before its first state
-			tokens[i] = g.broker.client.Publish(o.rec.Topic, 2, o.rec.Retain, o.rec.Payload)
+			tokens[i] = g.broker.client.Publish(o.rec.Topic, qos, o.rec.Retain, o.rec.Payload)
 		}
 		sent := 0
 		var perr error
@@ -140,9 +160,10 @@ func (g *Gateway) published(name, last string) error {
 		return nil // removed meanwhile, with its outbox
 	}
 	undo := g.streamSnapshot(s)
-	err := g.db.Update(func(tx *store.Tx) error {
+	err := g.streamUpdate(s, func(tx *store.Tx) error {
+		out := s.kv(tx)
 		var keys []string
-		err := tx.Scan(bucketStreamOut, name+"/", func(k string, _ []byte) error {
+		err := out.Scan(bucketStreamOut, name+"/", func(k string, _ []byte) error {
 			if k > last {
 				return errStopScan
 			}
@@ -153,13 +174,13 @@ func (g *Gateway) published(name, last string) error {
 			return err
 		}
 		for _, k := range keys {
-			if err := tx.Delete(bucketStreamOut, k); err != nil {
+			if err := out.Delete(bucketStreamOut, k); err != nil {
 				return err
 			}
 		}
 		s.Counts.Published += uint64(len(keys))
 		s.Counts.Pending -= min(s.Counts.Pending, uint64(len(keys)))
-		return tx.PutJSON(bucketStreams, name, s.streamRecord)
+		return s.save(tx)
 	})
 	if err != nil {
 		undo()

@@ -52,8 +52,9 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 	name, p := t.job.Stream, t.Index
 	t.expires = later(t.expires, now.Add(streamTTL))
 	stop := ""
+	restarted := t.streamVersion == 0
 	switch {
-	case t.streamVersion == 0:
+	case restarted:
 		// Leased before the gateway restarted: started again, so that
 		// the lease names the version it runs.
 		stop = "the gateway restarted"
@@ -75,7 +76,9 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 			g.smu.Unlock()
 			return api.StreamBatch{Stop: "the stream was removed"}, nil
 		}
-		if req.Committed > s.Parts[p].Committed {
+		// A memory stream's offsets from before a restart of the gateway
+		// name messages it no longer has: that commit is dropped.
+		if req.Committed > s.Parts[p].Committed && !(restarted && s.memory()) {
 			if err := g.commitLocked(s, p, req.Committed, req.Outputs); err != nil {
 				g.smu.Unlock()
 				return api.StreamBatch{}, err
@@ -87,9 +90,9 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 			g.smu.Unlock()
 			return out, nil
 		}
-		err := g.db.View(func(tx *store.Tx) error {
+		err := g.streamView(s, func(tx *store.Tx) error {
 			var err error
-			out.Messages, err = readBatch(tx, name, p, max)
+			out.Messages, err = readBatch(s.kv(tx), name, p, max)
 			return err
 		})
 		wake := s.parts[p].wake
@@ -123,13 +126,14 @@ func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api
 	}
 	undo := g.streamSnapshot(s)
 	published := false
-	err := g.db.Update(func(tx *store.Tx) error {
+	err := g.streamUpdate(s, func(tx *store.Tx) error {
+		log := s.kv(tx)
 		ins := map[uint64]api.StreamMessage{}
 		var done []string
 		var freed int64
 		ps := s.parts[p]
 		ps.oldest = 0
-		err := tx.Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(k string, v []byte) error {
+		err := log.Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(k string, v []byte) error {
 			var m api.StreamMessage
 			if err := json.Unmarshal(v, &m); err != nil {
 				return err
@@ -152,21 +156,21 @@ func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api
 				s.Counts.Rejected++ // not an output of this batch
 				continue
 			}
-			ok, err := g.outboxLocked(tx, s, p, o, in.Topic, in.Key)
+			ok, err := g.outboxLocked(log, s, p, o, in.Topic, in.Key)
 			if err != nil {
 				return err
 			}
 			published = published || ok
 		}
 		for _, k := range done {
-			if err := tx.Delete(bucketStreamLog, k); err != nil {
+			if err := log.Delete(bucketStreamLog, k); err != nil {
 				return err
 			}
 		}
 		ps.bytes -= freed
 		s.Parts[p].Committed = upTo
 		s.Counts.Processed += uint64(len(done))
-		return tx.PutJSON(bucketStreams, s.Spec.Name, s.streamRecord)
+		return s.save(tx)
 	})
 	if err != nil {
 		undo()
@@ -179,9 +183,10 @@ func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api
 }
 
 // outboxLocked puts output o of a message on topic inTopic with key inKey
-// in the outbox, and reports whether it did: an output to a topic that
-// output.allow does not allow is counted as rejected. smu must be held.
-func (g *Gateway) outboxLocked(tx *store.Tx, s *streamState, p int, o api.StreamOutput, inTopic, inKey string) (bool, error) {
+// in s's outbox, in out, and reports whether it did: an output to a topic
+// that output.allow does not allow is counted as rejected. smu must be
+// held.
+func (g *Gateway) outboxLocked(out kv, s *streamState, p int, o api.StreamOutput, inTopic, inKey string) (bool, error) {
 	topic := o.Topic
 	if topic == "" {
 		topic = stream.OutputTopic(s.Spec.Output.Topic, s.Spec.Name, inTopic, inKey)
@@ -199,7 +204,7 @@ func (g *Gateway) outboxLocked(tx *store.Tx, s *streamState, p int, o api.Stream
 		r.Retain = *o.Retain
 	}
 	s.OutSeq++
-	if err := tx.PutJSON(bucketStreamOut, outKey(s.Spec.Name, s.OutSeq), r); err != nil {
+	if err := out.PutJSON(bucketStreamOut, outKey(s.Spec.Name, s.OutSeq), r); err != nil {
 		return false, err
 	}
 	s.Counts.Pending++

@@ -91,8 +91,8 @@ func (g *Gateway) cutPartition(s *streamState, p int, now time.Time) error {
 		}
 	}
 	var msgs, late, bad []windowMsg
-	err := g.db.View(func(tx *store.Tx) error {
-		return tx.Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(k string, v []byte) error {
+	err := g.streamView(s, func(tx *store.Tx) error {
+		return s.kv(tx).Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(k string, v []byte) error {
 			m := windowMsg{key: k, raw: v}
 			if err := json.Unmarshal(v, &m.msg); err != nil {
 				return err
@@ -210,9 +210,9 @@ func (g *Gateway) startWindow(s *streamState, r *windowRecord, msgs []windowMsg)
 // (late) and those without a readable event time (bad); smu must be held.
 func (g *Gateway) dropWindowMsgs(s *streamState, p int, late, bad []windowMsg) error {
 	undo := g.streamSnapshot(s)
-	err := g.db.Update(func(tx *store.Tx) error {
+	err := g.streamUpdate(s, func(tx *store.Tx) error {
 		for _, m := range slices.Concat(late, bad) {
-			if err := tx.Delete(bucketStreamLog, m.key); err != nil {
+			if err := s.kv(tx).Delete(bucketStreamLog, m.key); err != nil {
 				return err
 			}
 			s.parts[p].bytes -= int64(len(m.raw))
@@ -240,7 +240,7 @@ func (g *Gateway) advanceCommitted(tx *store.Tx, s *streamState, p int) error {
 	rec := &s.Parts[p]
 	first := rec.Head
 	s.parts[p].oldest = 0
-	err := tx.Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(_ string, v []byte) error {
+	err := s.kv(tx).Scan(bucketStreamLog, logPrefix(s.Spec.Name, p), func(_ string, v []byte) error {
 		var m api.StreamMessage
 		if err := json.Unmarshal(v, &m); err != nil {
 			return err
@@ -252,7 +252,7 @@ func (g *Gateway) advanceCommitted(tx *store.Tx, s *streamState, p int) error {
 		return err
 	}
 	rec.Committed = first
-	return tx.PutJSON(bucketStreams, s.Spec.Name, s.streamRecord)
+	return s.save(tx)
 }
 
 // finishWindows takes the outputs of the windows whose task has ended.
@@ -303,24 +303,25 @@ func (g *Gateway) finishWindow(s *streamState, r windowRecord, res *api.TaskResu
 	}
 	undo := g.streamSnapshot(s)
 	published := false
-	err := g.db.Update(func(tx *store.Tx) error {
+	err := g.streamUpdate(s, func(tx *store.Tx) error {
+		log := s.kv(tx)
 		var first api.StreamMessage
 		for i, o := range r.Offsets {
 			k := logKey(s.Spec.Name, r.Partition, o)
-			v := tx.Get(bucketStreamLog, k)
+			v := log.Get(bucketStreamLog, k)
 			if v == nil {
 				continue // dropped by the log's bounds meanwhile
 			}
 			if i == 0 {
 				json.Unmarshal(v, &first)
 			}
-			if err := tx.Delete(bucketStreamLog, k); err != nil {
+			if err := log.Delete(bucketStreamLog, k); err != nil {
 				return err
 			}
 			s.parts[r.Partition].bytes -= int64(len(v))
 		}
 		for _, o := range outs {
-			ok, err := g.outboxLocked(tx, s, r.Partition, o, first.Topic, first.Key)
+			ok, err := g.outboxLocked(log, s, r.Partition, o, first.Topic, first.Key)
 			if err != nil {
 				return err
 			}
