@@ -33,11 +33,8 @@ const (
 
 // streamIO is a partition's instance's standard input and output.
 type streamIO struct {
-	in  *io.PipeWriter
-	out *io.PipeReader
-	// stdin and stdout are the program's ends.
-	stdin  *io.PipeReader
-	stdout *io.PipeWriter
+	in  *pipe // the feeder writes, the instance reads
+	out *pipe // the instance writes, the feeder reads
 	// ended is closed when the instance has ended.
 	ended chan struct{}
 	// fed is closed when the feeder has returned; then fail, set by the
@@ -49,11 +46,12 @@ type streamIO struct {
 }
 
 func newStreamIO() *streamIO {
-	s := &streamIO{ended: make(chan struct{}), fed: make(chan struct{})}
-	s.stdin, s.in = io.Pipe()
-	s.out, s.stdout = io.Pipe()
-	return s
+	return &streamIO{in: newPipe(), out: newPipe(), ended: make(chan struct{}), fed: make(chan struct{})}
 }
+
+// stdin and stdout are the instance's ends.
+func (s *streamIO) stdin() io.Reader  { return readEnd{s.in} }
+func (s *streamIO) stdout() io.Writer { return writeEnd{s.out} }
 
 // streamRoom is how many more partitions the agent may take.
 func (a *Agent) streamRoom() int {
@@ -108,10 +106,10 @@ func (a *Agent) streamLeases(ctx context.Context, c *api.Client) error {
 // instance's stdin and, if it does not exit in time, kills it.
 func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO) {
 	l := &w.lease
-	lines := make(chan outLine)
+	lines := make(chan outLine, linesBuffer)
 	go readLines(sio.out, lines)
 	defer func() {
-		sio.in.Close() // EOF: a well-behaved function exits
+		sio.in.CloseWrite() // EOF: a well-behaved function exits
 		select {
 		case <-sio.ended:
 		case <-time.After(streamStopGrace):
@@ -232,6 +230,10 @@ func answer(ctx context.Context, lines <-chan outLine, timeout time.Duration) (o
 	}
 }
 
+// linesBuffer is how many lines the reader of an instance's stdout may be
+// ahead of the feeder.
+const linesBuffer = 256
+
 // outLine is a line the instance wrote, without its newline, or the error
 // that ended its output.
 type outLine struct {
@@ -272,8 +274,8 @@ func readLines(r io.Reader, lines chan<- outLine) {
 // for the feeder, and puts the feeder's verdict in r.
 func (s *streamIO) finish(r *sandbox.Result) {
 	close(s.ended)
-	s.stdout.Close()                         // the feeder's reads end
-	s.stdin.CloseWithError(io.ErrClosedPipe) // and its writes
+	s.out.CloseWrite()               // the feeder's reads end
+	s.in.CloseRead(io.ErrClosedPipe) // and its writes
 	<-s.fed
 	if s.fail != "" {
 		r.Failure, r.Reason = s.fail, s.reason

@@ -23,6 +23,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/mosquitto"
+	"github.com/hearth-home/hearth/internal/mqttconn"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -37,6 +38,8 @@ import (
 //	stream.map_qos0_msgs_per_s, stream.map_qos1_msgs_per_s        publish -> function -> subscriber
 //	stream.latency_p50_ms, stream.latency_p99_ms                  at 1,000 msg/s, QoS 0 in and out
 //	stream.latency_qos1_p50_ms, stream.latency_qos1_p99_ms        the same with QoS 1
+//	stream.map_memory_qos0_msgs_per_s, ..._qos1_...               the same stream with delivery: memory
+//	stream.latency_memory_p50_ms, stream.latency_memory_p99_ms    (no store on the message's way)
 //	stream.lost, stream.duplicated_publishes                      over every phase
 //	stream.instance_rss_kib                                       memory per map instance
 //	stream.gateway_rss_idle_mb, stream.gateway_rss_added_mb       the gateway at rest, and what full rate adds
@@ -114,17 +117,37 @@ func TestStreamBench(t *testing.T) {
 	if s := os.Getenv("HEARTH_STREAM_BENCH_RATE"); s != "" {
 		rate, _ = strconv.Atoi(s)
 	}
-	l0 := paced(t, b, 0, rate, 10*time.Second)
-	l1 := paced(t, b, 1, rate, 10*time.Second)
+	l0 := paced(t, b, "bench/", 0, rate, 10*time.Second)
+	l1 := paced(t, b, "bench/", 1, rate, 10*time.Second)
 	bench("stream.latency_p50_ms", l0.p(50), "ms")
 	bench("stream.latency_p99_ms", l0.p(99), "ms")
 	bench("stream.latency_qos1_p50_ms", l1.p(50), "ms")
 	bench("stream.latency_qos1_p99_ms", l1.p(99), "ms")
+
+	// The same with delivery: memory, the durable stream idle beside it.
+	spec.Name, spec.Topics, spec.Delivery = "benchmem", []string{"benchm/in/#"}, api.StreamMemory
+	spec.Output.Topic = "benchm/out/{topic}"
+	if _, err := admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	waitRunning(t, admin, "benchmem", 8)
+	mwarm := flood(t, b, "benchm/in/", "benchm/out/#", 1, time.Second)
+	m0 := flood(t, b, "benchm/in/", "benchm/out/#", 0, dur)
+	m1 := flood(t, b, "benchm/in/", "benchm/out/#", 1, dur)
+	bench("stream.map_memory_qos0_msgs_per_s", m0.rate, "msg/s")
+	bench("stream.map_memory_qos1_msgs_per_s", m1.rate, "msg/s")
+	ml := paced(t, b, "benchm/", 0, rate, 10*time.Second)
+	bench("stream.latency_memory_p50_ms", ml.p(50), "ms")
+	bench("stream.latency_memory_p99_ms", ml.p(99), "ms")
+
 	// QoS 0 may drop by design (the broker and the publisher keep nothing);
-	// what went in at QoS 1 must come out once.
-	bench("stream.lost", float64(warm.lost+q1.lost+l1.lost), "msgs")
-	bench("stream.duplicated_publishes", float64(warm.dups+q0.dups+q1.dups+l0.dups+l1.dups), "msgs")
-	t.Logf("QoS 0 phases: %d and %d of %d and %d messages lost (QoS 0 keeps nothing)", q0.lost, l0.lost, q0.sent, l0.sent)
+	// what went in at QoS 1 must come out once. A memory stream publishes
+	// at QoS 1, which repeats an output only after a lost connection:
+	// none here.
+	bench("stream.lost", float64(warm.lost+q1.lost+l1.lost+mwarm.lost+m1.lost), "msgs")
+	bench("stream.duplicated_publishes", float64(warm.dups+q0.dups+q1.dups+l0.dups+l1.dups+mwarm.dups+m0.dups+m1.dups+ml.dups), "msgs")
+	t.Logf("QoS 0 phases: %d, %d, %d and %d of %d, %d, %d and %d messages lost (QoS 0 keeps nothing)",
+		q0.lost, l0.lost, m0.lost, ml.lost, q0.sent, l0.sent, m0.sent, ml.sent)
 }
 
 // floodResult is what a throughput phase measured.
@@ -195,16 +218,17 @@ func (l latencies) p(q float64) float64 {
 	return s[min(len(s)-1, int(float64(len(s))*q/100))]
 }
 
-// paced publishes rate messages a second for d through the stream and
-// measures each one's delay until its result arrives.
-func paced(t *testing.T, b *mosquitto.Broker, qos byte, rate int, d time.Duration) latencies {
+// paced publishes rate messages a second for d through the stream on
+// prefix+"in/#" and measures each one's delay until its result arrives on
+// prefix+"out/".
+func paced(t *testing.T, b *mosquitto.Broker, prefix string, qos byte, rate int, d time.Duration) latencies {
 	t.Helper()
 	phase := strconv.FormatInt(time.Now().UnixNano(), 36)
 	seen := newSeen(phase)
 	var mu sync.Mutex
 	var l latencies
 	sub := client(t, b, "bench-lat-sub")
-	tok := sub.Subscribe("bench/out/#", qos, func(_ mqtt.Client, m mqtt.Message) {
+	tok := sub.Subscribe(prefix+"out/#", qos, func(_ mqtt.Client, m mqtt.Message) {
 		now := time.Now().UnixNano()
 		if seen.add(m.Payload()) {
 			var p struct{ T int64 }
@@ -229,7 +253,7 @@ func paced(t *testing.T, b *mosquitto.Broker, qos byte, rate int, d time.Duratio
 		if w := time.Until(due); w > 0 {
 			time.Sleep(w)
 		}
-		pub.Publish("bench/in/"+strconv.Itoa(n%16), qos, false, fmt.Sprintf(`{"p":"%s","n":%d,"t":%d}`, phase, n, time.Now().UnixNano()))
+		pub.Publish(prefix+"in/"+strconv.Itoa(n%16), qos, false, fmt.Sprintf(`{"p":"%s","n":%d,"t":%d}`, phase, n, time.Now().UnixNano()))
 		n++
 	}
 	seen.waitQuiet(2 * time.Second)
@@ -294,7 +318,7 @@ func (s *seen) waitQuiet(quiet time.Duration) time.Time {
 func client(t *testing.T, b *mosquitto.Broker, id string) mqtt.Client {
 	t.Helper()
 	c := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID(id).
-		SetCleanSession(true).SetOrderMatters(false).SetMessageChannelDepth(100000))
+		SetCustomOpenConnectionFn(mqttconn.Open).SetCleanSession(true).SetOrderMatters(false).SetMessageChannelDepth(100000))
 	if tok := c.Connect(); tok.Wait() && tok.Error() != nil {
 		t.Fatal(tok.Error())
 	}

@@ -210,7 +210,7 @@ func (a *Agent) start(ctx context.Context, w *work, dir string) (sandbox.Task, s
 		// the lease; each message has l.Stream.Timeout. It gets no /out:
 		// a long-lived instance would fill the disk unseen.
 		w.sio = newStreamIO()
-		spec.Stdin, spec.Stdout, spec.Limits.Timeout = w.sio.stdin, w.sio.stdout, sandbox.NoTimeout
+		spec.Stdin, spec.Stdout, spec.Limits.Timeout = w.sio.stdin(), w.sio.stdout(), sandbox.NoTimeout
 	}
 	if err := os.MkdirAll(spec.OutDir, 0o700); err != nil {
 		return nil, sandbox.FailStart, err

@@ -164,6 +164,17 @@ type Spec struct {
 	Stdout io.Writer
 }
 
+// NonBlocking is what a Spec.Stdin or Spec.Stdout may also be, to say
+// when its next call cannot block: a reader, that a Read returns at once
+// (it holds data, or has ended); a writer, that a Write of n bytes does.
+// When it says so, the runtime makes the call directly rather than from a
+// goroutine that a stopped task can abandon: a stream's instance then
+// reads its batch and writes its answers without a goroutine switch per
+// call. Once true, the answer must stay true until that call.
+type NonBlocking interface {
+	WillNotBlock(n int) bool
+}
+
 // Limits bound a task. A zero field means the default documented on it.
 type Limits struct {
 	// MemoryBytes caps the task's memory. Default 64 MiB.

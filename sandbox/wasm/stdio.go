@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/hearth-home/hearth/sandbox"
 )
 
 // A read or write that wazero hands to an io.Reader or io.Writer cannot be
@@ -29,6 +31,9 @@ func (s *stdin) Read(p []byte) (int, error) {
 	}
 	// The read gets a buffer of its own: abandoned, it must not write into
 	// the guest's memory later.
+	if nb, ok := s.r.(sandbox.NonBlocking); ok && nb.WillNotBlock(len(p)) {
+		return s.r.Read(p)
+	}
 	buf := s.buf[:len(p)]
 	var n int
 	var err error
@@ -46,6 +51,9 @@ type stdout struct {
 
 // Write implements io.Writer.
 func (s *stdout) Write(p []byte) (int, error) {
+	if nb, ok := s.w.(sandbox.NonBlocking); ok && nb.WillNotBlock(len(p)) {
+		return s.w.Write(p) // it copies p, as a writer must not keep it
+	}
 	s.buf = append(s.buf[:0], p...)
 	buf := s.buf
 	var n int
