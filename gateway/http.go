@@ -216,7 +216,7 @@ func peerID(r *http.Request) (identity.NodeID, error) {
 	if r.TLS == nil {
 		return identity.NodeID{}, fmt.Errorf("%w: TLS required", ErrUnauthorized)
 	}
-	id, err := identity.PeerID(r.TLS.PeerCertificates)
+	id, err := identity.HandshakeID(r.TLS.PeerCertificates) // ServerTLS checked it
 	if err != nil {
 		return identity.NodeID{}, fmt.Errorf("%w: %w", ErrUnauthorized, err)
 	}

@@ -1,11 +1,17 @@
 package identity
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
+	"math/big"
 	"net"
 	"testing"
+	"time"
 )
 
 func TestNodeIDRoundTrip(t *testing.T) {
@@ -93,4 +99,95 @@ func TestMutualPinning(t *testing.T) {
 		t.Fatalf("dial with wrong pin: %v, want ErrUnexpectedPeer", err)
 	}
 	var _ net.Listener = ln
+}
+
+// The server checks a client's certificate at the handshake: an anonymous
+// client (the CLI) connects, a node's own certificate gives its ID through
+// HandshakeID, and a certificate that is not ed25519, or whose signature
+// over itself is not its key's (someone else's key), gets no connection.
+func TestServerChecksClientCertificate(t *testing.T) {
+	server, _ := Generate()
+	node, _ := Generate()
+	other, _ := Generate()
+	scfg, err := server.ServerTLS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", scfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	seen := make(chan NodeID, 8)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				tc := c.(*tls.Conn)
+				if tc.Handshake() != nil {
+					return
+				}
+				id, _ := HandshakeID(tc.ConnectionState().PeerCertificates)
+				seen <- id
+				io.WriteString(tc, "ok")
+			}()
+		}
+	}()
+	dial := func(certs []tls.Certificate) error {
+		c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{MinVersion: tls.VersionTLS13, InsecureSkipVerify: true, Certificates: certs})
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		b, err := io.ReadAll(c)
+		if err == nil && string(b) != "ok" {
+			err = errors.New("no answer")
+		}
+		return err
+	}
+	if err := dial(nil); err != nil {
+		t.Fatalf("an anonymous client: %v", err)
+	}
+	if id := <-seen; id != (NodeID{}) {
+		t.Fatalf("an anonymous client has ID %s", id.Short())
+	}
+	good, err := node.Certificate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dial([]tls.Certificate{good}); err != nil {
+		t.Fatalf("a node's certificate: %v", err)
+	}
+	if id := <-seen; id != node.ID {
+		t.Fatalf("HandshakeID = %s, want %s", id.Short(), node.ID.Short())
+	}
+
+	// A certificate over node's key signed by other's: the client holds
+	// node's key (the handshake's own proof passes), its certificate lies.
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), NotBefore: time.Unix(0, 0), NotAfter: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, node.Key.Public(), other.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: node.Key}
+	ek, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, err = x509.CreateCertificate(rand.Reader, tmpl, tmpl, ek.Public(), ek)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notEd := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: ek}
+	for name, c := range map[string]tls.Certificate{"signed by another key": forged, "ECDSA": notEd} {
+		if err := dial([]tls.Certificate{c}); err == nil {
+			t.Errorf("a client with a certificate %s connected", name)
+		}
+	}
+	select {
+	case id := <-seen:
+		t.Fatalf("a refused client was seen as %s", id.Short())
+	default:
+	}
 }

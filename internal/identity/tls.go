@@ -63,7 +63,10 @@ func PeerID(certs []*x509.Certificate) (NodeID, error) {
 // ServerTLS is the gateway's TLS configuration. Client certificates are
 // requested but optional at the handshake, because people's CLI calls
 // authenticate with an admin token instead; handlers that serve agents must
-// call PeerID on the connection state and refuse when it fails.
+// call HandshakeID on the connection state and refuse when it fails. A
+// certificate that is presented is checked as PeerID does during the
+// handshake, once per connection rather than once per request: a client
+// with a bad one gets no connection.
 func (i Identity) ServerTLS() (*tls.Config, error) {
 	cert, err := i.Certificate()
 	if err != nil {
@@ -73,7 +76,28 @@ func (i Identity) ServerTLS() (*tls.Config, error) {
 		MinVersion:   tls.VersionTLS13,
 		Certificates: []tls.Certificate{cert},
 		ClientAuth:   tls.RequestClientCert,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return nil // anonymous: the CLI, with its admin token
+			}
+			_, err := PeerID(cs.PeerCertificates)
+			return err
+		},
 	}, nil
+}
+
+// HandshakeID is the node ID of a peer whose certificate a ServerTLS
+// handshake checked: the key of its first certificate, without checking
+// that certificate again.
+func HandshakeID(certs []*x509.Certificate) (NodeID, error) {
+	if len(certs) == 0 {
+		return NodeID{}, ErrNoPeerCert
+	}
+	pub, ok := certs[0].PublicKey.(ed25519.PublicKey)
+	if !ok {
+		return NodeID{}, fmt.Errorf("%w: peer key is %T, want ed25519", ErrBadKey, certs[0].PublicKey)
+	}
+	return IDOf(pub), nil
 }
 
 // ClientTLS is the configuration for connecting to a peer. pin decides
