@@ -745,3 +745,60 @@ func TestStreamMemory(t *testing.T) {
 		t.Errorf("%s after the restart: outputs %v, want %d to %d", topic, ns[n:], n, n+9)
 	}
 }
+
+// Hopping windows overlap: with size 2s and hop 1s each message is in two
+// windows, is counted once, and leaves the log when its last window is
+// done. Event time places the messages exactly.
+func TestStreamWindowHopping(t *testing.T) {
+	b, tg := streamPool(t, 2)
+	app := buildExample(t, "streams/average")
+	out := subscribe(t, b, "hearth/average/#")
+	ctx := context.Background()
+	spec, _, err := specfile.Load(filepath.Join("..", "examples", "streams", "average", "stream.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.AppDigest, spec.Partitions = tg.upload(app), 1
+	spec.Window = &api.WindowSpec{Type: api.WindowHopping, Size: api.Duration(2 * time.Second), Hop: api.Duration(time.Second),
+		Time: api.WindowEvent, TSPath: "$.ts"}
+	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	base := (time.Now().UnixMilli()/1000 + 1) * 1000 // the windows close from a second on
+	publish(t, b, "sensors/x", []string{
+		fmt.Sprintf(`{"temperature": 10, "ts": %d}`, base+100),
+		fmt.Sprintf(`{"temperature": 20, "ts": %d}`, base+1100),
+		fmt.Sprintf(`{"temperature": 30, "ts": %d}`, base+2100),
+	})
+	got := out.wait(t, "hearth/average/sensors/x", 4, 20*time.Second)
+	type avg struct {
+		Count int
+		Mean  float64
+	}
+	var avgs []avg
+	for _, m := range got {
+		_, payload, _ := strings.Cut(m, " ")
+		var a avg
+		if err := json.Unmarshal([]byte(payload), &a); err != nil {
+			t.Fatalf("output %q: %v", m, err)
+		}
+		avgs = append(avgs, a)
+	}
+	slices.SortFunc(avgs, func(a, b avg) int { return int(a.Mean - b.Mean) })
+	// [base-1s, base+1s) {10}, [base, base+2s) {10, 20}, [base+1s, base+3s)
+	// {20, 30}, [base+2s, base+4s) {30}.
+	if want := []avg{{1, 10}, {2, 15}, {2, 25}, {1, 30}}; !slices.Equal(avgs, want) {
+		t.Errorf("windows %+v, want %+v", avgs, want)
+	}
+	want := api.StreamCounts{Received: 3, Processed: 3, Published: 4, Windows: 4}
+	if c := waitCounts(t, tg, "average", want); c != want {
+		t.Errorf("counts %+v, want %+v (each message counted once, the log empty)", c, want)
+	}
+	st, err := tg.admin.Stream(ctx, "average")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := st.Partitions[0]; p.Committed != 3 || p.Lag != 0 {
+		t.Errorf("partition %+v: want all 3 messages committed", p)
+	}
+}

@@ -63,6 +63,9 @@ type partRecord struct {
 	// Closed is the end (Unix ms) of the last tumbling window cut: a
 	// message placed before it is late.
 	Closed int64 `json:"closed,omitempty"`
+	// Next is the start (Unix ms) of the next hopping window to cut: a
+	// message placed before it and in no window is late.
+	Next int64 `json:"next,omitempty"`
 }
 
 // streamState is a deployed stream in memory. Its record and partitions

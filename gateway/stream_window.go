@@ -30,6 +30,12 @@ import (
 // fails is noted and its messages dropped (counted), so that one bad window
 // does not hold the partition. The log is the windows' state: nothing else
 // is kept between them.
+//
+// Hopping windows overlap: the window starting at each multiple of hop
+// holds the messages of the size that follows. A message stays in the log
+// until the last window that holds it has been cut and has finished; one
+// placed before the next window to cut (partRecord.Next) and in no window
+// came too late.
 
 // windowRecord is a window handed to a task and not yet done.
 type windowRecord struct {
@@ -97,7 +103,7 @@ func (g *Gateway) cutPartition(s *streamState, p int, now time.Time) error {
 			if err := json.Unmarshal(v, &m.msg); err != nil {
 				return err
 			}
-			if pending[m.msg.Offset] {
+			if pending[m.msg.Offset] && w.Type != api.WindowHopping {
 				return nil
 			}
 			m.ts = m.msg.TS
@@ -109,7 +115,8 @@ func (g *Gateway) cutPartition(s *streamState, p int, now time.Time) error {
 				}
 				m.ts = ts
 			}
-			if w.Type == api.WindowTumbling && m.ts < s.Parts[p].Closed {
+			if w.Type == api.WindowTumbling && m.ts < s.Parts[p].Closed ||
+				w.Type == api.WindowHopping && m.ts < s.Parts[p].Next && !pending[m.msg.Offset] {
 				late = append(late, m) // its window has gone
 				return nil
 			}
@@ -123,6 +130,8 @@ func (g *Gateway) cutPartition(s *streamState, p int, now time.Time) error {
 	var closed []windowRecord
 	var groups [][]windowMsg
 	switch w.Type {
+	case api.WindowHopping:
+		groups, closed = hoppingWindows(w, p, s.Parts[p].Next, msgs, now)
 	case api.WindowCount:
 		for len(msgs) >= w.Count {
 			groups, msgs = append(groups, msgs[:w.Count]), msgs[w.Count:]
@@ -156,6 +165,54 @@ func (g *Gateway) cutPartition(s *streamState, p int, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// maxCutWindows bounds how many hopping windows one cut hands out per
+// partition; the others wait for the next second.
+const maxCutWindows = 100
+
+// hoppingWindows cuts partition p's closed hopping windows from next on,
+// given its messages in log order (those in pending windows too): each
+// window that has closed by now and holds messages, up to maxCutWindows.
+// Empty windows are skipped, not handed out.
+func hoppingWindows(w *api.WindowSpec, p int, next int64, msgs []windowMsg, now time.Time) (groups [][]windowMsg, closed []windowRecord) {
+	size, hop, late := w.Size.D().Milliseconds(), w.Hop.D().Milliseconds(), w.Late.D().Milliseconds()
+	// first is the start of the first window that holds a message at or
+	// after from: the first multiple of hop after ts - size.
+	first := func(from int64) (int64, bool) {
+		min, ok := int64(math.MaxInt64), false
+		for _, m := range msgs {
+			if m.ts >= from && m.ts < min {
+				min, ok = m.ts, true
+			}
+		}
+		return floorDiv(min-size, hop)*hop + hop, ok
+	}
+	if start, ok := first(next); !ok {
+		return nil, nil
+	} else if start > next {
+		next = start // the windows in between are empty
+	}
+	for len(closed) < maxCutWindows && now.UnixMilli() >= next+size+late {
+		var grp []windowMsg
+		for _, m := range msgs {
+			if m.ts >= next && m.ts < next+size {
+				grp = append(grp, m)
+			}
+		}
+		if len(grp) > 0 {
+			groups = append(groups, grp)
+			closed = append(closed, windowRecord{Partition: p, Start: next, End: next + size})
+			next += hop
+			continue
+		}
+		start, ok := first(next)
+		if !ok {
+			break
+		}
+		next = max(next+hop, start)
+	}
+	return groups, closed
 }
 
 // startWindow submits the job of one closed window and records it; smu
@@ -192,7 +249,11 @@ func (g *Gateway) startWindow(s *streamState, r *windowRecord, msgs []windowMsg)
 	rec := s.streamRecord
 	rec.Windows = append(slices.Clone(s.Windows), *r)
 	rec.Parts = slices.Clone(s.Parts)
-	rec.Parts[r.Partition].Closed = max(rec.Parts[r.Partition].Closed, r.End)
+	if s.Spec.Window.Type == api.WindowHopping {
+		rec.Parts[r.Partition].Next = max(rec.Parts[r.Partition].Next, r.Start+s.Spec.Window.Hop.D().Milliseconds())
+	} else {
+		rec.Parts[r.Partition].Closed = max(rec.Parts[r.Partition].Closed, r.End)
+	}
 	if err := g.db.Update(func(tx *store.Tx) error { return tx.PutJSON(bucketStreams, s.Spec.Name, rec) }); err != nil {
 		g.CancelJob(j.ID) // cut again next time
 		return err
@@ -303,6 +364,25 @@ func (g *Gateway) finishWindow(s *streamState, r windowRecord, res *api.TaskResu
 	}
 	undo := g.streamSnapshot(s)
 	published := false
+	w := s.Spec.Window
+	// A hopping window's message that a later window holds too (one
+	// pending, or one not yet cut) stays.
+	keep := func(api.StreamMessage) bool { return false }
+	if w.Type == api.WindowHopping {
+		others := map[uint64]bool{}
+		for _, o := range s.Windows {
+			if o.JobID != r.JobID && o.Partition == r.Partition {
+				for _, off := range o.Offsets {
+					others[off] = true
+				}
+			}
+		}
+		keep = func(m api.StreamMessage) bool {
+			ts, err := windowTime(w, &m)
+			return others[m.Offset] || err == nil && ts >= s.Parts[r.Partition].Next
+		}
+	}
+	gone := uint64(0)
 	err := g.streamUpdate(s, func(tx *store.Tx) error {
 		log := s.kv(tx)
 		var first api.StreamMessage
@@ -312,13 +392,21 @@ func (g *Gateway) finishWindow(s *streamState, r windowRecord, res *api.TaskResu
 			if v == nil {
 				continue // dropped by the log's bounds meanwhile
 			}
+			var m api.StreamMessage
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
 			if i == 0 {
-				json.Unmarshal(v, &first)
+				first = m
+			}
+			if keep(m) {
+				continue
 			}
 			if err := log.Delete(bucketStreamLog, k); err != nil {
 				return err
 			}
 			s.parts[r.Partition].bytes -= int64(len(v))
+			gone++
 		}
 		for _, o := range outs {
 			ok, err := g.outboxLocked(log, s, r.Partition, o, first.Topic, first.Key)
@@ -328,6 +416,9 @@ func (g *Gateway) finishWindow(s *streamState, r windowRecord, res *api.TaskResu
 			published = published || ok
 		}
 		n := uint64(len(r.Offsets))
+		if w.Type == api.WindowHopping {
+			n = gone // a message is counted once, when its last window is done
+		}
 		if why == "" {
 			s.Counts.Processed += n
 			s.Counts.Windows++
@@ -396,6 +487,15 @@ func (g *Gateway) windowOutputs(digest string) ([]api.StreamOutput, error) {
 
 // eventTime reads a message's time at path: Unix seconds or milliseconds
 // (told apart by size), or RFC 3339 text; in ms.
+// windowTime is what places m in a tumbling or hopping window of w: its
+// processing or its event time, in Unix ms.
+func windowTime(w *api.WindowSpec, m *api.StreamMessage) (int64, error) {
+	if w.Time == api.WindowEvent {
+		return eventTime(w.TSPath, m.Payload)
+	}
+	return m.TS, nil
+}
+
 func eventTime(path string, payload json.RawMessage) (int64, error) {
 	v, err := stream.Key(path, "", payload)
 	if err != nil {

@@ -186,6 +186,10 @@ func validateKindAndRuntime(s *api.StreamSpec) error {
 // MaxWindowCount bounds a count window.
 const MaxWindowCount = 100000
 
+// MaxWindowOverlap bounds how many hopping windows a message is in
+// (size / hop): each is a task over all its messages.
+const MaxWindowOverlap = 60
+
 func validateWindow(w *api.WindowSpec) error {
 	if w == nil {
 		return fieldErr("window", "a stream of kind window needs one, e.g. {type: tumbling, size: 1m}")
@@ -194,25 +198,33 @@ func validateWindow(w *api.WindowSpec) error {
 		w.Type = api.WindowTumbling
 	}
 	switch w.Type {
-	case api.WindowTumbling:
+	case api.WindowTumbling, api.WindowHopping:
 		if w.Size.D() < time.Second || w.Size.D() > 24*time.Hour {
 			return fieldErr("window.size", "must be between 1s and 24h, got %s", w.Size)
 		}
 		if w.Count != 0 {
-			return fieldErr("window.count", "is for count windows; a tumbling window has a size")
+			return fieldErr("window.count", "is for count windows; a %s window has a size", w.Type)
+		}
+		switch {
+		case w.Type == api.WindowTumbling && w.Hop != 0:
+			return fieldErr("window.hop", "is for hopping windows; tumbling windows follow each other (hop = size)")
+		case w.Type == api.WindowHopping && (w.Hop.D() < time.Second || w.Hop >= w.Size):
+			return fieldErr("window.hop", "must be at least 1s and less than window.size (%s), got %s: a window starts every hop", w.Size, w.Hop)
+		case w.Type == api.WindowHopping && w.Size.D()/w.Hop.D() > MaxWindowOverlap:
+			return fieldErr("window.hop", "is too short for size %s: a message would be in more than %d windows", w.Size, MaxWindowOverlap)
 		}
 	case api.WindowCount:
 		if w.Count < 1 || w.Count > MaxWindowCount {
 			return fieldErr("window.count", "must be between 1 and %d messages, got %d", MaxWindowCount, w.Count)
 		}
-		if w.Size != 0 || w.Time != "" || w.TSPath != "" || w.Late != 0 {
-			return fieldErr("window", "a count window has a count only (no size, time, ts_path or late)")
+		if w.Size != 0 || w.Hop != 0 || w.Time != "" || w.TSPath != "" || w.Late != 0 {
+			return fieldErr("window", "a count window has a count only (no size, hop, time, ts_path or late)")
 		}
 		return nil
-	case "hopping", "sliding", "session":
-		return fieldErr("window.type", "%s windows are not supported yet; tumbling or count", w.Type)
+	case "sliding", "session":
+		return fieldErr("window.type", "%s windows are not supported yet; tumbling, hopping or count", w.Type)
 	default:
-		return fieldErr("window.type", "unknown type %s; tumbling or count", quote(w.Type))
+		return fieldErr("window.type", "unknown type %s; tumbling, hopping or count", quote(w.Type))
 	}
 	if w.Time == "" {
 		w.Time = api.WindowProcessing

@@ -95,9 +95,21 @@ func TestValidateRefuses(t *testing.T) {
 		{"window too short", func(s *api.StreamSpec) {
 			s.Kind, s.Window = "window", &api.WindowSpec{Size: api.Duration(time.Millisecond)}
 		}, "window.size: must be between 1s and 24h", nil},
-		{"hopping", func(s *api.StreamSpec) {
+		{"hopping without a hop", func(s *api.StreamSpec) {
 			s.Kind, s.Window = "window", &api.WindowSpec{Type: "hopping", Size: api.Duration(time.Minute)}
-		}, "window.type: hopping windows are not supported yet", nil},
+		}, "window.hop: must be at least 1s and less than window.size (1m0s), got 0s", nil},
+		{"hopping by its size", func(s *api.StreamSpec) {
+			s.Kind, s.Window = "window", &api.WindowSpec{Type: "hopping", Size: api.Duration(time.Minute), Hop: api.Duration(time.Minute)}
+		}, "window.hop: must be at least 1s and less than window.size", nil},
+		{"hopping too often", func(s *api.StreamSpec) {
+			s.Kind, s.Window = "window", &api.WindowSpec{Type: "hopping", Size: api.Duration(time.Hour), Hop: api.Duration(time.Second)}
+		}, "window.hop: is too short for size 1h0m0s: a message would be in more than 60 windows", nil},
+		{"tumbling with a hop", func(s *api.StreamSpec) {
+			s.Kind, s.Window = "window", &api.WindowSpec{Size: api.Duration(time.Minute), Hop: api.Duration(time.Second)}
+		}, "window.hop: is for hopping windows", nil},
+		{"sliding", func(s *api.StreamSpec) {
+			s.Kind, s.Window = "window", &api.WindowSpec{Type: "sliding", Size: api.Duration(time.Minute)}
+		}, "window.type: sliding windows are not supported yet", nil},
 		{"count of 0", func(s *api.StreamSpec) { s.Kind, s.Window = "window", &api.WindowSpec{Type: "count"} }, "window.count: must be between 1 and 100000", nil},
 		{"count with a size", func(s *api.StreamSpec) {
 			s.Kind, s.Window = "window", &api.WindowSpec{Type: "count", Count: 5, Size: api.Duration(time.Minute)}
@@ -178,6 +190,22 @@ func TestValidateAllowDefault(t *testing.T) {
 		}
 		if !reflect.DeepEqual(s.Output.Allow, []string{c.want}) {
 			t.Errorf("template %q: allow %q, want [%q]", c.template, s.Output.Allow, c.want)
+		}
+	}
+}
+
+// A hopping window with a hop below its size is valid, with processing
+// time by default and event time as for tumbling ones.
+func TestValidateHopping(t *testing.T) {
+	for _, w := range []api.WindowSpec{
+		{Type: "hopping", Size: api.Duration(time.Minute), Hop: api.Duration(15 * time.Second)},
+		{Type: "hopping", Size: api.Duration(10 * time.Second), Hop: api.Duration(3 * time.Second), Time: "event", TSPath: "$.ts", Late: api.Duration(time.Second)},
+	} {
+		s := &api.StreamSpec{Name: "h", Topics: []string{"a/#"}, Kind: "window", Window: &w, AppDigest: "sha256:" + strings.Repeat("ab", 32)}
+		if err := Validate(s); err != nil {
+			t.Errorf("%+v: %v", w, err)
+		} else if s.Window.Time == "" {
+			t.Errorf("%+v: no time filled in", w)
 		}
 	}
 }

@@ -17,6 +17,7 @@ const (
 	StreamWindow = "window"
 	// Window types and times.
 	WindowTumbling   = "tumbling" // back-to-back windows of Size
+	WindowHopping    = "hopping"  // windows of Size starting every Hop: they overlap
 	WindowCount      = "count"    // every Count messages
 	WindowProcessing = "processing"
 	WindowEvent      = "event"
@@ -87,12 +88,14 @@ type StreamSpec struct {
 
 // WindowSpec cuts a partition's messages into windows.
 type WindowSpec struct {
-	// Type is "tumbling" (default: back-to-back windows of Size) or
-	// "count" (every Count messages).
+	// Type is "tumbling" (default: back-to-back windows of Size),
+	// "hopping" (windows of Size that start every Hop, so that a message
+	// is in Size/Hop of them) or "count" (every Count messages).
 	Type  string   `json:"type,omitempty" yaml:"type"`
 	Size  Duration `json:"size,omitempty" yaml:"size"`
+	Hop   Duration `json:"hop,omitempty" yaml:"hop"`
 	Count int      `json:"count,omitempty" yaml:"count"`
-	// Time is what places a message in a tumbling window: "processing"
+	// Time is what places a message in a tumbling or hopping window: "processing"
 	// (default: when the gateway received it) or "event" (the time at
 	// TSPath in its payload: Unix seconds or milliseconds, or RFC 3339).
 	Time   string `json:"time,omitempty" yaml:"time"`
