@@ -38,9 +38,18 @@ func (l *limiter) reason() string {
 
 // linearMemory is a task's memory: a byte slice that grows, never past the
 // limit. Only the task's goroutine touches it.
+//
+// Where it can (reserve, on Linux), it is one mapping of the limit's size
+// made at the first allocation, of which the memory grows in place: no
+// copy when it grows, and only the pages the program touches are resident.
+// A slice of the Go heap instead is copied at each growth, and a freed one
+// reused for another task's is cleared whole, which makes all of its
+// capacity resident: a Go program's 4.8 MiB of linear memory cost the
+// agent about 10 MiB of memory that way.
 type linearMemory struct {
-	l   *limiter
-	buf []byte
+	l      *limiter
+	buf    []byte
+	mapped []byte // the reservation buf is in, if any
 }
 
 // Reallocate implements experimental.LinearMemory.
@@ -48,6 +57,22 @@ func (m *linearMemory) Reallocate(size uint64) []byte {
 	if size > m.l.limit {
 		m.l.refused = max(m.l.refused, size)
 		return nil
+	}
+	if m.buf == nil && m.mapped == nil {
+		m.mapped, _ = reserve(m.l.limit)
+	}
+	if m.mapped != nil {
+		if size <= uint64(len(m.mapped)) {
+			m.buf = m.mapped[:size]
+			return m.buf
+		}
+		// Past what could be reserved (a 32-bit device, a large limit):
+		// on the heap from now on.
+		buf := make([]byte, size)
+		copy(buf, m.buf)
+		release(m.mapped)
+		m.mapped, m.buf = nil, buf
+		return m.buf
 	}
 	if size <= uint64(cap(m.buf)) {
 		m.buf = m.buf[:size]
@@ -66,7 +91,12 @@ func (m *linearMemory) Reallocate(size uint64) []byte {
 }
 
 // Free implements experimental.LinearMemory.
-func (m *linearMemory) Free() { m.buf = nil }
+func (m *linearMemory) Free() {
+	if m.mapped != nil {
+		release(m.mapped)
+	}
+	m.buf, m.mapped = nil, nil
+}
 
 // mib shows a size for people.
 func mib(b uint64) string {
