@@ -104,7 +104,7 @@ func (a *Agent) streamLeases(ctx context.Context, c *api.Client) error {
 // instance, reads its answer, and commits in the next pull, until the
 // gateway says stop, the instance ends, or ctx does. It then closes the
 // instance's stdin and, if it does not exit in time, kills it.
-func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO) {
+func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO, cpu func() (time.Duration, bool)) {
 	l := &w.lease
 	lines := make(chan outLine, linesBuffer)
 	go readLines(sio.out, lines)
@@ -173,7 +173,7 @@ func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO
 		wrote := make(chan error, 1)
 		go func(b []byte) { _, err := sio.in.Write(b); wrote <- err }(line)
 		for _, m := range msgs {
-			outs, fail, why, ended := answer(ctx, lines, timeout)
+			outs, fail, why, ended := answer(ctx, lines, timeout, cpu)
 			switch {
 			case fail != "":
 				sio.fail, sio.reason = fail, why
@@ -197,12 +197,38 @@ func (a *Agent) feed(ctx context.Context, w *work, t sandbox.Task, sio *streamIO
 // finalCommitWait bounds the last commit of a partition that ends.
 const finalCommitWait = 2 * time.Second
 
+// taskCPU is how the feeder reads the CPU time a task has used so far,
+// when its runtime can tell (sandbox.CPUMeter); nil otherwise.
+func taskCPU(rt sandbox.Runtime, id string) func() (time.Duration, bool) {
+	m, ok := rt.(sandbox.CPUMeter)
+	if !ok {
+		return nil
+	}
+	return func() (time.Duration, bool) { return m.CPUUsage(id) }
+}
+
+// minTimeoutCheck is the least wall time between two looks at an
+// instance's CPU time while it has not answered.
+const minTimeoutCheck = 100 * time.Millisecond
+
 // answer reads the function's outputs for one message, up to the empty
 // line. A failure says what the function did wrong; ended, that the
 // instance ended (or ctx did) before it answered.
-func answer(ctx context.Context, lines <-chan outLine, timeout time.Duration) (outs []api.StreamOutput, fail sandbox.Failure, why string, ended bool) {
+//
+// The function has timeout for the message: of CPU time when cpu can
+// tell it (so that an instance that the power budget pauses or holds to a
+// share of a core, and that answers slowly for it, is not taken for one
+// that loops), else of wall time.
+func answer(ctx context.Context, lines <-chan outLine, timeout time.Duration, cpu func() (time.Duration, bool)) (outs []api.StreamOutput, fail sandbox.Failure, why string, ended bool) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	var cpu0 time.Duration
+	if cpu != nil {
+		var ok bool
+		if cpu0, ok = cpu(); !ok {
+			cpu = nil
+		}
+	}
 	for {
 		select {
 		case l, ok := <-lines:
@@ -223,6 +249,12 @@ func answer(ctx context.Context, lines <-chan outLine, timeout time.Duration) (o
 			}
 			outs = append(outs, o)
 		case <-timer.C:
+			if cpu != nil {
+				if used, ok := cpu(); ok && used-cpu0 < timeout {
+					timer.Reset(max(timeout-(used-cpu0), minTimeoutCheck))
+					continue
+				}
+			}
 			return nil, sandbox.FailTimeout, fmt.Sprintf("the function did not answer a message within %s (resources.timeout): does it loop?", timeout), false
 		case <-ctx.Done():
 			return nil, "", "", true

@@ -100,7 +100,7 @@ func (a *Agent) execute(ctx context.Context, w *work, t sandbox.Task, dir string
 	if w.sio != nil {
 		go func() {
 			defer close(w.sio.fed)
-			a.feed(w.ctx, w, t, w.sio)
+			a.feed(w.ctx, w, t, w.sio, taskCPU(a.runtimes[l.Runtime], t.ID()))
 		}()
 	}
 	r, err := t.Wait(ctx)
