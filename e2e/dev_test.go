@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -158,6 +159,49 @@ func TestDevGatewayRunsContainers(t *testing.T) {
 	}
 	if reg.Blobs.Load() == 0 {
 		t.Error("the agent pulled nothing from the registry")
+	}
+
+	// The window example as an image (examples/streams/average/stream-oci.yaml,
+	// with 2 s windows): each window runs as a container, fed by the dev
+	// gateway's own mosquitto.
+	broker := regexp.MustCompile(`mosquitto \S+ at (127\.0\.0\.1):(\d+)`).FindStringSubmatch(banner)
+	if broker == nil {
+		t.Fatalf("the banner names no mosquitto (installed here: .ci/run installs it):\n%s", banner)
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer scancel()
+	example := filepath.Join(root, "examples/streams/average")
+	b, err := os.ReadFile(filepath.Join(example, "stream-oci.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamSpec := strings.Replace(string(b), "size: 1m", "size: 2s", 1)
+	streamSpec = strings.Replace(streamSpec, "app: average.oci.tar", "app: "+filepath.Join(example, "average.oci.tar"), 1)
+	streamFile := filepath.Join(t.TempDir(), "stream.yaml")
+	if err := os.WriteFile(streamFile, []byte(streamSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := env.hearth(sctx, "stream", "deploy", streamFile); err != nil {
+		t.Fatalf("hearth stream deploy (window, oci): %v\n%s", err, out)
+	}
+	sub := exec.CommandContext(sctx, "mosquitto_sub", "-h", broker[1], "-p", broker[2], "-t", "hearth/average/#", "-v", "-C", "1", "-W", "90")
+	var subOut strings.Builder
+	sub.Stdout = &subOut
+	if err := sub.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // subscribed
+	for _, v := range []string{`{"temperature": 20}`, `{"temperature": 22}`} {
+		if out, err := exec.Command("mosquitto_pub", "-h", broker[1], "-p", broker[2], "-q", "1", "-t", "sensors/kitchen", "-m", v).CombinedOutput(); err != nil {
+			t.Fatalf("mosquitto_pub: %v\n%s", err, out)
+		}
+	}
+	if err := sub.Wait(); err != nil || !strings.Contains(subOut.String(), "hearth/average/sensors/kitchen ") || !strings.Contains(subOut.String(), `"mean":21`) {
+		t.Fatalf("the window's average (an OCI task): %v, got %q; want the mean of 20 and 22 on hearth/average/sensors/kitchen", err, subOut.String())
+	}
+	jobs, err := env.hearth(sctx, "job", "ls")
+	if err != nil || !strings.Contains(jobs, "window-average-oci-") {
+		t.Errorf("hearth job ls shows no window job of the OCI stream: %v\n%s", err, jobs)
 	}
 }
 

@@ -188,6 +188,11 @@ func (g *Gateway) checkStreamSpec(spec *api.StreamSpec) error {
 		return fmt.Errorf("%w: app_digest: required; upload the app first (the CLI does)", api.ErrBadSpec)
 	case !g.blobs.Has(store.Digest(spec.AppDigest)):
 		return fmt.Errorf("%w: app %s", ErrMissingBlob, spec.AppDigest)
+	case spec.Runtime == "oci": // a window function's image (stream.Validate allows no other)
+		if _, err := appPlatforms(g.blobs.Path(store.Digest(spec.AppDigest))); err != nil {
+			return fmt.Errorf("%w: app: runtime oci needs an OCI image archive (`hearth image pack` makes one): %v", api.ErrBadSpec, err)
+		}
+		return nil
 	}
 	return g.checkWasm(spec.AppDigest)
 }
