@@ -41,7 +41,8 @@ import (
 //	stream.map_memory_qos0_msgs_per_s, ..._qos1_...               the same stream with delivery: memory
 //	stream.latency_memory_p50_ms, stream.latency_memory_p99_ms    (no store on the message's way)
 //	stream.lost, stream.duplicated_publishes                      over every phase
-//	stream.instance_rss_kib                                       memory per map instance
+//	stream.instance_rss_kib                                       memory per map instance, its module compiled
+//	stream.module_rss_kib                                         memory of the compiled module, once per device
 //	stream.gateway_rss_idle_mb, stream.gateway_rss_added_mb       the gateway at rest, and what full rate adds
 //
 // HEARTH_STREAM_BENCH_SECONDS sets how long each throughput phase runs
@@ -76,19 +77,39 @@ func TestStreamBench(t *testing.T) {
 		startAgent(t, Config{Gateway: gw.addr, JoinToken: gw.token, Streams: 8})
 	}
 	time.Sleep(time.Second) // paired, speed measured
+	ctx := context.Background()
+	app := uploadFile(t, admin, buildStreamFn(t))
+	// Memory: a stream of 2 partitions first, one on each agent, has the
+	// module compiled on both; the 8 partitions after it cost only their
+	// instances. What the heap keeps but does not use is not theirs.
 	debug.FreeOSMemory()
 	before := selfRSS(t)
+	compile := api.StreamSpec{Name: "compile", Topics: []string{"compile/in/#"}, Partitions: 2, AppDigest: app,
+		Args: []string{"-echo"}, Output: api.StreamOutputSpec{Topic: "compile/out/{topic}"}}
+	if _, err := admin.DeployStream(ctx, compile); err != nil {
+		t.Fatal(err)
+	}
+	if st := waitRunning(t, admin, "compile", 2); st.Partitions[0].Node == st.Partitions[1].Node {
+		t.Log("both partitions of the compiling stream are on one agent: instance_rss_kib includes a compilation")
+	}
+	flood(t, b, "compile/in/", "compile/out/#", 1, time.Second)
+	debug.FreeOSMemory()
+	compiled := selfRSS(t)
 	spec := api.StreamSpec{Name: "bench", Topics: []string{"bench/in/#"}, Partitions: 8,
-		AppDigest: uploadFile(t, admin, buildStreamFn(t)), Args: []string{"-echo"},
+		AppDigest: app, Args: []string{"-echo"},
 		Resources: api.Resources{CPU: 1}, Output: api.StreamOutputSpec{Topic: "bench/out/{topic}"}}
-	ctx := context.Background()
 	if _, err := admin.DeployStream(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
 	waitRunning(t, admin, "bench", 8)
-	warm := flood(t, b, "bench/in/", "bench/out/#", 1, time.Second) // every instance compiled and answering
-	debug.FreeOSMemory()                                            // what the heap keeps but does not use is not the instances'
-	bench("stream.instance_rss_kib", float64(selfRSS(t)-before)/8/1024, "KiB")
+	warm := flood(t, b, "bench/in/", "bench/out/#", 1, time.Second) // every instance answering
+	debug.FreeOSMemory()
+	instance := float64(selfRSS(t)-compiled) / 8
+	bench("stream.instance_rss_kib", instance/1024, "KiB")
+	bench("stream.module_rss_kib", (float64(compiled-before)/2-instance)/1024, "KiB")
+	if err := admin.RemoveStream(ctx, "compile"); err != nil { // room for the memory stream's partitions
+		t.Fatal(err)
+	}
 	idle := gw.rss(t)
 	bench("stream.gateway_rss_idle_mb", float64(idle)/(1<<20), "MB")
 
