@@ -18,6 +18,7 @@ import (
 	"github.com/hearth-home/hearth/gateway"
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/mosquitto"
+	"github.com/hearth-home/hearth/internal/mosquitto/mosquittotest"
 	"github.com/hearth-home/hearth/stream"
 	"github.com/hearth-home/hearth/stream/specfile"
 )
@@ -40,20 +41,24 @@ func streamPool(t *testing.T, agents int) (*mosquitto.Broker, *testGateway) {
 
 // startBroker runs a private mosquitto; without one the test is skipped,
 // except in CI, where .ci/run installs it.
-func startBroker(t *testing.T) *mosquitto.Broker {
+func startBroker(t *testing.T) *mosquitto.Broker { return mosquittotest.Start(t) }
+
+// restartablePool is streamPool with a gateway on a fixed port, so that
+// tg.stop and tg.start restart it where the agents find it again.
+func restartablePool(t *testing.T, agents int) (*mosquitto.Broker, *testGateway) {
 	t.Helper()
-	if _, err := mosquitto.Path(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	b, err := mosquitto.Start(t.TempDir(), 0)
+	b := startBroker(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { b.Stop() })
-	return b
+	addr := ln.Addr().String()
+	ln.Close()
+	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL(), Listen: addr})
+	for range agents {
+		startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
+	}
+	return b, tg
 }
 
 // buildExample builds an example under examples/ as a WASI module.
@@ -395,17 +400,8 @@ func TestStreamFunctionFails(t *testing.T) {
 // nothing: each message is answered once, in order, by the version in
 // force when its batch was committed.
 func TestStreamUpdateAndRestart(t *testing.T) {
-	b := startBroker(t)
+	b, tg := restartablePool(t, 2)
 	app := buildStreamFn(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL(), Listen: addr})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
 	out := subscribe(t, b, "out/#")
 	ctx := context.Background()
 	spec := api.StreamSpec{Name: "numbers", Topics: []string{"in/#"}, AppDigest: tg.upload(app),
@@ -673,17 +669,8 @@ func TestStreamHomeAssistant(t *testing.T) {
 // log was last stored, says what it lost, and takes new messages; its
 // delivery cannot be changed by an update.
 func TestStreamMemory(t *testing.T) {
-	b := startBroker(t)
+	b, tg := restartablePool(t, 2)
 	app := buildStreamFn(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	tg := startGateway(t, t.TempDir(), gateway.Config{MQTT: b.URL(), Listen: addr})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
-	startAgent(t, Config{Gateway: tg.addr(), JoinToken: tg.JoinToken().String()})
 	out := subscribe(t, b, "out/#")
 	ctx := context.Background()
 	digest := tg.upload(app)

@@ -2,14 +2,13 @@ package gateway
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
-	"github.com/hearth-home/hearth/internal/mosquitto"
+	"github.com/hearth-home/hearth/internal/mosquitto/mosquittotest"
 	"github.com/hearth-home/hearth/power/policy"
 )
 
@@ -18,17 +17,7 @@ import (
 // holds no number changes nothing; the signal expires when the topic goes
 // quiet; the mapping survives a restart and can be removed.
 func TestMQTTSignal(t *testing.T) {
-	if _, err := mosquitto.Path(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	b, err := mosquitto.Start(t.TempDir(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Stop() })
+	b := mosquittotest.Start(t)
 	dir := t.TempDir()
 	tg := startGateway(t, dir, Config{MQTT: b.URL()})
 	ctx := context.Background()

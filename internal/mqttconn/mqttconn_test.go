@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -12,24 +11,14 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/hearth-home/hearth/internal/mosquitto"
+	"github.com/hearth-home/hearth/internal/mosquitto/mosquittotest"
 )
 
 // Packets of every size, from a few bytes to several times the read
 // buffer, arrive whole and in order through a real mosquitto, at QoS 0
 // and 1, over connections opened by Open.
 func TestPacketsThroughBuffer(t *testing.T) {
-	if _, err := mosquitto.Path(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	b, err := mosquitto.Start(t.TempDir(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Stop() })
+	b := mosquittotest.Start(t)
 	connect := func(id string) mqtt.Client {
 		c := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID(id).
 			SetCustomOpenConnectionFn(Open).SetOrderMatters(true))
