@@ -57,7 +57,8 @@ type Gateway struct {
 	signals []api.MQTTSignal // topics that feed power signals
 	broker  *broker          // nil without Config.MQTT
 	ha      *haState
-	inbox   chan inMsg // broker -> runIngest
+	inbox   chan inMsg      // broker -> runIngest
+	commits chan *commitReq // durable streams' commits -> runIngest
 	// packetIDs is bucketMQTTIDs in memory (guarded by smu); ingestDone is
 	// closed when runIngest has returned.
 	packetIDs  map[uint16]uint64
@@ -113,7 +114,7 @@ func openGateway(cfg Config) (*Gateway, error) {
 		leased: map[string]*task{}, wake: make(chan struct{}),
 		unsavedTasks: map[string]*task{}, unsavedJobs: map[string]*job{}, refused: map[identity.NodeID]time.Time{},
 		waiting: map[*leaseWait]struct{}{}, streamWaiting: map[identity.NodeID]int{},
-		streams: map[string]*streamState{}, inbox: make(chan inMsg, inboxDepth), outKick: make(chan struct{}, 1), ha: newHAState(),
+		streams: map[string]*streamState{}, inbox: make(chan inMsg, inboxDepth), commits: make(chan *commitReq, 64), outKick: make(chan struct{}, 1), ha: newHAState(),
 		packetIDs: map[uint16]uint64{}, ingestDone: make(chan struct{}),
 	}
 	if err := g.open(); err != nil {

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -61,13 +62,16 @@ const ingestBatch = 256
 
 // runIngest logs what the broker delivers, in batches, and acknowledges
 // each message once its batch is stored. A batch that cannot be stored is
-// tried again (unacknowledged, the broker keeps it for this session). It
-// also drops messages older than their stream's log.max_age.
+// tried again (unacknowledged, the broker keeps it for this session). The
+// durable streams' commits (queueCommit) go in the same transactions: a
+// failed one fails them, and their pulls say so. It also drops messages
+// older than their stream's log.max_age.
 func (g *Gateway) runIngest(ctx context.Context) error {
 	defer close(g.ingestDone) // runBroker disconnects after the last acknowledgements
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	var batch []inMsg
+	var commits []*commitReq
 	for {
 		if len(batch) == 0 {
 			select {
@@ -75,6 +79,8 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 				return nil
 			case m := <-g.inbox:
 				batch = append(batch, m)
+			case c := <-g.commits:
+				commits = append(commits, c)
 			case now := <-tick.C:
 				g.expireStreamLogs(now)
 				g.runWindows(now)
@@ -86,11 +92,18 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 			select {
 			case m := <-g.inbox:
 				batch = append(batch, m)
+			case c := <-g.commits:
+				commits = append(commits, c)
 			default:
 				break fill
 			}
 		}
-		if err := g.ingest(batch); err != nil {
+		err := g.ingest(batch, commits)
+		for _, c := range commits {
+			c.done <- cmp.Or(err, c.err)
+		}
+		commits = commits[:0]
+		if err != nil {
 			g.log.Error("logging stream messages; trying again", "count", len(batch), "err", err)
 			select {
 			case <-ctx.Done():
@@ -106,13 +119,16 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 	}
 }
 
-// ingest logs a batch: the durable streams' messages in one transaction,
-// then, once it is stored, the memory streams' ones. A batch none of whose
-// messages goes to a durable stream writes nothing to the store.
-func (g *Gateway) ingest(batch []inMsg) error {
+// ingest logs a batch and applies commits: the durable streams' messages
+// and the commits in one transaction, then, once it is stored, the memory
+// streams' messages. A batch none of whose messages goes to a durable
+// stream, with no commit, writes nothing to the store. A commit that is
+// refused (beyond its partition's head) gets its own error in c.err and
+// changes nothing; the others go on.
+func (g *Gateway) ingest(batch []inMsg, commits []*commitReq) error {
 	g.smu.Lock()
 	defer g.smu.Unlock()
-	durable := false
+	durable := len(commits) > 0
 	for i := range batch {
 		m := &batch[i]
 		g.haMessage(m)
@@ -178,6 +194,7 @@ func (g *Gateway) ingest(batch []inMsg) error {
 		}
 		return nil
 	}
+	published := false
 	if durable {
 		undo := g.streamSnapshot()
 		err := g.db.Update(func(tx *store.Tx) error {
@@ -188,12 +205,32 @@ func (g *Gateway) ingest(batch []inMsg) error {
 					return err
 				}
 			}
-			return logAll(tx, false)
+			if err := logAll(tx, false); err != nil {
+				return err
+			}
+			for _, c := range commits {
+				c.err = nil
+				if g.streams[c.s.Spec.Name] != c.s || c.upTo <= c.s.Parts[c.p].Committed {
+					continue // removed meanwhile, or applied already
+				}
+				pub, err := g.commitTx(tx, c.s, c.p, c.upTo, c.outputs)
+				switch {
+				case errors.Is(err, ErrBadRequest):
+					c.err = err
+				case err != nil:
+					return err
+				}
+				published = published || pub
+			}
+			return nil
 		})
 		if err != nil {
 			undo()
 			return err // nothing logged: the batch comes again
 		}
+	}
+	if published {
+		g.wakePublisher()
 	}
 	if err := logAll(nil, true); err != nil {
 		// Only marshalling fails here, and it cannot: a message that

@@ -69,6 +69,7 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 	}
 	deadline := time.NewTimer(min(req.Wait.D(), maxPullWait))
 	defer deadline.Stop()
+	committed := false // the request's commit, applied or tried once
 	for {
 		g.smu.Lock()
 		s := g.streams[name]
@@ -78,7 +79,15 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 		}
 		// A memory stream's offsets from before a restart of the gateway
 		// name messages it no longer has: that commit is dropped.
-		if req.Committed > s.Parts[p].Committed && !(restarted && s.memory()) {
+		if req.Committed > s.Parts[p].Committed && !(restarted && s.memory()) && !committed {
+			committed = true
+			if !s.memory() {
+				g.smu.Unlock()
+				if err := g.queueCommit(ctx, &commitReq{s: s, p: p, upTo: req.Committed, outputs: req.Outputs}); err != nil {
+					return api.StreamBatch{}, err
+				}
+				continue // as it stands now
+			}
 			if err := g.commitLocked(s, p, req.Committed, req.Outputs); err != nil {
 				g.smu.Unlock()
 				return api.StreamBatch{}, err
@@ -117,16 +126,73 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// commitLocked moves partition p's committed offset to upTo, storing the
-// outputs of the messages below it. smu must be held.
-func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api.StreamOutput) error {
-	rec := s.Parts[p]
-	if upTo > rec.Head {
-		return fmt.Errorf("%w: committed %d is beyond partition %d's head %d", ErrBadRequest, upTo, p, rec.Head)
+// commitReq is a durable partition's commit, which runIngest applies in
+// the transaction of its next batch: the commits of every partition and
+// the messages that came meanwhile share one transaction, and one fsync,
+// instead of one each.
+type commitReq struct {
+	s       *streamState
+	p       int
+	upTo    uint64
+	outputs []api.StreamOutput
+	err     error // of this commit alone; set by ingest
+	done    chan error
+}
+
+// queueCommit has runIngest apply c and waits for it. A commit whose pull
+// is gone meanwhile may still be applied: the agent's next pull repeats
+// it, which applies nothing twice.
+func (g *Gateway) queueCommit(ctx context.Context, c *commitReq) error {
+	c.done = make(chan error, 1)
+	select {
+	case g.commits <- c:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-g.ingestDone:
+		return errStopping
 	}
+	select {
+	case err := <-c.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-g.ingestDone:
+		return errStopping
+	}
+}
+
+// errStopping answers a commit that comes while the gateway stops.
+var errStopping = errors.New("the gateway is stopping; try again")
+
+// commitLocked moves partition p's committed offset to upTo, storing the
+// outputs of the messages below it, in a transaction of its own (a memory
+// stream's commits: no disk). smu must be held.
+func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api.StreamOutput) error {
 	undo := g.streamSnapshot(s)
 	published := false
 	err := g.streamUpdate(s, func(tx *store.Tx) error {
+		var err error
+		published, err = g.commitTx(tx, s, p, upTo, outputs)
+		return err
+	})
+	if err != nil {
+		undo()
+		return err
+	}
+	if published {
+		g.wakePublisher()
+	}
+	return nil
+}
+
+// commitTx is a commit's work in tx, and reports whether it put outputs in
+// the outbox. A commit beyond the partition's head is refused before it
+// changes anything. smu must be held.
+func (g *Gateway) commitTx(tx *store.Tx, s *streamState, p int, upTo uint64, outputs []api.StreamOutput) (published bool, err error) {
+	if rec := s.Parts[p]; upTo > rec.Head {
+		return false, fmt.Errorf("%w: committed %d is beyond partition %d's head %d", ErrBadRequest, upTo, p, rec.Head)
+	}
+	err = func() error {
 		log := s.kv(tx)
 		ins := map[uint64]api.StreamMessage{}
 		var done []string
@@ -171,15 +237,8 @@ func (g *Gateway) commitLocked(s *streamState, p int, upTo uint64, outputs []api
 		s.Parts[p].Committed = upTo
 		s.Counts.Processed += uint64(len(done))
 		return s.save(tx)
-	})
-	if err != nil {
-		undo()
-		return err
-	}
-	if published {
-		g.wakePublisher()
-	}
-	return nil
+	}()
+	return published, err
 }
 
 // outboxLocked puts output o of a message on topic inTopic with key inKey
