@@ -66,51 +66,66 @@ func (g *Gateway) streamView(s *streamState, fn func(tx *store.Tx) error) error 
 	return g.db.View(fn)
 }
 
-// memKV is an ordered key-value set per bucket, in memory. Keys are
-// appended in order (log offsets and output sequences grow), so a Put is
-// an append and deleting the first key, what commits do, is a reslice.
+// memKV is an ordered key-value set per bucket, in memory. Each bucket is
+// kept in runs by the key's directory (up to its last "/": a partition's
+// log, a stream's outbox), each a sorted slice. Keys grow within a run
+// (log offsets and output sequences), so a Put is an append and deleting
+// the first key, what commits do, a reslice, however the partitions'
+// messages interleave.
 type memKV struct {
-	buckets map[string]*memBucket
+	buckets map[string]map[string]*memRun // bucket -> directory -> run
 }
 
-type memBucket struct {
+type memRun struct {
 	keys []string
 	vals [][]byte
 }
 
-func newMemKV() *memKV { return &memKV{buckets: map[string]*memBucket{}} }
+func newMemKV() *memKV { return &memKV{buckets: map[string]map[string]*memRun{}} }
 
-func (m *memKV) bucket(name string) *memBucket {
-	b := m.buckets[name]
+func keyDir(key string) string { return key[:strings.LastIndexByte(key, '/')+1] }
+
+// run is key's run in bucket, made when create is set (else nil if none).
+func (m *memKV) run(bucket, key string, create bool) *memRun {
+	b := m.buckets[bucket]
 	if b == nil {
-		b = &memBucket{}
-		m.buckets[name] = b
+		if !create {
+			return nil
+		}
+		b = map[string]*memRun{}
+		m.buckets[bucket] = b
 	}
-	return b
+	r := b[keyDir(key)]
+	if r == nil && create {
+		r = &memRun{}
+		b[keyDir(key)] = r
+	}
+	return r
 }
 
 // Get returns the value of key, or nil.
 func (m *memKV) Get(bucket, key string) []byte {
-	b := m.bucket(bucket)
-	if i, ok := slices.BinarySearch(b.keys, key); ok {
-		return b.vals[i]
+	if r := m.run(bucket, key, false); r != nil {
+		if i, ok := slices.BinarySearch(r.keys, key); ok {
+			return r.vals[i]
+		}
 	}
 	return nil
 }
 
 // Put sets key to value (kept, not copied).
 func (m *memKV) Put(bucket, key string, value []byte) error {
-	b := m.bucket(bucket)
-	if n := len(b.keys); n == 0 || b.keys[n-1] < key {
-		b.keys, b.vals = append(b.keys, key), append(b.vals, value)
+	r := m.run(bucket, key, true)
+	if n := len(r.keys); n == 0 || r.keys[n-1] < key {
+		r.keys, r.vals = append(r.keys, key), append(r.vals, value)
 		return nil
 	}
-	i, ok := slices.BinarySearch(b.keys, key)
+	i, ok := slices.BinarySearch(r.keys, key)
 	if ok {
-		b.vals[i] = value
+		r.vals[i] = value
 		return nil
 	}
-	b.keys, b.vals = slices.Insert(b.keys, i, key), slices.Insert(b.vals, i, value)
+	r.keys, r.vals = slices.Insert(r.keys, i, key), slices.Insert(r.vals, i, value)
 	return nil
 }
 
@@ -125,15 +140,21 @@ func (m *memKV) PutJSON(bucket, key string, v any) error {
 
 // Delete removes key, if it is there.
 func (m *memKV) Delete(bucket, key string) error {
-	b := m.bucket(bucket)
-	i, ok := slices.BinarySearch(b.keys, key)
+	r := m.run(bucket, key, false)
+	if r == nil {
+		return nil
+	}
+	i, ok := slices.BinarySearch(r.keys, key)
 	switch {
 	case !ok:
 	case i == 0:
-		b.keys[0], b.vals[0] = "", nil // for the collector
-		b.keys, b.vals = b.keys[1:], b.vals[1:]
+		r.keys[0], r.vals[0] = "", nil // for the collector
+		r.keys, r.vals = r.keys[1:], r.vals[1:]
 	default:
-		b.keys, b.vals = slices.Delete(b.keys, i, i+1), slices.Delete(b.vals, i, i+1)
+		r.keys, r.vals = slices.Delete(r.keys, i, i+1), slices.Delete(r.vals, i, i+1)
+	}
+	if len(r.keys) == 0 {
+		delete(m.buckets[bucket], keyDir(key))
 	}
 	return nil
 }
@@ -141,11 +162,20 @@ func (m *memKV) Delete(bucket, key string) error {
 // Scan calls fn for each key with prefix, in order, until fn returns an
 // error, which Scan returns. fn must not change the bucket.
 func (m *memKV) Scan(bucket, prefix string, fn func(key string, value []byte) error) error {
-	b := m.bucket(bucket)
-	i, _ := slices.BinarySearch(b.keys, prefix)
-	for ; i < len(b.keys) && strings.HasPrefix(b.keys[i], prefix); i++ {
-		if err := fn(b.keys[i], b.vals[i]); err != nil {
-			return err
+	var dirs []string
+	for d := range m.buckets[bucket] {
+		if strings.HasPrefix(d, prefix) || strings.HasPrefix(prefix, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	slices.Sort(dirs)
+	for _, d := range dirs {
+		r := m.buckets[bucket][d]
+		i, _ := slices.BinarySearch(r.keys, prefix)
+		for ; i < len(r.keys) && strings.HasPrefix(r.keys[i], prefix); i++ {
+			if err := fn(r.keys[i], r.vals[i]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -57,6 +57,20 @@ func TestMemKV(t *testing.T) {
 	if !errors.Is(err, stop) || n != 1 {
 		t.Fatalf("a scan whose fn fails: %v after %d calls; want that error after 1", err, n)
 	}
+	// Partitions' messages interleave; each partition's log is its own
+	// run, appended to, and scans see each in order.
+	for i := range 100 {
+		m.Put("p", fmt.Sprintf("s/%04d/%016x", i%3, i), []byte(fmt.Sprintf("vs/%04d/%016x", i%3, i)))
+	}
+	if runs := len(m.buckets["p"]); runs != 3 {
+		t.Fatalf("%d runs for 3 partitions", runs)
+	}
+	if got := keys("p", "s/0001/"); len(got) != 33 || !slices.IsSorted(got) || got[0] != fmt.Sprintf("s/0001/%016x", 1) {
+		t.Fatalf("partition 1: %d keys from %q", len(got), got[0])
+	}
+	if got := keys("p", "s/"); len(got) != 100 || !slices.IsSorted(got) {
+		t.Fatalf("all partitions: %d keys, sorted %v", len(got), slices.IsSorted(got))
+	}
 	for i := range 1000 { // a long log drained from its front
 		m.Put("big", fmt.Sprintf("%08d", i), []byte("v"+fmt.Sprintf("%08d", i)))
 	}
