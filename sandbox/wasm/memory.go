@@ -3,6 +3,7 @@ package wasm
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/tetratelabs/wazero/experimental"
 )
@@ -19,7 +20,8 @@ const pageSize = 64 << 10
 // in any way it likes (a Go program exits with code 2).
 type limiter struct {
 	limit   uint64
-	refused uint64 // the largest size refused, 0 when none
+	refused uint64        // the largest size refused, 0 when none
+	mem     *linearMemory // the one it allocated, freed by free
 }
 
 func newLimiter(limit int64) *limiter {
@@ -28,7 +30,19 @@ func newLimiter(limit int64) *limiter {
 
 // Allocate implements experimental.MemoryAllocator.
 func (l *limiter) Allocate(_, _ uint64) experimental.LinearMemory {
-	return &linearMemory{l: l}
+	l.mem = &linearMemory{l: l}
+	return l.mem
+}
+
+// free frees the task's memory once its run is over, whatever wazero did:
+// wazero frees it when the program returns or exits, but not when a
+// stopped task is ended from inside a host call (exitStopped) or when
+// instantiation fails, and a reservation, unlike a slice of the heap, is
+// not collected.
+func (l *limiter) free() {
+	if l.mem != nil {
+		l.mem.Free()
+	}
 }
 
 // reason explains a refusal for Result.Reason.
@@ -49,7 +63,8 @@ func (l *limiter) reason() string {
 type linearMemory struct {
 	l      *limiter
 	buf    []byte
-	mapped []byte // the reservation buf is in, if any
+	mapped []byte     // the reservation buf is in, if any
+	freed  sync.Mutex // Free may come from wazero and from limiter.free
 }
 
 // Reallocate implements experimental.LinearMemory.
@@ -92,6 +107,8 @@ func (m *linearMemory) Reallocate(size uint64) []byte {
 
 // Free implements experimental.LinearMemory.
 func (m *linearMemory) Free() {
+	m.freed.Lock()
+	defer m.freed.Unlock()
 	if m.mapped != nil {
 		release(m.mapped)
 	}

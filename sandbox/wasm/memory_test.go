@@ -1,9 +1,14 @@
 package wasm
 
 import (
+	"context"
+	"io"
 	"runtime"
 	"testing"
+	"time"
 	"unsafe"
+
+	"github.com/hearth-home/hearth/sandbox"
 )
 
 // Linear memory grows in place on Linux (one reservation, no copy), keeps
@@ -37,5 +42,24 @@ func TestLinearMemoryGrows(t *testing.T) {
 	d := m2.Reallocate(10 * pageSize)
 	if len(d) != 10*pageSize || d[5] != 7 || m2.mapped != nil {
 		t.Fatalf("past the reservation: len %d, byte 5 = %d, still mapped %v", len(d), d[5], m2.mapped != nil)
+	}
+}
+
+// A task killed while it waits on its stdin gives its memory back: wazero
+// does not free it then, the task does.
+func TestMemoryFreedAfterKill(t *testing.T) {
+	rt := newRuntime(t, Config{CacheDir: sharedCache})
+	inR, _ := io.Pipe() // nothing ever comes
+	tk := startLines(t, rt, sandbox.Spec{Stdin: inR, Limits: sandbox.Limits{Timeout: sandbox.NoTimeout}})
+	time.Sleep(300 * time.Millisecond) // waiting in its first read
+	if runtime.GOOS == "linux" && (tk.mem.mem == nil || tk.mem.mem.mapped == nil) {
+		t.Fatal("the running task has no reserved memory")
+	}
+	tk.Kill(context.Background())
+	waitWithin(t, tk, 5*time.Second)
+	tk.mem.mem.freed.Lock()
+	defer tk.mem.mem.freed.Unlock()
+	if tk.mem.mem.mapped != nil || tk.mem.mem.buf != nil {
+		t.Fatal("the killed task's memory is still held")
 	}
 }

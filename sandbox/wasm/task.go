@@ -274,6 +274,7 @@ func (t *task) execute() (res sandbox.Result) {
 			"the module starts with %s of memory: the limit is %s", mib(t.mod.minMemory), mib(t.mem.limit))}
 	}
 	ctx := experimental.WithMemoryAllocator(t.ctx, t.mem)
+	defer t.mem.free() // last, after inst.Close
 	inst, err := t.r.wz.InstantiateModule(ctx, t.mod.compiled, t.config)
 	if err != nil {
 		return t.outcome(err, sandbox.FailStart)
