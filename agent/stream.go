@@ -211,6 +211,12 @@ func taskCPU(rt sandbox.Runtime, id string) func() (time.Duration, bool) {
 // instance's CPU time while it has not answered.
 const minTimeoutCheck = 100 * time.Millisecond
 
+// stallFactor bounds the wall time an instance may take over a message
+// when its CPU time is counted: stallFactor times its timeout. One that
+// waits without computing (a sleep) fails then, as does one held back by
+// the power budget so long that it cannot finish a message.
+const stallFactor = 20
+
 // answer reads the function's outputs for one message, up to the empty
 // line. A failure says what the function did wrong; ended, that the
 // instance ended (or ctx did) before it answered.
@@ -218,10 +224,12 @@ const minTimeoutCheck = 100 * time.Millisecond
 // The function has timeout for the message: of CPU time when cpu can
 // tell it (so that an instance that the power budget pauses or holds to a
 // share of a core, and that answers slowly for it, is not taken for one
-// that loops), else of wall time.
+// that loops), within stallFactor times it of wall time; else timeout of
+// wall time.
 func answer(ctx context.Context, lines <-chan outLine, timeout time.Duration, cpu func() (time.Duration, bool)) (outs []api.StreamOutput, fail sandbox.Failure, why string, ended bool) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	began := time.Now()
 	var cpu0 time.Duration
 	if cpu != nil {
 		var ok bool
@@ -250,8 +258,9 @@ func answer(ctx context.Context, lines <-chan outLine, timeout time.Duration, cp
 			outs = append(outs, o)
 		case <-timer.C:
 			if cpu != nil {
-				if used, ok := cpu(); ok && used-cpu0 < timeout {
-					timer.Reset(max(timeout-(used-cpu0), minTimeoutCheck))
+				stall := stallFactor*timeout - time.Since(began)
+				if used, ok := cpu(); ok && used-cpu0 < timeout && stall > 0 {
+					timer.Reset(min(max(timeout-(used-cpu0), minTimeoutCheck), stall))
 					continue
 				}
 			}

@@ -33,6 +33,15 @@ func TestAnswerTimeout(t *testing.T) {
 		t.Fatalf("a paused instance: outputs %v, failure %q (%s), ended %v; want its answer", outs, fail, why, ended)
 	}
 
+	// Asleep: no CPU, no answer: it fails once stallFactor timeouts of
+	// wall time have gone.
+	idle := func() (time.Duration, bool) { return 0, true }
+	began0 := time.Now()
+	_, fail, _, _ = answer(ctx, late(time.Hour), timeout, idle)
+	if took := time.Since(began0); fail != sandbox.FailTimeout || took < stallFactor*timeout || took > stallFactor*timeout+time.Second {
+		t.Fatalf("an instance that waits without computing: failure %q after %v; want a timeout after %v", fail, took, stallFactor*timeout)
+	}
+
 	// Spinning: its CPU time grows with the wall clock.
 	start := time.Now()
 	var calls atomic.Int32
