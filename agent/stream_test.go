@@ -788,4 +788,9 @@ func TestStreamWindowHopping(t *testing.T) {
 	if p := st.Partitions[0]; p.Committed != 3 || p.Lag != 0 {
 		t.Errorf("partition %+v: want all 3 messages committed", p)
 	}
+	tumbling := spec
+	tumbling.Window = &api.WindowSpec{Size: api.Duration(2 * time.Second), Time: api.WindowEvent, TSPath: "$.ts"}
+	if _, err := tg.admin.UpdateStream(ctx, tumbling); err == nil || !strings.Contains(err.Error(), "cannot change to or from hopping") {
+		t.Errorf("an update from hopping to tumbling windows: %v; want a refusal", err)
+	}
 }

@@ -262,6 +262,13 @@ func (g *Gateway) UpdateStream(spec api.StreamSpec) (api.Stream, error) {
 	if spec.Kind != s.Spec.Kind {
 		return api.Stream{}, fmt.Errorf("%w: kind: %s -> %s: a stream's kind cannot change; remove the stream and deploy it again", api.ErrBadSpec, s.Spec.Kind, spec.Kind)
 	}
+	if was, now := s.Spec.Window, spec.Window; spec.Kind == api.StreamWindow &&
+		((was.Type == api.WindowHopping) != (now.Type == api.WindowHopping) || was.Hop != now.Hop) {
+		// Hopping windows place the messages of windows already cut in
+		// later ones too: a change would place them in windows of both.
+		return api.Stream{}, fmt.Errorf("%w: window: %s (hop %s) -> %s (hop %s): a stream's windows cannot change to or from hopping, nor their hop; remove the stream and deploy it again",
+			api.ErrBadSpec, was.Type, was.Hop, now.Type, now.Hop)
+	}
 	if spec.Delivery != s.Spec.Delivery {
 		return api.Stream{}, fmt.Errorf("%w: delivery: %s -> %s: a stream's delivery cannot change (its log is where it is); remove the stream and deploy it again", api.ErrBadSpec, s.Spec.Delivery, spec.Delivery)
 	}
@@ -469,7 +476,8 @@ func (g *Gateway) loadStreams(tx *store.Tx) error {
 			for i := range s.Parts {
 				s.Parts[i].Committed = s.Parts[i].Head
 			}
-			s.Windows = nil
+			s.Windows = nil // their jobs run on; what they make is dropped
+			s.Counts.Pending = 0
 			s.notes.add(-1, "gateway started: version %d; delivery: memory, so what was not yet processed and published before is lost", s.Version)
 			g.adoptStreamLocked(s)
 			return nil

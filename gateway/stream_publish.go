@@ -66,10 +66,12 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 	var names []string
 	specs := map[string]api.StreamSpec{}
 	mem := map[string]*streamState{}
+	streams := map[string]*streamState{}
 	for n, s := range g.streams {
 		if s.Counts.Pending > 0 {
 			names = append(names, n)
 			specs[n] = s.Spec
+			streams[n] = s
 			if s.memory() {
 				mem[n] = s
 			}
@@ -143,7 +145,7 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 			sent++
 		}
 		if sent > 0 {
-			if err := g.published(name, outs[sent-1].key); err != nil {
+			if err := g.published(name, streams[name], outs[sent-1].key); err != nil {
 				return total, err
 			}
 			total += sent
@@ -155,13 +157,14 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// published deletes the outbox of stream name up to and including last.
-func (g *Gateway) published(name, last string) error {
+// published deletes the outbox of stream name, as it was when it was
+// read (was), up to and including last.
+func (g *Gateway) published(name string, was *streamState, last string) error {
 	g.smu.Lock()
 	defer g.smu.Unlock()
 	s := g.streams[name]
-	if s == nil {
-		return nil // removed meanwhile, with its outbox
+	if s == nil || s != was {
+		return nil // removed meanwhile, with its outbox (and perhaps deployed again)
 	}
 	undo := g.streamSnapshot(s)
 	err := g.streamUpdate(s, func(tx *store.Tx) error {
