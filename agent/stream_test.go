@@ -510,10 +510,7 @@ func TestStreamWindow(t *testing.T) {
 	app := buildExample(t, "streams/average")
 	out := subscribe(t, b, "hearth/average/#")
 	ctx := context.Background()
-	spec, _, err := specfile.Load(filepath.Join("..", "examples", "streams", "average", "stream.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := averageSpec(t)
 	spec.AppDigest = tg.upload(app)
 	spec.Window.Size = api.Duration(2 * time.Second)
 	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
@@ -575,10 +572,7 @@ func TestStreamWindowLate(t *testing.T) {
 	app := buildExample(t, "streams/average")
 	out := subscribe(t, b, "hearth/average/#")
 	ctx := context.Background()
-	spec, _, err := specfile.Load(filepath.Join("..", "examples", "streams", "average", "stream.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := averageSpec(t)
 	spec.AppDigest, spec.Partitions = tg.upload(app), 1
 	spec.Window = &api.WindowSpec{Size: api.Duration(time.Second), Time: api.WindowEvent, TSPath: "$.ts", Late: api.Duration(500 * time.Millisecond)}
 	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
@@ -733,6 +727,16 @@ func TestStreamMemory(t *testing.T) {
 	}
 }
 
+// averageSpec is examples/streams/average/stream.yaml as the CLI reads it.
+func averageSpec(t *testing.T) api.StreamSpec {
+	t.Helper()
+	spec, _, err := specfile.Load(filepath.Join("..", "examples", "streams", "average", "stream.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
 // Hopping windows overlap: with size 2s and hop 1s each message is in two
 // windows, is counted once, and leaves the log when its last window is
 // done. Event time places the messages exactly.
@@ -741,10 +745,7 @@ func TestStreamWindowHopping(t *testing.T) {
 	app := buildExample(t, "streams/average")
 	out := subscribe(t, b, "hearth/average/#")
 	ctx := context.Background()
-	spec, _, err := specfile.Load(filepath.Join("..", "examples", "streams", "average", "stream.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := averageSpec(t)
 	spec.AppDigest, spec.Partitions = tg.upload(app), 1
 	spec.Window = &api.WindowSpec{Type: api.WindowHopping, Size: api.Duration(2 * time.Second), Hop: api.Duration(time.Second),
 		Time: api.WindowEvent, TSPath: "$.ts"}

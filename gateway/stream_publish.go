@@ -65,16 +65,12 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 	g.smu.Lock()
 	var names []string
 	specs := map[string]api.StreamSpec{}
-	mem := map[string]*streamState{}
 	streams := map[string]*streamState{}
 	for n, s := range g.streams {
 		if s.Counts.Pending > 0 {
 			names = append(names, n)
 			specs[n] = s.Spec
 			streams[n] = s
-			if s.memory() {
-				mem[n] = s
-			}
 		}
 	}
 	g.smu.Unlock()
@@ -100,7 +96,7 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 			})
 		}
 		var err error
-		if s := mem[name]; s != nil {
+		if s := streams[name]; s.memory() {
 			g.smu.Lock()
 			if g.streams[name] == s { // not removed meanwhile
 				err = scan(s.mem)
@@ -124,7 +120,7 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 		tokens := make([]mqtt.Token, len(outs))
 		spec := specs[name]
 		qos := byte(2)
-		if mem[name] != nil {
+		if streams[name].memory() {
 			qos = 1
 		}
 		for i, o := range outs {
