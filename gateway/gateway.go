@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -64,6 +65,10 @@ type Gateway struct {
 	packetIDs  map[uint16]uint64
 	ingestDone chan struct{}
 	outKick    chan struct{} // wakes runPublisher
+	// ingestHook, for tests, runs at the end of each durable ingest
+	// transaction, after the tails are handed out; its error fails the
+	// transaction as a failing commit would.
+	ingestHook atomic.Pointer[func() error]
 }
 
 // New opens (or creates) the gateway's state in cfg.DataDir, makes its

@@ -91,6 +91,14 @@ type partState struct {
 	oldest int64 // TS of the first entry; 0 when empty
 	// wake is closed when messages arrive, and replaced.
 	wake chan struct{}
+	// tail holds a durable map stream's messages that the transaction
+	// being committed logs (see ingest): pulls hand them out while the
+	// fsync runs. tailRead says one did.
+	tail     []api.StreamMessage
+	tailRead bool
+	// loaded is the head the gateway loaded at start: a lease from before
+	// then cannot have been handed a message beyond it that is stored.
+	loaded uint64
 }
 
 func logKey(name string, part int, offset uint64) string {
@@ -483,6 +491,7 @@ func (g *Gateway) loadStreams(tx *store.Tx) error {
 			return nil
 		}
 		for i, p := range s.parts {
+			p.loaded = s.Parts[i].Head
 			err := tx.Scan(bucketStreamLog, logPrefix(name, i), func(_ string, v []byte) error {
 				if p.oldest == 0 {
 					var m api.StreamMessage

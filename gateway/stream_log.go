@@ -196,7 +196,14 @@ func (g *Gateway) ingest(batch []inMsg, commits []*commitReq) error {
 	}
 	published := false
 	if durable {
-		undo := g.streamSnapshot()
+		var ds []*streamState
+		for _, s := range g.streams {
+			if !s.memory() {
+				ds = append(ds, s)
+			}
+		}
+		undo := g.streamSnapshot(ds...)
+		locked := true
 		err := g.db.Update(func(tx *store.Tx) error {
 			for id, h := range ids {
 				var b [8]byte
@@ -210,6 +217,14 @@ func (g *Gateway) ingest(batch []inMsg, commits []*commitReq) error {
 			}
 			for _, c := range commits {
 				c.err = nil
+				if c.published != "" {
+					if g.streams[c.s.Spec.Name] == c.s {
+						if err := deletePublished(tx, c.s, c.published); err != nil {
+							return err
+						}
+					}
+					continue
+				}
 				if g.streams[c.s.Spec.Name] != c.s || c.upTo <= c.s.Parts[c.p].Committed {
 					continue // removed meanwhile, or applied already
 				}
@@ -222,10 +237,54 @@ func (g *Gateway) ingest(batch []inMsg, commits []*commitReq) error {
 				}
 				published = published || pub
 			}
+			// The commit (its fsync) runs without smu: pulls, memory
+			// streams and the publisher go on meanwhile, and what they
+			// read of the store is the last transaction's. Nobody else
+			// changes a durable stream's offsets: its messages and
+			// commits come only here. The waiting pulls are woken now:
+			// they hand out the partitions' tails, what this transaction
+			// logs, so that the functions run during the fsync. A
+			// commit of those messages can only come in a later
+			// transaction, once they are stored.
+			for s, parts := range touched {
+				for p, ok := range parts {
+					if ok && !s.memory() {
+						s.parts[p].signal()
+					}
+				}
+			}
+			g.smu.Unlock()
+			locked = false
+			if hook := g.ingestHook.Load(); hook != nil {
+				return (*hook)()
+			}
 			return nil
 		})
+		if !locked {
+			g.smu.Lock()
+		}
+		heads := map[*partState]uint64{}
+		for _, s := range ds {
+			for p, ps := range s.parts {
+				if ps.tailRead {
+					heads[ps] = s.Parts[p].Head
+				}
+				ps.tail, ps.tailRead = nil, false
+			}
+		}
 		if err != nil {
 			undo()
+			// A partition whose tail was handed out keeps its head: the
+			// messages come again at new offsets, and the device's commit
+			// of the ones it had (now a gap in the log) commits nothing
+			// but that gap, whose outputs are dropped.
+			for _, s := range ds {
+				for p, ps := range s.parts {
+					if h, ok := heads[ps]; ok {
+						s.Parts[p].Head = h
+					}
+				}
+			}
 			return err // nothing logged: the batch comes again
 		}
 	}
@@ -314,6 +373,9 @@ func (g *Gateway) logMessage(log kv, s *streamState, m *inMsg, touched map[*stre
 	}
 	if err := log.Put(bucketStreamLog, logKey(s.Spec.Name, p, rec.Head), v); err != nil {
 		return err
+	}
+	if !s.memory() && s.Spec.Kind != api.StreamWindow {
+		s.parts[p].tail = append(s.parts[p].tail, msg)
 	}
 	rec.Head++
 	s.Counts.Received++

@@ -39,6 +39,7 @@ func (g *Gateway) wakePublisher() {
 func (g *Gateway) runPublisher(ctx context.Context) error {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	sent := map[*streamState]*sentMark{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -47,7 +48,7 @@ func (g *Gateway) runPublisher(ctx context.Context) error {
 		case <-tick.C:
 		}
 		for g.broker.client.IsConnectionOpen() && ctx.Err() == nil {
-			n, err := g.publishSome(ctx)
+			n, err := g.publishSome(ctx, sent)
 			if err != nil {
 				g.log.Warn("publishing stream outputs; trying again", "err", err)
 				break
@@ -59,9 +60,19 @@ func (g *Gateway) runPublisher(ctx context.Context) error {
 	}
 }
 
+// sentMark is how far the broker has acknowledged a durable stream's
+// outbox: the last key it acknowledged, and the deletion of the outbox up
+// to it, which runIngest applies in its next transaction while the
+// publisher goes on past it.
+type sentMark struct {
+	key     string
+	deleted chan error // of the last deletion queued; nil once it answered
+}
+
 // publishSome publishes up to publishBatch outputs of each stream that has
-// some, and reports how many went out.
-func (g *Gateway) publishSome(ctx context.Context) (int, error) {
+// some, beyond what sent says went out already, and reports how many went
+// out.
+func (g *Gateway) publishSome(ctx context.Context, sent map[*streamState]*sentMark) (int, error) {
 	g.smu.Lock()
 	var names []string
 	specs := map[string]api.StreamSpec{}
@@ -73,6 +84,11 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 			streams[n] = s
 		}
 	}
+	for s := range sent {
+		if g.streams[s.Spec.Name] != s {
+			delete(sent, s) // removed, with its outbox
+		}
+	}
 	g.smu.Unlock()
 	slices.Sort(names)
 	total := 0
@@ -82,8 +98,23 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 			rec outRecord
 		}
 		var outs []pending
+		mark := sent[streams[name]]
+		if mark != nil && mark.deleted != nil {
+			select {
+			case err := <-mark.deleted:
+				mark.deleted = nil
+				if err != nil { // the outputs it did not delete would go out again after a restart
+					g.log.Warn("deleting published stream outputs; trying again", "stream", name, "err", err)
+					g.queueDeletion(ctx, streams[name], mark)
+				}
+			default:
+			}
+		}
 		scan := func(out kv) error {
 			return out.Scan(bucketStreamOut, name+"/", func(k string, v []byte) error {
+				if mark != nil && k <= mark.key {
+					return nil // published; its deletion is on its way
+				}
 				if len(outs) == publishBatch {
 					return errStopScan
 				}
@@ -127,7 +158,7 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 			g.announceOutput(&spec, o.rec.Topic) // Home Assistant learns the entity before its first state
 			tokens[i] = g.broker.client.Publish(o.rec.Topic, qos, o.rec.Retain, o.rec.Payload)
 		}
-		sent := 0
+		acked := 0
 		var perr error
 		for _, t := range tokens {
 			for !t.WaitTimeout(time.Second) {
@@ -138,13 +169,23 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 			if perr = t.Error(); perr != nil {
 				break
 			}
-			sent++
+			acked++
 		}
-		if sent > 0 {
-			if err := g.published(name, streams[name], outs[sent-1].key); err != nil {
+		switch s := streams[name]; {
+		case acked == 0:
+		case s.memory():
+			if err := g.published(name, s, outs[acked-1].key); err != nil {
 				return total, err
 			}
-			total += sent
+			total += acked
+		default:
+			if mark == nil {
+				mark = &sentMark{}
+				sent[s] = mark
+			}
+			mark.key = outs[acked-1].key
+			g.queueDeletion(ctx, s, mark)
+			total += acked
 		}
 		if perr != nil {
 			return total, perr
@@ -153,8 +194,24 @@ func (g *Gateway) publishSome(ctx context.Context) (int, error) {
 	return total, nil
 }
 
+// queueDeletion has runIngest delete s's outbox up to mark.key in its next
+// transaction (with the messages and commits of the moment), without
+// waiting: mark.deleted says how it went. A deletion that fails is queued
+// again on the publisher's next round; one queued while the gateway stops
+// is not applied, and the outputs it would have deleted go out again
+// after the restart.
+func (g *Gateway) queueDeletion(ctx context.Context, s *streamState, mark *sentMark) {
+	c := &commitReq{s: s, published: mark.key, done: make(chan error, 1)}
+	select {
+	case g.commits <- c:
+		mark.deleted = c.done
+	case <-ctx.Done():
+	case <-g.ingestDone:
+	}
+}
+
 // published deletes the outbox of stream name, as it was when it was
-// read (was), up to and including last.
+// read (was), up to and including last: a memory stream's, at once.
 func (g *Gateway) published(name string, was *streamState, last string) error {
 	g.smu.Lock()
 	defer g.smu.Unlock()
@@ -163,30 +220,35 @@ func (g *Gateway) published(name string, was *streamState, last string) error {
 		return nil // removed meanwhile, with its outbox (and perhaps deployed again)
 	}
 	undo := g.streamSnapshot(s)
-	err := g.streamUpdate(s, func(tx *store.Tx) error {
-		out := s.kv(tx)
-		var keys []string
-		err := out.Scan(bucketStreamOut, name+"/", func(k string, _ []byte) error {
-			if k > last {
-				return errStopScan
-			}
-			keys = append(keys, k)
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStopScan) {
-			return err
-		}
-		for _, k := range keys {
-			if err := out.Delete(bucketStreamOut, k); err != nil {
-				return err
-			}
-		}
-		s.Counts.Published += uint64(len(keys))
-		s.Counts.Pending -= min(s.Counts.Pending, uint64(len(keys)))
-		return s.save(tx)
-	})
+	err := g.streamUpdate(s, func(tx *store.Tx) error { return deletePublished(tx, s, last) })
 	if err != nil {
 		undo()
 	}
 	return err
+}
+
+// deletePublished deletes s's outbox up to and including last, in tx (a
+// durable stream's) or in memory, and counts what it deleted as
+// published. smu must be held.
+func deletePublished(tx *store.Tx, s *streamState, last string) error {
+	out := s.kv(tx)
+	var keys []string
+	err := out.Scan(bucketStreamOut, s.Spec.Name+"/", func(k string, _ []byte) error {
+		if k > last {
+			return errStopScan
+		}
+		keys = append(keys, k)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStopScan) {
+		return err
+	}
+	for _, k := range keys {
+		if err := out.Delete(bucketStreamOut, k); err != nil {
+			return err
+		}
+	}
+	s.Counts.Published += uint64(len(keys))
+	s.Counts.Pending -= min(s.Counts.Pending, uint64(len(keys)))
+	return s.save(tx)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -78,8 +79,11 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 			return api.StreamBatch{Stop: "the stream was removed"}, nil
 		}
 		// A memory stream's offsets from before a restart of the gateway
-		// name messages it no longer has: that commit is dropped.
-		if req.Committed > s.Parts[p].Committed && !(restarted && s.memory()) && !committed {
+		// name messages it no longer has, and a durable stream's beyond
+		// the head it stored, messages handed out from a tail (ingest)
+		// that it never stored: that commit is dropped.
+		stale := restarted && (s.memory() || req.Committed > s.parts[p].loaded)
+		if req.Committed > s.Parts[p].Committed && !stale && !committed {
 			committed = true
 			if !s.memory() {
 				g.smu.Unlock()
@@ -104,6 +108,22 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 			out.Messages, err = readBatch(s.kv(tx), name, p, max)
 			return err
 		})
+		if ps := s.parts[p]; err == nil && len(ps.tail) > 0 {
+			// During a transaction's fsync the store is as the one before
+			// left it: messages the transaction drops (log.max_bytes) are
+			// below the committed offset, and its tail is not there yet.
+			from := s.Parts[p].Committed
+			out.Messages = slices.DeleteFunc(out.Messages, func(m api.StreamMessage) bool { return m.Offset < from })
+			if n := len(out.Messages); n > 0 {
+				from = out.Messages[n-1].Offset + 1 // stored meanwhile: the tail repeats them
+			}
+			for _, m := range ps.tail {
+				if m.Offset >= from && len(out.Messages) < max {
+					out.Messages = append(out.Messages, m)
+					ps.tailRead = true
+				}
+			}
+		}
 		wake := s.parts[p].wake
 		g.smu.Unlock()
 		if err != nil || len(out.Messages) > 0 {
@@ -135,8 +155,12 @@ type commitReq struct {
 	p       int
 	upTo    uint64
 	outputs []api.StreamOutput
-	err     error // of this commit alone; set by ingest
-	done    chan error
+	// published, when set, makes this not a commit but the deletion of
+	// s's outbox up to this key, which the broker acknowledged
+	// (queueDeletion).
+	published string
+	err       error // of this commit alone; set by ingest
+	done      chan error
 }
 
 // queueCommit has runIngest apply c and waits for it. A commit whose pull

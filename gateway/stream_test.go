@@ -5,13 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
 	"github.com/hearth-home/hearth/internal/mosquitto/mosquittotest"
 	"github.com/hearth-home/hearth/store"
 	"github.com/hearth-home/hearth/stream"
@@ -139,5 +142,185 @@ func TestStreamCommits(t *testing.T) {
 	}
 	if c := st.Counts; c.Processed != 3 || c.Published+c.Pending != 3 || c.Received != 6 {
 		t.Errorf("counts %+v; want 6 received, 3 processed, 3 outputs", c)
+	}
+}
+
+// A durable partition's waiting pull is handed the messages of the
+// transaction being committed (its tail), so that the function runs
+// during the fsync. When that transaction fails instead, the messages come
+// again at new offsets: the device's commit of the ones it had covers only
+// a gap, whose outputs are dropped, and each message is published once.
+// After a restart, a lease from before it cannot commit beyond the head
+// that was stored.
+func TestStreamTail(t *testing.T) {
+	b := mosquittotest.Start(t)
+	dir := t.TempDir()
+	tg := startGateway(t, dir, Config{MQTT: b.URL()})
+	ctx := context.Background()
+	app := []byte("\x00asm\x01\x00\x00\x00")
+	d := store.DigestOf(app)
+	if err := tg.admin.PutBlob(ctx, string(d), bytes.NewReader(app), int64(len(app))); err != nil {
+		t.Fatal(err)
+	}
+	spec := api.StreamSpec{Name: "s", Topics: []string{"in"}, Partitions: 1, AppDigest: string(d),
+		Output: api.StreamOutputSpec{Topic: "out"}}
+	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	n := newNode(t, tg.Gateway)
+	n.hello(t, tg.JoinToken().String())
+	ls, err := n.c.Lease(ctx, api.LeaseRequest{Runtimes: []string{"wasm"}, Streams: 1, Wait: api.Duration(2 * time.Second)})
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("leases %d, %v; want the partition", len(ls), err)
+	}
+	outs := make(chan string, 10)
+	sub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("sub"))
+	if tok := sub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer sub.Disconnect(100)
+	if tok := sub.Subscribe("out", 1, func(_ mqtt.Client, m mqtt.Message) { outs <- string(m.Payload()) }); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	pub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("pub"))
+	if tok := pub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer pub.Disconnect(100)
+
+	pull := func(req api.StreamPull) api.StreamBatch {
+		t.Helper()
+		req.LeaseID, req.Max = ls[0].ID, 10
+		if req.Wait == 0 {
+			req.Wait = api.Duration(5 * time.Second)
+		}
+		got, err := n.c.StreamPull(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	answer := func(msgs []api.StreamMessage) (outs []api.StreamOutput) {
+		for _, m := range msgs {
+			outs = append(outs, api.StreamOutput{Offset: m.Offset, Payload: m.Payload})
+		}
+		return outs
+	}
+	offsets := func(msgs []api.StreamMessage) (o []uint64) {
+		for _, m := range msgs {
+			o = append(o, m.Offset)
+		}
+		return o
+	}
+	pub.Publish("in", 1, false, `{"n":0}`).Wait()
+	first := pull(api.StreamPull{})
+	if got := offsets(first.Messages); len(got) != 1 || got[0] != 0 {
+		t.Fatalf("first pull: offsets %v; want [0]", got)
+	}
+	pull(api.StreamPull{Committed: 1, Outputs: answer(first.Messages), Wait: api.Duration(time.Millisecond)})
+	published := func(want string) {
+		t.Helper()
+		select {
+		case o := <-outs:
+			if o != want {
+				t.Fatalf("output %q; want %q", o, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no output; want %q", want)
+		}
+		for { // and its deletion from the outbox stored
+			st, err := tg.admin.Stream(ctx, "s")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Counts.Pending == 0 {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	published(`{"n":0}`)
+
+	// The next message's transaction waits until the pull has its tail,
+	// then fails, as long as failing is set.
+	var failing atomic.Bool
+	served := make(chan struct{})
+	hook := func() error {
+		if failing.Load() {
+			<-served
+			return errors.New("injected: the commit failed")
+		}
+		return nil
+	}
+	tg.ingestHook.Store(&hook)
+	handOut := func(committed uint64, payload string) api.StreamBatch {
+		t.Helper()
+		failing.Store(true)
+		served = make(chan struct{})
+		pulled := make(chan api.StreamBatch, 1)
+		go func() { pulled <- pull(api.StreamPull{Committed: committed}) }()
+		time.Sleep(200 * time.Millisecond) // waiting
+		pub.Publish("in", 1, false, payload).Wait()
+		select {
+		case b := <-pulled:
+			return b
+		case <-time.After(5 * time.Second):
+			t.Fatal("the waiting pull was not handed the message being stored")
+		}
+		return api.StreamBatch{}
+	}
+	tail := handOut(1, `{"n":1}`)
+	failing.Store(false)
+	close(served)
+	if got := offsets(tail.Messages); !slices.Equal(got, []uint64{1}) || string(tail.Messages[0].Payload) != `{"n":1}` {
+		t.Fatalf("pull during the transaction: offsets %v (%+v); want [1], from the tail", got, tail)
+	}
+	// The batch is logged again (runIngest tries again after a second) at
+	// offset 2; the commit of 1 drops its output.
+	next := pull(api.StreamPull{Committed: 2, Outputs: answer(tail.Messages)})
+	for i := 0; len(next.Messages) == 0 && i < 10; i++ {
+		next = pull(api.StreamPull{Committed: 2})
+	}
+	if got := offsets(next.Messages); !slices.Equal(got, []uint64{2}) || string(next.Messages[0].Payload) != `{"n":1}` {
+		t.Fatalf("after the failed transaction: offsets %v; want [2], the message again", got)
+	}
+	pull(api.StreamPull{Committed: 3, Outputs: answer(next.Messages), Wait: api.Duration(time.Millisecond)})
+	published(`{"n":1}`)
+	select {
+	case o := <-outs:
+		t.Fatalf("output %q again; want each once", o)
+	case <-time.After(500 * time.Millisecond):
+	}
+
+	// A transaction that never stores (the gateway stops first): after
+	// the restart, the old lease's commit of what it was handed from the
+	// tail is dropped, and the message it had comes again.
+	tail = handOut(3, `{"n":2}`)
+	if got := offsets(tail.Messages); !slices.Equal(got, []uint64{3}) {
+		t.Fatalf("tail %v; want [3]", got)
+	}
+	close(served) // failing still: it is never stored
+	tg.stop()
+	tg = startGateway(t, dir, Config{MQTT: b.URL()})
+	n = &testNode{id: n.id}
+	if n.c, err = api.NewAgentClient(tg.Addr().String(), n.id, identity.Pin(tg.ID())); err != nil {
+		t.Fatal(err)
+	}
+	n.hello(t, tg.JoinToken().String())
+	stop := pull(api.StreamPull{Committed: 4, Outputs: answer(tail.Messages)})
+	if stop.Stop == "" || stop.Committed != 3 {
+		t.Fatalf("the old lease's commit after a restart: %+v; want a stop, committed still 3", stop)
+	}
+	st, err := tg.admin.Stream(ctx, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := st.Partitions[0]; p.Committed != 3 {
+		t.Errorf("partition %+v; want committed 3", p)
+	}
+	select {
+	case o := <-outs:
+		t.Errorf("output %q of a message that was never stored", o)
+	case <-time.After(500 * time.Millisecond):
 	}
 }
