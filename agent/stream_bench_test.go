@@ -35,6 +35,7 @@ import (
 // BENCH lines:
 //
 //	stream.broker_qos0_msgs_per_s, stream.broker_qos1_msgs_per_s  the broker alone
+//	stream.broker_relay_qos0_msgs_per_s, ..._qos1_...              the broker twice, through a client that only republishes
 //	stream.map_qos0_msgs_per_s, stream.map_qos1_msgs_per_s        publish -> function -> subscriber
 //	stream.latency_p50_ms, stream.latency_p99_ms                  at 1,000 msg/s, QoS 0 in and out
 //	stream.latency_qos1_p50_ms, stream.latency_qos1_p99_ms        the same with QoS 1
@@ -70,6 +71,14 @@ func TestStreamBench(t *testing.T) {
 
 	bench("stream.broker_qos0_msgs_per_s", flood(t, b, "base0/in/", "base0/in/#", 0, dur).rate, "msg/s")
 	bench("stream.broker_qos1_msgs_per_s", flood(t, b, "base1/in/", "base1/in/#", 1, dur).rate, "msg/s")
+	// A stream's message crosses the broker twice (in, and its result
+	// out): a client that only subscribes and publishes each message
+	// again is what any relay through this broker can do here.
+	for _, qos := range []byte{0, 1} {
+		stop := relay(t, b, qos)
+		bench(fmt.Sprintf("stream.broker_relay_qos%d_msgs_per_s", qos), flood(t, b, "relay/in/", "relay/out/#", qos, dur).rate, "msg/s")
+		stop()
+	}
 
 	gw := startGatewayProc(t, b.URL())
 	admin := gw.admin
@@ -344,6 +353,20 @@ func client(t *testing.T, b *mosquitto.Broker, id string) mqtt.Client {
 		t.Fatal(tok.Error())
 	}
 	return c
+}
+
+// relay subscribes to relay/in/# and publishes each message again, at the
+// same QoS, under relay/out/, until stop.
+func relay(t *testing.T, b *mosquitto.Broker, qos byte) (stop func()) {
+	t.Helper()
+	c := client(t, b, "bench-relay")
+	tok := c.Subscribe("relay/in/#", qos, func(c mqtt.Client, m mqtt.Message) {
+		c.Publish("relay/out/"+strings.TrimPrefix(m.Topic(), "relay/in/"), qos, false, m.Payload())
+	})
+	if tok.Wait() && tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	return func() { c.Disconnect(100) }
 }
 
 // gatewayProc is hearth-gateway running as a process of its own.
