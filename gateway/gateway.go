@@ -64,7 +64,10 @@ type Gateway struct {
 	// closed when runIngest has returned.
 	packetIDs  map[uint16]uint64
 	ingestDone chan struct{}
-	outKick    chan struct{} // wakes runPublisher
+	// storing is open while a durable ingest transaction is committed
+	// without smu (waitStoredLocked); nil otherwise. Guarded by smu.
+	storing chan struct{}
+	outKick chan struct{} // wakes runPublisher
 	// ingestHook, for tests, runs at the end of each durable ingest
 	// transaction, after the tails are handed out; its error fails the
 	// transaction as a failing commit would.

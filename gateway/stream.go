@@ -153,6 +153,7 @@ func (g *Gateway) DeployStream(spec api.StreamSpec) (api.Stream, error) {
 	}
 	g.smu.Lock()
 	defer g.smu.Unlock()
+	g.waitStoredLocked()
 	if g.streams[spec.Name] != nil {
 		return api.Stream{}, fmt.Errorf("%w: %q; change it with `hearth stream update`, or remove it first", ErrStreamExists, spec.Name)
 	}
@@ -263,6 +264,7 @@ func (g *Gateway) UpdateStream(spec api.StreamSpec) (api.Stream, error) {
 	}
 	g.smu.Lock()
 	defer g.smu.Unlock()
+	g.waitStoredLocked()
 	s := g.streams[spec.Name]
 	if s == nil {
 		return api.Stream{}, fmt.Errorf("%w: %q; deploy it first", ErrUnknownStream, spec.Name)
@@ -352,6 +354,7 @@ func b2i(b bool) int {
 func (g *Gateway) RemoveStream(name string) error {
 	g.smu.Lock()
 	defer g.smu.Unlock()
+	g.waitStoredLocked()
 	s := g.streams[name]
 	if s == nil {
 		return fmt.Errorf("%w: %q", ErrUnknownStream, name)

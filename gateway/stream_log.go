@@ -76,6 +76,7 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 		if len(batch) == 0 {
 			select {
 			case <-ctx.Done():
+				g.lastCommits(commits)
 				return nil
 			case m := <-g.inbox:
 				batch = append(batch, m)
@@ -107,6 +108,7 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 			g.log.Error("logging stream messages; trying again", "count", len(batch), "err", err)
 			select {
 			case <-ctx.Done():
+				g.lastCommits(nil)
 				return nil
 			case <-time.After(time.Second):
 			}
@@ -116,6 +118,33 @@ func (g *Gateway) runIngest(ctx context.Context) error {
 			m.ack()
 		}
 		batch = batch[:0]
+	}
+}
+
+// lastCommits applies, as the gateway stops, the commits and deletions of
+// published outputs still queued (pending, and those in g.commits), so
+// that a clean stop publishes nothing again after the restart. The
+// messages not yet logged are not acknowledged: the broker sends them
+// again.
+func (g *Gateway) lastCommits(pending []*commitReq) {
+	for {
+		select {
+		case c := <-g.commits:
+			pending = append(pending, c)
+			continue
+		default:
+		}
+		break
+	}
+	if len(pending) == 0 {
+		return
+	}
+	err := g.ingest(nil, pending)
+	if err != nil {
+		g.log.Error("storing the last commits; they are applied again after the restart", "err", err)
+	}
+	for _, c := range pending {
+		c.done <- cmp.Or(err, c.err)
 	}
 }
 
@@ -239,9 +268,10 @@ func (g *Gateway) ingest(batch []inMsg, commits []*commitReq) error {
 			}
 			// The commit (its fsync) runs without smu: pulls, memory
 			// streams and the publisher go on meanwhile, and what they
-			// read of the store is the last transaction's. Nobody else
-			// changes a durable stream's offsets: its messages and
-			// commits come only here. The waiting pulls are woken now:
+			// read of the store is the last transaction's. What else
+			// changes a durable stream's record (deploy, update, remove)
+			// waits for storing to close (waitStoredLocked): the undo of
+			// a failed commit would undo it. The waiting pulls are woken now:
 			// they hand out the partitions' tails, what this transaction
 			// logs, so that the functions run during the fsync. A
 			// commit of those messages can only come in a later
@@ -253,6 +283,7 @@ func (g *Gateway) ingest(batch []inMsg, commits []*commitReq) error {
 					}
 				}
 			}
+			g.storing = make(chan struct{})
 			g.smu.Unlock()
 			locked = false
 			if hook := g.ingestHook.Load(); hook != nil {
@@ -262,6 +293,7 @@ func (g *Gateway) ingest(batch []inMsg, commits []*commitReq) error {
 		})
 		if !locked {
 			g.smu.Lock()
+			defer func() { close(g.storing); g.storing = nil }() // once undone, if it failed
 		}
 		heads := map[*partState]uint64{}
 		for _, s := range ds {
@@ -297,6 +329,9 @@ func (g *Gateway) ingest(batch []inMsg, commits []*commitReq) error {
 		g.log.Error("logging messages in memory", "err", err)
 	}
 	for s, parts := range touched {
+		if !s.memory() {
+			continue // woken before the fsync
+		}
 		for p, ok := range parts {
 			if ok {
 				s.parts[p].signal()
@@ -490,6 +525,20 @@ func (g *Gateway) streamSnapshot(ss ...*streamState) (undo func()) {
 				p.bytes, p.oldest = sv.bytes[i], sv.oldest[i]
 			}
 		}
+	}
+}
+
+// waitStoredLocked waits until no durable ingest transaction is being
+// committed (ingest releases smu for its fsync), so that a change of a
+// stream's record is not undone by that transaction's failure, nor stores
+// its offsets before they are. smu must be held; it is released while
+// waiting.
+func (g *Gateway) waitStoredLocked() {
+	for g.storing != nil {
+		ch := g.storing
+		g.smu.Unlock()
+		<-ch
+		g.smu.Lock()
 	}
 }
 

@@ -43,6 +43,7 @@ func (g *Gateway) runPublisher(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
+			g.lastDeletions()
 			return nil
 		case <-g.outKick:
 		case <-tick.C:
@@ -105,7 +106,7 @@ func (g *Gateway) publishSome(ctx context.Context, sent map[*streamState]*sentMa
 				mark.deleted = nil
 				if err != nil { // the outputs it did not delete would go out again after a restart
 					g.log.Warn("deleting published stream outputs; trying again", "stream", name, "err", err)
-					g.queueDeletion(ctx, streams[name], mark)
+					g.queueDeletion(streams[name], mark)
 				}
 			default:
 			}
@@ -184,7 +185,7 @@ func (g *Gateway) publishSome(ctx context.Context, sent map[*streamState]*sentMa
 				sent[s] = mark
 			}
 			mark.key = outs[acked-1].key
-			g.queueDeletion(ctx, s, mark)
+			g.queueDeletion(s, mark)
 			total += acked
 		}
 		if perr != nil {
@@ -197,17 +198,57 @@ func (g *Gateway) publishSome(ctx context.Context, sent map[*streamState]*sentMa
 // queueDeletion has runIngest delete s's outbox up to mark.key in its next
 // transaction (with the messages and commits of the moment), without
 // waiting: mark.deleted says how it went. A deletion that fails is queued
-// again on the publisher's next round; one queued while the gateway stops
-// is not applied, and the outputs it would have deleted go out again
-// after the restart.
-func (g *Gateway) queueDeletion(ctx context.Context, s *streamState, mark *sentMark) {
+// again on the publisher's next round. Once runIngest has stopped, the
+// deletion is applied at once.
+func (g *Gateway) queueDeletion(s *streamState, mark *sentMark) {
 	c := &commitReq{s: s, published: mark.key, done: make(chan error, 1)}
 	select {
 	case g.commits <- c:
 		mark.deleted = c.done
-	case <-ctx.Done():
-	case <-g.ingestDone:
+	case <-g.ingestDone: // stopping
+		if err := g.deleteNow(c); err != nil {
+			g.log.Error("deleting published stream outputs; they go out again after the restart", "stream", s.Spec.Name, "err", err)
+		}
 	}
+}
+
+// lastDeletions applies, as the gateway stops and once runIngest has
+// returned, the deletions queued after its last transaction, so that a
+// clean stop publishes nothing twice. The commits of pulls still queued
+// are answered errStopping (their agents send them again).
+func (g *Gateway) lastDeletions() {
+	<-g.ingestDone
+	for {
+		select {
+		case c := <-g.commits:
+			if c.published == "" {
+				c.done <- errStopping
+				continue
+			}
+			err := g.deleteNow(c)
+			if err != nil {
+				g.log.Error("deleting published stream outputs; they go out again after the restart", "stream", c.s.Spec.Name, "err", err)
+			}
+			c.done <- err
+		default:
+			return
+		}
+	}
+}
+
+// deleteNow applies deletion c in a transaction of its own.
+func (g *Gateway) deleteNow(c *commitReq) error {
+	g.smu.Lock()
+	defer g.smu.Unlock()
+	if g.streams[c.s.Spec.Name] != c.s {
+		return nil // removed, with its outbox
+	}
+	undo := g.streamSnapshot(c.s)
+	err := g.db.Update(func(tx *store.Tx) error { return deletePublished(tx, c.s, c.published) })
+	if err != nil {
+		undo()
+	}
+	return err
 }
 
 // published deletes the outbox of stream name, as it was when it was

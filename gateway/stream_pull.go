@@ -108,20 +108,30 @@ func (g *Gateway) streamPull(ctx context.Context, node identity.NodeID, req api.
 			out.Messages, err = readBatch(s.kv(tx), name, p, max)
 			return err
 		})
-		if ps := s.parts[p]; err == nil && len(ps.tail) > 0 {
+		if ps := s.parts[p]; err == nil && !s.memory() {
 			// During a transaction's fsync the store is as the one before
-			// left it: messages the transaction drops (log.max_bytes) are
-			// below the committed offset, and its tail is not there yet.
+			// left it: messages the transaction commits or drops
+			// (log.max_bytes) are below the committed offset, and its
+			// tail is not there yet.
 			from := s.Parts[p].Committed
 			out.Messages = slices.DeleteFunc(out.Messages, func(m api.StreamMessage) bool { return m.Offset < from })
 			if n := len(out.Messages); n > 0 {
 				from = out.Messages[n-1].Offset + 1 // stored meanwhile: the tail repeats them
 			}
+			size := 0
+			for _, m := range out.Messages {
+				size += len(m.Payload) + len(m.PayloadB64)
+			}
 			for _, m := range ps.tail {
-				if m.Offset >= from && len(out.Messages) < max {
-					out.Messages = append(out.Messages, m)
-					ps.tailRead = true
+				if m.Offset < from {
+					continue
 				}
+				if len(out.Messages) == max || len(out.Messages) > 0 && size+len(m.Payload)+len(m.PayloadB64) > maxBatchBytes {
+					break
+				}
+				out.Messages = append(out.Messages, m)
+				size += len(m.Payload) + len(m.PayloadB64)
+				ps.tailRead = true
 			}
 		}
 		wake := s.parts[p].wake

@@ -324,3 +324,88 @@ func TestStreamTail(t *testing.T) {
 	case <-time.After(500 * time.Millisecond):
 	}
 }
+
+// A stream deployed, updated or removed while a durable transaction is
+// being committed (without the streams' lock) waits for it: a failed
+// commit does not undo the update, and a removal does not race the
+// transaction's wake-ups.
+func TestStreamChangeDuringCommit(t *testing.T) {
+	b := mosquittotest.Start(t)
+	tg := startGateway(t, t.TempDir(), Config{MQTT: b.URL()})
+	ctx := context.Background()
+	app := []byte("\x00asm\x01\x00\x00\x00")
+	d := store.DigestOf(app)
+	if err := tg.admin.PutBlob(ctx, string(d), bytes.NewReader(app), int64(len(app))); err != nil {
+		t.Fatal(err)
+	}
+	spec := api.StreamSpec{Name: "s", Topics: []string{"in"}, Partitions: 1, AppDigest: string(d),
+		Output: api.StreamOutputSpec{Topic: "out"}}
+	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	pub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("pub"))
+	if tok := pub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer pub.Disconnect(100)
+
+	// commitBlocked publishes a message whose transaction waits for
+	// release, then fails or not, while change runs; change must wait.
+	commitBlocked := func(fail bool, change func() error) {
+		t.Helper()
+		var once atomic.Bool
+		release, entered := make(chan struct{}), make(chan struct{})
+		hook := func() error {
+			if !once.CompareAndSwap(false, true) {
+				return nil
+			}
+			close(entered)
+			<-release
+			if fail {
+				return errors.New("injected: the commit failed")
+			}
+			return nil
+		}
+		tg.ingestHook.Store(&hook)
+		defer tg.ingestHook.Store(nil)
+		pub.Publish("in", 1, false, `{"n":1}`).Wait()
+		select {
+		case <-entered:
+		case <-time.After(5 * time.Second):
+			t.Fatal("no transaction for the message")
+		}
+		changed := make(chan error, 1)
+		go func() { changed <- change() }()
+		select {
+		case err := <-changed:
+			t.Fatalf("the change went on during the commit (%v); want it to wait", err)
+		case <-time.After(300 * time.Millisecond):
+		}
+		close(release)
+		select {
+		case err := <-changed:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the change still waits after the commit")
+		}
+	}
+
+	spec.Output.Topic = "out2"
+	commitBlocked(true, func() error { _, err := tg.admin.UpdateStream(ctx, spec); return err })
+	st, err := tg.admin.Stream(ctx, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Spec.Output.Topic != "out2" || st.Version != 2 {
+		t.Errorf("after an update during a failed commit: version %d, output %q; want 2, out2", st.Version, st.Spec.Output.Topic)
+	}
+	commitBlocked(false, func() error { return tg.admin.RemoveStream(ctx, "s") })
+	if _, err := tg.admin.Stream(ctx, "s"); !errors.Is(err, api.ErrNotFound) {
+		t.Errorf("after a removal during a commit: %v; want not found", err)
+	}
+	if _, err := tg.admin.Status(ctx); err != nil {
+		t.Errorf("the gateway after it: %v", err)
+	}
+}
