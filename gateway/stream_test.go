@@ -15,6 +15,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/internal/mosquitto"
 	"github.com/hearth-home/hearth/internal/mosquitto/mosquittotest"
 	"github.com/hearth-home/hearth/store"
 	"github.com/hearth-home/hearth/stream"
@@ -58,11 +59,7 @@ func TestStreamCommits(t *testing.T) {
 	b := mosquittotest.Start(t)
 	tg := startGateway(t, t.TempDir(), Config{MQTT: b.URL()})
 	ctx := context.Background()
-	app := []byte("\x00asm\x01\x00\x00\x00")
-	d := store.DigestOf(app)
-	if err := tg.admin.PutBlob(ctx, string(d), bytes.NewReader(app), int64(len(app))); err != nil {
-		t.Fatal(err)
-	}
+	d := putDummyApp(t, tg)
 	spec := api.StreamSpec{Name: "s", Topics: []string{"in/#"}, Partitions: 2, AppDigest: string(d),
 		Output: api.StreamOutputSpec{Topic: "out/{topic}"}}
 	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
@@ -80,11 +77,7 @@ func TestStreamCommits(t *testing.T) {
 		tp := fmt.Sprintf("in/%d", i)
 		topics[stream.Partition(tp, 2)] = tp
 	}
-	pub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("pub"))
-	if tok := pub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatal(tok.Error())
-	}
-	defer pub.Disconnect(100)
+	pub := connectMQTT(t, b, "pub")
 	for _, tp := range topics {
 		for i := range 3 {
 			pub.Publish(tp, 1, false, fmt.Sprintf(`{"n": %d}`, i)).Wait()
@@ -157,11 +150,7 @@ func TestStreamTail(t *testing.T) {
 	dir := t.TempDir()
 	tg := startGateway(t, dir, Config{MQTT: b.URL()})
 	ctx := context.Background()
-	app := []byte("\x00asm\x01\x00\x00\x00")
-	d := store.DigestOf(app)
-	if err := tg.admin.PutBlob(ctx, string(d), bytes.NewReader(app), int64(len(app))); err != nil {
-		t.Fatal(err)
-	}
+	d := putDummyApp(t, tg)
 	spec := api.StreamSpec{Name: "s", Topics: []string{"in"}, Partitions: 1, AppDigest: string(d),
 		Output: api.StreamOutputSpec{Topic: "out"}}
 	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
@@ -174,19 +163,11 @@ func TestStreamTail(t *testing.T) {
 		t.Fatalf("leases %d, %v; want the partition", len(ls), err)
 	}
 	outs := make(chan string, 10)
-	sub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("sub"))
-	if tok := sub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatal(tok.Error())
-	}
-	defer sub.Disconnect(100)
+	sub := connectMQTT(t, b, "sub")
 	if tok := sub.Subscribe("out", 1, func(_ mqtt.Client, m mqtt.Message) { outs <- string(m.Payload()) }); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
 		t.Fatal(tok.Error())
 	}
-	pub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("pub"))
-	if tok := pub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatal(tok.Error())
-	}
-	defer pub.Disconnect(100)
+	pub := connectMQTT(t, b, "pub")
 
 	pull := func(req api.StreamPull) api.StreamBatch {
 		t.Helper()
@@ -333,21 +314,13 @@ func TestStreamChangeDuringCommit(t *testing.T) {
 	b := mosquittotest.Start(t)
 	tg := startGateway(t, t.TempDir(), Config{MQTT: b.URL()})
 	ctx := context.Background()
-	app := []byte("\x00asm\x01\x00\x00\x00")
-	d := store.DigestOf(app)
-	if err := tg.admin.PutBlob(ctx, string(d), bytes.NewReader(app), int64(len(app))); err != nil {
-		t.Fatal(err)
-	}
+	d := putDummyApp(t, tg)
 	spec := api.StreamSpec{Name: "s", Topics: []string{"in"}, Partitions: 1, AppDigest: string(d),
 		Output: api.StreamOutputSpec{Topic: "out"}}
 	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
-	pub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("pub"))
-	if tok := pub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatal(tok.Error())
-	}
-	defer pub.Disconnect(100)
+	pub := connectMQTT(t, b, "pub")
 
 	// commitBlocked publishes a message whose transaction waits for
 	// release, then fails or not, while change runs; change must wait.
@@ -408,4 +381,27 @@ func TestStreamChangeDuringCommit(t *testing.T) {
 	if _, err := tg.admin.Status(ctx); err != nil {
 		t.Errorf("the gateway after it: %v", err)
 	}
+}
+
+// putDummyApp uploads a module header, enough for a stream that no agent
+// runs, and returns its digest.
+func putDummyApp(t *testing.T, tg *testGateway) store.Digest {
+	t.Helper()
+	app := []byte("\x00asm\x01\x00\x00\x00")
+	d := store.DigestOf(app)
+	if err := tg.admin.PutBlob(context.Background(), string(d), bytes.NewReader(app), int64(len(app))); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// connectMQTT connects a client of broker b, disconnected at the test's end.
+func connectMQTT(t *testing.T, b *mosquitto.Broker, id string) mqtt.Client {
+	t.Helper()
+	c := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID(id))
+	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	t.Cleanup(func() { c.Disconnect(100) })
+	return c
 }
