@@ -222,7 +222,7 @@ func (g *Gateway) queueDeletion(s *streamState, mark *sentMark) {
 	case g.commits <- c:
 		mark.deleted = c.done
 	case <-g.ingestDone: // stopping
-		if err := g.deleteNow(c); err != nil {
+		if err := g.published(c.s.Spec.Name, c.s, c.published); err != nil {
 			g.log.Error("deleting published stream outputs; they go out again after the restart", "stream", s.Spec.Name, "err", err)
 		}
 	}
@@ -241,7 +241,7 @@ func (g *Gateway) lastDeletions() {
 				c.done <- errStopping
 				continue
 			}
-			err := g.deleteNow(c)
+			err := g.published(c.s.Spec.Name, c.s, c.published)
 			if err != nil {
 				g.log.Error("deleting published stream outputs; they go out again after the restart", "stream", c.s.Spec.Name, "err", err)
 			}
@@ -252,23 +252,9 @@ func (g *Gateway) lastDeletions() {
 	}
 }
 
-// deleteNow applies deletion c in a transaction of its own.
-func (g *Gateway) deleteNow(c *commitReq) error {
-	g.smu.Lock()
-	defer g.smu.Unlock()
-	if g.streams[c.s.Spec.Name] != c.s {
-		return nil // removed, with its outbox
-	}
-	undo := g.streamSnapshot(c.s)
-	err := g.db.Update(func(tx *store.Tx) error { return deletePublished(tx, c.s, c.published) })
-	if err != nil {
-		undo()
-	}
-	return err
-}
-
 // published deletes the outbox of stream name, as it was when it was
-// read (was), up to and including last: a memory stream's, at once.
+// read (was), up to and including last, at once: a memory stream's, or a
+// durable stream's once runIngest has stopped.
 func (g *Gateway) published(name string, was *streamState, last string) error {
 	g.smu.Lock()
 	defer g.smu.Unlock()
