@@ -134,6 +134,7 @@ bench-run:
 	CGO_ENABLED=0 HEARTH_POWER_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestPowerBench$$' -v ./agent/governor/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 HEARTH_STREAM_BENCH=1 $(GO) test -count=1 -timeout 20m -run '^TestStreamBench$$' -v ./agent/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 $(GO) test -count=1 -timeout 10m -run '^TestStreams$$' -v ./e2e/ | grep -E '^BENCH' || true
+	CGO_ENABLED=0 HEARTH_CERT_BENCH=1 $(GO) test -count=1 -run '^TestCertBench$$' -v ./gateway/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestMarketGas$$' -v ./gateway/contracts/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 HEARTH_MARKET_BENCH=1 $(GO) test -count=1 -run '^TestMarketBench$$' -v ./gateway/market/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 HEARTH_LIGHT_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestLightClientBench$$' -v ./gateway/chain/link/ | grep -E '^BENCH' || true

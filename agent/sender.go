@@ -173,7 +173,7 @@ func (s *sender) upload(ctx context.Context, results []api.TaskResult) error {
 
 func (a *Agent) lostOutput(r *api.TaskResult, err error) {
 	a.log.Error("output archive of a finished task is lost; reporting the attempt lost", "lease", r.LeaseID, "err", err)
-	*r = a.result(&api.Lease{ID: r.LeaseID, JobID: r.JobID, Index: r.Index, Attempt: r.Attempt},
+	*r = a.result(&api.Lease{ID: r.LeaseID, JobID: r.JobID, Index: r.Index, Attempt: r.Attempt, Replica: r.Replica},
 		sandbox.Result{ExitCode: -1, Failure: sandbox.FailLost, Reason: "output archive lost on the agent: " + err.Error()},
 		a.outputs.empty)
 }

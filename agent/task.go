@@ -198,7 +198,7 @@ func (a *Agent) start(ctx context.Context, w *work, dir string) (sandbox.Task, s
 	}
 	spec := sandbox.Spec{
 		ID: sandboxID(l.ID), App: app, Args: l.Args, Env: l.Env, User: l.User,
-		OutDir: filepath.Join(dir, "out"),
+		OutDir: filepath.Join(dir, "out"), Deterministic: l.Deterministic,
 		Limits: sandbox.Limits{
 			MemoryBytes: int64(l.Resources.Memory),
 			CPU:         l.Resources.CPU,
@@ -263,8 +263,13 @@ func (a *Agent) result(l *api.Lease, r sandbox.Result, out api.BlobRef) api.Task
 		Output:    out,
 		WallMilli: r.Wall.Milliseconds(), CPUMilli: r.CPU.Milliseconds(),
 		FinishedAt: time.Now().UTC(),
+		Replica:    l.Replica,
 	}
 	res.Digest = api.ResultDigest(&res)
+	if l.Replica > 0 {
+		// Bound to this device and lease: a certified task's vote.
+		res.Seal = api.ResultSeal(a.id.ID.String(), l.ID, res.Digest)
+	}
 	return res
 }
 

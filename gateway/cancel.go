@@ -49,21 +49,32 @@ func (g *Gateway) endJob(id string, stream bool) (api.Job, error) {
 	}
 	var recs []taskRecord
 	queued, revoked := 0, 0
+	var units []*task // what is queued or leased: the tasks, or a certified job's replicas
 	for _, t := range j.tasks {
+		if t.State == api.TaskVerifying {
+			j.counts.Verifying--
+			j.counts.Canceled++
+			t.State = api.TaskCanceled
+			recs = append(recs, t.snapshot())
+		}
+		units = append(units, t)
+		units = append(units, t.replicas...)
+	}
+	for _, t := range units {
 		switch t.State {
 		case api.TaskQueued:
-			j.counts.Queued--
+			t.counts().Queued--
 			queued++
 		case api.TaskLeased:
 			// Out of the leases: renewLocked now revokes it.
 			delete(g.leased, t.leaseID())
-			j.counts.Leased--
+			t.counts().Leased--
 			revoked++
 		default:
 			continue
 		}
 		t.State = api.TaskCanceled
-		j.counts.Canceled++
+		t.counts().Canceled++
 		recs = append(recs, t.snapshot())
 	}
 	if queued > 0 {

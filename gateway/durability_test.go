@@ -154,7 +154,7 @@ func TestLeaseCarriesTheGrantedAttempt(t *testing.T) {
 		t.Fatalf("late result: %+v", r)
 	}
 	ls := receive(t, granted)
-	if len(ls) != 1 || ls[0].Attempt != 2 || ls[0].ID != leaseID(j.ID, 0, 2) {
+	if len(ls) != 1 || ls[0].Attempt != 2 || ls[0].ID != leaseID(j.ID, 0, 0, 2) {
 		t.Fatalf("b was granted %+v, want attempt 2", ls)
 	}
 }

@@ -43,6 +43,9 @@ var (
 	ErrUnknownStream = errors.New("no such stream")
 	// ErrStreamExists is returned when deploying a name already deployed.
 	ErrStreamExists = errors.New("stream already deployed")
+	// ErrSealed is returned when a device asks for the output of another
+	// device's replica before its task is certified.
+	ErrSealed = errors.New("sealed until certified")
 )
 
 // refusedBundle reports whether err is a firmware bundle that the mirror
@@ -68,7 +71,7 @@ func apiError(err error) *api.Error {
 		return e(http.StatusUnauthorized, api.ErrUnauthorized)
 	case errors.Is(err, ErrPending):
 		return e(http.StatusForbidden, api.ErrPending)
-	case errors.Is(err, ErrNotPaired), errors.Is(err, ErrBadToken):
+	case errors.Is(err, ErrNotPaired), errors.Is(err, ErrBadToken), errors.Is(err, ErrSealed):
 		return e(http.StatusForbidden, api.ErrForbidden)
 	case errors.Is(err, ErrUnknownMember), errors.Is(err, ErrUnknownJob), errors.Is(err, ErrUnknownStream), errors.Is(err, store.ErrNotFound):
 		return e(http.StatusNotFound, api.ErrNotFound)

@@ -51,6 +51,14 @@ type Gateway struct {
 	mounts        map[string]http.Handler // see Mount
 	chainStatus   func() string           // see SetChainStatus
 	fw            *firmware               // nil without Config.FirmwareRoot
+	// sealed holds the outputs of certified tasks' replicas not yet
+	// certified, with the devices that reported them: only those (and the
+	// owner) may read them (certify.go). credChanged and rechecking drive
+	// recheckLocked; certRand draws spot checks.
+	sealed      map[store.Digest]map[identity.NodeID]bool
+	credChanged bool
+	rechecking  bool
+	certRand    func() float64
 
 	// smu guards the streams (taken before mu, never after).
 	smu     sync.Mutex
@@ -120,6 +128,7 @@ func openGateway(cfg Config) (*Gateway, error) {
 		cfg: cfg, log: cfg.Logger, db: db,
 		members: map[identity.NodeID]*member{}, jobs: map[string]*job{},
 		leased: map[string]*task{}, wake: make(chan struct{}),
+		sealed: map[store.Digest]map[identity.NodeID]bool{}, certRand: certRandDefault,
 		unsavedTasks: map[string]*task{}, unsavedJobs: map[string]*job{}, refused: map[identity.NodeID]time.Time{},
 		waiting: map[*leaseWait]struct{}{}, streamWaiting: map[identity.NodeID]int{},
 		streams: map[string]*streamState{}, inbox: make(chan inMsg, inboxDepth), commits: make(chan *commitReq, 64), outKick: make(chan struct{}, 1), ha: newHAState(),
@@ -263,27 +272,47 @@ func (g *Gateway) load() error {
 				return err
 			}
 			j.tasks = make([]*task, j.Spec.Tasks)
+			if j.Spec.Certify != nil {
+				j.replicaCounts = &api.TaskCounts{}
+			}
 			g.jobs[j.ID] = j
 			return nil
 		})
 		if err != nil {
 			return err
 		}
+		var replicas []*task
 		err = tx.Scan(bucketTasks, "", func(_ string, v []byte) error {
 			t := &task{}
 			if err := json.Unmarshal(v, &t.taskRecord); err != nil {
 				return err
 			}
 			j := g.jobs[t.JobID]
-			if j == nil || t.Index >= len(j.tasks) {
+			if j == nil || t.Index < 0 || t.Index >= len(j.tasks) {
 				return fmt.Errorf("task %s/%d has no job", t.JobID, t.Index)
 			}
 			t.job = j
+			if t.Replica > 0 {
+				if j.replicaCounts == nil {
+					return fmt.Errorf("replica %s has no certified job", t.key())
+				}
+				replicas = append(replicas, t)
+				return nil
+			}
 			j.tasks[t.Index] = t
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		// Replicas join their tasks in order (keys sort them so).
+		for _, r := range replicas {
+			p := r.job.tasks[r.Index]
+			if p == nil || r.Replica != len(p.replicas)+1 {
+				return fmt.Errorf("replica %s is out of order", r.key())
+			}
+			r.parent = p
+			p.replicas = append(p.replicas, r)
 		}
 		if err := g.loadStreams(tx); err != nil {
 			return err
@@ -302,31 +331,42 @@ func (g *Gateway) load() error {
 		now := time.Now()
 		for _, id := range g.jobOrder {
 			j := g.jobs[id]
+			var units []*task
 			for _, t := range j.tasks {
-				if j.Canceled != nil && (t.State == api.TaskQueued || t.State == api.TaskLeased) {
+				units = append(units, t)
+				units = append(units, t.replicas...)
+			}
+			for _, t := range units {
+				if j.Canceled != nil && (t.State == api.TaskQueued || t.State == api.TaskLeased || t.State == api.TaskVerifying) {
 					// The cancel stores the job and its tasks in one
 					// transaction; should a task's write have been
 					// skipped all the same, it stays canceled with its job.
 					t.State = api.TaskCanceled
 				}
+				if t.parent != nil && t.Result != nil && (t.parent.State == api.TaskVerifying || t.Vote == voteDissents) {
+					g.sealLocked(store.Digest(t.Result.Output.Digest), t.Node)
+				}
+				c := t.counts()
 				switch t.State {
 				case api.TaskQueued:
-					j.counts.Queued++
+					c.Queued++
 					g.queue = append(g.queue, t)
 				case api.TaskLeased:
 					// A fresh TTL: the holder may well be alive.
-					j.counts.Leased++
+					c.Leased++
 					t.expires = now.Add(g.leaseTTL(t))
 					g.leased[t.leaseID()] = t
+				case api.TaskVerifying:
+					c.Verifying++
 				case api.TaskDone:
-					j.counts.Done++
+					c.Done++
 				case api.TaskFailed:
-					j.counts.Failed++
+					c.Failed++
 				case api.TaskCanceled:
-					j.counts.Canceled++
+					c.Canceled++
 				}
 			}
-			if j.Finished != nil && j.counts.Queued+j.counts.Leased > 0 {
+			if j.Finished != nil && j.counts.Queued+j.counts.Leased+j.counts.Verifying > 0 {
 				// The write that finished the job landed, an earlier
 				// result of the job did not (they raced, then the gateway
 				// was killed): the job is not finished yet.

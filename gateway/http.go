@@ -261,6 +261,18 @@ func (g *Gateway) getBlob(w http.ResponseWriter, r *http.Request) {
 		reply(w, nil, err)
 		return
 	}
+	if !g.adminOK(r.Header.Get("Authorization")) {
+		node, _ := peerID(r) // member() checked it
+		g.mu.Lock()
+		sealed := g.sealedFromLocked(d, node)
+		g.mu.Unlock()
+		if sealed {
+			// The output of a replica not yet certified: another device
+			// could copy it instead of computing its own.
+			reply(w, nil, fmt.Errorf("%w: blob %s is the output of another device's replica, not yet certified", ErrSealed, d.Short()))
+			return
+		}
+	}
 	rc, size, err := g.blobs.Open(d)
 	if err != nil {
 		reply(w, nil, err)

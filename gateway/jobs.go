@@ -67,8 +67,21 @@ func (g *Gateway) submit(spec api.JobSpec) (api.Job, error) {
 		for i := range j.tasks {
 			t := &task{taskRecord: taskRecord{JobID: j.ID, Index: i, State: api.TaskQueued}, job: j}
 			j.tasks[i] = t
-			if err := tx.PutJSON(bucketTasks, taskKey(j.ID, i), t.taskRecord); err != nil {
-				return err
+			units := []*task{t}
+			if c := spec.Certify; c != nil {
+				// The task waits for its replicas' votes; they are
+				// what is queued.
+				t.State, t.Cert = api.TaskVerifying, &certRecord{}
+				for n := range c.MinReplicas {
+					r := &task{taskRecord: taskRecord{JobID: j.ID, Index: i, Replica: n + 1, State: api.TaskQueued}, job: j, parent: t}
+					t.replicas = append(t.replicas, r)
+				}
+				units = append(units, t.replicas...)
+			}
+			for _, u := range units {
+				if err := tx.PutJSON(bucketTasks, u.key(), u.taskRecord); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -77,10 +90,19 @@ func (g *Gateway) submit(spec api.JobSpec) (api.Job, error) {
 		return api.Job{}, err
 	}
 	g.mu.Lock()
-	j.counts.Queued = len(j.tasks)
+	if spec.Certify != nil {
+		j.counts.Verifying = len(j.tasks)
+		j.replicaCounts = &api.TaskCounts{}
+		for _, t := range j.tasks {
+			j.replicaCounts.Queued += len(t.replicas)
+			g.queue = append(g.queue, t.replicas...)
+		}
+	} else {
+		j.counts.Queued = len(j.tasks)
+		g.queue = append(g.queue, j.tasks...)
+	}
 	g.jobs[j.ID] = j
 	g.jobOrder = append(g.jobOrder, j.ID)
-	g.queue = append(g.queue, j.tasks...)
 	g.wakeLocked()
 	view := j.view()
 	g.mu.Unlock()

@@ -137,7 +137,7 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 // whole task. A device that reports no speed is neither held back nor
 // counted on.
 func (g *Gateway) jobAllowanceLocked(d *member, req api.LeaseRequest, j *job, busy map[identity.NodeID][]*task, now time.Time) int {
-	queued := j.counts.Queued
+	queued := j.queued()
 	spec := &j.Spec
 	sd := speedOfLocked(d, runtimeFor(spec, req.Runtimes, req.Platforms))
 	if sd <= 0 {

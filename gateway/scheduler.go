@@ -204,7 +204,8 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		fits := rt != "" && (!limited || n != 0) &&
 			(streams || cpu <= 0 && req.FreeCPU <= 0 || spec.Resources.CPU <= cpu+1e-9) &&
 			(streams || mem <= 0 && req.FreeMemory <= 0 || int64(spec.Resources.Memory) <= mem)
-		if !fits || streams != (t.job.Stream != "") || streams && g.fewerWaitingLocked(m.ID, t.job) {
+		if !fits || streams != (t.job.Stream != "") || streams && g.fewerWaitingLocked(m.ID, t.job) ||
+			t.Replica > 0 && !g.replicaFitsLocked(t, m, rt) {
 			kept = append(kept, t)
 			continue
 		}
@@ -218,14 +219,17 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		t.State = api.TaskLeased
 		t.Node = m.ID
 		t.Nodes = append(t.Nodes, m.ID)
+		if t.Replica > 0 {
+			t.Class = deviceClass(m, rt)
+		}
 		t.expires = now.Add(g.leaseTTL(t))
 		t.LeasedAt = now.UTC()
 		g.leased[t.leaseID()] = t
 		if t.job.notes != nil {
 			t.job.notes.add(t.Index, "taken by %s (%s), attempt %d", m.ID.Short(), m.Node.Name, t.Attempt)
 		}
-		t.job.counts.Queued--
-		t.job.counts.Leased++
+		t.counts().Queued--
+		t.counts().Leased++
 		picked = append(picked, t)
 	}
 	clear(g.queue[len(kept):])
@@ -260,7 +264,7 @@ func (g *Gateway) leaseOf(t *task) api.Lease {
 		inputs[i] = api.InputRef{Name: in.Name, Digest: in.Digest, Size: in.Size}
 	}
 	l := api.Lease{
-		ID: leaseID(t.JobID, t.Index, t.Attempt), JobID: t.JobID, Index: t.Index, Attempt: t.Attempt,
+		ID: t.leaseID(), JobID: t.JobID, Index: t.Index, Attempt: t.Attempt, Replica: t.Replica, Deterministic: t.Replica > 0,
 		Runtime: spec.Runtime, App: api.BlobRef{Digest: spec.AppDigest}, Image: spec.Image, Args: args, Env: env,
 		Inputs: inputs, Resources: spec.Resources, User: spec.User, TTL: api.Duration(g.cfg.LeaseTTL),
 	}
@@ -297,8 +301,8 @@ func (g *Gateway) unpick(ts []*task, leases []api.Lease) {
 			t.LeasedAt = time.Time{}
 		}
 		t.State = api.TaskQueued
-		t.job.counts.Leased--
-		t.job.counts.Queued++
+		t.counts().Leased--
+		t.counts().Queued++
 		back = append(back, t)
 	}
 	g.queue = slices.Insert(g.queue, 0, back...)
@@ -309,36 +313,39 @@ func (g *Gateway) unpick(ts []*task, leases []api.Lease) {
 // their retries are spent) and stores the outcome.
 func (g *Gateway) requeue(ts []*task, why string) {
 	g.mu.Lock()
-	var recs []taskRecord
-	var jobs []jobRecord
+	var ch changes
 	for _, t := range ts {
 		if t.State != api.TaskLeased {
 			continue
 		}
 		delete(g.leased, t.leaseID())
-		t.job.counts.Leased--
+		t.counts().Leased--
 		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s", t.Attempt, t.Node.Short(), why))
 		if t.job.notes != nil {
 			t.job.notes.add(t.Index, "given up by %s: %s", t.Node.Short(), why)
 		}
 		if t.Attempt > *t.job.Spec.Retries && t.job.Stream == "" { // a partition never gives up
 			t.State = api.TaskFailed
-			t.job.counts.Failed++
+			t.counts().Failed++
 			t.History = append(t.History, fmt.Sprintf("gave up after %d attempts", t.Attempt))
-			if g.finishJobLocked(t.job) {
-				jobs = append(jobs, t.job.jobRecord)
+			ch.recs = append(ch.recs, t.snapshot())
+			if t.Replica > 0 {
+				// No vote: the task may need another replica.
+				g.certifyLocked(t.parent, &ch)
+			} else if g.finishJobLocked(t.job) {
+				ch.jobs = append(ch.jobs, t.job.jobRecord)
 			}
-		} else {
-			t.State = api.TaskQueued
-			t.job.counts.Queued++
-			g.queue = append(g.queue, t)
+			continue
 		}
-		recs = append(recs, t.snapshot())
+		t.State = api.TaskQueued
+		t.counts().Queued++
+		g.queue = append(g.queue, t)
+		ch.recs = append(ch.recs, t.snapshot())
 	}
 	g.wakeLocked()
 	urecs, ujobs := g.takeUnsavedLocked()
 	g.mu.Unlock()
-	if err := g.save(append(recs, urecs...), nil, append(jobs, ujobs...)...); err != nil {
+	if err := g.save(append(ch.recs, urecs...), ch.members, append(ch.jobs, ujobs...)...); err != nil {
 		g.log.Error("store requeued tasks; kept to store again", "err", err)
 	}
 }
@@ -352,7 +359,7 @@ func (g *Gateway) wakeLocked() {
 // finishJobLocked marks a job finished when no task is left to run, and
 // reports whether it did.
 func (g *Gateway) finishJobLocked(j *job) bool {
-	if j.Finished != nil || j.counts.Queued+j.counts.Leased > 0 {
+	if j.Finished != nil || j.counts.Queued+j.counts.Leased+j.counts.Verifying > 0 {
 		return false
 	}
 	now := time.Now().UTC()
@@ -375,6 +382,13 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 		}
 		if d, err := store.ParseDigest(r.Output.Digest); err != nil || !g.blobs.Has(d) {
 			acks[i].Status, acks[i].Error = api.AckRejected, "output archive was not uploaded"
+			continue
+		}
+		if (r.Replica > 0 || r.Seal != "") && r.Seal != api.ResultSeal(r.Node, r.LeaseID, r.Digest) {
+			// A replica's digest must be sealed by the device and lease
+			// that report it: a report copied from another device, or a
+			// replica's without its seal, is refused.
+			acks[i].Status, acks[i].Error = api.AckRejected, "result seal does not match this device and lease"
 		}
 	}
 	g.mu.Lock()
@@ -382,15 +396,14 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 		g.mu.Unlock()
 		return nil, err
 	}
-	var recs []taskRecord
-	var jobs []jobRecord
+	var ch changes
 	accepted := 0
 	for i := range results {
 		if acks[i].Status != "" {
 			continue
 		}
 		r := &results[i]
-		acks[i].Status = g.acceptLocked(node, r, &recs, &jobs)
+		acks[i].Status = g.acceptLocked(node, r, &ch)
 		if acks[i].Status == api.AckAccepted {
 			accepted++
 		}
@@ -407,7 +420,7 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 			energy[day] = e
 		}
 	}
-	var members []memberRecord
+	members := ch.members
 	if m := g.members[node]; m != nil {
 		m.polled = time.Now() // it asks for work again next
 	}
@@ -420,7 +433,7 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 	// acknowledged only once it is on disk.
 	urecs, ujobs := g.takeUnsavedLocked()
 	g.mu.Unlock()
-	if err := g.save(append(recs, urecs...), members, append(jobs, ujobs...)...); err != nil {
+	if err := g.save(append(ch.recs, urecs...), members, append(ch.jobs, ujobs...)...); err != nil {
 		return nil, fmt.Errorf("storing results (send them again): %w", err)
 	}
 	if err := g.addEnergy(node, energy); err != nil {
@@ -437,12 +450,18 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 }
 
 // acceptLocked applies one result whose digest is already checked.
-func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]taskRecord, jobs *[]jobRecord) api.AckStatus {
+func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *changes) api.AckStatus {
 	j := g.jobs[r.JobID]
-	if j == nil || r.Index < 0 || r.Index >= len(j.tasks) || r.LeaseID != leaseID(r.JobID, r.Index, r.Attempt) {
+	if j == nil || r.Index < 0 || r.Index >= len(j.tasks) || r.LeaseID != leaseID(r.JobID, r.Index, r.Replica, r.Attempt) {
 		return api.AckStale
 	}
 	t := j.tasks[r.Index]
+	if r.Replica > 0 || t.replicas != nil {
+		if r.Replica < 1 || r.Replica > len(t.replicas) {
+			return api.AckStale // no such replica
+		}
+		t = t.replicas[r.Replica-1]
+	}
 	if r.Attempt < 1 || r.Attempt > len(t.Nodes) || t.Nodes[r.Attempt-1] != node {
 		return api.AckStale // never this node's attempt
 	}
@@ -456,9 +475,12 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 			// The agent forgets the result on this answer, but the
 			// first report's write may still be on its way or have
 			// failed: store the task (and the job's end) again first.
-			*recs = append(*recs, t.snapshot())
+			ch.recs = append(ch.recs, t.snapshot())
+			if t.parent != nil {
+				ch.recs = append(ch.recs, t.parent.snapshot())
+			}
 			if j.Finished != nil {
-				*jobs = append(*jobs, j.jobRecord)
+				ch.jobs = append(ch.jobs, j.jobRecord)
 			}
 			return api.AckDuplicate
 		}
@@ -479,23 +501,23 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 	}
 	if t.State == api.TaskLeased {
 		delete(g.leased, t.leaseID())
-		j.counts.Leased--
+		t.counts().Leased--
 	} else {
 		g.queue = slices.DeleteFunc(g.queue, func(q *task) bool { return q == t })
-		j.counts.Queued--
+		t.counts().Queued--
 	}
 	if j.Stream != "" {
 		g.partitionEndedLocked(t, node, r)
-		*recs = append(*recs, t.snapshot())
+		ch.recs = append(ch.recs, t.snapshot())
 		return api.AckAccepted
 	}
 	if retryable(r.Failure) && t.Attempt <= *j.Spec.Retries {
 		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s: %s", r.Attempt, node.Short(), r.Failure, r.Reason))
 		t.State = api.TaskQueued
-		j.counts.Queued++
+		t.counts().Queued++
 		g.queue = append(g.queue, t)
 		g.wakeLocked()
-		*recs = append(*recs, t.snapshot())
+		ch.recs = append(ch.recs, t.snapshot())
 		return api.AckAccepted
 	}
 	res := *r
@@ -505,15 +527,18 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, recs *[]
 	t.Node = node
 	if r.ExitCode == 0 && r.Failure == "" {
 		t.State = api.TaskDone
-		j.counts.Done++
+		t.counts().Done++
 		g.noteWorkLocked(j, node, t.runtime, r)
 	} else {
 		t.State = api.TaskFailed
-		j.counts.Failed++
+		t.counts().Failed++
 	}
-	*recs = append(*recs, t.snapshot())
-	if g.finishJobLocked(j) {
-		*jobs = append(*jobs, j.jobRecord)
+	ch.recs = append(ch.recs, t.snapshot())
+	if t.parent != nil {
+		g.sealLocked(store.Digest(r.Output.Digest), node)
+		g.certifyLocked(t.parent, ch)
+	} else if g.finishJobLocked(j) {
+		ch.jobs = append(ch.jobs, j.jobRecord)
 	}
 	return api.AckAccepted
 }

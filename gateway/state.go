@@ -34,7 +34,15 @@ type memberRecord struct {
 	// Firmware is the device's last firmware status; nil for devices that
 	// are not appliances.
 	Firmware *api.FirmwareStatus `json:"firmware,omitempty"`
-	Version  uint64              `json:"version"`
+	// Credibility is the device's record per app (by app digest), from
+	// the certified tasks it ran replicas of (certify.go).
+	Credibility map[string]*credRecord `json:"credibility,omitempty"`
+	// Faults counts the wrong results it was caught returning, over all
+	// apps; Quarantined says why it takes no certified work (empty: it
+	// does).
+	Faults      int    `json:"faults,omitempty"`
+	Quarantined string `json:"quarantined,omitempty"`
+	Version     uint64 `json:"version"`
 }
 
 // member is a member in memory: the record plus live health.
@@ -54,7 +62,15 @@ type member struct {
 // version (see putMember).
 func (m *member) snapshot() memberRecord {
 	m.Version++
-	return m.memberRecord
+	r := m.memberRecord
+	if m.Credibility != nil {
+		r.Credibility = make(map[string]*credRecord, len(m.Credibility))
+		for app, c := range m.Credibility {
+			cc := *c
+			r.Credibility[app] = &cc
+		}
+	}
+	return r
 }
 
 // putMember writes a member snapshot unless the store holds a newer one.
@@ -76,6 +92,7 @@ func (m *member) view() api.Member {
 		LastSeen: m.lastSeen, Load1: m.health.Load1, MemFree: m.health.MemoryFree, TempC: m.health.TempC,
 		DiskFree: m.health.DiskFree, DiskTotal: m.health.DiskTotal, Refusing: m.health.Refusing, Power: m.health.Power,
 		Running: len(m.health.Running), Completed: m.Completed, Speed: m.health.Speed, Firmware: m.Firmware,
+		Quarantined: m.Quarantined,
 	}
 }
 
@@ -91,6 +108,11 @@ type jobRecord struct {
 	// for other jobs. Its tasks are leased only to stream requests, never
 	// run out of retries, and stop when their function fails.
 	Stream string `json:"stream,omitempty"`
+	// Nondeterministic, for a certified job of class any, says how its
+	// results split along device classes; PinClass is then the one class
+	// its replicas run in.
+	Nondeterministic string `json:"nondeterministic,omitempty"`
+	PinClass         string `json:"pin_class,omitempty"`
 }
 
 type job struct {
@@ -106,6 +128,18 @@ type job struct {
 	// partition leased with an older one stops at its next pull.
 	streamVersion int
 	notes         *noteLog // the stream's, for a stream's job
+	// replicaCounts counts a certified job's replicas by state (counts
+	// counts its tasks); nil for other jobs.
+	replicaCounts *api.TaskCounts
+}
+
+// queued is how many of j's leasable units wait in the queue: its tasks,
+// or its replicas for a certified job.
+func (j *job) queued() int {
+	if j.replicaCounts != nil {
+		return j.replicaCounts.Queued
+	}
+	return j.counts.Queued
 }
 
 func (j *job) state() api.JobState {
@@ -122,7 +156,13 @@ func (j *job) state() api.JobState {
 }
 
 func (j *job) view() api.Job {
-	return api.Job{ID: j.ID, Spec: j.Spec, State: j.state(), Counts: j.counts, Created: j.Created, Finished: j.Finished}
+	v := api.Job{ID: j.ID, Spec: j.Spec, State: j.state(), Counts: j.counts, Created: j.Created, Finished: j.Finished,
+		Nondeterministic: j.Nondeterministic}
+	if j.replicaCounts != nil {
+		c := *j.replicaCounts
+		v.Replicas = &c
+	}
+	return v
 }
 
 // taskRecord is a task as stored. Version orders concurrent writes of the
@@ -140,7 +180,19 @@ type taskRecord struct {
 	Result   *api.TaskResult   `json:"result,omitempty"`
 	LeasedAt time.Time         `json:"leased_at,omitzero"`
 	DoneAt   time.Time         `json:"done_at,omitzero"`
-	Version  uint64            `json:"version"`
+	// Replica numbers a certified task's replica, from 1; 0 for a task.
+	// A replica is stored beside its task, under the task's key and
+	// ".NN"; it is leased, expires and retries as a task does.
+	Replica int `json:"replica,omitempty"`
+	// Class is a replica's device class (runtime/engine/arch), set when it
+	// is leased; Weight and Vote its standing in the vote (api.Replica).
+	Class  string `json:"class,omitempty"`
+	Weight int    `json:"weight,omitempty"`
+	Vote   string `json:"vote,omitempty"`
+	// Cert is a certified task's certification; nil for other tasks and
+	// for replicas.
+	Cert    *certRecord `json:"cert,omitempty"`
+	Version uint64      `json:"version"`
 }
 
 type task struct {
@@ -153,15 +205,41 @@ type task struct {
 	// streamVersion is the stream version its lease runs, for a stream
 	// partition; memory only (0 after a restart: it stops and starts again).
 	streamVersion int
+	// parent is a replica's task; replicas a certified task's replicas,
+	// by Replica-1.
+	parent   *task
+	replicas []*task
 }
 
 func taskKey(jobID string, index int) string { return fmt.Sprintf("%s/%08d", jobID, index) }
 
-func leaseID(jobID string, index, attempt int) string {
+// key is the record's key in bucketTasks.
+func (r *taskRecord) key() string {
+	if r.Replica > 0 {
+		return fmt.Sprintf("%s/%08d.%02d", r.JobID, r.Index, r.Replica)
+	}
+	return taskKey(r.JobID, r.Index)
+}
+
+// leaseID names a lease: "<job>/<index>/<attempt>", or for a replica of a
+// certified task "<job>/<index>.<replica>/<attempt>".
+func leaseID(jobID string, index, replica, attempt int) string {
+	if replica > 0 {
+		return fmt.Sprintf("%s/%d.%d/%d", jobID, index, replica, attempt)
+	}
 	return fmt.Sprintf("%s/%d/%d", jobID, index, attempt)
 }
 
-func (t *task) leaseID() string { return leaseID(t.JobID, t.Index, t.Attempt) }
+func (t *task) leaseID() string { return leaseID(t.JobID, t.Index, t.Replica, t.Attempt) }
+
+// counts is where t is counted: its job's task counts, or its replica
+// counts for a replica.
+func (t *task) counts() *api.TaskCounts {
+	if t.Replica > 0 {
+		return t.job.replicaCounts
+	}
+	return &t.job.counts
+}
 
 func (t *task) view() api.Task {
 	v := api.Task{JobID: t.JobID, Index: t.Index, State: t.State, Attempt: t.Attempt, History: t.History, Result: t.Result}
@@ -176,6 +254,19 @@ func (t *task) view() api.Task {
 		at := t.DoneAt
 		v.DoneAt = &at
 	}
+	if t.Cert != nil {
+		v.Certification = &api.Certification{How: t.Cert.How, Confidence: t.Cert.Confidence, Canonical: t.Cert.Canonical, Waiting: t.Cert.Waiting}
+	}
+	for _, r := range t.replicas {
+		rv := api.Replica{Replica: r.Replica, State: r.State, Attempt: r.Attempt, Class: r.Class, Weight: r.Weight, Vote: r.Vote}
+		if !r.Node.IsZero() {
+			rv.Node = r.Node.String()
+		}
+		if r.Result != nil {
+			rv.Digest = r.Result.Digest
+		}
+		v.Replicas = append(v.Replicas, rv)
+	}
 	return v
 }
 
@@ -186,6 +277,10 @@ func (t *task) snapshot() taskRecord {
 	r := t.taskRecord
 	r.History = append([]string(nil), t.History...)
 	r.Nodes = append([]identity.NodeID(nil), t.Nodes...)
+	if t.Cert != nil {
+		c := *t.Cert
+		r.Cert = &c
+	}
 	return r
 }
 
@@ -196,7 +291,7 @@ func saveTasks(db *store.DB, recs []taskRecord, members []memberRecord, jobs ...
 	return db.Batch(func(tx *store.Tx) error {
 		for _, r := range recs {
 			var old taskRecord
-			key := taskKey(r.JobID, r.Index)
+			key := r.key()
 			if ok, _ := tx.GetJSON(bucketTasks, key, &old); ok && old.Version > r.Version {
 				continue
 			}

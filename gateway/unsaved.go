@@ -34,8 +34,8 @@ func (g *Gateway) save(recs []taskRecord, members []memberRecord, jobs ...jobRec
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, r := range recs {
-		if j := g.jobs[r.JobID]; j != nil && r.Index < len(j.tasks) && j.tasks[r.Index] != nil {
-			g.unsavedTasks[taskKey(r.JobID, r.Index)] = j.tasks[r.Index]
+		if t := g.taskOfLocked(&r); t != nil {
+			g.unsavedTasks[r.key()] = t
 		}
 	}
 	for _, jr := range jobs {
@@ -63,4 +63,21 @@ func (g *Gateway) flushUnsaved() {
 	}
 	g.unsavedErr = ""
 	g.log.Info("stored tasks that an earlier write could not", "tasks", len(recs), "jobs", len(jobs))
+}
+
+// taskOfLocked finds the task (or replica) that r is a record of; nil if
+// there is none.
+func (g *Gateway) taskOfLocked(r *taskRecord) *task {
+	j := g.jobs[r.JobID]
+	if j == nil || r.Index < 0 || r.Index >= len(j.tasks) || j.tasks[r.Index] == nil {
+		return nil
+	}
+	t := j.tasks[r.Index]
+	if r.Replica > 0 {
+		if r.Replica > len(t.replicas) {
+			return nil
+		}
+		return t.replicas[r.Replica-1]
+	}
+	return t
 }

@@ -139,6 +139,13 @@ type Spec struct {
 	OutDir string
 	// Limits bound the task.
 	Limits Limits
+	// Deterministic asks for a run another device repeats byte for byte:
+	// sandbox/wasm then gives the program fixed clocks (wazero's fakes:
+	// the wall clock from 2022-01-01 UTC, the monotonic clock from 0, both
+	// moving 1 ms per reading) instead of the host's. The random source is
+	// wazero's fixed one either way. Container runtimes cannot fix their
+	// clocks and ignore it.
+	Deterministic bool
 	// User is who the task runs as where the runtime has users (a
 	// container): empty for the runtime's unprivileged default, "root", or
 	// "UID[:GID]". Runtimes without users ignore it.

@@ -17,3 +17,13 @@ func ResultDigest(r *TaskResult) string {
 	fmt.Fprintf(h, "stdout %x %t\nstderr %x %t\noutput %s\n", so, r.StdoutTruncated, se, r.StderrTruncated, r.Output.Digest)
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
+
+// ResultSeal binds a result digest to the device and lease that computed
+// it: SHA-256 over "hearth-seal-v1\n", the node ID, the lease ID and the
+// digest, one per line. A device that copies another's digest must seal it
+// as its own, and the other's report cannot be replayed as its.
+func ResultSeal(node, leaseID, digest string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "hearth-seal-v1\n%s\n%s\n%s\n", node, leaseID, digest)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}

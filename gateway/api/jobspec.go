@@ -81,6 +81,82 @@ type JobSpec struct {
 	// (65534:65534, the default), "root", or "UID[:GID]". wasm tasks have
 	// no users and ignore it.
 	User string `json:"user,omitempty" yaml:"user"`
+	// Certify, when set, runs each task as replicas on distinct devices
+	// and takes a result only when enough of them agree
+	// (docs/certification.md). Nil: one device's result is the task's.
+	Certify *CertifySpec `json:"certify,omitempty" yaml:"certify"`
+}
+
+// CertifySpec is how much a job wants to trust its results.
+type CertifySpec struct {
+	// Trust is the confidence a result needs, from 0.5 to 0.9999: the
+	// agreeing replicas' weight (their devices' credibility) against all
+	// replicas' must exceed it, by iExec's consensus rule. Default 0.9.
+	Trust float64 `json:"trust,omitempty" yaml:"trust"`
+	// MinReplicas is how many devices run each task at least, agreeing
+	// replicas counted. Default 1: a device that earned the trust alone
+	// is believed (checked at the spot-check rate).
+	MinReplicas int `json:"min_replicas,omitempty" yaml:"min_replicas"`
+	// MaxReplicas bounds the replicas of a task; a task whose replicas
+	// reach it without agreeing fails as inconclusive. Default 5.
+	MaxReplicas int `json:"max_replicas,omitempty" yaml:"max_replicas"`
+	// Class is which devices' results are compared: "strict" (default),
+	// only devices of one runtime, engine and architecture, or "any",
+	// where a task's results that split exactly along those classes mark
+	// the app nondeterministic across them (and nobody is blamed).
+	Class string `json:"class,omitempty" yaml:"class"`
+	// SpotCheck is the least share of results accepted on one device's
+	// word that are replicated all the same. Default 0.05.
+	SpotCheck float64 `json:"spot_check,omitempty" yaml:"spot_check"`
+}
+
+// Certification classes (CertifySpec.Class).
+const (
+	ClassStrict = "strict"
+	ClassAny    = "any"
+)
+
+// Certification limits.
+const (
+	MinTrust       = 0.5
+	MaxTrust       = 0.9999
+	MaxReplicasCap = 9
+)
+
+// validateCertify checks c and fills its defaults.
+func validateCertify(c *CertifySpec) error {
+	if c.Trust == 0 {
+		c.Trust = 0.9
+	}
+	if !(c.Trust >= MinTrust && c.Trust <= MaxTrust) { // NaN too
+		return fieldErr("certify.trust", "must be between %v and %v, got %v", MinTrust, MaxTrust, c.Trust)
+	}
+	if c.MinReplicas == 0 {
+		c.MinReplicas = 1
+	}
+	if c.MaxReplicas == 0 {
+		c.MaxReplicas = max(5, c.MinReplicas)
+	}
+	if c.MinReplicas < 1 || c.MinReplicas > MaxReplicasCap {
+		return fieldErr("certify.min_replicas", "must be between 1 and %d, got %d", MaxReplicasCap, c.MinReplicas)
+	}
+	if c.MaxReplicas < max(2, c.MinReplicas) || c.MaxReplicas > MaxReplicasCap {
+		return fieldErr("certify.max_replicas", "must be between max(2, min_replicas) and %d, got %d", MaxReplicasCap, c.MaxReplicas)
+	}
+	switch c.Class {
+	case "":
+		c.Class = ClassStrict
+	case ClassStrict, ClassAny:
+	default:
+		return fieldErr("certify.class", "must be %q or %q, got %q", ClassStrict, ClassAny, c.Class)
+	}
+	if c.SpotCheck == 0 {
+		c.SpotCheck = 0.05
+	}
+	if !(c.SpotCheck > 0 && c.SpotCheck <= 1) {
+		return fieldErr("certify.spot_check", "must be above 0 and at most 1, got %v", c.SpotCheck)
+	}
+	return nil
 }
 
 // Resources bound each task. Zero fields take the defaults documented here.
@@ -239,6 +315,11 @@ func ValidateJobSpec(s *JobSpec) error {
 		}
 		if in.Size < 0 {
 			return fieldErr(f+".size", "must not be negative, got %d", in.Size)
+		}
+	}
+	if s.Certify != nil {
+		if err := validateCertify(s.Certify); err != nil {
+			return err
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.Env)) {

@@ -302,6 +302,16 @@ type Lease struct {
 	// Stream, when set, makes this a stream partition's lease (see
 	// StreamLease).
 	Stream *StreamLease `json:"stream,omitempty"`
+	// Replica numbers the replica of a certified task this lease runs,
+	// from 1; 0 for a task that is not certified. The lease ID then reads
+	// "<job>/<index>.<replica>/<attempt>".
+	Replica int `json:"replica,omitempty"`
+	// Deterministic asks the agent to run the task so that another device
+	// gets the same bytes: a wasm task sees fixed clocks (the wall clock
+	// from 2022-01-01 UTC and a monotonic clock from 0, both moving 1 ms
+	// per reading, as wazero fakes them) and a fixed random source. Set for
+	// certified tasks.
+	Deterministic bool `json:"deterministic,omitempty"`
 }
 
 // LeaseResponse carries zero or more leases.
@@ -343,6 +353,13 @@ type TaskResult struct {
 	// Digest is ResultDigest of this result, checked by the gateway.
 	Digest     string    `json:"digest"`
 	FinishedAt time.Time `json:"finished_at"`
+	// Replica is the lease's Replica.
+	Replica int `json:"replica,omitempty"`
+	// Seal is ResultSeal(reporting node, LeaseID, Digest): the digest
+	// bound to the device and lease that computed it. Required for a
+	// replica of a certified task; a result whose seal is not its own
+	// device's is rejected.
+	Seal string `json:"seal,omitempty"`
 }
 
 // ResultBatch reports finished leases.
@@ -401,6 +418,10 @@ type Member struct {
 	// Firmware is the device's last firmware status; nil for devices that
 	// are not appliances.
 	Firmware *FirmwareStatus `json:"firmware,omitempty"`
+	// Quarantined says why the device takes no certified work: it was
+	// caught returning wrong results (docs/certification.md); empty
+	// otherwise.
+	Quarantined string `json:"quarantined,omitempty"`
 }
 
 // JobState is a job's progress.
@@ -433,6 +454,9 @@ const (
 	// TaskCanceled: its job was canceled before the task finished. It has
 	// no result; a result that comes in for it later is stale.
 	TaskCanceled TaskState = "canceled"
+	// TaskVerifying: a certified task whose replicas have not yet agreed
+	// (see Task.Replicas).
+	TaskVerifying TaskState = "verifying"
 )
 
 // TaskCounts sums a job's tasks by state.
@@ -442,6 +466,9 @@ type TaskCounts struct {
 	Done     int `json:"done"`
 	Failed   int `json:"failed"`
 	Canceled int `json:"canceled,omitempty"`
+	// Verifying counts a certified job's tasks whose replicas have not yet
+	// agreed.
+	Verifying int `json:"verifying,omitempty"`
 }
 
 // Job is a submitted job.
@@ -455,6 +482,13 @@ type Job struct {
 	// EnergyWh sums the energy of the tasks' latest results (in a job's
 	// detail only).
 	EnergyWh float64 `json:"energy_wh,omitempty"`
+	// Replicas counts a certified job's replicas by state (Counts counts
+	// its tasks); nil for other jobs.
+	Replicas *TaskCounts `json:"replicas,omitempty"`
+	// Nondeterministic, for a certified job of class any, says that the
+	// app's results split along the devices' classes: its tasks then run
+	// in one class.
+	Nondeterministic string `json:"nondeterministic,omitempty"`
 }
 
 // Task is one task of a job with its latest attempt.
@@ -473,6 +507,43 @@ type Task struct {
 	// dispatch-to-result latency.
 	LeasedAt *time.Time `json:"leased_at,omitempty"`
 	DoneAt   *time.Time `json:"done_at,omitempty"`
+	// Replicas are a certified task's replicas, in the order they were
+	// made; Certification says how its result was taken.
+	Replicas      []Replica      `json:"replicas,omitempty"`
+	Certification *Certification `json:"certification,omitempty"`
+}
+
+// Replica is one replica of a certified task.
+type Replica struct {
+	Replica int       `json:"replica"`
+	State   TaskState `json:"state"`
+	Attempt int       `json:"attempt"`
+	Node    string    `json:"node,omitempty"`
+	// Class is the equivalence class of the device that ran it
+	// (runtime/engine/architecture).
+	Class string `json:"class,omitempty"`
+	// Digest is its result's ResultDigest once reported.
+	Digest string `json:"digest,omitempty"`
+	// Weight is its device's weight in the vote when it was counted.
+	Weight int `json:"weight,omitempty"`
+	// Vote says how it stands against the canonical result: "agrees",
+	// "dissents", or empty while undecided.
+	Vote string `json:"vote,omitempty"`
+}
+
+// Certification says how a certified task's result was taken.
+type Certification struct {
+	// How: "quorum" (replicas agreed), "trusted" (one device's word, its
+	// credibility above the trust asked for), "inconclusive" (no
+	// agreement within max_replicas) or "" while verifying.
+	How string `json:"how,omitempty"`
+	// Confidence is the agreeing group's share of the vote, by iExec's
+	// rule: group / total, against CertifySpec.Trust.
+	Confidence float64 `json:"confidence"`
+	// Canonical is the accepted result's digest.
+	Canonical string `json:"canonical,omitempty"`
+	// Waiting says what a verifying task waits for, in words.
+	Waiting string `json:"waiting,omitempty"`
 }
 
 // JobDetail is a job with its tasks.

@@ -50,3 +50,26 @@ func testExitCode(h *harness) {
 		}
 	}
 }
+
+// A deterministic task of the wasm runtime reads the same clocks and random
+// bytes on every run (certified replicas compare bytes); without it, the
+// host's clock. Container runtimes cannot fix clocks and ignore it.
+func testDeterministic(h *harness) {
+	run := func(det bool) string {
+		spec := h.spec("clock")
+		spec.Deterministic = det
+		res := h.run(spec)
+		h.exited(res, 0)
+		return string(res.Stdout)
+	}
+	a, b := run(true), run(true)
+	if h.rt.Name() != "wasm" {
+		return
+	}
+	if a != b || !strings.HasPrefix(a, "time 1640995200") {
+		h.t.Errorf("deterministic runs differ or use the host's clock:\n%s\n%s", a, b)
+	}
+	if c := run(false); c == a {
+		h.t.Errorf("a task that is not deterministic sees the fixed clock:\n%s", c)
+	}
+}

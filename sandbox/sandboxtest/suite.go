@@ -62,6 +62,7 @@ var cases = []struct {
 	{"NoTimeout", testNoTimeout},
 	{"Stdio", testStdio},
 	{"KillWhileReading", testKillWhileReading},
+	{"Deterministic", testDeterministic},
 }
 
 // harness is one subtest's view of the runtime.

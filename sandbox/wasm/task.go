@@ -138,9 +138,10 @@ func newTask(r *Runtime, spec sandbox.Spec, m *module) *task {
 		WithArgs(append([]string{"app"}, spec.Args...)...).
 		WithStdout(out).
 		WithStderr(t.stderr).
-		WithSysWalltime().
-		WithSysNanotime().
 		WithNanosleep(t.sleep)
+	if !spec.Deterministic {
+		c = c.WithSysWalltime().WithSysNanotime()
+	}
 	for _, k := range slices.Sorted(maps.Keys(spec.Env)) {
 		c = c.WithEnv(k, spec.Env[k])
 	}

@@ -26,6 +26,9 @@
 //	sleep              sleep forever, blocked in the sandbox's clock
 //	hog                allocate and touch memory until stopped
 //	trap               crash: a wasm trap, or a fatal signal natively
+//	clock              print "time NANOS" (the wall clock), "mono NANOS" (a
+//	                   monotonic duration) and "rand HEX" (8 bytes of
+//	                   crypto/rand); exit 0
 //
 // and, built for Linux only, to check a container's confinement:
 //
@@ -40,6 +43,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"fmt"
 	"os"
 	"strconv"
@@ -111,6 +115,11 @@ func main() {
 		hog()
 	case "trap":
 		trap()
+	case "clock":
+		start := time.Now()
+		b := make([]byte, 8)
+		rand.Read(b)
+		fmt.Printf("time %d\nmono %d\nrand %x\n", start.UnixNano(), time.Since(start).Nanoseconds(), b)
 	case "whoami":
 		whoami()
 	case "forkbomb":

@@ -1,0 +1,536 @@
+package gateway
+
+// Certified results (docs/certification.md). A certified job's task is not
+// queued itself: its replicas are, each a task of its own (leased, expired
+// and retried as one), on distinct devices of one equivalence class. Each
+// replica's result is a vote; a device's vote weighs by its credibility for
+// the app, and the task takes a result when the votes for it reach the trust
+// the job asks for, by iExec's consensus rule. A device that earned enough
+// credibility is believed alone, checked at a rate that falls as it earns
+// more (BOINC's adaptive replication); one caught dissenting from a
+// certified result loses its credibility, every result accepted on its word
+// alone since it was last checked runs again, and after quarantineFaults
+// such faults it takes no certified work.
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/store"
+)
+
+// quarantineFaults is how many wrong results a device may be caught
+// returning before it takes no certified work; soloMinCV how many
+// validated votes in a row it needs before its word alone is taken.
+const (
+	quarantineFaults = 3
+	soloMinCV        = 10
+)
+
+// Replica votes (taskRecord.Vote).
+const (
+	voteAgrees     = "agrees"
+	voteDissents   = "dissents"
+	voteOtherClass = "other class" // not counted: the app is nondeterministic across classes
+)
+
+// certRecord is a certified task's certification (api.Certification).
+type certRecord struct {
+	How        string  `json:"how,omitempty"`
+	Confidence float64 `json:"confidence,omitempty"`
+	Canonical  string  `json:"canonical,omitempty"`
+	Waiting    string  `json:"waiting,omitempty"`
+	// Rolled is set once the dice for a spot check were rolled on a
+	// result that one device's word would certify; Check when they asked
+	// for one (the result then needs a second vote).
+	Rolled bool `json:"rolled,omitempty"`
+	Check  bool `json:"check,omitempty"`
+	// Solo is set when the result rests on one device's word.
+	Solo bool `json:"solo,omitempty"`
+}
+
+// credRecord is a device's credibility for one app: its score (+1 per
+// replicated vote that agreed with a certified result, 0 after one that
+// did not) and BOINC's count of consecutive valid replicated votes (the
+// same count today, kept apart as BOINC keeps them).
+type credRecord struct {
+	Score     int       `json:"score"`
+	CV        int       `json:"cv"`
+	Valid     int       `json:"valid,omitempty"`
+	Invalid   int       `json:"invalid,omitempty"`
+	LastValid time.Time `json:"last_valid,omitzero"`
+	LastFault time.Time `json:"last_fault,omitzero"`
+}
+
+// weight is a device's weight in a vote: the odds that it returns the
+// right result, 4 + score. It is the posterior odds of a Beta(4, 1) prior
+// (a device the owner paired is right four times in five) after score
+// validated votes since its last fault. iExec's weight, max(score/3, 3) -
+// 1, starts at 2 and grows by one per three votes: with it a home pool of
+// three fresh devices can never reach a trust of 0.9 (2·2·2 = 8 is not
+// above 9), and one liar among three holds every task it votes on
+// undecided (docs/certification.md).
+func weight(score int) int { return 4 + score }
+
+// isVote reports whether a replica's result is one the task determines
+// (success, an exit code, a trap, too much output), not one its device's
+// limits or luck decide (timeout, memory, lost, killed, start).
+func isVote(r *api.TaskResult) bool {
+	return r.Failure == "" || r.Failure == "trap" || r.Failure == "output"
+}
+
+// deviceClass is m's equivalence class for runtime rt: results of one
+// deterministic task agree byte for byte within a class.
+func deviceClass(m *member, rt string) string {
+	engine := "native"
+	if rt == "wasm" {
+		// wazero compiles on amd64 and arm64 and interprets elsewhere.
+		engine = "interpreter"
+		if m.Node.Arch == "amd64" || m.Node.Arch == "arm64" {
+			engine = "compiler"
+		}
+	}
+	return rt + "/" + engine + "/" + m.Node.Arch
+}
+
+// changes collects what a change made under g.mu must store.
+type changes struct {
+	recs    []taskRecord
+	members []memberRecord
+	jobs    []jobRecord
+}
+
+// replicaFitsLocked reports whether device m (running runtime rt) may take
+// replica t: not quarantined, no other replica of its task, and of the
+// class its task's replicas run in.
+func (g *Gateway) replicaFitsLocked(t *task, m *member, rt string) bool {
+	if m.Quarantined != "" {
+		return false
+	}
+	pin := t.job.PinClass
+	for _, s := range t.parent.replicas {
+		if s == t {
+			continue
+		}
+		if s.Node == m.ID {
+			return false
+		}
+		if pin == "" && t.job.Spec.Certify.Class == api.ClassStrict && s.Class != "" &&
+			(s.State == api.TaskLeased || s.Result != nil && isVote(s.Result)) {
+			pin = s.Class
+		}
+	}
+	return pin == "" || deviceClass(m, rt) == pin
+}
+
+// credLocked is node's credibility for j's app; nil when it has none and
+// create is false.
+func (g *Gateway) credLocked(node identity.NodeID, j *job, create bool) *credRecord {
+	m := g.members[node]
+	if m == nil {
+		return nil
+	}
+	c := m.Credibility[j.Spec.AppDigest]
+	if c == nil && create {
+		if m.Credibility == nil {
+			m.Credibility = map[string]*credRecord{}
+		}
+		c = &credRecord{}
+		m.Credibility[j.Spec.AppDigest] = c
+	}
+	return c
+}
+
+func (g *Gateway) weightLocked(node identity.NodeID, j *job) int {
+	if c := g.credLocked(node, j, false); c != nil {
+		return weight(c.Score)
+	}
+	return weight(0)
+}
+
+// voteGroup is the replicas that reported one digest, and their weight
+// by iExec's rule: the product of their devices' weights.
+type voteGroup struct {
+	digest string
+	w      float64
+	reps   []*task
+}
+
+// tally counts lt's votes: the groups by digest (heaviest first), iExec's
+// total (1 plus every group's weight), how many votes and how many
+// replicas are still queued or running.
+func (g *Gateway) tally(lt *task) (groups []*voteGroup, total float64, votes, outstanding int) {
+	total = 1
+	for _, r := range lt.replicas {
+		switch {
+		case r.State == api.TaskQueued || r.State == api.TaskLeased:
+			outstanding++
+			continue
+		case r.Result == nil || !isVote(r.Result) || r.Vote == voteOtherClass:
+			continue
+		}
+		votes++
+		w := g.weightLocked(r.Node, lt.job)
+		r.Weight = w
+		i := slices.IndexFunc(groups, func(gr *voteGroup) bool { return gr.digest == r.Result.Digest })
+		if i < 0 {
+			i = len(groups)
+			groups = append(groups, &voteGroup{digest: r.Result.Digest})
+		}
+		gr := groups[i]
+		delta := max(gr.w, 1)*float64(w) - gr.w
+		gr.w += delta
+		total += delta
+		gr.reps = append(gr.reps, r)
+	}
+	slices.SortStableFunc(groups, func(a, b *voteGroup) int {
+		switch {
+		case a.w > b.w:
+			return -1
+		case a.w < b.w:
+			return 1
+		}
+		return 0
+	})
+	return groups, total, votes, outstanding
+}
+
+// certifyLocked looks at certified task lt's votes after one of its
+// replicas changed: it takes a result when the votes reach the job's
+// trust, or asks for another replica, or gives up when max_replicas
+// disagree.
+func (g *Gateway) certifyLocked(lt *task, ch *changes) {
+	if lt.State != api.TaskVerifying {
+		return // decided, or canceled
+	}
+	j := lt.job
+	c := j.Spec.Certify
+	trust := 1 / (1 - c.Trust) // iExec's T
+	groups, total, votes, outstanding := g.tally(lt)
+	was := *lt.Cert
+	var best *voteGroup
+	if len(groups) > 0 {
+		best = groups[0]
+		lt.Cert.Confidence = best.w / total
+	}
+	enough := best != nil && best.w*trust > total*(trust-1) && len(best.reps) >= c.MinReplicas
+	if enough && votes == 1 {
+		// One device's word would do. It is taken only from a device
+		// with soloMinCV validated votes in a row (BOINC's rule), and
+		// checked all the same now and then, less often as its run
+		// grows.
+		cv := 0
+		if cr := g.credLocked(best.reps[0].Node, j, false); cr != nil {
+			cv = cr.CV
+		}
+		if !lt.Cert.Rolled {
+			lt.Cert.Rolled = true
+			lt.Cert.Check = cv < soloMinCV || g.certRand() < max(c.SpotCheck, 1/float64(cv))
+		}
+		enough = !lt.Cert.Check
+	}
+	if enough {
+		g.decideLocked(lt, best, votes, ch)
+		return
+	}
+	if c.Class == api.ClassAny && j.PinClass == "" && g.splitByClassLocked(lt, groups, ch) {
+		g.certifyLocked(lt, ch)
+		return
+	}
+	switch {
+	case outstanding > 0:
+		lt.Cert.Waiting = fmt.Sprintf("%d replica(s) queued or running", outstanding)
+	case len(lt.replicas) >= c.MaxReplicas:
+		g.inconclusiveLocked(lt, votes, ch)
+		return
+	default:
+		g.addReplicaLocked(lt, ch)
+		switch {
+		case votes == 0:
+			lt.Cert.Waiting = "a replica that reports a result"
+		case lt.Cert.Check:
+			lt.Cert.Waiting = "a second vote: one device's word is taken only after 10 validated votes in a row, and then checked now and then"
+		case len(groups) > 1:
+			lt.Cert.Waiting = fmt.Sprintf("replicas disagree (%d results): another device's vote", len(groups))
+		default:
+			lt.Cert.Waiting = fmt.Sprintf("confidence %.3f is below the trust %.4g: another device's vote", lt.Cert.Confidence, c.Trust)
+		}
+	}
+	if *lt.Cert != was {
+		ch.recs = append(ch.recs, lt.snapshot())
+	}
+}
+
+// decideLocked takes best's result as lt's: the other replicas still
+// queued or running are canceled, and when several devices voted, each
+// one's credibility follows its vote.
+func (g *Gateway) decideLocked(lt *task, best *voteGroup, votes int, ch *changes) {
+	j := lt.job
+	now := time.Now().UTC()
+	res := *best.reps[0].Result
+	lt.Result, lt.Node, lt.Attempt, lt.DoneAt = &res, best.reps[0].Node, best.reps[0].Attempt, now
+	lt.Cert.How, lt.Cert.Canonical, lt.Cert.Waiting, lt.Cert.Solo = "quorum", best.digest, "", votes == 1
+	if votes == 1 {
+		lt.Cert.How = "trusted"
+	}
+	j.counts.Verifying--
+	if res.ExitCode == 0 && res.Failure == "" {
+		lt.State = api.TaskDone
+		j.counts.Done++
+	} else {
+		lt.State = api.TaskFailed
+		j.counts.Failed++
+	}
+	var agreed, dissented []identity.NodeID
+	for _, r := range lt.replicas {
+		switch r.State {
+		case api.TaskQueued:
+			g.queue = slices.DeleteFunc(g.queue, func(q *task) bool { return q == r })
+			r.counts().Queued--
+			r.State = api.TaskCanceled
+			r.counts().Canceled++
+		case api.TaskLeased:
+			delete(g.leased, r.leaseID()) // revoked at its device's next heartbeat
+			r.counts().Leased--
+			r.State = api.TaskCanceled
+			r.counts().Canceled++
+		default:
+			if r.Result != nil && isVote(r.Result) && r.Vote != voteOtherClass {
+				if r.Result.Digest == best.digest {
+					r.Vote = voteAgrees
+					agreed = append(agreed, r.Node)
+					delete(g.sealed, store.Digest(r.Result.Output.Digest))
+				} else {
+					r.Vote = voteDissents
+					dissented = append(dissented, r.Node)
+				}
+			}
+		}
+		ch.recs = append(ch.recs, r.snapshot())
+	}
+	ch.recs = append(ch.recs, lt.snapshot())
+	if g.finishJobLocked(j) {
+		ch.jobs = append(ch.jobs, j.jobRecord)
+	}
+	if votes < 2 {
+		return // one device's word: no evidence about it either way
+	}
+	for _, n := range agreed {
+		g.creditLocked(n, j, true, ch)
+	}
+	for _, n := range dissented {
+		g.creditLocked(n, j, false, ch)
+		g.log.Warn("certified task: a device dissented from the result", "job", j.ID, "task", lt.Index, "node", n.Short())
+	}
+	g.recheckLocked(ch)
+}
+
+// inconclusiveLocked fails lt: max_replicas voted without agreeing.
+func (g *Gateway) inconclusiveLocked(lt *task, votes int, ch *changes) {
+	j := lt.job
+	lt.State, lt.DoneAt = api.TaskFailed, time.Now().UTC()
+	lt.Cert.How, lt.Cert.Waiting = "inconclusive", ""
+	lt.History = append(lt.History, fmt.Sprintf("inconclusive: %d replicas, %d votes, no result reached the trust %.4g", len(lt.replicas), votes, j.Spec.Certify.Trust))
+	j.counts.Verifying--
+	j.counts.Failed++
+	ch.recs = append(ch.recs, lt.snapshot())
+	if g.finishJobLocked(j) {
+		ch.jobs = append(ch.jobs, j.jobRecord)
+	}
+	g.log.Warn("certified task inconclusive", "job", j.ID, "task", lt.Index, "replicas", len(lt.replicas))
+}
+
+// addReplicaLocked queues one more replica of lt, ahead of other work:
+// its task waits for it.
+func (g *Gateway) addReplicaLocked(lt *task, ch *changes) {
+	r := &task{taskRecord: taskRecord{JobID: lt.JobID, Index: lt.Index, Replica: len(lt.replicas) + 1, State: api.TaskQueued},
+		job: lt.job, parent: lt}
+	lt.replicas = append(lt.replicas, r)
+	r.counts().Queued++
+	g.queue = slices.Insert(g.queue, 0, r)
+	g.wakeLocked()
+	ch.recs = append(ch.recs, r.snapshot())
+}
+
+// creditLocked records node's replicated vote on j's app: valid raises its
+// score and its run of valid votes; invalid takes both to 0, counts a
+// fault (quarantineFaults of them quarantine the device), and reopens
+// every result accepted on its word alone since its previous fault. (BOINC
+// reopens those since its last validated vote, which assumes a device
+// that turns bad for good: one that lies now and then lies between its
+// validated votes too.)
+func (g *Gateway) creditLocked(node identity.NodeID, j *job, valid bool, ch *changes) {
+	m := g.members[node]
+	c := g.credLocked(node, j, true)
+	if c == nil {
+		return
+	}
+	g.credChanged = true
+	if valid {
+		c.Score++
+		c.CV++
+		c.Valid++
+		c.LastValid = time.Now().UTC()
+	} else {
+		since := c.LastFault
+		c.LastFault = time.Now().UTC()
+		c.Score, c.CV = 0, 0
+		c.Invalid++
+		m.Faults++
+		if m.Faults >= quarantineFaults && m.Quarantined == "" {
+			m.Quarantined = fmt.Sprintf("caught returning %d wrong results (the last in job %s)", m.Faults, j.ID)
+			g.log.Warn("device quarantined: it takes no certified work", "node", node.Short(), "name", m.Node.Name, "faults", m.Faults)
+		}
+		g.backtrackLocked(node, j.Spec.AppDigest, since, ch)
+	}
+	ch.members = append(ch.members, m.snapshot())
+}
+
+// backtrackLocked reopens the tasks of app whose result rests on node's
+// word alone, accepted after since (zero: ever): they need other devices'
+// votes now.
+func (g *Gateway) backtrackLocked(node identity.NodeID, app string, since time.Time, ch *changes) {
+	for _, id := range g.jobOrder {
+		j := g.jobs[id]
+		if j.Spec.Certify == nil || j.Canceled != nil || j.Spec.AppDigest != app {
+			continue
+		}
+		reopened := 0
+		for _, lt := range j.tasks {
+			if lt.Cert == nil || !lt.Cert.Solo || lt.Node != node || !lt.DoneAt.After(since) ||
+				lt.State != api.TaskDone && lt.State != api.TaskFailed {
+				continue
+			}
+			if lt.State == api.TaskDone {
+				j.counts.Done--
+			} else {
+				j.counts.Failed--
+			}
+			j.counts.Verifying++
+			lt.State, lt.Result, lt.DoneAt = api.TaskVerifying, nil, time.Time{}
+			lt.Cert = &certRecord{Rolled: true, Check: true}
+			lt.History = append(lt.History, fmt.Sprintf("reopened: its result rested on %s alone, since caught returning a wrong result", node.Short()))
+			for _, r := range lt.replicas {
+				r.Vote = ""
+			}
+			reopened++
+			g.certifyLocked(lt, ch)
+		}
+		if reopened > 0 {
+			if j.Finished != nil {
+				j.Finished = nil
+			}
+			ch.jobs = append(ch.jobs, j.jobRecord)
+			g.log.Warn("certified results reopened", "job", j.ID, "tasks", reopened, "node", node.Short())
+		}
+	}
+}
+
+// recheckLocked looks again at the tasks whose replicas disagree once
+// credibility changed: the weights that split them may now decide them.
+func (g *Gateway) recheckLocked(ch *changes) {
+	if g.rechecking {
+		return
+	}
+	g.rechecking = true
+	defer func() { g.rechecking = false }()
+	for g.credChanged {
+		g.credChanged = false
+		for _, id := range g.jobOrder {
+			j := g.jobs[id]
+			if j.Spec.Certify == nil || j.Finished != nil || j.counts.Verifying == 0 {
+				continue
+			}
+			for _, lt := range j.tasks {
+				if lt.State == api.TaskVerifying && splitVotes(lt) {
+					g.certifyLocked(lt, ch)
+				}
+			}
+		}
+	}
+}
+
+// splitVotes reports whether lt's replicas reported more than one result.
+func splitVotes(lt *task) bool {
+	first := ""
+	for _, r := range lt.replicas {
+		if r.Result == nil || !isVote(r.Result) || r.Vote == voteOtherClass {
+			continue
+		}
+		if first == "" {
+			first = r.Result.Digest
+		} else if r.Result.Digest != first {
+			return true
+		}
+	}
+	return false
+}
+
+// splitByClassLocked, for a job of class any, reports whether lt's votes
+// split exactly along device classes (each result from one class, no two
+// from the same): the app is then nondeterministic across classes (NaN
+// bits differ between amd64 and ARM). The job is marked so and pinned to
+// the heaviest result's class; the other classes' votes stop counting,
+// and nobody's credibility changes.
+func (g *Gateway) splitByClassLocked(lt *task, groups []*voteGroup, ch *changes) bool {
+	if len(groups) < 2 {
+		return false
+	}
+	classOf := map[string]string{} // digest -> class
+	seen := map[string]bool{}      // classes
+	for _, gr := range groups {
+		for _, r := range gr.reps {
+			if cl, ok := classOf[gr.digest]; ok && cl != r.Class || r.Class == "" {
+				return false
+			}
+			classOf[gr.digest] = r.Class
+		}
+		if seen[classOf[gr.digest]] {
+			return false
+		}
+		seen[classOf[gr.digest]] = true
+	}
+	j := lt.job
+	j.PinClass = groups[0].reps[0].Class
+	classes := make([]string, 0, len(seen))
+	for cl := range seen {
+		classes = append(classes, cl)
+	}
+	slices.Sort(classes)
+	j.Nondeterministic = fmt.Sprintf("task %d's results split by device class (%s): the app's replicas run in %s only", lt.Index, strings.Join(classes, ", "), j.PinClass)
+	g.log.Warn("certified job: app nondeterministic across device classes; nobody is blamed", "job", j.ID, "classes", classes, "pinned", j.PinClass)
+	for _, t := range j.tasks {
+		for _, r := range t.replicas {
+			if r.Class != "" && r.Class != j.PinClass && r.Result != nil {
+				r.Vote = voteOtherClass
+				ch.recs = append(ch.recs, r.snapshot())
+			}
+		}
+	}
+	ch.jobs = append(ch.jobs, j.jobRecord)
+	return true
+}
+
+// sealLocked keeps the output of replica r, reported by node, readable by
+// node only until its task is certified (getBlob).
+func (g *Gateway) sealLocked(d store.Digest, node identity.NodeID) {
+	if g.sealed[d] == nil {
+		g.sealed[d] = map[identity.NodeID]bool{}
+	}
+	g.sealed[d][node] = true
+}
+
+// sealedFromLocked reports whether blob d is the output of a replica not
+// yet certified that node did not upload.
+func (g *Gateway) sealedFromLocked(d store.Digest, node identity.NodeID) bool {
+	holders, ok := g.sealed[d]
+	return ok && !holders[node]
+}
+
+// certRand draws spot checks; tests replace it.
+var certRandDefault = rand.Float64
