@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -222,6 +223,12 @@ func TestCertifiedLiar(t *testing.T) {
 			lm := memberOf(tg, liar)
 			if lm.Quarantined == "" || lm.Faults < quarantineFaults {
 				t.Fatalf("liar (lied %d times of %d) not quarantined: faults %d", liar.lied, liar.ran, lm.Faults)
+			}
+			if ms, _ := tg.admin.Members(context.Background()); !slices.ContainsFunc(ms, func(m api.Member) bool { return m.Quarantined != "" }) {
+				t.Fatal("hearth pool ls does not show the quarantine")
+			}
+			if m, err := tg.admin.Release(context.Background(), "liar"); err != nil || m.Quarantined != "" || memberOf(tg, liar).Faults != 0 {
+				t.Fatalf("release: %+v %v", m, err)
 			}
 			for _, n := range []*certNode{a, b} {
 				m := memberOf(tg, n)

@@ -111,6 +111,10 @@ func (g *Gateway) routes() http.Handler {
 		m, err := g.approve(r.PathValue("id"))
 		reply(w, m, err)
 	}))
+	mux.HandleFunc("POST /v1/pool/members/{id}/release", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		m, err := g.release(r.PathValue("id"))
+		reply(w, m, err)
+	}))
 	mux.HandleFunc("GET /v1/pool/budget", g.admin(func(w http.ResponseWriter, r *http.Request) {
 		reply(w, g.budgets(), nil)
 	}))

@@ -131,6 +131,28 @@ func sameFirmware(a, b *api.FirmwareStatus) bool {
 	return sameRollback && a.Board == b.Board && a.Version == b.Version && a.Slot == b.Slot && a.Trial == b.Trial
 }
 
+// release lets a quarantined device take certified work again: its faults
+// are forgotten; its credibility stays as low as its faults left it, so
+// its votes weigh as a fresh device's until it earns more.
+func (g *Gateway) release(ref string) (api.Member, error) {
+	g.mu.Lock()
+	m, err := g.findMemberLocked(ref)
+	if err != nil {
+		g.mu.Unlock()
+		return api.Member{}, err
+	}
+	was := m.Quarantined
+	m.Quarantined, m.Faults = "", 0
+	rec, view := m.snapshot(), m.view()
+	g.wakeLocked()
+	g.mu.Unlock()
+	if err := g.db.Update(func(tx *store.Tx) error { return putMember(tx, rec) }); err != nil {
+		return api.Member{}, err
+	}
+	g.log.Info("device released from quarantine by owner", "node", rec.ID.Short(), "name", rec.Node.Name, "was", was)
+	return view, nil
+}
+
 // approve pairs a pending node named by its ID or a unique prefix of it.
 func (g *Gateway) approve(prefix string) (api.Member, error) {
 	g.mu.Lock()

@@ -20,7 +20,12 @@ func jobGetCmd() *command {
 		summary: "show a job and its tasks",
 		help: `Show a job's spec and state, and a table of its tasks: state, attempt, the
 node that ran it (short ID), exit code or failure, wall time, result digest
-and the first line of its stdout.`,
+and the first line of its stdout.
+
+For a certified job (certify: in its spec) each task also shows how its
+result was taken (quorum, trusted, inconclusive) with the agreeing votes'
+confidence, and a table of its replicas: the device that ran each, its
+class, its result digest, its weight in the vote and whether it agrees.`,
 		example: "hearth job get vanity-1\nhearth job get vanity-1 -o json",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
@@ -62,6 +67,15 @@ func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
 	if s.Retries != nil {
 		rows = append(rows, []string{"Retries:", fmt.Sprint(*s.Retries)})
 	}
+	if c := s.Certify; c != nil {
+		rows = append(rows, []string{"Certify:", fmt.Sprintf("trust %g, replicas %d to %d, class %s, spot checks %g", c.Trust, c.MinReplicas, c.MaxReplicas, c.Class, c.SpotCheck)})
+		if r := d.Replicas; r != nil {
+			rows = append(rows, []string{"Replicas:", fmt.Sprintf("%d done, %d leased, %d queued, %d failed, %d canceled", r.Done, r.Leased, r.Queued, r.Failed, r.Canceled)})
+		}
+		if d.Nondeterministic != "" {
+			rows = append(rows, []string{"Nondeterministic:", d.Nondeterministic})
+		}
+	}
 	if len(s.Env) > 0 {
 		keys := make([]string, 0, len(s.Env))
 		for k := range s.Env {
@@ -100,7 +114,38 @@ func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
 	if len(hist) > 0 {
 		fmt.Fprintf(w, "\nEarlier attempts:\n%s\n", strings.Join(hist, "\n"))
 	}
+	if s.Certify != nil {
+		fmt.Fprintln(w, "\nReplicas:")
+		return replicaTable(d.Tasks).write(w)
+	}
 	return nil
+}
+
+// replicaTable lists a certified job's replicas, task by task, with how
+// each task's result was taken.
+func replicaTable(tasks []api.Task) *table {
+	t := &table{header: []string{"TASK", "CERTIFIED", "CONFIDENCE", "REPLICA", "STATE", "NODE", "CLASS", "RESULT", "WEIGHT", "VOTE"}}
+	for _, task := range tasks {
+		how, conf := "", ""
+		if c := task.Certification; c != nil {
+			how, conf = c.How, fmt.Sprintf("%.4f", c.Confidence)
+			if how == "" {
+				how = "waiting: " + c.Waiting
+			}
+		}
+		for i, r := range task.Replicas {
+			if i > 0 {
+				how, conf = "", ""
+			}
+			weight := ""
+			if r.Weight > 0 {
+				weight = fmt.Sprint(r.Weight)
+			}
+			t.add(fmt.Sprint(task.Index), cleanCell(how), conf, fmt.Sprint(r.Replica), string(r.State), shortNode(r.Node),
+				r.Class, shortDigest(r.Digest), weight, r.Vote)
+		}
+	}
+	return t
 }
 
 // taskCountsText sums a job's tasks by state: "4: 1 done, 1 leased, 2
@@ -108,6 +153,9 @@ func writeJobDetail(w io.Writer, d api.JobDetail, now time.Time) error {
 func taskCountsText(j api.Job) string {
 	n := j.Counts
 	s := fmt.Sprintf("%d: %d done, %d leased, %d queued, %d failed", jobTotal(j), n.Done, n.Leased, n.Queued, n.Failed)
+	if n.Verifying > 0 {
+		s += fmt.Sprintf(", %d verifying", n.Verifying)
+	}
 	if n.Canceled > 0 {
 		s += fmt.Sprintf(", %d canceled", n.Canceled)
 	}

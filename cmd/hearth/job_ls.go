@@ -44,7 +44,7 @@ func writeJobs(w io.Writer, jobs []api.Job, now time.Time) error {
 
 // jobTotal is the job's task count.
 func jobTotal(j api.Job) int {
-	n := j.Counts.Queued + j.Counts.Leased + j.Counts.Done + j.Counts.Failed + j.Counts.Canceled
+	n := j.Counts.Queued + j.Counts.Leased + j.Counts.Done + j.Counts.Failed + j.Counts.Canceled + j.Counts.Verifying
 	return max(n, j.Spec.Tasks)
 }
 

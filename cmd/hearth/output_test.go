@@ -248,3 +248,34 @@ func TestHuman(t *testing.T) {
 		t.Errorf("cleanCell = %q", got)
 	}
 }
+
+func TestWriteCertifiedJobDetail(t *testing.T) {
+	d := api.JobDetail{Job: api.Job{ID: "cert-3", State: api.JobRunning, Created: testNow.Add(-time.Minute),
+		Spec:     api.JobSpec{Name: "cert", Runtime: "wasm", Tasks: 2, Certify: &api.CertifySpec{Trust: 0.9, MinReplicas: 1, MaxReplicas: 5, Class: "strict", SpotCheck: 0.05}},
+		Counts:   api.TaskCounts{Done: 1, Verifying: 1},
+		Replicas: &api.TaskCounts{Done: 3, Queued: 1}}}
+	d.Tasks = []api.Task{
+		{Index: 0, State: api.TaskDone, Certification: &api.Certification{How: "quorum", Confidence: 0.9412, Canonical: "sha256:aaaa"},
+			Replicas: []api.Replica{
+				{Replica: 1, State: api.TaskDone, Node: "ABCDEFGHIJ", Class: "wasm/compiler/amd64", Digest: "sha256:aaaa", Weight: 4, Vote: "agrees"},
+				{Replica: 2, State: api.TaskDone, Node: "KLMNOPQRST", Class: "wasm/compiler/amd64", Digest: "sha256:aaaa", Weight: 4, Vote: "agrees"}}},
+		{Index: 1, State: api.TaskVerifying, Certification: &api.Certification{Confidence: 0.8, Waiting: "a second vote"},
+			Replicas: []api.Replica{
+				{Replica: 1, State: api.TaskDone, Node: "ABCDEFGHIJ", Class: "wasm/compiler/amd64", Digest: "sha256:bbbb", Weight: 4},
+				{Replica: 2, State: api.TaskQueued}}},
+	}
+	var b bytes.Buffer
+	if err := writeJobDetail(&b, d, testNow); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"2: 1 done, 0 leased, 0 queued, 0 failed, 1 verifying",
+		"trust 0.9, replicas 1 to 5, class strict, spot checks 0.05",
+		"3 done, 0 leased, 1 queued", "Replicas:", "TASK  CERTIFIED", "quorum", "0.9412", "agrees", "waiting: a second vote",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("certified job get lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -19,7 +19,7 @@ func poolCmd() *command {
 		summary: "the home's devices",
 		help:    "List the devices in the pool, let pending ones join, and set and follow their power budgets.",
 		example: "hearth pool ls\nhearth pool approve ABCDEFG\nhearth pool budget --total 20\nhearth pool power",
-		subs:    []*command{poolLsCmd(), poolApproveCmd(), poolBudgetCmd(), poolSignalCmd(), poolPowerCmd(), poolEnergyCmd()},
+		subs:    []*command{poolLsCmd(), poolApproveCmd(), poolReleaseCmd(), poolBudgetCmd(), poolSignalCmd(), poolPowerCmd(), poolEnergyCmd()},
 	}
 }
 
@@ -96,6 +96,9 @@ func writeMembers(w io.Writer, ms []api.Member, now time.Time) error {
 		if m.Refusing != "" {
 			state += " (no work)"
 		}
+		if m.Quarantined != "" {
+			state += " (quarantined)"
+		}
 		t.add(shortNode(m.ID), m.Node.Name, state, m.Node.Arch,
 			strings.Join(m.Node.Runtimes, ","), fmt.Sprintf("%.2f", m.Load1), bytesIEC(m.MemFree), temp,
 			watts, budget, fmt.Sprintf("%d/%d", m.Running, m.Completed), speedText(m.Speed), firmwareCell(m.Firmware), ago(m.LastSeen, now))
@@ -109,8 +112,45 @@ func writeMembers(w io.Writer, ms []api.Member, now time.Time) error {
 				return err
 			}
 		}
+		if m.Quarantined != "" {
+			if _, err := fmt.Fprintf(w, "%s (%s) takes no certified work: %s; check the device, then `hearth pool release %s`\n",
+				cleanCell(m.Node.Name), shortNode(m.ID), cleanCell(m.Quarantined), shortNode(m.ID)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+func poolReleaseCmd() *command {
+	return &command{
+		name:    "release",
+		args:    "ID|NAME",
+		nargs:   1,
+		summary: "let a quarantined device take certified work again",
+		help: `A device caught returning wrong results for certified jobs three times is
+quarantined: it takes no certified work (other jobs still run on it), and
+` + "`hearth pool ls`" + ` says why. Once you have checked it (overclocking, a failing
+SD card, memory errors, a tampered agent), release it. Its credibility stays
+at zero: its results need other devices' agreement until it earns trust again
+(docs/certification.md).`,
+		example: "hearth pool release ABCDEFG\nhearth pool release kitchen-pi",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			return func(ctx context.Context, args []string) error {
+				cl, err := c.client()
+				if err != nil {
+					return err
+				}
+				defer cl.Close()
+				m, err := cl.Release(ctx, strings.TrimSpace(args[0]))
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "released %s (%s): it takes certified work again\n", shortNode(m.ID), m.Node.Name)
+				return nil
+			}
+		},
+	}
 }
 
 func poolApproveCmd() *command {

@@ -37,6 +37,13 @@ func (c *Admin) Approve(ctx context.Context, id string) (Member, error) {
 	return out, c.do(ctx, "POST", "/v1/pool/members/"+url.PathEscape(id)+"/approve", nil, &out)
 }
 
+// Release lets a quarantined device (Member.Quarantined) take certified
+// work again; id as for Approve.
+func (c *Admin) Release(ctx context.Context, id string) (Member, error) {
+	var out Member
+	return out, c.do(ctx, "POST", "/v1/pool/members/"+url.PathEscape(id)+"/release", nil, &out)
+}
+
 // SubmitJob submits a spec whose app and inputs are already uploaded.
 func (c *Admin) SubmitJob(ctx context.Context, spec JobSpec) (Job, error) {
 	var out Job

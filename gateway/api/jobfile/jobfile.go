@@ -34,8 +34,9 @@ type fileSpec struct {
 		Memory  Size     `yaml:"memory"`
 		Timeout Duration `yaml:"timeout"`
 	} `yaml:"resources"`
-	Inputs  []api.Input `yaml:"inputs"`
-	Retries *int        `yaml:"retries"`
+	Inputs  []api.Input      `yaml:"inputs"`
+	Retries *int             `yaml:"retries"`
+	Certify *api.CertifySpec `yaml:"certify"`
 }
 
 // Size and Duration read api.Bytes and api.Duration from YAML and give
@@ -102,7 +103,7 @@ func Parse(raw []byte) (api.JobSpec, error) {
 		Name: f.Name, Runtime: f.Runtime, App: f.App, AppDigest: f.AppDigest, Image: f.Image, User: f.User,
 		Prefer: f.Prefer, Wasm: f.Wasm, WasmDigest: f.WasmDigest,
 		Args: f.Args, Env: f.Env,
-		Tasks: f.Tasks, Inputs: f.Inputs, Retries: f.Retries,
+		Tasks: f.Tasks, Inputs: f.Inputs, Retries: f.Retries, Certify: f.Certify,
 		Resources: api.Resources{CPU: f.Resources.CPU, Memory: api.Bytes(f.Resources.Memory), Timeout: api.Duration(f.Resources.Timeout)},
 	}
 	if err := api.ValidateJobSpec(&spec); err != nil {
