@@ -11,6 +11,7 @@ import (
 
 	"github.com/hearth-home/hearth/agent"
 	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/sandbox"
 	"github.com/hearth-home/hearth/sandbox/wasm"
 )
@@ -109,5 +110,59 @@ func TestEndToEndWithAgent(t *testing.T) {
 	}
 	if get := mustRun(t, env, 0, "pool", "ls"); !strings.Contains(get, "test-agent") {
 		t.Errorf("pool ls:\n%s", get)
+	}
+}
+
+// TestEndToEndCertified runs a certified job on two real agents: a program
+// that prints the clock and random bytes agrees byte for byte on both
+// (certified tasks run with fixed clocks), so each task is certified by
+// the quorum of the two devices.
+func TestEndToEndCertified(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the sandbox test app for wasip1")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "clock.wasm"), "../../sandbox/sandboxtest/testapp")
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build testapp: %v\n%s", err, out)
+	}
+	spec := filepath.Join(dir, "clock.yaml")
+	if err := os.WriteFile(spec, []byte(`name: clock
+runtime: wasm
+app: clock.wasm
+tasks: 3
+args: ["clock"]
+certify:
+  trust: 0.9
+  min_replicas: 2
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, env := startGateway(t)
+	startAgent(t, g, func(c *agent.Config) { c.Name = "kitchen" })
+	startAgent(t, g, func(c *agent.Config) { c.Name = "attic" })
+
+	out, errOut, code := runCLI(t, env, "job", "submit", spec, "--wait")
+	if code != exitOK {
+		t.Fatalf("submit --wait: exit %d\n%s\n%s", code, out, errOut)
+	}
+	id := strings.SplitN(out, "\n", 2)[0]
+	d := decodeJSON[api.JobDetail](t, mustRun(t, env, 0, "job", "get", id, "-o", "json"))
+	if d.State != api.JobDone || d.Counts.Done != 3 {
+		t.Fatalf("job %s %+v", d.State, d.Counts)
+	}
+	for _, tk := range d.Tasks {
+		c := tk.Certification
+		if c == nil || c.How != "quorum" || len(tk.Replicas) != 2 || tk.Replicas[0].Node == tk.Replicas[1].Node ||
+			tk.Replicas[0].Vote != "agrees" || tk.Replicas[1].Vote != "agrees" {
+			t.Fatalf("task %d: %+v %+v", tk.Index, c, tk.Replicas)
+		}
+		if !strings.HasPrefix(string(tk.Result.Stdout), "time 1640995200") {
+			t.Errorf("task %d ran with the host's clock: %q", tk.Index, tk.Result.Stdout)
+		}
+	}
+	if get := mustRun(t, env, 0, "job", "get", id); !strings.Contains(get, "quorum") || !strings.Contains(get, "agrees") {
+		t.Errorf("job get:\n%s", get)
 	}
 }
