@@ -68,6 +68,7 @@ func (g *Gateway) endJob(id string, stream bool) (api.Job, error) {
 		case api.TaskLeased:
 			// Out of the leases: renewLocked now revokes it.
 			delete(g.leased, t.leaseID())
+			g.dropAlsoLocked(t)
 			t.counts().Leased--
 			revoked++
 		default:

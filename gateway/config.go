@@ -52,6 +52,11 @@ type Config struct {
 	// task (docs/scheduling.md); PlacementFIFO gives the oldest task that
 	// fits to whichever device asks first.
 	Placement string
+	// NoTailCopies turns off tail copies: when a job's queue is empty and
+	// a device waits for work, the gateway gives it a copy of the job's
+	// task that has run longest beyond the job's usual task time, and
+	// takes whichever result comes first (docs/scheduling.md).
+	NoTailCopies bool
 	// FirmwareRoot is the TUF root.json (the release repository's
 	// 1.root.json) that imported update bundles are verified against.
 	// Default: none, and then firmware updates are off: the import answers

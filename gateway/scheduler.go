@@ -101,6 +101,9 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			continue
 		}
 		picked := g.pickLocked(m, req, allow)
+		if len(picked) == 0 && !streams && !g.cfg.NoTailCopies {
+			picked = g.tailCopyLocked(m, req, now)
+		}
 		recs := make([]taskRecord, len(picked))
 		// The leases are made under the lock: once it is released the
 		// task may move on (a late result may finish it) before the grant
@@ -300,6 +303,12 @@ func (g *Gateway) unpick(ts []*task, leases []api.Lease) {
 		} else {
 			t.LeasedAt = time.Time{}
 		}
+		if prev := t.leaseID(); t.also[prev] == t.Node && !t.Node.IsZero() {
+			// A tail copy: the earlier attempt, still running, is
+			// current again.
+			delete(t.also, prev)
+			continue
+		}
 		t.State = api.TaskQueued
 		t.counts().Leased--
 		t.counts().Queued++
@@ -319,6 +328,10 @@ func (g *Gateway) requeue(ts []*task, why string) {
 			continue
 		}
 		delete(g.leased, t.leaseID())
+		if g.resumeEarlierLocked(t, why) {
+			ch.recs = append(ch.recs, t.snapshot())
+			continue
+		}
 		t.counts().Leased--
 		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s", t.Attempt, t.Node.Short(), why))
 		if t.job.notes != nil {
@@ -486,6 +499,15 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 		}
 		return api.AckStale
 	}
+	if _, ok := t.also[r.LeaseID]; ok {
+		// An earlier attempt that ran beside a tail copy: its result is
+		// taken if it is the first; a failure of it ends only it.
+		delete(t.also, r.LeaseID)
+		delete(g.leased, r.LeaseID)
+		if retryable(r.Failure) {
+			return api.AckStale
+		}
+	}
 	late := r.Attempt != t.Attempt || t.State != api.TaskLeased
 	if late && j.Stream != "" {
 		return api.AckStale // a partition has one holder: the current one
@@ -520,6 +542,7 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 		ch.recs = append(ch.recs, t.snapshot())
 		return api.AckAccepted
 	}
+	g.dropAlsoLocked(t) // the first result is taken: the others stop
 	res := *r
 	t.Result = &res
 	t.DoneAt = time.Now().UTC()
@@ -529,6 +552,9 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 		t.State = api.TaskDone
 		t.counts().Done++
 		g.noteWorkLocked(j, node, t.runtime, r)
+		if !late {
+			j.noteTookLocked(t.DoneAt.Sub(t.LeasedAt))
+		}
 	} else {
 		t.State = api.TaskFailed
 		t.counts().Failed++
@@ -548,7 +574,7 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 func (g *Gateway) renewLocked(node identity.NodeID, running []string, now time.Time) (revoked []string) {
 	for _, id := range running {
 		t := g.leased[id]
-		if t == nil || t.Node != node {
+		if t == nil || t.Node != node && t.also[id] != node {
 			revoked = append(revoked, id)
 			continue
 		}

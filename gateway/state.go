@@ -131,6 +131,9 @@ type job struct {
 	// replicaCounts counts a certified job's replicas by state (counts
 	// counts its tasks); nil for other jobs.
 	replicaCounts *api.TaskCounts
+	// took holds how long the job's latest tasks took from lease to
+	// result (at most tookKept of them), for tail copies; memory only.
+	took []time.Duration
 }
 
 // queued is how many of j's leasable units wait in the queue: its tasks,
@@ -209,6 +212,10 @@ type task struct {
 	// by Replica-1.
 	parent   *task
 	replicas []*task
+	// also holds the earlier attempts of a task that still run beside
+	// its current one since a tail copy (tail.go), by lease ID; memory
+	// only.
+	also map[string]identity.NodeID
 }
 
 func taskKey(jobID string, index int) string { return fmt.Sprintf("%s/%08d", jobID, index) }
