@@ -117,8 +117,8 @@ func (g *Gateway) replicaFitsLocked(t *task, m *member, rt string) bool {
 		if s == t {
 			continue
 		}
-		if s.Node == m.ID {
-			return false
+		if slices.Contains(s.Nodes, m.ID) {
+			return false // every device that ran a replica has its vote
 		}
 		if pin == "" && t.job.Spec.Certify.Class == api.ClassStrict && s.Class != "" &&
 			(s.State == api.TaskLeased || s.Result != nil && isVote(s.Result)) {
@@ -166,14 +166,19 @@ type voteGroup struct {
 // replicas are still queued or running.
 func (g *Gateway) tally(lt *task) (groups []*voteGroup, total float64, votes, outstanding int) {
 	total = 1
+	voted := map[identity.NodeID]bool{}
 	for _, r := range lt.replicas {
 		switch {
 		case r.State == api.TaskQueued || r.State == api.TaskLeased:
 			outstanding++
 			continue
-		case r.Result == nil || !isVote(r.Result) || r.Vote == voteOtherClass:
+		case r.Result == nil || !isVote(r.Result) || r.Vote == voteOtherClass || voted[r.Node]:
+			continue
+		case lt.job.PinClass != "" && r.Class != lt.job.PinClass:
+			r.Vote = voteOtherClass // reported after the app was found nondeterministic
 			continue
 		}
+		voted[r.Node] = true
 		votes++
 		w := g.weightLocked(r.Node, lt.job)
 		r.Weight = w
@@ -246,7 +251,7 @@ func (g *Gateway) certifyLocked(lt *task, ch *changes) {
 	case outstanding > 0:
 		lt.Cert.Waiting = fmt.Sprintf("%d replica(s) queued or running", outstanding)
 	case len(lt.replicas) >= c.MaxReplicas:
-		g.inconclusiveLocked(lt, votes, ch)
+		g.inconclusiveLocked(lt, votes, fmt.Sprintf("max_replicas (%d) ran", c.MaxReplicas), ch)
 		return
 	default:
 		g.addReplicaLocked(lt, ch)
@@ -286,30 +291,19 @@ func (g *Gateway) decideLocked(lt *task, best *voteGroup, votes int, ch *changes
 		lt.State = api.TaskFailed
 		j.counts.Failed++
 	}
+	g.cancelOutstandingLocked(lt)
 	var agreed, dissented []identity.NodeID
 	for _, r := range lt.replicas {
-		switch r.State {
-		case api.TaskQueued:
-			g.queue = slices.DeleteFunc(g.queue, func(q *task) bool { return q == r })
-			r.counts().Queued--
-			r.State = api.TaskCanceled
-			r.counts().Canceled++
-		case api.TaskLeased:
-			delete(g.leased, r.leaseID()) // revoked at its device's next heartbeat
-			r.counts().Leased--
-			r.State = api.TaskCanceled
-			r.counts().Canceled++
-		default:
-			if r.Result != nil && isVote(r.Result) && r.Vote != voteOtherClass {
-				if r.Result.Digest == best.digest {
-					r.Vote = voteAgrees
-					agreed = append(agreed, r.Node)
-					delete(g.sealed, store.Digest(r.Result.Output.Digest))
-				} else {
-					r.Vote = voteDissents
-					dissented = append(dissented, r.Node)
-				}
-			}
+		counted := r.State != api.TaskCanceled && r.Result != nil && isVote(r.Result) && r.Vote != voteOtherClass &&
+			!slices.Contains(agreed, r.Node) && !slices.Contains(dissented, r.Node)
+		switch {
+		case counted && r.Result.Digest == best.digest:
+			r.Vote = voteAgrees
+			agreed = append(agreed, r.Node)
+			delete(g.sealed, store.Digest(r.Result.Output.Digest))
+		case counted:
+			r.Vote = voteDissents
+			dissented = append(dissented, r.Node)
 		}
 		ch.recs = append(ch.recs, r.snapshot())
 	}
@@ -330,12 +324,35 @@ func (g *Gateway) decideLocked(lt *task, best *voteGroup, votes int, ch *changes
 	g.recheckLocked(ch)
 }
 
-// inconclusiveLocked fails lt: max_replicas voted without agreeing.
-func (g *Gateway) inconclusiveLocked(lt *task, votes int, ch *changes) {
+// cancelOutstandingLocked cancels lt's replicas still queued or running.
+func (g *Gateway) cancelOutstandingLocked(lt *task) {
+	for _, r := range lt.replicas {
+		switch r.State {
+		case api.TaskQueued:
+			g.queue = slices.DeleteFunc(g.queue, func(q *task) bool { return q == r })
+			r.counts().Queued--
+		case api.TaskLeased:
+			delete(g.leased, r.leaseID()) // revoked at its device's next heartbeat
+			r.counts().Leased--
+		default:
+			continue
+		}
+		r.State = api.TaskCanceled
+		r.counts().Canceled++
+	}
+}
+
+// inconclusiveLocked fails lt: its replicas did not agree, and no more
+// may run (why).
+func (g *Gateway) inconclusiveLocked(lt *task, votes int, why string, ch *changes) {
 	j := lt.job
+	g.cancelOutstandingLocked(lt)
+	for _, r := range lt.replicas {
+		ch.recs = append(ch.recs, r.snapshot())
+	}
 	lt.State, lt.DoneAt = api.TaskFailed, time.Now().UTC()
 	lt.Cert.How, lt.Cert.Waiting = "inconclusive", ""
-	lt.History = append(lt.History, fmt.Sprintf("inconclusive: %d replicas, %d votes, no result reached the trust %.4g", len(lt.replicas), votes, j.Spec.Certify.Trust))
+	lt.History = append(lt.History, fmt.Sprintf("inconclusive: %d replicas, %d votes, no result reached the trust %.4g: %s", len(lt.replicas), votes, j.Spec.Certify.Trust, why))
 	j.counts.Verifying--
 	j.counts.Failed++
 	ch.recs = append(ch.recs, lt.snapshot())
@@ -406,6 +423,9 @@ func (g *Gateway) backtrackLocked(node identity.NodeID, app string, since time.T
 				lt.State != api.TaskDone && lt.State != api.TaskFailed {
 				continue
 			}
+			if j.Finished != nil {
+				j.Finished = nil
+			}
 			if lt.State == api.TaskDone {
 				j.counts.Done--
 			} else {
@@ -417,14 +437,13 @@ func (g *Gateway) backtrackLocked(node identity.NodeID, app string, since time.T
 			lt.History = append(lt.History, fmt.Sprintf("reopened: its result rested on %s alone, since caught returning a wrong result", node.Short()))
 			for _, r := range lt.replicas {
 				r.Vote = ""
+				ch.recs = append(ch.recs, r.snapshot())
 			}
 			reopened++
 			g.certifyLocked(lt, ch)
 		}
 		if reopened > 0 {
-			if j.Finished != nil {
-				j.Finished = nil
-			}
+			g.finishJobLocked(j) // a reopened task may have ended at once
 			ch.jobs = append(ch.jobs, j.jobRecord)
 			g.log.Warn("certified results reopened", "job", j.ID, "tasks", reopened, "node", node.Short())
 		}
@@ -496,7 +515,21 @@ func (g *Gateway) splitByClassLocked(lt *task, groups []*voteGroup, ch *changes)
 		seen[classOf[gr.digest]] = true
 	}
 	j := lt.job
-	j.PinClass = groups[0].reps[0].Class
+	// The heaviest result's class; between equals, the class with more
+	// devices, which can vote more.
+	size := map[string]int{}
+	for _, m := range g.members {
+		if rt := runtimeFor(&j.Spec, m.Node.Runtimes, m.Node.Platforms); rt != "" && m.Quarantined == "" {
+			size[deviceClass(m, rt)]++
+		}
+	}
+	pin := groups[0]
+	for _, gr := range groups[1:] {
+		if gr.w == pin.w && size[gr.reps[0].Class] > size[pin.reps[0].Class] {
+			pin = gr
+		}
+	}
+	j.PinClass = pin.reps[0].Class
 	classes := make([]string, 0, len(seen))
 	for cl := range seen {
 		classes = append(classes, cl)
@@ -534,3 +567,53 @@ func (g *Gateway) sealedFromLocked(d store.Digest, node identity.NodeID) bool {
 
 // certRand draws spot checks; tests replace it.
 var certRandDefault = rand.Float64
+
+// certStuckAfter is how long a certified task may wait for a replica that
+// no device of the pool may take (every live device that runs it has voted,
+// or is quarantined, or of another class) before it fails as inconclusive;
+// a variable for tests.
+var certStuckAfter = 5 * time.Minute
+
+// checkStuckLocked fails as inconclusive the certified tasks that have
+// waited certStuckAfter for a vote no device may give. The sweeper calls
+// it.
+func (g *Gateway) checkStuckLocked(now time.Time, ch *changes) {
+	for _, id := range g.jobOrder {
+		j := g.jobs[id]
+		if j.Spec.Certify == nil || j.Finished != nil || j.counts.Verifying == 0 {
+			continue
+		}
+		for _, lt := range j.tasks {
+			if lt.State != api.TaskVerifying {
+				continue
+			}
+			i := slices.IndexFunc(lt.replicas, func(r *task) bool { return r.State == api.TaskQueued })
+			if i < 0 || g.anyVoterLocked(lt.replicas[i]) {
+				lt.stuckSince = time.Time{}
+				continue
+			}
+			if lt.stuckSince.IsZero() {
+				lt.stuckSince = now
+				continue
+			}
+			if now.Sub(lt.stuckSince) >= certStuckAfter {
+				_, _, votes, _ := g.tally(lt)
+				g.inconclusiveLocked(lt, votes, fmt.Sprintf("no other device of the pool may vote (waited %s)", certStuckAfter), ch)
+			}
+		}
+	}
+}
+
+// anyVoterLocked reports whether a live device of the pool may take
+// replica r.
+func (g *Gateway) anyVoterLocked(r *task) bool {
+	for _, m := range g.members {
+		if m.memberRecord.State == api.MemberPending || m.state == api.MemberLost {
+			continue
+		}
+		if rt := runtimeFor(&r.job.Spec, m.Node.Runtimes, m.Node.Platforms); rt != "" && g.replicaFitsLocked(r, m, rt) {
+			return true
+		}
+	}
+	return false
+}

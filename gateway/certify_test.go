@@ -130,7 +130,7 @@ func drive(t *testing.T, tg *testGateway, id string, nodes ...*certNode) api.Job
 		if j.State.Final() {
 			return j
 		}
-		if idle++; idle > 50 || time.Now().After(deadline) {
+		if idle++; idle > 300 || time.Now().After(deadline) {
 			t.Fatalf("job %s stuck in %s: %+v", id, j.State, j.Counts)
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -291,8 +291,11 @@ func TestCertifiedTraitor(t *testing.T) {
 	}
 }
 
-// TestCertifiedCopier: a device cannot report another's sealed result,
-// nor read another replica's output before the task is certified.
+// TestCertifiedCopier: a device cannot replay another's report as its own
+// (the seal names the other device and lease), nor read another replica's
+// output before the task is certified. A device that learns another's
+// whole result some other way can seal it as its own: the seal does not
+// stop that, withholding the outputs does (docs/certification.md).
 func TestCertifiedCopier(t *testing.T) {
 	tg := startGateway(t, t.TempDir(), Config{})
 	a, b := newCertNode(t, tg, "a", "amd64"), newCertNode(t, tg, "b", "amd64")
@@ -461,4 +464,78 @@ func TestCertBench(t *testing.T) {
 	fmt.Printf("BENCH cert.wrong_accepted %d results\n", wrongAccepted(d))
 	fmt.Printf("BENCH cert.liar_lies %d results\n", liar.lied)
 	fmt.Printf("BENCH cert.overhead_one_liar_0.9 %.1f %%\n", overhead(honestA.ran+honestB.ran+liar.ran, perDevice))
+}
+
+// TestCertifiedLateReplicaIsStale: a device whose replica lease expired
+// and moved on cannot vote with its late result, whatever it holds now.
+func TestCertifiedLateReplicaIsStale(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{LeaseTTL: 300 * time.Millisecond})
+	a, b := newCertNode(t, tg, "a", "amd64"), newCertNode(t, tg, "b", "amd64")
+	submitCertified(t, tg, 1, api.CertifySpec{MinReplicas: 2})
+	first := a.lease(t, 2)
+	if len(first) != 1 {
+		t.Fatalf("a got %d replicas of one task", len(first))
+	}
+	waitFor(t, "a's lease to expire", func() bool {
+		tg.mu.Lock()
+		defer tg.mu.Unlock()
+		return tg.leased[first[0].ID] == nil
+	})
+	b.lease(t, 1)
+	again := a.lease(t, 1)
+	if len(again) != 1 || again[0].ID == first[0].ID {
+		t.Fatalf("a's second lease: %+v", again)
+	}
+	if got := a.report(t, a.certResult(t, first[0], honest(0))); got[0] != api.AckStale {
+		t.Fatalf("late result of an expired replica: %s, want stale", got[0])
+	}
+}
+
+// TestCertifiedStuckIsInconclusive: three fresh devices, one of which
+// dissents on the only task: 16 against 4 is below 0.9, and no fourth
+// device may vote, so the task fails as inconclusive, and nobody is
+// blamed.
+func TestCertifiedStuckIsInconclusive(t *testing.T) {
+	defer func(a, e time.Duration) { certStuckAfter, stuckCheckEvery = a, e }(certStuckAfter, stuckCheckEvery)
+	certStuckAfter, stuckCheckEvery = 500*time.Millisecond, 100*time.Millisecond
+	tg := startGateway(t, t.TempDir(), Config{})
+	a, b, liar := newCertNode(t, tg, "a", "amd64"), newCertNode(t, tg, "b", "amd64"), newCertNode(t, tg, "liar", "amd64")
+	liar.lie = func(api.Lease) bool { return true }
+	j := submitCertified(t, tg, 1, api.CertifySpec{MinReplicas: 3})
+	d := drive(t, tg, j.ID, a, b, liar)
+	tk := d.Tasks[0]
+	if d.State != api.JobFailed || tk.Certification.How != "inconclusive" || d.Replicas.Queued+d.Replicas.Leased != 0 {
+		t.Fatalf("job %s, task %+v, replicas %+v", d.State, tk.Certification, d.Replicas)
+	}
+	if m := memberOf(tg, liar); m.Faults != 0 {
+		t.Fatalf("blamed without a decision: %d faults", m.Faults)
+	}
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	if len(tg.queue) != 0 || len(tg.leased) != 0 {
+		t.Fatalf("left behind: %d queued, %d leased", len(tg.queue), len(tg.leased))
+	}
+}
+
+// TestCertifiedCancel: a certified job's queued and running replicas end
+// with it, and the counts say so.
+func TestCertifiedCancel(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{})
+	a := newCertNode(t, tg, "a", "amd64")
+	j := submitCertified(t, tg, 3, api.CertifySpec{MinReplicas: 2})
+	if ls := a.lease(t, 8); len(ls) != 3 {
+		t.Fatalf("a got %d leases, want one replica of each task", len(ls))
+	}
+	c, err := tg.admin.CancelJob(context.Background(), j.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Counts != (api.TaskCounts{Canceled: 3}) || *c.Replicas != (api.TaskCounts{Canceled: 6}) {
+		t.Fatalf("counts %+v replicas %+v", c.Counts, c.Replicas)
+	}
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	if len(tg.queue) != 0 || len(tg.leased) != 0 {
+		t.Fatalf("left behind: %d queued, %d leased", len(tg.queue), len(tg.leased))
+	}
 }

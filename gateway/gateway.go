@@ -55,10 +55,11 @@ type Gateway struct {
 	// certified, with the devices that reported them: only those (and the
 	// owner) may read them (certify.go). credChanged and rechecking drive
 	// recheckLocked; certRand draws spot checks.
-	sealed      map[store.Digest]map[identity.NodeID]bool
-	credChanged bool
-	rechecking  bool
-	certRand    func() float64
+	sealed       map[store.Digest]map[identity.NodeID]bool
+	credChanged  bool
+	rechecking   bool
+	certRand     func() float64
+	stuckChecked time.Time // when checkStuckLocked last ran
 
 	// smu guards the streams (taken before mu, never after).
 	smu     sync.Mutex
@@ -305,11 +306,22 @@ func (g *Gateway) load() error {
 		if err != nil {
 			return err
 		}
-		// Replicas join their tasks in order (keys sort them so).
+		// Replicas join their tasks in order (keys sort them so). A
+		// replica whose record is missing (two writes raced, then the
+		// gateway was killed) is filled in as canceled: its task asks for
+		// another if it needs one.
 		for _, r := range replicas {
 			p := r.job.tasks[r.Index]
-			if p == nil || r.Replica != len(p.replicas)+1 {
-				return fmt.Errorf("replica %s is out of order", r.key())
+			if p == nil {
+				return fmt.Errorf("replica %s has no task", r.key())
+			}
+			for len(p.replicas)+1 < r.Replica {
+				gap := &task{taskRecord: taskRecord{JobID: p.JobID, Index: p.Index, Replica: len(p.replicas) + 1, State: api.TaskCanceled}, job: p.job, parent: p}
+				p.replicas = append(p.replicas, gap)
+				g.log.Warn("replica record missing; counted as canceled", "replica", gap.key())
+			}
+			if r.Replica != len(p.replicas)+1 {
+				return fmt.Errorf("replica %s is stored twice", r.key())
 			}
 			r.parent = p
 			p.replicas = append(p.replicas, r)
@@ -343,7 +355,8 @@ func (g *Gateway) load() error {
 					// skipped all the same, it stays canceled with its job.
 					t.State = api.TaskCanceled
 				}
-				if t.parent != nil && t.Result != nil && (t.parent.State == api.TaskVerifying || t.Vote == voteDissents) {
+				if t.parent != nil && t.Result != nil && t.Vote != voteAgrees &&
+					(t.parent.Cert == nil || t.parent.Cert.Canonical != t.Result.Digest) {
 					g.sealLocked(store.Digest(t.Result.Output.Digest), t.Node)
 				}
 				c := t.counts()

@@ -204,6 +204,11 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		spec := &t.job.Spec
 		rt := runtimeFor(spec, req.Runtimes, req.Platforms)
 		n, limited := allow[t.job]
+		if t.Replica > 0 {
+			// Replicas go to distinct devices: a faster device that
+			// holds a sibling cannot take this one.
+			limited = false
+		}
 		fits := rt != "" && (!limited || n != 0) &&
 			(streams || cpu <= 0 && req.FreeCPU <= 0 || spec.Resources.CPU <= cpu+1e-9) &&
 			(streams || mem <= 0 && req.FreeMemory <= 0 || int64(spec.Resources.Memory) <= mem)
@@ -509,8 +514,11 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 		}
 	}
 	late := r.Attempt != t.Attempt || t.State != api.TaskLeased
-	if late && j.Stream != "" {
-		return api.AckStale // a partition has one holder: the current one
+	if late && (j.Stream != "" || t.Replica > 0) {
+		// A partition has one holder: the current one. So has a replica:
+		// the device of an earlier attempt may hold another replica of
+		// the task by now, and must not vote twice.
+		return api.AckStale
 	}
 	if late && retryable(r.Failure) {
 		return api.AckStale // the current attempt is still the better bet
@@ -625,13 +633,27 @@ func (g *Gateway) sweep(now time.Time) {
 			}
 		}
 	}
+	var ch changes
+	if now.Sub(g.stuckChecked) >= stuckCheckEvery {
+		g.stuckChecked = now
+		g.checkStuckLocked(now, &ch)
+	}
 	g.mu.Unlock()
+	if len(ch.recs)+len(ch.jobs) > 0 {
+		if err := g.save(ch.recs, ch.members, ch.jobs...); err != nil {
+			g.log.Error("store inconclusive certified tasks; kept to store again", "err", err)
+		}
+	}
 	if len(expired) > 0 {
 		g.log.Info("leases expired", "count", len(expired))
 		g.requeue(expired, "lease expired")
 	}
 	g.flushUnsaved()
 }
+
+// stuckCheckEvery is how often the sweeper looks for certified tasks no
+// device may vote on.
+var stuckCheckEvery = 5 * time.Second
 
 // sweeper runs sweep until ctx ends.
 func (g *Gateway) sweeper(ctx context.Context) error {

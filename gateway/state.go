@@ -216,6 +216,9 @@ type task struct {
 	// its current one since a tail copy (tail.go), by lease ID; memory
 	// only.
 	also map[string]identity.NodeID
+	// stuckSince is when a certified task began to wait for a vote no
+	// device may give (checkStuckLocked); memory only.
+	stuckSince time.Time
 }
 
 func taskKey(jobID string, index int) string { return fmt.Sprintf("%s/%08d", jobID, index) }

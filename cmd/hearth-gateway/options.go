@@ -25,6 +25,7 @@ type options struct {
 	dev       bool
 	heartbeat time.Duration
 	placement string
+	noTail    bool
 	insecure  string
 	fwRoot    string
 	fwBatch   int
@@ -52,6 +53,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.noMDNS, "no-mdns", false, "do not announce over mDNS; agents then need --join host:port")
 	fs.BoolVar(&o.dev, "dev", false, "development mode: a gateway and an agent in one process, loopback only,\nno set-up; the CLI finds its credentials by itself")
 	fs.DurationVar(&o.heartbeat, "heartbeat", 0, "interval agents report at; members are suspect after 3 and lost after 5\nmissed heartbeats (default 2s)")
+	fs.BoolVar(&o.noTail, "no-tail-copies", false, "do not give an idle device a copy of a task that runs well past its job's\nusual time (docs/certification.md#tail-copies-jobs-that-do-not-wait-for-their-slowest-device)")
 	fs.StringVar(&o.placement, "placement", gateway.PlacementSpeed, "how queued tasks go to devices: \"speed\" holds a task back from a device\nwhen faster ones would finish the queue sooner; \"fifo\" gives it to whichever\nasks first (docs/scheduling.md)")
 	fs.StringVar(&o.insecure, "insecure-registry", "", registry.InsecureFlag)
 	fs.StringVar(&o.fwRoot, "firmware-root", "", "the TUF root.json of Hearth's releases (the release repository's\n1.root.json) that imported update bundles are verified against; without\nit firmware updates are off (docs/firmware.md)")
@@ -85,7 +87,7 @@ func (o options) config(logger *slog.Logger) gateway.Config {
 		}
 	}
 	return gateway.Config{DataDir: dir, Listen: o.listen, Advertise: o.advertise, Heartbeat: o.heartbeat,
-		Placement: o.placement, FirmwareRoot: o.fwRoot, FirmwareBatch: o.fwBatch, FirmwareStatus: o.fwStatus, Updater: o.updater, MQTT: o.mqtt, MQTTPassword: o.mqttPass, Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
+		Placement: o.placement, NoTailCopies: o.noTail, FirmwareRoot: o.fwRoot, FirmwareBatch: o.fwBatch, FirmwareStatus: o.fwStatus, Updater: o.updater, MQTT: o.mqtt, MQTTPassword: o.mqttPass, Registry: registry.Options{Insecure: registry.SplitHosts(o.insecure)}, Logger: logger, Version: version}
 }
 
 // readSecrets reads the files that flags name secrets in.
