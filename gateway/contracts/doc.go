@@ -15,6 +15,7 @@ const (
 	StatusAccepted
 	StatusSettled
 	StatusReclaimed
+	StatusDisputed
 )
 
 // Runtimes, as the contract's Runtime enum numbers them.
@@ -34,6 +35,8 @@ func StatusName(s uint8) string {
 		return "settled"
 	case StatusReclaimed:
 		return "reclaimed"
+	case StatusDisputed:
+		return "disputed"
 	}
 	return "none"
 }

@@ -53,6 +53,67 @@ func TestMarketGas(t *testing.T) {
 	if got := g.settlePerTask[50]; got > settleGasGoal {
 		t.Errorf("settling 50x10 costs %.1f gas per task, goal ≤ %d", got, settleGasGoal)
 	}
+
+	// Replicated orders: three providers each join, commit and reveal 10
+	// orders in batches of 10; the last reveal settles each order.
+	for _, tasks := range []int64{10, 100} {
+		perTask := measureReplicatedGas(t, newMarket(t, mainnetGas), tasks)
+		name := "cert.gas_per_task_per_replica"
+		if tasks != 10 {
+			name += fmt.Sprintf("_%dtasks", tasks)
+		}
+		fmt.Printf("BENCH %s %.1f gas\n", name, perTask)
+	}
+}
+
+// measureReplicatedGas runs 10 replicated orders of tasks tasks through
+// three providers (join, commit, reveal, each in one batch per provider) and
+// returns the gas all of them used per task per replica.
+func measureReplicatedGas(t *testing.T, m *market, tasks int64) float64 {
+	t.Helper()
+	ps := m.threeProviders()
+	m.deposit(m.req, new(big.Int).Mul(big.NewInt(100), ether))
+	const orders = 10
+	ids := make([]*big.Int, orders)
+	for i := range ids {
+		o := m.newOrder()
+		o.tasks = tasks
+		o.price = new(big.Int).Div(ether, big.NewInt(10000))
+		ids[i] = m.postReplicated(m.req, o, 3, 2)
+	}
+	var gas uint64
+	steps := map[string]uint64{}
+	for _, p := range ps {
+		g := m.mustSend(p, nil, m.abi.PackJoinOrders(ids)).GasUsed
+		gas += g
+		steps["join"] += g
+	}
+	for _, p := range ps {
+		batch := make([]HearthMarketCommitment, orders)
+		for i, id := range ids {
+			batch[i] = HearthMarketCommitment{Id: id, Hash: commitment(t, p.addr, id, resultRoot(id), tasks)}
+		}
+		g := m.mustSend(p, nil, m.abi.PackCommitResults(batch)).GasUsed
+		gas += g
+		steps["commit"] += g
+	}
+	for _, p := range ps {
+		batch := make([]HearthMarketSettlement, orders)
+		for i, id := range ids {
+			batch[i] = HearthMarketSettlement{Id: id, ResultRoot: resultRoot(id), TasksDone: big.NewInt(tasks)}
+		}
+		g := m.mustSend(p, nil, m.abi.PackRevealResults(batch)).GasUsed
+		gas += g
+		steps["reveal"] += g
+	}
+	t.Logf("replicated orders of %d tasks, per order and provider: join %d, commit %d, reveal and settle %d gas",
+		tasks, steps["join"]/orders/3, steps["commit"]/orders/3, steps["reveal"]/orders/3)
+	for _, id := range ids {
+		if o := m.order(id); o.Status != statusSettled {
+			t.Fatalf("order %v: %s", id, describe(o))
+		}
+	}
+	return float64(gas) / float64(orders*tasks*3)
 }
 
 // measureGas posts, accepts and settles batches of 1, 10 and 50 orders of 10

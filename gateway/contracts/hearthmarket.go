@@ -24,6 +24,12 @@ var (
 	_ = abi.ConvertType
 )
 
+// HearthMarketCommitment is an auto generated low-level Go binding around an user-defined struct.
+type HearthMarketCommitment struct {
+	Id   *big.Int
+	Hash [32]byte
+}
+
 // HearthMarketOrder is an auto generated low-level Go binding around an user-defined struct.
 type HearthMarketOrder struct {
 	Requester    common.Address
@@ -57,9 +63,9 @@ type HearthMarketSettlement struct {
 
 // HearthMarketMetaData contains all meta data concerning the HearthMarket contract.
 var HearthMarketMetaData = bind.MetaData{
-	ABI: "[{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"minStake_\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"AlreadyRegistered\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"reason\",\"type\":\"string\"}],\"name\":\"BadOrder\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"DeadlineNotPassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"DeadlinePassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientEscrow\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"NotProvider\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"NotYourOrder\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint32\",\"name\":\"openOrders\",\"type\":\"uint32\"}],\"name\":\"ProviderBusy\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"sent\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"min\",\"type\":\"uint256\"}],\"name\":\"StakeTooLow\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"tasksDone\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"tasks\",\"type\":\"uint256\"}],\"name\":\"TooManyTasksDone\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TransferFailed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"enumHearthMarket.Status\",\"name\":\"status\",\"type\":\"uint8\"}],\"name\":\"WrongStatus\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAmount\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"}],\"name\":\"Deposited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"OrderAccepted\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"requester\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"appDigest\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"appURI\",\"type\":\"string\"},{\"indexed\":false,\"internalType\":\"enumHearthMarket.Runtime\",\"name\":\"runtime\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"bytes32[]\",\"name\":\"inputs\",\"type\":\"bytes32[]\"},{\"indexed\":false,\"internalType\":\"string[]\",\"name\":\"args\",\"type\":\"string[]\"},{\"indexed\":false,\"internalType\":\"uint24\",\"name\":\"tasks\",\"type\":\"uint24\"},{\"indexed\":false,\"internalType\":\"uint96\",\"name\":\"pricePerTask\",\"type\":\"uint96\"},{\"indexed\":false,\"internalType\":\"uint40\",\"name\":\"deadline\",\"type\":\"uint40\"}],\"name\":\"OrderPosted\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"requester\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"OrderReclaimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultRoot\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint24\",\"name\":\"tasksDone\",\"type\":\"uint24\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"OrderSettled\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"stake\",\"type\":\"uint256\"}],\"name\":\"ProviderExited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"stake\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"devices\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"cores\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"memoryMiB\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"wattBudget\",\"type\":\"uint32\"},{\"internalType\":\"string\",\"name\":\"runtimes\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"platforms\",\"type\":\"string\"}],\"indexed\":false,\"internalType\":\"structHearthMarket.PoolInfo\",\"name\":\"info\",\"type\":\"tuple\"}],\"name\":\"ProviderRegistered\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"devices\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"cores\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"memoryMiB\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"wattBudget\",\"type\":\"uint32\"},{\"internalType\":\"string\",\"name\":\"runtimes\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"platforms\",\"type\":\"string\"}],\"indexed\":false,\"internalType\":\"structHearthMarket.PoolInfo\",\"name\":\"info\",\"type\":\"tuple\"}],\"name\":\"ProviderUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[{\"internalType\":\"uint256[]\",\"name\":\"ids\",\"type\":\"uint256[]\"}],\"name\":\"acceptOrders\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balanceOf\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"deposit\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"exit\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"getOrder\",\"outputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"requester\",\"type\":\"address\"},{\"internalType\":\"uint96\",\"name\":\"pricePerTask\",\"type\":\"uint96\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint40\",\"name\":\"deadline\",\"type\":\"uint40\"},{\"internalType\":\"uint24\",\"name\":\"tasks\",\"type\":\"uint24\"},{\"internalType\":\"uint24\",\"name\":\"tasksDone\",\"type\":\"uint24\"},{\"internalType\":\"enumHearthMarket.Status\",\"name\":\"status\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"appDigest\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"specHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"resultRoot\",\"type\":\"bytes32\"}],\"internalType\":\"structHearthMarket.Order\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"minStake\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"orderCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"appDigest\",\"type\":\"bytes32\"},{\"internalType\":\"string\",\"name\":\"appURI\",\"type\":\"string\"},{\"internalType\":\"enumHearthMarket.Runtime\",\"name\":\"runtime\",\"type\":\"uint8\"},{\"internalType\":\"bytes32[]\",\"name\":\"inputs\",\"type\":\"bytes32[]\"},{\"internalType\":\"string[]\",\"name\":\"args\",\"type\":\"string[]\"},{\"internalType\":\"uint24\",\"name\":\"tasks\",\"type\":\"uint24\"},{\"internalType\":\"uint96\",\"name\":\"pricePerTask\",\"type\":\"uint96\"},{\"internalType\":\"uint40\",\"name\":\"deadline\",\"type\":\"uint40\"}],\"name\":\"postOrder\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"providers\",\"outputs\":[{\"internalType\":\"uint128\",\"name\":\"stake\",\"type\":\"uint128\"},{\"internalType\":\"uint64\",\"name\":\"since\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"openOrders\",\"type\":\"uint32\"},{\"internalType\":\"bool\",\"name\":\"active\",\"type\":\"bool\"},{\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"reclaim\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"devices\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"cores\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"memoryMiB\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"wattBudget\",\"type\":\"uint32\"},{\"internalType\":\"string\",\"name\":\"runtimes\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"platforms\",\"type\":\"string\"}],\"internalType\":\"structHearthMarket.PoolInfo\",\"name\":\"info\",\"type\":\"tuple\"}],\"name\":\"register\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"resultRoot\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"tasksDone\",\"type\":\"uint24\"}],\"internalType\":\"structHearthMarket.Settlement[]\",\"name\":\"batch\",\"type\":\"tuple[]\"}],\"name\":\"settle\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"appURI\",\"type\":\"string\"},{\"internalType\":\"enumHearthMarket.Runtime\",\"name\":\"runtime\",\"type\":\"uint8\"},{\"internalType\":\"bytes32[]\",\"name\":\"inputs\",\"type\":\"bytes32[]\"},{\"internalType\":\"string[]\",\"name\":\"args\",\"type\":\"string[]\"}],\"name\":\"specHashOf\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"devices\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"cores\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"memoryMiB\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"wattBudget\",\"type\":\"uint32\"},{\"internalType\":\"string\",\"name\":\"runtimes\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"platforms\",\"type\":\"string\"}],\"internalType\":\"structHearthMarket.PoolInfo\",\"name\":\"info\",\"type\":\"tuple\"}],\"name\":\"updateProvider\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"withdraw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ABI: "[{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"minStake_\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"AlreadyJoined\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"AlreadyRegistered\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"reason\",\"type\":\"string\"}],\"name\":\"BadOrder\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"DeadlineNotPassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"DeadlinePassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"at\",\"type\":\"uint256\"}],\"name\":\"FinalizeTooEarly\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientEscrow\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"NotJoined\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"NotProvider\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"NotReplicated\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"NotYourOrder\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint32\",\"name\":\"openOrders\",\"type\":\"uint32\"}],\"name\":\"ProviderBusy\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"RevealMismatch\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint8\",\"name\":\"committed\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"replicas\",\"type\":\"uint8\"}],\"name\":\"RevealTooEarly\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"sent\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"min\",\"type\":\"uint256\"}],\"name\":\"StakeTooLow\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"tasksDone\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"tasks\",\"type\":\"uint256\"}],\"name\":\"TooManyTasksDone\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TransferFailed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"enumHearthMarket.Status\",\"name\":\"status\",\"type\":\"uint8\"}],\"name\":\"WrongStatus\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"uint8\",\"name\":\"step\",\"type\":\"uint8\"}],\"name\":\"WrongStep\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAmount\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"}],\"name\":\"Deposited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"OrderAccepted\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"OrderDisputed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"joined\",\"type\":\"uint8\"}],\"name\":\"OrderJoined\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"requester\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"appDigest\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"appURI\",\"type\":\"string\"},{\"indexed\":false,\"internalType\":\"enumHearthMarket.Runtime\",\"name\":\"runtime\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"bytes32[]\",\"name\":\"inputs\",\"type\":\"bytes32[]\"},{\"indexed\":false,\"internalType\":\"string[]\",\"name\":\"args\",\"type\":\"string[]\"},{\"indexed\":false,\"internalType\":\"uint24\",\"name\":\"tasks\",\"type\":\"uint24\"},{\"indexed\":false,\"internalType\":\"uint96\",\"name\":\"pricePerTask\",\"type\":\"uint96\"},{\"indexed\":false,\"internalType\":\"uint40\",\"name\":\"deadline\",\"type\":\"uint40\"}],\"name\":\"OrderPosted\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"requester\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"OrderReclaimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"replicas\",\"type\":\"uint8\"},{\"indexed\":false,\"internalType\":\"uint8\",\"name\":\"quorum\",\"type\":\"uint8\"}],\"name\":\"OrderReplicated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultRoot\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint24\",\"name\":\"tasksDone\",\"type\":\"uint24\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"OrderSettled\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"stake\",\"type\":\"uint256\"}],\"name\":\"ProviderExited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"stake\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"devices\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"cores\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"memoryMiB\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"wattBudget\",\"type\":\"uint32\"},{\"internalType\":\"string\",\"name\":\"runtimes\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"platforms\",\"type\":\"string\"}],\"indexed\":false,\"internalType\":\"structHearthMarket.PoolInfo\",\"name\":\"info\",\"type\":\"tuple\"}],\"name\":\"ProviderRegistered\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"ProviderSlashed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"devices\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"cores\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"memoryMiB\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"wattBudget\",\"type\":\"uint32\"},{\"internalType\":\"string\",\"name\":\"runtimes\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"platforms\",\"type\":\"string\"}],\"indexed\":false,\"internalType\":\"structHearthMarket.PoolInfo\",\"name\":\"info\",\"type\":\"tuple\"}],\"name\":\"ProviderUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"ResultCommitted\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultRoot\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint24\",\"name\":\"tasksDone\",\"type\":\"uint24\"}],\"name\":\"ResultRevealed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"REVEAL_WINDOW\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256[]\",\"name\":\"ids\",\"type\":\"uint256[]\"}],\"name\":\"acceptOrders\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balanceOf\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"hash\",\"type\":\"bytes32\"}],\"internalType\":\"structHearthMarket.Commitment[]\",\"name\":\"batch\",\"type\":\"tuple[]\"}],\"name\":\"commitResults\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"deposit\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"exit\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"finalize\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"getOrder\",\"outputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"requester\",\"type\":\"address\"},{\"internalType\":\"uint96\",\"name\":\"pricePerTask\",\"type\":\"uint96\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint40\",\"name\":\"deadline\",\"type\":\"uint40\"},{\"internalType\":\"uint24\",\"name\":\"tasks\",\"type\":\"uint24\"},{\"internalType\":\"uint24\",\"name\":\"tasksDone\",\"type\":\"uint24\"},{\"internalType\":\"enumHearthMarket.Status\",\"name\":\"status\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"appDigest\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"specHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"resultRoot\",\"type\":\"bytes32\"}],\"internalType\":\"structHearthMarket.Order\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256[]\",\"name\":\"ids\",\"type\":\"uint256[]\"}],\"name\":\"joinOrders\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"minStake\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"orderCount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"appDigest\",\"type\":\"bytes32\"},{\"internalType\":\"string\",\"name\":\"appURI\",\"type\":\"string\"},{\"internalType\":\"enumHearthMarket.Runtime\",\"name\":\"runtime\",\"type\":\"uint8\"},{\"internalType\":\"bytes32[]\",\"name\":\"inputs\",\"type\":\"bytes32[]\"},{\"internalType\":\"string[]\",\"name\":\"args\",\"type\":\"string[]\"},{\"internalType\":\"uint24\",\"name\":\"tasks\",\"type\":\"uint24\"},{\"internalType\":\"uint96\",\"name\":\"pricePerTask\",\"type\":\"uint96\"},{\"internalType\":\"uint40\",\"name\":\"deadline\",\"type\":\"uint40\"}],\"name\":\"postOrder\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"appDigest\",\"type\":\"bytes32\"},{\"internalType\":\"string\",\"name\":\"appURI\",\"type\":\"string\"},{\"internalType\":\"enumHearthMarket.Runtime\",\"name\":\"runtime\",\"type\":\"uint8\"},{\"internalType\":\"bytes32[]\",\"name\":\"inputs\",\"type\":\"bytes32[]\"},{\"internalType\":\"string[]\",\"name\":\"args\",\"type\":\"string[]\"},{\"internalType\":\"uint24\",\"name\":\"tasks\",\"type\":\"uint24\"},{\"internalType\":\"uint96\",\"name\":\"pricePerTask\",\"type\":\"uint96\"},{\"internalType\":\"uint40\",\"name\":\"deadline\",\"type\":\"uint40\"},{\"internalType\":\"uint8\",\"name\":\"replicas\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"quorum\",\"type\":\"uint8\"}],\"name\":\"postReplicatedOrder\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"providers\",\"outputs\":[{\"internalType\":\"uint128\",\"name\":\"stake\",\"type\":\"uint128\"},{\"internalType\":\"uint64\",\"name\":\"since\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"openOrders\",\"type\":\"uint32\"},{\"internalType\":\"bool\",\"name\":\"active\",\"type\":\"bool\"},{\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"}],\"name\":\"reclaim\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"devices\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"cores\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"memoryMiB\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"wattBudget\",\"type\":\"uint32\"},{\"internalType\":\"string\",\"name\":\"runtimes\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"platforms\",\"type\":\"string\"}],\"internalType\":\"structHearthMarket.PoolInfo\",\"name\":\"info\",\"type\":\"tuple\"}],\"name\":\"register\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"name\":\"replication\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"replicas\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"quorum\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"joined\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"committed\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"revealed\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"resultRoot\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"tasksDone\",\"type\":\"uint24\"}],\"internalType\":\"structHearthMarket.Settlement[]\",\"name\":\"batch\",\"type\":\"tuple[]\"}],\"name\":\"revealResults\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"uint256\",\"name\":\"id\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"resultRoot\",\"type\":\"bytes32\"},{\"internalType\":\"uint24\",\"name\":\"tasksDone\",\"type\":\"uint24\"}],\"internalType\":\"structHearthMarket.Settlement[]\",\"name\":\"batch\",\"type\":\"tuple[]\"}],\"name\":\"settle\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"appURI\",\"type\":\"string\"},{\"internalType\":\"enumHearthMarket.Runtime\",\"name\":\"runtime\",\"type\":\"uint8\"},{\"internalType\":\"bytes32[]\",\"name\":\"inputs\",\"type\":\"bytes32[]\"},{\"internalType\":\"string[]\",\"name\":\"args\",\"type\":\"string[]\"}],\"name\":\"specHashOf\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"endpoint\",\"type\":\"string\"},{\"components\":[{\"internalType\":\"uint32\",\"name\":\"devices\",\"type\":\"uint32\"},{\"internalType\":\"uint32\",\"name\":\"cores\",\"type\":\"uint32\"},{\"internalType\":\"uint64\",\"name\":\"memoryMiB\",\"type\":\"uint64\"},{\"internalType\":\"uint32\",\"name\":\"wattBudget\",\"type\":\"uint32\"},{\"internalType\":\"string\",\"name\":\"runtimes\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"platforms\",\"type\":\"string\"}],\"internalType\":\"structHearthMarket.PoolInfo\",\"name\":\"info\",\"type\":\"tuple\"}],\"name\":\"updateProvider\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"withdraw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
 	ID:  "HearthMarket",
-	Bin: "0x60a034605e57601f611ba138819003918201601f19168301916001600160401b03831184841017606257808492602094604052833981010312605e5751608052604051611b2a908161007782396080518181816107ee015261116e0152f35b5f80fd5b634e487b7160e01b5f52604160045260245ffdfe6080806040526004361015610012575f80fd5b5f3560e01c9081630787bc271461165f575080632453ffa81461164357806327a350ca146114805780632dabbeed146112b45780632e1a7d4d14611191578063375b3c0a1461115757806353d6b5e614610fc157806370a0823114610f895780639d563dbf14610a74578063c5ba23c5146107c9578063cba96216146104e3578063d09ef24114610342578063d0e30db0146102b1578063e9fad8ee1461017a5763fe5347d0146100c1575f80fd5b346101765760803660031901126101765760043567ffffffffffffffff8111610176576100f290369060040161185a565b9060243560028110156101765760443567ffffffffffffffff81116101765761011f903690600401611829565b9360643567ffffffffffffffff81116101765760209561016b9361014a61015d933690600401611829565b9290916040519788968b88019a8b611ac6565b03601f198101835282611807565b519020604051908152f35b5f80fd5b34610176575f36600319011261017657335f52600160205260405f2080549060ff8260e01c16156102855763ffffffff8260c01c168061025a57507fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff6fffffffffffffffffffffffffffffffff8316921681557fffffffffffffffffffffffffffffffff000000000000000000000000000000008154169055335f52600260205260405f2061022a828254611900565b90556040519081527f86628a11e30e454ef156adae4d70764ab552ed8e3ed2fbd07ea14d6cca76781260203392a2005b7f3c9c228e000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b7f1bd2224f000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b5f36600319011261017657341561031a57335f5260026020526102d83460405f2054611900565b335f5260026020528060405f20556040519034825260208201527f73a19dd210f1a7f902193214c0ee91dd35ee5b4d920cba8d519eca65a7b488ca60403392a2005b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b34610176576020366003190112610176575f610120604051610363816117ea565b8281528260208201528260408201528260608201528260808201528260a08201528260c08201528260e08201528261010082015201526004355f52600360205260405f206040516103b3816117ea565b81546001600160a01b0381168252602082019060a01c815260018301549260408301936001600160a01b0381168552606084019064ffffffffff8160a01c1682526080850162ffffff8260c81c16815260a086019162ffffff8160e01c16835260f81c9260c087019360058110156104cf57845260028501549760e0880198895260038601549561010089019687526004015496610120890197885260405198516001600160a01b03168952516bffffffffffffffffffffffff166020890152516001600160a01b031660408801525164ffffffffff1660608701525162ffffff1660808601525162ffffff1660a0850152519360058510156104cf576101409460c08501525160e08401525161010083015251610120820152f35b634e487b7160e01b5f52602160045260245ffd5b346101765760203660031901126101765760043567ffffffffffffffff8111610176573660238201121561017657806004013567ffffffffffffffff811161017657366024606083028401011161017657335f52600160205260405f20915f925f5b838110156107575760608102830194602486013590815f52600360205260405f20966001880180548060f81c60058110156104cf576002810361073b5750336001600160a01b038216036107285762ffffff9060c81c169060648301928262ffffff6105b086611b0d565b16116106e65761067b600197969461066e600497956106688f9687604462ffffff986106336106629b5460a01c947f03000000000000000000000000000000000000000000000000000000000000006001600160f81b038254161781556106168a611b0d565b62ffffff60e01b1962ffffff60e01b83549260e01b169116179055565b01359b8c91015561064e8761064787611b0d565b16826118ed565b9788938861065b88611b0d565b169061190d565b906118ed565b96611900565b9c856106bd575b50611b0d565b604051958652166020850152604084015260608301527fc0e79444b3464b92aa787dada040d824a942f0bd8aaccd6ee6a5903bb9ad244d60803393a301610545565b6001600160a01b039054165f52600260205260405f206106de868254611900565b90558d610675565b8262ffffff876106f587611b0d565b907f8ec62d13000000000000000000000000000000000000000000000000000000005f526004521660245260445260645ffd5b84630324e5e760e01b5f5260045260245ffd5b610752908663a5d15e1f60e01b5f526004526118df565b60445ffd5b84828563ffffffff80835460c01c169116900363ffffffff81116107b557815463ffffffff60c01b191660c09190911b63ffffffff60c01b161790558061079a57005b335f5260026020526107b160405f20918254611900565b9055005b634e487b7160e01b5f52601160045260245ffd5b6107d236611888565b9091335f52600160205260405f2060ff815460e01c16610a48577f0000000000000000000000000000000000000000000000000000000000000000803410610a19575080547fffffff00ffffffff00000000000000000000000000000000000000000000000016346fffffffffffffffffffffffffffffffff16174260801b77ffffffffffffffff0000000000000000000000000000000016177c01000000000000000000000000000000000000000000000000000000001781556001019267ffffffffffffffff8111610a05576108aa84546117b2565b601f81116109c0575b505f93601f821160011461093e57817f0ae1052dd868af520306e22d8ca5530741ba781eb44d3dcc2c88d5b728282d4c94955f91610933575b508260011b905f198460031b1c19161790555b61092e61091f60405193849334855260606020860152606085019161191a565b8281036040840152339561197d565b0390a2005b9050830135866108ec565b601f19821694815f5260205f20905f5b8781106109a85750837f0ae1052dd868af520306e22d8ca5530741ba781eb44d3dcc2c88d5b728282d4c96971061098f575b5050600182811b0190556108ff565b8401355f19600385901b60f8161c191690558580610980565b9091602060018192858901358155019301910161094e565b845f5260205f20601f830160051c810191602084106109fb575b601f0160051c01905b8181106109f057506108b3565b5f81556001016109e3565b90915081906109da565b634e487b7160e01b5f52604160045260245ffd5b7f829f1163000000000000000000000000000000000000000000000000000000005f523460045260245260445ffd5b7f45ed80e9000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346101765761012036600319011261017657610a8e61179c565b60443567ffffffffffffffff811161017657610aae90369060040161185a565b600260649392933510156101765760843567ffffffffffffffff811161017657610adc903690600401611829565b60a49391933567ffffffffffffffff811161017657610aff903690600401611829565b949060c4359562ffffff871687036101765760e435926bffffffffffffffffffffffff8416840361017657610104359464ffffffffff861686036101765762ffffff891615610f445760243515610eff574264ffffffffff87161115610ee157610b7c6bffffffffffffffffffffffff861662ffffff8b166118ed565b335f52600260205260405f2054808211610eb35790610b9a9161190d565b335f52600260205260405f20555f54995f198b146107b55760018b015f5588604051610bd78161015d888a888a6020860198606435908b8b611ac6565b51902060405190610be7826117ea565b3382526bffffffffffffffffffffffff881660208301526001600160a01b038a16604083015264ffffffffff8916606083015262ffffff8c1660808301525f60a0830152600160c083015260243560e08301526101008201525f61012082015260018c015f52600360205260405f20906001600160a01b03808251161673ffffffffffffffffffffffffffffffffffffffff1983541617825560208101516001600160a01b0373ffffffffffffffffffffffffffffffffffffffff1984549260a01b1691161782556001600160a01b03806040830151161673ffffffffffffffffffffffffffffffffffffffff19600184015416176001830155606081015160018301547fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff78ffffffffff00000000000000000000000000000000000000007bffffff00000000000000000000000000000000000000000000000000608086015160c81b169360a01b16911617176001830155610d8962ffffff60a083015116600184019062ffffff60e01b1962ffffff60e01b83549260e01b169116179055565b60c081015160058110156104cf5760018301549060f81b7fff0000000000000000000000000000000000000000000000000000000000000016906001600160f81b031617600183015560e08101516002830155610100810151600383015561012001519060040155604051986024358a5260208a0161010090526101008a0190610e129261191a565b90610e2260408a01606435611a1d565b88820360608a0152610e3392611a2a565b908682036080880152610e4592611a67565b9462ffffff1660a08501526bffffffffffffffffffffffff1660c084015264ffffffffff1660e08301526001600160a01b0316913391806001860192037fe469f0c46ce3a86261cdb557c9215b97990f5256f7f2763b2faf045f854e879991a4604051906001018152602090f35b7fc0710ec8000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b64ffffffffff8663041f95d160e51b5f525f6004521660245260445ffd5b6064604051639656661b60e01b815260206004820152600d60248201527f6e6f2061707020646967657374000000000000000000000000000000000000006044820152fd5b6064604051639656661b60e01b815260206004820152600860248201527f6e6f207461736b730000000000000000000000000000000000000000000000006044820152fd5b34610176576020366003190112610176576001600160a01b03610faa61179c565b165f526002602052602060405f2054604051908152f35b3461017657610fcf36611888565b9091335f52600160205260405f2060ff815460e01c1615610285576001019267ffffffffffffffff8111610a055761100784546117b2565b601f8111611112575b505f93601f821160011461109057817fb61cbf7f51d2d2f6df39246fbd7af7e3232bf916a2f9ba15948fc2089865722594955f91611085575b508260011b905f198460031b1c19161790555b61092e61107660405193849360408552604085019161191a565b8281036020840152339561197d565b905083013586611049565b601f19821694815f5260205f20905f5b8781106110fa5750837fb61cbf7f51d2d2f6df39246fbd7af7e3232bf916a2f9ba15948fc208986572259697106110e1575b5050600182811b01905561105c565b8401355f19600385901b60f8161c1916905585806110d2565b909160206001819285890135815501930191016110a0565b845f5260205f20601f830160051c8101916020841061114d575b601f0160051c01905b8181106111425750611010565b5f8155600101611135565b909150819061112c565b34610176575f3660031901126101765760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b3461017657602036600319011261017657600435801561031a57335f52600260205260405f2054808211611286575f80836111e581856111d38598869861190d565b3386526002602052604086205561190d565b6040519082825260208201527f92ccf450a286a957af52509bc1c9939d1a6a481783e142e41e2499f0bb66ebc660403392a2335af13d15611281573d67ffffffffffffffff8111610a055760405190611248601f8201601f191660200183611807565b81525f60203d92013e5b1561125957005b7f90b8ec18000000000000000000000000000000000000000000000000000000005f5260045ffd5b611252565b7fcf479181000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b3461017657602036600319011261017657600435805f52600360205260405f206001600160a01b03815416330361146d57600181019081548060f81c6005811015806104cf57600182141580611460575b6114495764ffffffffff8360a01c1680421061141a57506104cf576002146113b8575b5062ffffff611370927f04000000000000000000000000000000000000000000000000000000000000006001600160f81b038254161781555460c81c16905460a01c906118ed565b90335f52600260205260405f20611388838254611900565b90556040519182527feca1263435904f38d1b4ea6e9e2a4b6e20b36eea473d0c434e9e06b43869bda260203393a3005b6001600160a01b03165f52600160205260405f209163ffffffff835460c01c165f19019063ffffffff82116107b55761141362ffffff92611370959063ffffffff60c01b1963ffffffff60c01b83549260c01b169116179055565b9250611328565b867f408b57fb000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b610752828763a5d15e1f60e01b5f526004526118df565b50505f6002821415611305565b50630324e5e760e01b5f5260045260245ffd5b346101765760203660031901126101765760043567ffffffffffffffff8111610176576114b1903690600401611829565b90335f52600160205260405f209060ff825460e01c16156102855733918391905f5b83811015611604578060051b830135805f526003602052600160405f200180548060f81c60058110156104cf57600181036115ed57506001600160a01b03811680151590816115e2575b506115cf5760a01c64ffffffffff16428111156115b9575080546001600160f81b0388167effffffffffffffffffffff0000000000000000000000000000000000000000909116177f02000000000000000000000000000000000000000000000000000000000000001790556001919033907fa3a9d59445e437d97cac53692b666afef6c152b0642edd206bde8472f387e59a5f80a3016114d3565b8263041f95d160e51b5f5260045260245260445ffd5b82630324e5e760e01b5f5260045260245ffd5b90503314158961151d565b610752908463a5d15e1f60e01b5f526004526118df565b5063ffffffff831663ffffffff825460c01c160163ffffffff81116107b557815463ffffffff60c01b191660c09190911b63ffffffff60c01b16179055005b34610176575f3660031901126101765760205f54604051908152f35b34610176576020366003190112610176576001600160a01b0361168061179c565b165f52600160205260405f2090600182549201905f8254926116a1846117b2565b9081845260208401946001811690815f1461177f5750600114611742575b60ff60c08787876116d281890382611807565b60405194836fffffffffffffffffffffffffffffffff879516855267ffffffffffffffff8160801c16602086015263ffffffff81871c16604086015260e01c161515606084015260a060808401525180918160a08501528484015e5f828201840152601f01601f19168101030190f35b5f908152602081209092505b8183106117655750508101602001816116d26116bf565b60018160209294939454838588010152019101919061174e565b60ff191686525050151560051b82016020019050816116d26116bf565b600435906001600160a01b038216820361017657565b90600182811c921680156117e0575b60208310146117cc57565b634e487b7160e01b5f52602260045260245ffd5b91607f16916117c1565b610140810190811067ffffffffffffffff821117610a0557604052565b90601f8019910116810190811067ffffffffffffffff821117610a0557604052565b9181601f840112156101765782359167ffffffffffffffff8311610176576020808501948460051b01011161017657565b9181601f840112156101765782359167ffffffffffffffff8311610176576020838186019501011161017657565b60406003198201126101765760043567ffffffffffffffff811161017657816118b39160040161185a565b929092916024359067ffffffffffffffff82116101765760c09082900360031901126101765760040190565b60058110156104cf57602452565b818102929181159184041417156107b557565b919082018092116107b557565b919082039182116107b557565b908060209392818452848401375f828201840152601f01601f1916010190565b359063ffffffff8216820361017657565b9035601e198236030181121561017657016020813591019167ffffffffffffffff821161017657813603831361017657565b63ffffffff61198b8261193a565b16825263ffffffff61199f6020830161193a565b16602083015260408101359167ffffffffffffffff831680930361017657611a1a92604082015263ffffffff6119d76060840161193a565b166060820152611a0c611a016119f0608085018561194b565b60c0608086015260c085019161191a565b9260a081019061194b565b9160a081850391015261191a565b90565b9060028210156104cf5752565b90918281527f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff83116101765760209260051b809284830137010190565b90602083828152019260208260051b82010193835f925b848410611a8e5750505050505090565b909192939495602080611ab6600193601f19868203018852611ab08b8861194b565b9061191a565b9801940194019294939190611a7e565b9593611af2611ae7611a1a999793611aff969560808b5260808b019161191a565b936020890190611a1d565b8683036040880152611a2a565b926060818503910152611a67565b3562ffffff81168103610176579056fea164736f6c634300081e000a",
+	Bin: "0x60a034605e57601f612fc938819003918201601f19168301916001600160401b03831184841017606257808492602094604052833981010312605e5751608052604051612f529081610077823960805181818161084d0152611c480152f35b5f80fd5b634e487b7160e01b5f52604160045260245ffdfe60a06040526004361015610011575f80fd5b5f3560e01c806305261aea146124b75780630787bc271461238257806317e931cf146123665780631fdb1f26146121a05780632453ffa81461218457806327a350ca14611fff5780632dabbeed14611d8e5780632e1a7d4d14611c6b578063375b3c0a14611c3157806353d6b5e614611a9b57806370a0823114611a635780639cf52e9d146118435780639d563dbf1461145e578063b8364f7614610df2578063bf29340a14610aca578063c5ba23c514610828578063cba962161461056e578063d09ef241146103cd578063d0e30db01461033c578063e93b370d146102e3578063e9fad8ee146101c45763fe5347d01461010b575f80fd5b346101c05760803660031901126101c05760043567ffffffffffffffff81116101c05761013c903690600401612634565b9060243560028110156101c05760443567ffffffffffffffff81116101c057610169903690600401612603565b9360643567ffffffffffffffff81116101c0576020956101b5936101946101a7933690600401612603565b9290916040519788968b88019a8b6129e6565b03601f1981018352826125e1565b519020604051908152f35b5f80fd5b346101c0575f3660031901126101c057335f52600160205260405f2080549060ff8260e01c16156102b75763ffffffff8260c01c168061028c57507fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff6001600160801b038316921681556fffffffffffffffffffffffffffffffff198154169055335f52600260205260405f2061025c82825461271b565b90556040519081527f86628a11e30e454ef156adae4d70764ab552ed8e3ed2fbd07ea14d6cca76781260203392a2005b7f3c9c228e000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b7f1bd2224f000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346101c05760203660031901126101c0576004355f52600460205260a060405f205460ff604051918181168352818160081c166020840152818160101c166040840152818160181c16606084015260201c166080820152f35b5f3660031901126101c05734156103a557335f5260026020526103633460405f205461271b565b335f5260026020528060405f20556040519034825260208201527f73a19dd210f1a7f902193214c0ee91dd35ee5b4d920cba8d519eca65a7b488ca60403392a2005b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b346101c05760203660031901126101c0575f6101206040516103ee816125c4565b8281528260208201528260408201528260608201528260808201528260a08201528260c08201528260e08201528261010082015201526004355f52600360205260405f2060405161043e816125c4565b81546001600160a01b0381168252602082019060a01c815260018301549260408301936001600160a01b0381168552606084019064ffffffffff8160a01c1682526080850162ffffff8260c81c16815260a086019162ffffff8160e01c16835260f81c9260c0870193600681101561055a57845260028501549760e0880198895260038601549561010089019687526004015496610120890197885260405198516001600160a01b03168952516bffffffffffffffffffffffff166020890152516001600160a01b031660408801525164ffffffffff1660608701525162ffffff1660808601525162ffffff1660a08501525193600685101561055a576101409460c08501525160e08401525161010083015251610120820152f35b634e487b7160e01b5f52602160045260245ffd5b346101c05761057c366126b9565b335f52600160205260405f205f925f5b8381106106205750506105b263ffffffff6105fe931663ffffffff835460c01c166127e0565b7fffffffff00000000ffffffffffffffffffffffffffffffffffffffffffffffff7bffffffff00000000000000000000000000000000000000000000000083549260c01b169116179055565b8061060557005b335f52600260205261061c60405f2091825461271b565b9055005b61062b81858461291d565b94853590815f52600360205260405f20966001880180548060f81c600681101561055a576002810361080c5750336001600160a01b038216036107f95762ffffff9060c81c169060408301928262ffffff6106858661292d565b16116107b7579361078561075a600198979561074d7fc0e79444b3464b92aa787dada040d824a942f0bd8aaccd6ee6a5903bb9ad244d968f6107419781602060049d61070c610747955460a01c94600360f81b6001600160f81b038254161781556106ef8a61292d565b62ffffff60e01b1962ffffff60e01b83549260e01b169116179055565b01359c8d91015561072a62ffffff6107238761292d565b16826127fa565b98899362ffffff61073a8861292d565b169061280d565b906127fa565b9561271b565b9d8461078e575b5061292d565b916040519384933398859094939262ffffff6060936080840197845216602083015260408201520152565b0390a30161058c565b6001600160a01b039054165f52600260205260405f206107af85825461271b565b90558e610754565b8262ffffff876107c68761292d565b907f8ec62d13000000000000000000000000000000000000000000000000000000005f526004521660245260445260645ffd5b84630324e5e760e01b5f5260045260245ffd5b610823908663a5d15e1f60e01b5f5260045261270d565b60445ffd5b61083136612662565b9091335f52600160205260405f2060ff815460e01c16610a9e577f0000000000000000000000000000000000000000000000000000000000000000803410610a6f575080547fffffff00ffffffff00000000000000000000000000000000000000000000000016346001600160801b0316174260801b77ffffffffffffffff0000000000000000000000000000000016177c01000000000000000000000000000000000000000000000000000000001781556001019267ffffffffffffffff8111610a5b57610900845461258c565b601f8111610a16575b505f93601f821160011461099457817f0ae1052dd868af520306e22d8ca5530741ba781eb44d3dcc2c88d5b728282d4c94955f91610989575b508260011b905f198460031b1c19161790555b61098461097560405193849334855260606020860152606085019161281a565b8281036040840152339561287d565b0390a2005b905083013586610942565b601f19821694815f5260205f20905f5b8781106109fe5750837f0ae1052dd868af520306e22d8ca5530741ba781eb44d3dcc2c88d5b728282d4c9697106109e5575b5050600182811b019055610955565b8401355f19600385901b60f8161c1916905585806109d6565b909160206001819285890135815501930191016109a4565b845f5260205f20601f830160051c81019160208410610a51575b601f0160051c01905b818110610a465750610909565b5f8155600101610a39565b9091508190610a30565b634e487b7160e01b5f52604160045260245ffd5b7f829f1163000000000000000000000000000000000000000000000000000000005f523460045260245260445ffd5b7f45ed80e9000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b346101c057610ad8366126b9565b5f9182915b808410610b0a57610b0883335f5260016020526105b260405f209163ffffffff835460c01c166127e0565b005b9091610b1784838561291d565b938435805f52600360205260405f20926001840154938460f81c600681101561055a5760028103610ddb5750825f52600460205260405f2091825460ff808260181c1691169081811080610dc7575b610d955750610b759085612ed1565b80549060ff8260b81c16610d7d5760018101918254988915610d6557604060208e01359d01998d610ba58c61292d565b62ffffff6040519160208301933385528d6040850152606084015216608082015260808152610bd560a0826125e1565b51902003610d395762ffffff9081610bec8c61292d565b9160c81c169182911611610d2b5750918b917701000000000000000000000000000000000000000000000063ffffffff95947fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff76ffffff0000000000000000000000000000000000000000610c608e61292d565b60a01b16911617179055551663ffffffff8114610d175760010197600160ff845460201c16019060ff8211610d1757835464ff000000001916602083901b64ff000000001617845560019662ffffff90610cb99061292d565b604051928352166020820152847fa78eaa8a9b4d330430ade0e54cc6a8cff4c49e20eaf80f8fca0df6582e31d53260403393a360ff80845416911614610d06575b50505001929190610add565b610d0f92612a3b565b858080610cfa565b634e487b7160e01b5f52601160045260245ffd5b62ffffff886107c68c61292d565b877fb658eb5b000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b876319dc5ff760e21b5f52600452600160245260445ffd5b856319dc5ff760e21b5f52600452600360245260445ffd5b857f13ce15cc000000000000000000000000000000000000000000000000000000005f5260045260245260445260645ffd5b5064ffffffffff8860a01c16421115610b66565b610823908463a5d15e1f60e01b5f5260045261270d565b346101c0576101403660031901126101c05760243567ffffffffffffffff81116101c057610e24903690600401612634565b90600260443510156101c05760643567ffffffffffffffff81116101c057610e50903690600401612603565b9260843567ffffffffffffffff81116101c057610e71903690600401612603565b60a4359162ffffff831683036101c05760c435906bffffffffffffffffffffffff821682036101c05760e4359264ffffffffff841684036101c057610104359660ff8816998a89036101c057610124359860ff8a16809a036101c05760028c108015611454575b61140f5760011c607f168911801590611406575b61139b5762ffffff8716156113565760043515611311574264ffffffffff871611156112f357610f388b610f336bffffffffffffffffffffffff881662ffffff8b166127fa565b6127fa565b335f52600260205260405f20548082116112c55790610f569161280d565b335f52600260205260405f2055610f6d5f54612a2d565b998a5f5588604051610f90816101a7888a888a6020860198604435908b8b6129e6565b51902060405190610fa0826125c4565b3382526bffffffffffffffffffffffff881660208301525f604083015264ffffffffff8916606083015262ffffff8a1660808301525f60a0830152600160c083015260043560e08301526101008201525f6101208201528b5f52600360205260405f20906001600160a01b0380825116166001600160a01b031983541617825560208101516001600160a01b036001600160a01b031984549260a01b1691161782556001600160a01b0380604083015116166001600160a01b0319600184015416176001830155606081015160018301547fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff64ffffffffff60a01b62ffffff60c81b608086015160c81b169360a01b169116171760018301556110e862ffffff60a083015116600184019062ffffff60e01b1962ffffff60e01b83549260e01b169116179055565b60c0810151600681101561055a57611103906001840161276d565b60e08101516002830155610100810151600383015561012001519060040155604051986004358a5260208a0161010090526101008a01906111439261281a565b9061115360408a0160443561293d565b88820360608a01526111649261294a565b90868203608088015261117692612987565b9262ffffff1660a08501526bffffffffffffffffffffffff1660c084015264ffffffffff1660e083015283823392037fe469f0c46ce3a86261cdb557c9215b97990f5256f7f2763b2faf045f854e8799905f94a460405160a081019080821067ffffffffffffffff831117610a5b5760209484936112b36040937fdb1983944aa516c0ce0a88f91fc0e6aaab549c9ce4add7b01e49358498f25cf795855283815260ff87611297828c850187815261127d828b88015f815260608901935f855260808a01975f89525f52602060049052828e5f209a511661ff008b54925160081b169161ffff1916171789555116879062ff000082549160101b169062ff00001916179055565b51855463ff0000001916911660181b63ff00000016178455565b51825464ff000000001916911660201b64ff0000000016179055565b825191825286820152a2604051908152f35b7fc0710ec8000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b64ffffffffff8663041f95d160e51b5f525f6004521660245260445ffd5b6064604051639656661b60e01b815260206004820152600d60248201527f6e6f2061707020646967657374000000000000000000000000000000000000006044820152fd5b6064604051639656661b60e01b815260206004820152600860248201527f6e6f207461736b730000000000000000000000000000000000000000000000006044820152fd5b6084604051639656661b60e01b815260206004820152602a60248201527f71756f72756d206d757374206265206d6f7265207468616e2068616c6620746860448201527f65207265706c69636173000000000000000000000000000000000000000000006064820152fd5b508a8911610eec565b6064604051639656661b60e01b815260206004820152601860248201527f7265706c69636173206d757374206265203220746f20313600000000000000006044820152fd5b5060108c11610ed8565b346101c0576101203660031901126101c057611478612576565b60443567ffffffffffffffff81116101c057611498903690600401612634565b9091600260643510156101c05760843567ffffffffffffffff81116101c0576114c5903690600401612603565b93909160a43567ffffffffffffffff81116101c0576114e8903690600401612603565b60c435949162ffffff861686036101c05760e435916bffffffffffffffffffffffff831683036101c057610104359364ffffffffff851685036101c05762ffffff8816156113565760243515611311574264ffffffffff86161115611825576115646bffffffffffffffffffffffff851662ffffff8a166127fa565b80158180046001141715610d1757335f52600260205260405f20548082116112c557906115909161280d565b335f52600260205260405f20556115a75f54612a2d565b998a5f5589826115cc8a6101a78789876040519687956020870199606435918b6129e6565b51902097604051986115dd8a6125c4565b338a526bffffffffffffffffffffffff871660208b01526001600160a01b03891660408b015264ffffffffff881660608b015262ffffff8b1660808b01525f60a08b0152600160c08b015260243560e08b01526101008a01525f6101208a01528b5f52600360205260405f206001600160a01b03808b5116166001600160a01b031982541617815560208a01516001600160a01b036001600160a01b031983549260a01b1691161781556001600160a01b038060408c015116166001600160a01b031960018301541617600182015560608a01518a7fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff64ffffffffff60a01b62ffffff60c81b6080600187015494015160c81b169360a01b1691161717600182015561172e62ffffff60a08c015116600183019062ffffff60e01b1962ffffff60e01b83549260e01b169116179055565b60c08a01519960068b101561055a578d9a61174c906001840161276d565b60e081015160028301556101008101516003830155610120015190600401556040519a6024358c5260208c0161010090526101008c019061178c9261281a565b9061179c60408c0160643561293d565b8a820360608c01526117ad9261294a565b9088820360808a01526117bf92612987565b9462ffffff1660a08701526bffffffffffffffffffffffff1660c086015264ffffffffff1660e08501526001600160a01b031692803393037fe469f0c46ce3a86261cdb557c9215b97990f5256f7f2763b2faf045f854e879991a4604051908152602090f35b64ffffffffff8563041f95d160e51b5f525f6004521660245260445ffd5b346101c05760203660031901126101c05760043567ffffffffffffffff81116101c057611874903690600401612603565b90335f52600160205260405f209060ff825460e01c16156102b75782905f9033905b8383106118bb57610b08856105b263ffffffff871663ffffffff835460c01c166127ae565b6118c983858397959761275d565b3594855f52600360205260405f2095805f52600460205260405f209081549760ff891615611a50576001019788548060f81c600681101561055a5760018103610ddb575060a01c64ffffffffff1642811115611a3a575060101c60ff16975f5b8981106119dc575060ff8061196960019798999a9b855f52600560205260405f20815f5260205260405f208b6001600160a01b031982541617905561274c565b855462ff00001916601082901b62ff00001617865594541693169283146119c3575b506040519182527fd826d7d6f5bcbf2fc81ec5f840218f59f00d7592a9eaa1ce649c6eccdd67f83960203393a3019190939293611896565b600160f91b6001600160f81b038254161790558861198b565b825f52600560205260405f20815f52602052336001600160a01b0360405f20541614611a0a57600101611929565b827f682bdbac000000000000000000000000000000000000000000000000000000005f526004523360245260445ffd5b8263041f95d160e51b5f5260045260245260445ffd5b5063de507b1b60e01b5f5260045260245ffd5b346101c05760203660031901126101c0576001600160a01b03611a84612576565b165f526002602052602060405f2054604051908152f35b346101c057611aa936612662565b9091335f52600160205260405f2060ff815460e01c16156102b7576001019267ffffffffffffffff8111610a5b57611ae1845461258c565b601f8111611bec575b505f93601f8211600114611b6a57817fb61cbf7f51d2d2f6df39246fbd7af7e3232bf916a2f9ba15948fc2089865722594955f91611b5f575b508260011b905f198460031b1c19161790555b610984611b5060405193849360408552604085019161281a565b8281036020840152339561287d565b905083013586611b23565b601f19821694815f5260205f20905f5b878110611bd45750837fb61cbf7f51d2d2f6df39246fbd7af7e3232bf916a2f9ba15948fc20898657225969710611bbb575b5050600182811b019055611b36565b8401355f19600385901b60f8161c191690558580611bac565b90916020600181928589013581550193019101611b7a565b845f5260205f20601f830160051c81019160208410611c27575b601f0160051c01905b818110611c1c5750611aea565b5f8155600101611c0f565b9091508190611c06565b346101c0575f3660031901126101c05760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b346101c05760203660031901126101c05760043580156103a557335f52600260205260405f2054808211611d60575f8083611cbf8185611cad8598869861280d565b3386526002602052604086205561280d565b6040519082825260208201527f92ccf450a286a957af52509bc1c9939d1a6a481783e142e41e2499f0bb66ebc660403392a2335af13d15611d5b573d67ffffffffffffffff8111610a5b5760405190611d22601f8201601f1916602001836125e1565b81525f60203d92013e5b15611d3357005b7f90b8ec18000000000000000000000000000000000000000000000000000000005f5260045ffd5b611d2c565b7fcf479181000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b346101c05760203660031901126101c057600435805f52600360205260405f206001600160a01b038154163303611fec57600181018054918260f81c926006841015908161055a57600185141580611fde575b611fc75764ffffffffff8160a01c16804210611f985750855f52600460205260405f209460019260ff87541615155f14611f425750505050815460f81c600681101561055a5760028114611f2b575060ff835416915f5b60ff855460101c16811015611e9457600160ff91875f52600560205260405f20815f526020526001600160a01b0360405f2054165f5281602052611e8c60405f206105b263ffffffff825460c01c166127c8565b019050611e38565b50611ee393509062ffffff610f33925b7f04000000000000000000000000000000000000000000000000000000000000006001600160f81b038254161781555460c81c16905460a01c906127fa565b90335f52600260205260405f20611efb83825461271b565b90556040519182527feca1263435904f38d1b4ea6e9e2a4b6e20b36eea473d0c434e9e06b43869bda260203393a3005b610823908563a5d15e1f60e01b5f5260045261270d565b9091939294955061055a57611ee394610f3393600262ffffff9314611f68575b50611ea4565b6001600160a01b03165f526001602052611f9260405f206105b263ffffffff825460c01c166127c8565b87611f62565b867f408b57fb000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b610823858763a5d15e1f60e01b5f5260045261270d565b505f91506002851415611de1565b50630324e5e760e01b5f5260045260245ffd5b346101c05760203660031901126101c05760043567ffffffffffffffff81116101c057612030903690600401612603565b90335f52600160205260405f209060ff825460e01c16156102b75733905f5b84811061207457610b08846105b263ffffffff881663ffffffff835460c01c166127ae565b61207f81868461275d565b35805f526003602052600160405f200180548060f81c600681101561055a5760018103610ddb57506001600160a01b0381168015159081612179575b506121665760a01c64ffffffffff1642811115611a3a5750815f52600460205260ff60405f20541661214f5780546001600160f81b0386167effffffffffffffffffffff000000000000000000000000000000000000000090911617600160f91b1790556001919033907fa3a9d59445e437d97cac53692b666afef6c152b0642edd206bde8472f387e59a5f80a30161204f565b506319dc5ff760e21b5f526004525f60245260445ffd5b82630324e5e760e01b5f5260045260245ffd5b9050331415896120bb565b346101c0575f3660031901126101c05760205f54604051908152f35b346101c05760203660031901126101c05760043567ffffffffffffffff81116101c057366023820112156101c057806004013567ffffffffffffffff81116101c0576024820191602436918360061b0101116101c0575f5b81811061220157005b61220c818385612728565b3590815f526003602052600160405f2001548060f81c600681101561055a5760028103610ddb575060a01c64ffffffffff1642811115611a3a5750815f52600460205260405f209161226260ff84541682612ed1565b600181019081546123345750602061227b848789612728565b0135156122ef576001936122c391602061229686898b612728565b013590556122aa60ff825460181c1661274c565b63ff00000082549160181b169063ff0000001916179055565b33907f9141a90fe2429c6762baa5480510914b9a9063e637d117561635a4611c3df15a5f80a3016121f8565b6064604051639656661b60e01b815260206004820152600f60248201527f7a65726f20636f6d6d69746d656e7400000000000000000000000000000000006044820152fd5b8260ff80925460b81c165f1461235e576003905b6319dc5ff760e21b5f526004521660245260445ffd5b600290612348565b346101c0575f3660031901126101c0576020604051610e108152f35b346101c05760203660031901126101c0576001600160a01b036123a3612576565b165f52600160205260405f206001815491016040515f8254926123c58461258c565b9081845260208401946001811690815f1461249a575060011461245d575b60ff60c08787876123f6818903826125e1565b60405194836001600160801b03879516855267ffffffffffffffff8160801c16602086015263ffffffff81871c16604086015260e01c161515606084015260a060808401525180918160a08501528484015e5f828201840152601f01601f19168101030190f35b5f908152602081209092505b8183106124805750508101602001816123f66123e3565b600181602092949394548385880101520191019190612469565b60ff191686525050151560051b82016020019050816123f66123e3565b346101c05760203660031901126101c057600435805f52600360205260405f20815f52600460205260405f209060ff825416156125635760018101548060f81c600681101561055a5760028103611f2b575064ffffffffff9060a01c1692610e108401809411610d17578342111561253357610b089350612a3b565b83907fafc7dc70000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b8263de507b1b60e01b5f5260045260245ffd5b600435906001600160a01b03821682036101c057565b90600182811c921680156125ba575b60208310146125a657565b634e487b7160e01b5f52602260045260245ffd5b91607f169161259b565b610140810190811067ffffffffffffffff821117610a5b57604052565b90601f8019910116810190811067ffffffffffffffff821117610a5b57604052565b9181601f840112156101c05782359167ffffffffffffffff83116101c0576020808501948460051b0101116101c057565b9181601f840112156101c05782359167ffffffffffffffff83116101c057602083818601950101116101c057565b60406003198201126101c05760043567ffffffffffffffff81116101c0578161268d91600401612634565b929092916024359067ffffffffffffffff82116101c05760c09082900360031901126101c05760040190565b9060206003198301126101c05760043567ffffffffffffffff81116101c057826023820112156101c05780600401359267ffffffffffffffff84116101c057602460608502830101116101c0576024019190565b600681101561055a57602452565b91908201809211610d1757565b91908110156127385760061b0190565b634e487b7160e01b5f52603260045260245ffd5b60ff1660ff8114610d175760010190565b91908110156127385760051b0190565b90600681101561055a576001600160f81b037fff0000000000000000000000000000000000000000000000000000000000000083549260f81b169116179055565b9063ffffffff8091169116019063ffffffff8211610d1757565b63ffffffff5f199116019063ffffffff8211610d1757565b9063ffffffff8091169116039063ffffffff8211610d1757565b81810292918115918404141715610d1757565b91908203918211610d1757565b908060209392818452848401375f828201840152601f01601f1916010190565b359063ffffffff821682036101c057565b9035601e19823603018112156101c057016020813591019167ffffffffffffffff82116101c05781360383136101c057565b63ffffffff61288b8261283a565b16825263ffffffff61289f6020830161283a565b16602083015260408101359167ffffffffffffffff83168093036101c05761291a92604082015263ffffffff6128d76060840161283a565b16606082015261290c6129016128f0608085018561284b565b60c0608086015260c085019161281a565b9260a081019061284b565b9160a081850391015261281a565b90565b9190811015612738576060020190565b3562ffffff811681036101c05790565b90600282101561055a5752565b90918281527f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff83116101c05760209260051b809284830137010190565b90602083828152019260208260051b82010193835f925b8484106129ae5750505050505090565b9091929394956020806129d6600193601f198682030188526129d08b8861284b565b9061281a565b980194019401929493919061299e565b9593612a12612a0761291a999793612a1f969560808b5260808b019161281a565b93602089019061293d565b868303604088015261294a565b926060818503910152612987565b5f198114610d175760010190565b90929160ff8154165f905f915f5b828110612dfb575086549060018801612a7284610f338560a01c62ffffff855460c81c166127fa565b916001600160a01b038416965f5b868110612d8a57505460081c60ff168610612d0c57875f52600560205260405f20905f5260205260405f209862ffffff60018b01549a5460a01c16608052612acd6080518560a01c6127fa565b945f945f5b828110612bb65750505093612b66612bb194612b61612b8495612b517fc0e79444b3464b92aa787dada040d824a942f0bd8aaccd6ee6a5903bb9ad244d9b9a965f9e9f8f819c60049150600360f81b6001600160f81b03855416178455015560805162ffffff60e01b1962ffffff60e01b83549260e01b169116179055565b612b5b86866127fa565b9061280d565b61271b565b958952600260205260408920612b7d87825461271b565b90556127fa565b9260405193849360805190859094939262ffffff6060936080840197845216602083015260408201520152565b0390a3565b8a5f52600560205260405f20815f5260205260405f208d81549060ff8260b81c169081612cfe575b5080612ceb575b15612c185750906001600160a01b0360019254165f52600260205260405f20612c0f8a825461271b565b90555b01612ad2565b6001600160a01b039098929198165f52600160205260405f2091612c488460a01c62ffffff895460c81c166127fa565b906001600160801b03845416808311612ce3575b6001600160801b0383169003936001600160801b038511610d175760208f92612cd3856001600160a01b03927f7cd5c31f23d0ddc57261e92db55f5fc8f6c5ace72bf7d8c8ba9f602a8da96cd3956001600160801b0360019b166fffffffffffffffffffffffffffffffff1982541617905561271b565b9c541693604051908152a3612c12565b915081612c5c565b5060805162ffffff8260a01c1614612be5565b90506001830154148f612bde565b50915092507f054d14d6b7cbf46ec1175b3f5544634a57e42fb2d5a022c774bcabc26c128bb09495965060209391507f05000000000000000000000000000000000000000000000000000000000000006001600160f81b038254161790555f526002825260405f20612d7f82825461271b565b9055604051908152a2565b6001908a5f52600560205260405f20815f5260205260ff60405f205460b81c1615612db6575b01612a80565b8a5f52600560205260405f20815f526020526001600160a01b0360405f2054165f5281602052612df660405f206105b263ffffffff825460c01c166127c8565b612db0565b855f52600560205260405f20815f5260205260405f20805460ff8160b81c1615612ec7575f915f5b868110612e4c57505050848111612e40575b506001905b01612a49565b93509050806001612e35565b895f52600560205260405f20815f5260205260405f20805460ff8160b81c169182612eb3575b5081612e9b575b50612e87575b600101612e23565b92612e93600191612a2d565b939050612e7f565b905062ffffff808560a01c169160a01c16145f612e79565b60019192500154600184015414905f612e72565b5050600190612e3a565b91905f5b60ff82168110612f0f57837fc3e8c85b000000000000000000000000000000000000000000000000000000005f526004523360245260445ffd5b835f52600560205260405f20815f5260205260405f20336001600160a01b0382541614612f3f5750600101612ed5565b9350505056fea164736f6c634300081e000a",
 }
 
 // HearthMarket is an auto generated Go binding around an Ethereum contract.
@@ -97,6 +103,41 @@ func (hearthMarket *HearthMarket) PackConstructor(minStake_ *big.Int) []byte {
 		panic(err)
 	}
 	return enc
+}
+
+// PackREVEALWINDOW is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x17e931cf.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function REVEAL_WINDOW() view returns(uint256)
+func (hearthMarket *HearthMarket) PackREVEALWINDOW() []byte {
+	enc, err := hearthMarket.abi.Pack("REVEAL_WINDOW")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackREVEALWINDOW is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x17e931cf.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function REVEAL_WINDOW() view returns(uint256)
+func (hearthMarket *HearthMarket) TryPackREVEALWINDOW() ([]byte, error) {
+	return hearthMarket.abi.Pack("REVEAL_WINDOW")
+}
+
+// UnpackREVEALWINDOW is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x17e931cf.
+//
+// Solidity: function REVEAL_WINDOW() view returns(uint256)
+func (hearthMarket *HearthMarket) UnpackREVEALWINDOW(data []byte) (*big.Int, error) {
+	out, err := hearthMarket.abi.Unpack("REVEAL_WINDOW", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
 }
 
 // PackAcceptOrders is the Go binding used to pack the parameters required for calling
@@ -156,6 +197,28 @@ func (hearthMarket *HearthMarket) UnpackBalanceOf(data []byte) (*big.Int, error)
 	return out0, nil
 }
 
+// PackCommitResults is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x1fdb1f26.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function commitResults((uint256,bytes32)[] batch) returns()
+func (hearthMarket *HearthMarket) PackCommitResults(batch []HearthMarketCommitment) []byte {
+	enc, err := hearthMarket.abi.Pack("commitResults", batch)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackCommitResults is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x1fdb1f26.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function commitResults((uint256,bytes32)[] batch) returns()
+func (hearthMarket *HearthMarket) TryPackCommitResults(batch []HearthMarketCommitment) ([]byte, error) {
+	return hearthMarket.abi.Pack("commitResults", batch)
+}
+
 // PackDeposit is the Go binding used to pack the parameters required for calling
 // the contract method with ID 0xd0e30db0.  This method will panic if any
 // invalid/nil inputs are passed.
@@ -200,6 +263,28 @@ func (hearthMarket *HearthMarket) TryPackExit() ([]byte, error) {
 	return hearthMarket.abi.Pack("exit")
 }
 
+// PackFinalize is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x05261aea.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function finalize(uint256 id) returns()
+func (hearthMarket *HearthMarket) PackFinalize(id *big.Int) []byte {
+	enc, err := hearthMarket.abi.Pack("finalize", id)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackFinalize is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x05261aea.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function finalize(uint256 id) returns()
+func (hearthMarket *HearthMarket) TryPackFinalize(id *big.Int) ([]byte, error) {
+	return hearthMarket.abi.Pack("finalize", id)
+}
+
 // PackGetOrder is the Go binding used to pack the parameters required for calling
 // the contract method with ID 0xd09ef241.  This method will panic if any
 // invalid/nil inputs are passed.
@@ -233,6 +318,28 @@ func (hearthMarket *HearthMarket) UnpackGetOrder(data []byte) (HearthMarketOrder
 	}
 	out0 := *abi.ConvertType(out[0], new(HearthMarketOrder)).(*HearthMarketOrder)
 	return out0, nil
+}
+
+// PackJoinOrders is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x9cf52e9d.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function joinOrders(uint256[] ids) returns()
+func (hearthMarket *HearthMarket) PackJoinOrders(ids []*big.Int) []byte {
+	enc, err := hearthMarket.abi.Pack("joinOrders", ids)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackJoinOrders is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x9cf52e9d.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function joinOrders(uint256[] ids) returns()
+func (hearthMarket *HearthMarket) TryPackJoinOrders(ids []*big.Int) ([]byte, error) {
+	return hearthMarket.abi.Pack("joinOrders", ids)
 }
 
 // PackMinStake is the Go binding used to pack the parameters required for calling
@@ -340,6 +447,41 @@ func (hearthMarket *HearthMarket) UnpackPostOrder(data []byte) (*big.Int, error)
 	return out0, nil
 }
 
+// PackPostReplicatedOrder is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb8364f76.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function postReplicatedOrder(bytes32 appDigest, string appURI, uint8 runtime, bytes32[] inputs, string[] args, uint24 tasks, uint96 pricePerTask, uint40 deadline, uint8 replicas, uint8 quorum) returns(uint256 id)
+func (hearthMarket *HearthMarket) PackPostReplicatedOrder(appDigest [32]byte, appURI string, runtime uint8, inputs [][32]byte, args []string, tasks *big.Int, pricePerTask *big.Int, deadline *big.Int, replicas uint8, quorum uint8) []byte {
+	enc, err := hearthMarket.abi.Pack("postReplicatedOrder", appDigest, appURI, runtime, inputs, args, tasks, pricePerTask, deadline, replicas, quorum)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackPostReplicatedOrder is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb8364f76.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function postReplicatedOrder(bytes32 appDigest, string appURI, uint8 runtime, bytes32[] inputs, string[] args, uint24 tasks, uint96 pricePerTask, uint40 deadline, uint8 replicas, uint8 quorum) returns(uint256 id)
+func (hearthMarket *HearthMarket) TryPackPostReplicatedOrder(appDigest [32]byte, appURI string, runtime uint8, inputs [][32]byte, args []string, tasks *big.Int, pricePerTask *big.Int, deadline *big.Int, replicas uint8, quorum uint8) ([]byte, error) {
+	return hearthMarket.abi.Pack("postReplicatedOrder", appDigest, appURI, runtime, inputs, args, tasks, pricePerTask, deadline, replicas, quorum)
+}
+
+// UnpackPostReplicatedOrder is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xb8364f76.
+//
+// Solidity: function postReplicatedOrder(bytes32 appDigest, string appURI, uint8 runtime, bytes32[] inputs, string[] args, uint24 tasks, uint96 pricePerTask, uint40 deadline, uint8 replicas, uint8 quorum) returns(uint256 id)
+func (hearthMarket *HearthMarket) UnpackPostReplicatedOrder(data []byte) (*big.Int, error) {
+	out, err := hearthMarket.abi.Unpack("postReplicatedOrder", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
 // PackProviders is the Go binding used to pack the parameters required for calling
 // the contract method with ID 0x0787bc27.  This method will panic if any
 // invalid/nil inputs are passed.
@@ -432,6 +574,78 @@ func (hearthMarket *HearthMarket) PackRegister(endpoint string, info HearthMarke
 // Solidity: function register(string endpoint, (uint32,uint32,uint64,uint32,string,string) info) payable returns()
 func (hearthMarket *HearthMarket) TryPackRegister(endpoint string, info HearthMarketPoolInfo) ([]byte, error) {
 	return hearthMarket.abi.Pack("register", endpoint, info)
+}
+
+// PackReplication is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe93b370d.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function replication(uint256 ) view returns(uint8 replicas, uint8 quorum, uint8 joined, uint8 committed, uint8 revealed)
+func (hearthMarket *HearthMarket) PackReplication(arg0 *big.Int) []byte {
+	enc, err := hearthMarket.abi.Pack("replication", arg0)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackReplication is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe93b370d.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function replication(uint256 ) view returns(uint8 replicas, uint8 quorum, uint8 joined, uint8 committed, uint8 revealed)
+func (hearthMarket *HearthMarket) TryPackReplication(arg0 *big.Int) ([]byte, error) {
+	return hearthMarket.abi.Pack("replication", arg0)
+}
+
+// ReplicationOutput serves as a container for the return parameters of contract
+// method Replication.
+type ReplicationOutput struct {
+	Replicas  uint8
+	Quorum    uint8
+	Joined    uint8
+	Committed uint8
+	Revealed  uint8
+}
+
+// UnpackReplication is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xe93b370d.
+//
+// Solidity: function replication(uint256 ) view returns(uint8 replicas, uint8 quorum, uint8 joined, uint8 committed, uint8 revealed)
+func (hearthMarket *HearthMarket) UnpackReplication(data []byte) (ReplicationOutput, error) {
+	out, err := hearthMarket.abi.Unpack("replication", data)
+	outstruct := new(ReplicationOutput)
+	if err != nil {
+		return *outstruct, err
+	}
+	outstruct.Replicas = *abi.ConvertType(out[0], new(uint8)).(*uint8)
+	outstruct.Quorum = *abi.ConvertType(out[1], new(uint8)).(*uint8)
+	outstruct.Joined = *abi.ConvertType(out[2], new(uint8)).(*uint8)
+	outstruct.Committed = *abi.ConvertType(out[3], new(uint8)).(*uint8)
+	outstruct.Revealed = *abi.ConvertType(out[4], new(uint8)).(*uint8)
+	return *outstruct, nil
+}
+
+// PackRevealResults is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xbf29340a.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function revealResults((uint256,bytes32,uint24)[] batch) returns()
+func (hearthMarket *HearthMarket) PackRevealResults(batch []HearthMarketSettlement) []byte {
+	enc, err := hearthMarket.abi.Pack("revealResults", batch)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackRevealResults is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xbf29340a.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function revealResults((uint256,bytes32,uint24)[] batch) returns()
+func (hearthMarket *HearthMarket) TryPackRevealResults(batch []HearthMarketSettlement) ([]byte, error) {
+	return hearthMarket.abi.Pack("revealResults", batch)
 }
 
 // PackSettle is the Go binding used to pack the parameters required for calling
@@ -626,6 +840,97 @@ func (hearthMarket *HearthMarket) UnpackOrderAcceptedEvent(log *types.Log) (*Hea
 	return out, nil
 }
 
+// HearthMarketOrderDisputed represents a OrderDisputed event raised by the HearthMarket contract.
+type HearthMarketOrderDisputed struct {
+	Id       *big.Int
+	Refunded *big.Int
+	Raw      *types.Log // Blockchain specific contextual infos
+}
+
+const HearthMarketOrderDisputedEventName = "OrderDisputed"
+
+// ContractEventName returns the user-defined event name.
+func (HearthMarketOrderDisputed) ContractEventName() string {
+	return HearthMarketOrderDisputedEventName
+}
+
+// UnpackOrderDisputedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event OrderDisputed(uint256 indexed id, uint256 refunded)
+func (hearthMarket *HearthMarket) UnpackOrderDisputedEvent(log *types.Log) (*HearthMarketOrderDisputed, error) {
+	event := "OrderDisputed"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != hearthMarket.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(HearthMarketOrderDisputed)
+	if len(log.Data) > 0 {
+		if err := hearthMarket.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range hearthMarket.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// HearthMarketOrderJoined represents a OrderJoined event raised by the HearthMarket contract.
+type HearthMarketOrderJoined struct {
+	Id       *big.Int
+	Provider common.Address
+	Joined   uint8
+	Raw      *types.Log // Blockchain specific contextual infos
+}
+
+const HearthMarketOrderJoinedEventName = "OrderJoined"
+
+// ContractEventName returns the user-defined event name.
+func (HearthMarketOrderJoined) ContractEventName() string {
+	return HearthMarketOrderJoinedEventName
+}
+
+// UnpackOrderJoinedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event OrderJoined(uint256 indexed id, address indexed provider, uint8 joined)
+func (hearthMarket *HearthMarket) UnpackOrderJoinedEvent(log *types.Log) (*HearthMarketOrderJoined, error) {
+	event := "OrderJoined"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != hearthMarket.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(HearthMarketOrderJoined)
+	if len(log.Data) > 0 {
+		if err := hearthMarket.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range hearthMarket.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
 // HearthMarketOrderPosted represents a OrderPosted event raised by the HearthMarket contract.
 type HearthMarketOrderPosted struct {
 	Id           *big.Int
@@ -708,6 +1013,52 @@ func (hearthMarket *HearthMarket) UnpackOrderReclaimedEvent(log *types.Log) (*He
 		return nil, bind.ErrEventSignatureMismatch
 	}
 	out := new(HearthMarketOrderReclaimed)
+	if len(log.Data) > 0 {
+		if err := hearthMarket.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range hearthMarket.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// HearthMarketOrderReplicated represents a OrderReplicated event raised by the HearthMarket contract.
+type HearthMarketOrderReplicated struct {
+	Id       *big.Int
+	Replicas uint8
+	Quorum   uint8
+	Raw      *types.Log // Blockchain specific contextual infos
+}
+
+const HearthMarketOrderReplicatedEventName = "OrderReplicated"
+
+// ContractEventName returns the user-defined event name.
+func (HearthMarketOrderReplicated) ContractEventName() string {
+	return HearthMarketOrderReplicatedEventName
+}
+
+// UnpackOrderReplicatedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event OrderReplicated(uint256 indexed id, uint8 replicas, uint8 quorum)
+func (hearthMarket *HearthMarket) UnpackOrderReplicatedEvent(log *types.Log) (*HearthMarketOrderReplicated, error) {
+	event := "OrderReplicated"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != hearthMarket.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(HearthMarketOrderReplicated)
 	if len(log.Data) > 0 {
 		if err := hearthMarket.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
 			return nil, err
@@ -867,6 +1218,52 @@ func (hearthMarket *HearthMarket) UnpackProviderRegisteredEvent(log *types.Log) 
 	return out, nil
 }
 
+// HearthMarketProviderSlashed represents a ProviderSlashed event raised by the HearthMarket contract.
+type HearthMarketProviderSlashed struct {
+	Id       *big.Int
+	Provider common.Address
+	Amount   *big.Int
+	Raw      *types.Log // Blockchain specific contextual infos
+}
+
+const HearthMarketProviderSlashedEventName = "ProviderSlashed"
+
+// ContractEventName returns the user-defined event name.
+func (HearthMarketProviderSlashed) ContractEventName() string {
+	return HearthMarketProviderSlashedEventName
+}
+
+// UnpackProviderSlashedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ProviderSlashed(uint256 indexed id, address indexed provider, uint256 amount)
+func (hearthMarket *HearthMarket) UnpackProviderSlashedEvent(log *types.Log) (*HearthMarketProviderSlashed, error) {
+	event := "ProviderSlashed"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != hearthMarket.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(HearthMarketProviderSlashed)
+	if len(log.Data) > 0 {
+		if err := hearthMarket.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range hearthMarket.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
 // HearthMarketProviderUpdated represents a ProviderUpdated event raised by the HearthMarket contract.
 type HearthMarketProviderUpdated struct {
 	Provider common.Address
@@ -895,6 +1292,98 @@ func (hearthMarket *HearthMarket) UnpackProviderUpdatedEvent(log *types.Log) (*H
 		return nil, bind.ErrEventSignatureMismatch
 	}
 	out := new(HearthMarketProviderUpdated)
+	if len(log.Data) > 0 {
+		if err := hearthMarket.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range hearthMarket.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// HearthMarketResultCommitted represents a ResultCommitted event raised by the HearthMarket contract.
+type HearthMarketResultCommitted struct {
+	Id       *big.Int
+	Provider common.Address
+	Raw      *types.Log // Blockchain specific contextual infos
+}
+
+const HearthMarketResultCommittedEventName = "ResultCommitted"
+
+// ContractEventName returns the user-defined event name.
+func (HearthMarketResultCommitted) ContractEventName() string {
+	return HearthMarketResultCommittedEventName
+}
+
+// UnpackResultCommittedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ResultCommitted(uint256 indexed id, address indexed provider)
+func (hearthMarket *HearthMarket) UnpackResultCommittedEvent(log *types.Log) (*HearthMarketResultCommitted, error) {
+	event := "ResultCommitted"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != hearthMarket.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(HearthMarketResultCommitted)
+	if len(log.Data) > 0 {
+		if err := hearthMarket.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range hearthMarket.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// HearthMarketResultRevealed represents a ResultRevealed event raised by the HearthMarket contract.
+type HearthMarketResultRevealed struct {
+	Id         *big.Int
+	Provider   common.Address
+	ResultRoot [32]byte
+	TasksDone  *big.Int
+	Raw        *types.Log // Blockchain specific contextual infos
+}
+
+const HearthMarketResultRevealedEventName = "ResultRevealed"
+
+// ContractEventName returns the user-defined event name.
+func (HearthMarketResultRevealed) ContractEventName() string {
+	return HearthMarketResultRevealedEventName
+}
+
+// UnpackResultRevealedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ResultRevealed(uint256 indexed id, address indexed provider, bytes32 resultRoot, uint24 tasksDone)
+func (hearthMarket *HearthMarket) UnpackResultRevealedEvent(log *types.Log) (*HearthMarketResultRevealed, error) {
+	event := "ResultRevealed"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != hearthMarket.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(HearthMarketResultRevealed)
 	if len(log.Data) > 0 {
 		if err := hearthMarket.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
 			return nil, err
@@ -962,6 +1451,9 @@ func (hearthMarket *HearthMarket) UnpackWithdrawnEvent(log *types.Log) (*HearthM
 // UnpackError attempts to decode the provided error data using user-defined
 // error definitions.
 func (hearthMarket *HearthMarket) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["AlreadyJoined"].ID.Bytes()[:4]) {
+		return hearthMarket.UnpackAlreadyJoinedError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["AlreadyRegistered"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackAlreadyRegisteredError(raw[4:])
 	}
@@ -974,20 +1466,35 @@ func (hearthMarket *HearthMarket) UnpackError(raw []byte) (any, error) {
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["DeadlinePassed"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackDeadlinePassedError(raw[4:])
 	}
+	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["FinalizeTooEarly"].ID.Bytes()[:4]) {
+		return hearthMarket.UnpackFinalizeTooEarlyError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["InsufficientBalance"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackInsufficientBalanceError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["InsufficientEscrow"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackInsufficientEscrowError(raw[4:])
 	}
+	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["NotJoined"].ID.Bytes()[:4]) {
+		return hearthMarket.UnpackNotJoinedError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["NotProvider"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackNotProviderError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["NotReplicated"].ID.Bytes()[:4]) {
+		return hearthMarket.UnpackNotReplicatedError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["NotYourOrder"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackNotYourOrderError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["ProviderBusy"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackProviderBusyError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["RevealMismatch"].ID.Bytes()[:4]) {
+		return hearthMarket.UnpackRevealMismatchError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["RevealTooEarly"].ID.Bytes()[:4]) {
+		return hearthMarket.UnpackRevealTooEarlyError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["StakeTooLow"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackStakeTooLowError(raw[4:])
@@ -1001,10 +1508,38 @@ func (hearthMarket *HearthMarket) UnpackError(raw []byte) (any, error) {
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["WrongStatus"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackWrongStatusError(raw[4:])
 	}
+	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["WrongStep"].ID.Bytes()[:4]) {
+		return hearthMarket.UnpackWrongStepError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], hearthMarket.abi.Errors["ZeroAmount"].ID.Bytes()[:4]) {
 		return hearthMarket.UnpackZeroAmountError(raw[4:])
 	}
 	return nil, errors.New("Unknown error")
+}
+
+// HearthMarketAlreadyJoined represents a AlreadyJoined error raised by the HearthMarket contract.
+type HearthMarketAlreadyJoined struct {
+	Id       *big.Int
+	Provider common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error AlreadyJoined(uint256 id, address provider)
+func HearthMarketAlreadyJoinedErrorID() common.Hash {
+	return common.HexToHash("0x682bdbac2a35c24f8fcdc4a37603a9b791e1305bab604c31325ea787634c542d")
+}
+
+// UnpackAlreadyJoinedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error AlreadyJoined(uint256 id, address provider)
+func (hearthMarket *HearthMarket) UnpackAlreadyJoinedError(raw []byte) (*HearthMarketAlreadyJoined, error) {
+	out := new(HearthMarketAlreadyJoined)
+	if err := hearthMarket.abi.UnpackIntoInterface(out, "AlreadyJoined", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // HearthMarketAlreadyRegistered represents a AlreadyRegistered error raised by the HearthMarket contract.
@@ -1105,6 +1640,31 @@ func (hearthMarket *HearthMarket) UnpackDeadlinePassedError(raw []byte) (*Hearth
 	return out, nil
 }
 
+// HearthMarketFinalizeTooEarly represents a FinalizeTooEarly error raised by the HearthMarket contract.
+type HearthMarketFinalizeTooEarly struct {
+	Id *big.Int
+	At *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error FinalizeTooEarly(uint256 id, uint256 at)
+func HearthMarketFinalizeTooEarlyErrorID() common.Hash {
+	return common.HexToHash("0xafc7dc70d5fd34fefa40cb198c017a46d5f2128c861ac1d08f0186cfefb80c57")
+}
+
+// UnpackFinalizeTooEarlyError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error FinalizeTooEarly(uint256 id, uint256 at)
+func (hearthMarket *HearthMarket) UnpackFinalizeTooEarlyError(raw []byte) (*HearthMarketFinalizeTooEarly, error) {
+	out := new(HearthMarketFinalizeTooEarly)
+	if err := hearthMarket.abi.UnpackIntoInterface(out, "FinalizeTooEarly", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HearthMarketInsufficientBalance represents a InsufficientBalance error raised by the HearthMarket contract.
 type HearthMarketInsufficientBalance struct {
 	Balance *big.Int
@@ -1155,6 +1715,31 @@ func (hearthMarket *HearthMarket) UnpackInsufficientEscrowError(raw []byte) (*He
 	return out, nil
 }
 
+// HearthMarketNotJoined represents a NotJoined error raised by the HearthMarket contract.
+type HearthMarketNotJoined struct {
+	Id       *big.Int
+	Provider common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotJoined(uint256 id, address provider)
+func HearthMarketNotJoinedErrorID() common.Hash {
+	return common.HexToHash("0xc3e8c85bc4ea5ab4e15cc6bb41e4dd6f1b39c280dc0b9fce7fc4f3169bd56c1a")
+}
+
+// UnpackNotJoinedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotJoined(uint256 id, address provider)
+func (hearthMarket *HearthMarket) UnpackNotJoinedError(raw []byte) (*HearthMarketNotJoined, error) {
+	out := new(HearthMarketNotJoined)
+	if err := hearthMarket.abi.UnpackIntoInterface(out, "NotJoined", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HearthMarketNotProvider represents a NotProvider error raised by the HearthMarket contract.
 type HearthMarketNotProvider struct {
 	Account common.Address
@@ -1174,6 +1759,30 @@ func HearthMarketNotProviderErrorID() common.Hash {
 func (hearthMarket *HearthMarket) UnpackNotProviderError(raw []byte) (*HearthMarketNotProvider, error) {
 	out := new(HearthMarketNotProvider)
 	if err := hearthMarket.abi.UnpackIntoInterface(out, "NotProvider", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// HearthMarketNotReplicated represents a NotReplicated error raised by the HearthMarket contract.
+type HearthMarketNotReplicated struct {
+	Id *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotReplicated(uint256 id)
+func HearthMarketNotReplicatedErrorID() common.Hash {
+	return common.HexToHash("0xde507b1b08941f355c2d13b73ab8f4bed3b10974d384b7412e773c6c642c970b")
+}
+
+// UnpackNotReplicatedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotReplicated(uint256 id)
+func (hearthMarket *HearthMarket) UnpackNotReplicatedError(raw []byte) (*HearthMarketNotReplicated, error) {
+	out := new(HearthMarketNotReplicated)
+	if err := hearthMarket.abi.UnpackIntoInterface(out, "NotReplicated", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1222,6 +1831,56 @@ func HearthMarketProviderBusyErrorID() common.Hash {
 func (hearthMarket *HearthMarket) UnpackProviderBusyError(raw []byte) (*HearthMarketProviderBusy, error) {
 	out := new(HearthMarketProviderBusy)
 	if err := hearthMarket.abi.UnpackIntoInterface(out, "ProviderBusy", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// HearthMarketRevealMismatch represents a RevealMismatch error raised by the HearthMarket contract.
+type HearthMarketRevealMismatch struct {
+	Id *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error RevealMismatch(uint256 id)
+func HearthMarketRevealMismatchErrorID() common.Hash {
+	return common.HexToHash("0xb658eb5be346edf03ad02178bbe16b5c085a552ac4560fab669d8e1b0cf5586a")
+}
+
+// UnpackRevealMismatchError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error RevealMismatch(uint256 id)
+func (hearthMarket *HearthMarket) UnpackRevealMismatchError(raw []byte) (*HearthMarketRevealMismatch, error) {
+	out := new(HearthMarketRevealMismatch)
+	if err := hearthMarket.abi.UnpackIntoInterface(out, "RevealMismatch", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// HearthMarketRevealTooEarly represents a RevealTooEarly error raised by the HearthMarket contract.
+type HearthMarketRevealTooEarly struct {
+	Id        *big.Int
+	Committed uint8
+	Replicas  uint8
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error RevealTooEarly(uint256 id, uint8 committed, uint8 replicas)
+func HearthMarketRevealTooEarlyErrorID() common.Hash {
+	return common.HexToHash("0x13ce15cc2ddb90fe8db77dafd6a653e9892f6f68b51eba1e24620880c5c7a63f")
+}
+
+// UnpackRevealTooEarlyError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error RevealTooEarly(uint256 id, uint8 committed, uint8 replicas)
+func (hearthMarket *HearthMarket) UnpackRevealTooEarlyError(raw []byte) (*HearthMarketRevealTooEarly, error) {
+	out := new(HearthMarketRevealTooEarly)
+	if err := hearthMarket.abi.UnpackIntoInterface(out, "RevealTooEarly", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1321,6 +1980,31 @@ func HearthMarketWrongStatusErrorID() common.Hash {
 func (hearthMarket *HearthMarket) UnpackWrongStatusError(raw []byte) (*HearthMarketWrongStatus, error) {
 	out := new(HearthMarketWrongStatus)
 	if err := hearthMarket.abi.UnpackIntoInterface(out, "WrongStatus", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// HearthMarketWrongStep represents a WrongStep error raised by the HearthMarket contract.
+type HearthMarketWrongStep struct {
+	Id   *big.Int
+	Step uint8
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error WrongStep(uint256 id, uint8 step)
+func HearthMarketWrongStepErrorID() common.Hash {
+	return common.HexToHash("0x67717fdc00dff148a080e47d8fb0f2a200e556f31d798eca92bddb8842cf33cc")
+}
+
+// UnpackWrongStepError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error WrongStep(uint256 id, uint8 step)
+func (hearthMarket *HearthMarket) UnpackWrongStepError(raw []byte) (*HearthMarketWrongStep, error) {
+	out := new(HearthMarketWrongStep)
+	if err := hearthMarket.abi.UnpackIntoInterface(out, "WrongStep", raw); err != nil {
 		return nil, err
 	}
 	return out, nil

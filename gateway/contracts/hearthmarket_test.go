@@ -27,6 +27,7 @@ const (
 	statusAccepted
 	statusSettled
 	statusReclaimed
+	statusDisputed
 )
 
 const (
@@ -258,7 +259,11 @@ func (m *market) checkBooks() {
 	for id := big.NewInt(1); id.Cmp(n) <= 0; id = new(big.Int).Add(id, common.Big1) {
 		o := m.order(id)
 		if o.Status == statusOpen || o.Status == statusAccepted {
-			locked.Add(locked, new(big.Int).Mul(o.Tasks, o.PricePerTask))
+			l := new(big.Int).Mul(o.Tasks, o.PricePerTask)
+			if r := m.replication(id); r.Replicas > 0 {
+				l.Mul(l, big.NewInt(int64(r.Replicas)))
+			}
+			locked.Add(locked, l)
 		}
 	}
 	sum.Add(sum, locked)

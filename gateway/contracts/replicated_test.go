@@ -1,0 +1,224 @@
+package contracts
+
+import (
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+func (m *market) replication(id *big.Int) ReplicationOutput {
+	m.t.Helper()
+	r, err := bind.Call(m.c, nil, m.abi.PackReplication(id), m.abi.UnpackReplication)
+	if err != nil {
+		m.t.Fatalf("replication(%v): %v", id, err)
+	}
+	return r
+}
+
+// postReplicated posts o as a replicated order and returns its id.
+func (m *market) postReplicated(from *account, o orderSpec, replicas, quorum uint8) *big.Int {
+	m.t.Helper()
+	r := m.mustSend(from, nil, m.abi.PackPostReplicatedOrder(o.appDigest, o.appURI, o.runtime, o.inputs, o.args,
+		big.NewInt(o.tasks), o.price, new(big.Int).SetUint64(o.deadline), replicas, quorum))
+	evs := events(m.t, r, m.abi.UnpackOrderReplicatedEvent)
+	if len(evs) != 1 || evs[0].Replicas != replicas || evs[0].Quorum != quorum {
+		m.t.Fatalf("postReplicatedOrder: %d OrderReplicated events", len(evs))
+	}
+	return evs[0].Id
+}
+
+// commitment is what provider p commits to for a root and a count: the
+// hash revealResults checks.
+func commitment(t *testing.T, p common.Address, id *big.Int, root [32]byte, done int64) [32]byte {
+	t.Helper()
+	ty := func(s string) abi.Type {
+		x, err := abi.NewType(s, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	packed, err := abi.Arguments{{Type: ty("address")}, {Type: ty("uint256")}, {Type: ty("bytes32")}, {Type: ty("uint24")}}.
+		Pack(p, id, root, big.NewInt(done))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return crypto.Keccak256Hash(packed)
+}
+
+func (m *market) commit(p *account, id *big.Int, root [32]byte, done int64) {
+	m.t.Helper()
+	m.mustSend(p, nil, m.abi.PackCommitResults([]HearthMarketCommitment{{Id: id, Hash: commitment(m.t, p.addr, id, root, done)}}))
+}
+
+func (m *market) reveal(p *account, id *big.Int, root [32]byte, done int64) []byte {
+	return m.abi.PackRevealResults([]HearthMarketSettlement{{Id: id, ResultRoot: root, TasksDone: big.NewInt(done)}})
+}
+
+// threeProviders registers prov, prov2 and a third (stranger) with a stake
+// of one Ether each.
+func (m *market) threeProviders() []*account {
+	m.register(m.prov)
+	m.register(m.prov2)
+	m.register(m.stranger)
+	return []*account{m.prov, m.prov2, m.stranger}
+}
+
+// TestReplicatedOrder: three providers, two reveal one root and the third
+// another: the two are paid, the third loses what it would have earned
+// from its stake, to the requester, and the rest of the escrow comes back.
+func TestReplicatedOrder(t *testing.T) {
+	m := newMarket(t)
+	ps := m.threeProviders()
+	m.deposit(m.req, mul(ether, 10))
+	o := m.newOrder() // 10 tasks at 0.01 Ether
+	id := m.postReplicated(m.req, o, 3, 2)
+	escrow := mul(o.price, 30)
+	wantBig(t, "requester's balance after posting", m.balanceOf(m.req), new(big.Int).Sub(mul(ether, 10), escrow))
+
+	m.wantRevert(m.prov, nil, m.abi.PackAcceptOrders([]*big.Int{id}), &HearthMarketWrongStep{Id: id, Step: 0})
+	for i, p := range ps {
+		m.mustSend(p, nil, m.abi.PackJoinOrders([]*big.Int{id}))
+		want := statusOpen
+		if i == 2 {
+			want = statusAccepted
+		}
+		if got := m.order(id).Status; got != want {
+			t.Fatalf("after %d joins: status %d, want %d", i+1, got, want)
+		}
+	}
+	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{id}), &HearthMarketWrongStatus{Id: id, Status: statusAccepted})
+
+	good, bad := resultRoot(id), crypto.Keccak256Hash([]byte("made up"))
+	m.commit(m.prov, id, good, 10)
+	// Nobody reveals before everyone committed: a late provider would copy.
+	m.wantRevert(m.prov, nil, m.reveal(m.prov, id, good, 10), &HearthMarketRevealTooEarly{Id: id, Committed: 1, Replicas: 3})
+	m.commit(m.prov2, id, good, 10)
+	m.commit(m.stranger, id, bad, 10)
+	m.wantRevert(m.prov, nil, m.reveal(m.prov, id, bad, 10), &HearthMarketRevealMismatch{Id: id})
+
+	before := map[*account]*big.Int{}
+	for _, p := range append(ps, m.req) {
+		before[p] = m.balanceOf(p)
+	}
+	m.mustSend(m.prov, nil, m.reveal(m.prov, id, good, 10))
+	m.mustSend(m.stranger, nil, m.reveal(m.stranger, id, bad, 10))
+	r := m.mustSend(m.prov2, nil, m.reveal(m.prov2, id, good, 10))
+
+	got := m.order(id)
+	if got.Status != statusSettled || got.ResultRoot != good || got.TasksDone.Int64() != 10 {
+		t.Fatalf("after the reveals: %s", describe(got))
+	}
+	pay := mul(o.price, 10)
+	wantBig(t, "prov's earnings", new(big.Int).Sub(m.balanceOf(m.prov), before[m.prov]), pay)
+	wantBig(t, "prov2's earnings", new(big.Int).Sub(m.balanceOf(m.prov2), before[m.prov2]), pay)
+	wantBig(t, "the dissenter's earnings", new(big.Int).Sub(m.balanceOf(m.stranger), before[m.stranger]), new(big.Int))
+	wantBig(t, "the dissenter's stake", m.provider(m.stranger).Stake, new(big.Int).Sub(minStake, pay))
+	// The requester gets the third share back and the dissenter's cut.
+	wantBig(t, "the requester's refund", new(big.Int).Sub(m.balanceOf(m.req), before[m.req]), mul(o.price, 20))
+	if ev := events(t, r, m.abi.UnpackProviderSlashedEvent); len(ev) != 1 || ev[0].Provider != m.stranger.addr || ev[0].Amount.Cmp(pay) != 0 {
+		t.Fatalf("ProviderSlashed events: %d", len(ev))
+	}
+	for _, p := range ps {
+		if n := m.provider(p).OpenOrders; n != 0 {
+			t.Fatalf("%s still has %d open orders", p.name, n)
+		}
+	}
+}
+
+// TestReplicatedOrderCopier: a provider that commits another's hash cannot
+// reveal it, since the hash names its provider; it ends slashed as one
+// that never revealed.
+func TestReplicatedOrderCopier(t *testing.T) {
+	m := newMarket(t)
+	m.threeProviders()
+	m.deposit(m.req, mul(ether, 10))
+	o := m.newOrder()
+	id := m.postReplicated(m.req, o, 3, 2)
+	for _, p := range []*account{m.prov, m.prov2, m.stranger} {
+		m.mustSend(p, nil, m.abi.PackJoinOrders([]*big.Int{id}))
+	}
+	good := resultRoot(id)
+	m.commit(m.prov, id, good, 10)
+	m.commit(m.prov2, id, good, 10)
+	// The copier commits prov's hash as it is.
+	m.mustSend(m.stranger, nil, m.abi.PackCommitResults([]HearthMarketCommitment{{Id: id, Hash: commitment(t, m.prov.addr, id, good, 10)}}))
+	m.wantRevert(m.stranger, nil, m.reveal(m.stranger, id, good, 10), &HearthMarketRevealMismatch{Id: id})
+	m.mustSend(m.prov, nil, m.reveal(m.prov, id, good, 10))
+	m.mustSend(m.prov2, nil, m.reveal(m.prov2, id, good, 10))
+	// It cannot be finalized before the reveal window ends...
+	end := new(big.Int).SetUint64(o.deadline + 3600)
+	m.wantRevert(m.req2, nil, m.abi.PackFinalize(id), &HearthMarketFinalizeTooEarly{Id: id, At: end})
+	m.advance(2*time.Hour + time.Minute)
+	// ...then anyone may.
+	m.mustSend(m.req2, nil, m.abi.PackFinalize(id))
+	if got := m.order(id); got.Status != statusSettled || got.ResultRoot != good {
+		t.Fatalf("after finalize: %s", describe(got))
+	}
+	wantBig(t, "the copier's stake", m.provider(m.stranger).Stake, new(big.Int).Sub(minStake, mul(o.price, 10)))
+}
+
+// TestReplicatedOrderDisputed: three different roots reach no quorum: the
+// requester gets everything back and nobody is slashed.
+func TestReplicatedOrderDisputed(t *testing.T) {
+	m := newMarket(t)
+	ps := m.threeProviders()
+	m.deposit(m.req, mul(ether, 10))
+	id := m.postReplicated(m.req, m.newOrder(), 3, 2)
+	for _, p := range ps {
+		m.mustSend(p, nil, m.abi.PackJoinOrders([]*big.Int{id}))
+	}
+	for _, p := range ps {
+		m.commit(p, id, crypto.Keccak256Hash([]byte(p.name)), 10)
+	}
+	for _, p := range ps {
+		m.mustSend(p, nil, m.reveal(p, id, crypto.Keccak256Hash([]byte(p.name)), 10))
+	}
+	if got := m.order(id).Status; got != statusDisputed {
+		t.Fatalf("status %d, want Disputed", got)
+	}
+	wantBig(t, "the requester's balance", m.balanceOf(m.req), mul(ether, 10))
+	for _, p := range ps {
+		wantBig(t, p.name+"'s stake", m.provider(p).Stake, minStake)
+	}
+}
+
+// TestReplicatedOrderRefusals: the wrong calls name what is wrong.
+func TestReplicatedOrderRefusals(t *testing.T) {
+	m := newMarket(t)
+	m.threeProviders()
+	m.deposit(m.req, mul(ether, 10))
+	o := m.newOrder()
+	pack := func(r, q uint8) []byte {
+		return m.abi.PackPostReplicatedOrder(o.appDigest, o.appURI, o.runtime, o.inputs, o.args,
+			big.NewInt(o.tasks), o.price, new(big.Int).SetUint64(o.deadline), r, q)
+	}
+	m.wantRevert(m.req, nil, pack(1, 1), &HearthMarketBadOrder{Reason: "replicas must be 2 to 16"})
+	m.wantRevert(m.req, nil, pack(4, 2), &HearthMarketBadOrder{Reason: "quorum must be more than half the replicas"})
+	plain, _ := m.post(m.req, o)
+	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{plain}), &HearthMarketNotReplicated{Id: plain})
+
+	id := m.postReplicated(m.req, o, 3, 2)
+	m.mustSend(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{id}))
+	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{id}), &HearthMarketAlreadyJoined{Id: id, Provider: m.prov.addr})
+	m.wantRevert(m.prov, nil, m.abi.PackCommitResults([]HearthMarketCommitment{{Id: id}}), &HearthMarketWrongStatus{Id: id, Status: statusOpen})
+	m.wantRevert(m.req2, nil, m.abi.PackJoinOrders([]*big.Int{id}), &HearthMarketNotProvider{Account: m.req2.addr})
+	// Two of three joined by the deadline: the requester takes it all
+	// back, and the providers' open orders go with it.
+	m.mustSend(m.prov2, nil, m.abi.PackJoinOrders([]*big.Int{id}))
+	m.advance(2 * time.Hour)
+	m.mustSend(m.req, nil, m.abi.PackReclaim(id))
+	if got := m.order(id).Status; got != statusReclaimed {
+		t.Fatalf("status %d, want reclaimed", got)
+	}
+	for _, p := range []*account{m.prov, m.prov2} {
+		if n := m.provider(p).OpenOrders; n != 0 {
+			t.Fatalf("%s still has %d open orders", p.name, n)
+		}
+	}
+}
