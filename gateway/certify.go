@@ -68,14 +68,14 @@ type credRecord struct {
 }
 
 // weight is a device's weight in a vote: the odds that it returns the
-// right result, 4 + score. It is the posterior odds of a Beta(4, 1) prior
-// (a device the owner paired is right four times in five) after score
-// validated votes since its last fault. iExec's weight, max(score/3, 3) -
-// 1, starts at 2 and grows by one per three votes: with it a home pool of
-// three fresh devices can never reach a trust of 0.9 (2·2·2 = 8 is not
-// above 9), and one liar among three holds every task it votes on
-// undecided (docs/certification.md).
-func weight(score int) int { return 4 + score }
+// right result, 9 + score. It is the posterior odds of a Beta(9, 1) prior
+// (BOINC's initial error rate of a host, 0.1) after score validated votes
+// since its last fault. iExec's weight, max(score/3, 3) - 1, starts at 2
+// and grows by one per three votes: with it a home pool of three fresh
+// devices can never reach a trust of 0.9 (2·2·2 = 8 is not above 9), and
+// one liar among three holds every task it votes on undecided
+// (docs/certification.md).
+func weight(score int) int { return 9 + score }
 
 // isVote reports whether a replica's result is one the task determines
 // (success, an exit code, a trap, too much output), not one its device's

@@ -25,9 +25,12 @@ type certNode struct {
 	name string
 	// lie, when it returns true for a lease, makes the device report a
 	// wrong result for it.
-	lie  func(l api.Lease) bool
-	ran  int // replicas it ran
-	lied int // wrong results it reported
+	lie func(l api.Lease) bool
+	// collude makes its lies the same as every other colluder's.
+	collude bool
+	ran     int // replicas it ran
+	beat    time.Time // its last heartbeat
+	lied    int // wrong results it reported
 }
 
 func newCertNode(t *testing.T, tg *testGateway, name, arch string) *certNode {
@@ -64,6 +67,13 @@ func (n *certNode) certResult(t *testing.T, l api.Lease, stdout string) api.Task
 // how many leases it ran.
 func (n *certNode) step(t *testing.T) int {
 	t.Helper()
+	if time.Since(n.beat) > time.Second {
+		// Alive, or the gateway takes it for lost and its leases move.
+		if _, err := n.c.Heartbeat(context.Background(), api.Heartbeat{}); err != nil {
+			t.Fatalf("%s: heartbeat: %v", n.name, err)
+		}
+		n.beat = time.Now()
+	}
 	ls, err := n.c.Lease(context.Background(), api.LeaseRequest{Runtimes: []string{"wasm"}, Max: 8})
 	if err != nil {
 		t.Fatalf("%s: lease: %v", n.name, err)
@@ -79,6 +89,9 @@ func (n *certNode) step(t *testing.T) int {
 		out := honest(l.Index)
 		if n.lie(l) {
 			out = fmt.Sprintf("a wrong answer from %s to task %d", n.name, l.Index)
+			if n.collude {
+				out = fmt.Sprintf("the colluders' wrong answer to task %d", l.Index)
+			}
 			n.lied++
 		}
 		rs[i] = n.certResult(t, l, out)
@@ -179,7 +192,7 @@ func TestCertifiedReplicasAgree(t *testing.T) {
 				agree++
 			}
 		}
-		// Two fresh devices (weight 4 each): 16 / (1 + 16) > 0.9.
+		// Two fresh devices (weight 9 each): 81 / (1 + 81) > 0.9.
 		if agree != 2 || len(tk.Replicas) != 2 {
 			t.Fatalf("task %d replicas %+v", tk.Index, tk.Replicas)
 		}
@@ -432,7 +445,10 @@ func TestCertBench(t *testing.T) {
 	}
 	const perDevice = 1000
 	overhead := func(ran, tasks int) float64 { return float64(ran-tasks) / float64(tasks) * 100 }
-	tg := startGateway(t, t.TempDir(), Config{})
+	// Without tail copies: the simulated devices run their leases in
+	// turns, so each one's leases look like stragglers to the others
+	// (tail copies have their own figure, TestTailBench).
+	tg := startGateway(t, t.TempDir(), Config{NoTailCopies: true})
 	nodes := []*certNode{newCertNode(t, tg, "a", "amd64"), newCertNode(t, tg, "b", "amd64"), newCertNode(t, tg, "c", "amd64")}
 	ran := func() int { return nodes[0].ran + nodes[1].ran + nodes[2].ran }
 	run := func(trust float64) (int, api.JobDetail) {
@@ -454,7 +470,7 @@ func TestCertBench(t *testing.T) {
 	fmt.Printf("BENCH cert.overhead_trust_0.9_fresh %.1f %%\n", overhead(fresh, tasks))
 	fmt.Printf("BENCH cert.overhead_trust_0.99 %.1f %%\n", overhead(high, tasks))
 
-	lg := startGateway(t, t.TempDir(), Config{})
+	lg := startGateway(t, t.TempDir(), Config{NoTailCopies: true})
 	honestA, honestB := newCertNode(t, lg, "a", "amd64"), newCertNode(t, lg, "b", "amd64")
 	liar := newCertNode(t, lg, "liar", "amd64")
 	r := rand.New(rand.NewPCG(9, 10))
@@ -492,7 +508,7 @@ func TestCertifiedLateReplicaIsStale(t *testing.T) {
 }
 
 // TestCertifiedStuckIsInconclusive: three fresh devices, one of which
-// dissents on the only task: 16 against 4 is below 0.9, and no fourth
+// dissents on the only task: 81 against 9 is below 0.9, and no fourth
 // device may vote, so the task fails as inconclusive, and nobody is
 // blamed.
 func TestCertifiedStuckIsInconclusive(t *testing.T) {
@@ -538,4 +554,27 @@ func TestCertifiedCancel(t *testing.T) {
 	if len(tg.queue) != 0 || len(tg.leased) != 0 {
 		t.Fatalf("left behind: %d queued, %d leased", len(tg.queue), len(tg.leased))
 	}
+}
+
+// TestCertifiedColludingPair: two fresh devices that return the same wrong
+// answer join a pool of three established honest ones. At trust 0.99 the
+// pair's agreement (9·9 = 81, 81/82 = 0.988) is not enough, and the honest
+// devices' weight outvotes it: no wrong result is certified, and the pair
+// is caught.
+func TestCertifiedColludingPair(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{})
+	tg.certRand = rand.New(rand.NewPCG(11, 12)).Float64
+	honestNodes := []*certNode{newCertNode(t, tg, "a", "amd64"), newCertNode(t, tg, "b", "amd64"), newCertNode(t, tg, "c", "amd64")}
+	warm := submitCertified(t, tg, 200, api.CertifySpec{Trust: 0.99, MinReplicas: 2})
+	drive(t, tg, warm.ID, honestNodes...)
+	x, y := newCertNode(t, tg, "x", "amd64"), newCertNode(t, tg, "y", "amd64")
+	for _, n := range []*certNode{x, y} {
+		n.lie, n.collude = func(api.Lease) bool { return true }, true
+	}
+	j := submitCertified(t, tg, 200, api.CertifySpec{Trust: 0.99, MinReplicas: 2})
+	d := drive(t, tg, j.ID, append([]*certNode{x, y}, honestNodes...)...)
+	if n := wrongAccepted(d); n != 0 {
+		t.Fatalf("%d wrong results certified", n)
+	}
+	t.Logf("the pair lied %d times; faults %d and %d", x.lied+y.lied, memberOf(tg, x).Faults, memberOf(tg, y).Faults)
 }
