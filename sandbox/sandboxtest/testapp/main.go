@@ -29,6 +29,8 @@
 //	clock              print "time NANOS" (the wall clock), "mono NANOS" (a
 //	                   monotonic duration) and "rand HEX" (8 bytes of
 //	                   crypto/rand); exit 0
+//	nan A B            print the bits of A/B in hex, e.g. of the NaN that
+//	                   0/0 makes, which differs between x86 and ARM; exit 0
 //
 // and, built for Linux only, to check a container's confinement:
 //
@@ -45,6 +47,7 @@ package main
 import (
 	"crypto/rand"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"time"
@@ -115,6 +118,10 @@ func main() {
 		hog()
 	case "trap":
 		trap()
+	case "nan":
+		a, _ := strconv.ParseFloat(arg(args, 0), 64)
+		b, _ := strconv.ParseFloat(arg(args, 1), 64)
+		fmt.Printf("%016x\n", math.Float64bits(a/b))
 	case "clock":
 		start := time.Now()
 		b := make([]byte, 8)
