@@ -28,9 +28,9 @@ type certNode struct {
 	lie func(l api.Lease) bool
 	// collude makes its lies the same as every other colluder's.
 	collude bool
-	ran     int // replicas it ran
+	ran     int       // replicas it ran
 	beat    time.Time // its last heartbeat
-	lied    int // wrong results it reported
+	lied    int       // wrong results it reported
 }
 
 func newCertNode(t *testing.T, tg *testGateway, name, arch string) *certNode {
