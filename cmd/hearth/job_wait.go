@@ -70,6 +70,11 @@ func progressLine(j api.Job, d time.Duration) string {
 	if n.Canceled > 0 {
 		canceled = fmt.Sprintf(", %d canceled", n.Canceled)
 	}
+	if r := j.Replicas; r != nil {
+		// A certified job's tasks wait for their replicas' votes.
+		return fmt.Sprintf("job %s %s: %d/%d done, %d verifying (replicas: %d leased, %d queued), %d failed%s (%s)",
+			j.ID, state, n.Done, total, n.Verifying, r.Leased, r.Queued, n.Failed, canceled, since)
+	}
 	return fmt.Sprintf("job %s %s: %d/%d done, %d leased, %d queued, %d failed%s (%s)",
 		j.ID, state, n.Done, total, n.Leased, n.Queued, n.Failed, canceled, since)
 }

@@ -176,6 +176,12 @@ func TestProgressLine(t *testing.T) {
 	if got := progressLine(j, 3200*time.Millisecond); got != want {
 		t.Errorf("progressLine = %q, want %q", got, want)
 	}
+	c := api.Job{ID: "cert-2", State: api.JobRunning, Spec: api.JobSpec{Tasks: 4},
+		Counts: api.TaskCounts{Done: 1, Verifying: 3}, Replicas: &api.TaskCounts{Leased: 2, Queued: 3, Done: 2}}
+	want = "job cert-2 running: 1/4 done, 3 verifying (replicas: 2 leased, 3 queued), 0 failed (3.2s)"
+	if got := progressLine(c, 3200*time.Millisecond); got != want {
+		t.Errorf("progressLine = %q, want %q", got, want)
+	}
 }
 
 func TestProgressOnTerminal(t *testing.T) {
