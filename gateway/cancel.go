@@ -61,6 +61,7 @@ func (g *Gateway) endJob(id string, stream bool) (api.Job, error) {
 		units = append(units, t.replicas...)
 	}
 	for _, t := range units {
+		g.dropEarlierLocked(t)
 		switch t.State {
 		case api.TaskQueued:
 			t.counts().Queued--
@@ -68,7 +69,6 @@ func (g *Gateway) endJob(id string, stream bool) (api.Job, error) {
 		case api.TaskLeased:
 			// Out of the leases: renewLocked now revokes it.
 			delete(g.leased, t.leaseID())
-			g.dropAlsoLocked(t)
 			t.counts().Leased--
 			revoked++
 		default:

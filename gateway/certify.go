@@ -569,9 +569,9 @@ func (g *Gateway) sealedFromLocked(d store.Digest, node identity.NodeID) bool {
 var certRandDefault = rand.Float64
 
 // certStuckAfter is how long a certified task may wait for a replica that
-// no device of the pool may take (every live device that runs it has voted,
-// or is quarantined, or of another class) before it fails as inconclusive;
-// a variable for tests.
+// no device of the pool may take (every device seen within the hour that
+// runs it has voted, or is quarantined, or of another class) before it
+// fails as inconclusive; a variable for tests.
 var certStuckAfter = 5 * time.Minute
 
 // checkStuckLocked fails as inconclusive the certified tasks that have
@@ -588,6 +588,12 @@ func (g *Gateway) checkStuckLocked(now time.Time, ch *changes) {
 				continue
 			}
 			i := slices.IndexFunc(lt.replicas, func(r *task) bool { return r.State == api.TaskQueued })
+			if i < 0 && !slices.ContainsFunc(lt.replicas, func(r *task) bool { return r.State == api.TaskLeased }) {
+				// Nothing runs for it (a replica's record was lost in a
+				// crash): decide, or ask for another replica.
+				g.certifyLocked(lt, ch)
+				continue
+			}
 			if i < 0 || g.anyVoterLocked(lt.replicas[i]) {
 				lt.stuckSince = time.Time{}
 				continue
@@ -604,11 +610,11 @@ func (g *Gateway) checkStuckLocked(now time.Time, ch *changes) {
 	}
 }
 
-// anyVoterLocked reports whether a live device of the pool may take
-// replica r.
+// anyVoterLocked reports whether a device of the pool may take replica r:
+// one that is live, or was seen within the last hour (a laptop asleep).
 func (g *Gateway) anyVoterLocked(r *task) bool {
 	for _, m := range g.members {
-		if m.memberRecord.State == api.MemberPending || m.state == api.MemberLost {
+		if m.memberRecord.State == api.MemberPending || m.state == api.MemberLost && time.Since(m.lastSeen) > time.Hour {
 			continue
 		}
 		if rt := runtimeFor(&r.job.Spec, m.Node.Runtimes, m.Node.Platforms); rt != "" && g.replicaFitsLocked(r, m, rt) {

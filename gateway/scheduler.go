@@ -300,6 +300,9 @@ func (g *Gateway) unpick(ts []*task, leases []api.Lease) {
 			continue // moved on meanwhile, e.g. finished by a late result
 		}
 		delete(g.leased, leases[i].ID)
+		if g.resumeEarlierLocked(t, "its lease could not be stored") {
+			continue // a tail copy: the earlier attempt goes on
+		}
 		t.Attempt--
 		t.Nodes = t.Nodes[:len(t.Nodes)-1]
 		t.Node = identity.NodeID{}
@@ -307,12 +310,6 @@ func (g *Gateway) unpick(ts []*task, leases []api.Lease) {
 			t.Node = t.Nodes[n-1]
 		} else {
 			t.LeasedAt = time.Time{}
-		}
-		if prev := t.leaseID(); t.also[prev] == t.Node && !t.Node.IsZero() {
-			// A tail copy: the earlier attempt, still running, is
-			// current again.
-			delete(t.also, prev)
-			continue
 		}
 		t.State = api.TaskQueued
 		t.counts().Leased--
@@ -328,8 +325,14 @@ func (g *Gateway) unpick(ts []*task, leases []api.Lease) {
 func (g *Gateway) requeue(ts []*task, why string) {
 	g.mu.Lock()
 	var ch changes
+	seen := map[*task]bool{}
 	for _, t := range ts {
+		if seen[t] {
+			continue // in g.leased twice: a tail copy and its earlier attempt
+		}
+		seen[t] = true
 		if t.State != api.TaskLeased {
+			g.dropEarlierLocked(t)
 			continue
 		}
 		delete(g.leased, t.leaseID())
@@ -504,13 +507,20 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 		}
 		return api.AckStale
 	}
-	if _, ok := t.also[r.LeaseID]; ok {
-		// An earlier attempt that ran beside a tail copy: its result is
-		// taken if it is the first; a failure of it ends only it.
-		delete(t.also, r.LeaseID)
-		delete(g.leased, r.LeaseID)
-		if retryable(r.Failure) {
+	if e := t.earlier; e != nil && !isVote(r) {
+		// A tail copy and its earlier attempt run side by side: a failure
+		// that is not the task's own (its device lost, killed, out of time
+		// or memory) ends only the attempt that had it.
+		switch {
+		case r.LeaseID == e.id:
+			delete(g.leased, e.id)
+			t.earlier = nil
 			return api.AckStale
+		case r.Attempt == t.Attempt && t.State == api.TaskLeased:
+			delete(g.leased, t.leaseID())
+			g.resumeEarlierLocked(t, fmt.Sprintf("%s: %s", r.Failure, r.Reason))
+			ch.recs = append(ch.recs, t.snapshot())
+			return api.AckAccepted
 		}
 	}
 	late := r.Attempt != t.Attempt || t.State != api.TaskLeased
@@ -550,7 +560,7 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 		ch.recs = append(ch.recs, t.snapshot())
 		return api.AckAccepted
 	}
-	g.dropAlsoLocked(t) // the first result is taken: the others stop
+	g.dropEarlierLocked(t) // the first result is taken: the other stops
 	res := *r
 	t.Result = &res
 	t.DoneAt = time.Now().UTC()
@@ -582,7 +592,7 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 func (g *Gateway) renewLocked(node identity.NodeID, running []string, now time.Time) (revoked []string) {
 	for _, id := range running {
 		t := g.leased[id]
-		if t == nil || t.Node != node && t.also[id] != node {
+		if t == nil || t.Node != node && (t.earlier == nil || t.earlier.id != id || t.earlier.node != node) {
 			revoked = append(revoked, id)
 			continue
 		}
@@ -606,7 +616,7 @@ func (g *Gateway) sweep(now time.Time) {
 	var expired []*task
 	for _, t := range g.leased {
 		if now.After(t.expires) {
-			expired = append(expired, t)
+			expired = append(expired, t) // requeue skips a task seen twice
 		}
 	}
 	for _, m := range g.members {

@@ -212,10 +212,9 @@ type task struct {
 	// by Replica-1.
 	parent   *task
 	replicas []*task
-	// also holds the earlier attempts of a task that still run beside
-	// its current one since a tail copy (tail.go), by lease ID; memory
-	// only.
-	also map[string]identity.NodeID
+	// earlier is the attempt that still runs beside the current one since
+	// a tail copy (tail.go); nil otherwise. Memory only.
+	earlier *earlierAttempt
 	// stuckSince is when a certified task began to wait for a vote no
 	// device may give (checkStuckLocked); memory only.
 	stuckSince time.Time

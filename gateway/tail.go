@@ -51,16 +51,25 @@ func (j *job) usualTook() time.Duration {
 	return s[len(s)/2]
 }
 
+// earlierAttempt is a task's attempt that keeps running beside a tail copy.
+type earlierAttempt struct {
+	id       string // its lease ID, still in g.leased
+	attempt  int
+	node     identity.NodeID
+	leasedAt time.Time
+	runtime  string
+}
+
 // tailCopyLocked gives device m, which found nothing in the queue, a copy
 // of the leased task that straggles most: the same task under a new
-// attempt, the earlier attempt left running (task.also). It returns nil
+// attempt, the earlier attempt left running (task.earlier). It returns nil
 // when no task straggles that m may run.
 func (g *Gateway) tailCopyLocked(m *member, req api.LeaseRequest, now time.Time) []*task {
 	var best *task
 	bestOver := 0.0
 	for _, t := range g.leased {
 		j := t.job
-		if t.Node == m.ID || j.Stream != "" || j.Canceled != nil || j.queued() > 0 || len(t.also) > 0 || t.LeasedAt.IsZero() {
+		if t.Node == m.ID || j.Stream != "" || j.Canceled != nil || j.queued() > 0 || t.earlier != nil || t.LeasedAt.IsZero() {
 			continue
 		}
 		usual := j.usualTook()
@@ -78,8 +87,11 @@ func (g *Gateway) tailCopyLocked(m *member, req api.LeaseRequest, now time.Time)
 			continue
 		}
 		if t.Replica > 0 {
+			// The new replica must be m's to take: m ran no replica of
+			// the task, this one included.
 			p := t.parent
-			if p.State != api.TaskVerifying || len(p.replicas) >= spec.Certify.MaxReplicas || !g.replicaFitsLocked(t, m, rt) ||
+			if p.State != api.TaskVerifying || len(p.replicas) >= spec.Certify.MaxReplicas ||
+				slices.Contains(t.Nodes, m.ID) || !g.replicaFitsLocked(t, m, rt) ||
 				slices.ContainsFunc(p.replicas, func(r *task) bool { return r.State == api.TaskQueued }) {
 				continue
 			}
@@ -91,21 +103,19 @@ func (g *Gateway) tailCopyLocked(m *member, req api.LeaseRequest, now time.Time)
 	}
 	j := best.job
 	if best.Replica > 0 {
-		// One more replica, at the head of the queue: m takes it now,
-		// and the quorum takes the votes that come first.
+		// One more replica, at the head of the queue: m takes it now
+		// (it was checked above), and the quorum takes the votes that
+		// come first.
 		var ch changes
 		g.addReplicaLocked(best.parent, &ch)
 		g.log.Info("tail copy: one more replica of a straggling task", "job", j.ID, "task", best.Index,
 			"straggler", best.Node.Short(), "ran", now.Sub(best.LeasedAt).Round(time.Millisecond), "to", m.ID.Short())
 		return g.pickLocked(m, api.LeaseRequest{Runtimes: req.Runtimes, Platforms: req.Platforms, Max: 1}, nil)
 	}
-	prev, prevNode, ran := best.leaseID(), best.Node, now.Sub(best.LeasedAt).Round(time.Millisecond)
-	if best.also == nil {
-		best.also = map[string]identity.NodeID{}
-	}
-	best.also[prev] = prevNode
+	ran := now.Sub(best.LeasedAt).Round(time.Millisecond)
+	best.earlier = &earlierAttempt{id: best.leaseID(), attempt: best.Attempt, node: best.Node, leasedAt: best.LeasedAt, runtime: best.runtime}
 	best.History = append(best.History, fmt.Sprintf("tail copy: attempt %d on %s after attempt %d ran %s on %s",
-		best.Attempt+1, m.ID.Short(), best.Attempt, ran, prevNode.Short()))
+		best.Attempt+1, m.ID.Short(), best.Attempt, ran, best.Node.Short()))
 	best.Attempt++
 	best.runtime = runtimeFor(&j.Spec, req.Runtimes, req.Platforms)
 	best.Node = m.ID
@@ -113,36 +123,36 @@ func (g *Gateway) tailCopyLocked(m *member, req api.LeaseRequest, now time.Time)
 	best.expires = now.Add(g.leaseTTL(best))
 	best.LeasedAt = now.UTC()
 	g.leased[best.leaseID()] = best
-	g.log.Info("tail copy of a straggling task", "job", j.ID, "task", best.Index, "straggler", prevNode.Short(),
+	g.log.Info("tail copy of a straggling task", "job", j.ID, "task", best.Index, "straggler", best.earlier.node.Short(),
 		"ran", ran, "to", m.ID.Short())
 	return []*task{best}
 }
 
-// dropAlsoLocked revokes the earlier attempts that still run beside t's
-// current one: their devices are told at their next heartbeat.
-func (g *Gateway) dropAlsoLocked(t *task) {
-	for id := range t.also {
-		delete(g.leased, id)
+// dropEarlierLocked revokes the earlier attempt that still runs beside
+// t's current one: its device is told at its next heartbeat.
+func (g *Gateway) dropEarlierLocked(t *task) {
+	if t.earlier != nil {
+		delete(g.leased, t.earlier.id)
+		t.earlier = nil
 	}
-	t.also = nil
 }
 
 // resumeEarlierLocked makes the earlier attempt that still runs beside t's
-// tail copy t's current attempt again, when the copy's lease ended (why):
-// the task goes on where it runs instead of queueing. It reports whether
-// there was one.
+// tail copy t's current attempt again, when the copy ended without a
+// result (why): the task goes on where it runs instead of queueing. The
+// copy's lease must already be out of g.leased. It reports whether there
+// was one.
 func (g *Gateway) resumeEarlierLocked(t *task, why string) bool {
-	for a := t.Attempt - 1; a >= 1 && len(t.also) > 0; a-- {
-		id := leaseID(t.JobID, t.Index, t.Replica, a)
-		node, ok := t.also[id]
-		if !ok {
-			continue
-		}
-		delete(t.also, id)
-		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s; attempt %d on %s goes on", t.Attempt, t.Node.Short(), why, a, node.Short()))
-		t.Attempt, t.Node = a, node
-		t.expires = time.Now().Add(g.leaseTTL(t))
-		return true
+	e := t.earlier
+	if e == nil {
+		return false
 	}
-	return false
+	t.earlier = nil
+	t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s; attempt %d on %s goes on", t.Attempt, t.Node.Short(), why, e.attempt, e.node.Short()))
+	// Attempts are numbered by t.Nodes: the copy's is forgotten, and a
+	// late result of it is stale.
+	t.Attempt, t.Nodes, t.Node = e.attempt, t.Nodes[:e.attempt], e.node
+	t.LeasedAt, t.runtime = e.leasedAt, e.runtime
+	t.expires = time.Now().Add(g.leaseTTL(t))
+	return true
 }

@@ -123,3 +123,62 @@ func TestTailBench(t *testing.T) {
 	slices.Sort(ratios)
 	fmt.Printf("BENCH cert.tail_completion_ratio %.2f ratio\n", ratios[1])
 }
+
+// TestTailCopyFailures: when a tail copy or the attempt it copies fails
+// for a reason of its device's (lost, killed, out of time), the other goes
+// on, and its result is the task's.
+func TestTailCopyFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		failing string // "copy" or "earlier"
+		failure string
+	}{{"copy killed", "copy", "killed"}, {"earlier timed out", "earlier", "timeout"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := startGateway(t, t.TempDir(), Config{})
+			slow, fast, idle := newCertNode(t, tg, "slow", "amd64"), newCertNode(t, tg, "fast", "amd64"), newCertNode(t, tg, "idle", "amd64")
+			j := submit(t, tg, 4, 0) // no retries: a failure would end the task
+			ls := fast.lease(t, 3)
+			held := slow.lease(t, 1)
+			for _, l := range ls {
+				fast.report(t, fast.result(t, l, "ok", ""))
+			}
+			time.Sleep(100 * time.Millisecond) // far past the others' time
+			cp := idle.lease(t, 1)
+			if len(cp) != 1 || cp[0].Index != held[0].Index || cp[0].Attempt != 2 {
+				t.Fatalf("tail copy: %+v", cp)
+			}
+			// The earlier attempt is still its device's.
+			if hb, err := slow.c.Heartbeat(context.Background(), api.Heartbeat{Running: []string{held[0].ID}}); err != nil || len(hb.Revoked) != 0 {
+				t.Fatalf("earlier attempt revoked: %+v %v", hb.Revoked, err)
+			}
+			failer, fl, winner, wl := idle, cp[0], slow, held[0]
+			if tc.failing == "earlier" {
+				failer, fl, winner, wl = slow, held[0], idle, cp[0]
+			}
+			failer.report(t, failer.result(t, fl, "", tc.failure))
+			if tk := memTask(tg.Gateway, j.ID, wl.Index); tk.State != api.TaskLeased || tk.Attempt != wl.Attempt {
+				t.Fatalf("after the %s failed: %s attempt %d, want leased attempt %d", tc.failing, tk.State, tk.Attempt, wl.Attempt)
+			}
+			// Attempts are numbered by the nodes that held them: the next
+			// lease of the task must get the next number.
+			tg.mu.Lock()
+			n := len(tg.jobs[j.ID].tasks[wl.Index].Nodes)
+			tg.mu.Unlock()
+			if n != wl.Attempt {
+				t.Fatalf("task has %d nodes for attempt %d", n, wl.Attempt)
+			}
+			if got := winner.report(t, winner.result(t, wl, "right", "")); got[0] != api.AckAccepted {
+				t.Fatalf("the other attempt's result: %s", got[0])
+			}
+			d, _ := tg.admin.Job(context.Background(), j.ID)
+			if d.State != api.JobDone || string(d.Tasks[wl.Index].Result.Stdout) != "right" {
+				t.Fatalf("job %s, task %+v", d.State, d.Tasks[wl.Index])
+			}
+			tg.mu.Lock()
+			defer tg.mu.Unlock()
+			if len(tg.leased) != 0 {
+				t.Fatalf("%d leases left", len(tg.leased))
+			}
+		})
+	}
+}

@@ -107,6 +107,11 @@ contract HearthMarket {
     mapping(address => uint256) public balanceOf; // free escrow and earnings
     mapping(uint256 => Order) internal orders;
     mapping(uint256 => Replication) public replication;
+    /// Stake taken from providers outside a replicated order's quorum. It
+    /// is burned, kept by the contract for good: paid to the requester or
+    /// to the majority, it would pay whoever fills an order's seats with
+    /// accounts of their own to outvote an honest provider.
+    uint256 public burned;
     mapping(uint256 => mapping(uint256 => Part)) internal parts; // order -> index -> part
 
     event ProviderRegistered(address indexed provider, uint256 stake, string endpoint, PoolInfo info);
@@ -353,12 +358,14 @@ contract HearthMarket {
 
     /// After its deadline, the requester takes back the escrow of an order
     /// that was not settled.
+    /// A replicated order that not every provider joined may be reclaimed
+    /// by anyone (a provider that joined, to leave it), for its requester.
     function reclaim(uint256 id) external {
         Order storage o = orders[id];
-        if (o.requester != msg.sender) revert NotYourOrder(id);
+        Replication storage rep = replication[id];
+        if (o.requester != msg.sender && (rep.replicas == 0 || o.requester == address(0))) revert NotYourOrder(id);
         if (o.status != Status.Open && o.status != Status.Accepted) revert WrongStatus(id, o.status);
         if (block.timestamp < o.deadline) revert DeadlineNotPassed(id, o.deadline);
-        Replication storage rep = replication[id];
         uint256 replicas = 1;
         if (rep.replicas != 0) {
             // Replicated: once every provider joined it ends by finalize.
@@ -372,8 +379,8 @@ contract HearthMarket {
         }
         o.status = Status.Reclaimed;
         uint256 refund = uint256(o.tasks) * o.pricePerTask * replicas;
-        balanceOf[msg.sender] += refund;
-        emit OrderReclaimed(id, msg.sender, refund);
+        balanceOf[o.requester] += refund;
+        emit OrderReclaimed(id, o.requester, refund);
     }
 
     // ---- replicated orders ----
@@ -391,6 +398,10 @@ contract HearthMarket {
             if (rep.replicas == 0) revert NotReplicated(id);
             if (o.status != Status.Open) revert WrongStatus(id, o.status);
             if (o.deadline <= block.timestamp) revert DeadlinePassed(id, o.deadline);
+            // A seat risks what the order would pay it: a provider whose
+            // stake cannot cover that is refused.
+            uint256 atRisk = uint256(o.tasks) * o.pricePerTask;
+            if (p.stake < atRisk) revert StakeTooLow(p.stake, atRisk);
             uint8 joined = rep.joined;
             for (uint256 j = 0; j < joined; j++) {
                 if (parts[id][j].provider == msg.sender) revert AlreadyJoined(id, msg.sender);
@@ -427,7 +438,6 @@ contract HearthMarket {
     /// Reveal the roots committed to: once every provider committed, or
     /// after the deadline. The last reveal finalizes the order.
     function revealResults(Settlement[] calldata batch) external {
-        uint32 ended; // orders the sender's part in is over
         for (uint256 i = 0; i < batch.length; i++) {
             Settlement calldata s = batch[i];
             Order storage o = orders[s.id];
@@ -446,13 +456,11 @@ contract HearthMarket {
             part.revealed = true;
             part.tasksDone = s.tasksDone;
             part.sealOrRoot = s.resultRoot;
-            ended++;
             uint8 revealed = rep.revealed + 1;
             rep.revealed = revealed;
             emit ResultRevealed(s.id, msg.sender, s.resultRoot, s.tasksDone);
             if (revealed == rep.replicas) _finalize(s.id, o, rep);
         }
-        providers[msg.sender].openOrders -= ended;
     }
 
     /// Finalize a replicated order with the reveals made, once its reveal
@@ -497,11 +505,17 @@ contract HearthMarket {
         uint256 price = o.pricePerTask;
         uint256 escrow = uint256(o.tasks) * price * n;
         address requester = o.requester;
+        // Its providers stay in the order (and cannot exit) until now, so
+        // that a stake to be slashed is still there.
         for (uint256 i = 0; i < n; i++) {
-            // Those that revealed left the order then.
-            if (!parts[id][i].revealed) providers[parts[id][i].provider].openOrders -= 1;
+            providers[parts[id][i].provider].openOrders -= 1;
         }
         if (bestCount < rep.quorum) {
+            // No quorum: nobody can say who was right, but a provider that
+            // never revealed is at fault all the same.
+            for (uint256 i = 0; i < n; i++) {
+                if (!parts[id][i].revealed) _slash(id, parts[id][i].provider, uint256(o.tasks) * price);
+            }
             o.status = Status.Disputed;
             balanceOf[requester] += escrow;
             emit OrderDisputed(id, escrow);
@@ -511,28 +525,31 @@ contract HearthMarket {
         bytes32 root = win.sealOrRoot;
         uint24 done = win.tasksDone;
         uint256 pay = price * done;
-        uint256 slashedTotal;
         for (uint256 i = 0; i < n; i++) {
             Part storage part = parts[id][i];
             if (part.revealed && part.sealOrRoot == root && part.tasksDone == done) {
                 balanceOf[part.provider] += pay;
             } else {
                 // Disagreed, or never revealed: it loses what it would have
-                // earned for the whole order, from its stake.
-                Provider storage p = providers[part.provider];
-                uint256 cut = uint256(o.tasks) * price;
-                if (cut > p.stake) cut = p.stake;
-                p.stake -= uint128(cut);
-                slashedTotal += cut;
-                emit ProviderSlashed(id, part.provider, cut);
+                // earned for the whole order.
+                _slash(id, part.provider, uint256(o.tasks) * price);
             }
         }
         o.status = Status.Settled;
         o.resultRoot = root;
         o.tasksDone = done;
-        uint256 refund = escrow - pay * bestCount + slashedTotal;
+        uint256 refund = escrow - pay * bestCount;
         balanceOf[requester] += refund;
         emit OrderSettled(id, address(0), root, done, pay * bestCount, refund);
+    }
+
+    /// Burn up to amount of provider's stake for order id.
+    function _slash(uint256 id, address provider, uint256 amount) internal {
+        Provider storage p = providers[provider];
+        if (amount > p.stake) amount = p.stake;
+        p.stake -= uint128(amount);
+        burned += amount;
+        emit ProviderSlashed(id, provider, amount);
     }
 
     function getOrder(uint256 id) external view returns (Order memory) {

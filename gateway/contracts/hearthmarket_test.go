@@ -267,6 +267,11 @@ func (m *market) checkBooks() {
 		}
 	}
 	sum.Add(sum, locked)
+	burned, err := bind.Call(m.c, nil, m.abi.PackBurned(), m.abi.UnpackBurned)
+	if err != nil {
+		m.t.Fatalf("burned: %v", err)
+	}
+	sum.Add(sum, burned)
 	if held := m.etherOf(m.addr); held.Cmp(sum) != 0 {
 		m.t.Errorf("books do not balance: contract holds %v wei, balances+stakes+locked escrow (%v) = %v", held, locked, sum)
 	}

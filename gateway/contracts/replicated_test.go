@@ -51,6 +51,15 @@ func commitment(t *testing.T, p common.Address, id *big.Int, root [32]byte, done
 	return crypto.Keccak256Hash(packed)
 }
 
+func (m *market) burned() *big.Int {
+	m.t.Helper()
+	b, err := bind.Call(m.c, nil, m.abi.PackBurned(), m.abi.UnpackBurned)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return b
+}
+
 func (m *market) commit(p *account, id *big.Int, root [32]byte, done int64) {
 	m.t.Helper()
 	m.mustSend(p, nil, m.abi.PackCommitResults([]HearthMarketCommitment{{Id: id, Hash: commitment(m.t, p.addr, id, root, done)}}))
@@ -101,13 +110,17 @@ func TestReplicatedOrder(t *testing.T) {
 	m.commit(m.prov2, id, good, 10)
 	m.commit(m.stranger, id, bad, 10)
 	m.wantRevert(m.prov, nil, m.reveal(m.prov, id, bad, 10), &HearthMarketRevealMismatch{Id: id})
+	// The dissenter reveals first, then tries to leave with its stake
+	// before the order is settled: it may not.
+	m.mustSend(m.stranger, nil, m.reveal(m.stranger, id, bad, 10))
+	m.wantRevert(m.stranger, nil, m.abi.PackExit(), &HearthMarketProviderBusy{OpenOrders: 1})
 
 	before := map[*account]*big.Int{}
 	for _, p := range append(ps, m.req) {
 		before[p] = m.balanceOf(p)
 	}
+	_ = before
 	m.mustSend(m.prov, nil, m.reveal(m.prov, id, good, 10))
-	m.mustSend(m.stranger, nil, m.reveal(m.stranger, id, bad, 10))
 	r := m.mustSend(m.prov2, nil, m.reveal(m.prov2, id, good, 10))
 
 	got := m.order(id)
@@ -119,8 +132,10 @@ func TestReplicatedOrder(t *testing.T) {
 	wantBig(t, "prov2's earnings", new(big.Int).Sub(m.balanceOf(m.prov2), before[m.prov2]), pay)
 	wantBig(t, "the dissenter's earnings", new(big.Int).Sub(m.balanceOf(m.stranger), before[m.stranger]), new(big.Int))
 	wantBig(t, "the dissenter's stake", m.provider(m.stranger).Stake, new(big.Int).Sub(minStake, pay))
-	// The requester gets the third share back and the dissenter's cut.
-	wantBig(t, "the requester's refund", new(big.Int).Sub(m.balanceOf(m.req), before[m.req]), mul(o.price, 20))
+	// The requester gets the third share back; the dissenter's cut is
+	// burned (paid to anyone, it would pay sybils to outvote the honest).
+	wantBig(t, "the requester's refund", new(big.Int).Sub(m.balanceOf(m.req), before[m.req]), mul(o.price, 10))
+	wantBig(t, "stake burned", m.burned(), pay)
 	if ev := events(t, r, m.abi.UnpackProviderSlashedEvent); len(ev) != 1 || ev[0].Provider != m.stranger.addr || ev[0].Amount.Cmp(pay) != 0 {
 		t.Fatalf("ProviderSlashed events: %d", len(ev))
 	}
@@ -163,29 +178,35 @@ func TestReplicatedOrderCopier(t *testing.T) {
 	wantBig(t, "the copier's stake", m.provider(m.stranger).Stake, new(big.Int).Sub(minStake, mul(o.price, 10)))
 }
 
-// TestReplicatedOrderDisputed: three different roots reach no quorum: the
-// requester gets everything back and nobody is slashed.
+// TestReplicatedOrderDisputed: reveals that reach no quorum refund the
+// requester; nobody who revealed is slashed, but a provider that never
+// committed is.
 func TestReplicatedOrderDisputed(t *testing.T) {
 	m := newMarket(t)
 	ps := m.threeProviders()
 	m.deposit(m.req, mul(ether, 10))
-	id := m.postReplicated(m.req, m.newOrder(), 3, 2)
+	o := m.newOrder()
+	id := m.postReplicated(m.req, o, 3, 2)
 	for _, p := range ps {
 		m.mustSend(p, nil, m.abi.PackJoinOrders([]*big.Int{id}))
 	}
-	for _, p := range ps {
+	for _, p := range ps[:2] {
 		m.commit(p, id, crypto.Keccak256Hash([]byte(p.name)), 10)
 	}
-	for _, p := range ps {
+	m.advance(time.Hour + time.Minute) // past the deadline: the two may reveal
+	for _, p := range ps[:2] {
 		m.mustSend(p, nil, m.reveal(p, id, crypto.Keccak256Hash([]byte(p.name)), 10))
 	}
+	m.advance(time.Hour + time.Minute)
+	m.mustSend(m.req2, nil, m.abi.PackFinalize(id))
 	if got := m.order(id).Status; got != statusDisputed {
 		t.Fatalf("status %d, want Disputed", got)
 	}
 	wantBig(t, "the requester's balance", m.balanceOf(m.req), mul(ether, 10))
-	for _, p := range ps {
+	for _, p := range ps[:2] {
 		wantBig(t, p.name+"'s stake", m.provider(p).Stake, minStake)
 	}
+	wantBig(t, "the silent provider's stake", m.provider(ps[2]).Stake, new(big.Int).Sub(minStake, mul(o.price, 10)))
 }
 
 // TestReplicatedOrderRefusals: the wrong calls name what is wrong.
@@ -208,11 +229,22 @@ func TestReplicatedOrderRefusals(t *testing.T) {
 	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{id}), &HearthMarketAlreadyJoined{Id: id, Provider: m.prov.addr})
 	m.wantRevert(m.prov, nil, m.abi.PackCommitResults([]HearthMarketCommitment{{Id: id}}), &HearthMarketWrongStatus{Id: id, Status: statusOpen})
 	m.wantRevert(m.req2, nil, m.abi.PackJoinOrders([]*big.Int{id}), &HearthMarketNotProvider{Account: m.req2.addr})
-	// Two of three joined by the deadline: the requester takes it all
-	// back, and the providers' open orders go with it.
+	// An order that would pay a seat more than a provider's stake is not
+	// for it.
+	costly := m.newOrder()
+	costly.price = ether // 10 tasks: 10 Ether at risk per seat
+	m.deposit(m.req2, mul(ether, 40))
+	bigID := m.postReplicated(m.req2, costly, 3, 2)
+	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{bigID}), &HearthMarketStakeTooLow{Sent: minStake, Min: mul(ether, 10)})
+	// Two of three joined by the deadline: a provider that joined may
+	// reclaim it for the requester, who gets it all back, and the
+	// providers' open orders go with it.
 	m.mustSend(m.prov2, nil, m.abi.PackJoinOrders([]*big.Int{id}))
 	m.advance(2 * time.Hour)
-	m.mustSend(m.req, nil, m.abi.PackReclaim(id))
+	before := m.balanceOf(m.req)
+	m.mustSend(m.prov, nil, m.abi.PackReclaim(id))
+	wantBig(t, "the requester's refund", new(big.Int).Sub(m.balanceOf(m.req), before), mul(o.price, 30))
+	m.mustSend(m.req2, nil, m.abi.PackReclaim(bigID))
 	if got := m.order(id).Status; got != statusReclaimed {
 		t.Fatalf("status %d, want reclaimed", got)
 	}

@@ -27,6 +27,16 @@ func (m *Market) judge(ctx context.Context, o *orderRecord) (reason string, wait
 	if price == nil || price.Cmp(m.cfg.MinPricePerTask) < 0 {
 		return fmt.Sprintf("price below policy: %s wei per task, the provider's minimum is %s wei", o.PricePerTask, m.cfg.MinPricePerTask), false
 	}
+	// A replicated order is run by several providers that join, commit
+	// and reveal (docs/certification.md); this gateway only accepts and
+	// settles, and acceptOrders would refuse the whole batch.
+	if out, err := m.call(ctx, m.abi.PackReplication(new(big.Int).SetUint64(o.ID))); err != nil {
+		return "waiting to read whether the order is replicated: " + err.Error(), true
+	} else if rep, err := m.abi.UnpackReplication(out); err != nil {
+		return "waiting to read whether the order is replicated: " + err.Error(), true
+	} else if rep.Replicas > 0 {
+		return fmt.Sprintf("a replicated order (%d providers, quorum %d): this gateway does not run replicated orders yet", rep.Replicas, rep.Quorum), false
+	}
 	if !slices.Contains(m.cfg.Runtimes, o.Runtime) {
 		return fmt.Sprintf("runtime %s is not sold here (only %s)", o.Runtime, strings.Join(m.cfg.Runtimes, ", ")), false
 	}

@@ -294,6 +294,8 @@ type order struct {
 	appURI   string
 	args     []string
 	deadline time.Duration
+	// replicas and quorum, when set, post a replicated order.
+	replicas, quorum uint8
 }
 
 // post deposits what the order needs, uploads its app to the provider and
@@ -309,7 +311,7 @@ func (r *rig) post(o order) uint64 {
 	if o.args == nil {
 		o.args = vanityArgs
 	}
-	need := big.NewInt(o.price * int64(o.tasks))
+	need := big.NewInt(o.price * int64(o.tasks) * int64(max(o.replicas, 1)))
 	if need.Sign() > 0 {
 		if _, err := r.send(r.req, r.abi.PackDeposit(), need); err != nil {
 			r.t.Fatal(err)
@@ -321,8 +323,13 @@ func (r *rig) post(o order) uint64 {
 			r.t.Fatal(err)
 		}
 	}
-	rc, err := r.send(r.req, r.abi.PackPostOrder(common.Address{}, digest, o.appURI, o.runtime, nil, o.args,
-		big.NewInt(int64(o.tasks)), big.NewInt(o.price), big.NewInt(time.Now().Add(o.deadline).Unix())), nil)
+	data := r.abi.PackPostOrder(common.Address{}, digest, o.appURI, o.runtime, nil, o.args,
+		big.NewInt(int64(o.tasks)), big.NewInt(o.price), big.NewInt(time.Now().Add(o.deadline).Unix()))
+	if o.replicas > 0 {
+		data = r.abi.PackPostReplicatedOrder(digest, o.appURI, o.runtime, nil, o.args,
+			big.NewInt(int64(o.tasks)), big.NewInt(o.price), big.NewInt(time.Now().Add(o.deadline).Unix()), o.replicas, o.quorum)
+	}
+	rc, err := r.send(r.req, data, nil)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -519,6 +526,7 @@ func TestRefusals(t *testing.T) {
 		{"expired", order{price: 100, tasks: 1, deadline: 20 * time.Second}, "expired"},
 		{"digest mismatch", order{price: 100, tasks: 1, app: []byte("the real app"), appURI: srv.URL + "/app.wasm"}, "app digest mismatch"},
 		{"runtime not sold", order{price: 100, tasks: 1, runtime: contracts.RuntimeOCI}, "runtime oci is not sold"},
+		{"replicated", order{price: 100, tasks: 1, replicas: 2, quorum: 2}, "does not run replicated orders yet"},
 	}
 	r.expectRefused(t, cases)
 	// Escrow short of tasks x price: the contract refuses the order.
