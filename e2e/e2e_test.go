@@ -255,16 +255,23 @@ func TestLostAgentsTasksRunElsewhere(t *testing.T) {
 
 // TestGatewayCrashLosesNothing: the gateway is killed with SIGKILL while
 // agents work; they keep their results and deliver them when it is back.
+// crashGateway kills the gateway with SIGKILL 1.5 s into a job, leaves it
+// down for 3 s while the agents' tasks finish, and starts it again.
+func crashGateway(t *testing.T, h *home.Home) {
+	t.Helper()
+	time.Sleep(1500 * time.Millisecond)
+	h.Gateway.Kill()
+	time.Sleep(3 * time.Second)
+	if err := h.Gateway.Start(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestGatewayCrashLosesNothing(t *testing.T) {
 	h := startHome(t, home.Options{Agents: 2, Prefix: "htg"})
 	waitReady(t, h, 2)
 	j := submit(t, h, writeJob(t, 4, "-prefix", "0000000000", "-seed", "crash", "-shard", "{{index}}", "-shards", "4", "-tries", "30000"))
-	time.Sleep(1500 * time.Millisecond)
-	h.Gateway.Kill()
-	time.Sleep(3 * time.Second) // tasks finish while the gateway is down
-	if err := h.Gateway.Start(); err != nil {
-		t.Fatal(err)
-	}
+	crashGateway(t, h)
 	d := waitJob(t, h, j.ID, 90*time.Second)
 	if d.State != api.JobDone || d.Counts.Done != 4 {
 		t.Fatalf("job %s: %+v", d.State, d.Counts)
@@ -289,12 +296,7 @@ func TestCertifiedGatewayCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	j := submit(t, h, path)
-	time.Sleep(1500 * time.Millisecond)
-	h.Gateway.Kill()
-	time.Sleep(3 * time.Second) // replicas finish while the gateway is down
-	if err := h.Gateway.Start(); err != nil {
-		t.Fatal(err)
-	}
+	crashGateway(t, h)
 	d := waitJob(t, h, j.ID, 120*time.Second)
 	if d.State != api.JobDone || d.Counts.Done != 6 {
 		t.Fatalf("job %s: %+v", d.State, d.Counts)

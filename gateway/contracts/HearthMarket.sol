@@ -252,8 +252,8 @@ contract HearthMarket {
     /// replicas*tasks*pricePerTask. It settles on the result root and tasks
     /// done that quorum of them reveal (more than half, so that two roots
     /// cannot both reach it): those providers are paid pricePerTask per task
-    /// done, every other provider that joined loses part of its stake to the
-    /// requester, and the rest is refunded. No quorum: all is refunded and the
+    /// done, every other provider that joined loses part of its stake (it is
+    /// burned), and the rest is refunded. No quorum: all is refunded and the
     /// order is Disputed.
     function postReplicatedOrder(
         bytes32 appDigest,
