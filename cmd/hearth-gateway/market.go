@@ -40,6 +40,7 @@ type marketOptions struct {
 	fromBlock                              uint64
 	devRPC                                 string
 	noMarket, devChain                     bool
+	certify                                float64
 	// The chain connection's mode (gateway/chain/link).
 	mode, network, beacon, checkpoint, genesis string
 	chainID                                    uint64
@@ -64,6 +65,7 @@ func (m *marketOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.runtimes, "market-runtimes", "wasm,oci", "runtimes sold on the market")
 	fs.StringVar(&m.apps, "market-apps", "", "comma-separated app digests (sha256:...) the market runs (default: any)")
 	fs.IntVar(&m.maxTasks, "market-max-tasks", 1000, "most tasks accepted in one order")
+	fs.Float64Var(&m.certify, "market-certify", 0, "run market orders as certified jobs at this trust (e.g. 0.99), each task on at least\ntwo devices that agree, so that no order is settled on one device's word (0: off;\ndocs/certification.md)")
 	fs.IntVar(&m.settleBatch, "market-settle-batch", 20, "settle as soon as this many orders are finished")
 	fs.DurationVar(&m.settleAge, "market-settle-age", 30*time.Second, "settle fewer once the oldest finished order has waited this long")
 	fs.IntVar(&m.confirmations, "chain-confirmations", 2, "blocks on top of an order's block before it is considered (0: none)")
@@ -88,6 +90,13 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 	}
 	if mo.confirmations == 0 {
 		cfg.Confirmations = chain.NoConfirmations
+	}
+	if mo.certify != 0 {
+		cfg.Certify = &api.CertifySpec{Trust: mo.certify, MinReplicas: 2}
+		probe := api.JobSpec{Name: "probe", Runtime: "wasm", Certify: cfg.Certify}
+		if err := api.ValidateJobSpec(&probe); err != nil {
+			return nil, "", fmt.Errorf("--market-certify: %w", err)
+		}
 	}
 	if cfg.MinPricePerTask, err = parseWei("--market-min-price", mo.minPrice); err != nil {
 		return nil, "", err

@@ -46,7 +46,7 @@ func (m *Market) judge(ctx context.Context, o *orderRecord) (reason string, wait
 	if o.Tasks > m.cfg.MaxTasks {
 		return fmt.Sprintf("too many tasks: %d, the provider takes at most %d per order", o.Tasks, m.cfg.MaxTasks), false
 	}
-	spec := jobSpec(o)
+	spec := m.jobSpec(o)
 	if err := api.ValidateJobSpec(&spec); err != nil {
 		return "the pool cannot run it as a job: " + err.Error(), false
 	}

@@ -99,6 +99,10 @@ type Config struct {
 	// Mode is the chain connection's mode, shown in Info. Default
 	// chain.ModeTrusted, said as a warning, unless the reader verifies.
 	Mode chain.Mode
+	// Certify, when set, runs every order's job certified in the pool
+	// (docs/certification.md): no order is settled on one device's word.
+	// Nil: one device's result is the task's.
+	Certify *api.CertifySpec
 	// Fetch reads an app or input from a URL an order names; default: an
 	// HTTP(S) client. Fetched content is checked against its digest.
 	Fetch Fetcher

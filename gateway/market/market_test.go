@@ -599,3 +599,40 @@ func (r *rig) onChainProvider() bool {
 	p, err := r.abi.UnpackProviders(out)
 	return err == nil && p.Active
 }
+
+// With Config.Certify, an order's job is certified in the pool: each task
+// is settled only once two devices agree on it.
+func TestCertifiedOrder(t *testing.T) {
+	r := newRig(t, market.Config{Certify: &api.CertifySpec{Trust: 0.9, MinReplicas: 2}}, nil)
+	rt, err := wasm.New(wasm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.startAgent("second-agent", rt)
+	id := r.post(order{price: 1000, tasks: 3})
+	o := r.wait(id, 90*time.Second)
+	if o.State != api.OrderSettled {
+		t.Fatalf("order %d: %s (%s), want settled", id, o.State, o.Reason)
+	}
+	d, err := r.g.Job(o.Job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Spec.Certify == nil {
+		t.Fatal("the order's job is not certified")
+	}
+	for _, task := range d.Tasks {
+		agree := map[string]bool{}
+		for _, rep := range task.Replicas {
+			if rep.Vote == "agrees" {
+				agree[rep.Node] = true
+			}
+		}
+		if task.State != api.TaskDone || task.Certification == nil || task.Certification.How != "quorum" || len(agree) < 2 {
+			t.Fatalf("task %d: %s %+v %+v", task.Index, task.State, task.Certification, task.Replicas)
+		}
+	}
+	if c := r.onChain(id); c.Status != contracts.StatusSettled || c.TasksDone.Int64() != 3 {
+		t.Fatalf("on chain: status %d, %d done", c.Status, c.TasksDone.Int64())
+	}
+}

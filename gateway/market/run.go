@@ -18,9 +18,13 @@ func jobName(id uint64) string { return "market-" + strconv.FormatUint(id, 10) }
 
 // jobSpec is the pool job that runs an order; judge checks it before the
 // order is accepted.
-func jobSpec(o *orderRecord) api.JobSpec {
+func (m *Market) jobSpec(o *orderRecord) api.JobSpec {
 	spec := api.JobSpec{Name: jobName(o.ID), Runtime: o.Runtime, AppDigest: o.AppDigest,
 		Args: o.Args, Tasks: o.Tasks}
+	if c := m.cfg.Certify; c != nil {
+		cc := *c
+		spec.Certify = &cc
+	}
 	for i, in := range o.Inputs {
 		spec.Inputs = append(spec.Inputs, api.Input{Name: strconv.Itoa(i), Digest: in})
 	}
@@ -38,7 +42,7 @@ func (m *Market) startJob(o *orderRecord) {
 			return
 		}
 	}
-	j, err := m.pool.SubmitJob(jobSpec(o))
+	j, err := m.pool.SubmitJob(m.jobSpec(o))
 	crashPoint("job-submitted")
 	if err != nil {
 		now := time.Now().UTC()
