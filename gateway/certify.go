@@ -14,6 +14,7 @@ package gateway
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -82,6 +83,12 @@ func weight(score int) int { return 9 + score }
 // limits or luck decide (timeout, memory, lost, killed, start).
 func isVote(r *api.TaskResult) bool {
 	return r.Failure == "" || r.Failure == "trap" || r.Failure == "output"
+}
+
+// countsAsVote reports whether replica r's result is a vote that counts: one the
+// task determines, not set aside because its class is not the job's.
+func (r *task) countsAsVote() bool {
+	return r.State != api.TaskCanceled && r.Result != nil && isVote(r.Result) && r.Vote != voteOtherClass
 }
 
 // deviceClass is m's equivalence class for runtime rt: results of one
@@ -172,7 +179,7 @@ func (g *Gateway) tally(lt *task) (groups []*voteGroup, total float64, votes, ou
 		case r.State == api.TaskQueued || r.State == api.TaskLeased:
 			outstanding++
 			continue
-		case r.Result == nil || !isVote(r.Result) || r.Vote == voteOtherClass || voted[r.Node]:
+		case !r.countsAsVote() || voted[r.Node]:
 			continue
 		case lt.job.PinClass != "" && r.Class != lt.job.PinClass:
 			r.Vote = voteOtherClass // reported after the app was found nondeterministic
@@ -294,8 +301,7 @@ func (g *Gateway) decideLocked(lt *task, best *voteGroup, votes int, ch *changes
 	g.cancelOutstandingLocked(lt)
 	var agreed, dissented []identity.NodeID
 	for _, r := range lt.replicas {
-		counted := r.State != api.TaskCanceled && r.Result != nil && isVote(r.Result) && r.Vote != voteOtherClass &&
-			!slices.Contains(agreed, r.Node) && !slices.Contains(dissented, r.Node)
+		counted := r.countsAsVote() && !slices.Contains(agreed, r.Node) && !slices.Contains(dissented, r.Node)
 		switch {
 		case counted && r.Result.Digest == best.digest:
 			r.Vote = voteAgrees
@@ -460,14 +466,26 @@ func (g *Gateway) recheckLocked(ch *changes) {
 	defer func() { g.rechecking = false }()
 	for g.credChanged {
 		g.credChanged = false
+		for lt := range g.verifyingLocked() {
+			if splitVotes(lt) {
+				g.certifyLocked(lt, ch)
+			}
+		}
+	}
+}
+
+// verifyingLocked yields the tasks of unfinished certified jobs that wait
+// for their replicas' votes.
+func (g *Gateway) verifyingLocked() iter.Seq[*task] {
+	return func(yield func(*task) bool) {
 		for _, id := range g.jobOrder {
 			j := g.jobs[id]
 			if j.Spec.Certify == nil || j.Finished != nil || j.counts.Verifying == 0 {
 				continue
 			}
 			for _, lt := range j.tasks {
-				if lt.State == api.TaskVerifying && splitVotes(lt) {
-					g.certifyLocked(lt, ch)
+				if lt.State == api.TaskVerifying && !yield(lt) {
+					return
 				}
 			}
 		}
@@ -478,7 +496,7 @@ func (g *Gateway) recheckLocked(ch *changes) {
 func splitVotes(lt *task) bool {
 	first := ""
 	for _, r := range lt.replicas {
-		if r.Result == nil || !isVote(r.Result) || r.Vote == voteOtherClass {
+		if !r.countsAsVote() {
 			continue
 		}
 		if first == "" {
@@ -578,34 +596,25 @@ var certStuckAfter = 5 * time.Minute
 // waited certStuckAfter for a vote no device may give. The sweeper calls
 // it.
 func (g *Gateway) checkStuckLocked(now time.Time, ch *changes) {
-	for _, id := range g.jobOrder {
-		j := g.jobs[id]
-		if j.Spec.Certify == nil || j.Finished != nil || j.counts.Verifying == 0 {
+	for lt := range g.verifyingLocked() {
+		i := slices.IndexFunc(lt.replicas, func(r *task) bool { return r.State == api.TaskQueued })
+		if i < 0 && !slices.ContainsFunc(lt.replicas, func(r *task) bool { return r.State == api.TaskLeased }) {
+			// Nothing runs for it (a replica's record was lost in a
+			// crash): decide, or ask for another replica.
+			g.certifyLocked(lt, ch)
 			continue
 		}
-		for _, lt := range j.tasks {
-			if lt.State != api.TaskVerifying {
-				continue
-			}
-			i := slices.IndexFunc(lt.replicas, func(r *task) bool { return r.State == api.TaskQueued })
-			if i < 0 && !slices.ContainsFunc(lt.replicas, func(r *task) bool { return r.State == api.TaskLeased }) {
-				// Nothing runs for it (a replica's record was lost in a
-				// crash): decide, or ask for another replica.
-				g.certifyLocked(lt, ch)
-				continue
-			}
-			if i < 0 || g.anyVoterLocked(lt.replicas[i]) {
-				lt.stuckSince = time.Time{}
-				continue
-			}
-			if lt.stuckSince.IsZero() {
-				lt.stuckSince = now
-				continue
-			}
-			if now.Sub(lt.stuckSince) >= certStuckAfter {
-				_, _, votes, _ := g.tally(lt)
-				g.inconclusiveLocked(lt, votes, fmt.Sprintf("no other device of the pool may vote (waited %s)", certStuckAfter), ch)
-			}
+		if i < 0 || g.anyVoterLocked(lt.replicas[i]) {
+			lt.stuckSince = time.Time{}
+			continue
+		}
+		if lt.stuckSince.IsZero() {
+			lt.stuckSince = now
+			continue
+		}
+		if now.Sub(lt.stuckSince) >= certStuckAfter {
+			_, _, votes, _ := g.tally(lt)
+			g.inconclusiveLocked(lt, votes, fmt.Sprintf("no other device of the pool may vote (waited %s)", certStuckAfter), ch)
 		}
 	}
 }
