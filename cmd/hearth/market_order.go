@@ -250,7 +250,9 @@ func toChainOrder(id uint64, o contracts.HearthMarketOrder) chainOrder {
 		Provider: o.Provider.Hex(), Tasks: o.Tasks.Uint64(), TasksDone: o.TasksDone.Uint64(),
 		PricePerTask: o.PricePerTask.String(), Deadline: time.Unix(o.Deadline.Int64(), 0).UTC(),
 		AppDigest: "sha256:" + hex.EncodeToString(o.AppDigest[:])}
-	if o.ResultRoot != ([32]byte{}) {
+	// Only a settled order's root is its result: a replicated order's
+	// holds a placeholder, then its first reveal, while it runs.
+	if o.Status == contracts.StatusSettled {
 		co.ResultRoot = "0x" + hex.EncodeToString(o.ResultRoot[:])
 	}
 	return co

@@ -40,9 +40,10 @@ contract HearthMarket {
 
     struct Provider {
         uint128 stake;
-        uint64 since;
-        uint32 openOrders; // accepted, not yet settled or reclaimed
+        uint40 since;
+        uint32 openOrders; // accepted or joined, not yet settled, resolved or reclaimed
         bool active;
+        uint32 number; // its number in replicated orders' seats, from 1
         string endpoint;
     }
 
@@ -62,44 +63,36 @@ contract HearthMarket {
     }
 
     /// One order's settlement in a batch (and one reveal of a replicated
-    /// order).
+    /// order: a batch of them is what a provider commits to).
     struct Settlement {
         uint256 id;
         bytes32 resultRoot;
         uint24 tasksDone;
     }
 
-    /// A replicated order's replication, in one slot. Its Order's provider
-    /// stays zero; pricePerTask is what each agreeing provider earns per
-    /// task done.
+    /// A replicated order's replication, in one slot: its seats, who sits
+    /// in each, and how far each seat got. Its Order's provider stays zero;
+    /// pricePerTask is what each agreeing provider earns per task done.
+    /// While the order runs its resultRoot and tasksDone are the first
+    /// reveal's, and the seats that revealed the same are in agreeing; once
+    /// Settled they are the quorum's.
     struct Replication {
-        uint8 replicas; // providers that run it apart
-        uint8 quorum; //   equal reveals that settle it: more than half
-        uint8 joined;
-        uint8 committed;
-        uint8 revealed;
-    }
-
-    /// One provider's part in a replicated order: slot 0 who and whether it
-    /// revealed, slot 1 its commitment (non-zero once it committed),
-    /// replaced by its result root when it reveals.
-    struct Part {
-        address provider;
-        uint24 tasksDone;
-        bool revealed;
-        bytes32 sealOrRoot;
-    }
-
-    /// One commitment in a batch: keccak256(abi.encode(provider, id,
-    /// resultRoot, tasksDone)).
-    struct Commitment {
-        uint256 id;
-        bytes32 hash;
+        uint8 replicas; //  providers that run it apart (2 to 6)
+        uint8 quorum; //    equal reveals that settle it: more than half
+        uint8 joined; //    seats taken
+        uint8 committed; // bit i: seat i committed
+        uint8 revealed; //  bit i: seat i revealed
+        uint8 agreeing; //  bit i: seat i revealed the order's resultRoot and tasksDone
+        uint8 resolved; //  bit i: seat i was paid, or slashed, or released
+        uint192 seats; //   seat i's provider number in bits 32i to 32i+31
     }
 
     /// How long after an order's deadline its providers may still reveal
     /// before anyone may finalize it with the reveals made.
     uint256 public constant REVEAL_WINDOW = 1 hours;
+
+    /// A replicated order's resultRoot before its first reveal.
+    bytes32 public constant UNREVEALED = bytes32(uint256(1));
 
     uint256 public immutable minStake;
     uint256 public orderCount;
@@ -112,7 +105,15 @@ contract HearthMarket {
     /// to the majority, it would pay whoever fills an order's seats with
     /// accounts of their own to outvote an honest provider.
     uint256 public burned;
-    mapping(uint256 => mapping(uint256 => Part)) internal parts; // order -> index -> part
+    /// The providers by number (seats name providers by number).
+    mapping(uint32 => address) public providerAt;
+    uint32 public providerCount;
+    /// A provider's commitments: sealOf(provider, batch) -> the hash of the
+    /// order IDs it was committed for, until the batch is revealed.
+    mapping(address => mapping(bytes32 => bytes32)) public committedIds;
+    /// A revealed vote that differs from the order's first reveal, by order
+    /// and seat: keccak256(abi.encode(resultRoot, tasksDone)).
+    mapping(uint256 => mapping(uint256 => bytes32)) internal dissent;
 
     event ProviderRegistered(address indexed provider, uint256 stake, string endpoint, PoolInfo info);
     event ProviderUpdated(address indexed provider, string endpoint, PoolInfo info);
@@ -143,9 +144,13 @@ contract HearthMarket {
     );
     event OrderReclaimed(uint256 indexed id, address indexed requester, uint256 refunded);
     event OrderReplicated(uint256 indexed id, uint8 replicas, uint8 quorum);
-    event OrderJoined(uint256 indexed id, address indexed provider, uint8 joined);
-    event ResultCommitted(uint256 indexed id, address indexed provider);
-    event ResultRevealed(uint256 indexed id, address indexed provider, bytes32 resultRoot, uint24 tasksDone);
+    /// One per joinOrders: one event per batch, not per order, costs a
+    /// provider about 1,500 gas less per order.
+    event OrdersJoined(address indexed provider, uint256[] ids);
+    /// One per commitResults.
+    event ResultsCommitted(address indexed provider, bytes32 seal, uint256[] ids);
+    /// One per revealResults: the batch revealed.
+    event ResultsRevealed(address indexed provider, Settlement[] batch);
     event ProviderSlashed(uint256 indexed id, address indexed provider, uint256 amount);
     event OrderDisputed(uint256 indexed id, uint256 refunded);
 
@@ -183,7 +188,12 @@ contract HearthMarket {
         if (p.active) revert AlreadyRegistered(msg.sender);
         if (msg.value < minStake) revert StakeTooLow(msg.value, minStake);
         p.stake = uint128(msg.value);
-        p.since = uint64(block.timestamp);
+        p.since = uint40(block.timestamp);
+        if (p.number == 0) {
+            uint32 n = ++providerCount;
+            p.number = n;
+            providerAt[n] = msg.sender;
+        }
         p.active = true;
         p.endpoint = endpoint;
         emit ProviderRegistered(msg.sender, msg.value, endpoint, info);
@@ -267,10 +277,19 @@ contract HearthMarket {
         uint8 replicas,
         uint8 quorum
     ) external returns (uint256 id) {
-        if (replicas < 2 || replicas > 16) revert BadOrder("replicas must be 2 to 16");
+        if (replicas < 2 || replicas > 6) revert BadOrder("replicas must be 2 to 6");
         if (quorum <= replicas / 2 || quorum > replicas) revert BadOrder("quorum must be more than half the replicas");
         id = _post(address(0), appDigest, appURI, runtime, inputs, args, tasks, pricePerTask, deadline, replicas);
-        replication[id] = Replication({replicas: replicas, quorum: quorum, joined: 0, committed: 0, revealed: 0});
+        replication[id] = Replication({
+            replicas: replicas,
+            quorum: quorum,
+            joined: 0,
+            committed: 0,
+            revealed: 0,
+            agreeing: 0,
+            resolved: 0,
+            seats: 0
+        });
         emit OrderReplicated(id, replicas, quorum);
     }
 
@@ -304,7 +323,10 @@ contract HearthMarket {
             status: Status.Open,
             appDigest: appDigest,
             specHash: keccak256(abi.encode(appURI, runtime, inputs, args)),
-            resultRoot: bytes32(0)
+            // A replicated order's first reveal writes its root here: the
+            // requester pays for the slot now, not that provider (17,100
+            // gas less per order for it).
+            resultRoot: replicas > 1 ? UNREVEALED : bytes32(0)
         });
         emit OrderPosted(
             id, msg.sender, provider, appDigest, appURI, runtime, inputs, args, tasks, pricePerTask, deadline
@@ -372,7 +394,7 @@ contract HearthMarket {
             if (o.status == Status.Accepted) revert WrongStatus(id, o.status);
             replicas = rep.replicas;
             for (uint256 i = 0; i < rep.joined; i++) {
-                providers[parts[id][i].provider].openOrders -= 1;
+                providers[_seated(rep.seats, i)].openOrders -= 1;
             }
         } else if (o.status == Status.Accepted) {
             providers[o.provider].openOrders -= 1;
@@ -385,162 +407,246 @@ contract HearthMarket {
 
     // ---- replicated orders ----
 
-    /// Join open replicated orders as one of their providers. An order is
-    /// Accepted once its last provider joins. The whole batch fails if one
+    /// Join open replicated orders, each in a seat of its own. An order is
+    /// Accepted once its last seat is taken. The whole batch fails if one
     /// cannot be joined, naming it.
     function joinOrders(uint256[] calldata ids) external {
         Provider storage p = providers[msg.sender];
         if (!p.active) revert NotProvider(msg.sender);
+        uint256 number = p.number;
+        uint256 stake = p.stake;
         for (uint256 i = 0; i < ids.length; i++) {
             uint256 id = ids[i];
             Order storage o = orders[id];
-            Replication storage rep = replication[id];
+            Replication memory rep = replication[id];
             if (rep.replicas == 0) revert NotReplicated(id);
             if (o.status != Status.Open) revert WrongStatus(id, o.status);
             if (o.deadline <= block.timestamp) revert DeadlinePassed(id, o.deadline);
             // A seat risks what the order would pay it: a provider whose
             // stake cannot cover that is refused.
             uint256 atRisk = uint256(o.tasks) * o.pricePerTask;
-            if (p.stake < atRisk) revert StakeTooLow(p.stake, atRisk);
-            uint8 joined = rep.joined;
-            for (uint256 j = 0; j < joined; j++) {
-                if (parts[id][j].provider == msg.sender) revert AlreadyJoined(id, msg.sender);
+            if (stake < atRisk) revert StakeTooLow(stake, atRisk);
+            for (uint256 j = 0; j < rep.joined; j++) {
+                if ((rep.seats >> (32 * j)) & 0xffffffff == number) revert AlreadyJoined(id, msg.sender);
             }
-            parts[id][joined].provider = msg.sender;
-            joined++;
-            rep.joined = joined;
-            if (joined == rep.replicas) o.status = Status.Accepted;
-            emit OrderJoined(id, msg.sender, joined);
+            rep.seats |= uint192(number << (32 * uint256(rep.joined)));
+            rep.joined++;
+            replication[id] = rep;
+            if (rep.joined == rep.replicas) o.status = Status.Accepted;
         }
         p.openOrders += uint32(ids.length);
+        emit OrdersJoined(msg.sender, ids);
     }
 
-    /// Commit to results: each entry's hash is keccak256(abi.encode(the
-    /// sender, id, resultRoot, tasksDone)). Only once every provider joined
-    /// and before the deadline. The hash names its provider, so another
-    /// provider cannot reveal it as its own.
-    function commitResults(Commitment[] calldata batch) external {
-        for (uint256 i = 0; i < batch.length; i++) {
-            uint256 id = batch[i].id;
+    /// The seal of a batch of reveals: what a provider commits to before it
+    /// reveals them. It names the provider, so that another cannot reveal a
+    /// copy of it as its own.
+    function sealOf(address provider, Settlement[] calldata batch) public pure returns (bytes32) {
+        return keccak256(abi.encode(provider, batch));
+    }
+
+    /// Commit to the results of orders ids with one seal,
+    /// sealOf(sender, batch), where batch holds one Settlement for each of
+    /// ids in the same order. Only once every seat of each order is taken
+    /// and before its deadline; each seat commits once. The reveal is one
+    /// revealResults(batch).
+    function commitResults(uint256[] calldata ids, bytes32 seal) external {
+        if (seal == bytes32(0)) revert BadOrder("zero commitment");
+        if (ids.length == 0) revert BadOrder("no orders");
+        if (committedIds[msg.sender][seal] != bytes32(0)) revert BadOrder("commitment used");
+        uint256 number = providers[msg.sender].number;
+        for (uint256 i = 0; i < ids.length; i++) {
+            uint256 id = ids[i];
             Order storage o = orders[id];
             if (o.status != Status.Accepted) revert WrongStatus(id, o.status);
             if (o.deadline <= block.timestamp) revert DeadlinePassed(id, o.deadline);
-            Replication storage rep = replication[id];
-            Part storage part = _part(id, rep.replicas);
-            if (part.sealOrRoot != bytes32(0)) revert WrongStep(id, part.revealed ? 3 : 2);
-            if (batch[i].hash == bytes32(0)) revert BadOrder("zero commitment");
-            part.sealOrRoot = batch[i].hash;
-            rep.committed++;
-            emit ResultCommitted(id, msg.sender);
+            Replication memory rep = replication[id];
+            uint8 bit = _seatBit(id, rep, number);
+            if (rep.committed & bit != 0) revert WrongStep(id, 2);
+            rep.committed |= bit;
+            replication[id] = rep;
         }
+        committedIds[msg.sender][seal] = keccak256(abi.encode(ids));
+        emit ResultsCommitted(msg.sender, seal, ids);
     }
 
-    /// Reveal the roots committed to: once every provider committed, or
-    /// after the deadline. The last reveal finalizes the order.
+    /// Reveal a committed batch, whole and in the order committed: each of
+    /// its orders once every seat committed, or after its deadline. The
+    /// reveal that brings a result to its quorum settles the order: the
+    /// seats that revealed it are paid, those that revealed another result
+    /// are slashed, and each later reveal is paid or slashed at once. The
+    /// last reveal of an order that reached no quorum disputes it.
     function revealResults(Settlement[] calldata batch) external {
+        bytes32 seal = sealOf(msg.sender, batch);
+        bytes32 want = committedIds[msg.sender][seal];
+        uint256[] memory ids = new uint256[](batch.length);
         for (uint256 i = 0; i < batch.length; i++) {
-            Settlement calldata s = batch[i];
-            Order storage o = orders[s.id];
-            if (o.status != Status.Accepted) revert WrongStatus(s.id, o.status);
-            Replication storage rep = replication[s.id];
-            if (rep.committed < rep.replicas && block.timestamp <= o.deadline) {
-                revert RevealTooEarly(s.id, rep.committed, rep.replicas);
-            }
-            Part storage part = _part(s.id, rep.replicas);
-            if (part.revealed) revert WrongStep(s.id, 3);
-            if (part.sealOrRoot == bytes32(0)) revert WrongStep(s.id, 1);
-            if (keccak256(abi.encode(msg.sender, s.id, s.resultRoot, s.tasksDone)) != part.sealOrRoot) {
-                revert RevealMismatch(s.id);
-            }
-            if (s.tasksDone > o.tasks) revert TooManyTasksDone(s.id, s.tasksDone, o.tasks);
-            part.revealed = true;
-            part.tasksDone = s.tasksDone;
-            part.sealOrRoot = s.resultRoot;
-            uint8 revealed = rep.revealed + 1;
-            rep.revealed = revealed;
-            emit ResultRevealed(s.id, msg.sender, s.resultRoot, s.tasksDone);
-            if (revealed == rep.replicas) _finalize(s.id, o, rep);
+            ids[i] = batch[i].id;
         }
+        if (want == bytes32(0) || want != keccak256(abi.encode(ids))) {
+            revert RevealMismatch(batch.length == 0 ? 0 : batch[0].id);
+        }
+        delete committedIds[msg.sender][seal];
+        uint256 number = providers[msg.sender].number;
+        for (uint256 i = 0; i < batch.length; i++) {
+            _reveal(batch[i], number);
+        }
+        emit ResultsRevealed(msg.sender, batch);
     }
 
-    /// Finalize a replicated order with the reveals made, once its reveal
-    /// window after the deadline has passed: providers that did not commit
-    /// or reveal count as disagreeing. Anyone may call it.
+    function _reveal(Settlement calldata s, uint256 number) internal {
+        uint256 id = s.id;
+        Order storage o = orders[id];
+        Status status = o.status;
+        if (status != Status.Accepted && status != Status.Settled) revert WrongStatus(id, status);
+        Replication memory rep = replication[id];
+        uint8 bit = _seatBit(id, rep, number);
+        if ((rep.revealed | rep.resolved) & bit != 0) revert WrongStep(id, 3);
+        uint8 all = uint8((1 << rep.replicas) - 1);
+        if (rep.committed != all && block.timestamp <= o.deadline) {
+            revert RevealTooEarly(id, _count(rep.committed), rep.replicas);
+        }
+        if (s.tasksDone > o.tasks) revert TooManyTasksDone(id, s.tasksDone, o.tasks);
+        bool first = rep.revealed == 0;
+        rep.revealed |= bit;
+        if (status == Status.Settled) {
+            // The quorum is in: this seat agrees with it or not.
+            bool agrees = s.resultRoot == o.resultRoot && s.tasksDone == o.tasksDone;
+            _resolve(o, id, rep, bit, agrees, false);
+            replication[id] = rep;
+            return;
+        }
+        uint8 winners;
+        if (first) {
+            o.resultRoot = s.resultRoot;
+            o.tasksDone = s.tasksDone;
+            rep.agreeing = bit;
+            winners = bit;
+        } else if (s.resultRoot == o.resultRoot && s.tasksDone == o.tasksDone) {
+            rep.agreeing |= bit;
+            winners = rep.agreeing;
+        } else {
+            // Another result than the first reveal's: counted against the
+            // other dissenting reveals.
+            bytes32 vote = keccak256(abi.encode(s.resultRoot, s.tasksDone));
+            uint256 seat = _bitIndex(bit);
+            dissent[id][seat] = vote;
+            winners = bit;
+            uint8 others = rep.revealed & ~rep.agreeing & ~bit;
+            for (uint256 j = 0; j < rep.replicas; j++) {
+                if (others & (1 << j) != 0 && dissent[id][j] == vote) winners |= uint8(1 << j);
+            }
+            if (_count(winners) >= rep.quorum) {
+                o.resultRoot = s.resultRoot;
+                o.tasksDone = s.tasksDone;
+                rep.agreeing = winners;
+            }
+        }
+        if (_count(winners) >= rep.quorum) {
+            o.status = Status.Settled;
+            uint256 paid;
+            uint256 refunded;
+            for (uint256 j = 0; j < rep.replicas; j++) {
+                uint8 b = uint8(1 << j);
+                if (rep.revealed & b == 0) continue;
+                (uint256 pay, uint256 refund) = _resolve(o, id, rep, b, winners & b != 0, false);
+                paid += pay;
+                refunded += refund;
+            }
+            emit OrderSettled(id, address(0), o.resultRoot, o.tasksDone, paid, refunded);
+        } else if (rep.revealed == all) {
+            _dispute(o, id, rep);
+        }
+        replication[id] = rep;
+    }
+
+    /// End a replicated order after its reveal window (its deadline and
+    /// REVEAL_WINDOW): a seat that never revealed is slashed, and an order
+    /// that reached no quorum is Disputed. Anyone may call it.
     function finalize(uint256 id) external {
         Order storage o = orders[id];
-        Replication storage rep = replication[id];
+        Replication memory rep = replication[id];
         if (rep.replicas == 0) revert NotReplicated(id);
-        if (o.status != Status.Accepted) revert WrongStatus(id, o.status);
+        uint8 all = uint8((1 << rep.replicas) - 1);
+        if (o.status != Status.Accepted && (o.status != Status.Settled || rep.resolved == all)) {
+            revert WrongStatus(id, o.status);
+        }
         if (block.timestamp <= uint256(o.deadline) + REVEAL_WINDOW) {
             revert FinalizeTooEarly(id, uint256(o.deadline) + REVEAL_WINDOW);
         }
-        _finalize(id, o, rep);
+        if (o.status == Status.Accepted) {
+            _dispute(o, id, rep);
+        } else {
+            for (uint256 j = 0; j < rep.replicas; j++) {
+                uint8 b = uint8(1 << j);
+                if (rep.resolved & b == 0) _resolve(o, id, rep, b, false, false);
+            }
+        }
+        replication[id] = rep;
     }
 
-    /// The sender's part in order id.
-    function _part(uint256 id, uint8 replicas) internal view returns (Part storage) {
-        for (uint256 j = 0; j < replicas; j++) {
-            Part storage part = parts[id][j];
-            if (part.provider == msg.sender) return part;
+    /// No quorum: the requester gets the whole escrow back; a seat that
+    /// never revealed is slashed all the same, the others are released.
+    function _dispute(Order storage o, uint256 id, Replication memory rep) internal {
+        o.status = Status.Disputed;
+        uint256 refunded;
+        for (uint256 j = 0; j < rep.replicas; j++) {
+            uint8 b = uint8(1 << j);
+            if (rep.resolved & b != 0) continue;
+            (, uint256 refund) = _resolve(o, id, rep, b, false, rep.revealed & b != 0);
+            refunded += refund;
+        }
+        emit OrderDisputed(id, refunded);
+    }
+
+    /// Pay seat bit of order id for the tasks done if it agrees, or slash
+    /// it (unless released) and refund its share of the escrow; either way
+    /// its provider leaves the order.
+    function _resolve(Order storage o, uint256 id, Replication memory rep, uint8 bit, bool agrees, bool release)
+        internal
+        returns (uint256 pay, uint256 refund)
+    {
+        address provider = _seated(rep.seats, _bitIndex(bit));
+        uint256 price = o.pricePerTask;
+        uint256 share = uint256(o.tasks) * price;
+        if (agrees) {
+            pay = price * o.tasksDone;
+            balanceOf[provider] += pay; // its ResultsRevealed and the order's OrderSettled say so
+        } else if (!release) {
+            // Disagreed, or never revealed: it loses what it would have
+            // earned for the whole order.
+            _slash(id, provider, share);
+        }
+        refund = share - pay;
+        if (refund != 0) balanceOf[o.requester] += refund;
+        providers[provider].openOrders -= 1;
+        rep.resolved |= bit;
+    }
+
+    /// The seat bit of the provider numbered number in order id.
+    function _seatBit(uint256 id, Replication memory rep, uint256 number) internal view returns (uint8) {
+        for (uint256 j = 0; j < rep.joined; j++) {
+            if ((rep.seats >> (32 * j)) & 0xffffffff == number) return uint8(1 << j);
         }
         revert NotJoined(id, msg.sender);
     }
 
-    /// Settle or dispute a replicated order by its reveals.
-    function _finalize(uint256 id, Order storage o, Replication storage rep) internal {
-        uint256 n = rep.replicas;
-        // The reveal most others agree with.
-        uint256 best;
-        uint256 bestCount;
-        for (uint256 i = 0; i < n; i++) {
-            Part storage a = parts[id][i];
-            if (!a.revealed) continue;
-            uint256 count;
-            for (uint256 j = 0; j < n; j++) {
-                Part storage b = parts[id][j];
-                if (b.revealed && b.sealOrRoot == a.sealOrRoot && b.tasksDone == a.tasksDone) count++;
-            }
-            if (count > bestCount) (best, bestCount) = (i, count);
+    /// The provider in seat j.
+    function _seated(uint192 seats, uint256 j) internal view returns (address) {
+        return providerAt[uint32(seats >> (32 * j))];
+    }
+
+    function _bitIndex(uint8 bit) internal pure returns (uint256 j) {
+        while (bit > 1) {
+            bit >>= 1;
+            j++;
         }
-        uint256 price = o.pricePerTask;
-        uint256 escrow = uint256(o.tasks) * price * n;
-        address requester = o.requester;
-        // Its providers stay in the order (and cannot exit) until now, so
-        // that a stake to be slashed is still there.
-        for (uint256 i = 0; i < n; i++) {
-            providers[parts[id][i].provider].openOrders -= 1;
+    }
+
+    function _count(uint8 bits) internal pure returns (uint8 n) {
+        for (; bits != 0; bits &= bits - 1) {
+            n++;
         }
-        if (bestCount < rep.quorum) {
-            // No quorum: nobody can say who was right, but a provider that
-            // never revealed is at fault all the same.
-            for (uint256 i = 0; i < n; i++) {
-                if (!parts[id][i].revealed) _slash(id, parts[id][i].provider, uint256(o.tasks) * price);
-            }
-            o.status = Status.Disputed;
-            balanceOf[requester] += escrow;
-            emit OrderDisputed(id, escrow);
-            return;
-        }
-        Part storage win = parts[id][best];
-        bytes32 root = win.sealOrRoot;
-        uint24 done = win.tasksDone;
-        uint256 pay = price * done;
-        for (uint256 i = 0; i < n; i++) {
-            Part storage part = parts[id][i];
-            if (part.revealed && part.sealOrRoot == root && part.tasksDone == done) {
-                balanceOf[part.provider] += pay;
-            } else {
-                // Disagreed, or never revealed: it loses what it would have
-                // earned for the whole order.
-                _slash(id, part.provider, uint256(o.tasks) * price);
-            }
-        }
-        o.status = Status.Settled;
-        o.resultRoot = root;
-        o.tasksDone = done;
-        uint256 refund = escrow - pay * bestCount;
-        balanceOf[requester] += refund;
-        emit OrderSettled(id, address(0), root, done, pay * bestCount, refund);
     }
 
     /// Burn up to amount of provider's stake for order id.

@@ -8,6 +8,13 @@
 // docs/market.md describes the contract's functions and events.
 package contracts
 
+import (
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
 // Order statuses, as the contract's Status enum numbers them.
 const (
 	StatusNone uint8 = iota
@@ -39,4 +46,22 @@ func StatusName(s uint8) string {
 		return "disputed"
 	}
 	return "none"
+}
+
+// Seal is what a provider commits to for a batch of reveals of replicated
+// orders: the contract's sealOf(provider, batch), keccak256 of
+// abi.encode(provider, batch), computed here without a call.
+func Seal(provider common.Address, batch []HearthMarketSettlement) [32]byte {
+	data := NewHearthMarket().PackSealOf(provider, batch)
+	return crypto.Keccak256Hash(data[4:]) // without the selector
+}
+
+// Seats are the provider numbers in a replicated order's seats, as
+// Replication.seats packs them: seat i in bits 32i to 32i+31.
+func Seats(rep ReplicationOutput) []uint32 {
+	out := make([]uint32, rep.Joined)
+	for i := range out {
+		out[i] = uint32(new(big.Int).Rsh(rep.Seats, uint(32*i)).Uint64())
+	}
+	return out
 }

@@ -5,9 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
@@ -32,25 +30,6 @@ func (m *market) postReplicated(from *account, o orderSpec, replicas, quorum uin
 	return evs[0].Id
 }
 
-// commitment is what provider p commits to for a root and a count: the
-// hash revealResults checks.
-func commitment(t *testing.T, p common.Address, id *big.Int, root [32]byte, done int64) [32]byte {
-	t.Helper()
-	ty := func(s string) abi.Type {
-		x, err := abi.NewType(s, "", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return x
-	}
-	packed, err := abi.Arguments{{Type: ty("address")}, {Type: ty("uint256")}, {Type: ty("bytes32")}, {Type: ty("uint24")}}.
-		Pack(p, id, root, big.NewInt(done))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return crypto.Keccak256Hash(packed)
-}
-
 func (m *market) burned() *big.Int {
 	m.t.Helper()
 	b, err := bind.Call(m.c, nil, m.abi.PackBurned(), m.abi.UnpackBurned)
@@ -60,9 +39,11 @@ func (m *market) burned() *big.Int {
 	return b
 }
 
+// commit commits p to one reveal of order id, a batch of one.
 func (m *market) commit(p *account, id *big.Int, root [32]byte, done int64) {
 	m.t.Helper()
-	m.mustSend(p, nil, m.abi.PackCommitResults([]HearthMarketCommitment{{Id: id, Hash: commitment(m.t, p.addr, id, root, done)}}))
+	batch := []HearthMarketSettlement{{Id: id, ResultRoot: root, TasksDone: big.NewInt(done)}}
+	m.mustSend(p, nil, m.abi.PackCommitResults([]*big.Int{id}, Seal(p.addr, batch)))
 }
 
 func (m *market) reveal(p *account, id *big.Int, root [32]byte, done int64) []byte {
@@ -161,8 +142,9 @@ func TestReplicatedOrderCopier(t *testing.T) {
 	good := resultRoot(id)
 	m.commit(m.prov, id, good, 10)
 	m.commit(m.prov2, id, good, 10)
-	// The copier commits prov's hash as it is.
-	m.mustSend(m.stranger, nil, m.abi.PackCommitResults([]HearthMarketCommitment{{Id: id, Hash: commitment(t, m.prov.addr, id, good, 10)}}))
+	// The copier commits prov's seal as it is.
+	batch := []HearthMarketSettlement{{Id: id, ResultRoot: good, TasksDone: big.NewInt(10)}}
+	m.mustSend(m.stranger, nil, m.abi.PackCommitResults([]*big.Int{id}, Seal(m.prov.addr, batch)))
 	m.wantRevert(m.stranger, nil, m.reveal(m.stranger, id, good, 10), &HearthMarketRevealMismatch{Id: id})
 	m.mustSend(m.prov, nil, m.reveal(m.prov, id, good, 10))
 	m.mustSend(m.prov2, nil, m.reveal(m.prov2, id, good, 10))
@@ -219,7 +201,8 @@ func TestReplicatedOrderRefusals(t *testing.T) {
 		return m.abi.PackPostReplicatedOrder(o.appDigest, o.appURI, o.runtime, o.inputs, o.args,
 			big.NewInt(o.tasks), o.price, new(big.Int).SetUint64(o.deadline), r, q)
 	}
-	m.wantRevert(m.req, nil, pack(1, 1), &HearthMarketBadOrder{Reason: "replicas must be 2 to 16"})
+	m.wantRevert(m.req, nil, pack(1, 1), &HearthMarketBadOrder{Reason: "replicas must be 2 to 6"})
+	m.wantRevert(m.req, nil, pack(7, 4), &HearthMarketBadOrder{Reason: "replicas must be 2 to 6"})
 	m.wantRevert(m.req, nil, pack(4, 2), &HearthMarketBadOrder{Reason: "quorum must be more than half the replicas"})
 	plain, _ := m.post(m.req, o)
 	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{plain}), &HearthMarketNotReplicated{Id: plain})
@@ -227,7 +210,9 @@ func TestReplicatedOrderRefusals(t *testing.T) {
 	id := m.postReplicated(m.req, o, 3, 2)
 	m.mustSend(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{id}))
 	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{id}), &HearthMarketAlreadyJoined{Id: id, Provider: m.prov.addr})
-	m.wantRevert(m.prov, nil, m.abi.PackCommitResults([]HearthMarketCommitment{{Id: id}}), &HearthMarketWrongStatus{Id: id, Status: statusOpen})
+	m.wantRevert(m.prov, nil, m.abi.PackCommitResults([]*big.Int{id}, resultRoot(id)), &HearthMarketWrongStatus{Id: id, Status: statusOpen})
+	m.wantRevert(m.prov, nil, m.abi.PackCommitResults([]*big.Int{id}, [32]byte{}), &HearthMarketBadOrder{Reason: "zero commitment"})
+	m.wantRevert(m.prov, nil, m.abi.PackCommitResults(nil, resultRoot(id)), &HearthMarketBadOrder{Reason: "no orders"})
 	m.wantRevert(m.req2, nil, m.abi.PackJoinOrders([]*big.Int{id}), &HearthMarketNotProvider{Account: m.req2.addr})
 	// An order that would pay a seat more than a provider's stake is not
 	// for it.
@@ -253,4 +238,81 @@ func TestReplicatedOrderRefusals(t *testing.T) {
 			t.Fatalf("%s still has %d open orders", p.name, n)
 		}
 	}
+}
+
+// TestReplicatedBatches: providers commit and reveal batches of orders with
+// one seal each. A batch is revealed whole and in the order committed; a
+// seal is used once; a provider that reveals after the quorum settled an
+// order is paid at once when it agrees, and the order's root is the
+// quorum's, not the first reveal's, when the first reveal was wrong.
+func TestReplicatedBatches(t *testing.T) {
+	m := newMarket(t)
+	ps := m.threeProviders()
+	m.deposit(m.req, mul(ether, 10))
+	o := m.newOrder() // 10 tasks at 0.01 Ether
+	ids := []*big.Int{m.postReplicated(m.req, o, 3, 2), m.postReplicated(m.req, o, 3, 2)}
+	if got := m.order(ids[0]); got.ResultRoot != ([32]byte{31: 1}) {
+		t.Fatalf("a replicated order's root before any reveal: %x, want the UNREVEALED placeholder", got.ResultRoot)
+	}
+	for _, p := range ps {
+		m.mustSend(p, nil, m.abi.PackJoinOrders(ids))
+	}
+	honest := []HearthMarketSettlement{
+		{Id: ids[0], ResultRoot: resultRoot(ids[0]), TasksDone: big.NewInt(10)},
+		{Id: ids[1], ResultRoot: resultRoot(ids[1]), TasksDone: big.NewInt(9)},
+	}
+	wrong := []HearthMarketSettlement{honest[0], {Id: ids[1], ResultRoot: crypto.Keccak256Hash([]byte("lie")), TasksDone: big.NewInt(9)}}
+	batches := map[*account][]HearthMarketSettlement{m.prov: honest, m.prov2: honest, m.stranger: wrong}
+	for _, p := range ps {
+		m.mustSend(p, nil, m.abi.PackCommitResults(ids, Seal(p.addr, batches[p])))
+	}
+	seal := Seal(m.prov.addr, honest)
+	m.wantRevert(m.prov, nil, m.abi.PackCommitResults(ids, seal), &HearthMarketBadOrder{Reason: "commitment used"})
+	reversed := []HearthMarketSettlement{honest[1], honest[0]}
+	m.wantRevert(m.prov, nil, m.abi.PackRevealResults(reversed), &HearthMarketRevealMismatch{Id: ids[1]})
+	m.wantRevert(m.prov, nil, m.abi.PackRevealResults(honest[:1]), &HearthMarketRevealMismatch{Id: ids[0]})
+
+	// The liar reveals first: its root stands in the second order until
+	// two others agree on another.
+	m.mustSend(m.stranger, nil, m.abi.PackRevealResults(wrong))
+	if got := m.order(ids[1]); got.Status != statusAccepted || got.ResultRoot != wrong[1].ResultRoot {
+		t.Fatalf("after the first reveal: %s", describe(got))
+	}
+	m.mustSend(m.prov, nil, m.abi.PackRevealResults(honest))
+	// The first order has its quorum (the liar told the truth there); the
+	// second waits.
+	if got := m.order(ids[0]); got.Status != statusSettled || got.ResultRoot != honest[0].ResultRoot {
+		t.Fatalf("first order after two reveals: %s", describe(got))
+	}
+	if got := m.order(ids[1]); got.Status != statusAccepted {
+		t.Fatalf("second order after two disagreeing reveals: %s", describe(got))
+	}
+	// Seal used up: the same batch cannot be revealed twice.
+	m.wantRevert(m.prov, nil, m.abi.PackRevealResults(honest), &HearthMarketRevealMismatch{Id: ids[0]})
+
+	before := map[*account]*big.Int{}
+	for _, p := range append(ps, m.req) {
+		before[p] = m.balanceOf(p)
+	}
+	m.mustSend(m.prov2, nil, m.abi.PackRevealResults(honest))
+	got := m.order(ids[1])
+	if got.Status != statusSettled || got.ResultRoot != honest[1].ResultRoot || got.TasksDone.Int64() != 9 {
+		t.Fatalf("second order after the third reveal: %s", describe(got))
+	}
+	// prov2 earns 10 + 9 tasks; prov, paid for the first order at its
+	// reveal, earns 9 now; the liar loses its second seat's share.
+	wantBig(t, "prov2's earnings", new(big.Int).Sub(m.balanceOf(m.prov2), before[m.prov2]), mul(o.price, 19))
+	wantBig(t, "prov's earnings", new(big.Int).Sub(m.balanceOf(m.prov), before[m.prov]), mul(o.price, 9))
+	wantBig(t, "the liar's earnings", new(big.Int).Sub(m.balanceOf(m.stranger), before[m.stranger]), new(big.Int))
+	wantBig(t, "the liar's stake", m.provider(m.stranger).Stake, new(big.Int).Sub(minStake, mul(o.price, 10)))
+	// The requester: the liar's whole share of order 2, and one task of
+	// each of the two honest shares.
+	wantBig(t, "the requester's refund", new(big.Int).Sub(m.balanceOf(m.req), before[m.req]), mul(o.price, 12))
+	for _, p := range ps {
+		if n := m.provider(p).OpenOrders; n != 0 {
+			t.Fatalf("%s still has %d open orders", p.name, n)
+		}
+	}
+	m.advance(3 * time.Hour)
+	m.wantRevert(m.req2, nil, m.abi.PackFinalize(ids[0]), &HearthMarketWrongStatus{Id: ids[0], Status: statusSettled})
 }
