@@ -422,6 +422,12 @@ type marketGateway struct {
 }
 
 func (r *marketRig) newGateway(t *testing.T, contract string, fromBlock uint64, listen string) *marketGateway {
+	return r.newGatewayWithKey(t, contract, fromBlock, listen, r.provider.path)
+}
+
+// newGatewayWithKey is newGateway selling as the provider whose keystore
+// file is key.
+func (r *marketRig) newGatewayWithKey(t *testing.T, contract string, fromBlock uint64, listen, key string) *marketGateway {
 	dir := t.TempDir()
 	// geth --dev has no beacon chain to follow: the gateway reads it in
 	// trusted mode, pinned (verified mode is tested offline against a fake
@@ -438,7 +444,7 @@ func (r *marketRig) newGateway(t *testing.T, contract string, fromBlock uint64, 
 		env: r.env, bin: filepath.Join(root, "bin", "hearth-gateway"),
 		args: []string{"--data-dir", dir, "--listen", listen, "--no-mdns",
 			"--chain-mode", "trusted", "--chain-id", id.String(), "--chain-genesis", genesis.Hash().Hex(),
-			"--chain-rpc", r.node.URL, "--chain-key", r.provider.path, "--market-contract", contract,
+			"--chain-rpc", r.node.URL, "--chain-key", key, "--market-contract", contract,
 			"--chain-from-block", strconv.FormatUint(fromBlock, 10), "--chain-confirmations", "1",
 			"--market-settle-age", "1s"}}}
 }
@@ -495,6 +501,14 @@ type marketOrderView struct {
 	} `json:"chain"`
 	Provider      *api.MarketOrder `json:"provider"`
 	ProviderError string           `json:"provider_error"`
+	Replication   *struct {
+		Replicas int `json:"replicas"`
+		Quorum   int `json:"quorum"`
+		Seats    []struct {
+			Provider string `json:"provider"`
+			State    string `json:"state"`
+		} `json:"seats"`
+	} `json:"replication"`
 }
 
 func (g *marketGateway) marketInfo(ctx context.Context, t *testing.T) marketInfoView {
@@ -541,7 +555,7 @@ func (g *marketGateway) waitOrder(ctx context.Context, t *testing.T, id string) 
 		var o marketOrderView
 		out, err := g.cli(ctx, "market", "order", "get", id, "-o", "json")
 		if err == nil && json.Unmarshal([]byte(out), &o) == nil && o.Chain.Status == "settled" &&
-			o.Provider != nil && o.Provider.State == api.OrderSettled {
+			o.Provider != nil && o.Provider.State.Final() {
 			return o
 		}
 		last = fmt.Sprint(out, err)

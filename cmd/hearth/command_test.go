@@ -83,6 +83,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"pool", "approve", "ABC"}, "too short"},
 		{[]string{"version", "extra"}, `unexpected argument "extra"`},
 		{[]string{"--gateway", "h:", "status"}, "want HOST:PORT"},
+		{[]string{"market", "order", "post", "--app", "a.wasm", "--price-per-task", "1", "--replicas", "7"}, "--replicas 7: want 1 (one provider) or 2 to 6"},
+		{[]string{"market", "order", "post", "--app", "a.wasm", "--price-per-task", "1", "--replicas", "4", "--quorum", "2"}, "--quorum 2: want more than half of --replicas 4"},
+		{[]string{"market", "order", "post", "--app", "a.wasm", "--price-per-task", "1", "--replicas", "2", "--provider", "0x01"}, "a replicated order is open to every provider"},
 	} {
 		home := map[string]string{"HOME": t.TempDir()}
 		if tc.args != nil && tc.args[0] == "--gateway" {

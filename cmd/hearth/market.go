@@ -397,3 +397,50 @@ func formatWei(v *big.Int) string {
 }
 
 func bigUint(v uint64) *big.Int { return new(big.Int).SetUint64(v) }
+
+// replication reads order id's replication (Replicas 0: an order of one
+// provider).
+func (m *mkt) replication(ctx context.Context, id uint64) (contracts.ReplicationOutput, error) {
+	out, err := m.call(ctx, m.abi.PackReplication(new(big.Int).SetUint64(id)))
+	if err != nil {
+		return contracts.ReplicationOutput{}, err
+	}
+	return m.abi.UnpackReplication(out)
+}
+
+// providerAt is the provider numbered n (seats name providers by number).
+func (m *mkt) providerAt(ctx context.Context, n uint32) (common.Address, error) {
+	out, err := m.call(ctx, m.abi.PackProviderAt(n))
+	if err != nil {
+		return common.Address{}, err
+	}
+	return m.abi.UnpackProviderAt(out)
+}
+
+// activeProviders lists the registered providers, by number.
+func (m *mkt) activeProviders(ctx context.Context) ([]common.Address, []contracts.ProvidersOutput, error) {
+	out, err := m.call(ctx, m.abi.PackProviderCount())
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := m.abi.UnpackProviderCount(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	var addrs []common.Address
+	var ps []contracts.ProvidersOutput
+	for i := uint32(1); i <= n; i++ {
+		a, err := m.providerAt(ctx, i)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := m.provider(ctx, a)
+		if err != nil {
+			return nil, nil, err
+		}
+		if p.Active {
+			addrs, ps = append(addrs, a), append(ps, p)
+		}
+	}
+	return addrs, ps, nil
+}

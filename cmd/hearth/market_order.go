@@ -43,6 +43,12 @@ the tasks and settles, paying itself for the tasks done and refunding the rest.
 Task i sees its index in {{index}} inside --args, and the inputs under /in/0,
 /in/1, ... With --wait, follow the order until it is settled or refused.
 
+With --replicas N the order is run by N distinct providers apart, and it
+settles on the result that --quorum Q of them reveal (default: more than half):
+the app goes to every registered provider, the order locks N x tasks x
+price-per-task, those that agree are paid, the others lose part of their stake,
+and an order that reaches no quorum is refunded (docs/certification.md).
+
 ` + marketHelp,
 		example: "hearth market order post --app examples/vanity/vanity.wasm --tasks 4 --price-per-task 1000000 --args 'cafe {{index}}' --wait",
 		offline: true,
@@ -57,6 +63,8 @@ Task i sees its index in {{index}} inside --args, and the inputs under /in/0,
 			fs.Var(&inputs, "input", "an input `FILE` every task sees under /in/N (repeatable)")
 			deadline := fs.Duration("deadline", time.Hour, "how long the provider has to finish")
 			provider := fs.String("provider", "", "the provider `ADDRESS` that may take the order (default: the market file's)")
+			replicas := fs.Int("replicas", 1, "how many distinct providers run it apart (2 to 6 for a replicated order)")
+			quorum := fs.Int("quorum", 0, "how many equal results settle a replicated order (default: more than half of --replicas)")
 			wait := fs.Bool("wait", false, "wait until the order is settled (or refused) and print its outcome")
 			out := outputFlag(fs)
 			return func(ctx context.Context, _ []string) error {
@@ -84,8 +92,21 @@ Task i sees its index in {{index}} inside --args, and the inputs under /in/0,
 				if runtime != "wasm" && runtime != "oci" {
 					return usageErrorf("--runtime %q: want wasm or oci", runtime)
 				}
+				if *replicas < 1 || *replicas > 6 {
+					return usageErrorf("--replicas %d: want 1 (one provider) or 2 to 6", *replicas)
+				}
+				q := *quorum
+				if q == 0 {
+					q = *replicas/2 + 1
+				}
+				if *replicas > 1 && (q <= *replicas/2 || q > *replicas) {
+					return usageErrorf("--quorum %d: want more than half of --replicas %d, at most all of them", q, *replicas)
+				}
+				if *replicas > 1 && *provider != "" {
+					return usageErrorf("--provider with --replicas: a replicated order is open to every provider; leave --provider out")
+				}
 				req := orderRequest{app: *app, runtime: runtime, tasks: *tasks, price: p, args: strings.Fields(*argsFlag),
-					inputs: inputs, deadline: *deadline, provider: *provider}
+					inputs: inputs, deadline: *deadline, provider: *provider, replicas: *replicas, quorum: q}
 				return c.postOrder(ctx, mf, req, *wait, out)
 			}
 		},
@@ -100,6 +121,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 type orderRequest struct {
 	app, runtime, provider string
 	tasks                  int
+	replicas, quorum       int // replicas 1: an order of one provider
 	price                  *big.Int
 	args, inputs           []string
 	deadline               time.Duration
@@ -125,20 +147,36 @@ func (c *cli) postOrder(ctx context.Context, mf *marketFlags, req orderRequest, 
 		return err
 	}
 	defer m.Close()
-	prov := firstNonEmpty(req.provider, m.file.Provider)
-	if !common.IsHexAddress(prov) {
-		return usageErrorf("which provider? give --provider ADDRESS (the pool's provider, from its market.json or `hearth market info`)")
-	}
-	provider := common.HexToAddress(prov)
-	pv, err := m.provider(ctx, provider)
-	if err != nil {
-		return err
-	}
-	if !pv.Active {
-		return fmt.Errorf("%s is not a registered provider on this market", provider.Hex())
+	var provider common.Address
+	var endpoints []string
+	if req.replicas > 1 {
+		addrs, ps, err := m.activeProviders(ctx)
+		if err != nil {
+			return err
+		}
+		if len(addrs) < req.replicas {
+			return fmt.Errorf("a replicated order needs %d distinct providers; %d are registered on this market", req.replicas, len(addrs))
+		}
+		for _, p := range ps {
+			endpoints = append(endpoints, p.Endpoint)
+		}
+	} else {
+		prov := firstNonEmpty(req.provider, m.file.Provider)
+		if !common.IsHexAddress(prov) {
+			return usageErrorf("which provider? give --provider ADDRESS (the pool's provider, from its market.json or `hearth market info`)")
+		}
+		provider = common.HexToAddress(prov)
+		pv, err := m.provider(ctx, provider)
+		if err != nil {
+			return err
+		}
+		if !pv.Active {
+			return fmt.Errorf("%s is not a registered provider on this market", provider.Hex())
+		}
+		endpoints = []string{pv.Endpoint}
 	}
 	// Escrow first: saying so beats a reverted estimate.
-	need := new(big.Int).Mul(req.price, big.NewInt(int64(req.tasks)))
+	need := new(big.Int).Mul(req.price, big.NewInt(int64(req.tasks*req.replicas)))
 	bal, err := m.balanceOf(ctx, m.me)
 	if err != nil {
 		return err
@@ -148,22 +186,32 @@ func (c *cli) postOrder(ctx context.Context, mf *marketFlags, req orderRequest, 
 		return fmt.Errorf("insufficient escrow: the order locks %s, your escrow is %s; deposit at least %s wei first: hearth market deposit %s",
 			formatWei(need), formatWei(bal), short, short)
 	}
-	mc, err := api.NewMarketClient(pv.Endpoint)
-	if err != nil {
-		return fmt.Errorf("provider's endpoint: %w", err)
-	}
-	defer mc.Close()
-	appDigest, err := c.uploadToProvider(ctx, mc, req.app)
-	if err != nil {
-		return err
-	}
+	// The app and inputs go to the provider, or, for a replicated order,
+	// to every provider: one that has them not cannot take a seat.
+	var appDigest [32]byte
 	var inputs [][32]byte
-	for _, in := range req.inputs {
-		d, err := c.uploadToProvider(ctx, mc, in)
-		if err != nil {
+	var mc *api.MarketClient
+	reached := 0
+	for _, ep := range endpoints {
+		pc, app, ins, err := c.uploadOrder(ctx, ep, req)
+		if err != nil && req.replicas == 1 {
 			return err
 		}
-		inputs = append(inputs, d)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "warning: %v\n", err)
+			continue
+		}
+		reached++
+		appDigest, inputs = app, ins
+		if mc == nil && req.replicas == 1 {
+			mc = pc
+			defer mc.Close()
+		} else {
+			pc.Close()
+		}
+	}
+	if reached < req.replicas {
+		return fmt.Errorf("the app reached %d of the %d registered providers, fewer than the %d replicas asked for: try again, or ask for fewer", reached, len(endpoints), req.replicas)
 	}
 	rt := contracts.RuntimeWasm
 	if req.runtime == "oci" {
@@ -171,6 +219,12 @@ func (c *cli) postOrder(ctx context.Context, mf *marketFlags, req orderRequest, 
 	}
 	deadline := time.Now().Add(req.deadline).Unix()
 	data := m.abi.PackPostOrder(provider, appDigest, "", rt, inputs, nonNil(req.args), big.NewInt(int64(req.tasks)), req.price, big.NewInt(deadline))
+	who := provider.Hex()
+	if req.replicas > 1 {
+		data = m.abi.PackPostReplicatedOrder(appDigest, "", rt, inputs, nonNil(req.args), big.NewInt(int64(req.tasks)), req.price,
+			big.NewInt(deadline), uint8(req.replicas), uint8(req.quorum))
+		who = fmt.Sprintf("%d providers apart, settled by %d equal results", req.replicas, req.quorum)
+	}
 	rcpt, err := m.send(ctx, "post order", data, nil)
 	if err != nil {
 		return err
@@ -185,7 +239,7 @@ func (c *cli) postOrder(ctx context.Context, mf *marketFlags, req orderRequest, 
 		return fmt.Errorf("order posted in %s, but its event is missing", rcpt.TxHash.Hex())
 	}
 	fmt.Fprintf(c.stderr, "order %d posted in block %d (%s gas): %d %s tasks at %s each, for %s\n",
-		id, rcpt.BlockNumber, strconv.FormatUint(rcpt.GasUsed, 10), req.tasks, req.runtime, formatWei(req.price), provider.Hex())
+		id, rcpt.BlockNumber, strconv.FormatUint(rcpt.GasUsed, 10), req.tasks, req.runtime, formatWei(req.price), who)
 	if !wait {
 		if *out == formatJSON {
 			return writeJSON(c.stdout, map[string]any{"id": id, "tx": rcpt.TxHash.Hex(), "block": rcpt.BlockNumber})
@@ -205,6 +259,30 @@ func (c *cli) postOrder(ctx context.Context, mf *marketFlags, req orderRequest, 
 		return &exitError{code: exitFail}
 	}
 	return nil
+}
+
+// uploadOrder uploads an order's app and inputs to the provider at
+// endpoint and returns a client of it.
+func (c *cli) uploadOrder(ctx context.Context, endpoint string, req orderRequest) (*api.MarketClient, [32]byte, [][32]byte, error) {
+	var app [32]byte
+	mc, err := api.NewMarketClient(endpoint)
+	if err != nil {
+		return nil, app, nil, fmt.Errorf("provider's endpoint %s: %w", endpoint, err)
+	}
+	if app, err = c.uploadToProvider(ctx, mc, req.app); err != nil {
+		mc.Close()
+		return nil, app, nil, err
+	}
+	var inputs [][32]byte
+	for _, in := range req.inputs {
+		d, err := c.uploadToProvider(ctx, mc, in)
+		if err != nil {
+			mc.Close()
+			return nil, app, nil, err
+		}
+		inputs = append(inputs, d)
+	}
+	return mc, app, inputs, nil
 }
 
 func (c *cli) uploadToProvider(ctx context.Context, mc *api.MarketClient, path string) ([32]byte, error) {
@@ -230,6 +308,49 @@ type orderView struct {
 	Provider *api.MarketOrder `json:"provider,omitempty"`
 	// ProviderError says why the provider's view is missing.
 	ProviderError string `json:"provider_error,omitempty"`
+	// Replication is a replicated order's seats (nil for an order of one
+	// provider).
+	Replication *replicationView `json:"replication,omitempty"`
+}
+
+type replicationView struct {
+	Replicas int        `json:"replicas"`
+	Quorum   int        `json:"quorum"`
+	Seats    []seatView `json:"seats"`
+}
+
+// seatView is one provider's seat in a replicated order: joined,
+// committed, revealed, then paid or slashed (or released, when the order
+// reached no quorum and it revealed).
+type seatView struct {
+	Provider string `json:"provider"`
+	State    string `json:"state"`
+}
+
+func toReplicationView(ctx context.Context, m *mkt, status uint8, rep contracts.ReplicationOutput) (*replicationView, error) {
+	v := &replicationView{Replicas: int(rep.Replicas), Quorum: int(rep.Quorum)}
+	for i, n := range contracts.Seats(rep) {
+		a, err := m.providerAt(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		bit := uint8(1) << i
+		st := "joined"
+		switch {
+		case rep.Resolved&bit != 0 && status == contracts.StatusSettled && rep.Agreeing&bit != 0:
+			st = "paid"
+		case rep.Resolved&bit != 0 && status == contracts.StatusDisputed && rep.Revealed&bit != 0:
+			st = "released (no quorum)"
+		case rep.Resolved&bit != 0:
+			st = "slashed"
+		case rep.Revealed&bit != 0:
+			st = "revealed"
+		case rep.Committed&bit != 0:
+			st = "committed"
+		}
+		v.Seats = append(v.Seats, seatView{Provider: a.Hex(), State: st})
+	}
+	return v, nil
 }
 
 type chainOrder struct {
@@ -264,6 +385,17 @@ func (c *cli) orderView(ctx context.Context, m *mkt, mc *api.MarketClient, id ui
 		return orderView{}, err
 	}
 	v := orderView{Chain: toChainOrder(id, o)}
+	if o.Provider == (common.Address{}) {
+		rep, err := m.replication(ctx, id)
+		if err != nil {
+			return v, err
+		}
+		if rep.Replicas > 0 {
+			if v.Replication, err = toReplicationView(ctx, m, o.Status, rep); err != nil {
+				return v, err
+			}
+		}
+	}
 	if mc == nil && o.Provider != (common.Address{}) {
 		if pv, err := m.provider(ctx, o.Provider); err == nil && pv.Endpoint != "" {
 			if mc, err = api.NewMarketClient(pv.Endpoint); err == nil {
@@ -310,10 +442,12 @@ func (c *cli) waitOrder(ctx context.Context, m *mkt, mc *api.MarketClient, id ui
 			fmt.Fprintf(c.stderr, "order %d: %s\n", id, state)
 			last = state
 		}
-		if v.Provider != nil && v.Provider.State == api.OrderRefused {
+		// One provider's refusal ends an order for one provider; a
+		// replicated order may still find its seats elsewhere.
+		if v.Provider != nil && v.Provider.State == api.OrderRefused && v.Replication == nil {
 			return v, nil
 		}
-		if v.Chain.Status == "settled" || v.Chain.Status == "reclaimed" {
+		if v.Chain.Status == "settled" || v.Chain.Status == "reclaimed" || v.Chain.Status == "disputed" {
 			// The provider's view follows the chain's by a poll or two.
 			if settledAt.IsZero() {
 				settledAt = time.Now()
@@ -341,6 +475,12 @@ func writeOrderView(w io.Writer, v orderView) {
 		{"deadline", o.Deadline.Local().Format(time.RFC3339)},
 		{"app", o.AppDigest}, {"requester", o.Requester}, {"provider", o.Provider},
 	}
+	if r := v.Replication; r != nil {
+		rows[7] = []string{"providers", fmt.Sprintf("%d apart, settled by %d equal results", r.Replicas, r.Quorum)}
+		for i, s := range r.Seats {
+			rows = append(rows, []string{fmt.Sprintf("seat %d", i+1), s.Provider + " " + s.State})
+		}
+	}
 	if o.ResultRoot != "" {
 		rows = append(rows, []string{"result root", o.ResultRoot})
 	}
@@ -358,6 +498,12 @@ func writeOrderView(w io.Writer, v orderView) {
 		}
 		if p.SettleTx != "" {
 			rows = append(rows, []string{"settled", fmt.Sprintf("block %d, tx %s", p.SettledBlock, p.SettleTx)})
+		}
+		if p.CommitTx != "" {
+			rows = append(rows, []string{"committed", "tx " + p.CommitTx})
+		}
+		if p.RevealTx != "" {
+			rows = append(rows, []string{"revealed", "tx " + p.RevealTx})
 		}
 	} else if v.ProviderError != "" {
 		rows = append(rows, []string{"at the provider", "unknown: " + v.ProviderError})

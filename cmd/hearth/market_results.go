@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -80,23 +81,37 @@ func (c *cli) marketResults(ctx context.Context, mf *marketFlags, id uint64, dir
 	if o.Requester != m.me {
 		return fmt.Errorf("order %d was posted by %s; your key is %s: only its requester may fetch its results", id, o.Requester.Hex(), m.me.Hex())
 	}
-	pv, err := m.provider(ctx, o.Provider)
+	providers, err := resultProviders(ctx, m, id, o)
 	if err != nil {
 		return err
 	}
-	mc, err := api.NewMarketClient(pv.Endpoint)
-	if err != nil {
-		return fmt.Errorf("provider's endpoint: %w", err)
-	}
-	defer mc.Close()
 	auth, err := m.resultsAuth(id, c.now())
 	if err != nil {
 		return err
 	}
-	res, err := mc.Results(ctx, id, auth)
-	if err != nil {
-		return err
+	// A replicated order's results are at each provider that agreed with
+	// the quorum: the first that answers serves them.
+	var mc *api.MarketClient
+	var res api.MarketResults
+	for i, p := range providers {
+		pv, perr := m.provider(ctx, p)
+		if perr == nil {
+			mc, perr = api.NewMarketClient(pv.Endpoint)
+		}
+		if perr == nil {
+			if res, perr = mc.Results(ctx, id, auth); perr != nil {
+				mc.Close()
+			}
+		}
+		if perr == nil {
+			break
+		}
+		if i == len(providers)-1 {
+			return fmt.Errorf("provider %s: %w", p.Hex(), perr)
+		}
+		fmt.Fprintf(c.stderr, "provider %s: %v; trying the next that agreed\n", p.Hex(), perr)
 	}
+	defer mc.Close()
 	tasks := int(o.Tasks.Int64())
 	d := api.JobDetail{Job: api.Job{ID: fmt.Sprintf("order-%d", id)}, Tasks: res.Tasks}
 	rep, err := fetchResults(ctx, mc.Output(id, auth), d, dir)
@@ -158,4 +173,31 @@ func verifyOrderResults(id uint64, tasks, done int, root [32]byte, res api.Marke
 		bad = append(bad, fmt.Sprintf("order: %d results arrived, the chain says %d tasks were done", n, done))
 	}
 	return bad
+}
+
+// resultProviders are the providers that hold order id's results: its
+// provider, or a replicated order's providers that agreed with its quorum.
+func resultProviders(ctx context.Context, m *mkt, id uint64, o contracts.HearthMarketOrder) ([]common.Address, error) {
+	if o.Provider != (common.Address{}) {
+		return []common.Address{o.Provider}, nil
+	}
+	rep, err := m.replication(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []common.Address
+	for i, n := range contracts.Seats(rep) {
+		if rep.Agreeing&(1<<i) == 0 {
+			continue
+		}
+		a, err := m.providerAt(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("order %d names no provider that agreed on its results", id)
+	}
+	return out, nil
 }

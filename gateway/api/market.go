@@ -64,13 +64,27 @@ const (
 	OrderFailed MarketOrderState = "failed"
 	// OrderReclaimed: its requester took the escrow back.
 	OrderReclaimed MarketOrderState = "reclaimed"
+	// OrderRevealing: a replicated order's result is committed on chain;
+	// its reveal waits for the other seats' commitments, is on its way, or
+	// waits for the quorum (docs/certification.md).
+	OrderRevealing MarketOrderState = "revealing"
+	// OrderOutvoted: a replicated order settled on another result than
+	// this provider's; its seat was slashed. Reason says which.
+	OrderOutvoted MarketOrderState = "outvoted"
+	// OrderDisputed: a replicated order whose reveals reached no quorum;
+	// its requester was refunded.
+	OrderDisputed MarketOrderState = "disputed"
 )
 
 // Final reports whether the provider does nothing more for an order in
 // state s. An OrderFailed order is final so, yet its requester may still
 // reclaim it, which the provider then notes (OrderReclaimed).
 func (s MarketOrderState) Final() bool {
-	return s == OrderRefused || s == OrderSettled || s == OrderFailed || s == OrderReclaimed
+	switch s {
+	case OrderRefused, OrderSettled, OrderFailed, OrderReclaimed, OrderOutvoted, OrderDisputed:
+		return true
+	}
+	return false
 }
 
 // MarketOrder is an order as the provider's gateway knows it.
@@ -87,17 +101,24 @@ type MarketOrder struct {
 	Tasks        int              `json:"tasks"`
 	PricePerTask string           `json:"price_per_task"` // wei
 	Deadline     time.Time        `json:"deadline"`
+	// Replicas and Quorum: a replicated order's seats, and the equal
+	// reveals that settle it (0 for an order of one provider).
+	Replicas int `json:"replicas,omitempty"`
+	Quorum   int `json:"quorum,omitempty"`
 	// Job is the pool job that runs the order.
 	Job        string `json:"job,omitempty"`
 	TasksDone  int    `json:"tasks_done"`
 	ResultRoot string `json:"result_root,omitempty"`
 	// Blocks and transactions of the order's steps.
-	PostedBlock   uint64    `json:"posted_block"`
-	AcceptTx      string    `json:"accept_tx,omitempty"`
-	AcceptedBlock uint64    `json:"accepted_block,omitempty"`
-	SettleTx      string    `json:"settle_tx,omitempty"`
-	SettledBlock  uint64    `json:"settled_block,omitempty"`
-	Updated       time.Time `json:"updated"`
+	PostedBlock   uint64 `json:"posted_block"`
+	AcceptTx      string `json:"accept_tx,omitempty"`
+	AcceptedBlock uint64 `json:"accepted_block,omitempty"`
+	SettleTx      string `json:"settle_tx,omitempty"`
+	SettledBlock  uint64 `json:"settled_block,omitempty"`
+	// A replicated order's commitment and reveal (it has no SettleTx).
+	CommitTx string    `json:"commit_tx,omitempty"`
+	RevealTx string    `json:"reveal_tx,omitempty"`
+	Updated  time.Time `json:"updated"`
 }
 
 // MarketResults are a settled order's results: each task with its result

@@ -33,6 +33,10 @@ type Intent struct {
 	// GasLimit is the gas limit; 0 estimates it (times GasMargin), and an
 	// estimate that reverts fails the record without using a nonce.
 	GasLimit uint64
+	// GasExtra is added to an estimate: for a call whose cost depends on
+	// other accounts' transactions that may be mined before it (the reveal
+	// that completes a replicated order's quorum pays every seat).
+	GasExtra uint64 `json:",omitempty"`
 }
 
 // State is where a record is in its life.

@@ -309,7 +309,7 @@ func (s *sender) assign(ctx context.Context, v *view, rec Record, inflight int) 
 			}
 			return false, true, down(fmt.Errorf("estimate gas: %w", err))
 		}
-		gas = uint64(math.Ceil(float64(est) * o.opts.GasMargin))
+		gas = uint64(math.Ceil(float64(est)*o.opts.GasMargin)) + rec.GasExtra
 	}
 	tip, feeCap, err := s.fees(ctx, v)
 	if err != nil {

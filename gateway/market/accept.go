@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/gateway/chain"
@@ -61,8 +62,12 @@ func (m *Market) afterFailedAccept(ctx context.Context, o *orderRecord, why stri
 	if err != nil {
 		return err
 	}
+	mine, err := m.mine(ctx, o, c)
+	if err != nil {
+		return err
+	}
 	switch {
-	case c.Status == contracts.StatusAccepted && c.Provider == m.provider:
+	case mine:
 		m.startJob(o)
 	case c.Status == contracts.StatusOpen && o.Attempts < 3:
 		o.State, o.AcceptKey, o.Reason = api.OrderSeen, "", "acceptance failed, will try again: "+why
@@ -96,6 +101,9 @@ func (m *Market) txError(rec chain.Record) string {
 // after a crash the same orders give the same intent, which the outbox
 // knows as the one it may already have sent.
 func (m *Market) acceptIntent(key string, os []*orderRecord) chain.Intent {
+	if strings.HasPrefix(key, "join/") {
+		return m.joinIntent(key, os)
+	}
 	ids := make([]*big.Int, len(os))
 	for i, o := range os {
 		ids[i] = new(big.Int).SetUint64(o.ID)

@@ -28,14 +28,9 @@ func (m *Market) judge(ctx context.Context, o *orderRecord) (reason string, wait
 		return fmt.Sprintf("price below policy: %s wei per task, the provider's minimum is %s wei", o.PricePerTask, m.cfg.MinPricePerTask), false
 	}
 	// A replicated order is run by several providers that join, commit
-	// and reveal (docs/certification.md); this gateway only accepts and
-	// settles, and acceptOrders would refuse the whole batch.
-	if out, err := m.call(ctx, m.abi.PackReplication(new(big.Int).SetUint64(o.ID))); err != nil {
-		return "waiting to read whether the order is replicated: " + err.Error(), true
-	} else if rep, err := m.abi.UnpackReplication(out); err != nil {
-		return "waiting to read whether the order is replicated: " + err.Error(), true
-	} else if rep.Replicas > 0 {
-		return fmt.Sprintf("a replicated order (%d providers, quorum %d): this gateway does not run replicated orders yet", rep.Replicas, rep.Quorum), false
+	// and reveal (replicated.go): one more seat must be free for this one.
+	if reason, wait := m.judgeReplication(ctx, o); reason != "" {
+		return reason, wait
 	}
 	if !slices.Contains(m.cfg.Runtimes, o.Runtime) {
 		return fmt.Sprintf("runtime %s is not sold here (only %s)", o.Runtime, strings.Join(m.cfg.Runtimes, ", ")), false
@@ -132,16 +127,20 @@ func (m *Market) decide(ctx context.Context, open []orderRecord) error {
 			}
 			continue
 		}
+		mine, err := m.mine(ctx, o, c)
+		if err != nil {
+			return err
+		}
 		switch {
-		case c.Status == contracts.StatusOpen:
+		case c.Status == contracts.StatusOpen && !mine:
 			batch = append(batch, o)
 		case c.Status == contracts.StatusReclaimed:
 			if err := m.reclaimed(o, "reclaimed by its requester"); err != nil {
 				return err
 			}
-		case c.Status == contracts.StatusAccepted && c.Provider == m.provider:
-			// Accepted by this provider, though the store had forgotten
-			// (restored from an older backup): run it.
+		case mine:
+			// Accepted (or a seat taken) by this provider, though the
+			// store had forgotten (restored from an older backup): run it.
 			m.startJob(o)
 			if err := m.putOrders(o); err != nil {
 				return err
@@ -152,26 +151,53 @@ func (m *Market) decide(ctx context.Context, open []orderRecord) error {
 			}
 		}
 	}
-	if len(batch) == 0 {
-		return nil
-	}
-	key, err := m.nextKey("accept")
-	if err != nil {
-		return err
-	}
+	// Plain orders are accepted, replicated ones joined: one transaction
+	// each.
+	var plain, joins []*orderRecord
 	for _, o := range batch {
-		o.State, o.Reason, o.AcceptKey = api.OrderAccepting, "", key
+		if o.replicated() {
+			joins = append(joins, o)
+		} else {
+			plain = append(plain, o)
+		}
 	}
-	// Recorded first: after a crash, followAccepts finds the key and
-	// enqueues it again (the outbox makes that one transaction).
-	if err := m.putOrders(batch...); err != nil {
-		return err
+	for _, b := range []struct {
+		kind string
+		os   []*orderRecord
+	}{{"accept", plain}, {"join", joins}} {
+		if len(b.os) == 0 {
+			continue
+		}
+		key, err := m.nextKey(b.kind)
+		if err != nil {
+			return err
+		}
+		for _, o := range b.os {
+			o.State, o.Reason, o.AcceptKey = api.OrderAccepting, "", key
+		}
+		// Recorded first: after a crash, followAccepts finds the key and
+		// enqueues it again (the outbox makes that one transaction).
+		if err := m.putOrders(b.os...); err != nil {
+			return err
+		}
+		crashPoint("accept-recorded")
+		if _, err := m.outbox.Enqueue(m.acceptIntent(key, b.os)); err != nil {
+			return err
+		}
+		m.log.Info(b.kind+"ing orders", "orders", idList(b.os), "tx", key)
+		crashPoint("accept-enqueued")
 	}
-	crashPoint("accept-recorded")
-	if _, err := m.outbox.Enqueue(m.acceptIntent(key, batch)); err != nil {
-		return err
-	}
-	m.log.Info("accepting orders", "orders", idList(batch), "tx", key)
-	crashPoint("accept-enqueued")
 	return nil
+}
+
+// mine reports whether order o, c on chain, is this provider's to run:
+// accepted by it, or, replicated, with a seat of its.
+func (m *Market) mine(ctx context.Context, o *orderRecord, c contracts.HearthMarketOrder) (bool, error) {
+	if !o.replicated() {
+		return c.Status == contracts.StatusAccepted && c.Provider == m.provider, nil
+	}
+	if c.Status != contracts.StatusOpen && c.Status != contracts.StatusAccepted {
+		return false, nil
+	}
+	return m.seated(ctx, o.ID)
 }

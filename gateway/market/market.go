@@ -186,7 +186,8 @@ type Market struct {
 	mu         sync.Mutex // serializes steps on orders
 	lastInfo   string     // the pool info last published
 	infoAt     time.Time
-	registered bool // the contract knows the provider
+	registered bool   // the contract knows the provider
+	number     uint32 // the provider's number in replicated orders' seats, once registered
 	errMu      sync.Mutex
 	lastErr    map[string]string
 	paused     string // why accepting waits; guarded by errMu
@@ -421,6 +422,11 @@ func (m *Market) pausedReason() string {
 // kills itself with SIGKILL when it reaches the named point of accepting or
 // settling (see crashPoint's callers), as a power cut would.
 var crashAt = os.Getenv("HEARTH_TEST_CRASH_AT")
+
+// lie is set from $HEARTH_TEST_LIE by the end-to-end tests: "root" makes
+// this provider commit and reveal a made-up result root for every
+// replicated order, as a provider that cheats would (replicated.go).
+var lie = os.Getenv("HEARTH_TEST_LIE")
 
 func crashPoint(name string) {
 	if crashAt == name {

@@ -526,7 +526,9 @@ func TestRefusals(t *testing.T) {
 		{"expired", order{price: 100, tasks: 1, deadline: 20 * time.Second}, "expired"},
 		{"digest mismatch", order{price: 100, tasks: 1, app: []byte("the real app"), appURI: srv.URL + "/app.wasm"}, "app digest mismatch"},
 		{"runtime not sold", order{price: 100, tasks: 1, runtime: contracts.RuntimeOCI}, "runtime oci is not sold"},
-		{"replicated", order{price: 100, tasks: 1, replicas: 2, quorum: 2}, "does not run replicated orders yet"},
+		// A replicated order's seat risks its whole pay for one seat (2
+		// Ether here) from the stake (1 Ether).
+		{"seat above stake", order{price: 2 * params.Ether, tasks: 1, replicas: 2, quorum: 2}, "this provider's stake is 1000000000000000000 wei"},
 	}
 	r.expectRefused(t, cases)
 	// Escrow short of tasks x price: the contract refuses the order.
@@ -592,7 +594,7 @@ func TestChainDown(t *testing.T) {
 }
 
 func (r *rig) onChainProvider() bool {
-	out, err := r.client.CallContract(context.Background(), ethereum.CallMsg{To: &r.contract, Data: r.abi.PackProviders(devchain.DevAddress("provider"))}, nil)
+	out, err := r.client.CallContract(context.Background(), ethereum.CallMsg{To: &r.contract, Data: r.abi.PackProviders(crypto.PubkeyToAddress(r.prov.PublicKey))}, nil)
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -21,6 +21,12 @@ type orderRecord struct {
 	// and the settlement the order is part of ("" before).
 	AcceptKey string `json:"accept_key,omitempty"`
 	SettleKey string `json:"settle_key,omitempty"`
+	// CommitKey, RevealKey and FinalizeKey name a replicated order's
+	// commitment (its batch: the orders of one key, by ID), reveal and
+	// finalize.
+	CommitKey   string `json:"commit_key,omitempty"`
+	RevealKey   string `json:"reveal_key,omitempty"`
+	FinalizeKey string `json:"finalize_key,omitempty"`
 	// Attempts counts the acceptances that failed.
 	Attempts int `json:"attempts,omitempty"`
 	// SettleFailures counts the settlements that failed; RetryAt is when

@@ -30,7 +30,7 @@ func (m *Market) settle(ctx context.Context, open []orderRecord) error {
 	for i := range open {
 		o := &open[i]
 		switch {
-		case o.State != api.OrderSettling || o.SettleKey != "":
+		case o.State != api.OrderSettling || o.SettleKey != "" || o.replicated(): // replicated: commit
 		case verified && o.AcceptedBlock > final:
 			// Settled only once its acceptance is final: work paid for
 			// must not vanish in a reorganization.
@@ -201,10 +201,18 @@ const maxSettleBackoff = 10 * time.Minute
 func (m *Market) settleFailed(o *orderRecord, why string) error {
 	o.SettleKey = ""
 	o.SettleFailures++
+	what := "settlement"
+	if o.replicated() {
+		what = "commitment"
+	}
 	if o.SettleFailures >= m.cfg.SettleAttempts {
 		o.State, o.RetryAt = api.OrderFailed, nil
-		o.Reason = fmt.Sprintf("settlement failed %d times, the provider gave up on it (the last: %s); the order stays accepted on chain until its requester reclaims it after %s",
-			o.SettleFailures, why, o.Deadline.Format(time.RFC3339))
+		o.Reason = fmt.Sprintf("%s failed %d times, the provider gave up on it (the last: %s); the order stays accepted on chain until its requester reclaims it after %s",
+			what, o.SettleFailures, why, o.Deadline.Format(time.RFC3339))
+		if o.replicated() {
+			o.Reason = fmt.Sprintf("commitment failed %d times, the provider gave up on it (the last: %s); its seat is slashed when the order is finalized after %s",
+				o.SettleFailures, why, o.Deadline.Add(revealWindow).Format(time.RFC3339))
+		}
 		m.log.Error("order's settlement given up: check the provider's account and the contract, then let the requester reclaim it",
 			"order", o.ID, "attempts", o.SettleFailures, "err", why)
 		return m.putOrders(o)
@@ -212,7 +220,7 @@ func (m *Market) settleFailed(o *orderRecord, why string) error {
 	wait := m.settleBackoff(o.SettleFailures)
 	at := time.Now().Add(wait).UTC()
 	o.RetryAt = &at
-	o.Reason = fmt.Sprintf("settlement %d of %d failed, next in %s: %s", o.SettleFailures, m.cfg.SettleAttempts, wait, why)
+	o.Reason = fmt.Sprintf("%s %d of %d failed, next in %s: %s", what, o.SettleFailures, m.cfg.SettleAttempts, wait, why)
 	m.log.Warn("order's settlement failed; it is tried again alone", "order", o.ID,
 		"attempt", o.SettleFailures, "of", m.cfg.SettleAttempts, "retry_in", wait, "err", why)
 	return m.putOrders(o)

@@ -43,6 +43,12 @@ func (m *Market) step(ctx context.Context) error {
 	errs = append(errs, m.followJobs(open))
 	errs = append(errs, m.followSettles(ctx, open))
 	errs = append(errs, m.settle(ctx, open))
+	// Replicated orders: commit, reveal, and learn the outcome.
+	errs = append(errs, m.followCommits(ctx, open))
+	errs = append(errs, m.commit(ctx, open))
+	errs = append(errs, m.followReveals(ctx, open))
+	errs = append(errs, m.reveal(ctx, open))
+	errs = append(errs, m.outcomes(ctx, open))
 	errs = append(errs, m.publishInfo())
 	return errors.Join(errs...)
 }
