@@ -38,6 +38,9 @@ const (
 	voteAgrees     = "agrees"
 	voteDissents   = "dissents"
 	voteOtherClass = "other class" // not counted: the app is nondeterministic across classes
+	// voteDiscredited: not counted, its device was since caught returning
+	// a wrong result, and the task was decided again without it.
+	voteDiscredited = "discredited"
 )
 
 // certRecord is a certified task's certification (api.Certification).
@@ -86,9 +89,12 @@ func isVote(r *api.TaskResult) bool {
 }
 
 // countsAsVote reports whether replica r's result is a vote that counts: one the
-// task determines, not set aside because its class is not the job's.
+// task determines, not set aside because its class is not the job's or
+// its device was discredited. (A known-answer check votes only once its
+// task is verifying again.)
 func (r *task) countsAsVote() bool {
-	return r.State != api.TaskCanceled && r.Result != nil && isVote(r.Result) && r.Vote != voteOtherClass
+	return r.State != api.TaskCanceled && r.Result != nil && isVote(r.Result) &&
+		r.Vote != voteOtherClass && r.Vote != voteDiscredited
 }
 
 // deviceClass is m's equivalence class for runtime rt: results of one
@@ -257,7 +263,7 @@ func (g *Gateway) certifyLocked(lt *task, ch *changes) {
 	switch {
 	case outstanding > 0:
 		lt.Cert.Waiting = fmt.Sprintf("%d replica(s) queued or running", outstanding)
-	case len(lt.replicas) >= c.MaxReplicas:
+	case replicaCount(lt) >= c.MaxReplicas:
 		g.inconclusiveLocked(lt, votes, fmt.Sprintf("max_replicas (%d) ran", c.MaxReplicas), ch)
 		return
 	default:
@@ -299,17 +305,24 @@ func (g *Gateway) decideLocked(lt *task, best *voteGroup, votes int, ch *changes
 		j.counts.Failed++
 	}
 	g.cancelOutstandingLocked(lt)
+	// A task decided again (reopened) credits only the votes whose
+	// verdict changed: each device is judged once per verdict.
 	var agreed, dissented []identity.NodeID
 	for _, r := range lt.replicas {
 		counted := r.countsAsVote() && !slices.Contains(agreed, r.Node) && !slices.Contains(dissented, r.Node)
+		prev := r.Vote
 		switch {
 		case counted && r.Result.Digest == best.digest:
 			r.Vote = voteAgrees
-			agreed = append(agreed, r.Node)
+			if prev != voteAgrees {
+				agreed = append(agreed, r.Node)
+			}
 			delete(g.sealed, store.Digest(r.Result.Output.Digest))
 		case counted:
 			r.Vote = voteDissents
-			dissented = append(dissented, r.Node)
+			if prev != voteDissents {
+				dissented = append(dissented, r.Node)
+			}
 		}
 		ch.recs = append(ch.recs, r.snapshot())
 	}
@@ -333,6 +346,9 @@ func (g *Gateway) decideLocked(lt *task, best *voteGroup, votes int, ch *changes
 // cancelOutstandingLocked cancels lt's replicas still queued or running.
 func (g *Gateway) cancelOutstandingLocked(lt *task) {
 	for _, r := range lt.replicas {
+		if r.Ringer {
+			continue // it tests its device against the result taken
+		}
 		switch r.State {
 		case api.TaskQueued:
 			g.queue = slices.DeleteFunc(g.queue, func(q *task) bool { return q == r })
@@ -414,9 +430,12 @@ func (g *Gateway) creditLocked(node identity.NodeID, j *job, valid bool, ch *cha
 	ch.members = append(ch.members, m.snapshot())
 }
 
-// backtrackLocked reopens the tasks of app whose result rests on node's
-// word alone, accepted after since (zero: ever): they need other devices'
-// votes now.
+// backtrackLocked reopens the tasks of app decided after since (zero:
+// ever) whose result needed node's word: those that rest on it alone, and
+// those where its vote agreed with the result taken and the other votes
+// alone would not reach the trust (a colluding device's partner may be the
+// only other vote). Its votes there stop counting; each task is decided
+// again by the other votes and more replicas.
 func (g *Gateway) backtrackLocked(node identity.NodeID, app string, since time.Time, ch *changes) {
 	for _, id := range g.jobOrder {
 		j := g.jobs[id]
@@ -425,24 +444,28 @@ func (g *Gateway) backtrackLocked(node identity.NodeID, app string, since time.T
 		}
 		reopened := 0
 		for _, lt := range j.tasks {
-			if lt.Cert == nil || !lt.Cert.Solo || lt.Node != node || !lt.DoneAt.After(since) ||
-				lt.State != api.TaskDone && lt.State != api.TaskFailed {
+			if lt.Cert == nil || !lt.DoneAt.After(since) || lt.State != api.TaskDone && lt.State != api.TaskFailed {
 				continue
 			}
-			if j.Finished != nil {
-				j.Finished = nil
+			solo := lt.Cert.Solo && lt.Node == node
+			voted := slices.ContainsFunc(lt.replicas, func(r *task) bool {
+				return r.Node == node && r.Vote == voteAgrees && r.countsAsVote() && !r.Ringer
+			})
+			if !solo && (!voted || g.standsWithoutLocked(lt, node)) {
+				continue
 			}
-			if lt.State == api.TaskDone {
-				j.counts.Done--
-			} else {
-				j.counts.Failed--
+			why := "rested on %s alone"
+			if !solo {
+				why = "was certified with the vote of %s"
 			}
-			j.counts.Verifying++
-			lt.State, lt.Result, lt.DoneAt = api.TaskVerifying, nil, time.Time{}
-			lt.Cert = &certRecord{Rolled: true, Check: true}
-			lt.History = append(lt.History, fmt.Sprintf("reopened: its result rested on %s alone, since caught returning a wrong result", node.Short()))
+			reopenLocked(lt, fmt.Sprintf("its result "+why+", since caught returning a wrong result", node.Short()))
 			for _, r := range lt.replicas {
-				r.Vote = ""
+				switch {
+				case r.Node == node && r.countsAsVote():
+					r.Vote = voteDiscredited
+				case solo:
+					r.Vote = ""
+				}
 				ch.recs = append(ch.recs, r.snapshot())
 			}
 			reopened++
@@ -631,4 +654,157 @@ func (g *Gateway) anyVoterLocked(r *task) bool {
 		}
 	}
 	return false
+}
+
+// replicaCount is how many replicas vote on lt: its known-answer checks
+// do not.
+func replicaCount(lt *task) int {
+	n := 0
+	for _, r := range lt.replicas {
+		if !r.Ringer {
+			n++
+		}
+	}
+	return n
+}
+
+// standsWithoutLocked reports whether decided task lt's result would
+// stand on the other devices' votes alone, node's set aside: two or more
+// that reach the trust.
+func (g *Gateway) standsWithoutLocked(lt *task, node identity.NodeID) bool {
+	var aside []*task
+	for _, r := range lt.replicas {
+		if r.Node == node && r.Vote == voteAgrees {
+			r.Vote = voteDiscredited
+			aside = append(aside, r)
+		}
+	}
+	groups, total, votes, _ := g.tally(lt)
+	for _, r := range aside {
+		r.Vote = voteAgrees
+	}
+	c := lt.job.Spec.Certify
+	trust := 1 / (1 - c.Trust)
+	return votes >= 2 && groups[0].digest == lt.Cert.Canonical && groups[0].w*trust > total*(trust-1) &&
+		len(groups[0].reps) >= c.MinReplicas
+}
+
+// ringerLocked is a known-answer check (Sarmenta's spot-checking with
+// ringers) to lease to device m beside replica t, or nil: while m has not
+// yet earned solo trust for t's app (soloMinCV validated votes in a row),
+// with the job's spot_check probability, a replica of a task of the app
+// that other devices' votes already certified. The device cannot tell it
+// from any replica; a wrong answer to it is caught as a dissent from a
+// certified result is. A colluding partner is no help there: the answer
+// is known, not voted on.
+func (g *Gateway) ringerLocked(m *member, t *task, now time.Time) *task {
+	j := t.job
+	if t.Ringer || j.Spec.Certify == nil || m.Quarantined != "" {
+		return nil
+	}
+	if c := g.credLocked(m.ID, j, false); c != nil && c.CV >= soloMinCV {
+		return nil
+	}
+	if g.certRand() >= j.Spec.Certify.SpotCheck {
+		return nil
+	}
+	lt := g.knownAnswerLocked(m, j.Spec.AppDigest, deviceClass(m, t.runtime))
+	if lt == nil {
+		return nil
+	}
+	r := &task{taskRecord: taskRecord{JobID: lt.JobID, Index: lt.Index, Replica: len(lt.replicas) + 1,
+		State: api.TaskQueued, Ringer: true}, job: lt.job, parent: lt}
+	lt.replicas = append(lt.replicas, r)
+	r.counts().Queued++
+	g.leaseToLocked(r, m, t.runtime, now)
+	return r
+}
+
+// knownAnswerLocked picks a task of a certified job of app that the votes
+// of at least two devices of class certified (m runs the app in class; in
+// another, a correct answer may differ), none of them m.
+func (g *Gateway) knownAnswerLocked(m *member, app, class string) *task {
+	var cands []*task
+	for _, id := range g.jobOrder {
+		j := g.jobs[id]
+		if j.Spec.Certify == nil || j.Canceled != nil || j.Spec.AppDigest != app {
+			continue
+		}
+		for _, lt := range j.tasks {
+			if lt.State != api.TaskDone || lt.Cert == nil || lt.Cert.How != "quorum" || lt.Cert.Solo {
+				continue
+			}
+			if slices.ContainsFunc(lt.replicas, func(r *task) bool { return slices.Contains(r.Nodes, m.ID) }) ||
+				!slices.ContainsFunc(lt.replicas, func(r *task) bool { return r.Vote == voteAgrees && r.Class == class }) {
+				continue
+			}
+			cands = append(cands, lt)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	return cands[min(int(g.certRand()*float64(len(cands))), len(cands)-1)]
+}
+
+// ringerResultLocked judges known-answer check r by its answer. A device
+// that agrees with the certified result earns nothing: credibility is
+// earned on work replicated with other devices, and a check that raised
+// it would let a device that lies now and then reach solo trust sooner
+// (the one-liar figure doubled its wrong results so). A dissent is evidence against the device or against the
+// known answer (certified by a colluding pair, say): the task is decided
+// again with r counted as one more vote, and the weights say who was
+// wrong, as for any replica. No verdict when r's result is not a vote (a
+// timeout); when the known answer was reopened meanwhile, r is one of its
+// votes.
+func (g *Gateway) ringerResultLocked(r *task, ch *changes) {
+	lt := r.parent
+	if lt.State == api.TaskVerifying {
+		g.certifyLocked(lt, ch) // reopened meanwhile: r is one more vote
+		return
+	}
+	if r.Result == nil || !isVote(r.Result) || lt.State != api.TaskDone || lt.Cert == nil || lt.Cert.Canonical == "" {
+		return
+	}
+	if r.Result.Digest == lt.Cert.Canonical {
+		r.Vote = voteAgrees
+		delete(g.sealed, store.Digest(r.Result.Output.Digest))
+		ch.recs = append(ch.recs, r.snapshot())
+		return
+	}
+	g.log.Warn("certified job: a known-answer check dissented; its task is decided again with that vote", "job", r.JobID, "task", r.Index, "node", r.Node.Short())
+	reopenLocked(lt, fmt.Sprintf("a known-answer check by %s dissented: decided again with its vote", r.Node.Short()))
+	ch.recs = append(ch.recs, r.snapshot())
+	g.certifyLocked(lt, ch)
+	g.finishJobLocked(lt.job)
+	ch.jobs = append(ch.jobs, lt.job.jobRecord)
+}
+
+// reopenLocked takes decided certified task lt back to verifying (why):
+// its result is withdrawn until its votes decide it again.
+func reopenLocked(lt *task, why string) {
+	j := lt.job
+	j.Finished = nil
+	if lt.State == api.TaskDone {
+		j.counts.Done--
+	} else {
+		j.counts.Failed--
+	}
+	j.counts.Verifying++
+	lt.State, lt.Result, lt.DoneAt = api.TaskVerifying, nil, time.Time{}
+	lt.Cert = &certRecord{Rolled: true, Check: true}
+	lt.History = append(lt.History, "reopened: "+why)
+}
+
+// dropRingerLocked cancels known-answer check r, leased or queued: it
+// tests one device, and is not run elsewhere.
+func (g *Gateway) dropRingerLocked(r *task) {
+	switch r.State {
+	case api.TaskLeased:
+		r.counts().Leased--
+	case api.TaskQueued:
+		r.counts().Queued--
+	}
+	r.State = api.TaskCanceled
+	r.counts().Canceled++
 }

@@ -222,27 +222,37 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		}
 		cpu -= spec.Resources.CPU
 		mem -= int64(spec.Resources.Memory)
-		t.Attempt++
-		t.runtime = rt
-		t.State = api.TaskLeased
-		t.Node = m.ID
-		t.Nodes = append(t.Nodes, m.ID)
-		if t.Replica > 0 {
-			t.Class = deviceClass(m, rt)
-		}
-		t.expires = now.Add(g.leaseTTL(t))
-		t.LeasedAt = now.UTC()
-		g.leased[t.leaseID()] = t
-		if t.job.notes != nil {
-			t.job.notes.add(t.Index, "taken by %s (%s), attempt %d", m.ID.Short(), m.Node.Name, t.Attempt)
-		}
-		t.counts().Queued--
-		t.counts().Leased++
+		g.leaseToLocked(t, m, rt, now)
 		picked = append(picked, t)
+		if len(picked) < max && t.Replica > 0 {
+			if r := g.ringerLocked(m, t, now); r != nil {
+				picked = append(picked, r)
+			}
+		}
 	}
 	clear(g.queue[len(kept):])
 	g.queue = kept
 	return picked
+}
+
+// leaseToLocked leases queued task t to m, to run with runtime rt.
+func (g *Gateway) leaseToLocked(t *task, m *member, rt string, now time.Time) {
+	t.Attempt++
+	t.runtime = rt
+	t.State = api.TaskLeased
+	t.Node = m.ID
+	t.Nodes = append(t.Nodes, m.ID)
+	if t.Replica > 0 {
+		t.Class = deviceClass(m, rt)
+	}
+	t.expires = now.Add(g.leaseTTL(t))
+	t.LeasedAt = now.UTC()
+	g.leased[t.leaseID()] = t
+	if t.job.notes != nil {
+		t.job.notes.add(t.Index, "taken by %s (%s), attempt %d", m.ID.Short(), m.Node.Name, t.Attempt)
+	}
+	t.counts().Queued--
+	t.counts().Leased++
 }
 
 // fewerWaitingLocked reports whether another device that waits for stream
@@ -303,6 +313,10 @@ func (g *Gateway) unpick(ts []*task, leases []api.Lease) {
 		if g.resumeEarlierLocked(t, "its lease could not be stored") {
 			continue // a tail copy: the earlier attempt goes on
 		}
+		if t.Ringer {
+			g.dropRingerLocked(t) // a test of that device only
+			continue
+		}
 		t.Attempt--
 		t.Nodes = t.Nodes[:len(t.Nodes)-1]
 		t.Node = identity.NodeID{}
@@ -337,6 +351,12 @@ func (g *Gateway) requeue(ts []*task, why string) {
 		}
 		delete(g.leased, t.leaseID())
 		if g.resumeEarlierLocked(t, why) {
+			ch.recs = append(ch.recs, t.snapshot())
+			continue
+		}
+		if t.Ringer {
+			// A test of that device only: no retry elsewhere.
+			g.dropRingerLocked(t)
 			ch.recs = append(ch.recs, t.snapshot())
 			continue
 		}
@@ -551,7 +571,7 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 		ch.recs = append(ch.recs, t.snapshot())
 		return api.AckAccepted
 	}
-	if retryable(r.Failure) && t.Attempt <= *j.Spec.Retries {
+	if retryable(r.Failure) && t.Attempt <= *j.Spec.Retries && !t.Ringer {
 		t.History = append(t.History, fmt.Sprintf("attempt %d on %s: %s: %s", r.Attempt, node.Short(), r.Failure, r.Reason))
 		t.State = api.TaskQueued
 		t.counts().Queued++
@@ -578,10 +598,14 @@ func (g *Gateway) acceptLocked(node identity.NodeID, r *api.TaskResult, ch *chan
 		t.counts().Failed++
 	}
 	ch.recs = append(ch.recs, t.snapshot())
-	if t.parent != nil {
+	switch {
+	case t.Ringer:
+		g.sealLocked(store.Digest(r.Output.Digest), node)
+		g.ringerResultLocked(t, ch)
+	case t.parent != nil:
 		g.sealLocked(store.Digest(r.Output.Digest), node)
 		g.certifyLocked(t.parent, ch)
-	} else if g.finishJobLocked(j) {
+	case g.finishJobLocked(j):
 		ch.jobs = append(ch.jobs, j.jobRecord)
 	}
 	return api.AckAccepted

@@ -187,6 +187,12 @@ type taskRecord struct {
 	// A replica is stored beside its task, under the task's key and
 	// ".NN"; it is leased, expires and retries as a task does.
 	Replica int `json:"replica,omitempty"`
+	// Ringer marks a known-answer check: a replica of a task that other
+	// devices' votes already certified, leased to test its device. It
+	// looks like any replica to the device; its answer counts for the
+	// device's credibility, and as a vote only if its task is reopened
+	// (certify.go).
+	Ringer bool `json:"ringer,omitempty"`
 	// Class is a replica's device class (runtime/engine/arch), set when it
 	// is leased; Weight and Vote its standing in the vote (api.Replica).
 	Class  string `json:"class,omitempty"`
@@ -267,7 +273,7 @@ func (t *task) view() api.Task {
 		v.Certification = &api.Certification{How: t.Cert.How, Confidence: t.Cert.Confidence, Canonical: t.Cert.Canonical, Waiting: t.Cert.Waiting}
 	}
 	for _, r := range t.replicas {
-		rv := api.Replica{Replica: r.Replica, State: r.State, Attempt: r.Attempt, Class: r.Class, Weight: r.Weight, Vote: r.Vote}
+		rv := api.Replica{Replica: r.Replica, State: r.State, Attempt: r.Attempt, Class: r.Class, Weight: r.Weight, Vote: r.Vote, Ringer: r.Ringer}
 		if !r.Node.IsZero() {
 			rv.Node = r.Node.String()
 		}

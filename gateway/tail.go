@@ -90,7 +90,7 @@ func (g *Gateway) tailCopyLocked(m *member, req api.LeaseRequest, now time.Time)
 			// The new replica must be m's to take: m ran no replica of
 			// the task, this one included.
 			p := t.parent
-			if p.State != api.TaskVerifying || len(p.replicas) >= spec.Certify.MaxReplicas ||
+			if p.State != api.TaskVerifying || replicaCount(p) >= spec.Certify.MaxReplicas ||
 				slices.Contains(t.Nodes, m.ID) || !g.replicaFitsLocked(t, m, rt) ||
 				slices.ContainsFunc(p.replicas, func(r *task) bool { return r.State == api.TaskQueued }) {
 				continue

@@ -137,12 +137,15 @@ func replicaTable(tasks []api.Task) *table {
 			if i > 0 {
 				how, conf = "", ""
 			}
-			weight := ""
+			weight, vote := "", r.Vote
 			if r.Weight > 0 {
 				weight = fmt.Sprint(r.Weight)
 			}
+			if r.Ringer {
+				vote = strings.TrimSpace(vote + " (known-answer check)")
+			}
 			t.add(fmt.Sprint(task.Index), cleanCell(how), conf, fmt.Sprint(r.Replica), string(r.State), shortNode(r.Node),
-				r.Class, shortDigest(r.Digest), weight, r.Vote)
+				r.Class, shortDigest(r.Digest), weight, vote)
 		}
 	}
 	return t

@@ -527,8 +527,13 @@ type Replica struct {
 	// Weight is its device's weight in the vote when it was counted.
 	Weight int `json:"weight,omitempty"`
 	// Vote says how it stands against the canonical result: "agrees",
-	// "dissents", or empty while undecided.
+	// "dissents", "discredited" (its device was since caught lying, and
+	// the task decided again without it), or empty while undecided.
 	Vote string `json:"vote,omitempty"`
+	// Ringer marks a known-answer check of its device: a replica of a task
+	// already certified by other devices. Its answer counts for its
+	// device's credibility, and as a vote only if the task is reopened.
+	Ringer bool `json:"ringer,omitempty"`
 }
 
 // Certification says how a certified task's result was taken.
