@@ -178,7 +178,7 @@ func TestMarketSurvivesGatewayKill(t *testing.T) {
 			if c := r.chainOrder(ctx, t, contract, posted.ID); c.Status != contracts.StatusSettled || c.TasksDone.Int64() != 2 {
 				t.Errorf("order %s on chain: %s with %v tasks done, want settled with 2", id, contracts.StatusName(c.Status), c.TasksDone)
 			}
-			r.checkProviderTxs(ctx, t, from+1, head)
+			r.checkProviderTxs(ctx, t, from+1, head, r.provider.addr)
 			if jobs := gw.jobsNamed(ctx, t, "market-"+id); len(jobs) != 1 || jobs[0].State != api.JobDone {
 				t.Errorf("pool jobs of order %s: %+v, want one, done", id, jobs)
 			}
@@ -376,9 +376,9 @@ func (r *marketRig) chainOrder(ctx context.Context, t *testing.T, contract strin
 	return o
 }
 
-// checkProviderTxs fails the test for each transaction from the provider's
-// address in blocks from..to whose receipt is not successful.
-func (r *marketRig) checkProviderTxs(ctx context.Context, t *testing.T, from, to uint64) {
+// checkProviderTxs fails the test for each transaction from provider
+// address addr in blocks from..to whose receipt is not successful.
+func (r *marketRig) checkProviderTxs(ctx context.Context, t *testing.T, from, to uint64, addr common.Address) {
 	t.Helper()
 	client := r.node.Client()
 	id, err := client.ChainID(ctx)
@@ -393,7 +393,7 @@ func (r *marketRig) checkProviderTxs(ctx context.Context, t *testing.T, from, to
 			t.Fatalf("block %d: %v", n, err)
 		}
 		for _, tx := range b.Transactions() {
-			if from, err := types.Sender(signer, tx); err != nil || from != r.provider.addr {
+			if from, err := types.Sender(signer, tx); err != nil || from != addr {
 				continue
 			}
 			sent++
