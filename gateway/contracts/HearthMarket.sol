@@ -38,12 +38,15 @@ contract HearthMarket {
         string platforms; // comma separated: "linux/amd64,linux/arm/v6"
     }
 
+    /// A provider, in one slot but for its endpoint: a join and a seat's
+    /// payment each write it once (its registration time is its
+    /// ProviderRegistered event's block).
     struct Provider {
-        uint128 stake;
-        uint40 since;
+        uint96 stake;
+        uint96 locked; // stake its open seats risk: a seat needs stake - locked to cover it
         uint32 openOrders; // accepted or joined, not yet settled, resolved or reclaimed
         bool active;
-        uint32 number; // its number in replicated orders' seats, from 1
+        uint24 number; // its number in replicated orders' seats, from 1
         string endpoint;
     }
 
@@ -90,6 +93,10 @@ contract HearthMarket {
     /// How long after an order's deadline its providers may still reveal
     /// before anyone may finalize it with the reveals made.
     uint256 public constant REVEAL_WINDOW = 1 hours;
+
+    /// A replicated order takes seats until this long before its deadline,
+    /// so that every seat has that long to commit once the last is taken.
+    uint256 public constant JOIN_MARGIN = 10 minutes;
 
     /// A replicated order's resultRoot before its first reveal.
     bytes32 public constant UNREVEALED = bytes32(uint256(1));
@@ -187,11 +194,12 @@ contract HearthMarket {
         Provider storage p = providers[msg.sender];
         if (p.active) revert AlreadyRegistered(msg.sender);
         if (msg.value < minStake) revert StakeTooLow(msg.value, minStake);
-        p.stake = uint128(msg.value);
-        p.since = uint40(block.timestamp);
+        if (msg.value > type(uint96).max) revert BadOrder("stake above 2^96 wei");
+        p.stake = uint96(msg.value);
         if (p.number == 0) {
             uint32 n = ++providerCount;
-            p.number = n;
+            if (n > type(uint24).max) revert BadOrder("no provider number left");
+            p.number = uint24(n);
             providerAt[n] = msg.sender;
         }
         p.active = true;
@@ -393,8 +401,11 @@ contract HearthMarket {
             // Replicated: once every provider joined it ends by finalize.
             if (o.status == Status.Accepted) revert WrongStatus(id, o.status);
             replicas = rep.replicas;
+            uint256 atRisk = uint256(o.tasks) * o.pricePerTask;
             for (uint256 i = 0; i < rep.joined; i++) {
-                providers[_seated(rep.seats, i)].openOrders -= 1;
+                Provider storage p = providers[_seated(rep.seats, i)];
+                p.openOrders -= 1;
+                p.locked -= uint96(atRisk);
             }
         } else if (o.status == Status.Accepted) {
             providers[o.provider].openOrders -= 1;
@@ -415,17 +426,21 @@ contract HearthMarket {
         if (!p.active) revert NotProvider(msg.sender);
         uint256 number = p.number;
         uint256 stake = p.stake;
+        uint256 locked = p.locked;
         for (uint256 i = 0; i < ids.length; i++) {
             uint256 id = ids[i];
             Order storage o = orders[id];
             Replication memory rep = replication[id];
             if (rep.replicas == 0) revert NotReplicated(id);
             if (o.status != Status.Open) revert WrongStatus(id, o.status);
-            if (o.deadline <= block.timestamp) revert DeadlinePassed(id, o.deadline);
+            if (uint256(o.deadline) <= block.timestamp + JOIN_MARGIN) revert DeadlinePassed(id, o.deadline);
             // A seat risks what the order would pay it: a provider whose
-            // stake cannot cover that is refused.
+            // stake, less what its other open seats risk, cannot cover
+            // that is refused.
             uint256 atRisk = uint256(o.tasks) * o.pricePerTask;
-            if (stake < atRisk) revert StakeTooLow(stake, atRisk);
+            uint256 free = stake > locked ? stake - locked : 0;
+            if (free < atRisk) revert StakeTooLow(free, atRisk);
+            locked += atRisk;
             for (uint256 j = 0; j < rep.joined; j++) {
                 if ((rep.seats >> (32 * j)) & 0xffffffff == number) revert AlreadyJoined(id, msg.sender);
             }
@@ -435,6 +450,7 @@ contract HearthMarket {
             if (rep.joined == rep.replicas) o.status = Status.Accepted;
         }
         p.openOrders += uint32(ids.length);
+        p.locked = uint96(locked);
         emit OrdersJoined(msg.sender, ids);
     }
 
@@ -471,11 +487,13 @@ contract HearthMarket {
     }
 
     /// Reveal a committed batch, whole and in the order committed: each of
-    /// its orders once every seat committed, or after its deadline. The
-    /// reveal that brings a result to its quorum settles the order: the
-    /// seats that revealed it are paid, those that revealed another result
-    /// are slashed, and each later reveal is paid or slashed at once. The
-    /// last reveal of an order that reached no quorum disputes it.
+    /// its orders once every seat committed, or after its deadline (an
+    /// order that ended meanwhile, finalized without this seat, is
+    /// skipped). The reveal that brings a result to its quorum settles the
+    /// order: the seats that revealed it are paid, those that revealed
+    /// another result are slashed, and each later reveal is paid or
+    /// slashed at once. The last reveal of an order that reached no quorum
+    /// disputes it.
     function revealResults(Settlement[] calldata batch) external {
         bytes32 seal = sealOf(msg.sender, batch);
         bytes32 want = committedIds[msg.sender][seal];
@@ -498,10 +516,11 @@ contract HearthMarket {
         uint256 id = s.id;
         Order storage o = orders[id];
         Status status = o.status;
-        if (status != Status.Accepted && status != Status.Settled) revert WrongStatus(id, status);
         Replication memory rep = replication[id];
         uint8 bit = _seatBit(id, rep, number);
-        if ((rep.revealed | rep.resolved) & bit != 0) revert WrongStep(id, 3);
+        // An order that ended without this seat's reveal (finalized,
+        // disputed) is skipped, so that the rest of its batch is revealed.
+        if (status != Status.Accepted && status != Status.Settled || rep.resolved & bit != 0) return;
         uint8 all = uint8((1 << rep.replicas) - 1);
         if (rep.committed != all && block.timestamp <= o.deadline) {
             revert RevealTooEarly(id, _count(rep.committed), rep.replicas);
@@ -512,6 +531,7 @@ contract HearthMarket {
         if (status == Status.Settled) {
             // The quorum is in: this seat agrees with it or not.
             bool agrees = s.resultRoot == o.resultRoot && s.tasksDone == o.tasksDone;
+            if (agrees) rep.agreeing |= bit;
             _resolve(o, id, rep, bit, agrees, false);
             replication[id] = rep;
             return;
@@ -619,7 +639,9 @@ contract HearthMarket {
         }
         refund = share - pay;
         if (refund != 0) balanceOf[o.requester] += refund;
-        providers[provider].openOrders -= 1;
+        Provider storage p = providers[provider];
+        p.openOrders -= 1;
+        p.locked -= uint96(share);
         rep.resolved |= bit;
     }
 
@@ -653,7 +675,7 @@ contract HearthMarket {
     function _slash(uint256 id, address provider, uint256 amount) internal {
         Provider storage p = providers[provider];
         if (amount > p.stake) amount = p.stake;
-        p.stake -= uint128(amount);
+        p.stake -= uint96(amount);
         burned += amount;
         emit ProviderSlashed(id, provider, amount);
     }

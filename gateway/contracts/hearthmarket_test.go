@@ -422,7 +422,7 @@ func TestRegister(t *testing.T) {
 
 	p := m.provider(m.prov)
 	wantBig(t, "stake", p.Stake, minStake)
-	if !p.Active || p.OpenOrders != 0 || p.Endpoint != "https://prov.example" || p.Since.Sign() == 0 {
+	if !p.Active || p.OpenOrders != 0 || p.Endpoint != "https://prov.example" || p.Number.Sign() == 0 {
 		t.Errorf("providers(prov) = %+v", p)
 	}
 

@@ -214,13 +214,22 @@ func TestReplicatedOrderRefusals(t *testing.T) {
 	m.wantRevert(m.prov, nil, m.abi.PackCommitResults([]*big.Int{id}, [32]byte{}), &HearthMarketBadOrder{Reason: "zero commitment"})
 	m.wantRevert(m.prov, nil, m.abi.PackCommitResults(nil, resultRoot(id)), &HearthMarketBadOrder{Reason: "no orders"})
 	m.wantRevert(m.req2, nil, m.abi.PackJoinOrders([]*big.Int{id}), &HearthMarketNotProvider{Account: m.req2.addr})
-	// An order that would pay a seat more than a provider's stake is not
-	// for it.
+	// An order that would pay a seat more than a provider's stake, less
+	// what its open seats risk (0.1 Ether for the seat above), is not for
+	// it.
 	costly := m.newOrder()
 	costly.price = ether // 10 tasks: 10 Ether at risk per seat
 	m.deposit(m.req2, mul(ether, 40))
 	bigID := m.postReplicated(m.req2, costly, 3, 2)
-	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{bigID}), &HearthMarketStakeTooLow{Sent: minStake, Min: mul(ether, 10)})
+	free := new(big.Int).Sub(minStake, mul(o.price, 10))
+	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{bigID}), &HearthMarketStakeTooLow{Sent: free, Min: mul(ether, 10)})
+	wantBig(t, "prov's locked stake", m.provider(m.prov).Locked, mul(o.price, 10))
+	// Seats are taken until JOIN_MARGIN (10 minutes) before the deadline:
+	// every seat then has that long to commit.
+	late := m.newOrder()
+	late.deadline = m.now() + 9*60
+	lateID := m.postReplicated(m.req, late, 2, 2)
+	m.wantRevert(m.prov, nil, m.abi.PackJoinOrders([]*big.Int{lateID}), &HearthMarketDeadlinePassed{Id: lateID, Deadline: new(big.Int).SetUint64(late.deadline)})
 	// Two of three joined by the deadline: a provider that joined may
 	// reclaim it for the requester, who gets it all back, and the
 	// providers' open orders go with it.
@@ -237,6 +246,7 @@ func TestReplicatedOrderRefusals(t *testing.T) {
 		if n := m.provider(p).OpenOrders; n != 0 {
 			t.Fatalf("%s still has %d open orders", p.name, n)
 		}
+		wantBig(t, p.name+"'s locked stake after the reclaim", m.provider(p).Locked, new(big.Int))
 	}
 }
 
@@ -313,6 +323,51 @@ func TestReplicatedBatches(t *testing.T) {
 			t.Fatalf("%s still has %d open orders", p.name, n)
 		}
 	}
+	// prov2 revealed the first order after its quorum: it agrees, and is
+	// counted so (order get shows it paid; results may come from it).
+	if r := m.replication(ids[0]); r.Agreeing != 0b111 || r.Resolved != 0b111 {
+		t.Fatalf("first order's replication: %+v, want all three seats agreeing and resolved", r)
+	}
+	for _, p := range ps {
+		wantBig(t, p.name+"'s locked stake", m.provider(p).Locked, new(big.Int))
+	}
 	m.advance(3 * time.Hour)
 	m.wantRevert(m.req2, nil, m.abi.PackFinalize(ids[0]), &HearthMarketWrongStatus{Id: ids[0], Status: statusSettled})
+}
+
+// TestReplicatedRevealSkipsEndedOrders: a batch holds an order that ended
+// (finalized) while the batch waited for another order's commitments; the
+// reveal skips the ended one instead of failing the whole batch.
+func TestReplicatedRevealSkipsEndedOrders(t *testing.T) {
+	m := newMarket(t)
+	m.register(m.prov)
+	m.register(m.prov2)
+	m.deposit(m.req, mul(ether, 10))
+	a := m.newOrder()
+	b := m.newOrder()
+	b.deadline = a.deadline + 2*3600 // two hours later
+	ids := []*big.Int{m.postReplicated(m.req, a, 2, 2), m.postReplicated(m.req, b, 2, 2)}
+	for _, p := range []*account{m.prov, m.prov2} {
+		m.mustSend(p, nil, m.abi.PackJoinOrders(ids))
+	}
+	batch := []HearthMarketSettlement{
+		{Id: ids[0], ResultRoot: resultRoot(ids[0]), TasksDone: big.NewInt(10)},
+		{Id: ids[1], ResultRoot: resultRoot(ids[1]), TasksDone: big.NewInt(10)},
+	}
+	m.mustSend(m.prov, nil, m.abi.PackCommitResults(ids, Seal(m.prov.addr, batch)))
+	m.commit(m.prov2, ids[0], resultRoot(ids[0]), 10) // B's second seat is slow
+	m.wantRevert(m.prov, nil, m.abi.PackRevealResults(batch), &HearthMarketRevealTooEarly{Id: ids[1], Committed: 1, Replicas: 2})
+	m.advance(time.Hour + time.Hour + time.Minute) // A's reveal window is over
+	m.mustSend(m.req2, nil, m.abi.PackFinalize(ids[0]))
+	if got := m.order(ids[0]).Status; got != statusDisputed {
+		t.Fatalf("A after finalize: status %d, want disputed", got)
+	}
+	m.advance(time.Hour) // past B's deadline: B may be revealed without its second seat
+	r := m.mustSend(m.prov, nil, m.abi.PackRevealResults(batch))
+	if evs := events(t, r, m.abi.UnpackResultsRevealedEvent); len(evs) != 1 {
+		t.Fatalf("%d ResultsRevealed events", len(evs))
+	}
+	if rep := m.replication(ids[1]); rep.Revealed != 0b01 {
+		t.Fatalf("B's replication after the reveal: %+v, want prov's seat revealed", rep)
+	}
 }

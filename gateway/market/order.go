@@ -22,8 +22,8 @@ type orderRecord struct {
 	AcceptKey string `json:"accept_key,omitempty"`
 	SettleKey string `json:"settle_key,omitempty"`
 	// CommitKey, RevealKey and FinalizeKey name a replicated order's
-	// commitment (its batch: the orders of one key, by ID), reveal and
-	// finalize.
+	// commitment (its batch: the orders of one key, by ID), its reveal,
+	// and the finalize or reclaim that ends it when others do not.
 	CommitKey   string `json:"commit_key,omitempty"`
 	RevealKey   string `json:"reveal_key,omitempty"`
 	FinalizeKey string `json:"finalize_key,omitempty"`

@@ -48,7 +48,7 @@ func (m *Market) ensureRegistered(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	if p.Active {
-		m.number = p.Number
+		m.number = uint32(p.Number.Uint64())
 		// What the chain holds of the pool's aggregate is not known after
 		// a restart: publish it once the pool has had time to gather, or
 		// at once when the endpoint moved.

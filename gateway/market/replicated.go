@@ -27,8 +27,21 @@ import (
 // gives the same seal again.
 
 // revealWindow is the contract's REVEAL_WINDOW: after an order's deadline
-// and this, anyone may finalize it.
-const revealWindow = time.Hour
+// and this, anyone may finalize it. joinMargin is its JOIN_MARGIN: seats
+// are taken until this long before the deadline.
+const (
+	revealWindow = time.Hour
+	joinMargin   = 10 * time.Minute
+)
+
+// batchSpread bounds the deadlines of the orders in one commitment: its
+// reveal waits for the last of them when another seat is slow to commit,
+// and must come well within the first one's reveal window.
+const batchSpread = 10 * time.Minute
+
+// commitSoon: an order this close to its deadline is committed at once,
+// alone, instead of waiting for a fuller batch.
+const commitSoon = 3 * time.Minute
 
 func (o *orderRecord) replicated() bool { return o.Replicas > 0 }
 
@@ -59,6 +72,9 @@ func (m *Market) judgeReplication(ctx context.Context, o *orderRecord) (reason s
 	if rep.Joined >= rep.Replicas {
 		return fmt.Sprintf("every seat of this replicated order is taken (%d providers)", rep.Replicas), false
 	}
+	if lead := time.Until(o.Deadline); lead < joinMargin+m.cfg.MinLead {
+		return fmt.Sprintf("too close to its deadline: a replicated order's seats are taken until %s before it, and this provider wants %s more", joinMargin, m.cfg.MinLead), false
+	}
 	out, err := m.call(ctx, m.abi.PackProviders(m.provider))
 	if err != nil {
 		return "waiting to read the provider's stake: " + err.Error(), true
@@ -69,8 +85,10 @@ func (m *Market) judgeReplication(ctx context.Context, o *orderRecord) (reason s
 	}
 	price, _ := new(big.Int).SetString(o.PricePerTask, 10)
 	atRisk := new(big.Int).Mul(price, big.NewInt(int64(o.Tasks)))
-	if p.Stake.Cmp(atRisk) < 0 {
-		return fmt.Sprintf("a seat in this replicated order risks %s wei of stake, this provider's stake is %s wei", atRisk, p.Stake), false
+	free := new(big.Int).Sub(p.Stake, p.Locked)
+	if free.Cmp(atRisk) < 0 {
+		return fmt.Sprintf("a seat in this replicated order risks %s wei of stake, this provider's stake is %s wei, of which its open seats risk %s",
+			atRisk, p.Stake, p.Locked), false
 	}
 	return "", false
 }
@@ -155,7 +173,7 @@ func (m *Market) commit(ctx context.Context, open []orderRecord) error {
 		m.warnOnce("commit", fmt.Errorf("committing waits for a verified finalized head: %w", err))
 		return nil
 	}
-	var ready, retries []*orderRecord
+	var ready, alone []*orderRecord
 	oldest := time.Now()
 	for i := range open {
 		o := &open[i]
@@ -164,8 +182,10 @@ func (m *Market) commit(ctx context.Context, open []orderRecord) error {
 		case verified && o.AcceptedBlock > final:
 		case o.SettleFailures > 0:
 			if o.RetryAt == nil || !time.Now().Before(*o.RetryAt) {
-				retries = append(retries, o)
+				alone = append(alone, o)
 			}
+		case time.Until(o.Deadline) < commitSoon:
+			alone = append(alone, o)
 		default:
 			ready = append(ready, o)
 			if o.FinishedAt != nil && o.FinishedAt.Before(oldest) {
@@ -173,16 +193,15 @@ func (m *Market) commit(ctx context.Context, open []orderRecord) error {
 			}
 		}
 	}
-	for _, o := range retries {
+	// Retries, and orders near their deadline, go one per transaction: an
+	// order that the contract refuses then fails alone.
+	for _, o := range alone {
 		if err := m.sendCommitment(ctx, []*orderRecord{o}); err != nil {
 			return err
 		}
 	}
 	if len(ready) == 0 || (len(ready) < m.cfg.SettleBatch && time.Since(oldest) < m.cfg.SettleAge) {
 		return nil
-	}
-	if len(ready) > maxCommitBatch {
-		ready = ready[:maxCommitBatch]
 	}
 	return m.sendCommitment(ctx, ready)
 }
@@ -226,6 +245,15 @@ func (m *Market) sendCommitment(ctx context.Context, ready []*orderRecord) error
 	if len(batch) == 0 {
 		return nil
 	}
+	// The orders whose deadlines are within batchSpread of the first's,
+	// and at most maxCommitBatch of them; the others wait for the next
+	// round.
+	slices.SortFunc(batch, func(a, b *orderRecord) int { return a.Deadline.Compare(b.Deadline) })
+	n := 1
+	for n < len(batch) && n < maxCommitBatch && batch[n].Deadline.Sub(batch[0].Deadline) <= batchSpread {
+		n++
+	}
+	batch = batch[:n]
 	key, err := m.nextKey("commit")
 	if err != nil {
 		return err
@@ -253,13 +281,8 @@ func (m *Market) waitForSeats(ctx context.Context, o *orderRecord) error {
 		return err
 	}
 	if time.Now().After(o.Deadline.Add(15 * time.Second)) {
-		key := fmt.Sprintf("reclaim/%d", o.ID)
-		if _, ok, err := m.outbox.Get(key); err != nil || ok {
-			return err
-		}
-		m.log.Info("reclaiming a replicated order whose seats were not all taken by its deadline", "order", o.ID)
-		_, err := m.outbox.Enqueue(chain.Intent{Key: key, To: m.cfg.Contract, Data: m.abi.PackReclaim(new(big.Int).SetUint64(o.ID))})
-		return err
+		o.Reason = "its seats were not all taken by its deadline: reclaiming it for its requester"
+		return m.sendEnd(o, "reclaim", m.abi.PackReclaim(new(big.Int).SetUint64(o.ID)))
 	}
 	why := fmt.Sprintf("done; waiting for the other providers to join (%d of %d seats taken)", rep.Joined, rep.Replicas)
 	if o.Reason == why {
@@ -293,6 +316,7 @@ func (m *Market) followCommits(ctx context.Context, open []orderRecord) error {
 			for _, o := range os {
 				o.State, o.Reason, o.CommitTx = api.OrderRevealing, "", rec.TxHash.Hex()
 				o.clearRetry()
+				o.SettleFailures = 0 // the reveal gets its own attempts
 			}
 			if err := m.putOrders(os...); err != nil {
 				return err
@@ -455,16 +479,8 @@ func (m *Market) outcomes(ctx context.Context, open []orderRecord) error {
 				o.Reason = why
 				break
 			}
-			if o.FinalizeKey != "" {
-				continue
-			}
-			o.FinalizeKey = fmt.Sprintf("finalize/%d", o.ID)
 			o.Reason = "its reveal window passed: finalizing it"
-			if err := m.putOrders(o); err != nil {
-				return err
-			}
-			if _, err := m.outbox.Enqueue(chain.Intent{Key: o.FinalizeKey, To: m.cfg.Contract,
-				Data: m.abi.PackFinalize(new(big.Int).SetUint64(o.ID))}); err != nil {
+			if err := m.sendEnd(o, "finalize", m.abi.PackFinalize(new(big.Int).SetUint64(o.ID))); err != nil {
 				return err
 			}
 			continue
@@ -476,6 +492,44 @@ func (m *Market) outcomes(ctx context.Context, open []orderRecord) error {
 		}
 	}
 	return nil
+}
+
+// sendEnd sends the transaction that ends order o (kind "finalize" or
+// "reclaim", data its call), one at a time: recorded under o.FinalizeKey
+// before it is queued, queued again after a crash in between, and, when it
+// failed (the chain's clock behind the gateway's, say), sent again under a
+// new key a minute later, until the order's status on chain moves on.
+func (m *Market) sendEnd(o *orderRecord, kind string, data []byte) error {
+	if o.FinalizeKey != "" {
+		rec, ok, err := m.outbox.Get(o.FinalizeKey)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			_, err := m.outbox.Enqueue(chain.Intent{Key: o.FinalizeKey, To: m.cfg.Contract, Data: data})
+			return err
+		case !rec.Final() || rec.State == chain.Mined && !rec.Reverted:
+			return nil // on its way, or done: the chain says what follows
+		}
+		m.log.Warn("ending a replicated order failed; trying again in a minute", "order", o.ID, "tx", o.FinalizeKey, "err", m.txError(rec))
+		at := time.Now().Add(time.Minute).UTC()
+		o.FinalizeKey, o.RetryAt = "", &at
+		return m.putOrders(o)
+	}
+	if o.RetryAt != nil && time.Now().Before(*o.RetryAt) {
+		return nil
+	}
+	key, err := m.nextKey(kind)
+	if err != nil {
+		return err
+	}
+	o.FinalizeKey, o.RetryAt = key, nil
+	if err := m.putOrders(o); err != nil {
+		return err
+	}
+	m.log.Info(kind+" of a replicated order", "order", o.ID, "tx", key)
+	_, err = m.outbox.Enqueue(chain.Intent{Key: key, To: m.cfg.Contract, Data: data})
+	return err
 }
 
 func ones(b uint8) int {
