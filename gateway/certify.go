@@ -33,6 +33,11 @@ const (
 	soloMinCV        = 10
 )
 
+// maxRingerReplicas: a task with this many replicas serves as no more
+// known-answer checks (replica numbers stay two digits, as their keys
+// are).
+const maxRingerReplicas = 40
+
 // Replica votes (taskRecord.Vote).
 const (
 	voteAgrees     = "agrees"
@@ -41,6 +46,9 @@ const (
 	// voteDiscredited: not counted, its device was since caught returning
 	// a wrong result, and the task was decided again without it.
 	voteDiscredited = "discredited"
+	// voteChallenges: a known-answer check that dissented from a result
+	// not certain enough to judge a device by; nobody's credibility changed.
+	voteChallenges = "challenges"
 )
 
 // certRecord is a certified task's certification (api.Certification).
@@ -90,10 +98,10 @@ func isVote(r *api.TaskResult) bool {
 
 // countsAsVote reports whether replica r's result is a vote that counts: one the
 // task determines, not set aside because its class is not the job's or
-// its device was discredited. (A known-answer check votes only once its
-// task is verifying again.)
+// its device was discredited, and not a known-answer check (which tests
+// its device, never the task).
 func (r *task) countsAsVote() bool {
-	return r.State != api.TaskCanceled && r.Result != nil && isVote(r.Result) &&
+	return r.State != api.TaskCanceled && r.Result != nil && isVote(r.Result) && !r.Ringer &&
 		r.Vote != voteOtherClass && r.Vote != voteDiscredited
 }
 
@@ -127,8 +135,8 @@ func (g *Gateway) replicaFitsLocked(t *task, m *member, rt string) bool {
 	}
 	pin := t.job.PinClass
 	for _, s := range t.parent.replicas {
-		if s == t {
-			continue
+		if s == t || s.Ringer {
+			continue // a device that answered a known-answer check of the task may vote on it
 		}
 		if slices.Contains(s.Nodes, m.ID) {
 			return false // every device that ran a replica has its vote
@@ -182,6 +190,8 @@ func (g *Gateway) tally(lt *task) (groups []*voteGroup, total float64, votes, ou
 	voted := map[identity.NodeID]bool{}
 	for _, r := range lt.replicas {
 		switch {
+		case r.Ringer:
+			continue
 		case r.State == api.TaskQueued || r.State == api.TaskLeased:
 			outstanding++
 			continue
@@ -444,12 +454,13 @@ func (g *Gateway) backtrackLocked(node identity.NodeID, app string, since time.T
 		}
 		reopened := 0
 		for _, lt := range j.tasks {
-			if lt.Cert == nil || !lt.DoneAt.After(since) || lt.State != api.TaskDone && lt.State != api.TaskFailed {
-				continue
+			if lt.Cert == nil || lt.Cert.Canonical == "" || !lt.DoneAt.After(since) ||
+				lt.State != api.TaskDone && lt.State != api.TaskFailed {
+				continue // undecided, or inconclusive: nothing rests on anyone's word
 			}
 			solo := lt.Cert.Solo && lt.Node == node
 			voted := slices.ContainsFunc(lt.replicas, func(r *task) bool {
-				return r.Node == node && r.Vote == voteAgrees && r.countsAsVote() && !r.Ringer
+				return r.Node == node && r.Vote == voteAgrees && r.countsAsVote()
 			})
 			if !solo && (!voted || g.standsWithoutLocked(lt, node)) {
 				continue
@@ -656,12 +667,13 @@ func (g *Gateway) anyVoterLocked(r *task) bool {
 	return false
 }
 
-// replicaCount is how many replicas vote on lt: its known-answer checks
-// do not.
+// replicaCount is how many of lt's replicas count towards its
+// max_replicas: not its known-answer checks, nor the votes discredited
+// since (so that a task reopened without them may ask for others).
 func replicaCount(lt *task) int {
 	n := 0
 	for _, r := range lt.replicas {
-		if !r.Ringer {
+		if !r.Ringer && r.Vote != voteDiscredited {
 			n++
 		}
 	}
@@ -697,7 +709,7 @@ func (g *Gateway) standsWithoutLocked(lt *task, node identity.NodeID) bool {
 // from any replica; a wrong answer to it is caught as a dissent from a
 // certified result is. A colluding partner is no help there: the answer
 // is known, not voted on.
-func (g *Gateway) ringerLocked(m *member, t *task, now time.Time) *task {
+func (g *Gateway) ringerLocked(m *member, t *task, now time.Time, fits func(*api.JobSpec) bool) *task {
 	j := t.job
 	if t.Ringer || j.Spec.Certify == nil || m.Quarantined != "" {
 		return nil
@@ -708,7 +720,7 @@ func (g *Gateway) ringerLocked(m *member, t *task, now time.Time) *task {
 	if g.certRand() >= j.Spec.Certify.SpotCheck {
 		return nil
 	}
-	lt := g.knownAnswerLocked(m, j.Spec.AppDigest, deviceClass(m, t.runtime))
+	lt := g.knownAnswerLocked(m, j.Spec.AppDigest, deviceClass(m, t.runtime), fits)
 	if lt == nil {
 		return nil
 	}
@@ -722,16 +734,18 @@ func (g *Gateway) ringerLocked(m *member, t *task, now time.Time) *task {
 
 // knownAnswerLocked picks a task of a certified job of app that the votes
 // of at least two devices of class certified (m runs the app in class; in
-// another, a correct answer may differ), none of them m.
-func (g *Gateway) knownAnswerLocked(m *member, app, class string) *task {
+// another, a correct answer may differ), none of them m, whose resources
+// fit what m has left.
+func (g *Gateway) knownAnswerLocked(m *member, app, class string, fits func(*api.JobSpec) bool) *task {
 	var cands []*task
 	for _, id := range g.jobOrder {
 		j := g.jobs[id]
-		if j.Spec.Certify == nil || j.Canceled != nil || j.Spec.AppDigest != app {
+		if j.Spec.Certify == nil || j.Canceled != nil || j.Spec.AppDigest != app || !fits(&j.Spec) {
 			continue
 		}
 		for _, lt := range j.tasks {
-			if lt.State != api.TaskDone || lt.Cert == nil || lt.Cert.How != "quorum" || lt.Cert.Solo {
+			if lt.State != api.TaskDone || lt.Cert == nil || lt.Cert.How != "quorum" || lt.Cert.Solo ||
+				len(lt.replicas) >= maxRingerReplicas {
 				continue
 			}
 			if slices.ContainsFunc(lt.replicas, func(r *task) bool { return slices.Contains(r.Nodes, m.ID) }) ||
@@ -751,33 +765,42 @@ func (g *Gateway) knownAnswerLocked(m *member, app, class string) *task {
 // that agrees with the certified result earns nothing: credibility is
 // earned on work replicated with other devices, and a check that raised
 // it would let a device that lies now and then reach solo trust sooner
-// (the one-liar figure doubled its wrong results so). A dissent is evidence against the device or against the
-// known answer (certified by a colluding pair, say): the task is decided
-// again with r counted as one more vote, and the weights say who was
-// wrong, as for any replica. No verdict when r's result is not a vote (a
-// timeout); when the known answer was reopened meanwhile, r is one of its
-// votes.
+// (the one-liar figure doubled its wrong results so). A device that
+// dissents is caught as a dissenter is, but only when the known answer's
+// votes would still reach the job's trust with its dissent counted: a
+// known answer two fresh devices certified (a colluding pair, perhaps)
+// does not outweigh a third device, and judges nobody (voteChallenges).
+// The task's result stands either way: reopening it on one device's word
+// would let a liar fail other devices' results in a pool too small to
+// outvote it. No verdict when r's result is not a vote (a timeout), or the
+// task was reopened meanwhile.
 func (g *Gateway) ringerResultLocked(r *task, ch *changes) {
 	lt := r.parent
-	if lt.State == api.TaskVerifying {
-		g.certifyLocked(lt, ch) // reopened meanwhile: r is one more vote
-		return
-	}
 	if r.Result == nil || !isVote(r.Result) || lt.State != api.TaskDone || lt.Cert == nil || lt.Cert.Canonical == "" {
 		return
 	}
+	defer func() { ch.recs = append(ch.recs, r.snapshot()) }()
 	if r.Result.Digest == lt.Cert.Canonical {
 		r.Vote = voteAgrees
 		delete(g.sealed, store.Digest(r.Result.Output.Digest))
-		ch.recs = append(ch.recs, r.snapshot())
 		return
 	}
-	g.log.Warn("certified job: a known-answer check dissented; its task is decided again with that vote", "job", r.JobID, "task", r.Index, "node", r.Node.Short())
-	reopenLocked(lt, fmt.Sprintf("a known-answer check by %s dissented: decided again with its vote", r.Node.Short()))
-	ch.recs = append(ch.recs, r.snapshot())
-	g.certifyLocked(lt, ch)
-	g.finishJobLocked(lt.job)
-	ch.jobs = append(ch.jobs, lt.job.jobRecord)
+	j := lt.job
+	groups, total, _, _ := g.tally(lt)
+	i := slices.IndexFunc(groups, func(gr *voteGroup) bool { return gr.digest == lt.Cert.Canonical })
+	w := float64(g.weightLocked(r.Node, j))
+	r.Weight = int(w)
+	trust := 1 / (1 - j.Spec.Certify.Trust)
+	if i < 0 || groups[i].w*trust <= (total+w)*(trust-1) {
+		r.Vote = voteChallenges
+		g.log.Warn("certified job: a known-answer check dissented from a result not certain enough to judge it by; nobody's credibility changes",
+			"job", r.JobID, "task", r.Index, "node", r.Node.Short())
+		return
+	}
+	r.Vote = voteDissents
+	g.log.Warn("certified job: a device failed a known-answer check", "job", r.JobID, "task", r.Index, "node", r.Node.Short())
+	g.creditLocked(r.Node, j, false, ch)
+	g.recheckLocked(ch)
 }
 
 // reopenLocked takes decided certified task lt back to verifying (why):

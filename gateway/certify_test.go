@@ -697,3 +697,55 @@ func TestCertifiedColludingFreshPool(t *testing.T) {
 	t.Logf("the pair lied %d times; faults %d and %d; %d results certified wrong were reopened and decided again, %d votes discredited; known-answer checks %v",
 		x.lied+y.lied, memberOf(tg, x).Faults, memberOf(tg, y).Faults, reopened, discredited, checks)
 }
+
+// isRinger reports whether lease l is a known-answer check (the test peeks;
+// a device cannot tell).
+func isRinger(tg *testGateway, l api.Lease) bool {
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	t := tg.leased[l.ID]
+	return t != nil && t.Ringer
+}
+
+// TestCertifiedRingerCannotFailResults: a liar's dissent from a known
+// answer does not reopen it, so that in a pool too small to outvote the
+// liar again (min = max = 2 replicas) no result is failed on its word; and
+// a device caught on known-answer checks alone has the results it
+// co-certified decided again without it, beyond max_replicas, with no
+// result failed either.
+func TestCertifiedRingerCannotFailResults(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{NoTailCopies: true})
+	tg.certRand = rand.New(rand.NewPCG(41, 42)).Float64
+	a, b := newCertNode(t, tg, "a", "amd64"), newCertNode(t, tg, "b", "amd64")
+	spec := api.CertifySpec{Trust: 0.8, MinReplicas: 2, MaxReplicas: 2}
+	warm := submitCertified(t, tg, 10, spec)
+	drive(t, tg, warm.ID, a, b)
+	// The liar answers real tasks honestly and known-answer checks
+	// wrongly: caught only there.
+	liar := newCertNode(t, tg, "liar", "amd64")
+	liar.lie = func(l api.Lease) bool { return isRinger(tg, l) }
+	spec.SpotCheck = 0.3
+	j := submitCertified(t, tg, 30, spec)
+	d := drive(t, tg, j.ID, liar, a, b)
+	w, err := tg.admin.Job(context.Background(), warm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dd := range []api.JobDetail{w, d} {
+		if dd.State != api.JobDone || dd.Counts.Failed != 0 || wrongAccepted(dd) != 0 {
+			t.Fatalf("job %s: %s %+v, %d wrong", dd.ID, dd.State, dd.Counts, wrongAccepted(dd))
+		}
+	}
+	if liar.lied == 0 || memberOf(tg, liar).Faults == 0 {
+		t.Fatalf("the liar lied %d times on known-answer checks, faults %d", liar.lied, memberOf(tg, liar).Faults)
+	}
+	reopened := 0
+	for _, tk := range d.Tasks {
+		for _, h := range tk.History {
+			if strings.HasPrefix(h, "reopened") {
+				reopened++
+			}
+		}
+	}
+	t.Logf("the liar failed %d known-answer checks (faults %d); %d results it co-certified were decided again", liar.lied, memberOf(tg, liar).Faults, reopened)
+}

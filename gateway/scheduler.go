@@ -225,7 +225,13 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		g.leaseToLocked(t, m, rt, now)
 		picked = append(picked, t)
 		if len(picked) < max && t.Replica > 0 {
-			if r := g.ringerLocked(m, t, now); r != nil {
+			fits := func(s *api.JobSpec) bool {
+				return (cpu <= 0 && req.FreeCPU <= 0 || s.Resources.CPU <= cpu+1e-9) &&
+					(mem <= 0 && req.FreeMemory <= 0 || int64(s.Resources.Memory) <= mem)
+			}
+			if r := g.ringerLocked(m, t, now, fits); r != nil {
+				cpu -= r.job.Spec.Resources.CPU
+				mem -= int64(r.job.Spec.Resources.Memory)
 				picked = append(picked, r)
 			}
 		}

@@ -189,9 +189,8 @@ type taskRecord struct {
 	Replica int `json:"replica,omitempty"`
 	// Ringer marks a known-answer check: a replica of a task that other
 	// devices' votes already certified, leased to test its device. It
-	// looks like any replica to the device; its answer counts for the
-	// device's credibility, and as a vote only if its task is reopened
-	// (certify.go).
+	// looks like any replica to the device; its answer judges the device,
+	// never the task (certify.go).
 	Ringer bool `json:"ringer,omitempty"`
 	// Class is a replica's device class (runtime/engine/arch), set when it
 	// is leased; Weight and Vote its standing in the vote (api.Replica).

@@ -528,11 +528,13 @@ type Replica struct {
 	Weight int `json:"weight,omitempty"`
 	// Vote says how it stands against the canonical result: "agrees",
 	// "dissents", "discredited" (its device was since caught lying, and
-	// the task decided again without it), or empty while undecided.
+	// the task decided again without it), "challenges" (a known-answer
+	// check that dissented from a result not certain enough to judge a
+	// device by), or empty while undecided.
 	Vote string `json:"vote,omitempty"`
 	// Ringer marks a known-answer check of its device: a replica of a task
-	// already certified by other devices. Its answer counts for its
-	// device's credibility, and as a vote only if the task is reopened.
+	// already certified by other devices. Its answer judges its device,
+	// never the task.
 	Ringer bool `json:"ringer,omitempty"`
 }
 
