@@ -16,43 +16,29 @@ import (
 // followAccepts starts the jobs of accepted orders, and sorts out the
 // orders of an acceptance that failed.
 func (m *Market) followAccepts(ctx context.Context, open []orderRecord) error {
-	keys, by := groups(open, api.OrderAccepting, func(o *orderRecord) string { return o.AcceptKey })
-	for _, key := range keys {
-		os := by[key]
-		rec, ok, err := m.outbox.Get(key)
-		if err != nil {
-			return err
-		}
-		if !ok { // crashed between recording the orders and enqueuing
-			if _, err := m.outbox.Enqueue(m.acceptIntent(key, os)); err != nil {
-				return err
+	return m.followBatches(open, api.OrderAccepting, func(o *orderRecord) string { return o.AcceptKey }, m.acceptIntent,
+		func(key string, os []*orderRecord, rec chain.Record) error {
+			if rec.State == chain.Mined && !rec.Reverted {
+				crashPoint("accept-mined")
+				for _, o := range os {
+					o.AcceptTx, o.AcceptedBlock = rec.TxHash.Hex(), rec.BlockNumber
+					m.startJob(o)
+					if err := m.putOrders(o); err != nil {
+						return err
+					}
+				}
+				m.log.Info("orders accepted", "orders", idList(os), "tx", rec.TxHash.Hex(), "block", rec.BlockNumber, "gas", rec.GasUsed)
+				return nil
 			}
-			continue
-		}
-		if !rec.Final() {
-			continue
-		}
-		if rec.State == chain.Mined && !rec.Reverted {
-			crashPoint("accept-mined")
+			why := m.txError(rec)
+			m.log.Warn("acceptance failed", "orders", idList(os), "tx", key, "err", why)
 			for _, o := range os {
-				o.AcceptTx, o.AcceptedBlock = rec.TxHash.Hex(), rec.BlockNumber
-				m.startJob(o)
-				if err := m.putOrders(o); err != nil {
+				if err := m.afterFailedAccept(ctx, o, why); err != nil {
 					return err
 				}
 			}
-			m.log.Info("orders accepted", "orders", idList(os), "tx", rec.TxHash.Hex(), "block", rec.BlockNumber, "gas", rec.GasUsed)
-			continue
-		}
-		why := m.txError(rec)
-		m.log.Warn("acceptance failed", "orders", idList(os), "tx", key, "err", why)
-		for _, o := range os {
-			if err := m.afterFailedAccept(ctx, o, why); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+			return nil
+		})
 }
 
 // afterFailedAccept asks the contract where an order stands after its

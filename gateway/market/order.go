@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/gateway/chain"
 	"github.com/hearth-home/hearth/store"
 )
 
@@ -146,4 +147,33 @@ func (m *Market) nextKey(kind string) (string, error) {
 		return err
 	})
 	return kind + "/" + strconv.FormatUint(seq, 10), err
+}
+
+// followBatches walks the outbox records of the orders in state s, grouped
+// by their key: a record that is missing (a crash between recording the
+// orders and queuing their transaction) is queued again from intent, and
+// a final one (mined, reverted or failed) goes to done.
+func (m *Market) followBatches(open []orderRecord, s api.MarketOrderState, key func(*orderRecord) string,
+	intent func(string, []*orderRecord) chain.Intent, done func(key string, os []*orderRecord, rec chain.Record) error) error {
+	keys, by := groups(open, s, key)
+	for _, k := range keys {
+		os := by[k]
+		rec, ok, err := m.outbox.Get(k)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if _, err := m.outbox.Enqueue(intent(k, os)); err != nil {
+				return err
+			}
+			continue
+		}
+		if !rec.Final() {
+			continue
+		}
+		if err := done(k, os, rec); err != nil {
+			return err
+		}
+	}
+	return nil
 }

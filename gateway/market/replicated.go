@@ -1,6 +1,7 @@
 package market
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/big"
@@ -114,22 +115,12 @@ func revealOf(o *orderRecord) contracts.HearthMarketSettlement {
 // revealBatch is the batch of a commitment: its orders by ID.
 func revealBatch(os []*orderRecord) []contracts.HearthMarketSettlement {
 	os = slices.Clone(os)
-	slices.SortFunc(os, func(a, b *orderRecord) int { return cmpID(a.ID, b.ID) })
+	slices.SortFunc(os, func(a, b *orderRecord) int { return cmp.Compare(a.ID, b.ID) })
 	batch := make([]contracts.HearthMarketSettlement, len(os))
 	for i, o := range os {
 		batch[i] = revealOf(o)
 	}
 	return batch
-}
-
-func cmpID(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (m *Market) joinIntent(key string, os []*orderRecord) chain.Intent {
@@ -295,45 +286,31 @@ func (m *Market) waitForSeats(ctx context.Context, o *orderRecord) error {
 // followCommits moves the orders of mined commitments on to revealing,
 // and hands those of failed ones to settleFailed.
 func (m *Market) followCommits(ctx context.Context, open []orderRecord) error {
-	keys, by := groups(open, api.OrderSettling, func(o *orderRecord) string { return o.CommitKey })
-	for _, key := range keys {
-		os := by[key]
-		rec, ok, err := m.outbox.Get(key)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			if _, err := m.outbox.Enqueue(m.commitIntent(key, os)); err != nil {
-				return err
+	return m.followBatches(open, api.OrderSettling, func(o *orderRecord) string { return o.CommitKey }, m.commitIntent,
+		func(key string, os []*orderRecord, rec chain.Record) error {
+			if rec.State == chain.Mined && !rec.Reverted {
+				crashPoint("commit-mined")
+				for _, o := range os {
+					o.State, o.Reason, o.CommitTx = api.OrderRevealing, "", rec.TxHash.Hex()
+					o.clearRetry()
+					o.SettleFailures = 0 // the reveal gets its own attempts
+				}
+				if err := m.putOrders(os...); err != nil {
+					return err
+				}
+				m.log.Info("results committed", "orders", idList(os), "tx", rec.TxHash.Hex(), "gas", rec.GasUsed)
+				return nil
 			}
-			continue
-		}
-		if !rec.Final() {
-			continue
-		}
-		if rec.State == chain.Mined && !rec.Reverted {
-			crashPoint("commit-mined")
+			why := m.txError(rec)
+			m.log.Warn("commitment failed", "orders", idList(os), "tx", key, "err", why)
 			for _, o := range os {
-				o.State, o.Reason, o.CommitTx = api.OrderRevealing, "", rec.TxHash.Hex()
-				o.clearRetry()
-				o.SettleFailures = 0 // the reveal gets its own attempts
+				o.CommitKey = ""
+				if err := m.settleFailed(o, why); err != nil {
+					return err
+				}
 			}
-			if err := m.putOrders(os...); err != nil {
-				return err
-			}
-			m.log.Info("results committed", "orders", idList(os), "tx", rec.TxHash.Hex(), "gas", rec.GasUsed)
-			continue
-		}
-		why := m.txError(rec)
-		m.log.Warn("commitment failed", "orders", idList(os), "tx", key, "err", why)
-		for _, o := range os {
-			o.CommitKey = ""
-			if err := m.settleFailed(o, why); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+			return nil
+		})
 }
 
 // reveal sends the reveal of each commitment whose orders may all be
@@ -395,51 +372,37 @@ func (m *Market) reveal(ctx context.Context, open []orderRecord) error {
 // followReveals notes mined reveals, retries reveals that were too early,
 // and gives up on the others.
 func (m *Market) followReveals(ctx context.Context, open []orderRecord) error {
-	keys, by := groups(open, api.OrderRevealing, func(o *orderRecord) string { return o.RevealKey })
-	for _, key := range keys {
-		os := by[key]
-		rec, ok, err := m.outbox.Get(key)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			if _, err := m.outbox.Enqueue(m.revealIntent(key, os)); err != nil {
-				return err
+	return m.followBatches(open, api.OrderRevealing, func(o *orderRecord) string { return o.RevealKey }, m.revealIntent,
+		func(key string, os []*orderRecord, rec chain.Record) error {
+			if rec.State == chain.Mined && !rec.Reverted {
+				for _, o := range os {
+					o.RevealKey, o.RevealTx = "", rec.TxHash.Hex()
+				}
+				if err := m.putOrders(os...); err != nil {
+					return err
+				}
+				m.log.Info("results revealed", "orders", idList(os), "tx", rec.TxHash.Hex(), "gas", rec.GasUsed)
+				return nil
 			}
-			continue
-		}
-		if !rec.Final() {
-			continue
-		}
-		if rec.State == chain.Mined && !rec.Reverted {
+			why := m.txError(rec)
+			m.log.Warn("reveal failed", "orders", idList(os), "tx", key, "err", why)
 			for _, o := range os {
-				o.RevealKey, o.RevealTx = "", rec.TxHash.Hex()
+				o.RevealKey = ""
+				o.SettleFailures++
+				if o.SettleFailures >= m.cfg.SettleAttempts {
+					o.State, o.RetryAt = api.OrderFailed, nil
+					o.Reason = fmt.Sprintf("its reveal failed %d times, the provider gave up (the last: %s); its seat is slashed when the order is finalized", o.SettleFailures, why)
+					continue
+				}
+				at := time.Now().Add(m.settleBackoff(o.SettleFailures)).UTC()
+				o.RetryAt = &at
+				o.Reason = fmt.Sprintf("reveal %d of %d failed, next at %s: %s", o.SettleFailures, m.cfg.SettleAttempts, at.Format(time.RFC3339), why)
 			}
 			if err := m.putOrders(os...); err != nil {
 				return err
 			}
-			m.log.Info("results revealed", "orders", idList(os), "tx", rec.TxHash.Hex(), "gas", rec.GasUsed)
-			continue
-		}
-		why := m.txError(rec)
-		m.log.Warn("reveal failed", "orders", idList(os), "tx", key, "err", why)
-		for _, o := range os {
-			o.RevealKey = ""
-			o.SettleFailures++
-			if o.SettleFailures >= m.cfg.SettleAttempts {
-				o.State, o.RetryAt = api.OrderFailed, nil
-				o.Reason = fmt.Sprintf("its reveal failed %d times, the provider gave up (the last: %s); its seat is slashed when the order is finalized", o.SettleFailures, why)
-				continue
-			}
-			at := time.Now().Add(m.settleBackoff(o.SettleFailures)).UTC()
-			o.RetryAt = &at
-			o.Reason = fmt.Sprintf("reveal %d of %d failed, next at %s: %s", o.SettleFailures, m.cfg.SettleAttempts, at.Format(time.RFC3339), why)
-		}
-		if err := m.putOrders(os...); err != nil {
-			return err
-		}
-	}
-	return nil
+			return nil
+		})
 }
 
 // outcomes reads how the revealed orders ended: settled on this

@@ -128,54 +128,40 @@ func (m *Market) settledElsewhere(o *orderRecord, c contracts.HearthMarketOrder)
 // followSettles completes the orders of mined settlements, and hands those
 // of failed ones to settleFailed.
 func (m *Market) followSettles(ctx context.Context, open []orderRecord) error {
-	keys, by := groups(open, api.OrderSettling, func(o *orderRecord) string { return o.SettleKey })
-	for _, key := range keys {
-		os := by[key]
-		rec, ok, err := m.outbox.Get(key)
-		if err != nil {
-			return err
-		}
-		if !ok { // crashed between recording and enqueuing
-			if _, err := m.outbox.Enqueue(m.settleIntent(key, os)); err != nil {
-				return err
+	return m.followBatches(open, api.OrderSettling, func(o *orderRecord) string { return o.SettleKey }, m.settleIntent,
+		func(key string, os []*orderRecord, rec chain.Record) error {
+			if rec.State == chain.Mined && !rec.Reverted {
+				crashPoint("settle-mined")
+				for _, o := range os {
+					o.State, o.SettleTx, o.SettledBlock = api.OrderSettled, rec.TxHash.Hex(), rec.BlockNumber
+					o.clearRetry()
+				}
+				if err := m.putOrders(os...); err != nil {
+					return err
+				}
+				m.log.Info("orders settled", "orders", idList(os), "tx", rec.TxHash.Hex(), "block", rec.BlockNumber,
+					"gas", rec.GasUsed, "gas_per_task", gasPerTask(rec.GasUsed, os))
+				return nil
 			}
-			continue
-		}
-		if !rec.Final() {
-			continue
-		}
-		if rec.State == chain.Mined && !rec.Reverted {
-			crashPoint("settle-mined")
+			why := m.txError(rec)
+			m.log.Warn("settlement failed", "orders", idList(os), "tx", key, "err", why)
 			for _, o := range os {
-				o.State, o.SettleTx, o.SettledBlock = api.OrderSettled, rec.TxHash.Hex(), rec.BlockNumber
-				o.clearRetry()
-			}
-			if err := m.putOrders(os...); err != nil {
-				return err
-			}
-			m.log.Info("orders settled", "orders", idList(os), "tx", rec.TxHash.Hex(), "block", rec.BlockNumber,
-				"gas", rec.GasUsed, "gas_per_task", gasPerTask(rec.GasUsed, os))
-			continue
-		}
-		why := m.txError(rec)
-		m.log.Warn("settlement failed", "orders", idList(os), "tx", key, "err", why)
-		for _, o := range os {
-			c, err := m.onChain(ctx, o.ID)
-			if err != nil {
-				return err
-			}
-			if done, err := m.settledElsewhere(o, c); done || err != nil {
+				c, err := m.onChain(ctx, o.ID)
 				if err != nil {
 					return err
 				}
-				continue
+				if done, err := m.settledElsewhere(o, c); done || err != nil {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+				if err := m.settleFailed(o, why); err != nil {
+					return err
+				}
 			}
-			if err := m.settleFailed(o, why); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+			return nil
+		})
 }
 
 func gasPerTask(gas uint64, os []*orderRecord) string {
