@@ -84,6 +84,11 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if runMarket == nil {
 		marketNote = "off"
 	}
+	runMetrics, metricsNote, err := startMetrics(g, o)
+	if err != nil {
+		g.Close()
+		return err
+	}
 	fmt.Fprintf(stdout, `Hearth dev gateway on %s with one agent inside.
   gateway ID:   %s
   data:         %s
@@ -91,10 +96,11 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
   containers:   %s
   market:       %s
   streams:      %s
+  metrics:      %s
 Try:  hearth job submit examples/vanity/job.yaml --wait
       hearth market order post --app examples/vanity/vanity.wasm --tasks 4 --price-per-task 1000000 --wait
 Stop: Ctrl-C
-`, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote, streamsNote)
+`, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote, streamsNote, metricsNote)
 
 	// One errgroup supervises the parts: the first that fails, or stops
 	// before Ctrl-C, ends them all, and its error is returned.
@@ -118,6 +124,9 @@ Stop: Ctrl-C
 	run("agent", a.Run)
 	if runMarket != nil {
 		run("market", runMarket)
+	}
+	if runMetrics != nil {
+		run("metrics", runMetrics)
 	}
 	run("gateway", g.Run)
 	return grp.Wait()

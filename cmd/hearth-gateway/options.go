@@ -34,9 +34,12 @@ type options struct {
 	mqtt      string
 	mqttPass  string // read from --mqtt-password-file
 	mqttFile  string
-	log       logflag.Flags
-	version   bool
-	market    marketOptions
+	metrics   string
+	// metricsToken is read from --metrics-token-file.
+	metricsToken, metricsTokenFile string
+	log                            logflag.Flags
+	version                        bool
+	market                         marketOptions
 }
 
 func (o *options) flags(out io.Writer) *flag.FlagSet {
@@ -61,6 +64,8 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.updater, "updater", "", "the appliance's updater (hearth-init passes the slot's hearth-update)")
 	fs.StringVar(&o.mqtt, "mqtt", "", "the household's MQTT broker that streams read and publish to:\nmqtt://[user[:pass]@]host[:port] or mqtts://... (docs/streams.md); with\n--dev, default: a mosquitto of its own on loopback when it is installed")
 	fs.StringVar(&o.mqttFile, "mqtt-password-file", "", "a file holding the MQTT broker's password, kept out of --mqtt (which\nthe process list shows)")
+	fs.StringVar(&o.metrics, "metrics", "", "where to serve Prometheus metrics at /metrics, e.g. 127.0.0.1:7390\n(default off; with --dev 127.0.0.1:7390; \"off\" turns them off); an\naddress other than loopback needs --metrics-token-file (docs/operations.md)")
+	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "a file holding the bearer token that a scrape of --metrics must send\n(Prometheus: authorization: credentials_file)")
 	fs.IntVar(&o.fwBatch, "firmware-batch", 3, "how many devices a firmware rollout updates at once, after its first\ndevice (the canary) committed the release")
 	o.market.register(fs)
 	o.log.Register(fs)
@@ -102,6 +107,15 @@ func (o *options) readSecrets() error {
 	if o.mqtt != "" {
 		if _, _, _, err := gateway.ParseMQTT(o.mqtt); err != nil {
 			return err
+		}
+	}
+	if o.metricsTokenFile != "" {
+		b, err := os.ReadFile(o.metricsTokenFile)
+		if err != nil {
+			return fmt.Errorf("--metrics-token-file: %w", err)
+		}
+		if o.metricsToken = strings.TrimSpace(string(b)); len(o.metricsToken) < 16 {
+			return fmt.Errorf("--metrics-token-file %s: the token is %d characters, want at least 16 (openssl rand -hex 16 makes one)", o.metricsTokenFile, len(o.metricsToken))
 		}
 	}
 	return nil

@@ -61,6 +61,11 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		g.Close()
 		return err
 	}
+	runMetrics, metricsNote, err := startMetrics(g, o)
+	if err != nil {
+		g.Close()
+		return err
+	}
 	// One errgroup supervises the parts. The gateway is the product: its
 	// end ends the others. mDNS and the market failing are logged and the
 	// gateway goes on (agents can --join; the pool works off the market).
@@ -70,6 +75,15 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		grp.Go(func() error {
 			if err := d.Run(gctx); err != nil {
 				logger.Error("mDNS discovery stopped; agents need --join "+g.Addr().String(), "err", err)
+			}
+			return nil
+		})
+	}
+	if runMetrics != nil {
+		logger.Info("metrics", "where", metricsNote)
+		grp.Go(func() error {
+			if err := runMetrics(gctx); err != nil {
+				logger.Error("metrics stopped", "err", err)
 			}
 			return nil
 		})
