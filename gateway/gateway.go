@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
 	"github.com/hearth-home/hearth/store"
@@ -50,6 +52,7 @@ type Gateway struct {
 	streamWaiting map[identity.NodeID]int
 	mounts        map[string]http.Handler // see Mount
 	chainStatus   func() string           // see SetChainStatus
+	marketMetrics prometheus.Collector    // see SetMarketMetrics
 	fw            *firmware               // nil without Config.FirmwareRoot
 	// sealed holds the outputs of certified tasks' replicas not yet
 	// certified, with the devices that reported them: only those (and the

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +74,31 @@ var (
 	descMQTT = prometheus.NewDesc("hearth_mqtt_connected",
 		"1 while the gateway is connected to the MQTT broker.", nil, nil)
 )
+
+// MetricNames are the names of the pool's metrics (not the process's).
+func MetricNames() []string { return descNames(poolCollector{}) }
+
+// descNames are the names of the metrics c describes.
+func descNames(c prometheus.Collector) []string {
+	ch := make(chan *prometheus.Desc, 64)
+	go func() {
+		c.Describe(ch)
+		close(ch)
+	}()
+	var out []string
+	for d := range ch {
+		if m := fqName.FindStringSubmatch(d.String()); m != nil {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// DescNames are the names of the metrics c describes (for tests and
+// docs that list them).
+func DescNames(c prometheus.Collector) []string { return descNames(c) }
+
+var fqName = regexp.MustCompile(`fqName: "([a-zA-Z0-9_:]+)"`)
 
 // poolCollector reads the pool's metrics from the gateway at each scrape.
 type poolCollector struct{ g *Gateway }
@@ -197,11 +223,36 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// MetricsHandler serves the pool's metrics, and the gateway process's
-// own (go_*, process_*), in Prometheus's text format.
+// SetMarketMetrics adds the market's metrics (market.Market.Collector)
+// to what /metrics serves; the market may start after the listener.
+func (g *Gateway) SetMarketMetrics(c prometheus.Collector) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.marketMetrics = c
+}
+
+// lateCollector serves the market's metrics once it has set them. It
+// describes nothing (an unchecked collector, to the registry), since the
+// market may not exist when the registry is made.
+type lateCollector struct{ g *Gateway }
+
+func (lateCollector) Describe(chan<- *prometheus.Desc) {}
+
+func (c lateCollector) Collect(ch chan<- prometheus.Metric) {
+	c.g.mu.Lock()
+	m := c.g.marketMetrics
+	c.g.mu.Unlock()
+	if m != nil {
+		m.Collect(ch)
+	}
+}
+
+// MetricsHandler serves the pool's metrics, the market's once it set them,
+// and the gateway process's own (go_*, process_*), in Prometheus's text
+// format.
 func (g *Gateway) MetricsHandler() http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(poolCollector{g}, collectors.NewGoCollector(),
+	reg.MustRegister(poolCollector{g}, lateCollector{g}, collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: nil, ErrorHandling: promhttp.ContinueOnError})
 }

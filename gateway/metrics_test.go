@@ -3,17 +3,13 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -180,48 +176,5 @@ func TestMetricsListener(t *testing.T) {
 	}
 	if fams := scrape(t, url, token); fams["hearth_build_info"] == nil {
 		t.Error("no hearth_build_info with the token")
-	}
-}
-
-// TestGrafanaDashboard: every hearth_* metric the example dashboard
-// (docs/grafana-hearth.json) queries is one the gateway exports.
-func TestGrafanaDashboard(t *testing.T) {
-	raw, err := os.ReadFile("../docs/grafana-hearth.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dash struct {
-		Panels []struct {
-			Title   string
-			Targets []struct{ Expr string }
-		}
-	}
-	if err := json.Unmarshal(raw, &dash); err != nil {
-		t.Fatalf("docs/grafana-hearth.json: %v", err)
-	}
-	exported := map[string]bool{}
-	ch := make(chan *prometheus.Desc, 64)
-	poolCollector{}.Describe(ch)
-	close(ch)
-	name := regexp.MustCompile(`fqName: "([a-z_]+)"`)
-	for d := range ch {
-		if m := name.FindStringSubmatch(d.String()); m != nil {
-			exported[m[1]] = true
-		}
-	}
-	used := regexp.MustCompile(`hearth_[a-z0-9_]+`)
-	n := 0
-	for _, p := range dash.Panels {
-		for _, tg := range p.Targets {
-			for _, m := range used.FindAllString(tg.Expr, -1) {
-				n++
-				if !exported[m] {
-					t.Errorf("panel %q queries %s, which the gateway does not export", p.Title, m)
-				}
-			}
-		}
-	}
-	if n == 0 {
-		t.Fatal("the dashboard queries no hearth_* metric")
 	}
 }

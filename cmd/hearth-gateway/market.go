@@ -185,6 +185,7 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 			return market.Connect(ctx, lcfg, cfg, g, g.DB(), key, func(m *market.Market, l *link.Link) {
 				lazy.set(m.Handler())
 				g.SetChainStatus(m.ChainStatus)
+				g.SetMarketMetrics(m.Collector())
 				file.MarketInfo, file.FromBlock, file.Network = m.Info(), cfg.FromBlock, l.Network
 				if l.Light != nil {
 					// The CLI starts its light client where the gateway's
@@ -206,6 +207,7 @@ func startMarket(ctx context.Context, g *gateway.Gateway, o options, logger *slo
 	}
 	g.Mount("/v1/market/", m.Handler())
 	g.SetChainStatus(m.ChainStatus)
+	g.SetMarketMetrics(m.Collector())
 	file.FromBlock = cfg.FromBlock
 	file.MarketInfo = m.Info()
 	if err := writeMarketFile(filepath.Join(g.DataDir(), api.MarketFileName), file); err != nil {

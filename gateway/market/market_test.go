@@ -467,6 +467,17 @@ func TestOrderRunsAndSettles(t *testing.T) {
 			t.Errorf("output of task 0: %v", err)
 		}
 	}
+	// The market's metrics, through the gateway's /metrics (the market may
+	// set them after the listener started, as a lazy market does).
+	r.g.SetMarketMetrics(r.m.Collector())
+	rec := httptest.NewRecorder()
+	r.g.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{`hearth_market_orders{state="settled"} 1`, `hearth_market_orders{state="refused"} 0`,
+		"hearth_market_tasks_settled_total 4", "hearth_market_earned_ether_total 4e-15", "hearth_chain_outbox_pending "} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, rec.Body.String())
+		}
+	}
 }
 
 type nopWriter struct{ b *strings.Builder }
