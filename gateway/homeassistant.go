@@ -140,7 +140,8 @@ type haPowerState struct {
 func (g *Gateway) publishPower() {
 	gw := strings.ToLower(g.id.ID.Short())
 	device := haDevice{Identifiers: []string{"hearth_" + gw}, Name: "Hearth pool", Manufacturer: "Hearth", Model: "gateway"}
-	pp := g.poolPower(time.Now().Add(-30 * time.Second))
+	now := time.Now()
+	pp, _ := g.poolPower(now.Add(-30*time.Second), now) // the last hour's samples: no error
 	days, err := g.energy(3660)
 	if err != nil {
 		g.log.Warn("energy for Home Assistant", "err", err)

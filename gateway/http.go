@@ -149,7 +149,8 @@ func (g *Gateway) routes() http.Handler {
 			reply(w, nil, err)
 			return
 		}
-		reply(w, g.poolPower(since), nil)
+		out, err := g.poolPower(since, time.Now())
+		reply(w, out, err)
 	}))
 	mux.HandleFunc("GET /v1/pool/energy", g.admin(func(w http.ResponseWriter, r *http.Request) {
 		days := 7

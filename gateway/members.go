@@ -82,7 +82,7 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 	if m.state != api.MemberReady {
 		g.log.Info("member state", "node", node.Short(), "name", m.Node.Name, "from", m.state, "to", api.MemberReady)
 	}
-	energy := g.recordSamplesLocked(m, hb, now)
+	energy, minutes := g.recordSamplesLocked(m, hb, now)
 	hb.Samples = nil // kept in the history, not in the health
 	switch {
 	case hb.Speed == nil:
@@ -113,8 +113,9 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 			return api.HeartbeatResponse{}, err
 		}
 	}
-	if err := g.addEnergy(node, energy); err != nil {
-		// The samples stay in the history; only the day's sum misses them.
+	if err := g.addEnergy(node, energy, minutes...); err != nil {
+		// The samples stay in the history; only the day's sum (and the
+		// minute tier) misses them.
 		g.log.Error("store device energy", "node", node.Short(), "err", err)
 	}
 	return resp, nil

@@ -36,6 +36,7 @@ type powerState struct {
 	signals map[identity.NodeID][]policy.Signal
 	pool    []policy.Signal
 	history map[identity.NodeID][]api.PowerSample // oldest first
+	minutes map[identity.NodeID]*minuteAcc        // the minute that runs (power_minutes.go)
 }
 
 // energyRecord is one device's energy on one day.
@@ -255,12 +256,13 @@ func (g *Gateway) controlLocked(m *member, now time.Time) *api.PowerControl {
 }
 
 // recordSamples keeps a heartbeat's samples, corrected for the agent's
-// clock, and returns the energy they add to the device's days. Samples
-// less than half a second after the last kept one (sent again, in a
-// heartbeat whose answer was lost) and nonsense values are dropped.
-func (g *Gateway) recordSamplesLocked(m *member, hb api.Heartbeat, now time.Time) map[string]energyRecord {
+// clock, and returns the energy they add to the device's days and the
+// minutes they end (for the minute tier). Samples less than half a second
+// after the last kept one (sent again, in a heartbeat whose answer was
+// lost) and nonsense values are dropped.
+func (g *Gateway) recordSamplesLocked(m *member, hb api.Heartbeat, now time.Time) (map[string]energyRecord, []api.PowerSample) {
 	if len(hb.Samples) == 0 {
-		return nil
+		return nil, nil
 	}
 	skew := time.Duration(0)
 	if !hb.SentAt.IsZero() {
@@ -272,6 +274,7 @@ func (g *Gateway) recordSamplesLocked(m *member, hb api.Heartbeat, now time.Time
 		last = hist[n-1].T
 	}
 	add := map[string]energyRecord{}
+	var minutes []api.PowerSample
 	samples := hb.Samples
 	if len(samples) > api.MaxHeartbeatSamples {
 		samples = samples[len(samples)-api.MaxHeartbeatSamples:]
@@ -294,10 +297,13 @@ func (g *Gateway) recordSamplesLocked(m *member, hb api.Heartbeat, now time.Time
 		add[day] = e
 		hist = append(hist, s)
 		last = s.T
+		if done, ok := g.minuteOfLocked(m.ID, s); ok {
+			minutes = append(minutes, done)
+		}
 	}
 	cut, _ := slices.BinarySearchFunc(hist, now.Add(-historySpan), func(s api.PowerSample, t time.Time) int { return s.T.Compare(t) })
 	g.power.history[m.ID] = slices.Clip(hist[cut:])
-	return add
+	return add, minutes
 }
 
 func finite(xs ...float64) bool {
@@ -309,12 +315,16 @@ func finite(xs ...float64) bool {
 	return true
 }
 
-// addEnergy adds to the stored energy of node's days.
-func (g *Gateway) addEnergy(node identity.NodeID, add map[string]energyRecord) error {
-	if len(add) == 0 {
+// addEnergy adds to the stored energy of node's days, and stores the
+// minutes of its power that ended (with the heartbeat's samples).
+func (g *Gateway) addEnergy(node identity.NodeID, add map[string]energyRecord, minutes ...api.PowerSample) error {
+	if len(add) == 0 && len(minutes) == 0 {
 		return nil
 	}
 	return g.db.Batch(func(tx *store.Tx) error {
+		if err := putMinutes(tx, node, minutes, time.Now()); err != nil {
+			return err
+		}
 		for day, a := range add {
 			var e energyRecord
 			key := energyKey(day, node)
@@ -368,29 +378,49 @@ func (g *Gateway) energy(days int) ([]api.EnergyDay, error) {
 	return out, err
 }
 
-// poolPower is the devices' samples since since, and their sum per second.
-func (g *Gateway) poolPower(since time.Time) api.PoolPower {
-	g.mu.Lock()
+// poolPower is the devices' samples since since, and their sum per second:
+// from the last hour's samples, one a second, or, for a span that starts
+// earlier, from the minute tier (one a minute, for seven days).
+func (g *Gateway) poolPower(since time.Time, now time.Time) (api.PoolPower, error) {
 	out := api.PoolPower{Pool: []api.PoolSample{}, Devices: []api.DevicePower{}}
-	for id, hist := range g.power.history {
-		i, _ := slices.BinarySearchFunc(hist, since, func(s api.PowerSample, t time.Time) int { return s.T.Compare(t) })
-		if i == len(hist) {
-			continue
+	step := time.Second
+	if since.Before(now.Add(-historySpan - time.Minute)) {
+		step = time.Minute
+		byNode, err := g.minuteSamples(since)
+		if err != nil {
+			return out, err
 		}
-		d := api.DevicePower{ID: id.String(), Samples: slices.Clone(hist[i:])}
-		if m := g.members[id]; m != nil {
-			d.Name = m.Node.Name
+		g.mu.Lock()
+		for node, ss := range byNode {
+			d := api.DevicePower{ID: node, Samples: ss}
+			if id, err := identity.ParseNodeID(node); err == nil && g.members[id] != nil {
+				d.Name = g.members[id].Node.Name
+			}
+			out.Devices = append(out.Devices, d)
 		}
-		out.Devices = append(out.Devices, d)
+		g.mu.Unlock()
+	} else {
+		g.mu.Lock()
+		for id, hist := range g.power.history {
+			i, _ := slices.BinarySearchFunc(hist, since, func(s api.PowerSample, t time.Time) int { return s.T.Compare(t) })
+			if i == len(hist) {
+				continue
+			}
+			d := api.DevicePower{ID: id.String(), Samples: slices.Clone(hist[i:])}
+			if m := g.members[id]; m != nil {
+				d.Name = m.Node.Name
+			}
+			out.Devices = append(out.Devices, d)
+		}
+		g.mu.Unlock()
 	}
-	g.mu.Unlock()
 	slices.SortFunc(out.Devices, func(a, b api.DevicePower) int {
 		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
 	})
 	sums := map[time.Time]*api.PoolSample{}
 	for _, d := range out.Devices {
 		for _, s := range d.Samples {
-			t := s.T.Truncate(time.Second)
+			t := s.T.Truncate(step)
 			p := sums[t]
 			if p == nil {
 				p = &api.PoolSample{T: t}
@@ -406,17 +436,22 @@ func (g *Gateway) poolPower(since time.Time) api.PoolPower {
 		out.Pool = append(out.Pool, *p)
 	}
 	slices.SortFunc(out.Pool, func(a, b api.PoolSample) int { return a.T.Compare(b.T) })
-	return out
+	return out, nil
 }
 
-// parseSince reads a span back from now ("10m") or a time (RFC 3339);
-// empty means the whole hour kept.
+// parseSince reads a span back from now ("10m", "7d") or a time (RFC
+// 3339); empty means the whole hour kept. Spans beyond the hour come from
+// the minute tier.
 func parseSince(s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return now.Add(-historySpan), nil
 	}
 	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
 		return now.Add(-d), nil
+	}
+	var days int
+	if n, err := fmt.Sscanf(s, "%dd", &days); err == nil && n == 1 && days >= 0 && days <= 3660 && s == fmt.Sprintf("%dd", days) {
+		return now.AddDate(0, 0, -days), nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil

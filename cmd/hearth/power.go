@@ -260,19 +260,20 @@ func poolPowerCmd() *command {
 	return &command{
 		name:    "power",
 		summary: "power and budget of each device over the last minutes",
-		help: `Show each device's power over a recent span (at most the hour the gateway keeps),
-from the one-second samples the devices send: the latest watts and budget, the
+		help: `Show each device's power over a recent span: the latest watts and budget, the
 average watts, the energy over the span, and how many cores Hearth's tasks kept
-busy on average. The last line sums the pool. -o json gives every sample, and
-the pool's sum per second.`,
-		example: "hearth pool power\nhearth pool power --since 1h -o json",
+busy on average. The last line sums the pool. Up to an hour, from the
+one-second samples the devices send; beyond, up to 7 days (168h), from the
+gateway's one sample a minute (each minute's mean). -o json gives every
+sample, and the pool's sum per second (or minute).`,
+		example: "hearth pool power\nhearth pool power --since 1h -o json\nhearth pool power --since 168h",
 		bind: func(c *cli, fs *flag.FlagSet) action {
 			out := outputFlag(fs)
-			since := fs.Duration("since", 10*time.Minute, "the span to show, up to 1h")
+			since := fs.Duration("since", 10*time.Minute, "the span to show, up to 168h (7 days; beyond 1h, a sample a minute)")
 			return show(c, out,
 				func(ctx context.Context, cl *api.Admin, _ []string) (api.PoolPower, error) {
-					if *since <= 0 || *since > time.Hour {
-						return api.PoolPower{}, usageErrorf("--since %v: want more than 0 and at most 1h", *since)
+					if *since <= 0 || *since > 7*24*time.Hour {
+						return api.PoolPower{}, usageErrorf("--since %v: want more than 0 and at most 168h", *since)
 					}
 					return cl.Power(ctx, *since)
 				},
@@ -297,6 +298,9 @@ func writePower(w io.Writer, pp api.PoolPower) error {
 		}
 		n := float64(len(d.Samples))
 		wh := watts / 3600 // one-second samples
+		if len(d.Samples) > 1 && d.Samples[1].T.Sub(d.Samples[0].T) >= time.Minute {
+			wh = watts / 60 // the minute tier: each sample a minute's mean
+		}
 		sumNow, sumBudget, sumAvg, sumWh = sumNow+last.Watts, sumBudget+last.BudgetW, sumAvg+watts/n, sumWh+wh
 		t.add(shortNode(d.ID), d.Name, fmt.Sprintf("%.1f W", last.Watts), fmt.Sprintf("%.1f W", last.BudgetW),
 			fmt.Sprintf("%.1f W", watts/n), fmt.Sprintf("%.2f", work/n), fmt.Sprintf("%.3f", wh), strconv.Itoa(len(d.Samples)))

@@ -76,7 +76,7 @@ func TestPoolPowerCommands(t *testing.T) {
 		{[]string{"pool", "signal", "--heat", "1.5"}, exitUsage, "0 to 1"},
 		{[]string{"pool", "signal", "--solar", "3", "--heat", "1"}, exitUsage, "either"},
 		{[]string{"pool", "signal", "--solar", "3", "--ttl", "48h"}, exitFail, "ttl"},
-		{[]string{"pool", "power", "--since", "2h"}, exitUsage, "1h"},
+		{[]string{"pool", "power", "--since", "169h"}, exitUsage, "168h"},
 	} {
 		out, errOut, code := runCLI(t, env, c.args...)
 		if code != c.code || !strings.Contains(errOut, c.want) {

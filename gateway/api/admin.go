@@ -89,8 +89,9 @@ func (c *Admin) Signal(ctx context.Context, req SignalRequest) error {
 	return c.do(ctx, "POST", "/v1/pool/signal", req, nil)
 }
 
-// Power returns the pool's power history for the last span (at most an
-// hour).
+// Power returns the pool's power history for the last span: one sample a
+// second for up to an hour, one a minute (the minute's mean) for longer
+// spans, up to seven days.
 func (c *Admin) Power(ctx context.Context, span time.Duration) (PoolPower, error) {
 	var out PoolPower
 	return out, c.do(ctx, "GET", "/v1/pool/power?since="+url.QueryEscape(span.String()), nil, &out)
