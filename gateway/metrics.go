@@ -10,6 +10,9 @@ package gateway
 // does not split a series.
 
 import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net"
@@ -257,12 +260,13 @@ func (g *Gateway) MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: nil, ErrorHandling: promhttp.ContinueOnError})
 }
 
-// ServeMetrics serves MetricsHandler on ln at /metrics until it is
-// closed. With token set, a request must carry "Authorization: Bearer
+// ServeMetrics serves MetricsHandler on ln at /metrics until ctx ends (it
+// then shuts the server down: idle scrapes' connections are closed, a
+// scrape under way may finish). With token set, a request must carry "Authorization: Bearer
 // TOKEN" (a Prometheus scrape's authorization.credentials_file); without
 // it, ln must be a loopback address, checked here, so that the metrics of
 // the home do not leave the machine by mistake.
-func (g *Gateway) ServeMetrics(ln net.Listener, token string) error {
+func (g *Gateway) ServeMetrics(ctx context.Context, ln net.Listener, token string) error {
 	if token == "" {
 		if a, ok := ln.Addr().(*net.TCPAddr); !ok || !a.IP.IsLoopback() {
 			return &net.OpError{Op: "listen", Net: "tcp", Addr: ln.Addr(), Err: errMetricsNeedToken}
@@ -270,16 +274,29 @@ func (g *Gateway) ServeMetrics(ln net.Listener, token string) error {
 	}
 	h := g.MetricsHandler()
 	mux := http.NewServeMux()
+	want := sha256.Sum256([]byte("Bearer " + token))
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		if token != "" && r.Header.Get("Authorization") != "Bearer "+token {
+		got := sha256.Sum256([]byte(r.Header.Get("Authorization")))
+		if token != "" && subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hearth metrics"`)
 			http.Error(w, "unauthorized: send Authorization: Bearer <the token in --metrics-token-file>", http.StatusUnauthorized)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	return srv.Serve(ln)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if srv.Shutdown(sctx) != nil {
+			srv.Close()
+		}
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 var errMetricsNeedToken = errors.New("metrics on an address other than loopback need a token (--metrics-token-file)")

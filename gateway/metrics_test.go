@@ -101,7 +101,7 @@ func TestMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go tg.ServeMetrics(ln, "")
+	go tg.ServeMetrics(context.Background(), ln, "")
 	t.Cleanup(func() { ln.Close() })
 	fams := scrape(t, "http://"+ln.Addr().String()+"/metrics", "")
 	dev := n.id.ID.Short()
@@ -148,7 +148,7 @@ func TestMetricsListener(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tg.ServeMetrics(ln, ""); err == nil || !strings.Contains(err.Error(), "need a token") {
+	if err := tg.ServeMetrics(context.Background(), ln, ""); err == nil || !strings.Contains(err.Error(), "need a token") {
 		t.Fatalf("metrics on 0.0.0.0 without a token: %v, want refused", err)
 	}
 	ln.Close()
@@ -157,7 +157,7 @@ func TestMetricsListener(t *testing.T) {
 		t.Fatal(err)
 	}
 	const token = "0123456789abcdef0123"
-	go tg.ServeMetrics(ln, token)
+	go tg.ServeMetrics(context.Background(), ln, token)
 	t.Cleanup(func() { ln.Close() })
 	url := "http://" + ln.Addr().String() + "/metrics"
 	for _, h := range []string{"", "Bearer wrong", "Basic " + token} {

@@ -382,10 +382,10 @@ func (g *Gateway) energy(days int) ([]api.EnergyDay, error) {
 // from the last hour's samples, one a second, or, for a span that starts
 // earlier, from the minute tier (one a minute, for seven days).
 func (g *Gateway) poolPower(since time.Time, now time.Time) (api.PoolPower, error) {
-	out := api.PoolPower{Pool: []api.PoolSample{}, Devices: []api.DevicePower{}}
+	out := api.PoolPower{StepS: 1, Pool: []api.PoolSample{}, Devices: []api.DevicePower{}}
 	step := time.Second
 	if since.Before(now.Add(-historySpan - time.Minute)) {
-		step = time.Minute
+		step, out.StepS = time.Minute, 60
 		byNode, err := g.minuteSamples(since)
 		if err != nil {
 			return out, err

@@ -5,8 +5,10 @@ package gateway
 // minute per device for seven days, on disk, for the week's plots
 // (GET /v1/pool/power?since=7d). Netdata keeps its tiers so. A device's
 // hour is one record of 60 fixed-size slots, written as each minute ends:
-// a week is 168 records of 973 bytes per device, and a minute costs one
-// small write batched with the energy's.
+// a week is 168 records of 961 bytes per device, and a minute costs one
+// small write batched with the energy's. The minute that runs when the
+// gateway stops is not stored, and the hours of a device that no longer
+// reports stay until it reports again.
 
 import (
 	"encoding/binary"
@@ -49,8 +51,10 @@ func (a *minuteAcc) add(s api.PowerSample) {
 	a.budget += s.BudgetW
 	a.work += s.Work
 	if s.TempC != nil {
+		if a.temps == 0 || *s.TempC > a.temp {
+			a.temp = *s.TempC
+		}
 		a.temps++
-		a.temp = max(a.temp, *s.TempC)
 	}
 }
 
@@ -97,6 +101,9 @@ func minuteKey(node identity.NodeID, hour time.Time) string {
 // and drops the node's hours older than minuteSpan.
 func putMinutes(tx *store.Tx, node identity.NodeID, minutes []api.PowerSample, now time.Time) error {
 	for _, s := range minutes {
+		if !fitsFloat32(s.Watts, s.BudgetW, s.Work) {
+			continue // a device's nonsense: it would be stored as infinity
+		}
 		hour := s.T.Truncate(time.Hour)
 		key := minuteKey(node, hour)
 		rec := tx.Get(bucketPowerMinutes, key)
@@ -139,6 +146,15 @@ func putMinutes(tx *store.Tx, node identity.NodeID, minutes []api.PowerSample, n
 	return nil
 }
 
+func fitsFloat32(xs ...float64) bool {
+	for _, x := range xs {
+		if math.Abs(x) > math.MaxFloat32 {
+			return false
+		}
+	}
+	return true
+}
+
 func emptyHour() []byte {
 	rec := make([]byte, hourRecord)
 	rec[0] = 1
@@ -174,7 +190,7 @@ func (g *Gateway) minuteSamples(since time.Time) (map[string][]api.PowerSample, 
 					v[j] = math.Float32frombits(binary.LittleEndian.Uint32(rec[i+4*j:]))
 				}
 				t := hour.Add(time.Duration(m) * time.Minute).UTC()
-				if math.IsNaN(float64(v[0])) || t.Before(since) {
+				if math.IsNaN(float64(v[0])) || math.IsInf(float64(v[0]), 0) || t.Before(since) {
 					continue
 				}
 				s := api.PowerSample{T: t, Watts: float64(v[0]), BudgetW: float64(v[1]), Work: float64(v[2])}

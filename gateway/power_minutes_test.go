@@ -43,8 +43,8 @@ func TestPowerMinuteTier(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &pp); err != nil {
 			t.Fatal(err)
 		}
-		if len(pp.Devices) != 1 {
-			t.Fatalf("%s: %d devices", what, len(pp.Devices))
+		if len(pp.Devices) != 1 || pp.StepS != 60 {
+			t.Fatalf("%s: %d devices, step %d s, want 1 and 60", what, len(pp.Devices), pp.StepS)
 		}
 		// Three minutes ended (the fourth runs on); the gateway's clock
 		// may put the first sample of a minute into the one before.

@@ -76,6 +76,11 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	runMetrics, metricsNote, err := startMetrics(g, o)
+	if err != nil {
+		g.Close()
+		return err
+	}
 	runMarket, marketNote, err := startMarket(ctx, g, o, logger.With("part", "market"))
 	if err != nil {
 		g.Close()
@@ -83,11 +88,6 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	if runMarket == nil {
 		marketNote = "off"
-	}
-	runMetrics, metricsNote, err := startMetrics(g, o)
-	if err != nil {
-		g.Close()
-		return err
 	}
 	fmt.Fprintf(stdout, `Hearth dev gateway on %s with one agent inside.
   gateway ID:   %s

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 
 	"github.com/hearth-home/hearth/gateway"
 )
@@ -42,12 +41,8 @@ func startMetrics(g *gateway.Gateway, o options) (func(context.Context) error, s
 		where += ", bearer token from --metrics-token-file"
 	}
 	return func(ctx context.Context) error {
-		go func() {
-			<-ctx.Done()
-			ln.Close()
-		}()
-		err := g.ServeMetrics(ln, o.metricsToken)
-		if ctx.Err() != nil || errors.Is(err, http.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
+		err := g.ServeMetrics(ctx, ln, o.metricsToken)
+		if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 			return nil
 		}
 		return err

@@ -56,12 +56,14 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger.Info("gateway ready", "id", g.ID().String(), "join_token", g.JoinToken().String(), "credentials", path)
-	runMarket, note, err := startMarket(ctx, g, o, logger.With("part", "market"))
+	// Metrics first: they fail (a port taken) without anything to undo;
+	// the market may have started a chain by then.
+	runMetrics, metricsNote, err := startMetrics(g, o)
 	if err != nil {
 		g.Close()
 		return err
 	}
-	runMetrics, metricsNote, err := startMetrics(g, o)
+	runMarket, note, err := startMarket(ctx, g, o, logger.With("part", "market"))
 	if err != nil {
 		g.Close()
 		return err

@@ -297,10 +297,7 @@ func writePower(w io.Writer, pp api.PoolPower) error {
 			work += s.Work
 		}
 		n := float64(len(d.Samples))
-		wh := watts / 3600 // one-second samples
-		if len(d.Samples) > 1 && d.Samples[1].T.Sub(d.Samples[0].T) >= time.Minute {
-			wh = watts / 60 // the minute tier: each sample a minute's mean
-		}
+		wh := watts * float64(max(pp.StepS, 1)) / 3600 // each sample stands for StepS seconds
 		sumNow, sumBudget, sumAvg, sumWh = sumNow+last.Watts, sumBudget+last.BudgetW, sumAvg+watts/n, sumWh+wh
 		t.add(shortNode(d.ID), d.Name, fmt.Sprintf("%.1f W", last.Watts), fmt.Sprintf("%.1f W", last.BudgetW),
 			fmt.Sprintf("%.1f W", watts/n), fmt.Sprintf("%.2f", work/n), fmt.Sprintf("%.3f", wh), strconv.Itoa(len(d.Samples)))

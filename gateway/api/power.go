@@ -116,6 +116,9 @@ type PoolSample struct {
 // PoolPower is the pool's power history: the sum per second, and each
 // device's own.
 type PoolPower struct {
+	// StepS is the samples' step in seconds: 1 for the last hour's
+	// samples, 60 for the minute tier's (each the minute's mean).
+	StepS   int           `json:"step_s"`
 	Pool    []PoolSample  `json:"pool"`
 	Devices []DevicePower `json:"devices"`
 }
