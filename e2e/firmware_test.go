@@ -400,6 +400,35 @@ func testPiImageBoots(t *testing.T, board string, xz bool, then ...string) *buil
 	if !q.SD || q.DTB == "" || (q.Kernel == "") == (img.bios == "") {
 		t.Fatalf("board %s: qemu: needs sd, dtb, and a kernel from the card or a bios from a package, for a Raspberry Pi", board)
 	}
+	// QEMU's raspi0 has been seen (2 runs in about 10) to stop printing
+	// for good right after hearth-init sets the clock, before the agent
+	// starts; the armhf, arm64 and generic boards never did. It looks like
+	// the emulated Pi Zero's entropy (the agent's first key waits for the
+	// kernel's random pool) and is not investigated. A boot that stalls
+	// there is tried once more, on a fresh copy of the card; two stalls
+	// fail the test.
+	for attempt := 1; ; attempt++ {
+		stalled := piBootOnce(t, img, then)
+		if !stalled {
+			return img
+		}
+		if attempt == 2 {
+			t.Fatalf("the emulated %s stalled after setting its clock twice", board)
+		}
+		t.Logf("attempt %d: the emulated %s stalled after setting its clock; booting a fresh copy of the card once more", attempt, board)
+	}
+}
+
+// stallAfter: a console that has not changed for this long after
+// hearth-init set the clock has stalled (a boot prints within seconds).
+const stallAfter = 90 * time.Second
+
+// piBootOnce boots a copy of img's card under QEMU until the console shows
+// what testPiImageBoots waits for, and reports whether the boot stalled
+// after hearth-init set the clock instead (other failures fail t).
+func piBootOnce(t *testing.T, img *builtImage, then []string) (stalled bool) {
+	t.Helper()
+	q := img.board.QEMU
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
@@ -467,6 +496,7 @@ func testPiImageBoots(t *testing.T, board string, xz bool, then ...string) *buil
 	}
 	want := "hearth-init: mounted boot=/boot slot=/slot data=/data"
 	deadline := time.After(4 * time.Minute)
+	last, lastAt := "", time.Now()
 	for {
 		out := console()
 		if strings.Contains(out, want) && !slices.ContainsFunc(then, func(w string) bool { return !strings.Contains(out, w) }) {
@@ -475,7 +505,13 @@ func testPiImageBoots(t *testing.T, board string, xz bool, then ...string) *buil
 					t.Errorf("the console has no %q", also)
 				}
 			}
-			return img
+			return false
+		}
+		if out != last {
+			last, lastAt = out, time.Now()
+		} else if time.Since(lastAt) > stallAfter && strings.Contains(lastLine(out), "hearth-init: clock set") {
+			t.Logf("stalled:\n%s", tail(out, 10))
+			return true
 		}
 		select {
 		case err := <-done:
@@ -504,4 +540,10 @@ func forRaspi0(dtb []byte) ([]byte, error) {
 		return nil, fmt.Errorf("want one power-management node compatible with brcm,bcm2835-pm, found %d", n)
 	}
 	return bytes.Replace(dtb, old, repl, 1), nil
+}
+
+// lastLine is s's last non-empty line.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
 }
