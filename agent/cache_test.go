@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -176,7 +177,12 @@ func TestRefusalWhenCrowded(t *testing.T) {
 	}
 	cpus.Tick(90) // other programs: 0.9 of a core
 	g.Step(t.Context())
-	if got := a.refusal(1<<40, 2<<40); !strings.HasPrefix(got, "no power budget left: other programs use 0.90 cores") {
-		t.Errorf("crowded device: %q, want the power reason", got)
+	// The governor charges this process's own CPU time to the agent, not
+	// to other programs, so the figure is 0.90 cores less what the test
+	// binary itself used in the step (a little, more when CI is busy).
+	got := a.refusal(1<<40, 2<<40)
+	var other float64
+	if _, err := fmt.Sscanf(got, "no power budget left: other programs use %f cores", &other); err != nil || other > 0.90 || other < 0.60 {
+		t.Errorf("crowded device: %q, want the power reason with about 0.90 cores of other programs", got)
 	}
 }
