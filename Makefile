@@ -13,7 +13,7 @@ AGENT_TAGS := nethttpomithttp2,grpcnotrace
 SMALL_AGENT_TAGS := nethttpomithttp2,nocontainerd
 export CGO_ENABLED ?= 0
 
-.PHONY: help build examples release test demo bench bench-run vet clean contracts contracts-check image image-test
+.PHONY: help build ui examples release test demo bench bench-run vet clean contracts contracts-check image image-test
 
 help:
 	@echo "make build     build hearth, hearth-agent, hearth-gateway into $(BIN)/ and the example apps"
@@ -24,14 +24,28 @@ help:
 	@echo "make deb       Debian packages (agent, gateway, CLI) for amd64, arm64 and armhf into $(DIST)/"
 	@echo "make image     an SD card image for BOARD (generic-arm64, generic-armhf, rpi-arm64, rpi-armel) into $(DIST)/ (PINS=latest: Debian's newest kernel)"
 	@echo "make image-test build every board's image, boot each under QEMU (the generic ones pair with a gateway), print BENCH figures (root)"
+	@echo "make ui        fetch the dashboard's chart library from npm (pinned by its lockfile) for embedding"
 	@echo "make examples  build the example apps (examples/vanity/vanity.wasm and vanity.oci.tar, examples/streams/*/*.wasm)"
 	@echo "make contracts compile gateway/contracts (solc from npm) and regenerate the Go bindings"
 
-build: examples
+build: examples ui
 	@mkdir -p $(BIN)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/hearth ./cmd/hearth-gateway
 	$(GO) build -trimpath -tags '$(AGENT_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/hearth-agent
 	$(GO) build -trimpath -o $(BIN)/vanity ./examples/vanity
+
+# The dashboard's chart library (uPlot), from npm at the version
+# package-lock.json pins, copied next to the dashboard's own assets, which
+# the gateway and the CLI embed. Not committed (.gitignore); a build
+# without it serves the dashboard without charts and says so.
+UI := gateway/dashboard
+UI_VENDOR := $(UI)/assets/vendor/uPlot.iife.min.js
+ui: $(UI_VENDOR)
+$(UI_VENDOR): $(UI)/web/package-lock.json
+	cd $(UI)/web && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(UI)/assets/vendor
+	cp $(UI)/web/node_modules/uplot/dist/uPlot.iife.min.js $(UI)/web/node_modules/uplot/dist/uPlot.min.css $(UI)/assets/vendor/
+	cp $(UI)/web/node_modules/uplot/LICENSE $(UI)/assets/vendor/uPlot.LICENSE
 
 # The examples as WASI modules, and vanity and the average window function
 # as OCI images for the devices that run containers, packed without Docker:
@@ -58,7 +72,7 @@ examples:
 # host a pool's coordinator.
 AGENT_TARGETS   := arm/5 arm/6 arm/7 arm64 amd64
 GATEWAY_TARGETS := arm64 arm/7 amd64
-release:
+release: ui
 	@mkdir -p $(DIST)
 	@set -e; for t in $(AGENT_TARGETS); do \
 	  arch=$${t%%/*}; v=$${t#*/}; [ "$$v" = "$$t" ] && v=; suffix=$$arch$${v:+v$$v}; \
@@ -77,14 +91,14 @@ release:
 # built without root or debhelper by packaging/deb/build.sh.
 DEB_ARCHES := amd64 arm64 armhf
 .PHONY: deb
-deb:
+deb: ui
 	GO='$(GO)' VERSION='$(VERSION)' LDFLAGS='$(LDFLAGS)' AGENT_TAGS='$(AGENT_TAGS)' TUF_ROOT='$(TUF_ROOT)' packaging/deb/build.sh -o $(DIST) $(DEB_ARCHES)
 
 # Appliance images (docs/firmware.md): Debian's kernel, hearth-init and
 # Hearth's binaries, built without root. The test boots one under QEMU
 # alone, after the other tests: an emulated machine takes a whole core.
 BOARD ?= generic-arm64
-image:
+image: ui
 	$(GO) run ./cmd/hearth-image --board $(BOARD) --version $(VERSION) --out $(DIST) $(if $(filter latest,$(PINS)),--latest) $(if $(GATEWAY_SLOT),--gateway-slot)
 
 image-test: build
@@ -137,6 +151,8 @@ bench-run:
 	CGO_ENABLED=0 HEARTH_CERT_BENCH=1 $(GO) test -count=1 -run '^TestCertBench$$' -v ./gateway/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestMarketGas$$' -v ./gateway/contracts/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 HEARTH_MARKET_BENCH=1 $(GO) test -count=1 -run '^TestMarketBench$$' -v ./gateway/market/ | grep -E '^BENCH' || true
+	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestAssets$$' -v ./gateway/dashboard/ | grep -E '^BENCH' || true
+	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestDashboardInChromium$$' -v ./e2e/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 HEARTH_LIGHT_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestLightClientBench$$' -v ./gateway/chain/link/ | grep -E '^BENCH' || true
 	$(GO) run ./e2e/bench -agent-tags '$(AGENT_TAGS)' -small-agent-tags '$(SMALL_AGENT_TAGS)'
 

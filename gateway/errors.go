@@ -46,6 +46,9 @@ var (
 	// ErrSealed is returned when a device asks for the output of another
 	// device's replica before its task is certified.
 	ErrSealed = errors.New("sealed until certified")
+	// ErrDashboardOff: a dashboard login was asked of a gateway that
+	// serves no dashboard.
+	ErrDashboardOff = errors.New("the dashboard is off on this gateway")
 )
 
 // refusedBundle reports whether err is a firmware bundle that the mirror
@@ -75,7 +78,7 @@ func apiError(err error) *api.Error {
 		return e(http.StatusForbidden, api.ErrForbidden)
 	case errors.Is(err, ErrUnknownMember), errors.Is(err, ErrUnknownJob), errors.Is(err, ErrUnknownStream), errors.Is(err, store.ErrNotFound):
 		return e(http.StatusNotFound, api.ErrNotFound)
-	case errors.Is(err, ErrJobFinished), errors.Is(err, ErrFirmwareOff), errors.Is(err, ErrStreamExists):
+	case errors.Is(err, ErrJobFinished), errors.Is(err, ErrFirmwareOff), errors.Is(err, ErrDashboardOff), errors.Is(err, ErrStreamExists):
 		return e(http.StatusConflict, api.ErrConflict)
 	case errors.Is(err, store.ErrDigestMismatch):
 		return e(http.StatusBadRequest, api.ErrDigestMismatch)

@@ -50,10 +50,11 @@ type Gateway struct {
 	waiting      map[*leaseWait]struct{} // lease requests waiting for work
 	// streamWaiting counts the stream partition requests waiting, by node.
 	streamWaiting map[identity.NodeID]int
-	mounts        map[string]http.Handler // see Mount
-	chainStatus   func() string           // see SetChainStatus
-	marketMetrics prometheus.Collector    // see SetMarketMetrics
-	fw            *firmware               // nil without Config.FirmwareRoot
+	mounts        map[string]http.Handler                      // see Mount
+	chainStatus   func() string                                // see SetChainStatus
+	dashLogin     func(role string) (api.DashboardLink, error) // see SetDashboardLogin
+	marketMetrics prometheus.Collector                         // see SetMarketMetrics
+	fw            *firmware                                    // nil without Config.FirmwareRoot
 	// sealed holds the outputs of certified tasks' replicas not yet
 	// certified, with the devices that reported them: only those (and the
 	// owner) may read them (certify.go). credChanged and rechecking drive

@@ -197,6 +197,13 @@ func (g *Gateway) routes() http.Handler {
 		j, err := g.cancelJob(r.PathValue("id"))
 		reply(w, j, err)
 	}))
+	mux.HandleFunc("POST /v1/dashboard/login", g.admin(func(w http.ResponseWriter, r *http.Request) {
+		var req api.DashboardLoginRequest
+		if decode(w, r, &req) {
+			link, err := g.dashboardLogin(req.Role)
+			reply(w, link, err)
+		}
+	}))
 	g.mu.Lock()
 	for pattern, h := range g.mounts {
 		mux.Handle(pattern, h)

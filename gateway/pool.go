@@ -1,8 +1,10 @@
 package gateway
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/store"
@@ -39,6 +41,40 @@ func (g *Gateway) Mount(pattern string, h http.Handler) {
 		g.mounts = map[string]http.Handler{}
 	}
 	g.mounts[pattern] = h
+}
+
+// SetDashboardLogin makes POST /v1/dashboard/login (hearth dashboard
+// --lan, --viewer) answer with f's login link to the dashboard's own
+// listener; without it, the call says the dashboard is off.
+func (g *Gateway) SetDashboardLogin(f func(role string) (api.DashboardLink, error)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.dashLogin = f
+}
+
+func (g *Gateway) dashboardLogin(role string) (api.DashboardLink, error) {
+	g.mu.Lock()
+	f := g.dashLogin
+	g.mu.Unlock()
+	switch {
+	case role != "admin" && role != "viewer":
+		return api.DashboardLink{}, fmt.Errorf("%w: role %q: want admin or viewer", ErrBadRequest, role)
+	case f == nil:
+		return api.DashboardLink{}, fmt.Errorf("%w (hearth-gateway --dashboard 127.0.0.1:7380 turns it on)", ErrDashboardOff)
+	}
+	return f(role)
+}
+
+// OwnerAPI is the gateway's API as its owner calls it, for a caller in
+// the same process (the dashboard): every request carries the admin
+// token. It serves what is mounted at its first request.
+func (g *Gateway) OwnerAPI() http.Handler {
+	h := sync.OnceValue(g.routes)
+	auth := "Bearer " + g.adminToken
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Authorization", auth)
+		h().ServeHTTP(w, r)
+	})
 }
 
 // SetChainStatus makes GET /v1/status (hearth status) include what f says

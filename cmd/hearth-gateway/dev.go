@@ -81,6 +81,15 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		g.Close()
 		return err
 	}
+	dash, err := startDashboard(g, o, o.dataDir, logger.With("part", "dashboard"))
+	if err != nil {
+		g.Close()
+		return err
+	}
+	dashNote := dash.where
+	if dash.login != nil {
+		dashNote = dash.login() + "\n                (a one-time login, good for 15 minutes; `hearth dashboard` opens a new one)"
+	}
 	runMarket, marketNote, err := startMarket(ctx, g, o, logger.With("part", "market"))
 	if err != nil {
 		g.Close()
@@ -97,10 +106,11 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
   market:       %s
   streams:      %s
   metrics:      %s
+  dashboard:    %s
 Try:  hearth job submit examples/vanity/job.yaml --wait
       hearth market order post --app examples/vanity/vanity.wasm --tasks 4 --price-per-task 1000000 --wait
 Stop: Ctrl-C
-`, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote, streamsNote, metricsNote)
+`, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote, streamsNote, metricsNote, dashNote)
 
 	// One errgroup supervises the parts: the first that fails, or stops
 	// before Ctrl-C, ends them all, and its error is returned.
@@ -127,6 +137,9 @@ Stop: Ctrl-C
 	}
 	if runMetrics != nil {
 		run("metrics", runMetrics)
+	}
+	if dash.run != nil {
+		run("dashboard", dash.run)
 	}
 	run("gateway", g.Run)
 	return grp.Wait()

@@ -35,6 +35,8 @@ type options struct {
 	mqttPass  string // read from --mqtt-password-file
 	mqttFile  string
 	metrics   string
+	dashboard string
+	dashHosts string
 	// metricsToken is read from --metrics-token-file.
 	metricsToken, metricsTokenFile string
 	log                            logflag.Flags
@@ -66,6 +68,8 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.mqttFile, "mqtt-password-file", "", "a file holding the MQTT broker's password, kept out of --mqtt (which\nthe process list shows)")
 	fs.StringVar(&o.metrics, "metrics", "", "where to serve Prometheus metrics at /metrics, e.g. 127.0.0.1:7390\n(default off; with --dev 127.0.0.1:7390; \"off\" turns them off); an\naddress other than loopback needs --metrics-token-file (docs/operations.md)")
 	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "a file holding the bearer token that a scrape of --metrics must send\n(Prometheus: authorization: credentials_file)")
+	fs.StringVar(&o.dashboard, "dashboard", "", "where to serve the household's web dashboard (default 127.0.0.1:7380, or a\nfree loopback port when that is taken; \"off\" turns it off): plain HTTP on\nloopback, TLS with a certificate of its own on any other address, e.g.\n:7380 for phones on the LAN; `hearth dashboard` opens it (docs/dashboard.md)")
+	fs.StringVar(&o.dashHosts, "dashboard-host", "", "comma-separated extra host names the dashboard answers to and its\ncertificate names (it always answers to loopback, its address, the host\nname and NAME.local)")
 	fs.IntVar(&o.fwBatch, "firmware-batch", 3, "how many devices a firmware rollout updates at once, after its first\ndevice (the canary) committed the release")
 	o.market.register(fs)
 	o.log.Register(fs)
@@ -119,6 +123,16 @@ func (o *options) readSecrets() error {
 		}
 	}
 	return nil
+}
+
+func (o options) dashboardHosts() []string {
+	var out []string
+	for _, s := range strings.Split(o.dashHosts, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (o options) interfaces() []string {

@@ -63,6 +63,11 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		g.Close()
 		return err
 	}
+	dash, err := startDashboard(g, o, o.config(logger).DataDir, logger.With("part", "dashboard"))
+	if err != nil {
+		g.Close()
+		return err
+	}
 	runMarket, note, err := startMarket(ctx, g, o, logger.With("part", "market"))
 	if err != nil {
 		g.Close()
@@ -86,6 +91,15 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		grp.Go(func() error {
 			if err := runMetrics(gctx); err != nil {
 				logger.Error("metrics stopped", "err", err)
+			}
+			return nil
+		})
+	}
+	logger.Info("dashboard", "where", dash.where)
+	if dash.run != nil {
+		grp.Go(func() error {
+			if err := dash.run(gctx); err != nil {
+				logger.Error("dashboard stopped", "err", err)
 			}
 			return nil
 		})

@@ -144,3 +144,27 @@ func (c *Admin) MQTTSignals(ctx context.Context) ([]MQTTSignal, error) {
 	var out []MQTTSignal
 	return out, c.do(ctx, "GET", "/v1/pool/signals/mqtt", nil, &out)
 }
+
+// Call makes an owner's call to the gateway as it is, for a caller that
+// passes calls on (hearth dashboard's page): path is the escaped path with
+// its query. It returns the answer's status, content type and body, which
+// the caller must close, whatever the status.
+func (c *Admin) Call(ctx context.Context, method, path, contentType string, body io.Reader, size int64) (int, string, io.ReadCloser, error) {
+	req := &http1.Request{Method: method, Path: path, Header: http1.Header{}}
+	if body != nil && size > 0 {
+		req.Body, req.ContentLength = body, size
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := c.send(ctx, req)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type"), resp.Body, nil
+}
+
+// DashboardLogin asks for a login link to the gateway's own dashboard
+// listener (hearth dashboard --lan, --viewer).
+func (c *Admin) DashboardLogin(ctx context.Context, req DashboardLoginRequest) (DashboardLink, error) {
+	var out DashboardLink
+	return out, c.do(ctx, "POST", "/v1/dashboard/login", req, &out)
+}

@@ -571,3 +571,27 @@ type Status struct {
 	// its mode (verified, local, trusted) and, when trusted, a warning.
 	Chain string `json:"chain,omitempty"`
 }
+
+// DashboardLoginRequest asks the gateway for a login link to its dashboard.
+type DashboardLoginRequest struct {
+	// Role is "admin" (a one-time link, good for a minute) or "viewer"
+	// (the reusable read-only link of a wall display).
+	Role string `json:"role"`
+}
+
+// DashboardLink is a login link to the gateway's own dashboard listener.
+// The host is the caller's to choose (the one it reaches the gateway by):
+// the link is Scheme://HOST:Port + Path.
+type DashboardLink struct {
+	Scheme string `json:"scheme"`
+	// Listen is the address the dashboard listens on; Port its port.
+	Listen string `json:"listen"`
+	Port   int    `json:"port"`
+	Path   string `json:"path"`
+	// Loopback: the dashboard listens on loopback only, so the link works
+	// on the gateway's own machine (start it with --dashboard :7380 for
+	// the LAN).
+	Loopback bool `json:"loopback"`
+	// Fingerprint is the SHA-256 of its TLS certificate, when TLS.
+	Fingerprint string `json:"fingerprint,omitempty"`
+}

@@ -1,0 +1,104 @@
+package dashboard
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hearth-home/hearth/internal/atomicfile"
+)
+
+// Certificate loads the dashboard's TLS certificate from dir, or makes one
+// when there is none or it does not name every host: a self-signed ECDSA
+// P-256 certificate, which browsers accept (they refuse the Ed25519 one of
+// the gateway's API port). It returns it with its SHA-256 fingerprint,
+// which the owner compares with what the browser shows the first time.
+func Certificate(dir string, hosts []string) (tls.Certificate, string, error) {
+	certPath, keyPath := filepath.Join(dir, "dashboard.crt"), filepath.Join(dir, "dashboard.key")
+	if c, err := tls.LoadX509KeyPair(certPath, keyPath); err == nil && covers(c, hosts) {
+		return c, Fingerprint(c.Certificate[0]), nil
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return tls.Certificate{}, "", fmt.Errorf("dashboard certificate %s: %w (remove it and its key to make a new one)", certPath, err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: "Hearth dashboard", Organization: []string{"Hearth"}},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().AddDate(5, 0, 0),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(strings.Trim(h, "[]")); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else if h != "" {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	kb, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	if err := atomicfile.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		return tls.Certificate{}, "", err
+	}
+	if err := atomicfile.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		return tls.Certificate{}, "", err
+	}
+	c, err := tls.LoadX509KeyPair(certPath, keyPath)
+	return c, Fingerprint(der), err
+}
+
+// covers: c names every host.
+func covers(c tls.Certificate, hosts []string) bool {
+	leaf, err := x509.ParseCertificate(c.Certificate[0])
+	if err != nil || time.Now().After(leaf.NotAfter.Add(-30*24*time.Hour)) {
+		return false
+	}
+	for _, h := range hosts {
+		h = strings.Trim(h, "[]")
+		if ip := net.ParseIP(h); ip != nil {
+			if !slices.ContainsFunc(leaf.IPAddresses, ip.Equal) {
+				return false
+			}
+		} else if h != "" && !slices.Contains(leaf.DNSNames, h) {
+			return false
+		}
+	}
+	return true
+}
+
+// Fingerprint is a certificate's SHA-256 as browsers show it: upper-case
+// hex bytes separated by colons.
+func Fingerprint(der []byte) string {
+	sum := sha256.Sum256(der)
+	parts := make([]string, len(sum))
+	for i, b := range sum {
+		parts[i] = strings.ToUpper(hex.EncodeToString([]byte{b}))
+	}
+	return strings.Join(parts, ":")
+}
