@@ -92,6 +92,12 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatalf("hearth pool budget: %v\n%s", err, out)
 	}
 	do(t, ctx, "budget line follows", chromedp.WaitReady(chromedp.CSS(`#power-chart[data-budget-w="3.5"]`)))
+	// A solar surplus posted to the gateway joins the plot as a line.
+	if out, err := env.hearth(ctxCLI, "pool", "signal", "--solar", "6", "--source", "inverter"); err != nil {
+		t.Fatalf("hearth pool signal: %v\n%s", err, out)
+	}
+	waitText(t, ctx, `#power-chart`, "Solar surplus")
+	time.Sleep(3 * time.Second) // a few seconds of it, for the picture
 	shots.take(ctx, "power")
 
 	// A job from the CLI shows up in the jobs view without a reload.

@@ -36,6 +36,9 @@ type powerState struct {
 	signals map[identity.NodeID][]policy.Signal
 	pool    []policy.Signal
 	history map[identity.NodeID][]api.PowerSample // oldest first
+	// signalLog is the signals' state at each change, for the last
+	// historySpan (and the one in force at its start).
+	signalLog []api.SignalPoint
 	minutes map[identity.NodeID]*minuteAcc        // the minute that runs (power_minutes.go)
 }
 
@@ -164,6 +167,7 @@ func (g *Gateway) signal(req api.SignalRequest) error {
 			return err
 		}
 		g.power.pool = replaceSignal(g.power.pool, s, now)
+		g.noteSignalsLocked(now)
 		g.log.Info("pool power signal", "kind", s.Kind, "watts", s.Watts, "demand", s.Demand, "source", s.Source, "expires", s.Expires.Format(time.TimeOnly))
 		return nil
 	}
@@ -176,8 +180,73 @@ func (g *Gateway) signal(req api.SignalRequest) error {
 		return err
 	}
 	g.power.signals[m.ID] = replaceSignal(g.power.signals[m.ID], s, now)
+	g.noteSignalsLocked(now)
 	g.log.Info("device power signal", "node", m.ID.Short(), "kind", s.Kind, "watts", s.Watts, "demand", s.Demand, "source", s.Source)
 	return nil
+}
+
+// signalPointLocked is the state of the signals that hold at now.
+func (g *Gateway) signalPointLocked(now time.Time) api.SignalPoint {
+	p := api.SignalPoint{T: now}
+	add := func(s policy.Signal) {
+		if !now.Before(s.Expires) {
+			return
+		}
+		switch s.Kind {
+		case policy.KindSolar:
+			w := s.Watts
+			if p.SolarW != nil {
+				w += *p.SolarW
+			}
+			p.SolarW = &w
+		case policy.KindHeat:
+			if p.Heat == nil || s.Demand > *p.Heat {
+				d := s.Demand
+				p.Heat = &d
+			}
+		}
+	}
+	for _, s := range g.power.pool {
+		add(s)
+	}
+	for _, ss := range g.power.signals {
+		for _, s := range ss {
+			add(s)
+		}
+	}
+	return p
+}
+
+// noteSignalsLocked logs the signals' state when it changed since the last
+// note (a signal posted, or one that expired: heartbeats note that), and
+// forgets what is older than the history kept.
+func (g *Gateway) noteSignalsLocked(now time.Time) {
+	p := g.signalPointLocked(now)
+	log := g.power.signalLog
+	same := func(a, b *float64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+	if n := len(log); n > 0 && same(log[n-1].SolarW, p.SolarW) && same(log[n-1].Heat, p.Heat) || n == 0 && p.SolarW == nil && p.Heat == nil {
+		return
+	}
+	log = append(log, p)
+	cut := 0
+	for cut+1 < len(log) && !log[cut+1].T.After(now.Add(-historySpan)) {
+		cut++
+	}
+	g.power.signalLog = slices.Clip(log[cut:])
+}
+
+// signalsSince is the signals' steps from since on, the first clamped to
+// since; none when no signal was posted in the history kept.
+func (g *Gateway) signalsSinceLocked(since time.Time) []api.SignalPoint {
+	log := g.power.signalLog
+	i, _ := slices.BinarySearchFunc(log, since, func(p api.SignalPoint, t time.Time) int { return p.T.Compare(t) })
+	var out []api.SignalPoint
+	if i > 0 && (i == len(log) || log[i].T.After(since)) {
+		first := log[i-1]
+		first.T = since
+		out = append(out, first)
+	}
+	return append(out, log[i:]...)
 }
 
 // replaceSignal adds s in place of the signal of the same kind and source,
@@ -303,6 +372,7 @@ func (g *Gateway) recordSamplesLocked(m *member, hb api.Heartbeat, now time.Time
 	}
 	cut, _ := slices.BinarySearchFunc(hist, now.Add(-historySpan), func(s api.PowerSample, t time.Time) int { return s.T.Compare(t) })
 	g.power.history[m.ID] = slices.Clip(hist[cut:])
+	g.noteSignalsLocked(now)
 	return add, minutes
 }
 
@@ -383,6 +453,9 @@ func (g *Gateway) energy(days int) ([]api.EnergyDay, error) {
 // earlier, from the minute tier (one a minute, for seven days).
 func (g *Gateway) poolPower(since time.Time, now time.Time) (api.PoolPower, error) {
 	out := api.PoolPower{StepS: 1, Pool: []api.PoolSample{}, Devices: []api.DevicePower{}}
+	g.mu.Lock()
+	out.Signals = g.signalsSinceLocked(since)
+	g.mu.Unlock()
 	step := time.Second
 	if since.Before(now.Add(-historySpan - time.Minute)) {
 		step, out.StepS = time.Minute, 60

@@ -275,3 +275,53 @@ func TestPlacementPrefersHeadroom(t *testing.T) {
 		}
 	}
 }
+
+// TestPowerSignalsInHistory: the power history carries the signals as
+// steps (the dashboard draws them on the power plot): a pool's and a
+// device's solar surplus summed, the strongest heat demand; a span that
+// starts after a change begins with the state then in force.
+func TestPowerSignalsInHistory(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{})
+	ctx := context.Background()
+	a := newNode(t, tg.Gateway)
+	a.hello(t, tg.JoinToken().String())
+	if pp, err := tg.admin.Power(ctx, time.Minute); err != nil || len(pp.Signals) != 0 {
+		t.Fatalf("no signal posted: %+v %v", pp.Signals, err)
+	}
+	for _, req := range []api.SignalRequest{
+		{Kind: "solar", Watts: 300, Source: "inverter"},
+		{Kind: "solar", Watts: 20, Source: "panel", Device: a.id.ID.String()},
+		{Kind: "heat", Demand: 0.25, Source: "hall"},
+		{Kind: "heat", Demand: 0.5, Source: "bedroom", Device: a.id.ID.String()},
+	} {
+		if err := tg.admin.Signal(ctx, req); err != nil {
+			t.Fatalf("signal %+v: %v", req, err)
+		}
+	}
+	pp, err := tg.admin.Power(ctx, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(pp.Signals)
+	if n != 4 {
+		t.Fatalf("signals: %d steps, want one per change (4): %+v", n, pp.Signals)
+	}
+	last := pp.Signals[n-1]
+	if last.SolarW == nil || *last.SolarW != 320 || last.Heat == nil || *last.Heat != 0.5 {
+		t.Fatalf("the last step: %+v, want 320 W of solar surplus and a heat demand of 0.5", last)
+	}
+	if first := pp.Signals[0]; first.SolarW == nil || *first.SolarW != 300 || first.Heat != nil {
+		t.Fatalf("the first step: %+v, want the inverter's 300 W alone", first)
+	}
+	// A heartbeat with nothing new notes nothing; a span that starts now
+	// holds the state in force, from its start.
+	a.beat(t, api.Heartbeat{})
+	since := time.Now()
+	pp, err = tg.admin.Power(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pp.Signals) != 1 || pp.Signals[0].T.Before(since.Add(-time.Second)) || *pp.Signals[0].SolarW != 320 {
+		t.Fatalf("a span from now: %+v, want the state in force", pp.Signals)
+	}
+}

@@ -121,6 +121,21 @@ type PoolPower struct {
 	StepS   int           `json:"step_s"`
 	Pool    []PoolSample  `json:"pool"`
 	Devices []DevicePower `json:"devices"`
+	// Signals is what the power signals posted to the gateway said, as
+	// steps: each point holds from its time to the next one's. The first
+	// is the state at the span's start; none when no signal was posted in
+	// the last hour (the gateway keeps an hour of them).
+	Signals []SignalPoint `json:"signals,omitempty"`
+}
+
+// SignalPoint is the state of the power signals from T on: the solar
+// surplus posted (the pool's and the devices' summed, in watts) and the
+// strongest heat demand (0..1). A field is absent while no such signal
+// holds.
+type SignalPoint struct {
+	T      time.Time `json:"t"`
+	SolarW *float64  `json:"solar_w,omitempty"`
+	Heat   *float64  `json:"heat,omitempty"`
 }
 
 // EnergyDay is one device's energy on one day (the gateway's local date).

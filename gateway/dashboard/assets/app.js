@@ -168,7 +168,7 @@ async function loadPower(sp) {
 	for (const b of $('spans').children) b.ariaPressed = b.dataset.span === sp;
 	const my = ++seq, p = await api(`/v1/pool/power?since=${sp}`);
 	if (my !== seq) return; // another span was asked for since
-	P = { step: p.step_s || 1, pool: [], dev: new Map(), newest: null };
+	P = { step: p.step_s || 1, pool: [], dev: new Map(), newest: null, sig: [] };
 	merge(p);
 	drawPower();
 }
@@ -201,8 +201,16 @@ function merge(p) {
 			if (a[i].ms === s.ms && s.devices > a[i].devices) a[i] = s;
 		}
 	}
+	// Signals are steps: a point holds until the next; only changes after
+	// the last one held are new.
+	for (const g of p.signals || []) {
+		const ms = Date.parse(g.t), last = P.sig[P.sig.length - 1];
+		if (!last || ms > last.ms) P.sig.push({ ms, solar: g.solar_w ?? null, heat: g.heat ?? null });
+	}
 	const cut = P.newest ? P.newest.ms - SPANS[span] * 1000 : 0;
 	const keep = (arr) => arr.filter((s) => s.ms >= cut);
+	const held = P.sig.findLastIndex((g) => g.ms <= cut);
+	if (held > 0) P.sig = P.sig.slice(held);
 	P.pool = keep(P.pool);
 	for (const [id, d] of P.dev) if (!(d.s = keep(d.s)).length) P.dev.delete(id);
 }
@@ -234,7 +242,13 @@ function drawPower() {
 		for (const s of d.s) if (at.has(s.x)) [w[at.get(s.x)], b[at.get(s.x)]] = [s.watts, s.budget_w];
 		data.push(w, b);
 	}
-	const key = `${P.step} ${devs.map(label)}`;
+	// The signals on the same x: the step in force at each second.
+	const sigAt = (f) => { let j = -1; return xs.map((x) => { while (j + 1 < P.sig.length && P.sig[j + 1].ms <= x * 1000) j++; return j < 0 ? null : P.sig[j][f]; }); };
+	const solar = sigAt('solar'), heat = sigAt('heat').map((v) => (v === null ? null : v * 100));
+	const hasSolar = solar.some((v) => v !== null), hasHeat = heat.some((v) => v !== null);
+	if (hasSolar) data.push(solar);
+	if (hasHeat) data.push(heat);
+	const key = `${P.step} ${devs.map(label)} ${hasSolar} ${hasHeat}`;
 	if (chart && key === chartKey) {
 		if (chart.width !== chartSize(box).width) chart.setSize(chartSize(box)); // resized while hidden
 		return chart.setData(data);
@@ -250,6 +264,8 @@ function drawPower() {
 		series.push({ label: label(d), stroke, width: 1.5, spanGaps: true, value },
 			{ label: `${label(d)} budget`, stroke, dash: [5, 4], paths: stepped, spanGaps: true, value, show: devs.length < 5 });
 	});
+	if (hasSolar) series.push({ label: 'Solar surplus', stroke: css('--solar'), width: 2, paths: stepped, value });
+	if (hasHeat) series.push({ label: 'Heat demand', stroke: css('--heat'), width: 2, dash: [2, 3], paths: stepped, scale: '%', value: (u, v) => (v === null ? '–' : `${Math.round(v)} %`) });
 	// For a browser test: the points drawn, the pool's budget now, and the
 	// ms from the navigation to the first draw.
 	const drawn = (u) => {
@@ -258,7 +274,9 @@ function drawPower() {
 		if (navAt !== null) window.hearthPlotDrawnAt = performance.now() - navAt;
 		navAt = null;
 	};
-	const opts = { ...chartSize(box), series, scales: { y: zeroUp }, axes: [timeAxis(), axis('W')], hooks: { draw: [drawn] } };
+	const axes = [timeAxis(), axis('W')];
+	if (hasHeat) axes.push({ ...axis('%'), scale: '%', side: 1, grid: { show: false } });
+	const opts = { ...chartSize(box), series, scales: { y: zeroUp, '%': { range: [0, 100] } }, axes, hooks: { draw: [drawn] } };
 	chart = new uPlot(opts, data, box);
 }
 
