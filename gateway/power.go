@@ -39,7 +39,7 @@ type powerState struct {
 	// signalLog is the signals' state at each change, for the last
 	// historySpan (and the one in force at its start).
 	signalLog []api.SignalPoint
-	minutes map[identity.NodeID]*minuteAcc        // the minute that runs (power_minutes.go)
+	minutes   map[identity.NodeID]*minuteAcc // the minute that runs (power_minutes.go)
 }
 
 // energyRecord is one device's energy on one day.
