@@ -117,6 +117,12 @@ func TestDashboardInChromium(t *testing.T) {
 	do(t, ctx, "job appears live", chromedp.WaitVisible(row))
 	do(t, ctx, "job detail", chromedp.Click(row), chromedp.WaitVisible(chromedp.CSS(`#job-detail`)))
 	shots.take(ctx, "jobs")
+	// What a live view costs the network: a stream's events over 10 s.
+	perMin := value(t, ctx, "live stream size", chromedp.Evaluate[float64](`new Promise((done) => {
+		const es = new EventSource("/ui/events"); let n = 0;
+		es.addEventListener("state", (e) => { n += e.data.length + e.lastEventId.length + 40; });
+		setTimeout(() => { es.close(); done(n * 6); }, 10000); })`, chromedp.EvalAwaitPromise))
+	fmt.Printf("BENCH dashboard.sse_kb_per_min %.1f KB\n", perMin/1000)
 	for _, v := range []string{"energy", "market"} {
 		do(t, ctx, v+" view", chromedp.Navigate(dash+"/#"+v), chromedp.WaitVisible(chromedp.CSS(`#view-`+v)))
 		shots.take(ctx, v)
@@ -142,6 +148,13 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	if out, err := env.hearth(ctxCLI, "pool", "budget"); err != nil || !strings.Contains(out, "3.5 W") {
 		t.Errorf("the budget after the forged POST: %v\n%s", err, out)
+	}
+
+	// Log out: the page says so, and the session is gone.
+	do(t, ctx, "back to the page", chromedp.Navigate(dash+"/#pool"), chromedp.WaitVisible(chromedp.CSS(`#logout`)))
+	do(t, ctx, "log out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login`)))
+	if s := value(t, ctx, "session after logout", chromedp.Evaluate[int](`fetch("/ui/session").then(r => r.status)`, chromedp.EvalAwaitPromise)); s != http.StatusUnauthorized {
+		t.Errorf("the session after logging out: %d, want 401", s)
 	}
 
 	// DNS rebinding: the browser, at rebind.example (which resolves to the

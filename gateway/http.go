@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -187,7 +188,16 @@ func (g *Gateway) routes() http.Handler {
 		}
 	}))
 	mux.HandleFunc("GET /v1/jobs", g.admin(func(w http.ResponseWriter, r *http.Request) {
-		reply(w, g.jobsView(), nil)
+		limit := 0
+		if v := r.URL.Query().Get("limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				reply(w, nil, fmt.Errorf("%w: limit %q: want a number of jobs, 1 or more", ErrBadRequest, v))
+				return
+			}
+			limit = n
+		}
+		reply(w, g.jobsView(limit), nil)
 	}))
 	mux.HandleFunc("GET /v1/jobs/{id}", g.admin(func(w http.ResponseWriter, r *http.Request) {
 		d, err := g.jobView(r.PathValue("id"))

@@ -135,11 +135,20 @@ func (g *Gateway) resolveImage(spec *api.JobSpec) error {
 // resolveTimeout bounds resolving an image at submit.
 const resolveTimeout = 30 * time.Second
 
-func (g *Gateway) jobsView() []api.Job {
+// jobsView lists the jobs, newest first: the newest limit of them, or
+// all when limit is 0.
+func (g *Gateway) jobsView(limit int) []api.Job {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make([]api.Job, 0, len(g.jobOrder))
+	n := len(g.jobOrder)
+	if limit > 0 {
+		n = min(n, limit)
+	}
+	out := make([]api.Job, 0, n)
 	for _, id := range slices.Backward(g.jobOrder) {
+		if len(out) == n {
+			break
+		}
 		out = append(out, g.jobs[id].view())
 	}
 	return out

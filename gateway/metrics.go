@@ -154,7 +154,7 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 
 	jobs := map[api.JobState]int{api.JobRunning: 0, api.JobDone: 0, api.JobFailed: 0, api.JobCanceled: 0}
 	var counts api.TaskCounts
-	for _, j := range g.jobsView() {
+	for _, j := range g.jobsView(0) {
 		jobs[j.State]++
 		counts.Queued += j.Counts.Queued
 		counts.Leased += j.Counts.Leased

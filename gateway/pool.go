@@ -21,7 +21,7 @@ func (g *Gateway) SubmitJob(spec api.JobSpec) (api.Job, error) { return g.submit
 func (g *Gateway) Job(id string) (api.JobDetail, error) { return g.jobView(id) }
 
 // Jobs lists the jobs, newest first.
-func (g *Gateway) Jobs() []api.Job { return g.jobsView() }
+func (g *Gateway) Jobs() []api.Job { return g.jobsView(0) }
 
 // Blobs is the gateway's blob store.
 func (g *Gateway) Blobs() *store.Blobs { return g.blobs }

@@ -56,7 +56,11 @@ func startDashboard(g *gateway.Gateway, o options, dataDir string, logger *slog.
 		return nil, fmt.Errorf("--dashboard %s: %w (\"off\" turns the dashboard off)", addr, err)
 	}
 	tcp := ln.Addr().(*net.TCPAddr)
-	hosts := dashboardHosts(tcp, o.dashboardHosts())
+	extra := o.dashboardHosts()
+	if h, _, err := net.SplitHostPort(o.advertise); err == nil && h != "" {
+		extra = append(extra, h) // the name the CLI reaches the gateway by
+	}
+	hosts := dashboardHosts(tcp, extra)
 	viewer, err := viewerToken(filepath.Join(dataDir, "dashboard-viewer.token"))
 	if err != nil {
 		ln.Close()

@@ -43,11 +43,14 @@ const (
 const (
 	TicketTTL   = time.Minute
 	SessionIdle = 12 * time.Hour
-	maxSessions = 64
 	// maxStreams bounds the live event streams open at once (each costs a
 	// snapshot of the pool a second).
 	maxStreams = 8
 )
+
+// maxSessions bounds the sessions kept per role: a crowd of viewer logins
+// never pushes an admin's session out.
+var maxSessions = map[string]int{RoleAdmin: 16, RoleViewer: 48}
 
 // Config is what a Server serves and whom it lets in.
 type Config struct {
@@ -178,7 +181,10 @@ var (
 	writeRoutes = []string{"/v1/pool/members/{id}/approve", "/v1/pool/budget", "/v1/pool/signal", "/v1/jobs/{id}/cancel"}
 )
 
-// api passes a guarded call on to the gateway's API.
+// api passes a guarded call on to the gateway's API. Jobs and streams
+// come back without what the page has no use for and a wall display must
+// not show: their environment and arguments (secrets go there) and tasks'
+// output (redacted).
 func (s *Server) api(w http.ResponseWriter, r *http.Request, _ string) {
 	r2 := r.Clone(r.Context())
 	r2.Header = http.Header{}
@@ -188,16 +194,70 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, _ string) {
 		}
 	}
 	r2.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	s.cfg.API.ServeHTTP(w, r2)
+	if r.Method != http.MethodGet || !redacted(r.URL.Path) {
+		s.cfg.API.ServeHTTP(w, r2)
+		return
+	}
+	rec := &recorder{header: http.Header{}, code: http.StatusOK}
+	s.cfg.API.ServeHTTP(rec, r2)
+	body := rec.body.Bytes()
+	if rec.code == http.StatusOK {
+		body = redact(body)
+	}
+	w.Header().Set("Content-Type", rec.header.Get("Content-Type"))
+	w.WriteHeader(rec.code)
+	w.Write(body)
+}
+
+// redacted: the answers that carry jobs' and streams' specs and tasks'
+// results.
+func redacted(path string) bool {
+	return strings.HasPrefix(path, "/v1/jobs") || strings.HasPrefix(path, "/v1/streams")
+}
+
+// redactKeys are the fields redact drops, wherever they are.
+var redactKeys = []string{"env", "args", "stdout", "stderr"}
+
+// redact drops redactKeys from a JSON answer, at any depth.
+func redact(raw []byte) []byte {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return []byte(`{"code":"internal","error":"the gateway's answer is not JSON"}`)
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, k := range redactKeys {
+				delete(v, k)
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	out, _ := json.Marshal(v)
+	return out
 }
 
 // cookieName is __Host- prefixed on TLS: the browser then sends it only to
-// this host and origin, over TLS, for the whole site.
-func (s *Server) cookieName() string {
-	if s.cfg.Secure {
-		return "__Host-hearth-session"
+// this host and origin, over TLS, for the whole site. It names the port:
+// browsers share cookies among a host's ports, and `hearth dashboard` and
+// the gateway's own listener may both serve on 127.0.0.1.
+func (s *Server) cookieName(r *http.Request) string {
+	name := "hearth-session"
+	if _, port, err := net.SplitHostPort(r.Host); err == nil && port != "" {
+		name += "-" + port
 	}
-	return "hearth-session"
+	if s.cfg.Secure {
+		return "__Host-" + name
+	}
+	return name
 }
 
 // login trades a one-time ticket (or the viewer token) for a session
@@ -231,10 +291,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	id := randomToken()
 	s.mu.Lock()
 	s.pruneLocked(now)
-	if len(s.sessions) >= maxSessions { // the oldest goes
+	for s.countLocked(role) >= maxSessions[role] { // the oldest of the role goes
 		var oldest string
 		for k, v := range s.sessions {
-			if oldest == "" || v.seen.Before(s.sessions[oldest].seen) {
+			if v.role == role && (oldest == "" || v.seen.Before(s.sessions[oldest].seen)) {
 				oldest = k
 			}
 		}
@@ -242,20 +302,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions[hash(id)] = &session{role: role, seen: now}
 	s.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: id, Path: "/", HttpOnly: true,
-		Secure: s.cfg.Secure, SameSite: http.SameSiteStrictMode, MaxAge: int(SessionIdle / time.Second)})
+	// A browser-session cookie: the server ends it after SessionIdle
+	// without a request (a live view counts), or at logout.
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: id, Path: "/", HttpOnly: true,
+		Secure: s.cfg.Secure, SameSite: http.SameSiteStrictMode})
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(s.cookieName()); err == nil {
+	if c, err := r.Cookie(s.cookieName(r)); err == nil {
 		s.mu.Lock()
 		delete(s.sessions, hash(c.Value))
 		s.mu.Unlock()
 	}
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", HttpOnly: true, Secure: s.cfg.Secure, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: "", Path: "/", HttpOnly: true, Secure: s.cfg.Secure, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) countLocked(role string) int {
+	n := 0
+	for _, v := range s.sessions {
+		if v.role == role {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *Server) pruneLocked(now time.Time) {
@@ -270,16 +342,7 @@ func (s *Server) pruneLocked(now time.Time) {
 // do what a viewer may); others get 401 (no session) or 403 (a viewer).
 func (s *Server) authed(role string, h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		have := ""
-		if c, err := r.Cookie(s.cookieName()); err == nil {
-			now := s.cfg.Now()
-			s.mu.Lock()
-			if se := s.sessions[hash(c.Value)]; se != nil && now.Sub(se.seen) <= SessionIdle {
-				se.seen, have = now, se.role
-			}
-			s.mu.Unlock()
-		}
-		switch {
+		switch have := s.sessionRole(r); {
 		case have == "":
 			writeError(w, http.StatusUnauthorized, "unauthorized", "not logged in: run `hearth dashboard` for a login link")
 		case role == RoleAdmin && have != RoleAdmin:
@@ -290,17 +353,34 @@ func (s *Server) authed(role string, h func(http.ResponseWriter, *http.Request, 
 	}
 }
 
-// hostOK: loopback names and addresses, and the configured hosts, with or
-// without a port.
+// sessionRole is the role of r's session, which it marks as used; empty
+// when there is none (no cookie, logged out, idle too long, evicted).
+func (s *Server) sessionRole(r *http.Request) string {
+	c, err := r.Cookie(s.cookieName(r))
+	if err != nil {
+		return ""
+	}
+	now := s.cfg.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	se := s.sessions[hash(c.Value)]
+	if se == nil || now.Sub(se.seen) > SessionIdle {
+		return ""
+	}
+	se.seen = now
+	return se.role
+}
+
+// hostOK: an IP address (DNS rebinding needs a name of the attacker's;
+// an address typed by the owner cannot be one, and the machine's
+// addresses change with DHCP), localhost and the configured names, with
+// or without a port.
 func (s *Server) hostOK(host string) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
 	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
-	if host == "localhost" {
-		return true
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if host == "localhost" || net.ParseIP(host) != nil {
 		return true
 	}
 	return slices.ContainsFunc(s.cfg.Hosts, func(h string) bool {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/gateway/dashboard"
 )
 
@@ -176,7 +177,7 @@ func TestCrossOriginAndHost(t *testing.T) {
 			t.Errorf("Host %s: %d, want 403", host, code)
 		}
 	}
-	for _, host := range []string{"localhost", "hearth.local:7380", "[::1]:7380"} {
+	for _, host := range []string{"localhost", "hearth.local:7380", "[::1]:7380", "192.168.1.10:7380", "[fd00::5]"} {
 		req, _ := http.NewRequest("GET", f.srv.URL+"/", nil)
 		req.Host = host
 		if code, _ := status(t, c, req); code != http.StatusOK {
@@ -300,12 +301,13 @@ func TestEvents(t *testing.T) {
 			Jobs    json.RawMessage `json:"jobs"`
 			Cursor  string          `json:"cursor"`
 		}
-		if err := json.Unmarshal([]byte(e["data"]), &data); err != nil || e["event"] != "state" || e["id"] != data.Cursor || data.Members == nil || len(data.Power) == 0 {
+		if err := json.Unmarshal([]byte(e["data"]), &data); err != nil || e["event"] != "state" || e["id"] != data.Cursor || len(data.Power) == 0 {
 			t.Fatalf("event %d: %v (%v)", i, e, err)
 		}
-		// The jobs come with the first event and then only when they change.
-		if (i == 0) != (len(data.Jobs) > 0) {
-			t.Errorf("event %d: jobs %s", i, data.Jobs)
+		// Members and jobs come with the first event and then only when
+		// they change.
+		if (i == 0) != (len(data.Jobs) > 0) || (i == 0) != (data.Members != nil) {
+			t.Errorf("event %d: members %v, jobs %s", i, data.Members, data.Jobs)
 		}
 	}
 	// The polling fallback answers the same, once.
@@ -335,10 +337,15 @@ func TestCertificate(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(dir, "dashboard.key")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("key file: %v %v", fi, err)
 	}
-	_, fp2, _ := dashboard.Certificate(dir, []string{"hearth.local"})
-	_, fp3, _ := dashboard.Certificate(dir, []string{"hearth.local", "10.0.0.2"})
+	if leaf.VerifyHostname("localhost") != nil || leaf.VerifyHostname("127.0.0.1") != nil {
+		t.Errorf("certificate names %v %v, want loopback too", leaf.IPAddresses, leaf.DNSNames)
+	}
+	// A new address keeps it (DHCP must not make every browser ask
+	// again); a new name makes a new one.
+	_, fp2, _ := dashboard.Certificate(dir, []string{"hearth.local", "10.0.0.2"})
+	_, fp3, _ := dashboard.Certificate(dir, []string{"hearth.local", "pi.example"})
 	if fp1 != fp2 || fp3 == fp1 || len(fp1) != 95 {
-		t.Fatalf("fingerprints %s %s %s: want the first kept, a new one for a new host", fp1, fp2, fp3)
+		t.Fatalf("fingerprints %s %s %s: want the first kept for a new address, a new one for a new name", fp1, fp2, fp3)
 	}
 }
 
@@ -379,6 +386,57 @@ func TestAssets(t *testing.T) {
 		fmt.Printf("BENCH dashboard.first_load_kb_gz %.1f KB\n", float64(n)/1000)
 		if n > 100_000 {
 			t.Errorf("first load %d bytes compressed, goal 100 KB", n)
+		}
+	}
+}
+
+// TestRedactedAndSessions: the page gets jobs without their environment,
+// arguments or output; a crowd of viewer logins does not end an admin's
+// session; sessions of two dashboards on one host (ports) are apart.
+func TestRedactedAndSessions(t *testing.T) {
+	tok := dashboard.NewToken()
+	f := newFixture(t, dashboard.Config{ViewerToken: tok, Now: time.Now})
+	admin := f.client(t)
+	f.login(t, admin, dashboard.RoleAdmin)
+	app, err := f.gw.Blobs().PutBytes([]byte("\x00asm\x01\x00\x00\x00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := api.JobSpec{Name: "secret", Runtime: "wasm", AppDigest: string(app), Tasks: 1,
+		Args: []string{"--token", "hunter2"}, Env: map[string]string{"API_KEY": "s3cret"}}
+	j, err := f.gw.SubmitJob(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/v1/jobs", "/v1/jobs?limit=5", "/v1/jobs/" + j.ID, "/ui/state"} {
+		code, body := get(t, admin, f.srv.URL+p)
+		if code != http.StatusOK || !strings.Contains(body, j.ID) || strings.Contains(body, "hunter2") || strings.Contains(body, "s3cret") {
+			t.Errorf("%s: %d %s, want the job without its secrets", p, code, body)
+		}
+	}
+	for range 60 {
+		if code, _ := get(t, f.client(t), f.srv.URL+"/login?viewer="+tok); code != http.StatusOK {
+			t.Fatalf("viewer login: %d", code)
+		}
+	}
+	if code, _ := get(t, admin, f.srv.URL+"/ui/session"); code != http.StatusOK {
+		t.Errorf("the admin's session after 60 viewer logins: %d, want 200", code)
+	}
+	// Another dashboard on the same host, another port: its own cookie.
+	other := httptest.NewServer(dashboard.New(dashboard.Config{API: f.gw.OwnerAPI()}))
+	defer other.Close()
+	resp, err := admin.Get(other.URL + "/ui/session")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the first dashboard's cookie opened the second: %s", resp.Status)
+	}
+	u, _ := url.Parse(f.srv.URL)
+	for _, c := range admin.Jar.Cookies(u) {
+		if !strings.HasSuffix(c.Name, "-"+u.Port()) || c.MaxAge != 0 {
+			t.Errorf("cookie %s: want the port in its name and no Max-Age (a browser session)", c.Name)
 		}
 	}
 }

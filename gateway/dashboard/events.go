@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
 )
 
 // Live updates: Server-Sent Events at /ui/events, one "state" event a
@@ -17,58 +20,82 @@ import (
 // JSON once, for browsers that fall back to polling.
 
 // overlap is how far before the cursor an event's samples start: devices
-// report a heartbeat's samples together (every 2 s by default), so a
-// device's sample may arrive after another's newer one. The page drops
-// what it has already.
-const overlap = 5 * time.Second
+// report a heartbeat's samples together (every 2 s by default, a retried
+// heartbeat later), so a device's sample may arrive after another's newer
+// one. A stream sends each sample once (sent); a poll, or a stream that
+// reconnects, may send one again, and the page drops what it has.
+// pollOverlap is a poll's (smaller: a poll sends all it reads).
+const (
+	overlap     = 30 * time.Second
+	pollOverlap = 10 * time.Second
+	// maxBack is how far back a cursor may ask: the hour of samples kept.
+	maxBack = time.Hour
+	// jobsShown is how many of the newest jobs the page is sent.
+	jobsShown = 100
+)
 
-// tick is how often a stream sends an event.
-var tick = time.Second
+// tick is how often a stream sends an event; membersEvery how often at
+// most it sends the members when only their figures changed.
+var (
+	tick         = time.Second
+	membersEvery = 4 * time.Second
+)
+
+// memberStates is the members' IDs and states, in the API's order.
+func memberStates(raw json.RawMessage) string {
+	var ms []struct{ ID, State string }
+	json.Unmarshal(raw, &ms)
+	var b bytes.Buffer
+	for _, m := range ms {
+		b.WriteString(m.ID + "=" + m.State + ";")
+	}
+	return b.String()
+}
 
 // snapshot is one event's data.
 type snapshot struct {
-	T       time.Time       `json:"t"`
-	Cursor  string          `json:"cursor"`
-	Members json.RawMessage `json:"members"`
-	Power   json.RawMessage `json:"power"`
-	// Jobs is present when the jobs changed since the stream's last event.
-	Jobs json.RawMessage `json:"jobs,omitempty"`
+	T      time.Time `json:"t"`
+	Cursor string    `json:"cursor"`
+	// Members and Jobs are present in a stream's event when they changed
+	// since its last one.
+	Members json.RawMessage `json:"members,omitempty"`
+	Power   *api.PoolPower  `json:"power"`
+	Jobs    json.RawMessage `json:"jobs,omitempty"`
 }
 
 // snap reads the pool through the API: members, the power samples since
 // since (less the overlap) and the jobs. It returns the snapshot and the
 // new cursor.
-func (s *Server) snap(ctx context.Context, since time.Time) (snapshot, time.Time, error) {
+func (s *Server) snap(ctx context.Context, since time.Time, back time.Duration) (snapshot, time.Time, error) {
 	out := snapshot{T: s.cfg.Now().UTC()}
 	var err error
 	if out.Members, err = s.get(ctx, "/v1/pool/members"); err != nil {
 		return out, since, err
 	}
-	from := since.Add(-overlap)
-	if since.IsZero() {
+	// From the cursor less the overlap; a cursor older than the hour kept
+	// (or none) starts a minute back, as the page then reloads.
+	from := since.Add(-back)
+	if since.Before(out.T.Add(-maxBack)) {
 		from = out.T.Add(-time.Minute)
 	}
-	if out.Power, err = s.get(ctx, "/v1/pool/power?since="+url.QueryEscape(from.Format(time.RFC3339Nano))); err != nil {
+	raw, err := s.get(ctx, "/v1/pool/power?since="+url.QueryEscape(from.Format(time.RFC3339Nano)))
+	if err != nil {
 		return out, since, err
 	}
-	var p struct {
-		Devices []struct {
-			Samples []struct {
-				T time.Time `json:"t"`
-			} `json:"samples"`
-		} `json:"devices"`
+	out.Power = new(api.PoolPower)
+	if err := json.Unmarshal(raw, out.Power); err != nil {
+		return out, since, fmt.Errorf("/v1/pool/power: %w", err)
 	}
 	cursor := since
-	if json.Unmarshal(out.Power, &p) == nil {
-		for _, d := range p.Devices {
-			if n := len(d.Samples); n > 0 && d.Samples[n-1].T.After(cursor) {
-				cursor = d.Samples[n-1].T
-			}
+	for _, d := range out.Power.Devices {
+		if n := len(d.Samples); n > 0 && d.Samples[n-1].T.After(cursor) {
+			cursor = d.Samples[n-1].T
 		}
 	}
-	if out.Jobs, err = s.get(ctx, "/v1/jobs"); err != nil {
+	if out.Jobs, err = s.get(ctx, fmt.Sprintf("/v1/jobs?limit=%d", jobsShown)); err != nil {
 		return out, since, err
 	}
+	out.Jobs = redact(out.Jobs)
 	out.Cursor = cursor.UTC().Format(time.RFC3339Nano)
 	return out, cursor, nil
 }
@@ -114,7 +141,7 @@ func parseCursor(r *http.Request) time.Time {
 
 // state answers one snapshot (the polling fallback).
 func (s *Server) state(w http.ResponseWriter, r *http.Request) {
-	out, _, err := s.snap(r.Context(), parseCursor(r))
+	out, _, err := s.snap(r.Context(), parseCursor(r), pollOverlap)
 	if err != nil {
 		writeError(w, http.StatusBadGateway, "unavailable", err.Error())
 		return
@@ -139,11 +166,17 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	cursor := parseCursor(r)
-	var lastJobs []byte
+	var lastJobs, lastMembers []byte
+	var lastStates string
+	var membersAt time.Time
+	sent := newSent()
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
-		out, next, err := s.snap(r.Context(), cursor)
+		if s.sessionRole(r) == "" {
+			return // logged out, or the session ended: so does its view
+		}
+		out, next, err := s.snap(r.Context(), cursor, overlap)
 		if r.Context().Err() != nil {
 			return
 		}
@@ -158,6 +191,16 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			} else {
 				lastJobs = out.Jobs
 			}
+			// Members change with every heartbeat (last seen, load,
+			// watts): they go at most every membersEvery, but at once
+			// when a device comes, goes or changes state.
+			states := memberStates(out.Members)
+			if bytes.Equal(out.Members, lastMembers) || states == lastStates && time.Since(membersAt) < membersEvery {
+				out.Members = nil
+			} else {
+				lastMembers, lastStates, membersAt = out.Members, states, time.Now()
+			}
+			sent.filter(out.Power, next.Add(-time.Minute))
 			cursor = next
 			data, _ := json.Marshal(out)
 			fmt.Fprintf(w, "id: %s\nevent: state\nretry: 2000\ndata: %s\n\n", out.Cursor, data)
@@ -171,4 +214,50 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		case <-t.C:
 		}
 	}
+}
+
+// sent is what a stream has sent of the power history, so that its events
+// carry only what is new: each device's samples after the last one sent,
+// the pool's seconds not sent or since summed over more devices, and the
+// signals' steps that change what was sent last. (A new stream starts from
+// Last-Event-ID less the overlap, and the page drops what it has.)
+type sent struct {
+	dev  map[string]time.Time
+	pool map[int64]int // second -> devices summed
+	sig  *api.SignalPoint
+}
+
+func newSent() *sent { return &sent{dev: map[string]time.Time{}, pool: map[int64]int{}} }
+
+func (st *sent) filter(p *api.PoolPower, horizon time.Time) {
+	for i := range p.Devices {
+		d := &p.Devices[i]
+		last, ok := st.dev[d.ID]
+		d.Samples = slices.DeleteFunc(d.Samples, func(s api.PowerSample) bool { return ok && !s.T.After(last) })
+		if n := len(d.Samples); n > 0 {
+			st.dev[d.ID] = d.Samples[n-1].T
+		}
+	}
+	p.Devices = slices.DeleteFunc(p.Devices, func(d api.DevicePower) bool { return len(d.Samples) == 0 })
+	p.Pool = slices.DeleteFunc(p.Pool, func(s api.PoolSample) bool {
+		k := s.T.Unix()
+		if n, ok := st.pool[k]; ok && n >= s.Devices {
+			return true
+		}
+		st.pool[k] = s.Devices
+		return false
+	})
+	for k := range st.pool {
+		if k < horizon.Unix() {
+			delete(st.pool, k)
+		}
+	}
+	same := func(a, b *float64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+	p.Signals = slices.DeleteFunc(p.Signals, func(g api.SignalPoint) bool {
+		if st.sig != nil && same(st.sig.SolarW, g.SolarW) && same(st.sig.Heat, g.Heat) {
+			return true
+		}
+		st.sig = &g
+		return false
+	})
 }

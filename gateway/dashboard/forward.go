@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 
@@ -12,11 +13,14 @@ import (
 // channel with the admin token, which stays in the CLI.
 func Forward(a *api.Admin) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body io.Reader
-		if r.ContentLength > 0 {
-			body = r.Body
+		// The page's changes are small JSON: read whole (a chunked body
+		// too), at most 1 MiB.
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			writeError(w, http.StatusRequestEntityTooLarge, "bad_request", "request body: "+err.Error())
+			return
 		}
-		status, ctype, rc, err := a.Call(r.Context(), r.Method, r.URL.RequestURI(), r.Header.Get("Content-Type"), body, r.ContentLength)
+		status, ctype, rc, err := a.Call(r.Context(), r.Method, r.URL.RequestURI(), r.Header.Get("Content-Type"), bytes.NewReader(body), int64(len(body)))
 		if err != nil {
 			writeError(w, http.StatusBadGateway, "unavailable", err.Error())
 			return

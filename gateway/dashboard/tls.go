@@ -24,7 +24,10 @@ import (
 )
 
 // Certificate loads the dashboard's TLS certificate from dir, or makes one
-// when there is none or it does not name every host: a self-signed ECDSA
+// when there is none or it does not name every host name (addresses are
+// named as they were at its making: they come and go with DHCP, and a new
+// certificate would need the owner's approval again in every browser;
+// the page answers to any address): a self-signed ECDSA
 // P-256 certificate, which browsers accept (they refuse the Ed25519 one of
 // the gateway's API port). It returns it with its SHA-256 fingerprint,
 // which the owner compares with what the browser shows the first time.
@@ -48,10 +51,10 @@ func Certificate(dir string, hosts []string) (tls.Certificate, string, error) {
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
-	for _, h := range hosts {
+	for _, h := range append([]string{"localhost", "127.0.0.1", "::1"}, hosts...) {
 		if ip := net.ParseIP(strings.Trim(h, "[]")); ip != nil {
 			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else if h != "" {
+		} else if h != "" && !slices.Contains(tmpl.DNSNames, h) {
 			tmpl.DNSNames = append(tmpl.DNSNames, h)
 		}
 	}
@@ -73,19 +76,14 @@ func Certificate(dir string, hosts []string) (tls.Certificate, string, error) {
 	return c, Fingerprint(der), err
 }
 
-// covers: c names every host.
+// covers: c names every host name of hosts, and has a month to run.
 func covers(c tls.Certificate, hosts []string) bool {
 	leaf, err := x509.ParseCertificate(c.Certificate[0])
 	if err != nil || time.Now().After(leaf.NotAfter.Add(-30*24*time.Hour)) {
 		return false
 	}
 	for _, h := range hosts {
-		h = strings.Trim(h, "[]")
-		if ip := net.ParseIP(h); ip != nil {
-			if !slices.ContainsFunc(leaf.IPAddresses, ip.Equal) {
-				return false
-			}
-		} else if h != "" && !slices.Contains(leaf.DNSNames, h) {
+		if net.ParseIP(strings.Trim(h, "[]")) == nil && h != "" && !slices.Contains(leaf.DNSNames, h) {
 			return false
 		}
 	}

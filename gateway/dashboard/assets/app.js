@@ -49,7 +49,7 @@ function loggedOut() {
 	S.out = true;
 	S.es?.close();
 	clearTimeout(S.timer);
-	for (const id of ['main', 'nav', 'error', 'live', 'who']) $(id).hidden = true;
+	for (const id of ['main', 'nav', 'error', 'live', 'who', 'logout']) $(id).hidden = true;
 	$('login').hidden = false;
 }
 
@@ -472,7 +472,7 @@ const SHOW = {
 	pool: renderPool,
 	power: () => { fillDevices(); drawPower(); },
 	energy: () => { drawEnergy(); return loadEnergy(); },
-	jobs: () => (S.jobs ? renderJobs() : api('/v1/jobs').then(setJobs)),
+	jobs: () => (S.jobs ? renderJobs() : api('/v1/jobs?limit=100').then(setJobs)),
 	market: loadMarket,
 	streams: loadStreams,
 };
@@ -506,7 +506,7 @@ function wire() {
 		if (!confirm(`Cancel job ${id}? Its unfinished tasks will not run.`)) return;
 		act(b, async () => {
 			await api(`/v1/jobs/${enc(id)}/cancel`, {});
-			setJobs(await api('/v1/jobs'));
+			setJobs(await api('/v1/jobs?limit=100'));
 		});
 	};
 	// The charts follow the window's width.
@@ -527,7 +527,8 @@ async function main() {
 	const gw = sess.gateway || '';
 	Object.assign($('who'), { textContent: `${S.role} · gateway ${gw.slice(0, 7)} · ${sess.version}`, title: gw });
 	if (S.role !== 'admin') $('budget-form').remove(); // viewers get no forms
-	$('nav').hidden = $('main').hidden = false;
+	$('nav').hidden = $('main').hidden = $('logout').hidden = false;
+	$('logout').onclick = () => fetch('/logout', { method: 'POST' }).finally(loggedOut);
 	route();
 	// Members and power together, then live updates.
 	const [m, p] = await Promise.allSettled([api('/v1/pool/members'), loadPower(span)]);
