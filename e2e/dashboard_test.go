@@ -117,6 +117,14 @@ func TestDashboardInChromium(t *testing.T) {
 	do(t, ctx, "job appears live", chromedp.WaitVisible(row))
 	do(t, ctx, "job detail", chromedp.Click(row), chromedp.WaitVisible(chromedp.CSS(`#job-detail`)))
 	shots.take(ctx, "jobs")
+	// On a phone: the page fits the screen's width (tables scroll in
+	// their boxes).
+	do(t, ctx, "phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(dash+"/#pool"), chromedp.WaitVisible(chromedp.CSS(`#pool-table tbody tr[data-id]`)))
+	if over := value(t, ctx, "phone width", chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); over > 0 {
+		t.Errorf("on a 390 px wide phone the page is %d px too wide", over)
+	}
+	shots.take(ctx, "phone")
+	do(t, ctx, "desktop again", chromedp.ResetViewport())
 	// What a live view costs the network: a stream's events over 10 s.
 	perMin := value(t, ctx, "live stream size", chromedp.Evaluate[float64](`new Promise((done) => {
 		const es = new EventSource("/ui/events"); let n = 0;
