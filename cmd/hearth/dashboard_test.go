@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net"
@@ -9,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,30 +15,12 @@ import (
 	"github.com/hearth-home/hearth/gateway/dashboard"
 )
 
-// syncBuffer is a Buffer that the test reads while the command writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestDashboardServesThroughTheCLI: `hearth dashboard --no-open` prints a
 // one-time login on loopback; the browser that opens it reads the real
 // gateway's pool through the CLI's channel, and the address works once.
 func TestDashboardServesThroughTheCLI(t *testing.T) {
 	g, env := startGateway(t)
-	var out, errOut syncBuffer
+	var out, errOut logBuffer
 	c := &cli{stdout: &out, stderr: &errOut, getenv: envMap(env), now: time.Now}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan int, 1)

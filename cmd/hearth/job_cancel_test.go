@@ -183,7 +183,7 @@ func TestWriteCanceled(t *testing.T) {
 	}
 }
 
-// logBuffer collects an agent's logs, written from its goroutines.
+// logBuffer collects what goroutines write (an agent's logs, a command's output).
 type logBuffer struct {
 	mu sync.Mutex
 	b  strings.Builder
