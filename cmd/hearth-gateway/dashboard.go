@@ -17,6 +17,7 @@ import (
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/gateway/dashboard"
 	"github.com/hearth-home/hearth/internal/atomicfile"
+	"github.com/hearth-home/hearth/internal/webcert"
 )
 
 // defaultDashboard is where the dashboard listens unless --dashboard says
@@ -70,7 +71,7 @@ func startDashboard(g *gateway.Gateway, o options, dataDir string, logger *slog.
 		Version: version, Logger: logger}
 	scheme, fp := "http", ""
 	if !tcp.IP.IsLoopback() {
-		cert, f, err := dashboard.Certificate(dataDir, hosts)
+		cert, f, err := webcert.Certificate(dataDir, hosts)
 		if err != nil {
 			ln.Close()
 			return nil, err

@@ -3,9 +3,6 @@ package dashboard_test
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -316,80 +312,6 @@ func TestEvents(t *testing.T) {
 	}
 }
 
-// TestCertificate: P-256, naming the hosts; kept across starts, made anew
-// for a host it does not name.
-func TestCertificate(t *testing.T) {
-	dir := t.TempDir()
-	c1, fp1, err := dashboard.Certificate(dir, []string{"192.168.1.10", "hearth.local"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(c1.Certificate[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if k, ok := leaf.PublicKey.(*ecdsa.PublicKey); !ok || k.Curve != elliptic.P256() {
-		t.Fatalf("key %T, want ECDSA P-256 (browsers refuse Ed25519)", leaf.PublicKey)
-	}
-	if leaf.VerifyHostname("192.168.1.10") != nil || leaf.VerifyHostname("hearth.local") != nil {
-		t.Fatalf("certificate names %v %v", leaf.IPAddresses, leaf.DNSNames)
-	}
-	if fi, err := os.Stat(filepath.Join(dir, "dashboard.key")); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("key file: %v %v", fi, err)
-	}
-	if leaf.VerifyHostname("localhost") != nil || leaf.VerifyHostname("127.0.0.1") != nil {
-		t.Errorf("certificate names %v %v, want loopback too", leaf.IPAddresses, leaf.DNSNames)
-	}
-	// A new address keeps it (DHCP must not make every browser ask
-	// again); a new name makes a new one.
-	_, fp2, _ := dashboard.Certificate(dir, []string{"hearth.local", "10.0.0.2"})
-	_, fp3, _ := dashboard.Certificate(dir, []string{"hearth.local", "pi.example"})
-	if fp1 != fp2 || fp3 == fp1 || len(fp1) != 95 {
-		t.Fatalf("fingerprints %s %s %s: want the first kept for a new address, a new one for a new name", fp1, fp2, fp3)
-	}
-}
-
-// TestAssets: the files are served gzip-encoded with an ETag that a
-// revalidation answers with 304; the chart library is embedded when the
-// build fetched it (make ui), which CI's does. It prints the first load's
-// compressed size (goal: at most 100 KB).
-func TestAssets(t *testing.T) {
-	if !dashboard.ChartsBuilt() {
-		if os.Getenv("CI") != "" {
-			t.Fatal("the chart library is not embedded: run `make ui` before the tests (make test does)")
-		}
-		t.Log("the chart library is not embedded (make ui fetches it); its checks are skipped")
-	}
-	f := newFixture(t, dashboard.Config{})
-	for _, tc := range []struct{ enc, want string }{{"gzip, deflate, br", "gzip"}, {"gzip;q=0", ""}, {"", ""}, {"gzip;q=0.5", "gzip"}} {
-		req, _ := http.NewRequest("GET", f.srv.URL+"/assets/app.js", nil)
-		req.Header.Set("Accept-Encoding", tc.enc)
-		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != tc.want || !strings.Contains(resp.Header.Get("Content-Type"), "javascript") {
-			t.Errorf("Accept-Encoding %q: %s, encoding %q, type %q", tc.enc, resp.Status, resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Type"))
-		}
-		etag := resp.Header.Get("ETag")
-		req.Header.Set("If-None-Match", etag)
-		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotModified {
-			t.Errorf("revalidation with %s: %v %v, want 304", etag, resp.Status, err)
-		}
-	}
-	if code, _ := get(t, f.client(t), f.srv.URL+"/assets/nothing.js"); code != http.StatusNotFound {
-		t.Errorf("missing asset: %d", code)
-	}
-	if dashboard.ChartsBuilt() {
-		n := dashboard.FirstLoad()
-		fmt.Printf("BENCH dashboard.first_load_kb_gz %.1f KB\n", float64(n)/1000)
-		if n > 100_000 {
-			t.Errorf("first load %d bytes compressed, goal 100 KB", n)
-		}
-	}
-}
-
 // TestRedactedAndSessions: the page gets jobs without their environment,
 // arguments or output; a crowd of viewer logins does not end an admin's
 // session; sessions of two dashboards on one host (ports) are apart.
@@ -437,6 +359,47 @@ func TestRedactedAndSessions(t *testing.T) {
 	for _, c := range admin.Jar.Cookies(u) {
 		if !strings.HasSuffix(c.Name, "-"+u.Port()) || c.MaxAge != 0 {
 			t.Errorf("cookie %s: want the port in its name and no Max-Age (a browser session)", c.Name)
+		}
+	}
+}
+
+// TestAssets: the files are served gzip-encoded with an ETag that a
+// revalidation answers with 304; the chart library is embedded when the
+// build fetched it (make ui), which CI's does. It prints the first load's
+// compressed size (goal: at most 100 KB).
+func TestAssets(t *testing.T) {
+	if !dashboard.ChartsBuilt() {
+		if os.Getenv("CI") != "" {
+			t.Fatal("the chart library is not embedded: run `make ui` before the tests (make test does)")
+		}
+		t.Log("the chart library is not embedded (make ui fetches it); its checks are skipped")
+	}
+	f := newFixture(t, dashboard.Config{})
+	for _, tc := range []struct{ enc, want string }{{"gzip, deflate, br", "gzip"}, {"gzip;q=0", ""}, {"", ""}, {"gzip;q=0.5", "gzip"}} {
+		req, _ := http.NewRequest("GET", f.srv.URL+"/assets/app.js", nil)
+		req.Header.Set("Accept-Encoding", tc.enc)
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != tc.want || !strings.Contains(resp.Header.Get("Content-Type"), "javascript") {
+			t.Errorf("Accept-Encoding %q: %s, encoding %q, type %q", tc.enc, resp.Status, resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Type"))
+		}
+		etag := resp.Header.Get("ETag")
+		req.Header.Set("If-None-Match", etag)
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotModified {
+			t.Errorf("revalidation with %s: %v %v, want 304", etag, resp.Status, err)
+		}
+	}
+	if code, _ := get(t, f.client(t), f.srv.URL+"/assets/nothing.js"); code != http.StatusNotFound {
+		t.Errorf("missing asset: %d", code)
+	}
+	if dashboard.ChartsBuilt() {
+		n := dashboard.FirstLoad()
+		fmt.Printf("BENCH dashboard.first_load_kb_gz %.1f KB\n", float64(n)/1000)
+		if n > 100_000 {
+			t.Errorf("first load %d bytes compressed, goal 100 KB", n)
 		}
 	}
 }

@@ -1,4 +1,9 @@
-package dashboard
+// Package webcert is the gateway's certificate for browsers and HTTPS
+// clients other than Hearth's own (the dashboard on the LAN, restic): a
+// self-signed ECDSA P-256 certificate kept in the data directory. The
+// API port's Ed25519 certificate, pinned by node ID, is refused by
+// browsers.
+package webcert
 
 import (
 	"crypto/ecdsa"
@@ -23,7 +28,8 @@ import (
 	"github.com/hearth-home/hearth/internal/atomicfile"
 )
 
-// Certificate loads the dashboard's TLS certificate from dir, or makes one
+// Certificate loads the gateway's web certificate from dir (https.crt and
+// https.key), or makes one
 // when there is none or it does not name every host name (addresses are
 // named as they were at its making: they come and go with DHCP, and a new
 // certificate would need the owner's approval again in every browser;
@@ -32,11 +38,11 @@ import (
 // the gateway's API port). It returns it with its SHA-256 fingerprint,
 // which the owner compares with what the browser shows the first time.
 func Certificate(dir string, hosts []string) (tls.Certificate, string, error) {
-	certPath, keyPath := filepath.Join(dir, "dashboard.crt"), filepath.Join(dir, "dashboard.key")
+	certPath, keyPath := filepath.Join(dir, CertFile), filepath.Join(dir, KeyFile)
 	if c, err := tls.LoadX509KeyPair(certPath, keyPath); err == nil && covers(c, hosts) {
 		return c, Fingerprint(c.Certificate[0]), nil
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return tls.Certificate{}, "", fmt.Errorf("dashboard certificate %s: %w (remove it and its key to make a new one)", certPath, err)
+		return tls.Certificate{}, "", fmt.Errorf("web certificate %s: %w (remove it and its key to make a new one)", certPath, err)
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -45,7 +51,7 @@ func Certificate(dir string, hosts []string) (tls.Certificate, string, error) {
 	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: "Hearth dashboard", Organization: []string{"Hearth"}},
+		Subject:      pkix.Name{CommonName: "Hearth gateway", Organization: []string{"Hearth"}},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().AddDate(5, 0, 0),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
@@ -75,6 +81,12 @@ func Certificate(dir string, hosts []string) (tls.Certificate, string, error) {
 	c, err := tls.LoadX509KeyPair(certPath, keyPath)
 	return c, Fingerprint(der), err
 }
+
+// The files in the data directory.
+const (
+	CertFile = "https.crt"
+	KeyFile  = "https.key"
+)
 
 // covers: c names every host name of hosts, and has a month to run.
 func covers(c tls.Certificate, hosts []string) bool {
