@@ -65,6 +65,9 @@ func (g *Gateway) dashboardLogin(role string) (api.DashboardLink, error) {
 	return f(role)
 }
 
+// OwnerOnly serves h to callers with the owner's token only (for Mount).
+func (g *Gateway) OwnerOnly(h http.Handler) http.Handler { return g.admin(h.ServeHTTP) }
+
 // OwnerAPI is the gateway's API as its owner calls it, for a caller in
 // the same process (the dashboard): every request carries the admin
 // token. It serves what is mounted at its first request.

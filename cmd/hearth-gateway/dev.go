@@ -90,6 +90,11 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if dash.login != nil {
 		dashNote = dash.login() + "\n                (a one-time login, good for 15 minutes; `hearth dashboard` opens a new one)"
 	}
+	runStorage, storageNote, err := startStorage(g, o, o.dataDir, logger.With("part", "storage"))
+	if err != nil {
+		g.Close()
+		return err
+	}
 	runMarket, marketNote, err := startMarket(ctx, g, o, logger.With("part", "market"))
 	if err != nil {
 		g.Close()
@@ -107,10 +112,11 @@ func runDev(ctx context.Context, o options, stdout, stderr io.Writer) error {
   streams:      %s
   metrics:      %s
   dashboard:    %s
+  backups:      %s
 Try:  hearth job submit examples/vanity/job.yaml --wait
       hearth market order post --app examples/vanity/vanity.wasm --tasks 4 --price-per-task 1000000 --wait
 Stop: Ctrl-C
-`, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote, streamsNote, metricsNote, dashNote)
+`, g.Addr(), g.ID(), o.dataDir, creds, ociNote, marketNote, streamsNote, metricsNote, dashNote, storageNote)
 
 	// One errgroup supervises the parts: the first that fails, or stops
 	// before Ctrl-C, ends them all, and its error is returned.
@@ -140,6 +146,9 @@ Stop: Ctrl-C
 	}
 	if dash.run != nil {
 		run("dashboard", dash.run)
+	}
+	if runStorage != nil {
+		run("storage", runStorage)
 	}
 	run("gateway", g.Run)
 	return grp.Wait()

@@ -68,6 +68,11 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		g.Close()
 		return err
 	}
+	runStorage, storageNote, err := startStorage(g, o, o.config(logger).DataDir, logger.With("part", "storage"))
+	if err != nil {
+		g.Close()
+		return err
+	}
 	runMarket, note, err := startMarket(ctx, g, o, logger.With("part", "market"))
 	if err != nil {
 		g.Close()
@@ -96,6 +101,15 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		})
 	}
 	logger.Info("dashboard", "where", dash.where)
+	logger.Info("backup storage", "where", storageNote)
+	if runStorage != nil {
+		grp.Go(func() error {
+			if err := runStorage(gctx); err != nil {
+				logger.Error("backup storage stopped", "err", err)
+			}
+			return nil
+		})
+	}
 	if dash.run != nil {
 		grp.Go(func() error {
 			if err := dash.run(gctx); err != nil {

@@ -63,7 +63,7 @@ devices, approves new ones, submits jobs and fetches their verified results.`,
 		example: `hearth pool ls
 hearth job submit examples/vanity/job.yaml --wait
 hearth job results vanity-1 --out results/`,
-		subs: []*command{statusCmd(), poolCmd(), jobCmd(), streamCmd(), marketCmd(), dashboardCmd(), imageCmd(), firmwareCmd(), versionCmd()},
+		subs: []*command{statusCmd(), poolCmd(), jobCmd(), streamCmd(), marketCmd(), dashboardCmd(), storageCmd(), imageCmd(), firmwareCmd(), versionCmd()},
 	}
 }
 

@@ -168,3 +168,20 @@ func (c *Admin) DashboardLogin(ctx context.Context, req DashboardLoginRequest) (
 	var out DashboardLink
 	return out, c.do(ctx, "POST", "/v1/dashboard/login", req, &out)
 }
+
+// AddStorageUser makes a backup user and returns it with its password.
+func (c *Admin) AddStorageUser(ctx context.Context, req StorageUserRequest) (StorageUser, error) {
+	var out StorageUser
+	return out, c.do(ctx, "POST", "/v1/storage/users", req, &out)
+}
+
+// StorageUsers lists the backup users.
+func (c *Admin) StorageUsers(ctx context.Context) ([]StorageUser, error) {
+	var out []StorageUser
+	return out, c.do(ctx, "GET", "/v1/storage/users", nil, &out)
+}
+
+// RemoveStorageUser takes a backup user's access away.
+func (c *Admin) RemoveStorageUser(ctx context.Context, name string) error {
+	return c.do(ctx, "DELETE", "/v1/storage/users/"+url.PathEscape(name), nil, nil)
+}

@@ -595,3 +595,29 @@ type DashboardLink struct {
 	// Fingerprint is the SHA-256 of its TLS certificate, when TLS.
 	Fingerprint string `json:"fingerprint,omitempty"`
 }
+
+// StorageUserRequest makes a backup user (hearth storage user add).
+type StorageUserRequest struct {
+	Name string `json:"name"`
+	// Quota bounds the repository, in bytes; 0: the disk's room.
+	Quota      int64 `json:"quota,omitempty"`
+	AppendOnly bool  `json:"append_only,omitempty"`
+}
+
+// StorageUser is a backup user. Password is set only in the answer that
+// made it. The repository is https://NAME:PASSWORD@HOST:Port/NAME/, HOST
+// being whichever the gateway answers to (its certificate names it).
+type StorageUser struct {
+	Name       string    `json:"name"`
+	Password   string    `json:"password,omitempty"`
+	Quota      int64     `json:"quota,omitempty"`
+	AppendOnly bool      `json:"append_only,omitempty"`
+	Created    time.Time `json:"created"`
+	// Used is what the repository holds, in bytes.
+	Used int64 `json:"used"`
+	// Port is the storage listener's; CertPEM its certificate (restic
+	// --cacert) and Fingerprint the certificate's SHA-256.
+	Port        int    `json:"port"`
+	CertPEM     string `json:"cert_pem,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+}

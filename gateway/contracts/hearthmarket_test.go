@@ -237,7 +237,16 @@ func (m *market) now() uint64 {
 // advance moves the chain's clock forward by d and mines a block on it.
 func (m *market) advance(d time.Duration) {
 	m.t.Helper()
-	if err := m.sim.AdjustTime(d); err != nil {
+	// The txpool drops a mined transaction when it sees the new head, in
+	// a goroutine of its own: until then AdjustTime finds it "pending"
+	// (seen in CI on a busy machine). It is not: wait for the pool.
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if err = m.sim.AdjustTime(d); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
 		m.t.Fatal(err)
 	}
 	m.sim.Commit()

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/gateway/storage"
+	"github.com/hearth-home/hearth/internal/webcert"
+)
+
+// devStorage is where --dev serves the backup storage (a free port when
+// taken).
+const devStorage = "127.0.0.1:7480"
+
+// storageReserve is the free space the gateway's disk keeps from backups.
+const storageReserve = 256 << 20
+
+// maxBackupFile bounds one file restic sends (its packs are 16 MiB by
+// default; --pack-size goes up to 128 MiB).
+const maxBackupFile = 256 << 20
+
+// startStorage serves the home's backup storage (restic's REST protocol,
+// TLS with the gateway's web certificate) on --storage, with --dev on
+// devStorage by default, and mounts the owner's calls under
+// /v1/storage/. It returns the function that serves until ctx ends and a
+// line for the banner; a nil function when it is off.
+func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Logger) (func(context.Context) error, string, error) {
+	addr := o.storage
+	if addr == "" && o.dev {
+		addr = devStorage
+	}
+	if addr == "" || addr == "off" {
+		g.Mount("/v1/storage/", g.OwnerOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusConflict)
+			fmt.Fprintln(w, `{"code":"conflict","error":"the backup storage is off on this gateway: start it with --storage :7480 (docs/storage.md)"}`)
+		})))
+		return nil, "off (--storage :7480 serves restic backups)", nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil && o.storage == "" {
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("--storage %s: %w (\"off\" turns it off)", addr, err)
+	}
+	tcp := ln.Addr().(*net.TCPAddr)
+	extra := o.dashboardHosts()
+	if h, _, err := net.SplitHostPort(o.advertise); err == nil && h != "" {
+		extra = append(extra, h)
+	}
+	cert, fp, err := webcert.Certificate(dataDir, dashboardHosts(tcp, extra))
+	if err != nil {
+		ln.Close()
+		return nil, "", err
+	}
+	users, err := storage.LoadUsers(filepath.Join(dataDir, "storage-users.json"))
+	if err != nil {
+		ln.Close()
+		return nil, "", err
+	}
+	dir := &storage.Dir{Root: filepath.Join(dataDir, "storage"), Reserve: storageReserve,
+		Quota: func(user string) int64 { u, _ := users.Get(user); return u.Quota }}
+	svc := &storage.Service{Users: users, Store: dir, Port: tcp.Port, Fingerprint: fp,
+		CertPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}))}
+	g.Mount("/v1/storage/", g.OwnerOnly(svc.AdminRoutes()))
+	h := svc.REST(maxBackupFile, &storage.Handler{Logger: logger})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug)}
+	tl := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	where := fmt.Sprintf("https://%s (restic REST; hearth storage user add NAME)", net.JoinHostPort(urlHost(tcp), fmt.Sprint(tcp.Port)))
+	return func(ctx context.Context) error {
+		go func() {
+			<-ctx.Done()
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if srv.Shutdown(sctx) != nil {
+				srv.Close()
+			}
+		}()
+		if err := srv.Serve(tl); !errors.Is(err, http.ErrServerClosed) && ctx.Err() == nil {
+			return err
+		}
+		return nil
+	}, where, nil
+}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/atomicfile"
+)
+
+func storageCmd() *command {
+	return &command{
+		name:    "storage",
+		summary: "the home's backup storage for restic",
+		help: `The gateway keeps backups for restic, the backup program (Debian's restic): each
+user has a password and one repository, served with restic's REST protocol over
+TLS on the gateway's --storage listener (docs/storage.md).`,
+		example: "hearth storage user add laptop\nhearth storage user ls\nhearth storage user rm laptop",
+		subs:    []*command{{name: "user", summary: "backup users and their repositories", help: "Make, list and remove the users that back up to the gateway with restic.", example: "hearth storage user add laptop --quota 200G", subs: []*command{storageUserAddCmd(), storageUserLsCmd(), storageUserRmCmd()}}},
+	}
+}
+
+func storageUserAddCmd() *command {
+	return &command{
+		name:    "add",
+		args:    "NAME",
+		nargs:   1,
+		summary: "make a backup user and print its restic repository",
+		help: `Make a backup user NAME with a random password and print what restic needs: the
+repository's address with the user and password in it, and the gateway's
+certificate (written to a file, for restic --cacert). The password is shown
+this once; keep it with restic (RESTIC_REPOSITORY_FILE, or a password manager).
+--append-only refuses deletes but of locks: a thief of the laptop cannot
+destroy its backups (restic forget --prune then runs on the gateway's machine).
+--quota bounds the repository (e.g. 200G, 500M; IEC units); a full repository
+is an error that restic stops on, not corruption.`,
+		example: "hearth storage user add laptop\nhearth storage user add nas --quota 1T --append-only --cert-out /etc/restic/hearth.pem",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			quota := fs.String("quota", "", "the repository's room, e.g. 200G (default: the disk's)")
+			appendOnly := fs.Bool("append-only", false, "refuse deletes and overwrites (but of locks)")
+			certOut := fs.String("cert-out", "", "where to write the gateway's certificate for restic --cacert\n(default: hearth-storage-<gateway>.pem next to the credentials)")
+			out := outputFlag(fs)
+			return func(ctx context.Context, args []string) error {
+				q, err := parseSize(*quota)
+				if err != nil {
+					return usageErrorf("--quota %s: %v", *quota, err)
+				}
+				cl, err := c.client()
+				if err != nil {
+					return err
+				}
+				defer cl.Close()
+				u, err := cl.AddStorageUser(ctx, api.StorageUserRequest{Name: args[0], Quota: q, AppendOnly: *appendOnly})
+				if err != nil {
+					return err
+				}
+				if *out == formatJSON {
+					return writeJSON(c.stdout, u)
+				}
+				path := *certOut
+				if path == "" {
+					path = filepath.Join(filepath.Dir(c.credentialsPath), "hearth-storage.pem")
+				}
+				if err := atomicfile.WriteFile(path, []byte(u.CertPEM), 0o644); err != nil {
+					return fmt.Errorf("the certificate: %w (--cert-out chooses another file)", err)
+				}
+				host, _, err := net.SplitHostPort(cl.Addr())
+				if err != nil {
+					host = cl.Addr()
+				}
+				repo := fmt.Sprintf("rest:https://%s:%s@%s/%s/", u.Name, u.Password, net.JoinHostPort(host, strconv.Itoa(u.Port)), u.Name)
+				writeAligned(c.stdout, "", [][]string{
+					{"User:", u.Name},
+					{"Password:", u.Password + "   (shown this once)"},
+					{"Repository:", repo},
+					{"Certificate:", path + "   (SHA-256 " + u.Fingerprint + ")"},
+				})
+				fmt.Fprintf(c.stdout, "\nTry:  restic -r %s --cacert %s init\n", repo, path)
+				fmt.Fprintf(c.stdout, "      restic -r %s --cacert %s backup ~/Documents\n", repo, path)
+				return nil
+			}
+		},
+	}
+}
+
+func storageUserLsCmd() *command {
+	return &command{
+		name:    "ls",
+		summary: "list the backup users",
+		help:    "List the backup users: what each repository holds, its quota and whether it is append-only.",
+		example: "hearth storage user ls\nhearth storage user ls -o json",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			out := outputFlag(fs)
+			return show(c, out,
+				func(ctx context.Context, cl *api.Admin, _ []string) ([]api.StorageUser, error) {
+					us, err := cl.StorageUsers(ctx)
+					return nonNil(us), err
+				},
+				func(_ *api.Admin, us []api.StorageUser) error {
+					t := &table{header: []string{"USER", "USED", "QUOTA", "APPEND-ONLY", "CREATED"}}
+					for _, u := range us {
+						quota := "-"
+						if u.Quota > 0 {
+							quota = bytesIEC(uint64(u.Quota))
+						}
+						t.add(u.Name, bytesIEC(uint64(u.Used)), quota, strconv.FormatBool(u.AppendOnly), ago(u.Created, c.now()))
+					}
+					return t.write(c.stdout)
+				})
+		},
+	}
+}
+
+func storageUserRmCmd() *command {
+	return &command{
+		name:    "rm",
+		args:    "NAME",
+		nargs:   1,
+		summary: "take a backup user's access away",
+		help: `Remove backup user NAME: its password stops working at once. Its repository
+stays in the gateway's data directory (storage/NAME), for a new user of the same
+name to take over (hearth storage user add NAME) or for the owner to delete.`,
+		example: "hearth storage user rm laptop",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			return func(ctx context.Context, args []string) error {
+				cl, err := c.client()
+				if err != nil {
+					return err
+				}
+				defer cl.Close()
+				if err := cl.RemoveStorageUser(ctx, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "removed backup user %s (its repository is kept)\n", args[0])
+				return nil
+			}
+		},
+	}
+}
+
+// parseSize reads a size in bytes with an optional IEC unit: 500M, 200G,
+// 1T, 1.5G; empty is 0.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(s), "IB"), "B"))
+	if s == "" {
+		return 0, nil
+	}
+	mult := int64(1)
+	for i, u := range "KMGT" {
+		if strings.HasSuffix(s, string(u)) {
+			mult, s = int64(1)<<(10*(i+1)), strings.TrimSuffix(s, string(u))
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 || f*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("want a size such as 500M, 200G or 1T")
+	}
+	return int64(f * float64(mult)), nil
+}

@@ -1,0 +1,93 @@
+package storage
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+// Service is the backup cloud of a gateway: its users, where their files
+// live, and the REST listener's port and certificate, which the owner's
+// calls (hearth storage ...) report.
+type Service struct {
+	Users *Users
+	Store *Dir
+	// Port, CertPEM and Fingerprint describe the storage listener.
+	Port        int
+	CertPEM     string
+	Fingerprint string
+}
+
+// REST is the restic REST handler for s's users.
+func (s *Service) REST(maxFile int64, h *Handler) *Handler {
+	h.Store, h.Auth, h.MaxFile = s.Store, s.Users.Check, maxFile
+	h.AppendOnly = func(user string) bool { u, _ := s.Users.Get(user); return u.AppendOnly }
+	return h
+}
+
+// AdminRoutes are the owner's calls, under /v1/storage/: the caller
+// checks the owner's token.
+func (s *Service) AdminRoutes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/storage/users", func(w http.ResponseWriter, r *http.Request) {
+		var req api.StorageUserRequest
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			writeErr(w, http.StatusBadRequest, "bad_request", "storage user: "+err.Error())
+			return
+		}
+		pass, err := s.Users.Add(req.Name, req.Quota, req.AppendOnly)
+		if err != nil {
+			writeErr(w, statusOf(err), "bad_request", err.Error())
+			return
+		}
+		u, _ := s.Users.Get(req.Name)
+		out := s.view(u)
+		out.Password, out.CertPEM = pass, s.CertPEM
+		writeJSON(w, out)
+	})
+	mux.HandleFunc("GET /v1/storage/users", func(w http.ResponseWriter, r *http.Request) {
+		out := []api.StorageUser{}
+		for _, u := range s.Users.List() {
+			out = append(out, s.view(u))
+		}
+		writeJSON(w, out)
+	})
+	mux.HandleFunc("DELETE /v1/storage/users/{name}", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.Users.Remove(r.PathValue("name")); err != nil {
+			writeErr(w, statusOf(err), "not_found", err.Error())
+			return
+		}
+		writeJSON(w, map[string]string{})
+	})
+	return mux
+}
+
+func (s *Service) view(u User) api.StorageUser {
+	used, _ := s.Store.Usage(u.Name)
+	return api.StorageUser{Name: u.Name, Quota: u.Quota, AppendOnly: u.AppendOnly, Created: u.Created, Used: used,
+		Port: s.Port, Fingerprint: s.Fingerprint}
+}
+
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, ErrBadUser):
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// writeErr answers as the gateway's API does (api.Error).
+func writeErr(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"code": code, "error": msg})
+}
