@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,7 +105,13 @@ func waitJob(t *testing.T, h *home.Home, id string, within time.Duration) api.Jo
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatalf("job %s still running after %s: %+v (last error: %v)", id, within, d.Counts, err)
+	var stuck []string
+	for _, tk := range d.Tasks {
+		if tk.State != api.TaskDone {
+			stuck = append(stuck, fmt.Sprintf("task %d %s: certification %+v, replicas %+v", tk.Index, tk.State, tk.Certification, tk.Replicas))
+		}
+	}
+	t.Fatalf("job %s still running after %s: %+v (last error: %v)\n%s", id, within, d.Counts, err, strings.Join(stuck, "\n"))
 	return d
 }
 

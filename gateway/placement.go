@@ -109,7 +109,16 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 	allow = map[*job]int{}
 	held = true
 	for _, t := range g.queue {
-		if _, seen := allow[t.job]; seen || runtimeFor(&t.job.Spec, req.Runtimes, req.Platforms) == "" {
+		if runtimeFor(&t.job.Spec, req.Runtimes, req.Platforms) == "" {
+			continue
+		}
+		if t.Replica > 0 {
+			// A replica is never held back (pickLocked takes it past the
+			// allowance): the faster device may be the one that ran its
+			// sibling and so cannot take it.
+			held = false
+		}
+		if _, seen := allow[t.job]; seen {
 			continue
 		}
 		n := g.jobAllowanceLocked(d, req, t.job, busy, now)

@@ -259,3 +259,29 @@ func TestSpeedHoldsBackPerJob(t *testing.T) {
 		}
 	}
 }
+
+// TestSpeedNeverHoldsBackAReplica: a certified task's second replica must
+// run on another device than its first. The device that ran the first is
+// the fast one; the slow device is not held back from the second for it
+// (it once was, and the task waited forever: seen in e2e's
+// TestCertifiedGatewayCrash).
+func TestSpeedNeverHoldsBackAReplica(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{Placement: PlacementSpeed})
+	fast, slow := speedNode(t, tg, 2, 100e6), speedNode(t, tg, 2, 1e6)
+	j := submitCertified(t, tg, 1, api.CertifySpec{Trust: 0.9, MinReplicas: 2, MaxReplicas: 2})
+	first := fast.take(t, 2, time.Second)
+	if len(first) != 1 {
+		t.Fatalf("the fast device got %d leases, want the first replica", len(first))
+	}
+	r := fast.result(t, first[0], "", "")
+	r.WallMilli = 1000
+	r.Digest = api.ResultDigest(&r)
+	fast.report(t, r)
+	if got := fast.take(t, 2, 200*time.Millisecond); len(got) != 0 {
+		t.Fatalf("the fast device got the second replica of a task it ran: %+v", got)
+	}
+	got := slow.take(t, 2, time.Second)
+	if len(got) != 1 || got[0].JobID != j.ID {
+		t.Fatalf("the slow device got %+v, want the second replica", got)
+	}
+}
