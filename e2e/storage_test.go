@@ -81,6 +81,11 @@ func TestResticBacksUpToTheGateway(t *testing.T) {
 	must(laptop, cert, "restore", "latest", "--target", dst)
 	restore := time.Since(start)
 	sameTree(t, src, filepath.Join(dst, src))
+	// The gateway keeps restic's own layout: its directory is a local
+	// repository too (for prune on an append-only user, or a rescue).
+	if out := must(filepath.Join(env.home, "state", "hearth", "dev", "storage", "laptop"), cert, "snapshots"); !strings.Contains(out, "1 snapshots") {
+		t.Errorf("the gateway's directory as a local repository:\n%s", out)
+	}
 	// The same with a repository in a local directory, in this run: the
 	// peer the figures compare with.
 	local := filepath.Join(t.TempDir(), "repo")

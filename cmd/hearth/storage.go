@@ -146,7 +146,7 @@ name to take over (hearth storage user add NAME) or for the owner to delete.`,
 // parseSize reads a size in bytes with an optional IEC unit: 500M, 200G,
 // 1T, 1.5G; empty is 0.
 func parseSize(s string) (int64, error) {
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(s), "IB"), "B"))
+	s = strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(s)), "B"), "I") // 2GiB, 2Gi, 2GB: 2G
 	if s == "" {
 		return 0, nil
 	}
