@@ -25,8 +25,8 @@ import (
 // with each password's salted SHA-256: a password is 192 random bits, so
 // a slow hash would add nothing but cost on a Pi.
 type Users struct {
-	path string
-	mu   sync.Mutex
+	path   string
+	mu     sync.Mutex
 	byName map[string]*User
 }
 
