@@ -70,6 +70,10 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 	}
 	dir := &storage.Dir{Root: filepath.Join(dataDir, "storage"), Reserve: storageReserve,
 		Quota: func(user string) int64 { u, _ := users.Get(user); return u.Quota }}
+	if err := dir.Clean(); err != nil {
+		ln.Close()
+		return nil, "", fmt.Errorf("backup storage: removing uploads a crash cut short: %w", err)
+	}
 	svc := &storage.Service{Users: users, Store: dir, Port: tcp.Port, Fingerprint: fp,
 		CertPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}))}
 	g.Mount("/v1/storage/", g.OwnerOnly(svc.AdminRoutes()))

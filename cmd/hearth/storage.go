@@ -33,7 +33,9 @@ func storageUserAddCmd() *command {
 		summary: "make a backup user and print its restic repository",
 		help: `Make a backup user NAME with a random password and print what restic needs: the
 repository's address with the user and password in it, and the gateway's
-certificate (written to a file, for restic --cacert). The password is shown
+certificate (written to a file, for restic --cacert). The address names the
+gateway as this CLI reaches it (its credentials' address); from another
+computer use the gateway's LAN address or name instead. The password is shown
 this once; keep it with restic (RESTIC_REPOSITORY_FILE, or a password manager).
 --append-only refuses deletes but of locks: a thief of the laptop cannot
 destroy its backups (restic forget --prune then runs on the gateway's machine).
@@ -64,7 +66,10 @@ is an error that restic stops on, not corruption.`,
 				}
 				path := *certOut
 				if path == "" {
-					path = filepath.Join(filepath.Dir(c.credentialsPath), "hearth-storage.pem")
+					// One file per gateway: a second gateway's would not
+					// replace the first's.
+					gw, _ := cl.Status(ctx)
+					path = filepath.Join(filepath.Dir(c.credentialsPath), "hearth-storage-"+shortNode(gw.ID)+".pem")
 				}
 				if err := atomicfile.WriteFile(path, []byte(u.CertPEM), 0o644); err != nil {
 					return fmt.Errorf("the certificate: %w (--cert-out chooses another file)", err)

@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/hearth-home/hearth/internal/atomicfile"
 	"golang.org/x/sys/unix"
@@ -28,6 +30,26 @@ type Dir struct {
 
 	mu    sync.Mutex
 	usage map[string]int64 // by user, counted at first use
+	// pending is the room reserved by uploads under way, by user, and
+	// pendingAll theirs summed: parallel uploads cannot pass a quota or
+	// the reserve together.
+	pending    map[string]int64
+	pendingAll int64
+}
+
+// Clean removes what uploads cut short by a crash left (temporary files);
+// the gateway calls it at start, before serving.
+func (d *Dir) Clean() error {
+	err := filepath.WalkDir(d.Root, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && strings.HasPrefix(e.Name(), ".upload-") {
+			err = os.Remove(p)
+		}
+		return err
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
 }
 
 func (d *Dir) repo(user string) string { return filepath.Join(d.Root, user) }
@@ -95,14 +117,15 @@ func (d *Dir) Open(user, typ, name string, off, length int64) (io.ReadCloser, er
 }
 
 func (d *Dir) Put(user, typ, name string, size int64, r io.Reader, verify func([32]byte) error) error {
-	if err := d.room(user, size); err != nil {
-		return err
-	}
-	final := d.path(user, typ, name)
-	old, _ := d.Stat(user, typ, name) // an overwritten lock or config
-	tmp, err := os.CreateTemp(filepath.Dir(final), ".upload-*")
+	release, err := d.reserve(user, size)
 	if err != nil {
 		return err
+	}
+	defer release()
+	final := d.path(user, typ, name)
+	tmp, err := os.CreateTemp(filepath.Dir(final), ".upload-*")
+	if err != nil {
+		return full(err)
 	}
 	defer os.Remove(tmp.Name()) // after the rename, nothing
 	h := sha256.New()
@@ -120,7 +143,16 @@ func (d *Dir) Put(user, typ, name string, size int64, r io.Reader, verify func([
 		err = cerr
 	}
 	if err != nil {
-		return err
+		return full(err)
+	}
+	// The file it replaces (a lock, or the same file sent twice at once)
+	// is measured and replaced under the lock, so that usage counts it
+	// once.
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var old int64
+	if fi, err := os.Stat(final); err == nil {
+		old = fi.Size()
 	}
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		return err
@@ -128,8 +160,18 @@ func (d *Dir) Put(user, typ, name string, size int64, r io.Reader, verify func([
 	if err := atomicfile.SyncDir(filepath.Dir(final)); err != nil {
 		return err
 	}
-	d.add(user, n-old)
+	if _, err := d.usageLocked(user); err == nil {
+		d.usage[user] += n - old
+	}
 	return nil
+}
+
+// full maps a full disk to ErrFull.
+func full(err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("%w: the gateway's disk is full", ErrFull)
+	}
+	return err
 }
 
 func (d *Dir) Delete(user, typ, name string) error {
@@ -183,8 +225,8 @@ func (d *Dir) usageLocked(user string) (int64, error) {
 	}
 	var n int64
 	err := filepath.WalkDir(d.repo(user), func(_ string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
+		if err != nil || e.IsDir() || !validName(e.Name()) && e.Name() != "config" {
+			return err // uploads under way count when they are done
 		}
 		fi, err := e.Info()
 		if err == nil {
@@ -207,25 +249,48 @@ func (d *Dir) add(user string, n int64) {
 	}
 }
 
-// room refuses a file of size bytes beyond the user's quota or the
-// disk's reserve.
-func (d *Dir) room(user string, size int64) error {
-	if d.Quota != nil {
-		if q := d.Quota(user); q > 0 {
-			used, err := d.Usage(user)
-			if err != nil {
-				return err
-			}
-			if used+size > q {
-				return fmt.Errorf("%w: %s's repository holds %d bytes of its %d-byte quota, and this file is %d (hearth storage user quota)", ErrFull, user, used, q, size)
+// reserve holds room for a file of size bytes, within the user's quota
+// and the disk's reserve counting the uploads under way, or refuses it
+// (ErrFull). A refusal counts the repository again first: files deleted
+// behind the gateway's back (a prune on its machine) free their room.
+func (d *Dir) reserve(user string, size int64) (release func(), err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pending == nil {
+		d.pending = map[string]int64{}
+	}
+	check := func() error {
+		if d.Quota != nil {
+			if q := d.Quota(user); q > 0 {
+				used, err := d.usageLocked(user)
+				if err != nil {
+					return err
+				}
+				if used+d.pending[user]+size > q {
+					return fmt.Errorf("%w: %s's repository holds %d bytes of its %d-byte quota (%d more on the way), and this file is %d", ErrFull, user, used, q, d.pending[user], size)
+				}
 			}
 		}
+		var st unix.Statfs_t
+		if err := unix.Statfs(d.Root, &st); err == nil {
+			if free := int64(st.Bavail)*int64(st.Bsize) - d.pendingAll; free-size < d.Reserve {
+				return fmt.Errorf("%w: %d bytes free on the gateway's disk, this file is %d and %d are kept free", ErrFull, free, size, d.Reserve)
+			}
+		}
+		return nil
 	}
-	var st unix.Statfs_t
-	if err := unix.Statfs(d.Root, &st); err == nil {
-		if free := int64(st.Bavail) * int64(st.Bsize); free-size < d.Reserve {
-			return fmt.Errorf("%w: %d bytes free on the gateway's disk, this file is %d and %d are kept free", ErrFull, free, size, d.Reserve)
+	if err := check(); err != nil {
+		delete(d.usage, user)
+		if err = check(); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	d.pending[user] += size
+	d.pendingAll += size
+	return func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		d.pending[user] -= size
+		d.pendingAll -= size
+	}, nil
 }

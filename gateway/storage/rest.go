@@ -225,38 +225,44 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, user, typ, name st
 }
 
 // parseRange reads one "bytes=A-B", "bytes=A-" or "bytes=-N" range (what
-// restic sends); no header is the whole file.
+// restic sends). No header, or one this does not read (RFC 9110 lets a
+// server ignore it), is the whole file; a range outside the file is an
+// error (416).
 func parseRange(v string, size int64) (off, length int64, partial bool, err error) {
-	if v == "" {
+	spec, ok := strings.CutPrefix(v, "bytes=")
+	a, b, dash := strings.Cut(spec, "-")
+	if !ok || !dash || strings.Contains(spec, ",") {
 		return 0, size, false, nil
 	}
-	spec, ok := strings.CutPrefix(v, "bytes=")
-	if !ok || strings.Contains(spec, ",") {
-		return 0, 0, false, fmt.Errorf("range %q: one byte range wanted", v)
+	if size == 0 {
+		return 0, 0, false, fmt.Errorf("range %q of an empty file", v)
 	}
-	a, b, _ := strings.Cut(spec, "-")
-	switch {
-	case a == "":
+	if a == "" {
 		n, err := strconv.ParseInt(b, 10, 64)
-		if err != nil || n <= 0 {
-			return 0, 0, false, fmt.Errorf("range %q", v)
+		if err != nil || n < 0 {
+			return 0, size, false, nil
+		}
+		if n == 0 {
+			return 0, 0, false, fmt.Errorf("range %q is empty", v)
 		}
 		n = min(n, size)
 		return size - n, n, true, nil
-	default:
-		start, err := strconv.ParseInt(a, 10, 64)
-		if err != nil || start < 0 || start >= size {
-			return 0, 0, false, fmt.Errorf("range %q of a %d-byte file", v, size)
-		}
-		end := size - 1
-		if b != "" {
-			if end, err = strconv.ParseInt(b, 10, 64); err != nil || end < start {
-				return 0, 0, false, fmt.Errorf("range %q", v)
-			}
-			end = min(end, size-1)
-		}
-		return start, end - start + 1, true, nil
 	}
+	start, err := strconv.ParseInt(a, 10, 64)
+	if err != nil || start < 0 {
+		return 0, size, false, nil
+	}
+	end := size - 1
+	if b != "" {
+		if end, err = strconv.ParseInt(b, 10, 64); err != nil || end < start {
+			return 0, size, false, nil
+		}
+		end = min(end, size-1)
+	}
+	if start >= size {
+		return 0, 0, false, fmt.Errorf("range %q of a %d-byte file", v, size)
+	}
+	return start, end - start + 1, true, nil
 }
 
 func (h *Handler) put(w http.ResponseWriter, r *http.Request, user, typ, name string) {
@@ -279,14 +285,19 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, user, typ, name st
 			return nil
 		}
 	}
-	overwrite := !h.AppendOnly(user) && (typ == "locks" || typ == "config")
-	if !overwrite {
-		if _, err := h.Store.Stat(user, typ, name); err == nil {
-			// rest-server answers 403 to a file sent twice; restic then
-			// knows it is there.
-			http.Error(w, "forbidden: the file exists already", http.StatusForbidden)
+	if have, err := h.Store.Stat(user, typ, name); err == nil && !(typ == "locks" && !h.AppendOnly(user)) {
+		if typ != "config" && have == r.ContentLength {
+			// The same file again: its name is its content's hash, so it
+			// is what we have. restic sends a file again when an answer
+			// was lost, and deletes it first where it may: 200 keeps an
+			// append-only backup going.
+			io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, r.ContentLength))
+			w.WriteHeader(http.StatusOK)
 			return
 		}
+		// As rest-server: a file is never replaced (but a lock).
+		http.Error(w, "forbidden: the file exists already", http.StatusForbidden)
+		return
 	}
 	if err := h.Store.Put(user, typ, name, r.ContentLength, http.MaxBytesReader(w, r.Body, r.ContentLength), verify); err != nil {
 		h.fail(w, err)
@@ -316,7 +327,7 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 			return
 		}
 		h.Logger.Error("backup storage", "err", err)
-		http.Error(w, "internal error: "+err.Error(), http.StatusInternalServerError)
+		http.Error(w, "internal error: the gateway's log says more", http.StatusInternalServerError)
 	}
 }
 

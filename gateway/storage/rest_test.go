@@ -112,8 +112,14 @@ func TestREST(t *testing.T) {
 	if code, _, _ := f.do(t, "alice", "GET", "/alice/data/"+name, nil, "Range", "bytes=10000-"); code != http.StatusRequestedRangeNotSatisfiable {
 		t.Fatalf("range past the end: %d, want 416", code)
 	}
-	if code, _, _ := f.do(t, "alice", "POST", "/alice/data/"+name, data); code != http.StatusForbidden {
-		t.Fatalf("the same file twice: %d, want 403", code)
+	if code, _, _ := f.do(t, "alice", "POST", "/alice/data/"+name, data); code != http.StatusOK {
+		t.Fatalf("the same file twice (an answer lost): %d, want 200", code)
+	}
+	if code, _, _ := f.do(t, "alice", "POST", "/alice/config", []byte("another config")); code != http.StatusForbidden {
+		t.Fatalf("config replaced: %d, want 403 (as rest-server)", code)
+	}
+	if code, b, _ := f.do(t, "alice", "GET", "/alice/data/"+name, nil, "Range", "pages=1-2"); code != http.StatusOK || len(b) != 10000 {
+		t.Fatalf("a range this does not read: %d, %d bytes, want the whole file", code, len(b))
 	}
 	damaged := append([]byte{}, data...)
 	damaged[7] ^= 1
@@ -157,6 +163,28 @@ func TestREST(t *testing.T) {
 	if used, _ := f.dir.Usage("alice"); used != int64(len(config)) {
 		t.Errorf("usage after the delete: %d, want the config's %d", used, len(config))
 	}
+	// Parallel uploads cannot pass the quota together: of ten files of
+	// 20 KiB against 64 KiB, at most three are kept, and usage counts
+	// what is there.
+	done := make(chan int, 10)
+	for i := range 10 {
+		go func() {
+			b := bytes.Repeat([]byte{byte(i)}, 20<<10)
+			code, _, _ := f.do(t, "alice", "POST", "/alice/data/"+nameOf(b), b)
+			done <- code
+		}()
+	}
+	kept := 0
+	for range 10 {
+		if <-done == http.StatusOK {
+			kept++
+		}
+	}
+	used, _ := f.dir.Usage("alice")
+	files, _ := f.dir.List("alice", "data")
+	if kept > 3 || len(files) != kept || used != int64(len(config))+int64(kept)*20<<10 {
+		t.Errorf("parallel uploads: %d kept, %d listed, usage %d", kept, len(files), used)
+	}
 }
 
 // TestAppendOnly: bob's repository keeps what it has: deletes and
@@ -170,6 +198,9 @@ func TestAppendOnly(t *testing.T) {
 	}
 	snap := []byte("snapshot")
 	f.do(t, "bob", "POST", "/bob/snapshots/"+nameOf(snap), snap)
+	if code, _, _ := f.do(t, "bob", "POST", "/bob/snapshots/"+nameOf(snap), snap); code != http.StatusOK {
+		t.Errorf("the same snapshot again (an answer lost): %d, want 200", code)
+	}
 	if code, _, _ := f.do(t, "bob", "DELETE", "/bob/snapshots/"+nameOf(snap), nil); code != http.StatusForbidden {
 		t.Errorf("snapshot deleted: %d, want 403", code)
 	}
@@ -193,7 +224,7 @@ func FuzzParseRange(f *testing.F) {
 			return
 		}
 		off, n, _, err := parseRange(v, size)
-		if err == nil && (off < 0 || n <= 0 || off+n > size) {
+		if err == nil && (off < 0 || n < 0 || off+n > size || n == 0 && size > 0) {
 			t.Fatalf("range %q of %d: offset %d length %d", v, size, off, n)
 		}
 	})
