@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io/fs"
+	"net"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -161,6 +162,114 @@ func TestResticBacksUpToTheGateway(t *testing.T) {
 	if out, err := env.hearth(ctx, "storage", "user", "ls"); err != nil || !strings.Contains(lineOf(out, "tiny"), "2Mi") {
 		t.Errorf("hearth storage user ls: %v\n%s", err, out)
 	}
+}
+
+// TestResticSurvivesGatewayKill: the gateway is killed with SIGKILL in
+// the middle of a backup and started again; restic (retrying) or its next
+// run completes the backup, and check --read-data finds every file it was
+// told was stored.
+func TestResticSurvivesGatewayKill(t *testing.T) {
+	restic, err := exec.LookPath("restic")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("restic is not installed: .ci/run installs Debian's restic")
+		}
+		t.Skip("install Debian's restic to run the backup test")
+	}
+	bin := filepath.Join(root, "bin", "hearth-gateway")
+	if _, err := os.Stat(bin); err != nil {
+		t.Skip("run `make build` first")
+	}
+	data := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storageAddr := ln.Addr().String()
+	ln.Close()
+	var gw *exec.Cmd
+	start := func() {
+		gw = exec.Command(bin, "--data-dir", data, "--listen", "127.0.0.1:0", "--no-mdns", "--storage", storageAddr, "--dashboard", "off")
+		gw.Stderr = &tlog{t: t, prefix: "gateway| "}
+		if err := gw.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if c, err := net.Dial("tcp", storageAddr); err == nil {
+				c.Close()
+				return
+			}
+		}
+		t.Fatal("the gateway's storage did not listen within 15 s")
+	}
+	start()
+	t.Cleanup(func() { gw.Process.Kill(); gw.Wait() })
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	cert := filepath.Join(t.TempDir(), "gw.pem")
+	cli := exec.CommandContext(ctx, filepath.Join(root, "bin", "hearth"), "storage", "user", "add", "laptop", "--cert-out", cert)
+	cli.Env = append(os.Environ(), "HEARTH_CREDENTIALS="+filepath.Join(data, "credentials.json"))
+	out, err := cli.CombinedOutput()
+	repo := strings.TrimSpace(strings.TrimPrefix(lineOf(string(out), "Repository:"), "Repository:"))
+	if err != nil || repo == "" {
+		t.Fatalf("hearth storage user add: %v\n%s", err, out)
+	}
+	run := func(args ...string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, restic, append([]string{"-r", repo, "--cacert", cert, "--no-cache"}, args...)...)
+		cmd.Env = append(os.Environ(), "RESTIC_PASSWORD=correct horse battery staple")
+		return cmd
+	}
+	if out, err := run("init").CombinedOutput(); err != nil {
+		t.Fatalf("restic init: %v\n%s", err, out)
+	}
+	src := genTree(t, t.TempDir())
+	// More data, so that the kill lands mid-backup: 8 random files of 6 MiB.
+	rng := rand.New(rand.NewPCG(3, 4))
+	buf := make([]byte, 6<<20)
+	for i := range 8 {
+		for j := range buf {
+			buf[j] = byte(rng.IntN(256))
+		}
+		os.WriteFile(filepath.Join(src, "large", fmt.Sprintf("more%d.bin", i)), buf, 0o644)
+	}
+	backup := run("backup", src)
+	var log bytes.Buffer
+	backup.Stdout, backup.Stderr = &log, &log
+	if err := backup.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill once packs are landing: mid-upload.
+	packs := func() int {
+		m, _ := filepath.Glob(filepath.Join(data, "storage", "laptop", "data", "*", "*"))
+		return len(m)
+	}
+	for deadline := time.Now().Add(30 * time.Second); packs() < 2 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	}
+	if packs() < 2 {
+		t.Fatalf("no packs landed within 30 s:\n%s", log.String())
+	}
+	gw.Process.Kill() // SIGKILL, mid-backup
+	gw.Wait()
+	time.Sleep(2 * time.Second)
+	start()
+	err = backup.Wait()
+	t.Logf("the backup across the kill: %v\n%s", err, log.String())
+	if err != nil {
+		// restic gave up while the gateway was away: its next run
+		// completes the backup.
+		run("unlock").Run()
+		if out, err := run("backup", src).CombinedOutput(); err != nil {
+			t.Fatalf("restic backup after the gateway came back: %v\n%s\nthe first run:\n%s", err, out, log.String())
+		}
+	}
+	if out, err := run("check", "--read-data").CombinedOutput(); err != nil {
+		t.Fatalf("restic check --read-data after the kill: %v\n%s", err, out)
+	}
+	dst := t.TempDir()
+	if out, err := run("restore", "latest", "--target", dst).CombinedOutput(); err != nil {
+		t.Fatalf("restic restore: %v\n%s", err, out)
+	}
+	sameTree(t, src, filepath.Join(dst, src))
 }
 
 // genTree writes a tree to back up: 2,000 small files in 20 directories,
