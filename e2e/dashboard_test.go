@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,13 +25,7 @@ import (
 // 403. Screenshots go to the test's artifacts (go test -artifacts), and to
 // $HEARTH_SCREENSHOTS when set (docs/images/ is made from them).
 func TestDashboardInChromium(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed: .ci/run installs Debian's chromium")
-		}
-		t.Skip("install Debian's chromium to run the dashboard's browser test")
-	}
+	browser := lookTool(t, "chromium")
 	env, banner := startDev(t, nil)
 	login := strings.TrimSpace(strings.TrimPrefix(lineOf(banner, "dashboard:"), "  dashboard:"))
 	u, err := url.Parse(login)

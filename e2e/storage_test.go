@@ -27,13 +27,7 @@ import (
 // repository are refused; an append-only user cannot delete; a full quota
 // stops restic with a clear error and leaves a repository that checks.
 func TestResticBacksUpToTheGateway(t *testing.T) {
-	restic, err := exec.LookPath("restic")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("restic is not installed: .ci/run installs Debian's restic")
-		}
-		t.Skip("install Debian's restic to run the backup test")
-	}
+	restic := lookTool(t, "restic")
 	env, banner := startDev(t, nil)
 	if !strings.Contains(lineOf(banner, "backups:"), "https://127.0.0.1:") {
 		t.Fatalf("the banner names no backup storage:\n%s", banner)
@@ -169,13 +163,7 @@ func TestResticBacksUpToTheGateway(t *testing.T) {
 // run completes the backup, and check --read-data finds every file it was
 // told was stored.
 func TestResticSurvivesGatewayKill(t *testing.T) {
-	restic, err := exec.LookPath("restic")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("restic is not installed: .ci/run installs Debian's restic")
-		}
-		t.Skip("install Debian's restic to run the backup test")
-	}
+	restic := lookTool(t, "restic")
 	bin := filepath.Join(root, "bin", "hearth-gateway")
 	if _, err := os.Stat(bin); err != nil {
 		t.Skip("run `make build` first")
@@ -270,6 +258,20 @@ func TestResticSurvivesGatewayKill(t *testing.T) {
 		t.Fatalf("restic restore: %v\n%s", err, out)
 	}
 	sameTree(t, src, filepath.Join(dst, src))
+}
+
+// lookTool finds a program a test drives (restic, chromium): CI must have
+// it, as .ci/run installs it from Debian; elsewhere the test is skipped.
+func lookTool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed: .ci/run installs Debian's %s", name, name)
+		}
+		t.Skipf("install Debian's %s to run this test", name)
+	}
+	return path
 }
 
 // genTree writes a tree to back up: 2,000 small files in 20 directories,
