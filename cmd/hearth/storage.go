@@ -38,7 +38,8 @@ gateway as this CLI reaches it (its credentials' address); from another
 computer use the gateway's LAN address or name instead. The password is shown
 this once; keep it with restic (RESTIC_REPOSITORY_FILE, or a password manager).
 --append-only refuses deletes but of locks: a thief of the laptop cannot
-destroy its backups (restic forget --prune then runs on the gateway's machine).
+destroy its backups (such a repository only grows: pruning it is not offered
+yet).
 --quota bounds the repository (e.g. 200G, 500M; IEC units); a full repository
 is an error that restic stops on, not corruption.`,
 		example: "hearth storage user add laptop\nhearth storage user add nas --quota 1T --append-only --cert-out /etc/restic/hearth.pem",
