@@ -130,9 +130,11 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 
 	// A page of another origin (same site: another port on 127.0.0.1, so
-	// the SameSite cookie goes with it) posts a budget: refused.
+	// the SameSite cookie goes with it) posts a budget: refused. It posts
+	// once loaded: a navigation that replaces one still loading can leave
+	// Navigate waiting for a load that never comes.
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, `<!doctype html><form id=f method=POST action="%s/v1/pool/budget" enctype="text/plain"><input name='{"policy":{"watts":1,"x":"' value='"}}'></form><script>document.getElementById("f").submit()</script>`, dash)
+		fmt.Fprintf(w, `<!doctype html><form id=f method=POST action="%s/v1/pool/budget" enctype="text/plain"><input name='{"policy":{"watts":1,"x":"' value='"}}'></form><script>addEventListener("load", () => setTimeout(() => document.getElementById("f").submit(), 100))</script>`, dash)
 	}))
 	defer evil.Close()
 	do(t, ctx, "forged cross-origin POST", chromedp.Navigate(evil.URL))
