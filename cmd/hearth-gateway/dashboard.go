@@ -49,10 +49,7 @@ func startDashboard(g *gateway.Gateway, o options, dataDir string, logger *slog.
 	if addr == "" {
 		addr = defaultDashboard
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil && o.dashboard == "" {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
-	}
+	ln, err := listenDefault(addr, o.dashboard != "")
 	if err != nil {
 		return nil, fmt.Errorf("--dashboard %s: %w (\"off\" turns the dashboard off)", addr, err)
 	}
@@ -100,20 +97,8 @@ func startDashboard(g *gateway.Gateway, o options, dataDir string, logger *slog.
 	return &dashboardRun{
 		where: where,
 		login: func() string { return base + dashboard.LoginPath(srv.TicketFor(dashboard.RoleAdmin, devTicketTTL)) },
-		run: func(ctx context.Context) error {
-			go func() {
-				<-ctx.Done()
-				sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-				defer cancel()
-				if hs.Shutdown(sctx) != nil { // live views stay open: close them
-					hs.Close()
-				}
-			}()
-			if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) && ctx.Err() == nil {
-				return err
-			}
-			return nil
-		},
+		// Live views stay open at shutdown: closed after 2 s.
+		run: func(ctx context.Context) error { return serveUntil(ctx, hs, ln, 2*time.Second) },
 	}, nil
 }
 

@@ -25,10 +25,7 @@ func startMetrics(g *gateway.Gateway, o options) (func(context.Context) error, s
 	if addr == "" || addr == "off" {
 		return nil, "off (--metrics 127.0.0.1:7390 serves them)", nil
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil && o.metrics == "" {
-		ln, err = net.Listen("tcp", "127.0.0.1:0") // --dev's default is taken
-	}
+	ln, err := listenDefault(addr, o.metrics != "") // --dev's default may be taken
 	if err != nil {
 		return nil, "", fmt.Errorf("--metrics %s: %w", addr, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -46,10 +45,7 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 		})))
 		return nil, "off (--storage :7480 serves restic backups)", nil
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil && o.storage == "" {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
-	}
+	ln, err := listenDefault(addr, o.storage != "")
 	if err != nil {
 		return nil, "", fmt.Errorf("--storage %s: %w (\"off\" turns it off)", addr, err)
 	}
@@ -82,18 +78,5 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug)}
 	tl := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	where := fmt.Sprintf("https://%s (restic REST; hearth storage user add NAME)", net.JoinHostPort(urlHost(tcp), fmt.Sprint(tcp.Port)))
-	return func(ctx context.Context) error {
-		go func() {
-			<-ctx.Done()
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			if srv.Shutdown(sctx) != nil {
-				srv.Close()
-			}
-		}()
-		if err := srv.Serve(tl); !errors.Is(err, http.ErrServerClosed) && ctx.Err() == nil {
-			return err
-		}
-		return nil
-	}, where, nil
+	return func(ctx context.Context) error { return serveUntil(ctx, srv, tl, 5*time.Second) }, where, nil
 }
