@@ -135,10 +135,13 @@ func (w *Wifi) find(c *wifi.Client) (*wifi.Interface, *wifi.PHY, error) {
 // seen but may still connect: the attempts go on either way.
 func (w *Wifi) scan(ctx context.Context, c *wifi.Client, ifi *wifi.Interface) bool {
 	// A scan can miss an access point (a beacon or probe answer lost, one
-	// just switched on): three before "not found".
+	// just switched on): three before "not found". Scans that see no
+	// network at all say more about a radio just brought up (mac80211_hwsim
+	// answers them empty for a while) than about the air: up to ten then.
 	var names []string
 	var err error
-	for try := 0; try < 3; try++ {
+	empty := 0 // scans that worked and saw nothing
+	for try := 0; try < 3 || (empty == try && try < 10); try++ {
 		if try > 0 && !sleep(ctx, time.Second) {
 			return false
 		}
@@ -151,6 +154,9 @@ func (w *Wifi) scan(ctx context.Context, c *wifi.Client, ifi *wifi.Interface) bo
 		}
 		if err != nil {
 			continue
+		}
+		if len(bss) == 0 {
+			empty++
 		}
 		for _, b := range bss {
 			if b.SSID == w.SSID {
