@@ -53,6 +53,7 @@ type Agent struct {
 	firmware    *firmwareFile
 	ready       *readyFile
 	updater     *updater
+	shards      *shards // nil without Config.StorageDir
 }
 
 // New opens the agent's store in cfg.DataDir (creating it and the node's
@@ -94,6 +95,13 @@ func New(cfg Config) (*Agent, error) {
 				}
 			}
 		}
+	}
+	if cfg.StorageDir != "" {
+		sh, err := openShards(cfg.StorageDir, cfg.StorageQuota, cfg.MinFreeDisk)
+		if err != nil {
+			return nil, fmt.Errorf("agent: %w", err)
+		}
+		a.shards = sh
 	}
 	db, err := store.Open(filepath.Join(cfg.DataDir, "agent.db"))
 	if err != nil {

@@ -35,6 +35,12 @@ type Config struct {
 	// when the disk fills. Default DefaultMinFreeDisk; negative: never.
 	MinFreeDisk int64
 
+	// StorageDir, when set, makes the device keep shards of the home's
+	// backups there (docs/storage.md), at most StorageQuota bytes of them
+	// (0: as much as the disk has, less MinFreeDisk). Default: none.
+	StorageDir   string
+	StorageQuota int64
+
 	// Name is the device's name shown in `hearth pool ls`.
 	// Default: the host name.
 	Name string

@@ -182,6 +182,9 @@ func (a *Agent) session(ctx context.Context, c *api.Client, hello api.HelloRespo
 	if a.cfg.Streams > 0 && len(a.streamRuntimes()) > 0 {
 		g.Go(func() error { return a.streamLeases(ctx, c) })
 	}
+	if a.shards != nil {
+		g.Go(func() error { return a.storageLoop(ctx, c) })
+	}
 	return g.Wait()
 }
 

@@ -162,3 +162,16 @@ func Reply(w http.ResponseWriter, v any, err error) { reply(w, v, err) }
 
 // DataDir is the gateway's data directory.
 func (g *Gateway) DataDir() string { return g.cfg.DataDir }
+
+// DeviceOnly serves a call of a device of the pool: its client
+// certificate names a member the owner let in; h gets its node ID.
+func (g *Gateway) DeviceOnly(h func(w http.ResponseWriter, r *http.Request, node string)) http.Handler {
+	return g.member(func(w http.ResponseWriter, r *http.Request) {
+		node, err := peerID(r)
+		if err != nil { // the owner's token: not a device
+			reply(w, nil, fmt.Errorf("%w: a call for the devices of the pool, with their certificates", ErrBadRequest))
+			return
+		}
+		h(w, r, node.String())
+	})
+}

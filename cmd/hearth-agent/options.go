@@ -12,6 +12,7 @@ import (
 
 	"github.com/hearth-home/hearth/agent"
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/internal/bytesize"
 	"github.com/hearth-home/hearth/internal/identity"
 	"github.com/hearth-home/hearth/internal/logflag"
 )
@@ -32,6 +33,8 @@ type options struct {
 	streams   int
 	cache     int64
 	minFree   int64
+	storDir   string
+	storQuota string
 	fwStatus  string
 	readyFile string
 	updater   string
@@ -59,6 +62,8 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.streams, "streams", agent.DefaultStreams, "how many stream partitions to run at once, beside the tasks (0: none;\ndocs/streams.md)")
 	fs.Int64Var(&o.cache, "cache-budget", 0, "bytes that cached apps and inputs may take before those no running task\nuses are removed, least recently used first (default 2 GiB; -1: no bound)")
 	fs.Int64Var(&o.minFree, "min-free-disk", 0, "bytes that must stay free on the data directory's disk: below it the\nagent asks for no work and \"hearth pool ls\" says why (default 512 MiB;\n-1: never refuse)")
+	fs.StringVar(&o.storDir, "storage-dir", "", "keep shards of the home's backups in this directory, e.g. a USB disk's\n/mnt/usb/hearth (docs/storage.md; default: none, this device keeps no backups)")
+	fs.StringVar(&o.storQuota, "storage-quota", "", "at most this much of --storage-dir for backups, e.g. 200G (default: what\nthe disk has, less --min-free-disk)")
 	fs.StringVar(&o.fwStatus, "firmware-status", "", "the device's firmware status file, reported to the gateway in every\nheartbeat (/run/hearth/firmware.json on Hearth OS; default: none)")
 	fs.StringVar(&o.readyFile, "ready-file", "", "write this file once the agent is paired with its pinned gateway and three\nheartbeats in a row were answered (hearth-init commits a trial boot by it)")
 	fs.StringVar(&o.updater, "updater", "", "the program to run when the gateway offers a firmware update, as\nPROGRAM --data-dir DIR --version V (default: none; offers are logged)")
@@ -103,6 +108,13 @@ func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, er
 	if o.cache < -1 || o.minFree < -1 {
 		return s, fmt.Errorf("--cache-budget %d, --min-free-disk %d: give bytes, 0 for the default, or -1", o.cache, o.minFree)
 	}
+	if s.cfg.StorageQuota, err = bytesize.Parse(o.storQuota); err != nil {
+		return s, fmt.Errorf("--storage-quota %q: %w", o.storQuota, err)
+	}
+	if o.storQuota != "" && o.storDir == "" {
+		return s, fmt.Errorf("--storage-quota without --storage-dir: name the directory that keeps the backup shards")
+	}
+	s.cfg.StorageDir = o.storDir
 	if o.updater != "" {
 		if st, err := os.Stat(o.updater); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
 			return s, fmt.Errorf("--updater %s: not an executable file", o.updater)

@@ -37,6 +37,7 @@ type options struct {
 	metrics   string
 	dashboard string
 	storage   string
+	storageOn string
 	dashHosts string
 	// metricsToken is read from --metrics-token-file.
 	metricsToken, metricsTokenFile string
@@ -70,6 +71,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.metrics, "metrics", "", "where to serve Prometheus metrics at /metrics, e.g. 127.0.0.1:7390\n(default off; with --dev 127.0.0.1:7390; \"off\" turns them off); an\naddress other than loopback needs --metrics-token-file (docs/operations.md)")
 	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "a file holding the bearer token that a scrape of --metrics must send\n(Prometheus: authorization: credentials_file)")
 	fs.StringVar(&o.dashboard, "dashboard", "", "where to serve the household's web dashboard (default 127.0.0.1:7380, or a\nfree loopback port when that is taken; \"off\" turns it off): plain HTTP on\nloopback, TLS with a certificate of its own on any other address, e.g.\n:7380 for phones on the LAN; \"hearth dashboard\" opens it (docs/dashboard.md)")
+	fs.StringVar(&o.storageOn, "storage-on", "", "where the backups live: \"devices\" (erasure-coded over the agents started\nwith --storage-dir, so that devices may be lost) or \"gateway\" (this\ndevice's disk only); default devices, with --dev gateway")
 	fs.StringVar(&o.storage, "storage", "", "where to serve the home's backup storage for restic (its REST protocol over\nTLS), e.g. :7480 (default off; with --dev 127.0.0.1:7480); users come from\n\"hearth storage user add NAME\" (docs/storage.md)")
 	fs.StringVar(&o.dashHosts, "dashboard-host", "", "comma-separated extra host names the dashboard answers to and its\ncertificate names (it always answers to loopback, its address, the host\nname and NAME.local)")
 	fs.IntVar(&o.fwBatch, "firmware-batch", 3, "how many devices a firmware rollout updates at once, after its first\ndevice (the canary) committed the release")

@@ -64,19 +64,60 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 		ln.Close()
 		return nil, "", err
 	}
-	dir := &storage.Dir{Root: filepath.Join(dataDir, "storage"), Reserve: storageReserve,
-		Quota: func(user string) int64 { u, _ := users.Get(user); return u.Quota }}
-	if err := dir.Clean(); err != nil {
-		ln.Close()
-		return nil, "", fmt.Errorf("backup storage: removing uploads a crash cut short: %w", err)
+	quota := func(user string) int64 { u, _ := users.Get(user); return u.Quota }
+	var keeper storage.Keeper
+	var sharded *storage.Sharded
+	on := o.storageOn
+	if on == "" {
+		on = map[bool]string{true: "gateway", false: "devices"}[o.dev]
 	}
-	svc := &storage.Service{Users: users, Store: dir, Port: tcp.Port, Fingerprint: fp,
+	switch on {
+	case "gateway":
+		dir := &storage.Dir{Root: filepath.Join(dataDir, "storage"), Reserve: storageReserve, Quota: quota}
+		if err := dir.Clean(); err != nil {
+			ln.Close()
+			return nil, "", fmt.Errorf("backup storage: removing uploads a crash cut short: %w", err)
+		}
+		keeper = dir
+	case "devices":
+		devs := storage.NewDevices()
+		sh, err := storage.OpenSharded(filepath.Join(dataDir, "storage.db"), &storage.Sharded{Devices: devs, Quota: quota, Logger: logger})
+		if err != nil {
+			ln.Close()
+			return nil, "", err
+		}
+		g.Mount("/v1/agent/storage/", g.DeviceOnly(devs.AgentRoutes))
+		keeper, sharded = sh, sh
+	default:
+		ln.Close()
+		return nil, "", fmt.Errorf("--storage-on %q: want devices or gateway", o.storageOn)
+	}
+	svc := &storage.Service{Users: users, Store: keeper, Port: tcp.Port, Fingerprint: fp,
 		CertPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}))}
 	g.Mount("/v1/storage/", g.OwnerOnly(svc.AdminRoutes()))
 	h := svc.REST(maxBackupFile, &storage.Handler{Logger: logger})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug)}
 	tl := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-	where := fmt.Sprintf("https://%s (restic REST; hearth storage user add NAME)", net.JoinHostPort(urlHost(tcp), fmt.Sprint(tcp.Port)))
-	return func(ctx context.Context) error { return serveUntil(ctx, srv, tl, 5*time.Second) }, where, nil
+	where := fmt.Sprintf("https://%s (restic REST, kept on the %s; hearth storage user add NAME)",
+		net.JoinHostPort(urlHost(tcp), fmt.Sprint(tcp.Port)), map[string]string{"gateway": "gateway's disk", "devices": "devices with --storage-dir"}[on])
+	return func(ctx context.Context) error {
+		if sharded != nil {
+			defer sharded.Close()
+			go func() {
+				// Shards owed deletion by devices that were away.
+				tick := time.NewTicker(time.Minute)
+				defer tick.Stop()
+				for {
+					select {
+					case <-ctx.Done():
+						return
+					case <-tick.C:
+						sharded.EmptyTrash()
+					}
+				}
+			}()
+		}
+		return serveUntil(ctx, srv, tl, 5*time.Second)
+	}, where, nil
 }

@@ -7,10 +7,10 @@ import (
 	"net"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/atomicfile"
+	"github.com/hearth-home/hearth/internal/bytesize"
 )
 
 func storageCmd() *command {
@@ -49,7 +49,7 @@ is an error that restic stops on, not corruption.`,
 			certOut := fs.String("cert-out", "", "where to write the gateway's certificate for restic --cacert\n(default: hearth-storage-<gateway>.pem next to the credentials)")
 			out := outputFlag(fs)
 			return func(ctx context.Context, args []string) error {
-				q, err := parseSize(*quota)
+				q, err := bytesize.Parse(*quota)
 				if err != nil {
 					return usageErrorf("--quota %s: %v", *quota, err)
 				}
@@ -147,25 +147,4 @@ name to take over (hearth storage user add NAME) or for the owner to delete.`,
 			}
 		},
 	}
-}
-
-// parseSize reads a size in bytes with an optional IEC unit: 500M, 200G,
-// 1T, 1.5G; empty is 0.
-func parseSize(s string) (int64, error) {
-	s = strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(s)), "B"), "I") // 2GiB, 2Gi, 2GB: 2G
-	if s == "" {
-		return 0, nil
-	}
-	mult := int64(1)
-	for i, u := range "KMGT" {
-		if strings.HasSuffix(s, string(u)) {
-			mult, s = int64(1)<<(10*(i+1)), strings.TrimSuffix(s, string(u))
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f*float64(mult) > 1<<62 {
-		return 0, fmt.Errorf("want a size such as 500M, 200G or 1T")
-	}
-	return int64(f * float64(mult)), nil
 }

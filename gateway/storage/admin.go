@@ -13,11 +13,17 @@ import (
 // calls (hearth storage ...) report.
 type Service struct {
 	Users *Users
-	Store *Dir
+	Store Keeper
 	// Port, CertPEM and Fingerprint describe the storage listener.
 	Port        int
 	CertPEM     string
 	Fingerprint string
+}
+
+// Keeper is a Store that counts what each user keeps.
+type Keeper interface {
+	Store
+	Usage(user string) (int64, error)
 }
 
 // REST is the restic REST handler for s's users.

@@ -320,6 +320,11 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 	case errors.Is(err, ErrFull):
 		// 507: restic stops with this message rather than retry forever.
 		http.Error(w, "insufficient storage: "+err.Error(), http.StatusInsufficientStorage)
+	case errors.Is(err, ErrUnavailable), errors.Is(err, ErrDevice):
+		// 503: restic tries again a few times, and the devices may be
+		// back by then.
+		h.Logger.Warn("backup storage", "err", err)
+		http.Error(w, "service unavailable: "+err.Error(), http.StatusServiceUnavailable)
 	default:
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
