@@ -86,4 +86,3 @@ func (c *Client) SendShard(ctx context.Context, id string, r io.Reader, size int
 func (c *Client) ShardDone(ctx context.Context, id string, done StorageDone) error {
 	return c.do(ctx, "POST", "/v1/agent/storage/ops/"+url.PathEscape(id)+"/done", done, nil)
 }
-

@@ -65,10 +65,10 @@ type fileMeta struct {
 	Size int64 `json:"size"`
 	// K and M: K data shards and M parity shards of ShardSize bytes each;
 	// K = 1 and M = copies-1 for a file kept whole.
-	K         int     `json:"k"`
-	M         int     `json:"m"`
-	ShardSize int64   `json:"shard_size"`
-	Shards    []shard `json:"shards"`
+	K         int       `json:"k"`
+	M         int       `json:"m"`
+	ShardSize int64     `json:"shard_size"`
+	Shards    []shard   `json:"shards"`
 	Stored    time.Time `json:"stored"`
 }
 
