@@ -154,6 +154,7 @@ bench-run:
 	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestAssets$$' -v ./gateway/dashboard/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestDashboardInChromium$$' -v ./e2e/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestResticBacksUpToTheGateway$$' -v ./e2e/ | grep -E '^BENCH' || true
+	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestResticOnTheDevices$$' -v ./e2e/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 HEARTH_LIGHT_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestLightClientBench$$' -v ./gateway/chain/link/ | grep -E '^BENCH' || true
 	$(GO) run ./e2e/bench -agent-tags '$(AGENT_TAGS)' -small-agent-tags '$(SMALL_AGENT_TAGS)'
 

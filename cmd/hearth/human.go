@@ -100,3 +100,11 @@ func truncate(s string, max int) string {
 	r := []rune(s)
 	return string(r[:max-1]) + "…"
 }
+
+// plural is "1 device", "2 devices".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -21,7 +22,7 @@ func storageCmd() *command {
 user has a password and one repository, served with restic's REST protocol over
 TLS on the gateway's --storage listener (docs/storage.md).`,
 		example: "hearth storage user add laptop\nhearth storage user ls\nhearth storage user rm laptop",
-		subs:    []*command{{name: "user", summary: "backup users and their repositories", help: "Make, list and remove the users that back up to the gateway with restic.", example: "hearth storage user add laptop --quota 200G", subs: []*command{storageUserAddCmd(), storageUserLsCmd(), storageUserRmCmd()}}},
+		subs:    []*command{{name: "user", summary: "backup users and their repositories", help: "Make, list and remove the users that back up to the gateway with restic.", example: "hearth storage user add laptop --quota 200G", subs: []*command{storageUserAddCmd(), storageUserLsCmd(), storageUserRmCmd()}}, storageStatusCmd()},
 	}
 }
 
@@ -117,6 +118,83 @@ func storageUserLsCmd() *command {
 						t.add(u.Name, bytesIEC(uint64(u.Used)), quota, strconv.FormatBool(u.AppendOnly), ago(u.Created, c.now()))
 					}
 					return t.write(c.stdout)
+				})
+		},
+	}
+}
+
+func storageStatusCmd() *command {
+	return &command{
+		name:    "status",
+		summary: "where the backups live and how many devices may be lost",
+		help: `Show where the backups live. On the devices: how each file is coded (k data
+and m parity shards on k+m devices: any m may be lost), what restic's files
+take there, the files with a shard on a device that is away, and each device
+that keeps shards (hearth-agent --storage-dir) with its room.`,
+		example: "hearth storage status\nhearth storage status -o json",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			out := outputFlag(fs)
+			return show(c, out,
+				func(ctx context.Context, cl *api.Admin, _ []string) (api.StorageStatus, error) {
+					st, err := cl.StorageStatus(ctx)
+					if err != nil {
+						return st, err
+					}
+					// Names for the devices' IDs; without them, IDs.
+					if ms, err := cl.Members(ctx); err == nil {
+						for i, d := range st.Devices {
+							for _, m := range ms {
+								if m.ID == d.Node {
+									st.Devices[i].Name = m.Node.Name
+								}
+							}
+						}
+					}
+					return st, nil
+				},
+				func(_ *api.Admin, st api.StorageStatus) error {
+					w := c.stdout
+					if st.On == "gateway" {
+						fmt.Fprintf(w, "Backups are kept on the gateway's own disk: %d files, %s.\n", st.Files, bytesIEC(uint64(st.Bytes)))
+						fmt.Fprintln(w, "To spread them over the devices: hearth-gateway --storage-on devices (docs/storage.md).")
+						return nil
+					}
+					live := 0
+					for _, d := range st.Devices {
+						if d.Live {
+							live++
+						}
+					}
+					switch {
+					case live == 0:
+						fmt.Fprintln(w, "Backups are kept on the devices, and none is connected: start agents with --storage-dir DIR.")
+					case st.M == 0:
+						fmt.Fprintf(w, "Backups are kept on %d device: losing it loses them (two devices keep two copies).\n", live)
+					default:
+						fmt.Fprintf(w, "Backups are kept on %d devices, new files as %d+%d shards: any %s may be lost.\n", live, st.K, st.M, plural(st.M, "device"))
+					}
+					ratio := ""
+					if st.Bytes > 0 {
+						ratio = fmt.Sprintf(", %.2fx", float64(st.Stored)/float64(st.Bytes))
+					}
+					fmt.Fprintf(w, "Files: %d, %s (stored %s%s)\n", st.Files, bytesIEC(uint64(st.Bytes)), bytesIEC(uint64(st.Stored)), ratio)
+					if st.AtRisk > 0 {
+						fmt.Fprintf(w, "At risk: %d files have a shard on a device that is away.\n", st.AtRisk)
+					}
+					if len(st.Devices) == 0 {
+						return nil
+					}
+					fmt.Fprintln(w)
+					t := &table{header: []string{"DEVICE", "ID", "STATE", "SHARDS", "USED", "FREE"}}
+					for _, d := range st.Devices {
+						state := "connected"
+						if !d.Live {
+							state = "away " + ago(d.Seen, c.now())
+						}
+						t.add(cmp.Or(d.Name, "-"), d.Node[:min(12, len(d.Node))], state, strconv.Itoa(d.Shards),
+							bytesIEC(uint64(d.Used)), bytesIEC(uint64(d.Free)))
+					}
+					return t.write(w)
 				})
 		},
 	}

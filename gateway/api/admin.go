@@ -185,3 +185,9 @@ func (c *Admin) StorageUsers(ctx context.Context) ([]StorageUser, error) {
 func (c *Admin) RemoveStorageUser(ctx context.Context, name string) error {
 	return c.do(ctx, "DELETE", "/v1/storage/users/"+url.PathEscape(name), nil, nil)
 }
+
+// StorageStatus is where the backups live and how safe they are.
+func (c *Admin) StorageStatus(ctx context.Context) (StorageStatus, error) {
+	var out StorageStatus
+	return out, c.do(ctx, "GET", "/v1/storage/status", nil, &out)
+}

@@ -621,3 +621,33 @@ type StorageUser struct {
 	CertPEM     string `json:"cert_pem,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
 }
+
+// StorageStatus is the backup storage's state (hearth storage status).
+type StorageStatus struct {
+	// On is where the backups live: "devices" or "gateway".
+	On string `json:"on"`
+	// K and M are the coding new files get now: K data and M parity
+	// shards, on the devices live now; any M of them may be lost.
+	K int `json:"k,omitempty"`
+	M int `json:"m,omitempty"`
+	// Files and Bytes are restic's files; Stored is what they take on
+	// the devices (shards and copies).
+	Files  int64 `json:"files"`
+	Bytes  int64 `json:"bytes"`
+	Stored int64 `json:"stored"`
+	// AtRisk is the files with a shard on a device that is not connected
+	// now: they survive fewer further losses than they were coded for.
+	AtRisk  int64           `json:"at_risk"`
+	Devices []StorageDevice `json:"devices,omitempty"`
+}
+
+// StorageDevice is a device that keeps shards, as its last poll said.
+type StorageDevice struct {
+	Node   string    `json:"node"`
+	Name   string    `json:"name,omitempty"`
+	Live   bool      `json:"live"`
+	Seen   time.Time `json:"seen"`
+	Free   int64     `json:"free"`
+	Used   int64     `json:"used"`
+	Shards int       `json:"shards"`
+}

@@ -60,6 +60,24 @@ func (s *Service) AdminRoutes() http.Handler {
 		}
 		writeJSON(w, out)
 	})
+	mux.HandleFunc("GET /v1/storage/status", func(w http.ResponseWriter, r *http.Request) {
+		if st, ok := s.Store.(interface{ Status() (api.StorageStatus, error) }); ok {
+			out, err := st.Status()
+			if err != nil {
+				writeErr(w, http.StatusInternalServerError, "internal", err.Error())
+				return
+			}
+			writeJSON(w, out)
+			return
+		}
+		out := api.StorageStatus{On: "gateway"}
+		for _, u := range s.Users.List() {
+			used, _ := s.Store.Usage(u.Name)
+			out.Bytes += used
+		}
+		out.Stored = out.Bytes
+		writeJSON(w, out)
+	})
 	mux.HandleFunc("DELETE /v1/storage/users/{name}", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.Users.Remove(r.PathValue("name")); err != nil {
 			writeErr(w, statusOf(err), "not_found", err.Error())

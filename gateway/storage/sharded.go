@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/klauspost/reedsolomon"
 	bolt "go.etcd.io/bbolt"
 )
@@ -134,6 +135,40 @@ func OpenSharded(path string, s *Sharded) (*Sharded, error) {
 		return nil, fmt.Errorf("backup storage metadata %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// Status counts the files, what they take on the devices and those at
+// risk, and lists the devices.
+func (s *Sharded) Status() (api.StorageStatus, error) {
+	out := api.StorageStatus{On: "devices"}
+	live := s.Devices.Live()
+	if len(live) > 0 {
+		out.K, out.M = s.Scheme(len(live))
+	}
+	up := map[string]bool{}
+	for _, d := range s.Devices.List() {
+		up[d.Node] = d.Live
+		out.Devices = append(out.Devices, api.StorageDevice{Node: d.Node, Live: d.Live, Seen: d.Seen, Free: d.Free, Used: d.Used, Shards: d.Shards})
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketFiles).ForEach(func(_, v []byte) error {
+			var m fileMeta
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			out.Files++
+			out.Bytes += m.Size
+			out.Stored += m.ShardSize * int64(len(m.Shards))
+			for _, sh := range m.Shards {
+				if !up[sh.Node] {
+					out.AtRisk++
+					break
+				}
+			}
+			return nil
+		})
+	})
+	return out, err
 }
 
 // Close closes the metadata database.

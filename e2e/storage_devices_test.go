@@ -1,0 +1,165 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearth-home/hearth/e2e/home"
+	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/hearthtest/netnstest"
+)
+
+// TestResticOnTheDevices: Debian's restic backs a generated tree up to a
+// gateway that keeps it on five agents (each a process in a network
+// namespace of its own, with --storage-dir), coded 3+2. Two agents are
+// killed with SIGKILL and their storage directories deleted: `restic
+// check --read-data` passes and a restore is byte-identical, rebuilt from
+// the three left. Prints the pool's figures beside restic's against a
+// local directory in the same run.
+func TestResticOnTheDevices(t *testing.T) {
+	restic := lookTool(t, "restic")
+	base := t.TempDir()
+	dirs := make([]string, 5)
+	per := make([]home.AgentOptions, 5)
+	for i := range dirs {
+		dirs[i] = filepath.Join(base, fmt.Sprintf("shards-%d", i+1))
+		per[i] = home.AgentOptions{Args: []string{"--storage-dir", dirs[i]}}
+	}
+	h := startHome(t, home.Options{Agents: 5, Prefix: "hk", PerAgent: per,
+		GatewayArgs: []string{"--storage", ":7480", "--storage-on", "devices"}})
+	waitReady(t, h, 5)
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
+	defer cancel()
+	status := func() api.StorageStatus {
+		t.Helper()
+		var st api.StorageStatus
+		if err := h.CLIJSON(ctx, &st, "storage", "status"); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	waitLive := func(n int) api.StorageStatus {
+		t.Helper()
+		deadline := time.Now().Add(40 * time.Second)
+		for {
+			st := status()
+			live := 0
+			for _, d := range st.Devices {
+				if d.Live {
+					live++
+				}
+			}
+			if live == n {
+				return st
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d storage devices connected, want %d: %+v", live, n, st.Devices)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	}
+	if st := waitLive(5); st.K != 3 || st.M != 2 {
+		t.Fatalf("five devices code files as %d+%d, want 3+2", st.K, st.M)
+	}
+
+	cert := filepath.Join(base, "gw.pem")
+	out, err := h.CLI(ctx, "storage", "user", "add", "laptop", "--cert-out", cert)
+	repo := strings.TrimSpace(strings.TrimPrefix(lineOf(string(out), "Repository:"), "Repository:"))
+	if err != nil || repo == "" {
+		t.Fatalf("hearth storage user add: %v\n%s", err, out)
+	}
+	// restic runs in the gateway's namespace, where the home's addresses
+	// are; the repository's address names the gateway's.
+	run := func(repo string, args ...string) (string, error) {
+		cmd := netnstest.CommandContext(ctx, h.Gateway.NS, restic, append([]string{"-r", repo, "--cacert", cert, "--no-cache"}, args...)...)
+		cmd.Env = append(os.Environ(), "RESTIC_PASSWORD=correct horse battery staple")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	must := func(repo string, args ...string) string {
+		t.Helper()
+		out, err := run(repo, args...)
+		if err != nil {
+			t.Fatalf("restic %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	src := genTree(t, filepath.Join(base, "src"))
+	mb := float64(treeSize(t, src)) / 1e6
+	must(repo, "init")
+	start := time.Now()
+	must(repo, "backup", src)
+	backup := time.Since(start)
+	must(repo, "check", "--read-data")
+	start = time.Now()
+	dst := filepath.Join(base, "restore-healthy")
+	must(repo, "restore", "latest", "--target", dst)
+	restore := time.Since(start)
+	sameTree(t, src, filepath.Join(dst, src))
+
+	// What the devices hold against what restic stored.
+	st := status()
+	var onDisk int64
+	for _, d := range dirs {
+		onDisk += treeSize(t, d)
+	}
+	if onDisk != st.Stored {
+		t.Errorf("the devices' directories hold %d bytes, the gateway counts %d", onDisk, st.Stored)
+	}
+	overhead := float64(onDisk) / float64(st.Bytes)
+	if overhead < 1.6 || overhead > 2.0 {
+		t.Errorf("stored %d bytes for restic's %d: %.2fx, want about 5/3", onDisk, st.Bytes, overhead)
+	}
+
+	// Two devices die and their disks with them.
+	for _, i := range []int{0, 1} {
+		h.Agents[i].Kill()
+		if err := os.RemoveAll(dirs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := waitLive(3); st.AtRisk == 0 {
+		t.Errorf("two devices away and no file at risk: %+v", st)
+	}
+	if out, err := h.CLI(ctx, "storage", "status"); err != nil || !strings.Contains(string(out), "away") {
+		t.Errorf("hearth storage status with two devices away: %v\n%s", err, out)
+	} else {
+		t.Logf("hearth storage status:\n%s", out)
+	}
+	must(repo, "check", "--read-data")
+	start = time.Now()
+	dst = filepath.Join(base, "restore-degraded")
+	must(repo, "restore", "latest", "--target", dst)
+	degraded := time.Since(start)
+	sameTree(t, src, filepath.Join(dst, src))
+
+	// The peer: restic against a local directory, in this run.
+	local := filepath.Join(base, "local-repo")
+	must(local, "init")
+	start = time.Now()
+	must(local, "backup", src)
+	localBackup := time.Since(start)
+	start = time.Now()
+	must(local, "restore", "latest", "--target", filepath.Join(base, "restore-local"))
+	localRestore := time.Since(start)
+
+	fmt.Printf("BENCH storage.devices 5\n")
+	fmt.Printf("BENCH storage.tree_mb %.1f MB\n", mb)
+	fmt.Printf("BENCH storage.backup_mb_per_s %.1f MB/s\n", mb/backup.Seconds())
+	fmt.Printf("BENCH storage.restore_mb_per_s %.1f MB/s\n", mb/restore.Seconds())
+	fmt.Printf("BENCH storage.local_backup_mb_per_s %.1f MB/s\n", mb/localBackup.Seconds())
+	fmt.Printf("BENCH storage.local_restore_mb_per_s %.1f MB/s\n", mb/localRestore.Seconds())
+	fmt.Printf("BENCH storage.backup_ratio_to_local %.2f\n", localBackup.Seconds()/backup.Seconds())
+	fmt.Printf("BENCH storage.restore_ratio_to_local %.2f\n", localRestore.Seconds()/restore.Seconds())
+	fmt.Printf("BENCH storage.restore_degraded_ratio %.2f\n", degraded.Seconds()/restore.Seconds())
+	fmt.Printf("BENCH storage.overhead %.2f\n", overhead)
+	raw, _ := json.Marshal(st)
+	t.Logf("status before the losses: %s", raw)
+}
+
