@@ -31,6 +31,7 @@ const shardWorkers = 4
 var (
 	errShardName = errors.New("bad shard name")
 	errShardFull = errors.New("the storage directory's quota or disk is full")
+	errDamaged   = errors.New("shard damaged")
 )
 
 // shards is the storage directory.
@@ -207,7 +208,7 @@ func (s *shards) check(name string) error {
 		return err
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); !strings.HasSuffix(name, got) {
-		return fmt.Errorf("shard %s is damaged: it hashes to %s", name, got)
+		return fmt.Errorf("%w: %s hashes to %s", errDamaged, name, got)
 	}
 	return nil
 }
@@ -299,6 +300,8 @@ func (a *Agent) shardOp(ctx context.Context, c *api.Client, op api.StorageOp) {
 		}
 	case api.ShardDelete:
 		err = s.remove(op.Name)
+	case api.ShardCheck:
+		err = s.check(op.Name)
 	default:
 		err = fmt.Errorf("unknown shard operation %q (a newer gateway?)", op.Kind)
 	}
@@ -318,7 +321,7 @@ func shardCode(err error) string {
 		return "not_found"
 	case errors.Is(err, errShardFull):
 		return "full"
-	case errors.Is(err, api.ErrDigestMismatch):
+	case errors.Is(err, api.ErrDigestMismatch), errors.Is(err, errDamaged):
 		return "digest"
 	case errors.Is(err, errShardName):
 		return "bad_request"

@@ -11,34 +11,37 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/gateway/storage"
 	"github.com/hearth-home/hearth/internal/logflag"
 	"github.com/hearth-home/hearth/internal/registry"
 )
 
 // options are the command line. Flags map onto gateway.Config.
 type options struct {
-	dataDir   string
-	listen    string
-	advertise string
-	ifaces    string
-	noMDNS    bool
-	dev       bool
-	heartbeat time.Duration
-	placement string
-	noTail    bool
-	insecure  string
-	fwRoot    string
-	fwBatch   int
-	fwStatus  string
-	updater   string
-	mqtt      string
-	mqttPass  string // read from --mqtt-password-file
-	mqttFile  string
-	metrics   string
-	dashboard string
-	storage   string
-	storageOn string
-	dashHosts string
+	dataDir     string
+	listen      string
+	advertise   string
+	ifaces      string
+	noMDNS      bool
+	dev         bool
+	heartbeat   time.Duration
+	placement   string
+	noTail      bool
+	insecure    string
+	fwRoot      string
+	fwBatch     int
+	fwStatus    string
+	updater     string
+	mqtt        string
+	mqttPass    string // read from --mqtt-password-file
+	mqttFile    string
+	metrics     string
+	dashboard   string
+	storage     string
+	storageOn   string
+	repairAfter time.Duration
+	scrubEvery  time.Duration
+	dashHosts   string
 	// metricsToken is read from --metrics-token-file.
 	metricsToken, metricsTokenFile string
 	log                            logflag.Flags
@@ -72,6 +75,8 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "a file holding the bearer token that a scrape of --metrics must send\n(Prometheus: authorization: credentials_file)")
 	fs.StringVar(&o.dashboard, "dashboard", "", "where to serve the household's web dashboard (default 127.0.0.1:7380, or a\nfree loopback port when that is taken; \"off\" turns it off): plain HTTP on\nloopback, TLS with a certificate of its own on any other address, e.g.\n:7380 for phones on the LAN; \"hearth dashboard\" opens it (docs/dashboard.md)")
 	fs.StringVar(&o.storageOn, "storage-on", "", "where the backups live: \"devices\" (erasure-coded over the agents started\nwith --storage-dir, so that devices may be lost) or \"gateway\" (this\ndevice's disk only); default devices, with --dev gateway")
+	fs.DurationVar(&o.repairAfter, "storage-repair-after", storage.DefaultRepairAfter, "how long a device that keeps backup shards may be away before they are\nrebuilt on the others (hearth storage repair --now does it at once)")
+	fs.DurationVar(&o.scrubEvery, "storage-scrub-every", storage.DefaultScrubEvery, "how often every backup shard is read and checked on its device")
 	fs.StringVar(&o.storage, "storage", "", "where to serve the home's backup storage for restic (its REST protocol over\nTLS), e.g. :7480 (default off; with --dev 127.0.0.1:7480); users come from\n\"hearth storage user add NAME\" (docs/storage.md)")
 	fs.StringVar(&o.dashHosts, "dashboard-host", "", "comma-separated extra host names the dashboard answers to and its\ncertificate names (it always answers to loopback, its address, the host\nname and NAME.local)")
 	fs.IntVar(&o.fwBatch, "firmware-batch", 3, "how many devices a firmware rollout updates at once, after its first\ndevice (the canary) committed the release")

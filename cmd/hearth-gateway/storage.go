@@ -81,7 +81,8 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 		keeper = dir
 	case "devices":
 		devs := storage.NewDevices()
-		sh, err := storage.OpenSharded(filepath.Join(dataDir, "storage.db"), &storage.Sharded{Devices: devs, Quota: quota, Logger: logger})
+		sh, err := storage.OpenSharded(filepath.Join(dataDir, "storage.db"), &storage.Sharded{Devices: devs, Quota: quota, Logger: logger,
+			RepairAfter: o.repairAfter, ScrubEvery: o.scrubEvery})
 		if err != nil {
 			ln.Close()
 			return nil, "", err
@@ -104,19 +105,7 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 	return func(ctx context.Context) error {
 		if sharded != nil {
 			defer sharded.Close()
-			go func() {
-				// Shards owed deletion by devices that were away.
-				tick := time.NewTicker(time.Minute)
-				defer tick.Stop()
-				for {
-					select {
-					case <-ctx.Done():
-						return
-					case <-tick.C:
-						sharded.EmptyTrash()
-					}
-				}
-			}()
+			go sharded.Run(ctx) // repair, scrub, deletions owed
 		}
 		return serveUntil(ctx, srv, tl, 5*time.Second)
 	}, where, nil

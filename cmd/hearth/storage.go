@@ -8,6 +8,7 @@ import (
 	"net"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/atomicfile"
@@ -22,7 +23,7 @@ func storageCmd() *command {
 user has a password and one repository, served with restic's REST protocol over
 TLS on the gateway's --storage listener (docs/storage.md).`,
 		example: "hearth storage user add laptop\nhearth storage user ls\nhearth storage user rm laptop",
-		subs:    []*command{{name: "user", summary: "backup users and their repositories", help: "Make, list and remove the users that back up to the gateway with restic.", example: "hearth storage user add laptop --quota 200G", subs: []*command{storageUserAddCmd(), storageUserLsCmd(), storageUserRmCmd()}}, storageStatusCmd()},
+		subs:    []*command{{name: "user", summary: "backup users and their repositories", help: "Make, list and remove the users that back up to the gateway with restic.", example: "hearth storage user add laptop --quota 200G", subs: []*command{storageUserAddCmd(), storageUserLsCmd(), storageUserRmCmd()}}, storageStatusCmd(), storageRepairCmd()},
 	}
 }
 
@@ -181,6 +182,13 @@ that keeps shards (hearth-agent --storage-dir) with its room.`,
 					if st.AtRisk > 0 {
 						fmt.Fprintf(w, "At risk: %d files have a shard on a device that is away.\n", st.AtRisk)
 					}
+					switch r := st.Repair; {
+					case r.Running:
+						fmt.Fprintf(w, "Repair: under way, %d of %d files looked at, %d rebuilt, %d coded anew.\n", r.Checked, r.Files, r.Rebuilt, r.Recoded)
+					case r.Rebuilt+r.Recoded+r.Lost+r.Damaged > 0:
+						fmt.Fprintf(w, "Last repair, %s: %d rebuilt, %d coded anew, %d shards damaged, %d files lost.\n",
+							ago(r.Finished, c.now()), r.Rebuilt, r.Recoded, r.Damaged, r.Lost)
+					}
 					if len(st.Devices) == 0 {
 						return nil
 					}
@@ -196,6 +204,76 @@ that keeps shards (hearth-agent --storage-dir) with its room.`,
 					}
 					return t.write(w)
 				})
+		},
+	}
+}
+
+func storageRepairCmd() *command {
+	return &command{
+		name:    "repair",
+		summary: "rebuild the backups' missing shards now, and wait",
+		help: `Look at every backup file now and rebuild those with a shard on a device that
+is lost (away longer than the gateway's --storage-repair-after, 15 minutes by
+default) or found missing or damaged, from the others. The gateway does this by
+itself every 30 seconds; this runs it at once and shows its progress.
+
+--now counts a device that is away as lost at once (one you know is gone):
+its shards are rebuilt on the others, or each file coded anew for the devices
+left when none is spare. --scrub has every device read its shards and check
+their hashes as well (the gateway does that weekly by itself).
+
+Exit status 1 when a file is lost: fewer of its shards are left than are needed.`,
+		example: "hearth storage repair\nhearth storage repair --now --scrub",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			now := fs.Bool("now", false, "count the devices that are away as lost now")
+			scrub := fs.Bool("scrub", false, "have every device check its shards' hashes too")
+			out := outputFlag(fs)
+			return func(ctx context.Context, args []string) error {
+				cl, err := c.client()
+				if err != nil {
+					return err
+				}
+				defer cl.Close()
+				rep, err := cl.StorageRepair(ctx, api.StorageRepairRequest{Now: *now, Scrub: *scrub})
+				if err != nil {
+					return err
+				}
+				p := &progress{w: c.stderr, terminal: c.terminal}
+				tick := time.NewTicker(c.pollEvery)
+				defer tick.Stop()
+				for rep.Running {
+					p.update(fmt.Sprint(rep.Checked), fmt.Sprintf("repair: %d of %d files looked at, %d rebuilt, %d coded anew, %d shards damaged",
+						rep.Checked, rep.Files, rep.Rebuilt, rep.Recoded, rep.Damaged), c.now())
+					select {
+					case <-ctx.Done():
+						p.finish()
+						return ctx.Err()
+					case <-tick.C:
+					}
+					st, err := cl.StorageStatus(ctx)
+					if err != nil {
+						p.finish()
+						return err
+					}
+					rep = st.Repair
+				}
+				p.finish()
+				if *out == formatJSON {
+					if err := writeJSON(c.stdout, rep); err != nil {
+						return err
+					}
+				} else {
+					fmt.Fprintf(c.stdout, "Repair done in %v: %d files looked at, %d rebuilt, %d coded anew for fewer devices, %d shards found missing or damaged, %d lost.\n",
+						rep.Finished.Sub(rep.Started).Round(time.Millisecond), rep.Checked, rep.Rebuilt, rep.Recoded, rep.Damaged, rep.Lost)
+				}
+				if rep.Error != "" {
+					return fmt.Errorf("the repair stopped: %s", rep.Error)
+				}
+				if rep.Lost > 0 {
+					return fmt.Errorf("%d files are lost: fewer of their shards are left than are needed (hearth storage status; restic check says which snapshots need them)", rep.Lost)
+				}
+				return nil
+			}
 		},
 	}
 }

@@ -191,3 +191,10 @@ func (c *Admin) StorageStatus(ctx context.Context) (StorageStatus, error) {
 	var out StorageStatus
 	return out, c.do(ctx, "GET", "/v1/storage/status", nil, &out)
 }
+
+// StorageRepair starts a repair pass, or finds the one under way, and
+// returns its progress; StorageStatus follows it.
+func (c *Admin) StorageRepair(ctx context.Context, req StorageRepairRequest) (StorageRepair, error) {
+	var out StorageRepair
+	return out, c.do(ctx, "POST", "/v1/storage/repair", req, &out)
+}

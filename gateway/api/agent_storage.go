@@ -26,6 +26,10 @@ const (
 	ShardGet = "get"
 	// ShardDelete: remove the shard named Name (no error when absent).
 	ShardDelete = "delete"
+	// ShardCheck: read the shard named Name and check that it hashes to
+	// the digest its name ends with; report done, with code "not_found"
+	// or "digest" when it is missing or damaged (a scrub).
+	ShardCheck = "check"
 )
 
 // StoragePoll is a device's long poll for shard work

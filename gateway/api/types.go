@@ -639,6 +639,39 @@ type StorageStatus struct {
 	// now: they survive fewer further losses than they were coded for.
 	AtRisk  int64           `json:"at_risk"`
 	Devices []StorageDevice `json:"devices,omitempty"`
+	// Repair is the repair pass under way, or the last one.
+	Repair StorageRepair `json:"repair"`
+}
+
+// StorageRepairRequest starts a repair pass (hearth storage repair).
+type StorageRepairRequest struct {
+	// Scrub has every device check its shards as well.
+	Scrub bool `json:"scrub,omitempty"`
+	// Now counts the devices away now as lost, without waiting for the
+	// gateway's --storage-repair-after.
+	Now bool `json:"now,omitempty"`
+}
+
+// StorageRepair is a repair pass: it looks at every file, rebuilds
+// those with a shard on a lost device or found missing or damaged, and
+// with Scrub has every device check its shards' hashes.
+type StorageRepair struct {
+	Running  bool      `json:"running"`
+	Scrub    bool      `json:"scrub,omitempty"`
+	Started  time.Time `json:"started,omitzero"`
+	Finished time.Time `json:"finished,omitzero"`
+	// Files is how many the pass looks at, Checked how many it has.
+	Files   int `json:"files"`
+	Checked int `json:"checked"`
+	// Damaged is shards found missing or damaged on a connected device.
+	Damaged int `json:"damaged"`
+	// Rebuilt: files whose bad shards were rebuilt on other devices;
+	// Recoded: files coded anew for fewer devices; Lost: files with
+	// fewer than k good shards.
+	Rebuilt int    `json:"rebuilt"`
+	Recoded int    `json:"recoded"`
+	Lost    int    `json:"lost"`
+	Error   string `json:"error,omitempty"`
 }
 
 // StorageDevice is a device that keeps shards, as its last poll said.

@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
 )
@@ -61,7 +63,9 @@ func (s *Service) AdminRoutes() http.Handler {
 		writeJSON(w, out)
 	})
 	mux.HandleFunc("GET /v1/storage/status", func(w http.ResponseWriter, r *http.Request) {
-		if st, ok := s.Store.(interface{ Status() (api.StorageStatus, error) }); ok {
+		if st, ok := s.Store.(interface {
+			Status() (api.StorageStatus, error)
+		}); ok {
 			out, err := st.Status()
 			if err != nil {
 				writeErr(w, http.StatusInternalServerError, "internal", err.Error())
@@ -77,6 +81,31 @@ func (s *Service) AdminRoutes() http.Handler {
 		}
 		out.Stored = out.Bytes
 		writeJSON(w, out)
+	})
+	mux.HandleFunc("POST /v1/storage/repair", func(w http.ResponseWriter, r *http.Request) {
+		var req api.StorageRepairRequest
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			writeErr(w, http.StatusBadRequest, "bad_request", "storage repair: "+err.Error())
+			return
+		}
+		sh, ok := s.Store.(*Sharded)
+		if !ok {
+			writeErr(w, http.StatusConflict, "conflict", "the backups are on the gateway's own disk: there is nothing to repair (hearth-gateway --storage-on devices spreads them)")
+			return
+		}
+		started := make(chan struct{})
+		go func() {
+			// The pass outlives the call: the CLI follows it in the status.
+			ctx, cancel := context.WithTimeout(context.Background(), 24*time.Hour)
+			defer cancel()
+			close(started)
+			sh.Repair(ctx, RepairOptions{Scrub: req.Scrub, Now: req.Now})
+		}()
+		<-started
+		for deadline := time.Now().Add(time.Second); !sh.RepairStatus().Running && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+		writeJSON(w, sh.RepairStatus())
 	})
 	mux.HandleFunc("DELETE /v1/storage/users/{name}", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.Users.Remove(r.PathValue("name")); err != nil {

@@ -25,7 +25,8 @@ import (
 // (api.StorageOp). So the gateway never dials a device: everything rides
 // the device's own mutual-TLS session.
 type Devices struct {
-	mu   sync.Mutex
+	started time.Time
+	mu      sync.Mutex
 	devs map[string]*device
 	ops  map[string]*op
 }
@@ -73,9 +74,12 @@ const (
 // ErrDevice is an operation a device failed or did not answer.
 var ErrDevice = errors.New("storage device")
 
+// ErrShardBad is a shard its device says it lacks or found damaged.
+var ErrShardBad = errors.New("shard missing or damaged")
+
 // NewDevices makes an empty set: devices join it by polling.
 func NewDevices() *Devices {
-	return &Devices{devs: map[string]*device{}, ops: map[string]*op{}}
+	return &Devices{started: time.Now(), devs: map[string]*device{}, ops: map[string]*op{}}
 }
 
 // List is every device that has polled since the gateway started, by
@@ -161,6 +165,12 @@ func (ds *Devices) Get(ctx context.Context, node, name string) ([]byte, error) {
 	return ds.do(ctx, node, api.StorageOp{Kind: api.ShardGet, Name: name}, nil)
 }
 
+// Check asks node whether a shard is whole (ErrShardBad when not).
+func (ds *Devices) Check(ctx context.Context, node, name string) error {
+	_, err := ds.do(ctx, node, api.StorageOp{Kind: api.ShardCheck, Name: name}, nil)
+	return err
+}
+
 // Delete removes a shard from node.
 func (ds *Devices) Delete(ctx context.Context, node, name string) error {
 	_, err := ds.do(ctx, node, api.StorageOp{Kind: api.ShardDelete, Name: name}, nil)
@@ -212,7 +222,10 @@ func (ds *Devices) AgentRoutes(w http.ResponseWriter, r *http.Request, node stri
 		}
 		if p := ds.opOf(node, r.PathValue("id"), ""); p != nil {
 			var err error
-			if done.Error != "" || p.Kind == api.ShardGet {
+			switch {
+			case done.Code == "not_found" || done.Code == "digest":
+				err = fmt.Errorf("%w: %s on %s: %s", ErrShardBad, p.Name, short(node), done.Error)
+			case done.Error != "" || p.Kind == api.ShardGet:
 				err = fmt.Errorf("%w %s: %s %s: %s (%s)", ErrDevice, short(node), p.Kind, p.Name, done.Error, done.Code)
 			}
 			p.finish(opResult{err: err})

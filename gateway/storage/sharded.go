@@ -37,12 +37,21 @@ type Sharded struct {
 	Logger *slog.Logger
 	// Scheme is (k, m) for n live devices. Default DefaultScheme.
 	Scheme func(n int) (k, m int)
+	// RepairAfter is how long a device may be away before its shards
+	// are rebuilt elsewhere (default DefaultRepairAfter); ScrubEvery how
+	// often every shard is checked (default DefaultScrubEvery).
+	RepairAfter time.Duration
+	ScrubEvery  time.Duration
 
 	db    *bolt.DB
 	mu    sync.Mutex
 	usage map[string]int64
 	cache fileCache
 	puts  chan struct{} // bounds the files being coded at once (memory)
+
+	rmu      sync.Mutex
+	progress api.StorageRepair
+	suspect  map[string]bool // files a read found a bad shard of
 }
 
 // smallFile is the size under which a file is kept whole on m+1 devices:
@@ -106,7 +115,7 @@ func OpenSharded(path string, s *Sharded) (*Sharded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup storage metadata %s: %w", path, err)
 	}
-	s.db, s.usage, s.puts = db, map[string]int64{}, make(chan struct{}, 3)
+	s.db, s.usage, s.puts, s.suspect = db, map[string]int64{}, make(chan struct{}, 3), map[string]bool{}
 	s.cache.max = 64 << 20
 	if s.Scheme == nil {
 		s.Scheme = DefaultScheme
@@ -140,7 +149,7 @@ func OpenSharded(path string, s *Sharded) (*Sharded, error) {
 // Status counts the files, what they take on the devices and those at
 // risk, and lists the devices.
 func (s *Sharded) Status() (api.StorageStatus, error) {
-	out := api.StorageStatus{On: "devices"}
+	out := api.StorageStatus{On: "devices", Repair: s.RepairStatus()}
 	live := s.Devices.Live()
 	if len(live) > 0 {
 		out.K, out.M = s.Scheme(len(live))
@@ -256,40 +265,16 @@ func (s *Sharded) Put(user, typ, name string, size int64, r io.Reader, verify fu
 		return fmt.Errorf("%w: no device keeps backups now (start agents with --storage-dir; docs/storage.md)", ErrUnavailable)
 	}
 	k, m := s.Scheme(len(devs))
-	var pieces [][]byte
-	meta := fileMeta{Size: size, Stored: time.Now().UTC()}
-	if size < smallFile || k == 1 {
-		meta.K, meta.M, meta.ShardSize = 1, m, size
-		pieces = make([][]byte, m+1)
-		for i := range pieces {
-			pieces[i] = buf
-		}
-	} else {
-		enc, err := reedsolomon.New(k, m)
-		if err != nil {
-			return err
-		}
-		if pieces, err = enc.Split(buf); err != nil {
-			return err
-		}
-		if err := enc.Encode(pieces); err != nil {
-			return err
-		}
-		meta.K, meta.M, meta.ShardSize = k, m, int64(len(pieces[0]))
-	}
-	var id [8]byte
-	rand.Read(id[:])
-	meta.Shards = make([]shard, len(pieces))
-	for i, p := range pieces {
-		sum := sha256.Sum256(p)
-		meta.Shards[i] = shard{Name: fmt.Sprintf("%x-%d-%x", id, i, sum), Digest: "sha256:" + hex.EncodeToString(sum[:])}
+	pieces, meta, err := code(buf, k, m)
+	if err != nil {
+		return err
 	}
 	if err := s.place(meta.Shards, pieces, devs); err != nil {
 		return err
 	}
 	raw, _ := json.Marshal(meta)
 	var old *fileMeta
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketFiles)
 		key := fileKey(user, typ, name)
 		if v := b.Get(key); v != nil {
@@ -318,6 +303,50 @@ func (s *Sharded) Put(user, typ, name string, size int64, r io.Reader, verify fu
 		go s.emptyTrash(old.Shards)
 	}
 	return nil
+}
+
+// code cuts buf into k data and m parity shards (or m+1 copies of a
+// small file) and names each: a random ID for the file, its index and its
+// SHA-256.
+func code(buf []byte, k, m int) ([][]byte, fileMeta, error) {
+	size := int64(len(buf))
+	var pieces [][]byte
+	meta := fileMeta{Size: size, Stored: time.Now().UTC()}
+	if size < smallFile || k == 1 {
+		meta.K, meta.M, meta.ShardSize = 1, m, size
+		pieces = make([][]byte, m+1)
+		for i := range pieces {
+			pieces[i] = buf
+		}
+	} else {
+		enc, err := reedsolomon.New(k, m)
+		if err != nil {
+			return nil, meta, err
+		}
+		// Split keeps buf as the data shards where its capacity allows:
+		// a copy, so that buf stays the file.
+		if pieces, err = enc.Split(bytes.Clone(buf)); err != nil {
+			return nil, meta, err
+		}
+		if err := enc.Encode(pieces); err != nil {
+			return nil, meta, err
+		}
+		meta.K, meta.M, meta.ShardSize = k, m, int64(len(pieces[0]))
+	}
+	meta.Shards = make([]shard, len(pieces))
+	for i, p := range pieces {
+		meta.Shards[i] = newShard(i, p)
+	}
+	return pieces, meta, nil
+}
+
+// newShard names piece i of a file: a random ID, so that a shard rebuilt
+// onto a device never takes the name of one owed deletion there.
+func newShard(i int, piece []byte) shard {
+	var id [8]byte
+	rand.Read(id[:])
+	sum := sha256.Sum256(piece)
+	return shard{Name: fmt.Sprintf("%x-%d-%x", id, i, sum), Digest: "sha256:" + hex.EncodeToString(sum[:])}
 }
 
 // place stores each piece on a device of its own, choosing among devs
@@ -475,7 +504,7 @@ func (s *Sharded) Open(user, typ, name string, off, length int64) (io.ReadCloser
 	key := string(fileKey(user, typ, name))
 	data := s.cache.get(key)
 	if data == nil {
-		if data, err = s.read(m); err != nil {
+		if data, err = s.read(key, m); err != nil {
 			return nil, err
 		}
 		if typ != "config" {
@@ -498,7 +527,7 @@ func (s *Sharded) Open(user, typ, name string, off, length int64) (io.ReadCloser
 // read fetches a file's shards and puts it together: the data shards when
 // they come back whole, else any k good shards, rebuilt. A shard that
 // does not hash to its digest counts as missing.
-func (s *Sharded) read(m fileMeta) ([]byte, error) {
+func (s *Sharded) read(key string, m fileMeta) ([]byte, error) {
 	n := len(m.Shards)
 	pieces := make([][]byte, n)
 	errs := make([]error, n)
@@ -509,11 +538,18 @@ func (s *Sharded) read(m fileMeta) ([]byte, error) {
 				sh := m.Shards[i]
 				ctx, cancel := context.WithTimeout(context.Background(), shardTimeout)
 				defer cancel()
+				if sh.Node == "" {
+					errs[i] = fmt.Errorf("shard %d is being rebuilt", i)
+					return
+				}
 				b, err := s.Devices.Get(ctx, sh.Node, sh.Name)
 				if err == nil {
 					if sum := sha256.Sum256(b); "sha256:"+hex.EncodeToString(sum[:]) != sh.Digest {
-						err = fmt.Errorf("shard %s from %s is damaged (it hashes to %x)", sh.Name, short(sh.Node), sum)
+						err = fmt.Errorf("%w: %s from %s hashes to %x", ErrShardBad, sh.Name, short(sh.Node), sum)
 					}
+				}
+				if errors.Is(err, ErrShardBad) {
+					s.markSuspect(key)
 				}
 				if err != nil {
 					s.Logger.Warn("backup storage: a shard could not be read; using the others", "node", short(sh.Node), "err", err)

@@ -96,6 +96,17 @@ func (d *testDevice) do(ctx context.Context, op api.StorageOp) {
 		d.mu.Lock()
 		delete(d.shards, op.Name)
 		d.mu.Unlock()
+	case api.ShardCheck:
+		d.mu.Lock()
+		b, ok := d.shards[op.Name]
+		d.mu.Unlock()
+		sum := sha256.Sum256(b)
+		switch {
+		case !ok:
+			done.Error, done.Code = "no such shard", "not_found"
+		case !strings.HasSuffix(op.Name, hex.EncodeToString(sum[:])):
+			done.Error, done.Code = "damaged", "digest"
+		}
 	}
 	raw, _ := json.Marshal(done)
 	if resp, err := d.call(ctx, "POST", "/v1/agent/storage/ops/"+op.ID+"/done", bytes.NewReader(raw)); err == nil {
@@ -336,5 +347,78 @@ func TestShardedDeleteAndReopen(t *testing.T) {
 	}
 	if got, err := readFile(s2, "u", "snapshots", keep, 0, -1); err != nil || string(got) != "a snapshot" {
 		t.Errorf("read after a restart: %q %v", got, err)
+	}
+}
+
+// Two of five devices lost for good: a repair codes each file anew for
+// the three left (2+1), so that one more loss is survived; a shard
+// damaged on a device is found by a scrub and rebuilt.
+func TestShardedRepair(t *testing.T) {
+	r := newShardedRig(t, 5)
+	s := r.s
+	s.Create("u")
+	big := make([]byte, 3<<20)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range big {
+		big[i] = byte(rng.Uint32())
+	}
+	bigName := putFile(t, s, "u", "data", big)
+	smallName := putFile(t, s, "u", "snapshots", []byte("snapshot"))
+	ctx := t.Context()
+
+	// A scrub finds a damaged shard and rebuilds it; nothing else moves.
+	m, _ := s.meta("u", "data", bigName)
+	for _, d := range r.devs {
+		if d.node == m.Shards[4].Node {
+			d.mu.Lock()
+			d.shards[m.Shards[4].Name][7] ^= 0x80
+			d.mu.Unlock()
+		}
+	}
+	rep, err := s.Repair(ctx, RepairOptions{Scrub: true})
+	if err != nil || rep.Damaged != 1 || rep.Rebuilt != 1 || rep.Recoded != 0 || rep.Lost != 0 || rep.Checked != 2 {
+		t.Fatalf("scrub: %+v %v; want 1 damaged, 1 rebuilt", rep, err)
+	}
+	m2, _ := s.meta("u", "data", bigName)
+	if m2.Shards[4].Name == m.Shards[4].Name || m2.Shards[4].Digest != m.Shards[4].Digest || m2.Shards[3] != m.Shards[3] {
+		t.Errorf("the rebuilt shard: %+v, was %+v", m2.Shards[4], m.Shards[4])
+	}
+	if rep, _ := s.Repair(ctx, RepairOptions{Scrub: true}); rep.Damaged != 0 || rep.Rebuilt != 0 {
+		t.Errorf("a second scrub: %+v, want nothing to do", rep)
+	}
+
+	// Two devices lost: away, but not yet for RepairAfter, nothing moves;
+	// with Now, every file is coded anew for the three left.
+	for _, d := range r.devs[:2] {
+		d.stop()
+		d.mu.Lock()
+		clear(d.shards)
+		d.mu.Unlock()
+	}
+	waitGone(t, s.Devices, 3)
+	if rep, _ := s.Repair(ctx, RepairOptions{}); rep.Rebuilt+rep.Recoded != 0 {
+		t.Errorf("devices away for seconds: %+v, want nothing rebuilt yet", rep)
+	}
+	rep, err = s.Repair(ctx, RepairOptions{Now: true})
+	if err != nil || rep.Lost != 0 || rep.Rebuilt+rep.Recoded != 2 {
+		t.Fatalf("repair with two devices lost: %+v %v; want both files repaired", rep, err)
+	}
+	if st, _ := s.Status(); st.AtRisk != 0 {
+		t.Errorf("after the repair %d files are at risk", st.AtRisk)
+	}
+	if m3, _ := s.meta("u", "data", bigName); m3.K != 2 || m3.M != 1 {
+		t.Errorf("the big file after the repair: %d+%d, want 2+1 on the three left", m3.K, m3.M)
+	}
+	// One more loss is survived.
+	r.devs[2].stop()
+	r.devs[2].mu.Lock()
+	clear(r.devs[2].shards)
+	r.devs[2].mu.Unlock()
+	waitGone(t, s.Devices, 2)
+	if got, err := readFile(s, "u", "data", bigName, 0, -1); err != nil || !bytes.Equal(got, big) {
+		t.Fatalf("a third device lost after the repair: %v", err)
+	}
+	if got, err := readFile(s, "u", "snapshots", smallName, 0, -1); err != nil || string(got) != "snapshot" {
+		t.Fatalf("the small file after a third loss: %q %v", got, err)
 	}
 }
