@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"math/rand/v2"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -44,11 +45,17 @@ func TestResticOnTheDevices(t *testing.T) {
 		}
 		return st
 	}
+	// tryStatus is the status, or none while the gateway (re)starts.
+	tryStatus := func() api.StorageStatus {
+		var st api.StorageStatus
+		h.CLIJSON(ctx, &st, "storage", "status")
+		return st
+	}
 	waitLive := func(n int) api.StorageStatus {
 		t.Helper()
 		deadline := time.Now().Add(40 * time.Second)
 		for {
-			st := status()
+			st := tryStatus()
 			live := 0
 			for _, d := range st.Devices {
 				if d.Live {
@@ -137,6 +144,73 @@ func TestResticOnTheDevices(t *testing.T) {
 	dst = filepath.Join(base, "restore-degraded")
 	must(repo, "restore", "latest", "--target", dst)
 	degraded := time.Since(start)
+	sameTree(t, src, filepath.Join(dst, src))
+
+	// Repair: the files are coded anew for the three left (2+1), so that
+	// a third device lost later loses nothing.
+	out, err = h.CLI(ctx, "storage", "repair", "--now")
+	if err != nil || !strings.Contains(string(out), "0 lost") {
+		t.Fatalf("hearth storage repair --now: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+	// (A small file whose three copies all sat on the three left needs
+	// nothing.)
+	if st := status(); st.AtRisk != 0 || st.Repair.Recoded == 0 || st.Repair.Lost != 0 {
+		t.Errorf("after the repair: %d files at risk, %d recoded, %d rebuilt, %d lost of %d", st.AtRisk, st.Repair.Recoded, st.Repair.Rebuilt, st.Repair.Lost, st.Files)
+	}
+	h.Agents[2].Kill()
+	os.RemoveAll(dirs[2])
+	waitLive(2)
+	must(repo, "check", "--read-data")
+
+	// The lost devices come back, wiped (new identities: they pair again
+	// with the token). The gateway is killed with SIGKILL in the middle
+	// of a backup: restic's next run completes it and every file it was
+	// told is stored checks.
+	for _, i := range []int{1, 2, 3} {
+		if _, err := h.AddAgent(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitLive(5)
+	more := filepath.Join(src, "more")
+	os.MkdirAll(more, 0o755)
+	buf := make([]byte, 4<<20)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := range 10 {
+		for j := range buf {
+			buf[j] = byte(rng.Uint32()) // restic compresses anything less random
+		}
+		os.WriteFile(filepath.Join(more, fmt.Sprintf("m%d.bin", i)), buf, 0o644)
+	}
+	before := status().Files
+	backupRun := netnstest.CommandContext(ctx, h.Gateway.NS, restic, "-r", repo, "--cacert", cert, "--no-cache", "backup", src)
+	backupRun.Env = append(os.Environ(), "RESTIC_PASSWORD=correct horse battery staple")
+	var blog strings.Builder
+	backupRun.Stdout, backupRun.Stderr = &blog, &blog
+	if err := backupRun.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); tryStatus().Files < before+2; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no new file stored within 60 s:\n%s", blog.String())
+		}
+	}
+	h.Gateway.Kill()
+	time.Sleep(time.Second)
+	if err := h.Gateway.Start(); err != nil {
+		t.Fatal(err)
+	}
+	err = backupRun.Wait()
+	t.Logf("the backup across the gateway's kill: %v\n%s", err, blog.String())
+	waitLive(5)
+	if err != nil {
+		run(repo, "unlock")
+		must(repo, "backup", src)
+	}
+	must(repo, "check", "--read-data")
+	dst = filepath.Join(base, "restore-after-kill")
+	must(repo, "restore", "latest", "--target", dst)
 	sameTree(t, src, filepath.Join(dst, src))
 
 	// The peer: restic against a local directory, in this run.

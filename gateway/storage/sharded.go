@@ -18,6 +18,7 @@ import (
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/klauspost/reedsolomon"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sync/singleflight"
 )
 
 // Sharded keeps users' repositories on the pool's devices: every file is
@@ -47,6 +48,7 @@ type Sharded struct {
 	mu    sync.Mutex
 	usage map[string]int64
 	cache fileCache
+	reads singleflight.Group
 	puts  chan struct{} // bounds the files being coded at once (memory)
 
 	rmu      sync.Mutex
@@ -504,15 +506,25 @@ func (s *Sharded) Open(user, typ, name string, off, length int64) (io.ReadCloser
 	key := string(fileKey(user, typ, name))
 	data := s.cache.get(key)
 	if data == nil {
-		if data, err = s.read(key, m); err != nil {
+		// restic reads a pack's blobs in several requests at once: one
+		// fetch of its shards serves them all.
+		v, err, _ := s.reads.Do(key, func() (any, error) {
+			data, err := s.read(key, m)
+			if err != nil {
+				return nil, err
+			}
+			if typ != "config" {
+				if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != name {
+					return nil, fmt.Errorf("backup storage: %s/%s was rebuilt wrong (hash %x): report this", typ, name, sum)
+				}
+			}
+			s.cache.put(key, data)
+			return data, nil
+		})
+		if err != nil {
 			return nil, err
 		}
-		if typ != "config" {
-			if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != name {
-				return nil, fmt.Errorf("backup storage: %s/%s was rebuilt wrong (hash %x): report this", typ, name, sum)
-			}
-		}
-		s.cache.put(key, data)
+		data = v.([]byte)
 	}
 	if off > int64(len(data)) {
 		off = int64(len(data))
