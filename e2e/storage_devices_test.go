@@ -2,9 +2,9 @@ package e2e
 
 import (
 	"context"
-	"math/rand/v2"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -236,4 +236,3 @@ func TestResticOnTheDevices(t *testing.T) {
 	raw, _ := json.Marshal(st)
 	t.Logf("status before the losses: %s", raw)
 }
-

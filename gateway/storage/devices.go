@@ -27,8 +27,8 @@ import (
 type Devices struct {
 	started time.Time
 	mu      sync.Mutex
-	devs map[string]*device
-	ops  map[string]*op
+	devs    map[string]*device
+	ops     map[string]*op
 }
 
 // Device is what a device last said of itself.
