@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"io/fs"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -124,6 +125,30 @@ func TestResticOnTheDevices(t *testing.T) {
 		t.Errorf("stored %d bytes for restic's %d: %.2fx, want about 5/3", onDisk, st.Bytes, overhead)
 	}
 
+	// A shard damaged on a device's disk: the gateway catches it by its
+	// hash and reads the file from the others; a scrub finds it and
+	// rebuilds it.
+	var victim string
+	filepath.WalkDir(dirs[4], func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && victim == "" {
+			if info, _ := d.Info(); info.Size() > 1<<20 {
+				victim = p
+			}
+		}
+		return nil
+	})
+	if victim == "" {
+		t.Fatalf("no shard over 1 MiB in %s", dirs[4])
+	}
+	raw, _ := os.ReadFile(victim)
+	raw[len(raw)/2] ^= 0xff
+	os.WriteFile(victim, raw, 0o600)
+	must(repo, "check", "--read-data")
+	out, err = h.CLI(ctx, "storage", "repair", "--scrub")
+	if err != nil || !strings.Contains(string(out), "1 shard found missing or damaged") {
+		t.Errorf("hearth storage repair --scrub after a shard was damaged: %v\n%s", err, out)
+	}
+
 	// Two devices die and their disks with them.
 	for _, i := range []int{0, 1} {
 		h.Agents[i].Kill()
@@ -233,6 +258,6 @@ func TestResticOnTheDevices(t *testing.T) {
 	fmt.Printf("BENCH storage.restore_ratio_to_local %.2f\n", localRestore.Seconds()/restore.Seconds())
 	fmt.Printf("BENCH storage.restore_degraded_ratio %.2f\n", degraded.Seconds()/restore.Seconds())
 	fmt.Printf("BENCH storage.overhead %.2f\n", overhead)
-	raw, _ := json.Marshal(st)
+	raw, _ = json.Marshal(st)
 	t.Logf("status before the losses: %s", raw)
 }

@@ -263,8 +263,8 @@ Exit status 1 when a file is lost: fewer of its shards are left than are needed.
 						return err
 					}
 				} else {
-					fmt.Fprintf(c.stdout, "Repair done in %v: %d files looked at, %d rebuilt, %d coded anew for fewer devices, %d shards found missing or damaged, %d lost.\n",
-						rep.Finished.Sub(rep.Started).Round(time.Millisecond), rep.Checked, rep.Rebuilt, rep.Recoded, rep.Damaged, rep.Lost)
+					fmt.Fprintf(c.stdout, "Repair done in %v: %s looked at, %d rebuilt, %d coded anew for fewer devices, %s found missing or damaged, %d lost.\n",
+						rep.Finished.Sub(rep.Started).Round(time.Millisecond), plural(rep.Checked, "file"), rep.Rebuilt, rep.Recoded, plural(rep.Damaged, "shard"), rep.Lost)
 				}
 				if rep.Error != "" {
 					return fmt.Errorf("the repair stopped: %s", rep.Error)
