@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +29,7 @@ type testDevice struct {
 	srv    *httptest.Server
 	mu     sync.Mutex
 	shards map[string][]byte
+	free   atomic.Int64 // what its polls say it takes
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -35,6 +37,7 @@ type testDevice struct {
 func startDevice(t *testing.T, srv *httptest.Server, node string) *testDevice {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &testDevice{node: node, srv: srv, shards: map[string][]byte{}, cancel: cancel, done: make(chan struct{})}
+	d.free.Store(1 << 30)
 	go d.run(ctx)
 	t.Cleanup(d.stop)
 	return d
@@ -54,7 +57,7 @@ func (d *testDevice) call(ctx context.Context, method, path string, body io.Read
 func (d *testDevice) run(ctx context.Context) {
 	defer close(d.done)
 	for ctx.Err() == nil {
-		raw, _ := json.Marshal(api.StoragePoll{Free: 1 << 30, Wait: api.Duration(time.Second)})
+		raw, _ := json.Marshal(api.StoragePoll{Free: d.free.Load(), Wait: api.Duration(time.Second)})
 		resp, err := d.call(ctx, "POST", "/v1/agent/storage/poll", bytes.NewReader(raw))
 		if err != nil {
 			continue
@@ -420,5 +423,29 @@ func TestShardedRepair(t *testing.T) {
 	}
 	if got, err := readFile(s, "u", "snapshots", smallName, 0, -1); err != nil || string(got) != "snapshot" {
 		t.Fatalf("the small file after a third loss: %q %v", got, err)
+	}
+}
+
+// Devices without room for a shard: the file is refused as full (restic
+// gets 507 and stops), and nothing of it is kept.
+func TestShardedFull(t *testing.T) {
+	r := newShardedRig(t, 3)
+	for _, d := range r.devs {
+		d.free.Store(100 << 10)
+	}
+	time.Sleep(1500 * time.Millisecond) // a poll with the new figure
+	r.s.Create("u")
+	data := make([]byte, 1<<20)
+	err := r.s.Put("u", "data", strings.Repeat("1", 64), int64(len(data)), bytes.NewReader(data), nil)
+	if !errors.Is(err, ErrFull) {
+		t.Fatalf("a 1 MiB file on devices with 100 KiB free: %v, want ErrFull", err)
+	}
+	if list, _ := r.s.List("u", "data"); len(list) != 0 {
+		t.Errorf("listed after a refusal: %v", list)
+	}
+	for _, d := range r.devs {
+		if _, n := d.bytes(); n != 0 {
+			t.Errorf("%s keeps %d shards of a refused file", d.node[:4], n)
+		}
 	}
 }
