@@ -172,6 +172,24 @@ func (s *shards) open(name string) (*os.File, int64, error) {
 	return f, info.Size(), nil
 }
 
+// list names the shards whose names begin with prefix.
+func (s *shards) list(prefix string) ([]string, error) {
+	if len(prefix) < 2 || strings.ContainsAny(prefix, "/\\") || strings.HasPrefix(prefix, ".") {
+		return nil, fmt.Errorf("%w: list prefix %q", errShardName, prefix)
+	}
+	ents, err := os.ReadDir(filepath.Join(s.dir, prefix[:2]))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	var out []string
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), prefix) {
+			out = append(out, e.Name())
+		}
+	}
+	return out, err
+}
+
 // remove deletes a shard; one that is not there is no error.
 func (s *shards) remove(name string) error {
 	p, err := s.path(name)
@@ -302,6 +320,14 @@ func (a *Agent) shardOp(ctx context.Context, c *api.Client, op api.StorageOp) {
 		err = s.remove(op.Name)
 	case api.ShardCheck:
 		err = s.check(op.Name)
+	case api.ShardList:
+		var names []string
+		if names, err = s.list(op.Name); err == nil {
+			body := strings.Join(names, "\n")
+			if err = c.SendShard(ctx, op.ID, strings.NewReader(body), int64(len(body))); err == nil {
+				return
+			}
+		}
 	default:
 		err = fmt.Errorf("unknown shard operation %q (a newer gateway?)", op.Kind)
 	}

@@ -82,6 +82,17 @@ func TestShards(t *testing.T) {
 		t.Errorf("a failed fetch left %v", err)
 	}
 
+	// list names what begins with a prefix (the gateway's catalogs).
+	if got, err := s.list(name[:10]); err != nil || len(got) != 1 || got[0] != name {
+		t.Errorf("list %q: %v %v", name[:10], got, err)
+	}
+	if got, err := s.list("catalog-"); err != nil || len(got) != 0 {
+		t.Errorf("list of nothing: %v %v", got, err)
+	}
+	if _, err := s.list("../"); !errors.Is(err, errShardName) {
+		t.Errorf("list ../: %v", err)
+	}
+
 	// Damage is found by check.
 	p := filepath.Join(dir, name[:2], name)
 	raw, _ := os.ReadFile(p)

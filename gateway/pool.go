@@ -175,3 +175,8 @@ func (g *Gateway) DeviceOnly(h func(w http.ResponseWriter, r *http.Request, node
 		h(w, r, node.String())
 	})
 }
+
+// OwnerKey is a key derived from the owner's admin token for one purpose
+// (label): HMAC-SHA256(token, label). Whoever holds the owner's
+// credentials file can derive it again, after the gateway is lost.
+func (g *Gateway) OwnerKey(label string) []byte { return api.OwnerKey(g.adminToken, label) }

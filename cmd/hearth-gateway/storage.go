@@ -82,7 +82,7 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 	case "devices":
 		devs := storage.NewDevices()
 		sh, err := storage.OpenSharded(filepath.Join(dataDir, "storage.db"), &storage.Sharded{Devices: devs, Quota: quota, Logger: logger,
-			RepairAfter: o.repairAfter, ScrubEvery: o.scrubEvery})
+			RepairAfter: o.repairAfter, ScrubEvery: o.scrubEvery, Users: users, CatalogKey: g.OwnerKey(storage.CatalogLabel)})
 		if err != nil {
 			ln.Close()
 			return nil, "", err

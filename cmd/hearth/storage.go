@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"net"
@@ -23,7 +24,7 @@ func storageCmd() *command {
 user has a password and one repository, served with restic's REST protocol over
 TLS on the gateway's --storage listener (docs/storage.md).`,
 		example: "hearth storage user add laptop\nhearth storage user ls\nhearth storage user rm laptop",
-		subs:    []*command{{name: "user", summary: "backup users and their repositories", help: "Make, list and remove the users that back up to the gateway with restic.", example: "hearth storage user add laptop --quota 200G", subs: []*command{storageUserAddCmd(), storageUserLsCmd(), storageUserRmCmd()}}, storageStatusCmd(), storageRepairCmd()},
+		subs:    []*command{{name: "user", summary: "backup users and their repositories", help: "Make, list and remove the users that back up to the gateway with restic.", example: "hearth storage user add laptop --quota 200G", subs: []*command{storageUserAddCmd(), storageUserLsCmd(), storageUserRmCmd()}}, storageStatusCmd(), storageRepairCmd(), storageRecoverCmd()},
 	}
 }
 
@@ -272,6 +273,60 @@ Exit status 1 when a file is lost: fewer of its shards are left than are needed.
 				if rep.Lost > 0 {
 					return fmt.Errorf("%d files are lost: fewer of their shards are left than are needed (hearth storage status; restic check says which snapshots need them)", rep.Lost)
 				}
+				return nil
+			}
+		},
+	}
+}
+
+func storageRecoverCmd() *command {
+	return &command{
+		name:    "recover",
+		summary: "rebuild a lost gateway's backups from the devices",
+		help: `After the gateway's disk was lost: rebuild which shard of which backup file
+is on which device, and the backup users, on a new gateway, from the catalogs
+the devices keep (every device with --storage-dir holds a copy, signed with a
+key from the old owner's admin token).
+
+1. Set up the new gateway (hearth-gateway init, with --storage and
+   --storage-on devices) and pair the old agents with it: start each with its
+   old --data-dir and --storage-dir and the new join token.
+2. Run this with the NEW gateway's credentials (the default file, or
+   --credentials) and the OLD gateway's credentials file, which the owner's
+   computer still has.
+
+The users keep their passwords: restic works again as before, once its
+repository address names the new gateway and --cacert its certificate
+(hearth storage user ls shows the port; the certificate is the new gateway's).
+A gateway that keeps backups already refuses.`,
+		example: "hearth storage recover --old-credentials ~/old-gateway-credentials.json",
+		bind: func(c *cli, fs *flag.FlagSet) action {
+			old := fs.String("old-credentials", "", "the lost gateway's credentials file (required)")
+			out := outputFlag(fs)
+			return func(ctx context.Context, args []string) error {
+				if *old == "" {
+					return usageErrorf("--old-credentials FILE: the lost gateway's credentials file, whose admin token signed the catalogs")
+				}
+				creds, err := api.LoadCredentials(*old)
+				if err != nil {
+					return fmt.Errorf("--old-credentials %s: %w", *old, err)
+				}
+				cl, err := c.client()
+				if err != nil {
+					return err
+				}
+				defer cl.Close()
+				key := api.OwnerKey(creds.Token, api.StorageCatalogLabel)
+				rec, err := cl.StorageRecover(ctx, api.StorageRecoverRequest{Key: hex.EncodeToString(key)})
+				if err != nil {
+					return err
+				}
+				if *out == formatJSON {
+					return writeJSON(c.stdout, rec)
+				}
+				fmt.Fprintf(c.stdout, "Recovered from the catalog written %s (%s, found on %d devices): %d files, %s, %s.\n",
+					rec.Written.Local().Format(time.DateTime), rec.Catalog[:min(len(rec.Catalog), 24)], rec.Devices, rec.Files, bytesIEC(uint64(rec.Bytes)), plural(rec.Users, "user"))
+				fmt.Fprintln(c.stdout, "Next: hearth storage repair --scrub checks every shard; point restic at the new gateway (hearth storage user ls).")
 				return nil
 			}
 		},

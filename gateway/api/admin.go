@@ -198,3 +198,10 @@ func (c *Admin) StorageRepair(ctx context.Context, req StorageRepairRequest) (St
 	var out StorageRepair
 	return out, c.do(ctx, "POST", "/v1/storage/repair", req, &out)
 }
+
+// StorageRecover rebuilds a lost gateway's backup metadata from the
+// catalogs the devices keep.
+func (c *Admin) StorageRecover(ctx context.Context, req StorageRecoverRequest) (StorageRecovery, error) {
+	var out StorageRecovery
+	return out, c.do(ctx, "POST", "/v1/storage/recover", req, &out)
+}

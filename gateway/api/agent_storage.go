@@ -30,6 +30,10 @@ const (
 	// the digest its name ends with; report done, with code "not_found"
 	// or "digest" when it is missing or damaged (a scrub).
 	ShardCheck = "check"
+	// ShardList: send the names of the shards whose names begin with
+	// Name (at least two characters), one per line
+	// (PUT /v1/agent/storage/ops/{id}).
+	ShardList = "list"
 )
 
 // StoragePoll is a device's long poll for shard work

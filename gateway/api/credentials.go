@@ -1,6 +1,8 @@
 package api
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,4 +56,13 @@ func LoadCredentials(path string) (Credentials, error) {
 		return Credentials{}, fmt.Errorf("credentials %s: gateway, gateway_id and token are all required", path)
 	}
 	return c, nil
+}
+
+// OwnerKey is HMAC-SHA256(token, label): a key for one purpose that the
+// owner's credentials (the admin token) give back after the gateway is
+// lost, such as the one that signs the backup storage's catalogs.
+func OwnerKey(token, label string) []byte {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte(label))
+	return m.Sum(nil)
 }

@@ -684,3 +684,27 @@ type StorageDevice struct {
 	Used   int64     `json:"used"`
 	Shards int       `json:"shards"`
 }
+
+// StorageCatalogLabel derives the key that signs the backup storage's
+// catalogs from the owner's admin token: OwnerKey(token, this).
+const StorageCatalogLabel = "hearth storage catalog v1"
+
+// StorageRecoverRequest rebuilds a lost gateway's backup metadata from
+// the catalogs on the devices (hearth storage recover): Key is the old
+// owner's catalog key, api.OwnerKey(old token, storage.CatalogLabel), in
+// hex.
+type StorageRecoverRequest struct {
+	Key string `json:"key"`
+}
+
+// StorageRecovery says what Recover found.
+type StorageRecovery struct {
+	// Devices is how many devices listed their catalogs; Catalog the one
+	// used, written at Written.
+	Devices int       `json:"devices"`
+	Catalog string    `json:"catalog"`
+	Written time.Time `json:"written"`
+	Files   int64     `json:"files"`
+	Bytes   int64     `json:"bytes"`
+	Users   int       `json:"users"`
+}

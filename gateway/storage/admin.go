@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -106,6 +107,33 @@ func (s *Service) AdminRoutes() http.Handler {
 			time.Sleep(5 * time.Millisecond)
 		}
 		writeJSON(w, sh.RepairStatus())
+	})
+	mux.HandleFunc("POST /v1/storage/recover", func(w http.ResponseWriter, r *http.Request) {
+		var req api.StorageRecoverRequest
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			writeErr(w, http.StatusBadRequest, "bad_request", "storage recover: "+err.Error())
+			return
+		}
+		key, err := hex.DecodeString(req.Key)
+		if err != nil || len(key) != 32 {
+			writeErr(w, http.StatusBadRequest, "bad_request", "storage recover: the key is 64 hex digits (hearth storage recover derives it from the old credentials)")
+			return
+		}
+		sh, ok := s.Store.(*Sharded)
+		if !ok {
+			writeErr(w, http.StatusConflict, "conflict", "the backups are on the gateway's own disk here: start it with --storage-on devices to recover them from the devices")
+			return
+		}
+		out, err := sh.Recover(r.Context(), key)
+		if err != nil {
+			status := http.StatusConflict
+			if !errors.Is(err, ErrNotEmpty) && out.Devices == 0 {
+				status = http.StatusServiceUnavailable
+			}
+			writeErr(w, status, "conflict", err.Error())
+			return
+		}
+		writeJSON(w, out)
 	})
 	mux.HandleFunc("DELETE /v1/storage/users/{name}", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.Users.Remove(r.PathValue("name")); err != nil {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -171,6 +172,15 @@ func (ds *Devices) Check(ctx context.Context, node, name string) error {
 	return err
 }
 
+// Names lists the shards on node whose names begin with prefix.
+func (ds *Devices) Names(ctx context.Context, node, prefix string) ([]string, error) {
+	body, err := ds.do(ctx, node, api.StorageOp{Kind: api.ShardList, Name: prefix}, nil)
+	if err != nil || len(body) == 0 {
+		return nil, err
+	}
+	return strings.Split(string(body), "\n"), nil
+}
+
 // Delete removes a shard from node.
 func (ds *Devices) Delete(ctx context.Context, node, name string) error {
 	_, err := ds.do(ctx, node, api.StorageOp{Kind: api.ShardDelete, Name: name}, nil)
@@ -201,8 +211,8 @@ func (ds *Devices) AgentRoutes(w http.ResponseWriter, r *http.Request, node stri
 		w.Write(p.body)
 	})
 	mux.HandleFunc("PUT /v1/agent/storage/ops/{id}", func(w http.ResponseWriter, r *http.Request) {
-		p := ds.opOf(node, r.PathValue("id"), api.ShardGet)
-		if p == nil {
+		p := ds.opOf(node, r.PathValue("id"), "")
+		if p == nil || p.Kind != api.ShardGet && p.Kind != api.ShardList {
 			writeErr(w, http.StatusNotFound, "not_found", "no such shard operation for this device (it timed out?)")
 			return
 		}
@@ -225,7 +235,7 @@ func (ds *Devices) AgentRoutes(w http.ResponseWriter, r *http.Request, node stri
 			switch {
 			case done.Code == "not_found" || done.Code == "digest":
 				err = fmt.Errorf("%w: %s on %s: %s", ErrShardBad, p.Name, short(node), done.Error)
-			case done.Error != "" || p.Kind == api.ShardGet:
+			case done.Error != "" || p.Kind == api.ShardGet || p.Kind == api.ShardList:
 				err = fmt.Errorf("%w %s: %s %s: %s (%s)", ErrDevice, short(node), p.Kind, p.Name, done.Error, done.Code)
 			}
 			p.finish(opResult{err: err})

@@ -35,13 +35,15 @@ const (
 	repairEvery = 30 * time.Second
 )
 
-// Run repairs, scrubs and empties the trash, in the background, until ctx
-// ends.
+// Run repairs, scrubs, empties the trash and copies the catalog to the
+// devices, in the background, until ctx ends.
 func (s *Sharded) Run(ctx context.Context) {
 	repair := time.NewTicker(repairEvery)
 	defer repair.Stop()
 	trash := time.NewTicker(time.Minute)
 	defer trash.Stop()
+	catalogs := time.NewTicker(catalogEvery)
+	defer catalogs.Stop()
 	lastScrub := time.Now()
 	for {
 		select {
@@ -49,6 +51,8 @@ func (s *Sharded) Run(ctx context.Context) {
 			return
 		case <-trash.C:
 			s.EmptyTrash()
+		case <-catalogs.C:
+			s.pushCatalogs(ctx)
 		case <-repair.C:
 			scrub := time.Since(lastScrub) > s.scrubEvery()
 			if scrub {
@@ -293,6 +297,7 @@ func (s *Sharded) repairFile(ctx context.Context, key string, m fileMeta, bad []
 		s.forget(placed)
 		return err
 	}
+	s.dirty.Store(true)
 	s.note(func(p *api.StorageRepair) {
 		if recoded {
 			p.Recoded++

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -43,6 +44,10 @@ type Sharded struct {
 	// often every shard is checked (default DefaultScrubEvery).
 	RepairAfter time.Duration
 	ScrubEvery  time.Duration
+	// CatalogKey signs the catalogs copied to the devices (catalog.go);
+	// nil: none are. Users are included in them and restored by Recover.
+	CatalogKey []byte
+	Users      *Users
 
 	db    *bolt.DB
 	mu    sync.Mutex
@@ -50,6 +55,14 @@ type Sharded struct {
 	cache fileCache
 	reads singleflight.Group
 	puts  chan struct{} // bounds the files being coded at once (memory)
+
+	dirty    atomic.Bool // the metadata changed since the last catalog
+	cmu      sync.Mutex
+	catSeq   uint64
+	catName  string
+	catBlob  []byte
+	catUsers []byte
+	catOn    map[string]string // the catalog each device took last
 
 	rmu      sync.Mutex
 	progress api.StorageRepair
@@ -117,7 +130,7 @@ func OpenSharded(path string, s *Sharded) (*Sharded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup storage metadata %s: %w", path, err)
 	}
-	s.db, s.usage, s.puts, s.suspect = db, map[string]int64{}, make(chan struct{}, 3), map[string]bool{}
+	s.db, s.usage, s.puts, s.suspect, s.catOn = db, map[string]int64{}, make(chan struct{}, 3), map[string]bool{}, map[string]string{}
 	s.cache.max = 64 << 20
 	if s.Scheme == nil {
 		s.Scheme = DefaultScheme
@@ -294,6 +307,7 @@ func (s *Sharded) Put(user, typ, name string, size int64, r io.Reader, verify fu
 		s.forget(meta.Shards)
 		return fmt.Errorf("backup storage metadata: %w", err)
 	}
+	s.dirty.Store(true)
 	s.mu.Lock()
 	s.usage[user] += size
 	if old != nil {
@@ -490,6 +504,7 @@ func (s *Sharded) Delete(user, typ, name string) error {
 	if err != nil {
 		return err
 	}
+	s.dirty.Store(true)
 	s.mu.Lock()
 	s.usage[user] -= m.Size
 	s.mu.Unlock()

@@ -99,6 +99,19 @@ func (d *testDevice) do(ctx context.Context, op api.StorageOp) {
 		d.mu.Lock()
 		delete(d.shards, op.Name)
 		d.mu.Unlock()
+	case api.ShardList:
+		var names []string
+		d.mu.Lock()
+		for n := range d.shards {
+			if strings.HasPrefix(n, op.Name) {
+				names = append(names, n)
+			}
+		}
+		d.mu.Unlock()
+		if resp, err := d.call(ctx, "PUT", "/v1/agent/storage/ops/"+op.ID, strings.NewReader(strings.Join(names, "\n"))); err == nil {
+			resp.Body.Close()
+		}
+		return
 	case api.ShardCheck:
 		d.mu.Lock()
 		b, ok := d.shards[op.Name]

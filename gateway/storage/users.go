@@ -162,3 +162,35 @@ func digest(salt, pass string) string {
 	s := sha256.Sum256([]byte(salt + "\x00" + pass))
 	return hex.EncodeToString(s[:])
 }
+
+// all is every user's record, hashes included, for the catalogs.
+func (u *Users) all() []User {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := make([]User, 0, len(u.byName))
+	for _, x := range u.byName {
+		out = append(out, *x)
+	}
+	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// replace puts users in place of every user (Recover), and saves them.
+func (u *Users) replace(users []User) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	byName := map[string]*User{}
+	for _, x := range users {
+		if !nameRE.MatchString(x.Name) || x.Salt == "" || x.Hash == "" {
+			return fmt.Errorf("%w: the catalog's user %q", ErrBadUser, x.Name)
+		}
+		byName[x.Name] = &x
+	}
+	old := u.byName
+	u.byName = byName
+	if err := u.saveLocked(); err != nil {
+		u.byName = old
+		return err
+	}
+	return nil
+}
