@@ -2,9 +2,9 @@ package e2e
 
 import (
 	"context"
-	"io/fs"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
