@@ -180,3 +180,6 @@ func (g *Gateway) DeviceOnly(h func(w http.ResponseWriter, r *http.Request, node
 // (label): HMAC-SHA256(token, label). Whoever holds the owner's
 // credentials file can derive it again, after the gateway is lost.
 func (g *Gateway) OwnerKey(label string) []byte { return api.OwnerKey(g.adminToken, label) }
+
+// Members is the pool's members, as `hearth pool ls` shows them.
+func (g *Gateway) Members() []api.Member { return g.membersView() }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway"
+	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/gateway/storage"
 	"github.com/hearth-home/hearth/internal/webcert"
 )
@@ -82,7 +83,8 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 	case "devices":
 		devs := storage.NewDevices()
 		sh, err := storage.OpenSharded(filepath.Join(dataDir, "storage.db"), &storage.Sharded{Devices: devs, Quota: quota, Logger: logger,
-			RepairAfter: o.repairAfter, ScrubEvery: o.scrubEvery, Users: users, CatalogKey: g.OwnerKey(storage.CatalogLabel)})
+			RepairAfter: o.repairAfter, ScrubEvery: o.scrubEvery, Users: users, CatalogKey: g.OwnerKey(storage.CatalogLabel),
+			Busy: func() map[string]bool { return busyDevices(g.Members()) }})
 		if err != nil {
 			ln.Close()
 			return nil, "", err
@@ -109,4 +111,17 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 		}
 		return serveUntil(ctx, srv, tl, 5*time.Second)
 	}, where, nil
+}
+
+// busyDevices are the members at their power budgets: paused by their
+// governor, or drawing 95% of their budget or more. Repairs of the
+// backups leave them be.
+func busyDevices(ms []api.Member) map[string]bool {
+	busy := map[string]bool{}
+	for _, m := range ms {
+		if p := m.Power; p != nil && (p.Paused || p.BudgetW > 0 && p.Watts >= 0.95*p.BudgetW) {
+			busy[m.ID] = true
+		}
+	}
+	return busy
 }

@@ -668,10 +668,13 @@ type StorageRepair struct {
 	// Rebuilt: files whose bad shards were rebuilt on other devices;
 	// Recoded: files coded anew for fewer devices; Lost: files with
 	// fewer than k good shards.
-	Rebuilt int    `json:"rebuilt"`
-	Recoded int    `json:"recoded"`
-	Lost    int    `json:"lost"`
-	Error   string `json:"error,omitempty"`
+	Rebuilt int `json:"rebuilt"`
+	Recoded int `json:"recoded"`
+	Lost    int `json:"lost"`
+	// Postponed: files whose repair waits because the devices it needs
+	// are at their power budgets (the next pass tries again).
+	Postponed int    `json:"postponed,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // StorageDevice is a device that keeps shards, as its last poll said.

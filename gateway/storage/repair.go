@@ -91,6 +91,10 @@ type RepairOptions struct {
 
 var errRepairRunning = errors.New("a repair is running already")
 
+// errPostponed: the devices a repair needs are at their power budgets; the
+// next pass tries again.
+var errPostponed = errors.New("postponed: the devices it needs are at their power budgets")
+
 // Repair runs one pass and returns what it did; a pass already under way
 // is errRepairRunning. The status shows its progress meanwhile.
 func (s *Sharded) Repair(ctx context.Context, o RepairOptions) (api.StorageRepair, error) {
@@ -154,6 +158,10 @@ func (s *Sharded) repairPass(ctx context.Context, o RepairOptions, suspect map[s
 			lost[d.Node] = true
 		}
 	}
+	var busy map[string]bool
+	if s.Busy != nil {
+		busy = s.Busy()
+	}
 	// A device that has not polled since the gateway started is away
 	// since then.
 	unknownLost := o.Now || time.Since(s.Devices.started) > s.repairAfter()
@@ -185,7 +193,7 @@ func (s *Sharded) repairPass(ctx context.Context, o RepairOptions, suspect map[s
 			switch {
 			case sh.Node == "" || lost[sh.Node] || !known[sh.Node] && unknownLost:
 				bad = append(bad, i)
-			case live[sh.Node] && (o.Scrub || suspect[f.key]):
+			case live[sh.Node] && (o.Scrub && !busy[sh.Node] || suspect[f.key]):
 				cctx, cancel := context.WithTimeout(ctx, shardTimeout)
 				err := s.Devices.Check(cctx, sh.Node, sh.Name)
 				cancel()
@@ -197,7 +205,9 @@ func (s *Sharded) repairPass(ctx context.Context, o RepairOptions, suspect map[s
 			}
 		}
 		if len(bad) > 0 {
-			if err := s.repairFile(ctx, f.key, f.meta, bad, live); err != nil {
+			if err := s.repairFile(ctx, f.key, f.meta, bad, live, busy); errors.Is(err, errPostponed) {
+				s.Logger.Debug("backup storage: a repair waits for power", "file", printable(f.key))
+			} else if err != nil {
 				s.Logger.Warn("backup storage: a file could not be repaired now", "file", printable(f.key), "err", err)
 			}
 		}
@@ -207,7 +217,7 @@ func (s *Sharded) repairPass(ctx context.Context, o RepairOptions, suspect map[s
 }
 
 // repairFile rebuilds the bad shards of one file.
-func (s *Sharded) repairFile(ctx context.Context, key string, m fileMeta, bad []int, live map[string]bool) error {
+func (s *Sharded) repairFile(ctx context.Context, key string, m fileMeta, bad []int, live, busy map[string]bool) error {
 	good := len(m.Shards) - len(bad)
 	if good < m.K {
 		s.note(func(p *api.StorageRepair) { p.Lost++ })
@@ -216,11 +226,25 @@ func (s *Sharded) repairFile(ctx context.Context, key string, m fileMeta, bad []
 	read := m
 	read.Shards = slices.Clone(m.Shards)
 	holders := map[string]bool{}
+	idle := 0 // good shards on devices with power to spare
 	for i := range read.Shards {
-		if slices.Contains(bad, i) {
+		switch {
+		case slices.Contains(bad, i):
 			read.Shards[i].Node = "" // not read from
-		} else {
+		default:
 			holders[read.Shards[i].Node] = true
+			if !busy[read.Shards[i].Node] {
+				idle++
+			}
+		}
+	}
+	if idle < m.K {
+		s.note(func(p *api.StorageRepair) { p.Postponed++ })
+		return errPostponed
+	}
+	for i := range read.Shards {
+		if busy[read.Shards[i].Node] {
+			read.Shards[i].Node = "" // read from the others
 		}
 	}
 	data, err := s.read(key, read)
@@ -233,8 +257,12 @@ func (s *Sharded) repairFile(ctx context.Context, key string, m fileMeta, bad []
 			return fmt.Errorf("rebuilt wrong (hash %x): left as it is", sum)
 		}
 	}
-	var spare []Device
+	var spare, idleLive []Device
 	for _, d := range s.Devices.Live() {
+		if busy[d.Node] {
+			continue
+		}
+		idleLive = append(idleLive, d)
 		if !holders[d.Node] && d.Free >= m.ShardSize {
 			spare = append(spare, d)
 		}
@@ -263,10 +291,14 @@ func (s *Sharded) repairFile(ctx context.Context, key string, m fileMeta, bad []
 		}
 		placed = news
 	} else {
-		devs := s.Devices.Live()
-		k2, m2 := s.Scheme(len(devs))
+		devs := idleLive
+		k2, m2 := s.Scheme(len(s.Devices.Live()))
 		if m2 <= good-m.K {
 			return fmt.Errorf("no device to rebuild %d shards on (%d connected, each holding one already)", len(bad), len(devs))
+		}
+		if len(devs) < k2+m2 {
+			s.note(func(p *api.StorageRepair) { p.Postponed++ })
+			return errPostponed
 		}
 		pieces, meta, err := code(data, k2, m2)
 		if err != nil {

@@ -44,6 +44,10 @@ type Sharded struct {
 	// often every shard is checked (default DefaultScrubEvery).
 	RepairAfter time.Duration
 	ScrubEvery  time.Duration
+	// Busy names the devices at their power budgets (paused, or drawing
+	// their budget): a repair reads from and writes to the others, or
+	// waits; a scrub leaves them for its next pass. Nil: none is.
+	Busy func() map[string]bool
 	// CatalogKey signs the catalogs copied to the devices (catalog.go);
 	// nil: none are. Users are included in them and restored by Recover.
 	CatalogKey []byte

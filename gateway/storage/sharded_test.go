@@ -462,3 +462,33 @@ func TestShardedFull(t *testing.T) {
 		}
 	}
 }
+
+// A repair waits while the devices it must read from are at their power
+// budgets, and goes ahead once they are not.
+func TestShardedRepairWaitsForPower(t *testing.T) {
+	r := newShardedRig(t, 3)
+	s := r.s
+	s.Create("u")
+	data := make([]byte, 1<<20)
+	rng := rand.New(rand.NewPCG(9, 9))
+	for i := range data {
+		data[i] = byte(rng.Uint32())
+	}
+	name := putFile(t, s, "u", "data", data)
+	r.devs[0].stop()
+	waitGone(t, s.Devices, 2)
+	busy := map[string]bool{r.devs[1].node: true}
+	s.Busy = func() map[string]bool { return busy }
+	rep, err := s.Repair(t.Context(), RepairOptions{Now: true})
+	if err != nil || rep.Postponed != 1 || rep.Rebuilt+rep.Recoded != 0 {
+		t.Fatalf("a device it needs at its budget: %+v %v, want the repair postponed", rep, err)
+	}
+	busy = nil
+	rep, err = s.Repair(t.Context(), RepairOptions{Now: true})
+	if err != nil || rep.Postponed != 0 || rep.Recoded != 1 {
+		t.Fatalf("power back: %+v %v, want the file coded anew", rep, err)
+	}
+	if got, err := readFile(s, "u", "data", name, 0, -1); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("after the repair: %v", err)
+	}
+}
