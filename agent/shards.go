@@ -172,22 +172,41 @@ func (s *shards) open(name string) (*os.File, int64, error) {
 	return f, info.Size(), nil
 }
 
-// list names the shards whose names begin with prefix.
+// list names the shards whose names begin with prefix; every shard when
+// prefix is empty.
 func (s *shards) list(prefix string) ([]string, error) {
-	if len(prefix) < 2 || strings.ContainsAny(prefix, "/\\") || strings.HasPrefix(prefix, ".") {
+	if len(prefix) == 1 || strings.ContainsAny(prefix, "/\\") || strings.HasPrefix(prefix, ".") {
 		return nil, fmt.Errorf("%w: list prefix %q", errShardName, prefix)
 	}
-	ents, err := os.ReadDir(filepath.Join(s.dir, prefix[:2]))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	var out []string
-	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), prefix) {
-			out = append(out, e.Name())
+	dirs := []string{prefix}
+	if prefix == "" {
+		ents, err := os.ReadDir(s.dir)
+		if err != nil {
+			return nil, err
+		}
+		dirs = dirs[:0]
+		for _, e := range ents {
+			if e.IsDir() && len(e.Name()) == 2 {
+				dirs = append(dirs, e.Name())
+			}
 		}
 	}
-	return out, err
+	var out []string
+	for _, d := range dirs {
+		ents, err := os.ReadDir(filepath.Join(s.dir, d[:2]))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), prefix) && !strings.HasPrefix(e.Name(), ".") {
+				out = append(out, e.Name())
+			}
+		}
+	}
+	return out, nil
 }
 
 // remove deletes a shard; one that is not there is no error.

@@ -89,6 +89,9 @@ func TestShards(t *testing.T) {
 	if got, err := s.list("catalog-"); err != nil || len(got) != 0 {
 		t.Errorf("list of nothing: %v %v", got, err)
 	}
+	if got, err := s.list(""); err != nil || len(got) != 1 || got[0] != name {
+		t.Errorf("list of all: %v %v", got, err)
+	}
 	if _, err := s.list("../"); !errors.Is(err, errShardName) {
 		t.Errorf("list ../: %v", err)
 	}

@@ -266,6 +266,9 @@ Exit status 1 when a file is lost: fewer of its shards are left than are needed.
 				} else {
 					fmt.Fprintf(c.stdout, "Repair done in %v: %s looked at, %d rebuilt, %d coded anew for fewer devices, %s found missing or damaged, %d lost.\n",
 						rep.Finished.Sub(rep.Started).Round(time.Millisecond), plural(rep.Checked, "file"), rep.Rebuilt, rep.Recoded, plural(rep.Damaged, "shard"), rep.Lost)
+					if rep.Collected > 0 {
+						fmt.Fprintf(c.stdout, "Deleted %s that no file names (uploads a crash cut short).\n", plural(rep.Collected, "shard"))
+					}
 				}
 				if rep.Postponed > 0 && *out != formatJSON {
 					fmt.Fprintf(c.stdout, "%s wait: the devices they need are at their power budgets (the gateway tries again every 30 s).\n", plural(rep.Postponed, "file"))

@@ -31,8 +31,8 @@ const (
 	// or "digest" when it is missing or damaged (a scrub).
 	ShardCheck = "check"
 	// ShardList: send the names of the shards whose names begin with
-	// Name (at least two characters), one per line
-	// (PUT /v1/agent/storage/ops/{id}).
+	// Name (empty: every shard; else at least two characters), one per
+	// line (PUT /v1/agent/storage/ops/{id}).
 	ShardList = "list"
 )
 

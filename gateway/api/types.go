@@ -673,7 +673,10 @@ type StorageRepair struct {
 	Lost    int `json:"lost"`
 	// Postponed: files whose repair waits because the devices it needs
 	// are at their power budgets (the next pass tries again).
-	Postponed int    `json:"postponed,omitempty"`
+	Postponed int `json:"postponed,omitempty"`
+	// Collected: shards a scrub found that no file names (an upload
+	// a crash cut short), deleted.
+	Collected int    `json:"collected,omitempty"`
 	Error     string `json:"error,omitempty"`
 }
 

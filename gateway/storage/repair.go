@@ -213,7 +213,62 @@ func (s *Sharded) repairPass(ctx context.Context, o RepairOptions, suspect map[s
 		}
 		s.note(func(p *api.StorageRepair) { p.Checked++ })
 	}
+	if o.Scrub {
+		for node := range live {
+			if !busy[node] {
+				s.collect(ctx, node)
+			}
+		}
+	}
 	return nil
+}
+
+// collect deletes the shards on node that no file names: those stored
+// for a file whose upload a crash cut short. The device's list comes
+// first, then what is pending and what the metadata names: a shard on
+// the list was placed before it, so it is pending or committed by then.
+func (s *Sharded) collect(ctx context.Context, node string) {
+	lctx, cancel := context.WithTimeout(ctx, shardTimeout)
+	names, err := s.Devices.Names(lctx, node, "")
+	cancel()
+	if err != nil {
+		s.Logger.Warn("backup storage: a device did not list its shards", "node", short(node), "err", err)
+		return
+	}
+	keep := map[string]bool{}
+	s.pmu.Lock()
+	for n := range s.pending {
+		keep[n] = true
+	}
+	s.pmu.Unlock()
+	err = s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketFiles).ForEach(func(_, v []byte) error {
+			var m fileMeta
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			for _, sh := range m.Shards {
+				if sh.Node == node {
+					keep[sh.Name] = true
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		if n == "" || keep[n] || strings.HasPrefix(n, catalogPrefix) {
+			continue
+		}
+		dctx, cancel := context.WithTimeout(ctx, shardTimeout)
+		err := s.Devices.Delete(dctx, node, n)
+		cancel()
+		if err == nil {
+			s.note(func(p *api.StorageRepair) { p.Collected++ })
+		}
+	}
 }
 
 // repairFile rebuilds the bad shards of one file.
@@ -282,7 +337,9 @@ func (s *Sharded) repairFile(ctx context.Context, key string, m fileMeta, bad []
 		for j, i := range bad {
 			news[j], subset[j] = newShard(i, pieces[i]), pieces[i]
 		}
-		if err := s.place(news, subset, spare); err != nil {
+		err = s.place(news, subset, spare)
+		defer s.pend(news, -1)
+		if err != nil {
 			return err
 		}
 		for j, i := range bad {
@@ -304,7 +361,9 @@ func (s *Sharded) repairFile(ctx context.Context, key string, m fileMeta, bad []
 		if err != nil {
 			return err
 		}
-		if err := s.place(meta.Shards, pieces, devs); err != nil {
+		err = s.place(meta.Shards, pieces, devs)
+		defer s.pend(meta.Shards, -1)
+		if err != nil {
 			return err
 		}
 		meta.Stored = m.Stored

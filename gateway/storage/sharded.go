@@ -68,6 +68,9 @@ type Sharded struct {
 	catUsers []byte
 	catOn    map[string]string // the catalog each device took last
 
+	pmu     sync.Mutex
+	pending map[string]int // names of shards placed for files not yet committed
+
 	rmu      sync.Mutex
 	progress api.StorageRepair
 	suspect  map[string]bool // files a read found a bad shard of
@@ -135,6 +138,7 @@ func OpenSharded(path string, s *Sharded) (*Sharded, error) {
 		return nil, fmt.Errorf("backup storage metadata %s: %w", path, err)
 	}
 	s.db, s.usage, s.puts, s.suspect, s.catOn = db, map[string]int64{}, make(chan struct{}, 3), map[string]bool{}, map[string]string{}
+	s.pending = map[string]int{}
 	s.cache.max = 64 << 20
 	if s.Scheme == nil {
 		s.Scheme = DefaultScheme
@@ -289,8 +293,10 @@ func (s *Sharded) Put(user, typ, name string, size int64, r io.Reader, verify fu
 		return err
 	}
 	if err := s.place(meta.Shards, pieces, devs); err != nil {
+		s.pend(meta.Shards, -1)
 		return err
 	}
+	defer s.pend(meta.Shards, -1) // committed or forgotten by then
 	raw, _ := json.Marshal(meta)
 	var old *fileMeta
 	err = s.db.Update(func(tx *bolt.Tx) error {
@@ -374,6 +380,7 @@ func newShard(i int, piece []byte) shard {
 // first one fails; it returns once all are stored, or fails and leaves
 // what it stored to the trash.
 func (s *Sharded) place(shards []shard, pieces [][]byte, devs []Device) error {
+	s.pend(shards, 1)
 	var mu sync.Mutex
 	next := 0 // devs[next:] are unused
 	take := func(size int64) (string, bool) {
@@ -420,6 +427,20 @@ func (s *Sharded) place(shards []shard, pieces [][]byte, devs []Device) error {
 		return err
 	}
 	return nil
+}
+
+// pend counts shards in (by 1) or out (by -1) of those placed for a file
+// whose metadata is not committed yet: the collection of orphans leaves
+// them. place counts them in; its caller counts them out once the
+// metadata is committed or the shards forgotten.
+func (s *Sharded) pend(shards []shard, by int) {
+	s.pmu.Lock()
+	defer s.pmu.Unlock()
+	for _, sh := range shards {
+		if s.pending[sh.Name] += by; s.pending[sh.Name] <= 0 {
+			delete(s.pending, sh.Name)
+		}
+	}
 }
 
 // forget queues the placed shards of a file that was not kept for

@@ -492,3 +492,33 @@ func TestShardedRepairWaitsForPower(t *testing.T) {
 		t.Errorf("after the repair: %v", err)
 	}
 }
+
+// A scrub deletes shards no file names (an upload a crash cut short) and
+// keeps the files' shards and the catalogs.
+func TestScrubCollectsOrphans(t *testing.T) {
+	r := newShardedRig(t, 3)
+	s := r.s
+	s.Create("u")
+	s.CatalogKey = []byte("k")
+	name := putFile(t, s, "u", "data", bytes.Repeat([]byte("x"), 300<<10))
+	s.pushCatalogs(t.Context())
+	orphan := newShard(0, []byte("left by a crash"))
+	d := r.devs[1]
+	d.mu.Lock()
+	d.shards[orphan.Name] = []byte("left by a crash")
+	d.mu.Unlock()
+	rep, err := s.Repair(t.Context(), RepairOptions{Scrub: true})
+	if err != nil || rep.Collected != 1 || rep.Damaged != 0 {
+		t.Fatalf("scrub: %+v %v, want 1 collected", rep, err)
+	}
+	d.mu.Lock()
+	_, left := d.shards[orphan.Name]
+	_, cat := d.shards[s.catName]
+	d.mu.Unlock()
+	if left || !cat {
+		t.Errorf("after the scrub: the orphan is there %v, the catalog %v", left, cat)
+	}
+	if got, err := readFile(s, "u", "data", name, 0, -1); err != nil || len(got) != 300<<10 {
+		t.Errorf("the file after the scrub: %v", err)
+	}
+}
