@@ -261,3 +261,101 @@ func TestResticOnTheDevices(t *testing.T) {
 	raw, _ = json.Marshal(st)
 	t.Logf("status before the losses: %s", raw)
 }
+
+// TestRecoverALostGateway: the gateway's disk is lost after a backup to
+// three agents. A new gateway is set up in its place, the agents (with
+// their identities and storage directories) pair with it, and `hearth
+// storage recover` with the old credentials file rebuilds the metadata and
+// the users from the catalogs the agents keep: restic, with its old
+// password and the new gateway's certificate, checks and restores the
+// backup byte for byte.
+func TestRecoverALostGateway(t *testing.T) {
+	restic := lookTool(t, "restic")
+	base := t.TempDir()
+	per := make([]home.AgentOptions, 3)
+	for i := range per {
+		per[i] = home.AgentOptions{Args: []string{"--storage-dir", filepath.Join(base, fmt.Sprintf("shards-%d", i+1))}}
+	}
+	h := startHome(t, home.Options{Agents: 3, Prefix: "hr", PerAgent: per,
+		GatewayArgs: []string{"--storage", ":7480", "--storage-on", "devices"}})
+	waitReady(t, h, 3)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	waitLive := func(n int) {
+		t.Helper()
+		for deadline := time.Now().Add(40 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+			var st api.StorageStatus
+			h.CLIJSON(ctx, &st, "storage", "status")
+			live := 0
+			for _, d := range st.Devices {
+				if d.Live {
+					live++
+				}
+			}
+			if live == n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d storage devices connected, want %d", live, n)
+			}
+		}
+	}
+	waitLive(3)
+	cert := filepath.Join(base, "gw.pem")
+	out, err := h.CLI(ctx, "storage", "user", "add", "laptop", "--cert-out", cert)
+	repo := strings.TrimSpace(strings.TrimPrefix(lineOf(string(out), "Repository:"), "Repository:"))
+	if err != nil || repo == "" {
+		t.Fatalf("hearth storage user add: %v\n%s", err, out)
+	}
+	must := func(cert string, args ...string) string {
+		t.Helper()
+		cmd := netnstest.CommandContext(ctx, h.Gateway.NS, restic, append([]string{"-r", repo, "--cacert", cert, "--no-cache"}, args...)...)
+		cmd.Env = append(os.Environ(), "RESTIC_PASSWORD=correct horse battery staple")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("restic %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	src := genTree(t, filepath.Join(base, "src"))
+	must(cert, "init")
+	must(cert, "backup", src)
+	// The catalogs follow a change within ten seconds.
+	time.Sleep(12 * time.Second)
+
+	old := filepath.Join(base, "old-credentials.json")
+	raw, err := os.ReadFile(h.Creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(old, raw, 0o600)
+	if err := h.ReplaceGateway(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		if err := h.RejoinAgent(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitLive(3)
+	if out, err := h.CLI(ctx, "storage", "recover", "--old-credentials", h.Creds); err == nil {
+		t.Errorf("recover with the new gateway's own credentials succeeded:\n%s", out)
+	}
+	out, err = h.CLI(ctx, "storage", "recover", "--old-credentials", old)
+	if err != nil || !strings.Contains(string(out), "1 user") {
+		t.Fatalf("hearth storage recover: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+	// The new gateway's certificate, from a user made on it.
+	newCert := filepath.Join(base, "new-gw.pem")
+	if out, err := h.CLI(ctx, "storage", "user", "add", "phone", "--cert-out", newCert); err != nil {
+		t.Fatalf("hearth storage user add on the new gateway: %v\n%s", err, out)
+	}
+	must(newCert, "check", "--read-data")
+	dst := filepath.Join(base, "restore")
+	must(newCert, "restore", "latest", "--target", dst)
+	sameTree(t, src, filepath.Join(dst, src))
+	if out, err := h.CLI(ctx, "storage", "recover", "--old-credentials", old); err == nil {
+		t.Errorf("a second recover over the recovered backups succeeded:\n%s", out)
+	}
+}

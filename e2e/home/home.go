@@ -375,6 +375,50 @@ func (h *Home) WaitReady(ctx context.Context, n int) ([]api.Member, error) {
 // netnstest.Home.AddTap.
 func (h *Home) AddTap() (netnstest.Tap, error) { return h.net.AddTap() }
 
+// ReplaceGateway is a gateway whose disk was lost: it kills the gateway,
+// deletes its data dir, initialises a new one in its place (a new
+// identity, join token and credentials, at the same paths) and starts it.
+// The agents are pinned to the old one: RejoinAgent pairs one again.
+func (h *Home) ReplaceGateway(ctx context.Context) error {
+	h.Gateway.Kill()
+	if err := os.RemoveAll(h.Gateway.DataDir); err != nil {
+		return err
+	}
+	gw := h.net.Nodes[0]
+	common := []string{"--data-dir", h.Gateway.DataDir, "--listen", ":" + strconv.Itoa(api.DefaultPort), "--advertise", h.GwAddr}
+	out, err := netnstest.CommandContext(ctx, gw.Namespace, filepath.Join(h.opts.Bin, "hearth-gateway"), append([]string{"init"}, common...)...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("hearth-gateway init: %v\n%s", err, out)
+	}
+	h.Token = ""
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "Join token:"); ok {
+			h.Token = strings.TrimSpace(v)
+		}
+	}
+	if h.Token == "" {
+		return fmt.Errorf("hearth-gateway init printed no join token:\n%s", out)
+	}
+	return h.Gateway.Start()
+}
+
+// RejoinAgent restarts agent i (1..Agents) with its data dir (its
+// identity) and flags, but the current join token: after ReplaceGateway,
+// it pairs with the new gateway.
+func (h *Home) RejoinAgent(i int) error {
+	p := h.Agents[i-1]
+	p.Kill()
+	p.mu.Lock()
+	at := slices.Index(p.args, "--token")
+	if at >= 0 && at+1 < len(p.args) {
+		p.args[at+1] = h.Token
+	} else {
+		p.args = append(p.args, "--token", h.Token)
+	}
+	p.mu.Unlock()
+	return p.Start()
+}
+
 // Close stops every process and deletes the network and, when Start made
 // it, the data dir.
 func (h *Home) Close() error {
