@@ -22,8 +22,10 @@ func storageCmd() *command {
 		summary: "the home's backup storage for restic",
 		help: `The gateway keeps backups for restic, the backup program (Debian's restic): each
 user has a password and one repository, served with restic's REST protocol over
-TLS on the gateway's --storage listener (docs/storage.md).`,
-		example: "hearth storage user add laptop\nhearth storage user ls\nhearth storage user rm laptop",
+TLS on the gateway's --storage listener. Each file restic stores is cut into
+erasure-coded shards on the devices whose agents have --storage-dir (3+2 on five
+devices: any two may be lost), rebuilt when a device is lost (docs/storage.md).`,
+		example: "hearth storage user add laptop\nhearth storage status\nhearth storage repair --now",
 		subs:    []*command{{name: "user", summary: "backup users and their repositories", help: "Make, list and remove the users that back up to the gateway with restic.", example: "hearth storage user add laptop --quota 200G", subs: []*command{storageUserAddCmd(), storageUserLsCmd(), storageUserRmCmd()}}, storageStatusCmd(), storageRepairCmd(), storageRecoverCmd()},
 	}
 }
