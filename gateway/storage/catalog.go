@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/hmac"
@@ -99,7 +100,7 @@ func (s *Sharded) usersRaw() ([]byte, error) {
 	if s.Users == nil {
 		return []byte("[]"), nil
 	}
-	return json.Marshal(s.Users.all())
+	return json.Marshal(s.Users.List()) // hashes included
 }
 
 func (s *Sharded) makeCatalog(users []byte) (blob []byte, name string, err error) {
@@ -196,7 +197,7 @@ func (s *Sharded) Recover(ctx context.Context, key []byte) (api.StorageRecovery,
 	if len(all) == 0 {
 		return out, fmt.Errorf("no catalog on the %d connected devices: start the agents that kept shards (with their --storage-dir) and pair them with this gateway first", len(live))
 	}
-	slices.SortFunc(all, func(a, b found) int { return -cmpUint(a.seq, b.seq) })
+	slices.SortFunc(all, func(a, b found) int { return cmp.Compare(b.seq, a.seq) })
 	var c catalog
 	var why []string
 	for _, f := range all {
@@ -239,16 +240,6 @@ func (s *Sharded) Recover(ctx context.Context, key []byte) (api.StorageRecovery,
 	s.dirty.Store(true)
 	s.Logger.Info("backup storage: recovered from the devices", "catalog", out.Catalog, "written", out.Written, "files", out.Files, "users", out.Users)
 	return out, err
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // replaceDB copies the buckets of the database raw into the metadata

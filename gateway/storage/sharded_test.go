@@ -172,6 +172,16 @@ func newShardedRig(t *testing.T, n int) *shardedRig {
 	return r
 }
 
+// randomBytes is n bytes that do not compress, the same for a seed.
+func randomBytes(n int, seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	return b
+}
+
 func putFile(t *testing.T, s *Sharded, user, typ string, data []byte) string {
 	t.Helper()
 	sum := sha256.Sum256(data)
@@ -201,11 +211,7 @@ func TestShardedSurvivesTwoLostDevices(t *testing.T) {
 	if err := s.Create("laptop"); err != nil {
 		t.Fatal(err)
 	}
-	big := make([]byte, 5<<20+12345)
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range big {
-		big[i] = byte(rng.Uint32())
-	}
+	big := randomBytes(5<<20+12345, 1)
 	small := []byte(`{"version":2}`)
 	bigName := putFile(t, s, "laptop", "data", big)
 	smallName := putFile(t, s, "laptop", "keys", small)
@@ -373,11 +379,7 @@ func TestShardedRepair(t *testing.T) {
 	r := newShardedRig(t, 5)
 	s := r.s
 	s.Create("u")
-	big := make([]byte, 3<<20)
-	rng := rand.New(rand.NewPCG(5, 6))
-	for i := range big {
-		big[i] = byte(rng.Uint32())
-	}
+	big := randomBytes(3<<20, 5)
 	bigName := putFile(t, s, "u", "data", big)
 	smallName := putFile(t, s, "u", "snapshots", []byte("snapshot"))
 	ctx := t.Context()
@@ -469,11 +471,7 @@ func TestShardedRepairWaitsForPower(t *testing.T) {
 	r := newShardedRig(t, 3)
 	s := r.s
 	s.Create("u")
-	data := make([]byte, 1<<20)
-	rng := rand.New(rand.NewPCG(9, 9))
-	for i := range data {
-		data[i] = byte(rng.Uint32())
-	}
+	data := randomBytes(1<<20, 9)
 	name := putFile(t, s, "u", "data", data)
 	r.devs[0].stop()
 	waitGone(t, s.Devices, 2)

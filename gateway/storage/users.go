@@ -163,18 +163,6 @@ func digest(salt, pass string) string {
 	return hex.EncodeToString(s[:])
 }
 
-// all is every user's record, hashes included, for the catalogs.
-func (u *Users) all() []User {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	out := make([]User, 0, len(u.byName))
-	for _, x := range u.byName {
-		out = append(out, *x)
-	}
-	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.Name, b.Name) })
-	return out
-}
-
 // replace puts users in place of every user (Recover), and saves them.
 func (u *Users) replace(users []User) error {
 	u.mu.Lock()
