@@ -158,7 +158,8 @@ func TestResticBacksUpToTheGateway(t *testing.T) {
 	}
 }
 
-// TestResticSurvivesGatewayKill: the gateway is killed with SIGKILL in
+// TestResticSurvivesGatewayKill: the gateway, keeping the files on its own
+// disk (--storage-on gateway), is killed with SIGKILL in
 // the middle of a backup and started again; restic (retrying) or its next
 // run completes the backup, and check --read-data finds every file it was
 // told was stored.
@@ -177,7 +178,7 @@ func TestResticSurvivesGatewayKill(t *testing.T) {
 	ln.Close()
 	var gw *exec.Cmd
 	start := func() {
-		gw = exec.Command(bin, "--data-dir", data, "--listen", "127.0.0.1:0", "--no-mdns", "--storage", storageAddr, "--dashboard", "off")
+		gw = exec.Command(bin, "--data-dir", data, "--listen", "127.0.0.1:0", "--no-mdns", "--storage", storageAddr, "--storage-on", "gateway", "--dashboard", "off")
 		gw.Stderr = &tlog{t: t, prefix: "gateway| "}
 		if err := gw.Start(); err != nil {
 			t.Fatal(err)
