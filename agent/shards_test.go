@@ -128,3 +128,25 @@ func TestShards(t *testing.T) {
 		t.Errorf("removing a shard that is gone: %v", err)
 	}
 }
+
+// A shard's name comes from the gateway: whatever it is, it names a file
+// two levels under the storage directory, or is refused.
+func FuzzShardName(f *testing.F) {
+	name, _ := shardOf([]byte("x"))
+	for _, seed := range []string{name, "../" + name, "catalog-0000000000000001-" + name[19:], "", ".", "ab/../../etc/passwd" + name} {
+		f.Add(seed)
+	}
+	s := &shards{dir: "/srv/shards"}
+	f.Fuzz(func(t *testing.T, name string) {
+		p, err := s.path(name)
+		if err != nil {
+			if !errors.Is(err, errShardName) {
+				t.Fatalf("%q: %v, want errShardName", name, err)
+			}
+			return
+		}
+		if filepath.Dir(filepath.Dir(p)) != s.dir || filepath.Base(p) != name {
+			t.Fatalf("%q names %s, outside %s/XX/", name, p, s.dir)
+		}
+	})
+}

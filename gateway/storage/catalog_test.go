@@ -2,6 +2,9 @@ package storage
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"slices"
 	"context"
 	"path/filepath"
 	"strings"
@@ -87,4 +90,25 @@ func TestRecoverFromTheDevices(t *testing.T) {
 	if _, err := openCatalog(s2.catBlob, key); err == nil {
 		t.Error("the new gateway's catalog is signed with the old key")
 	}
+}
+
+// A catalog comes from a device: unsigned, it is refused; signed (by a
+// gateway with a bug, say), whatever its body holds is an error or a
+// version 1 catalog, never a panic.
+func FuzzOpenCatalog(f *testing.F) {
+	key := []byte("the owner's catalog key")
+	f.Add([]byte{})
+	f.Add([]byte("not gzip at all"))
+	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if _, err := openCatalog(body, key); err == nil {
+			t.Fatalf("an unsigned blob of %d bytes opened", len(body))
+		}
+		mac := hmac.New(sha256.New, key)
+		mac.Write(body)
+		c, err := openCatalog(append(slices.Clip(body), mac.Sum(nil)...), key)
+		if err == nil && c.Version != 1 {
+			t.Fatalf("opened a catalog of version %d", c.Version)
+		}
+	})
 }
