@@ -114,12 +114,13 @@ func startStorage(g *gateway.Gateway, o options, dataDir string, logger *slog.Lo
 }
 
 // busyDevices are the members at their power budgets: paused by their
-// governor, or drawing 95% of their budget or more. Repairs of the
-// backups leave them be.
+// governor, or drawing 95% or more of a budget below their maximum (a
+// device with no budget but its maximum is never held back by it).
+// Repairs of the backups leave them be.
 func busyDevices(ms []api.Member) map[string]bool {
 	busy := map[string]bool{}
 	for _, m := range ms {
-		if p := m.Power; p != nil && (p.Paused || p.BudgetW > 0 && p.Watts >= 0.95*p.BudgetW) {
+		if p := m.Power; p != nil && (p.Paused || p.BudgetW > 0 && p.BudgetW < p.MaxW && p.Watts >= 0.95*p.BudgetW) {
 			busy[m.ID] = true
 		}
 	}

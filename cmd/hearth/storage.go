@@ -241,12 +241,19 @@ Exit status 1 when a file is lost: fewer of its shards are left than are needed.
 				if err != nil {
 					return err
 				}
+				// Ours is pass `mine`: it runs after the one under way,
+				// and it is done when the status shows it finished.
+				mine := rep.Pass
 				p := &progress{w: c.stderr, terminal: c.terminal}
 				tick := time.NewTicker(c.pollEvery)
 				defer tick.Stop()
-				for rep.Running {
-					p.update(fmt.Sprint(rep.Checked), fmt.Sprintf("repair: %d of %d files looked at, %d rebuilt, %d coded anew, %d shards damaged",
-						rep.Checked, rep.Files, rep.Rebuilt, rep.Recoded, rep.Damaged), c.now())
+				for rep.Pass < mine || rep.Running {
+					line := fmt.Sprintf("repair: %d of %d files looked at, %d rebuilt, %d coded anew, %d shards damaged",
+						rep.Checked, rep.Files, rep.Rebuilt, rep.Recoded, rep.Damaged)
+					if rep.Pass < mine {
+						line = "repair: waiting for the pass under way to end"
+					}
+					p.update(fmt.Sprint(rep.Pass, rep.Checked), line, c.now())
 					select {
 					case <-ctx.Done():
 						p.finish()

@@ -643,7 +643,9 @@ type StorageStatus struct {
 	Repair StorageRepair `json:"repair"`
 }
 
-// StorageRepairRequest starts a repair pass (hearth storage repair).
+// StorageRepairRequest asks for a repair pass (hearth storage repair): the
+// answer is its number (StorageRepair.Pass); the status shows it once it
+// runs.
 type StorageRepairRequest struct {
 	// Scrub has every device check its shards as well.
 	Scrub bool `json:"scrub,omitempty"`
@@ -656,8 +658,12 @@ type StorageRepairRequest struct {
 // those with a shard on a lost device or found missing or damaged, and
 // with Scrub has every device check its shards' hashes.
 type StorageRepair struct {
+	// Pass numbers the passes since the gateway started; a pass asked
+	// for runs after the one under way.
+	Pass     int       `json:"pass"`
 	Running  bool      `json:"running"`
 	Scrub    bool      `json:"scrub,omitempty"`
+	Now      bool      `json:"now,omitempty"`
 	Started  time.Time `json:"started,omitzero"`
 	Finished time.Time `json:"finished,omitzero"`
 	// Files is how many the pass looks at, Checked how many it has.

@@ -1,12 +1,10 @@
 package storage
 
 import (
-	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
 )
@@ -94,19 +92,8 @@ func (s *Service) AdminRoutes() http.Handler {
 			writeErr(w, http.StatusConflict, "conflict", "the backups are on the gateway's own disk: there is nothing to repair (hearth-gateway --storage-on devices spreads them)")
 			return
 		}
-		started := make(chan struct{})
-		go func() {
-			// The pass outlives the call: the CLI follows it in the status.
-			ctx, cancel := context.WithTimeout(context.Background(), 24*time.Hour)
-			defer cancel()
-			close(started)
-			sh.Repair(ctx, RepairOptions{Scrub: req.Scrub, Now: req.Now})
-		}()
-		<-started
-		for deadline := time.Now().Add(time.Second); !sh.RepairStatus().Running && time.Now().Before(deadline); {
-			time.Sleep(5 * time.Millisecond)
-		}
-		writeJSON(w, sh.RepairStatus())
+		n := sh.RequestRepair(RepairOptions{Scrub: req.Scrub, Now: req.Now})
+		writeJSON(w, api.StorageRepair{Pass: n, Running: true, Scrub: req.Scrub, Now: req.Now})
 	})
 	mux.HandleFunc("POST /v1/storage/recover", func(w http.ResponseWriter, r *http.Request) {
 		var req api.StorageRecoverRequest

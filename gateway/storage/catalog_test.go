@@ -2,11 +2,11 @@ package storage
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"slices"
-	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"

@@ -58,9 +58,7 @@ func (s *Sharded) Run(ctx context.Context) {
 			if scrub {
 				lastScrub = time.Now()
 			}
-			if _, err := s.Repair(ctx, RepairOptions{Scrub: scrub}); err != nil && !errors.Is(err, errRepairRunning) {
-				s.Logger.Warn("backup storage: repair", "err", err)
-			}
+			s.repairIfIdle(ctx, RepairOptions{Scrub: scrub})
 		}
 	}
 }
@@ -89,27 +87,64 @@ type RepairOptions struct {
 	Now bool
 }
 
-var errRepairRunning = errors.New("a repair is running already")
-
 // errPostponed: the devices a repair needs are at their power budgets; the
 // next pass tries again.
 var errPostponed = errors.New("postponed: the devices it needs are at their power budgets")
 
-// Repair runs one pass and returns what it did; a pass already under way
-// is errRepairRunning. The status shows its progress meanwhile.
+// Repair runs one pass and returns what it did, after the pass under way
+// when there is one: passes run one at a time, each numbered
+// (StorageRepair.Pass). The status shows its progress meanwhile.
 func (s *Sharded) Repair(ctx context.Context, o RepairOptions) (api.StorageRepair, error) {
+	return s.runPass(ctx, o, s.reservePass())
+}
+
+// RequestRepair starts a pass in the background, after the one under way,
+// and returns its number: the status says when that pass has run.
+func (s *Sharded) RequestRepair(o RepairOptions) int {
+	n := s.reservePass()
+	go func() {
+		// The pass outlives the call that asked for it.
+		ctx, cancel := context.WithTimeout(context.Background(), 24*time.Hour)
+		defer cancel()
+		s.runPass(ctx, o, n)
+	}()
+	return n
+}
+
+func (s *Sharded) reservePass() int {
 	s.rmu.Lock()
-	if s.progress.Running {
-		s.rmu.Unlock()
-		return api.StorageRepair{}, errRepairRunning
+	defer s.rmu.Unlock()
+	s.passes++
+	return s.passes
+}
+
+// repairIfIdle runs a pass unless one is under way or waiting (the
+// background's: a pass asked for covers it).
+func (s *Sharded) repairIfIdle(ctx context.Context, o RepairOptions) {
+	s.rmu.Lock()
+	busy := s.progress.Running || s.progress.Pass < s.passes
+	s.rmu.Unlock()
+	if !busy {
+		s.Repair(ctx, o)
 	}
-	s.progress = api.StorageRepair{Running: true, Scrub: o.Scrub, Started: time.Now().UTC()}
+}
+
+// runPass runs pass n once the passes before it have run: in the order
+// they were asked for, one at a time.
+func (s *Sharded) runPass(ctx context.Context, o RepairOptions, n int) (api.StorageRepair, error) {
+	s.rmu.Lock()
+	for s.ran < n-1 {
+		s.turn.Wait()
+	}
+	defer s.turn.Broadcast()
+	s.progress = api.StorageRepair{Pass: n, Running: true, Scrub: o.Scrub, Now: o.Now, Started: time.Now().UTC()}
 	suspect := s.suspect
 	s.suspect = map[string]bool{}
 	s.rmu.Unlock()
 	err := s.repairPass(ctx, o, suspect)
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
+	s.ran = n
 	s.progress.Running, s.progress.Finished = false, time.Now().UTC()
 	if err != nil {
 		s.progress.Error = err.Error()

@@ -72,6 +72,9 @@ type Sharded struct {
 	pending map[string]int // names of shards placed for files not yet committed
 
 	rmu      sync.Mutex
+	turn     *sync.Cond // on rmu: a pass ended
+	passes   int        // the last pass reserved
+	ran      int        // the last pass that ended
 	progress api.StorageRepair
 	suspect  map[string]bool // files a read found a bad shard of
 }
@@ -139,6 +142,7 @@ func OpenSharded(path string, s *Sharded) (*Sharded, error) {
 	}
 	s.db, s.usage, s.puts, s.suspect, s.catOn = db, map[string]int64{}, make(chan struct{}, 3), map[string]bool{}, map[string]string{}
 	s.pending = map[string]int{}
+	s.turn = sync.NewCond(&s.rmu)
 	s.cache.max = 64 << 20
 	if s.Scheme == nil {
 		s.Scheme = DefaultScheme

@@ -520,3 +520,32 @@ func TestScrubCollectsOrphans(t *testing.T) {
 		t.Errorf("the file after the scrub: %v", err)
 	}
 }
+
+// A pass asked for while another runs is not lost: it runs after it,
+// with its own options (the CLI's --now beside the gateway's own pass).
+func TestRepairRequestsQueue(t *testing.T) {
+	r := newShardedRig(t, 3)
+	s := r.s
+	first := s.reservePass() // a pass under way: it runs below
+	a := s.RequestRepair(RepairOptions{})
+	b := s.RequestRepair(RepairOptions{Now: true})
+	s.repairIfIdle(t.Context(), RepairOptions{Scrub: true}) // the background's: covered by those asked for
+	if a != first+1 || b != a+1 {
+		t.Errorf("passes %d, %d then %d", first, a, b)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if st := s.RepairStatus(); st.Pass != 0 {
+		t.Errorf("pass %d ran before pass %d", st.Pass, first)
+	}
+	s.runPass(t.Context(), RepairOptions{}, first)
+	deadline := time.Now().Add(10 * time.Second)
+	for st := s.RepairStatus(); st.Pass != b || st.Running; st = s.RepairStatus() {
+		if time.Now().After(deadline) {
+			t.Fatalf("pass %d did not run: %+v", b, st)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if st := s.RepairStatus(); !st.Now || st.Scrub {
+		t.Errorf("the last pass: %+v, want the one asked for with Now", st)
+	}
+}
