@@ -13,13 +13,14 @@ AGENT_TAGS := nethttpomithttp2,grpcnotrace
 SMALL_AGENT_TAGS := nethttpomithttp2,nocontainerd
 export CGO_ENABLED ?= 0
 
-.PHONY: help build ui examples release test demo bench bench-run vet clean contracts contracts-check image image-test
+.PHONY: help build ui examples release test demo bench bench-run bench-scale vet clean contracts contracts-check image image-test
 
 help:
 	@echo "make build     build hearth, hearth-agent, hearth-gateway into $(BIN)/ and the example apps"
 	@echo "make test      vet and run every test (root runs the namespace and multi-process tests too)"
 	@echo "make demo      a mixed home: gateway, 2 amd64 agents with containerd, an emulated arm/v6 wasm-only agent (root)"
 	@echo "make bench     print the benchmark figures as BENCH lines (root for the pool figures)"
+	@echo "make bench-scale one gateway against simulated devices: SCALE_DEVICES=\"100 300 1000 3000\" (docs/scale.md)"
 	@echo "make release   static binaries for the supported devices into $(DIST)/, with their sizes"
 	@echo "make deb       Debian packages (agent, gateway, CLI) for amd64, arm64 and armhf into $(DIST)/"
 	@echo "make image     an SD card image for BOARD (generic-arm64, generic-armhf, rpi-arm64, rpi-armel) into $(DIST)/ (PINS=latest: Debian's newest kernel)"
@@ -32,6 +33,7 @@ build: examples ui
 	@mkdir -p $(BIN)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/hearth ./cmd/hearth-gateway
 	$(GO) build -trimpath -tags '$(AGENT_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/hearth-agent
+	$(GO) build -trimpath -o $(BIN)/ ./cmd/hearth-sim
 	$(GO) build -trimpath -o $(BIN)/vanity ./examples/vanity
 
 # The dashboard's chart library (uPlot), from npm at the version
@@ -128,11 +130,12 @@ WITH_CONTAINERD := scripts/containerd.sh run
 
 # The governor's timing tests hold a budget against the wall clock: beside
 # other packages' tests (and the linking of their test binaries) they
-# measure the machine's load, not the governor. They run after the rest,
-# alone.
-QUIET_PKGS := ./agent/governor/
+# measure the machine's load, not the governor. The scale test (100
+# simulated devices: bench-scale's short form) pins the gateway and the
+# simulator to a core each. They run after the rest, alone.
+QUIET_PKGS := ./agent/governor/ ./e2e/scale/
 test: build vet
-	$(WITH_CONTAINERD) env CGO_ENABLED=0 sh -c '$(GO) test -count=1 -timeout 25m $$($(GO) list ./... | grep -v "/agent/governor$$") && $(GO) test -count=1 -timeout 10m -p 1 $(QUIET_PKGS)'
+	$(WITH_CONTAINERD) env CGO_ENABLED=0 sh -c '$(GO) test -count=1 -timeout 25m $$($(GO) list ./... | grep -v -e "/agent/governor$$" -e "/e2e/scale$$") && $(GO) test -count=1 -timeout 10m -p 1 $(QUIET_PKGS)'
 
 demo: build
 	$(WITH_CONTAINERD) $(GO) run ./e2e/demo
@@ -157,6 +160,13 @@ bench-run:
 	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestResticOnTheDevices$$' -v ./e2e/ | grep -E '^BENCH' || true
 	CGO_ENABLED=0 HEARTH_LIGHT_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestLightClientBench$$' -v ./gateway/chain/link/ | grep -E '^BENCH' || true
 	$(GO) run ./e2e/bench -agent-tags '$(AGENT_TAGS)' -small-agent-tags '$(SMALL_AGENT_TAGS)'
+
+# One gateway against simulated devices (hearth-sim: the real agent, a
+# sandbox that only sleeps), each a process pinned to a core of its own.
+SCALE_DEVICES ?= 100 300 1000 3000
+bench-scale: build
+	@HEARTH_SCALE_DEVICES='$(SCALE_DEVICES)' CGO_ENABLED=0 $(GO) test -count=1 -timeout 90m -run '^TestScale$$' -v ./e2e/scale/ > $(BIN)/bench-scale.log 2>&1; \
+	  s=$$?; grep -E '^BENCH|^(---|ok|FAIL)|scale_test.go' $(BIN)/bench-scale.log; exit $$s
 
 clean:
 	rm -rf $(BIN) $(DIST) examples/vanity/vanity.wasm examples/vanity/vanity.oci.tar examples/streams/*/*.wasm examples/streams/average/average.oci.tar

@@ -1,0 +1,324 @@
+// Package scale measures one gateway under thousands of simulated devices
+// (`make bench-scale`, docs/scale.md): the gateway and hearth-sim are
+// processes of their own, each pinned to a core of its own when the
+// machine has two (taskset), talking TLS over loopback.
+package scale
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+var root = func() string { wd, _ := os.Getwd(); return filepath.Dir(filepath.Dir(wd)) }()
+
+// TestScale runs the gateway against HEARTH_SCALE_DEVICES simulated
+// devices (default 100; a list such as "100 300 1000 3000" runs each in
+// turn) and prints each run's figures as BENCH lines. It fails when the
+// run cannot be made (devices that never pair, tasks never done), not on
+// the figures: they are measured, and compared with the goals in
+// docs/scale.md.
+func TestScale(t *testing.T) {
+	ns := []int{100}
+	if s := os.Getenv("HEARTH_SCALE_DEVICES"); s != "" {
+		ns = nil
+		for _, f := range strings.Fields(strings.ReplaceAll(s, ",", " ")) {
+			n, err := strconv.Atoi(f)
+			if err != nil || n <= 0 {
+				t.Fatalf("HEARTH_SCALE_DEVICES=%q: want device counts, e.g. \"100 300 1000 3000\"", s)
+			}
+			ns = append(ns, n)
+		}
+	}
+	for _, b := range []string{"hearth", "hearth-gateway", "hearth-sim"} {
+		if _, err := os.Stat(filepath.Join(root, "bin", b)); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("bin/%s not built: make build", b)
+			}
+			t.Skipf("bin/%s not built: run make build", b)
+		}
+	}
+	for _, n := range ns {
+		t.Run(strconv.Itoa(n), func(t *testing.T) { runScale(t, n) })
+	}
+}
+
+// pinned runs a command on one core when the machine has more than one.
+func pinned(core int, name string, args ...string) *exec.Cmd {
+	if runtime.NumCPU() > 1 {
+		if ts, err := exec.LookPath("taskset"); err == nil {
+			return exec.Command(ts, append([]string{"-c", strconv.Itoa(core), name}, args...)...)
+		}
+	}
+	return exec.Command(name, args...)
+}
+
+type proc struct {
+	cmd *exec.Cmd
+	log *os.File
+}
+
+func start(t *testing.T, cmd *exec.Cmd, logPath string) *proc {
+	t.Helper()
+	f, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = f, f
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, log: f}
+	t.Cleanup(func() { p.kill(); f.Close() })
+	return p
+}
+
+func (p *proc) kill() {
+	if p.cmd.Process != nil && p.cmd.ProcessState == nil {
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		p.cmd.Wait()
+	}
+}
+
+// pid is the process's own pid: taskset execs it, so the same.
+func (p *proc) pid() int { return p.cmd.Process.Pid }
+
+// procStat is a process's CPU time (user + system) and RSS.
+func procStat(pid int) (cpu time.Duration, rssKB int64) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err == nil {
+		f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
+		if len(f) > 13 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			s, _ := strconv.ParseInt(f[12], 10, 64)
+			cpu = time.Duration(u+s) * time.Second / 100 // USER_HZ
+		}
+	}
+	if f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+				rssKB, _ = strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+			}
+		}
+		f.Close()
+	}
+	return cpu, rssKB
+}
+
+// writeBytes is what a process wrote to storage so far (/proc/PID/io).
+func writeBytes(pid int) int64 {
+	raw, _ := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func runScale(t *testing.T, n int) {
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Minute)
+	defer cancel()
+	bin := func(name string) string { return filepath.Join(root, "bin", name) }
+	dir := t.TempDir()
+	gwDir := filepath.Join(dir, "gateway")
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	out, err := exec.CommandContext(ctx, bin("hearth-gateway"), "init", "--data-dir", gwDir, "--listen", addr, "--advertise", addr).CombinedOutput()
+	if err != nil {
+		t.Fatalf("hearth-gateway init: %v\n%s", err, out)
+	}
+	token := ""
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "Join token:"); ok {
+			token = strings.TrimSpace(v)
+		}
+	}
+	creds, err := api.LoadCredentials(filepath.Join(gwDir, "credentials.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gwArgs := []string{"--data-dir", gwDir, "--listen", addr, "--no-mdns", "--dashboard", "off", "--metrics", "off"}
+	gw := start(t, pinned(0, bin("hearth-gateway"), gwArgs...), filepath.Join(dir, "gateway.log"))
+	cl, err := api.NewAdminClient(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	// waitReady waits until want devices are ready and have been heard
+	// from since it was called (a restarted gateway loads its members
+	// as they were).
+	waitReady := func(want int, within time.Duration) (time.Duration, error) {
+		start := time.Now()
+		for {
+			ms, err := cl.Members(ctx)
+			ready := 0
+			for _, m := range ms {
+				if m.State == api.MemberReady && m.LastSeen.After(start) {
+					ready++
+				}
+			}
+			if err == nil && ready >= want {
+				return time.Since(start), nil
+			}
+			if time.Since(start) > within {
+				return 0, fmt.Errorf("%d of %d devices ready after %v (%v)", ready, want, within, err)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	simArgs := []string{"--gateway", addr, "--token", token, "--dir", filepath.Join(dir, "devices"), "--devices", strconv.Itoa(n),
+		"--start-over", fmt.Sprintf("%dms", n*3), "--task-time", "1s", "--output-bytes", "100"}
+	sim := start(t, pinned(1, bin("hearth-sim"), simArgs...), filepath.Join(dir, "sim.log"))
+	took, err := waitReady(n, time.Duration(n)*10*time.Millisecond+60*time.Second)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, tail(filepath.Join(dir, "gateway.log")))
+	}
+	t.Logf("%d devices paired and ready in %v", n, took.Round(time.Millisecond))
+
+	// Idle: heartbeats only, for 10 s.
+	time.Sleep(3 * time.Second)
+	cpu0, _ := procStat(gw.pid())
+	idle := 10 * time.Second
+	time.Sleep(idle)
+	cpu1, rssIdle := procStat(gw.pid())
+	hbs := float64(n) * idle.Seconds() / 2 // the gateway's default heartbeat: 2 s
+	heartbeatCPU := float64((cpu1 - cpu0).Microseconds()) / hbs
+
+	// Dispatch: one task per device, all waiting: the time from the
+	// job's submission to each task's lease.
+	app := filepath.Join(dir, "app.wasm")
+	os.WriteFile(app, []byte("\x00asm\x01\x00\x00\x00"), 0o644)
+	submit := func(tasks int, args ...string) (api.Job, time.Time) {
+		t.Helper()
+		spec := filepath.Join(dir, "job.json")
+		raw, _ := json.Marshal(map[string]any{"name": "scale", "runtime": "wasm", "app": app, "tasks": tasks, "args": args,
+			"resources": map[string]any{"memory": "16Mi", "timeout": "60s"}})
+		os.WriteFile(spec, raw, 0o644)
+		cmd := exec.CommandContext(ctx, bin("hearth"), "--credentials", filepath.Join(gwDir, "credentials.json"), "job", "submit", spec, "-o", "json")
+		at := time.Now()
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("hearth job submit: %v\n%s", err, out)
+		}
+		var j api.Job
+		if err := json.Unmarshal(out, &j); err != nil {
+			t.Fatalf("hearth job submit: %v\n%s", err, out)
+		}
+		return j, at
+	}
+	waitJob := func(id string, within time.Duration) api.JobDetail {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		for {
+			d, err := cl.Job(ctx, id)
+			if err == nil && d.State == api.JobDone {
+				return d
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("job %s not done within %v: %+v %v", id, within, d.Counts, err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	j, at := submit(n, "sleep=2s")
+	d := waitJob(j.ID, 2*time.Minute)
+	var lease []time.Duration
+	for _, task := range d.Tasks {
+		if task.LeasedAt != nil {
+			lease = append(lease, task.LeasedAt.Sub(at))
+		}
+	}
+	slices.Sort(lease)
+
+	// Throughput: many short tasks, every device busy.
+	w0 := writeBytes(gw.pid())
+	tasks := 10 * n
+	began := time.Now()
+	j, _ = submit(tasks, "sleep=100ms")
+	waitJob(j.ID, 10*time.Minute)
+	elapsed := time.Since(began)
+	written := writeBytes(gw.pid()) - w0
+	_, rssBusy := procStat(gw.pid())
+
+	// The gateway killed with SIGKILL and started again: every device
+	// back, ready.
+	gw.kill()
+	gw = start(t, pinned(0, bin("hearth-gateway"), gwArgs...), filepath.Join(dir, "gateway-2.log"))
+	back, err := waitReady(n, 2*time.Minute)
+	if err != nil {
+		t.Errorf("after the gateway's restart: %v", err)
+	}
+
+	// Every device gone at once: how long until the gateway says so.
+	sim.kill()
+	lostStart := time.Now()
+	var detect time.Duration
+	for {
+		ms, err := cl.Members(ctx)
+		lost := 0
+		for _, m := range ms {
+			if m.State == api.MemberLost {
+				lost++
+			}
+		}
+		if err == nil && lost >= n {
+			detect = time.Since(lostStart)
+			break
+		}
+		if time.Since(lostStart) > 2*time.Minute {
+			t.Errorf("%d of %d devices marked lost after 2 minutes", lost, n)
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	pct := func(q float64) float64 {
+		if len(lease) == 0 {
+			return 0
+		}
+		return float64(lease[min(len(lease)-1, int(q*float64(len(lease))))].Microseconds()) / 1000
+	}
+	fmt.Printf("BENCH scale.devices %d\n", n)
+	fmt.Printf("BENCH scale.ready_s %.1f s\n", took.Seconds())
+	fmt.Printf("BENCH scale.heartbeat_cpu_us %.0f us\n", heartbeatCPU)
+	fmt.Printf("BENCH scale.lease_ms_p50 %.0f ms\n", pct(0.5))
+	fmt.Printf("BENCH scale.lease_ms_p99 %.0f ms\n", pct(0.99))
+	fmt.Printf("BENCH scale.tasks_per_s %.0f tasks/s\n", float64(tasks)/elapsed.Seconds())
+	fmt.Printf("BENCH scale.bytes_written_per_result %.0f bytes\n", float64(written)/float64(tasks))
+	fmt.Printf("BENCH scale.gateway_rss_mb %.1f MB\n", float64(max(rssIdle, rssBusy))/1024)
+	fmt.Printf("BENCH scale.gateway_rss_idle_mb %.1f MB\n", float64(rssIdle)/1024)
+	fmt.Printf("BENCH scale.recover_after_kill9_s %.1f s\n", back.Seconds())
+	fmt.Printf("BENCH scale.detect_lost_s %.1f s\n", detect.Seconds())
+}
+
+func tail(path string) string {
+	raw, _ := os.ReadFile(path)
+	lines := strings.Split(string(raw), "\n")
+	return strings.Join(lines[max(0, len(lines)-30):], "\n")
+}
