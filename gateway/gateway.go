@@ -48,6 +48,7 @@ type Gateway struct {
 	refused      map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
 	power        powerState
 	waiting      map[*leaseWait]struct{} // lease requests waiting for work
+	waitingBy    map[identity.NodeID]int // how many of them each device has
 	// streamWaiting counts the stream partition requests waiting, by node.
 	streamWaiting map[identity.NodeID]int
 	mounts        map[string]http.Handler                      // see Mount
@@ -135,7 +136,7 @@ func openGateway(cfg Config) (*Gateway, error) {
 		leased: map[string]*task{}, wake: make(chan struct{}),
 		sealed: map[store.Digest]map[identity.NodeID]bool{}, certRand: certRandDefault,
 		unsavedTasks: map[string]*task{}, unsavedJobs: map[string]*job{}, refused: map[identity.NodeID]time.Time{},
-		waiting: map[*leaseWait]struct{}{}, streamWaiting: map[identity.NodeID]int{},
+		waiting: map[*leaseWait]struct{}{}, waitingBy: map[identity.NodeID]int{}, streamWaiting: map[identity.NodeID]int{},
 		streams: map[string]*streamState{}, inbox: make(chan inMsg, inboxDepth), commits: make(chan *commitReq, 64), outKick: make(chan struct{}, 1), ha: newHAState(),
 		packetIDs: map[uint16]uint64{}, ingestDone: make(chan struct{}),
 	}

@@ -208,15 +208,9 @@ func (g *Gateway) jobAllowanceLocked(d *member, req api.LeaseRequest, j *job, bu
 
 // pollingLocked reports whether m asks for work now or did a moment ago.
 func (g *Gateway) pollingLocked(m *member, now time.Time) bool {
-	if now.Sub(m.polled) < pollGrace {
-		return true
-	}
-	for o := range g.waiting {
-		if o.node == m.ID {
-			return true
-		}
-	}
-	return false
+	// By the count of its waiting requests, not a scan of them all: this
+	// runs for every member at every lease (docs/scale.md).
+	return now.Sub(m.polled) < pollGrace || g.waitingBy[m.ID] > 0
 }
 
 // runtimeFor is the runtime a task of spec runs in on a device that offers

@@ -41,6 +41,7 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 		g.streamWaiting[node]++
 	} else {
 		g.waiting[lw] = struct{}{}
+		g.waitingBy[node]++
 	}
 	g.mu.Unlock()
 	defer func() {
@@ -51,6 +52,9 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			}
 		} else {
 			delete(g.waiting, lw)
+			if g.waitingBy[node]--; g.waitingBy[node] <= 0 {
+				delete(g.waitingBy, node)
+			}
 		}
 		g.mu.Unlock()
 	}()
