@@ -5,7 +5,6 @@
 package scale
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,6 +20,8 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/hearthtest/benchstat"
+	"github.com/shirou/gopsutil/v3/process"
 )
 
 var root = func() string { wd, _ := os.Getwd(); return filepath.Dir(filepath.Dir(wd)) }()
@@ -98,39 +98,33 @@ func (p *proc) kill() {
 // pid is the process's own pid: taskset execs it, so the same.
 func (p *proc) pid() int { return p.cmd.Process.Pid }
 
-// procStat is a process's CPU time (user + system) and RSS.
+// procStat is a process's CPU time (user + system) and RSS in KiB, by
+// gopsutil; zero when it cannot be read.
 func procStat(pid int) (cpu time.Duration, rssKB int64) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err == nil {
-		f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
-		if len(f) > 13 {
-			u, _ := strconv.ParseInt(f[11], 10, 64)
-			s, _ := strconv.ParseInt(f[12], 10, 64)
-			cpu = time.Duration(u+s) * time.Second / 100 // USER_HZ
-		}
+	p, err := process.NewProcess(int32(pid))
+	if err != nil {
+		return 0, 0
 	}
-	if f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-				rssKB, _ = strconv.ParseInt(strings.Fields(v)[0], 10, 64)
-			}
-		}
-		f.Close()
+	if ts, err := p.Times(); err == nil {
+		cpu = time.Duration((ts.User + ts.System) * float64(time.Second))
+	}
+	if m, err := p.MemoryInfo(); err == nil {
+		rssKB = int64(m.RSS >> 10)
 	}
 	return cpu, rssKB
 }
 
-// writeBytes is what a process wrote to storage so far (/proc/PID/io).
+// writeBytes is what a process wrote to storage so far, by gopsutil.
 func writeBytes(pid int) int64 {
-	raw, _ := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
-	for _, line := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(line, "write_bytes:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			return n
-		}
+	p, err := process.NewProcess(int32(pid))
+	if err != nil {
+		return 0
 	}
-	return 0
+	io, err := p.IOCounters()
+	if err != nil {
+		return 0
+	}
+	return int64(io.WriteBytes)
 }
 
 func freePort(t *testing.T) int {
@@ -254,7 +248,6 @@ func runScale(t *testing.T, n int) {
 			lease = append(lease, task.LeasedAt.Sub(at))
 		}
 	}
-	slices.Sort(lease)
 
 	// Throughput: many short tasks, every device busy.
 	w0 := writeBytes(gw.pid())
@@ -298,17 +291,11 @@ func runScale(t *testing.T, n int) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	pct := func(q float64) float64 {
-		if len(lease) == 0 {
-			return 0
-		}
-		return float64(lease[min(len(lease)-1, int(q*float64(len(lease))))].Microseconds()) / 1000
-	}
 	fmt.Printf("BENCH scale.devices %d\n", n)
 	fmt.Printf("BENCH scale.ready_s %.1f s\n", took.Seconds())
 	fmt.Printf("BENCH scale.heartbeat_cpu_us %.0f us\n", heartbeatCPU)
-	fmt.Printf("BENCH scale.lease_ms_p50 %.0f ms\n", pct(0.5))
-	fmt.Printf("BENCH scale.lease_ms_p99 %.0f ms\n", pct(0.99))
+	fmt.Printf("BENCH scale.lease_ms_p50 %.0f ms\n", benchstat.MS(benchstat.Quantile(lease, 0.5)))
+	fmt.Printf("BENCH scale.lease_ms_p99 %.0f ms\n", benchstat.MS(benchstat.Quantile(lease, 0.99)))
 	fmt.Printf("BENCH scale.tasks_per_s %.0f tasks/s\n", float64(tasks)/elapsed.Seconds())
 	fmt.Printf("BENCH scale.bytes_written_per_result %.0f bytes\n", float64(written)/float64(tasks))
 	fmt.Printf("BENCH scale.gateway_rss_mb %.1f MB\n", float64(max(rssIdle, rssBusy))/1024)

@@ -26,6 +26,8 @@ import (
 // (api.StorageOp). So the gateway never dials a device: everything rides
 // the device's own mutual-TLS session.
 type Devices struct {
+	routes  sync.Once
+	mux     *http.ServeMux
 	started time.Time
 	mu      sync.Mutex
 	devs    map[string]*device
@@ -191,8 +193,17 @@ func (ds *Devices) Delete(ctx context.Context, node, name string) error {
 // the calling device's ID, from its client certificate: the caller
 // checked that it is a member of the pool.
 func (ds *Devices) AgentRoutes(w http.ResponseWriter, r *http.Request, node string) {
+	ds.routes.Do(func() { ds.mux = ds.newMux() })
+	ds.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), nodeKey{}, node)))
+}
+
+// nodeKey carries the calling device's node ID to the routes.
+type nodeKey struct{}
+
+func (ds *Devices) newMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/agent/storage/poll", func(w http.ResponseWriter, r *http.Request) {
+		node := r.Context().Value(nodeKey{}).(string)
 		var req api.StoragePoll
 		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
 			writeErr(w, http.StatusBadRequest, "bad_request", "storage poll: "+err.Error())
@@ -201,6 +212,7 @@ func (ds *Devices) AgentRoutes(w http.ResponseWriter, r *http.Request, node stri
 		writeJSON(w, api.StorageOps{Ops: ds.poll(r.Context(), node, req)})
 	})
 	mux.HandleFunc("GET /v1/agent/storage/ops/{id}", func(w http.ResponseWriter, r *http.Request) {
+		node := r.Context().Value(nodeKey{}).(string)
 		p := ds.opOf(node, r.PathValue("id"), api.ShardPut)
 		if p == nil {
 			writeErr(w, http.StatusNotFound, "not_found", "no such shard operation for this device (it timed out?)")
@@ -211,6 +223,7 @@ func (ds *Devices) AgentRoutes(w http.ResponseWriter, r *http.Request, node stri
 		w.Write(p.body)
 	})
 	mux.HandleFunc("PUT /v1/agent/storage/ops/{id}", func(w http.ResponseWriter, r *http.Request) {
+		node := r.Context().Value(nodeKey{}).(string)
 		p := ds.opOf(node, r.PathValue("id"), "")
 		if p == nil || p.Kind != api.ShardGet && p.Kind != api.ShardList {
 			writeErr(w, http.StatusNotFound, "not_found", "no such shard operation for this device (it timed out?)")
@@ -225,6 +238,7 @@ func (ds *Devices) AgentRoutes(w http.ResponseWriter, r *http.Request, node stri
 		writeJSON(w, map[string]string{})
 	})
 	mux.HandleFunc("POST /v1/agent/storage/ops/{id}/done", func(w http.ResponseWriter, r *http.Request) {
+		node := r.Context().Value(nodeKey{}).(string)
 		var done api.StorageDone
 		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&done); err != nil {
 			writeErr(w, http.StatusBadRequest, "bad_request", "shard done: "+err.Error())
@@ -242,7 +256,7 @@ func (ds *Devices) AgentRoutes(w http.ResponseWriter, r *http.Request, node stri
 		}
 		writeJSON(w, map[string]string{})
 	})
-	mux.ServeHTTP(w, r)
+	return mux
 }
 
 // maxShard bounds a shard a device sends: a file's largest (maxFile over

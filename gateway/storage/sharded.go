@@ -337,7 +337,8 @@ func (s *Sharded) Put(user, typ, name string, size int64, r io.Reader, verify fu
 
 // code cuts buf into k data and m parity shards (or m+1 copies of a
 // small file) and names each: a random ID for the file, its index and its
-// SHA-256.
+// SHA-256. The shards may share buf's bytes: buf is the caller's to give
+// up (never the read cache's).
 func code(buf []byte, k, m int) ([][]byte, fileMeta, error) {
 	size := int64(len(buf))
 	var pieces [][]byte
@@ -354,8 +355,8 @@ func code(buf []byte, k, m int) ([][]byte, fileMeta, error) {
 			return nil, meta, err
 		}
 		// Split keeps buf as the data shards where its capacity allows:
-		// a copy, so that buf stays the file.
-		if pieces, err = enc.Split(bytes.Clone(buf)); err != nil {
+		// buf is the caller's to give up.
+		if pieces, err = enc.Split(buf); err != nil {
 			return nil, meta, err
 		}
 		if err := enc.Encode(pieces); err != nil {
