@@ -47,8 +47,12 @@ type Gateway struct {
 	unsavedErr   string
 	refused      map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
 	power        powerState
+	energyBuf    energyBuf               // energy not stored yet (power.go)
 	waiting      map[*leaseWait]struct{} // lease requests waiting for work
 	waitingBy    map[identity.NodeID]int // how many of them each device has
+	// bySpeed is the members, fastest first by each speed (placement.go);
+	// one absent is to be sorted again.
+	bySpeed map[speedOrder][]*member
 	// streamWaiting counts the stream partition requests waiting, by node.
 	streamWaiting map[identity.NodeID]int
 	mounts        map[string]http.Handler                      // see Mount
@@ -60,11 +64,12 @@ type Gateway struct {
 	// certified, with the devices that reported them: only those (and the
 	// owner) may read them (certify.go). credChanged and rechecking drive
 	// recheckLocked; certRand draws spot checks.
-	sealed       map[store.Digest]map[identity.NodeID]bool
-	credChanged  bool
-	rechecking   bool
-	certRand     func() float64
-	stuckChecked time.Time // when checkStuckLocked last ran
+	sealed        map[store.Digest]map[identity.NodeID]bool
+	credChanged   bool
+	rechecking    bool
+	certRand      func() float64
+	stuckChecked  time.Time // when checkStuckLocked last ran
+	energyFlushed time.Time // when the sweeper last ran flushEnergy
 
 	// smu guards the streams (taken before mu, never after).
 	smu     sync.Mutex
@@ -180,6 +185,9 @@ func (g *Gateway) JoinToken() api.JoinToken { return g.joinToken }
 func (g *Gateway) Close() error {
 	if g.ln != nil {
 		g.ln.Close()
+	}
+	if err := g.flushEnergy(); err != nil {
+		g.log.Error("store the energy kept in memory", "err", err)
 	}
 	return g.db.Close()
 }

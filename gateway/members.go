@@ -30,8 +30,10 @@ func (g *Gateway) hello(node identity.NodeID, addr string, req api.HelloRequest)
 	if isNew {
 		m = &member{memberRecord: memberRecord{ID: node, State: api.MemberPending}}
 		g.members[node] = m
+		g.speedChangedLocked()
 	}
 	m.Node, m.addr, m.lastSeen, m.Firmware = req.Node, addr, now, req.Firmware
+	g.readyChangedLocked()
 	paired := m.memberRecord.State != api.MemberPending
 	if !paired && tokenOK {
 		t := now.UTC()
@@ -82,6 +84,7 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 	if m.state != api.MemberReady {
 		g.log.Info("member state", "node", node.Short(), "name", m.Node.Name, "from", m.state, "to", api.MemberReady)
 	}
+	before := shareKeyOf(m)
 	energy, minutes := g.recordSamplesLocked(m, hb, now)
 	hb.Samples = nil // kept in the history, not in the health
 	switch {
@@ -91,7 +94,13 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 		g.log.Warn("ignored a speed that is no number of operations a second", "node", node.Short(), "speed", *hb.Speed)
 		hb.Speed = m.health.Speed
 	}
+	if old := m.health.Speed; (old == nil) != (hb.Speed == nil) || old != nil && *old != *hb.Speed {
+		g.speedChangedLocked()
+	}
 	m.health, m.addr, m.lastSeen, m.state = hb, addr, now, api.MemberReady
+	if shareKeyOf(m) != before {
+		g.readyChangedLocked()
+	}
 	resp := api.HeartbeatResponse{State: api.MemberReady, Revoked: g.renewLocked(node, hb.Running, now), Power: g.controlLocked(m, now)}
 	var recs []memberRecord
 	if !sameFirmware(m.Firmware, hb.Firmware) {
@@ -113,11 +122,7 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 			return api.HeartbeatResponse{}, err
 		}
 	}
-	if err := g.addEnergy(node, energy, minutes...); err != nil {
-		// The samples stay in the history; only the day's sum (and the
-		// minute tier) misses them.
-		g.log.Error("store device energy", "node", node.Short(), "err", err)
-	}
+	g.addEnergy(node, energy, minutes...)
 	return resp, nil
 }
 
@@ -174,6 +179,7 @@ func (g *Gateway) approve(prefix string) (api.Member, error) {
 	if m.memberRecord.State == api.MemberPending {
 		t := time.Now().UTC()
 		m.memberRecord.State, m.PairedAt, m.state = api.MemberReady, &t, api.MemberReady
+		g.readyChangedLocked()
 	}
 	rec, view := m.snapshot(), m.view()
 	g.mu.Unlock()

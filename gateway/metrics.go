@@ -194,6 +194,9 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 // draw and its tasks' share, in Wh.
 func (g *Gateway) energyTotals() (device, tasks map[string]float64) {
 	device, tasks = map[string]float64{}, map[string]float64{}
+	if err := g.flushEnergy(); err != nil {
+		g.log.Warn("metrics: storing the energy kept in memory", "err", err)
+	}
 	err := g.db.View(func(tx *store.Tx) error {
 		return tx.Scan(bucketEnergy, "", func(key string, v []byte) error {
 			_, node, _ := strings.Cut(key, "/")

@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -102,28 +104,38 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 	if g.cfg.Placement == PlacementFIFO {
 		return nil, false
 	}
-	busy := map[identity.NodeID][]*task{}
-	for _, t := range g.leased {
-		busy[t.Node] = append(busy[t.Node], t)
-	}
 	allow = map[*job]int{}
 	held = true
-	for _, t := range g.queue {
-		if runtimeFor(&t.job.Spec, req.Runtimes, req.Platforms) == "" {
-			continue
+	var busy map[identity.NodeID][]*task // built when a faster device needs it
+	running := func() map[identity.NodeID][]*task {
+		if busy == nil {
+			busy = make(map[identity.NodeID][]*task, len(g.members))
+			for _, t := range g.leased {
+				busy[t.Node] = append(busy[t.Node], t)
+			}
 		}
-		if t.Replica > 0 {
+		return busy
+	}
+	// The queue holds runs of one job's tasks: each job is looked at
+	// once, at the start of each of its runs.
+	var last *job
+	runs := false
+	for _, t := range g.queue {
+		if t.job != last {
+			last = t.job
+			runs = runtimeFor(&t.job.Spec, req.Runtimes, req.Platforms) != ""
+			if _, seen := allow[t.job]; runs && !seen {
+				n := g.jobAllowanceLocked(d, req, t.job, running, now)
+				allow[t.job] = n
+				if n != 0 {
+					held = false
+				}
+			}
+		}
+		if runs && t.Replica > 0 {
 			// A replica is never held back (pickLocked takes it past the
 			// allowance): the faster device may be the one that ran its
 			// sibling and so cannot take it.
-			held = false
-		}
-		if _, seen := allow[t.job]; seen {
-			continue
-		}
-		n := g.jobAllowanceLocked(d, req, t.job, busy, now)
-		allow[t.job] = n
-		if n != 0 {
 			held = false
 		}
 	}
@@ -145,7 +157,11 @@ func (g *Gateway) speedAllowanceLocked(d *member, req api.LeaseRequest, now time
 // finished yet) it is taken as one unit, and a busy slot as busy for a
 // whole task. A device that reports no speed is neither held back nor
 // counted on.
-func (g *Gateway) jobAllowanceLocked(d *member, req api.LeaseRequest, j *job, busy map[identity.NodeID][]*task, now time.Time) int {
+//
+// Only a device with s_f·D >= W can finish one task in time, so the
+// devices are looked at fastest first (bySpeedLocked) and the look ends at
+// the first too slow: in a pool of devices of one speed, at once.
+func (g *Gateway) jobAllowanceLocked(d *member, req api.LeaseRequest, j *job, running func() map[identity.NodeID][]*task, now time.Time) int {
 	queued := j.queued()
 	spec := &j.Spec
 	sd := speedOfLocked(d, runtimeFor(spec, req.Runtimes, req.Platforms))
@@ -160,7 +176,11 @@ func (g *Gateway) jobAllowanceLocked(d *member, req api.LeaseRequest, j *job, bu
 	deadline := w / (sd * speedMargin)
 
 	done := 0 // j's tasks the others finish by the deadline
-	for id, f := range g.members {
+	order := speedOrderFor(spec)
+	for _, f := range g.bySpeedLocked(order) {
+		if deadline*order.of(f)/w < 1 {
+			break // nor any after it: a free slot would finish nothing
+		}
 		// A suspect device (late heartbeats) still counts: it may only be
 		// busy; once lost it does not, nor one not heard from since the
 		// gateway started.
@@ -185,8 +205,8 @@ func (g *Gateway) jobAllowanceLocked(d *member, req api.LeaseRequest, j *job, bu
 				done += int(min(k*float64(n), float64(queued)))
 			}
 		}
-		running := busy[id]
-		for _, t := range running {
+		busy := running()[f.ID]
+		for _, t := range busy {
 			wt, elapsed := t.job.workLocked(), now.Sub(t.LeasedAt).Seconds()
 			if !known || wt <= 0 {
 				finishes(w/sf, 1)
@@ -197,7 +217,7 @@ func (g *Gateway) jobAllowanceLocked(d *member, req api.LeaseRequest, j *job, bu
 			}
 		}
 		if g.pollingLocked(f, now) {
-			finishes(0, f.Node.Slots-len(running))
+			finishes(0, f.Node.Slots-len(busy))
 		}
 		if done >= queued {
 			return 0
@@ -205,6 +225,50 @@ func (g *Gateway) jobAllowanceLocked(d *member, req api.LeaseRequest, j *job, bu
 	}
 	return queued - done
 }
+
+// speedOrder names a speed the members are sorted by: for one runtime
+// ("wasm", "oci"), or "" for the fastest of the two.
+type speedOrder string
+
+// speedOrderFor is the speed that bounds how fast a task of spec runs on
+// a device: its runtime's, or for a prefer-native job (which may run as
+// wasm) the faster of the two. speedOfLocked only scales it down.
+func speedOrderFor(spec *api.JobSpec) speedOrder {
+	if spec.Prefer == api.PreferNative && spec.Runtime != "wasm" {
+		return ""
+	}
+	return speedOrder(spec.Runtime)
+}
+
+func (o speedOrder) of(m *member) float64 {
+	s := m.health.Speed
+	if s == nil || !validSpeed(*s) {
+		return 0
+	}
+	if o == "" {
+		return max(s.WasmOps, s.NativeOps)
+	}
+	return s.For(string(o))
+}
+
+// bySpeedLocked lists the members fastest first by o, sorted again only
+// after a member came or went or reported another speed
+// (speedChangedLocked).
+func (g *Gateway) bySpeedLocked(o speedOrder) []*member {
+	ms := g.bySpeed[o]
+	if ms == nil || len(ms) != len(g.members) {
+		if g.bySpeed == nil {
+			g.bySpeed = map[speedOrder][]*member{}
+		}
+		ms = slices.Collect(maps.Values(g.members))
+		slices.SortFunc(ms, func(a, b *member) int { return cmp.Compare(o.of(b), o.of(a)) })
+		g.bySpeed[o] = ms
+	}
+	return ms
+}
+
+// speedChangedLocked has bySpeedLocked sort the members again.
+func (g *Gateway) speedChangedLocked() { clear(g.bySpeed) }
 
 // pollingLocked reports whether m asks for work now or did a moment ago.
 func (g *Gateway) pollingLocked(m *member, now time.Time) bool {

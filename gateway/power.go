@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -40,6 +41,10 @@ type powerState struct {
 	// historySpan (and the one in force at its start).
 	signalLog []api.SignalPoint
 	minutes   map[identity.NodeID]*minuteAcc // the minute that runs (power_minutes.go)
+	// readyVer counts changes to what the pool's watts are shared out by;
+	// shares holds the splits made at one count (sharesLocked).
+	readyVer uint64
+	shares   shareCache
 }
 
 // energyRecord is one device's energy on one day.
@@ -258,16 +263,71 @@ func replaceSignal(ss []policy.Signal, s policy.Signal, now time.Time) []policy.
 	return append(ss, s)
 }
 
-// readyLocked lists the ready members that report power, by ID.
-func (g *Gateway) readyLocked() []*member {
-	var out []*member
+// sharesLocked is total shared out (policy.Split) over the ready members
+// that report power; ok is false when it cannot be. The split is kept
+// until the members' readiness or power ranges change (readyChangedLocked)
+// and worked out at most once per total, not at every heartbeat.
+func (g *Gateway) sharesLocked(total float64) (map[identity.NodeID]float64, bool) {
+	c := &g.power.shares
+	if c.ver != g.power.readyVer || c.byTotal == nil {
+		*c = shareCache{ver: g.power.readyVer, byTotal: map[float64]map[identity.NodeID]float64{}}
+	}
+	if got, ok := c.byTotal[total]; ok {
+		return got, got != nil
+	}
+	type ready struct {
+		m  *member
+		id string
+	}
+	var rs []ready
 	for _, m := range g.members {
 		if m.state == api.MemberReady && m.memberRecord.State != api.MemberPending && m.health.Power != nil {
-			out = append(out, m)
+			rs = append(rs, ready{m, m.ID.String()})
 		}
 	}
-	slices.SortFunc(out, func(a, b *member) int { return strings.Compare(a.ID.String(), b.ID.String()) })
-	return out
+	slices.SortFunc(rs, func(a, b ready) int { return strings.Compare(a.id, b.id) })
+	shares := make([]policy.Share, len(rs))
+	for i, r := range rs {
+		p := r.m.health.Power
+		shares[i] = policy.Share{ID: r.id, IdleW: p.IdleW, MaxW: p.MaxW}
+	}
+	split, err := policy.Split(total, shares)
+	if err != nil {
+		g.log.Warn("sharing out the pool's watts", "err", err)
+		c.byTotal[total] = nil
+		return nil, false
+	}
+	got := make(map[identity.NodeID]float64, len(rs))
+	for _, r := range rs {
+		got[r.m.ID] = split[r.id]
+	}
+	c.byTotal[total] = got
+	return got, true
+}
+
+// shareCache holds sharesLocked's splits, by total, for readyVer ver.
+type shareCache struct {
+	ver     uint64
+	byTotal map[float64]map[identity.NodeID]float64 // nil value: Split failed
+}
+
+// readyChangedLocked says that a member's readiness or power range may
+// have changed: the pool's watts are shared out again.
+func (g *Gateway) readyChangedLocked() { g.power.readyVer++ }
+
+// shareKey is what of m sharesLocked depends on.
+type shareKey struct {
+	state, paired api.MemberState
+	power         bool
+	idleW, maxW   float64
+}
+
+func shareKeyOf(m *member) shareKey {
+	k := shareKey{state: m.state, paired: m.memberRecord.State}
+	if p := m.health.Power; p != nil {
+		k.power, k.idleW, k.maxW = true, p.IdleW, p.MaxW
+	}
+	return k
 }
 
 // controlLocked is what the owner asks of m's governor now: its own
@@ -279,25 +339,16 @@ func (g *Gateway) controlLocked(m *member, now time.Time) *api.PowerControl {
 			c.Signals = append(c.Signals, s)
 		}
 	}
-	ready := g.readyLocked()
-	shares := make([]policy.Share, 0, len(ready))
-	for _, r := range ready {
-		p := r.health.Power
-		shares = append(shares, policy.Share{ID: r.ID.String(), IdleW: p.IdleW, MaxW: p.MaxW})
-	}
 	// A share lasts a few heartbeats: a device that loses its gateway
 	// falls back to its own budget rather than keep an old share.
 	shareTTL := 3 * g.cfg.Heartbeat
 	split := func(total float64) (float64, bool) {
-		if !slices.ContainsFunc(ready, func(r *member) bool { return r == m }) {
+		got, ok := g.sharesLocked(total)
+		if !ok {
 			return 0, false
 		}
-		got, err := policy.Split(total, shares)
-		if err != nil {
-			g.log.Warn("sharing out the pool's watts", "err", err)
-			return 0, false
-		}
-		return got[m.ID.String()], true
+		w, ok := got[m.ID]
+		return w, ok
 	}
 	if g.power.totalW > 0 {
 		if w, ok := split(g.power.totalW); ok {
@@ -385,32 +436,98 @@ func finite(xs ...float64) bool {
 	return true
 }
 
-// addEnergy adds to the stored energy of node's days, and stores the
-// minutes of its power that ended (with the heartbeat's samples).
-func (g *Gateway) addEnergy(node identity.NodeID, add map[string]energyRecord, minutes ...api.PowerSample) error {
+// addEnergy adds to node's energy by day and to its ended minutes. They
+// are kept in memory and stored together every energyFlushEvery
+// (flushEnergy), not at every heartbeat or result: a pool of thousands
+// would otherwise write to disk thousands of times a second. A crash
+// loses at most that long of the day's sums and minutes; the samples of
+// the last hour are in memory anyway.
+func (g *Gateway) addEnergy(node identity.NodeID, add map[string]energyRecord, minutes ...api.PowerSample) {
 	if len(add) == 0 && len(minutes) == 0 {
+		return
+	}
+	b := &g.energyBuf
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.days == nil {
+		b.days, b.minutes = map[string]energyRecord{}, map[identity.NodeID][]api.PowerSample{}
+	}
+	for day, a := range add {
+		key := energyKey(day, node)
+		b.days[key] = b.days[key].plus(a)
+	}
+	if len(minutes) > 0 {
+		b.minutes[node] = append(b.minutes[node], minutes...)
+	}
+}
+
+// energyFlushEvery is how often the energy kept in memory is stored.
+const energyFlushEvery = 5 * time.Second
+
+// energyBuf is the energy and minutes not stored yet (addEnergy).
+type energyBuf struct {
+	mu      sync.Mutex
+	days    map[string]energyRecord // by energyKey: to add to the stored
+	minutes map[identity.NodeID][]api.PowerSample
+	// flushing serializes flushes, so that one that failed and puts its
+	// sums back cannot interleave with the next.
+	flushing sync.Mutex
+}
+
+func (e energyRecord) plus(a energyRecord) energyRecord {
+	e.TaskWh += a.TaskWh
+	e.Tasks += a.Tasks
+	e.DeviceWh += a.DeviceWh
+	e.SampleS += a.SampleS
+	return e
+}
+
+// flushEnergy stores the energy and minutes kept in memory in one
+// transaction. When the write fails they are put back, to be stored with
+// the next.
+func (g *Gateway) flushEnergy() error {
+	b := &g.energyBuf
+	b.flushing.Lock()
+	defer b.flushing.Unlock()
+	b.mu.Lock()
+	days, minutes := b.days, b.minutes
+	b.days, b.minutes = nil, nil
+	b.mu.Unlock()
+	if len(days) == 0 && len(minutes) == 0 {
 		return nil
 	}
-	return g.db.Batch(func(tx *store.Tx) error {
-		if err := putMinutes(tx, node, minutes, time.Now()); err != nil {
-			return err
+	now := time.Now()
+	err := g.db.Update(func(tx *store.Tx) error {
+		for node, ms := range minutes {
+			if err := putMinutes(tx, node, ms, now); err != nil {
+				return err
+			}
 		}
-		for day, a := range add {
+		for key, a := range days {
 			var e energyRecord
-			key := energyKey(day, node)
 			if _, err := tx.GetJSON(bucketEnergy, key, &e); err != nil {
 				return err
 			}
-			e.TaskWh += a.TaskWh
-			e.Tasks += a.Tasks
-			e.DeviceWh += a.DeviceWh
-			e.SampleS += a.SampleS
-			if err := tx.PutJSON(bucketEnergy, key, e); err != nil {
+			if err := tx.PutJSON(bucketEnergy, key, e.plus(a)); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		b.mu.Lock()
+		if b.days == nil {
+			b.days, b.minutes = map[string]energyRecord{}, map[identity.NodeID][]api.PowerSample{}
+		}
+		for key, a := range days {
+			b.days[key] = a.plus(b.days[key])
+		}
+		for node, ms := range minutes {
+			b.minutes[node] = append(ms, b.minutes[node]...)
+		}
+		b.mu.Unlock()
+	}
+	return err
 }
 
 // energy lists energy per device and day for the last days days, oldest
@@ -420,6 +537,9 @@ func (g *Gateway) energy(days int) ([]api.EnergyDay, error) {
 		return nil, fmt.Errorf("%w: days %d: want 1 to 3660", ErrBadRequest, days)
 	}
 	first := dayOf(time.Now().AddDate(0, 0, -(days - 1)))
+	if err := g.flushEnergy(); err != nil {
+		return nil, err
+	}
 	var out []api.EnergyDay
 	err := g.db.View(func(tx *store.Tx) error {
 		return tx.Scan(bucketEnergy, "", func(key string, v []byte) error {

@@ -6,7 +6,7 @@ package gateway
 // (GET /v1/pool/power?since=7d). Netdata keeps its tiers so. A device's
 // hour is one record of 60 fixed-size slots, written as each minute ends:
 // a week is 168 records of 961 bytes per device, and a minute costs one
-// small write batched with the energy's. The minute that runs when the
+// small write, stored with the energy's every few seconds (addEnergy). The minute that runs when the
 // gateway stops is not stored, and the hours of a device that no longer
 // reports stay until it reports again.
 
@@ -168,6 +168,9 @@ func emptyHour() []byte {
 // minuteSamples reads the minutes the gateway keeps from since on, per
 // device.
 func (g *Gateway) minuteSamples(since time.Time) (map[string][]api.PowerSample, error) {
+	if err := g.flushEnergy(); err != nil {
+		return nil, err
+	}
 	out := map[string][]api.PowerSample{}
 	err := g.db.View(func(tx *store.Tx) error {
 		return tx.Scan(bucketPowerMinutes, "", func(k string, rec []byte) error {

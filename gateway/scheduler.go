@@ -155,6 +155,9 @@ type leaseWait struct {
 // betterWaitingLocked reports whether another device that runs one of
 // lw's runtimes waits for work with clearly more power headroom.
 func (g *Gateway) betterWaitingLocked(lw *leaseWait) bool {
+	if math.IsInf(lw.headroomW, 1) {
+		return false // no power limit: none has more
+	}
 	for o := range g.waiting {
 		if o.node != lw.node && o.headroomW > lw.headroomW+headroomMargin &&
 			slices.ContainsFunc(o.runtimes, func(rt string) bool { return slices.Contains(lw.runtimes, rt) }) {
@@ -487,9 +490,7 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 	if err := g.save(append(ch.recs, urecs...), members, append(ch.jobs, ujobs...)...); err != nil {
 		return nil, fmt.Errorf("storing results (send them again): %w", err)
 	}
-	if err := g.addEnergy(node, energy); err != nil {
-		g.log.Error("store task energy", "node", node.Short(), "err", err)
-	}
+	g.addEnergy(node, energy)
 	for i, a := range acks {
 		if a.Status == api.AckRejected {
 			g.log.Warn("result rejected", "lease", a.LeaseID, "node", node.Short(), "why", a.Error)
@@ -668,6 +669,7 @@ func (g *Gateway) sweep(now time.Time) {
 		if state != m.state {
 			g.log.Info("member state", "node", m.ID.Short(), "name", m.Node.Name, "from", m.state, "to", state, "silent", silent.Round(time.Millisecond))
 			m.state = state
+			g.readyChangedLocked()
 		}
 		if state == api.MemberLost {
 			for _, t := range g.leased {
@@ -678,6 +680,10 @@ func (g *Gateway) sweep(now time.Time) {
 		}
 	}
 	var ch changes
+	flush := now.Sub(g.energyFlushed) >= energyFlushEvery
+	if flush {
+		g.energyFlushed = now
+	}
 	if now.Sub(g.stuckChecked) >= stuckCheckEvery {
 		g.stuckChecked = now
 		g.checkStuckLocked(now, &ch)
@@ -693,6 +699,11 @@ func (g *Gateway) sweep(now time.Time) {
 		g.requeue(expired, "lease expired")
 	}
 	g.flushUnsaved()
+	if flush {
+		if err := g.flushEnergy(); err != nil {
+			g.log.Error("store device energy; kept to store again", "err", err)
+		}
+	}
 }
 
 // stuckCheckEvery is how often the sweeper looks for certified tasks no

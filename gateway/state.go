@@ -134,6 +134,8 @@ type job struct {
 	// took holds how long the job's latest tasks took from lease to
 	// result (at most tookKept of them), for tail copies; memory only.
 	took []time.Duration
+	// usual is the median of took (usualTook); 0: not worked out yet.
+	usual time.Duration
 }
 
 // queued is how many of j's leasable units wait in the queue: its tasks,

@@ -38,6 +38,7 @@ func (j *job) noteTookLocked(d time.Duration) {
 		j.took = append(j.took[:0], j.took[1:]...)
 	}
 	j.took = append(j.took, d)
+	j.usual = 0 // worked out again when asked
 }
 
 // usualTook is the median of j's recorded task times; 0 until there are
@@ -46,9 +47,14 @@ func (j *job) usualTook() time.Duration {
 	if len(j.took) < tailMinSamples {
 		return 0
 	}
-	s := slices.Clone(j.took)
-	slices.Sort(s)
-	return s[len(s)/2]
+	if j.usual == 0 {
+		// Kept until the next task time: every lease request that
+		// finds the queue empty asks, for every leased task.
+		s := slices.Clone(j.took)
+		slices.Sort(s)
+		j.usual = s[len(s)/2]
+	}
+	return j.usual
 }
 
 // earlierAttempt is a task's attempt that keeps running beside a tail copy.

@@ -36,6 +36,7 @@ type options struct {
 	mqttPass    string // read from --mqtt-password-file
 	mqttFile    string
 	metrics     string
+	pprof       string
 	dashboard   string
 	storage     string
 	storageOn   string
@@ -72,6 +73,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.mqtt, "mqtt", "", "the household's MQTT broker that streams read and publish to:\nmqtt://[user[:pass]@]host[:port] or mqtts://... (docs/streams.md); with\n--dev, default: a mosquitto of its own on loopback when it is installed")
 	fs.StringVar(&o.mqttFile, "mqtt-password-file", "", "a file holding the MQTT broker's password, kept out of --mqtt (which\nthe process list shows)")
 	fs.StringVar(&o.metrics, "metrics", "", "where to serve Prometheus metrics at /metrics, e.g. 127.0.0.1:7390\n(default off; with --dev 127.0.0.1:7390; \"off\" turns them off); an\naddress other than loopback needs --metrics-token-file (docs/operations.md)")
+	fs.StringVar(&o.pprof, "pprof", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g.\n127.0.0.1:6060, to see where the gateway's CPU and memory go (default off;\ndocs/scale.md)")
 	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "a file holding the bearer token that a scrape of --metrics must send\n(Prometheus: authorization: credentials_file)")
 	fs.StringVar(&o.dashboard, "dashboard", "", "where to serve the household's web dashboard (default 127.0.0.1:7380, or a\nfree loopback port when that is taken; \"off\" turns it off): plain HTTP on\nloopback, TLS with a certificate of its own on any other address, e.g.\n:7380 for phones on the LAN; \"hearth dashboard\" opens it (docs/dashboard.md)")
 	fs.StringVar(&o.storageOn, "storage-on", "", "where the backups live: \"devices\" (erasure-coded over the agents started\nwith --storage-dir, so that devices may be lost) or \"gateway\" (this\ndevice's disk only); default devices, with --dev gateway")

@@ -63,6 +63,11 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		g.Close()
 		return err
 	}
+	runProfiler, err := startProfiler(o.pprof)
+	if err != nil {
+		g.Close()
+		return err
+	}
 	dash, err := startDashboard(g, o, o.config(logger).DataDir, logger.With("part", "dashboard"))
 	if err != nil {
 		g.Close()
@@ -99,6 +104,10 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 			}
 			return nil
 		})
+	}
+	if runProfiler != nil {
+		logger.Info("profiler", "where", "http://"+o.pprof+"/debug/pprof/")
+		grp.Go(func() error { return runProfiler(gctx) })
 	}
 	logger.Info("dashboard", "where", dash.where)
 	logger.Info("backup storage", "where", storageNote)

@@ -8,7 +8,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -158,6 +160,34 @@ func runScale(t *testing.T, n int) {
 		t.Fatal(err)
 	}
 	gwArgs := []string{"--data-dir", gwDir, "--listen", addr, "--no-mdns", "--dashboard", "off", "--metrics", "off"}
+	// HEARTH_SCALE_PROFILE=DIR keeps the gateway's CPU profiles of the
+	// idle and busy phases and its heap after the work there.
+	profDir, pprofAddr := os.Getenv("HEARTH_SCALE_PROFILE"), ""
+	if profDir != "" {
+		pprofAddr = fmt.Sprintf("127.0.0.1:%d", freePort(t))
+		gwArgs = append(gwArgs, "--pprof", pprofAddr)
+	}
+	profile := func(name, path string) func() {
+		if profDir == "" {
+			return func() {}
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			resp, err := http.Get("http://" + pprofAddr + "/debug/pprof/" + path)
+			if err != nil {
+				t.Logf("profile %s: %v", name, err)
+				return
+			}
+			defer resp.Body.Close()
+			f, err := os.Create(filepath.Join(profDir, fmt.Sprintf("%d-%s.pprof", n, name)))
+			if err == nil {
+				io.Copy(f, resp.Body)
+				f.Close()
+			}
+		}()
+		return func() { <-done }
+	}
 	gw := start(t, pinned(0, bin("hearth-gateway"), gwArgs...), filepath.Join(dir, "gateway.log"))
 	cl, err := api.NewAdminClient(creds)
 	if err != nil {
@@ -199,7 +229,9 @@ func runScale(t *testing.T, n int) {
 	time.Sleep(3 * time.Second)
 	cpu0, _ := procStat(gw.pid())
 	idle := 10 * time.Second
+	profiled := profile("idle-cpu", "profile?seconds=9")
 	time.Sleep(idle)
+	profiled()
 	cpu1, rssIdle := procStat(gw.pid())
 	hbs := float64(n) * idle.Seconds() / 2 // the gateway's default heartbeat: 2 s
 	heartbeatCPU := float64((cpu1 - cpu0).Microseconds()) / hbs
@@ -226,22 +258,31 @@ func runScale(t *testing.T, n int) {
 		}
 		return j, at
 	}
-	waitJob := func(id string, within time.Duration) api.JobDetail {
+	// waitJob polls the job list (small), not the job's detail: that
+	// lists every task, and reading it ten times a second would load the
+	// gateway more than the devices do.
+	waitJob := func(id string, within time.Duration) {
 		t.Helper()
 		deadline := time.Now().Add(within)
 		for {
-			d, err := cl.Job(ctx, id)
-			if err == nil && d.State == api.JobDone {
-				return d
+			js, err := cl.Jobs(ctx)
+			for _, j := range js {
+				if j.ID == id && j.State == api.JobDone {
+					return
+				}
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("job %s not done within %v: %+v %v", id, within, d.Counts, err)
+				t.Fatalf("job %s not done within %v (%v)", id, within, err)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
 	j, at := submit(n, "sleep=2s")
-	d := waitJob(j.ID, 2*time.Minute)
+	waitJob(j.ID, 2*time.Minute)
+	d, err := cl.Job(ctx, j.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var lease []time.Duration
 	for _, task := range d.Tasks {
 		if task.LeasedAt != nil {
@@ -253,8 +294,12 @@ func runScale(t *testing.T, n int) {
 	w0 := writeBytes(gw.pid())
 	tasks := 10 * n
 	began := time.Now()
+	profiled()
+	profiled = profile("busy-cpu", "profile?seconds=15")
 	j, _ = submit(tasks, "sleep=100ms")
 	waitJob(j.ID, 10*time.Minute)
+	profiled()
+	profile("heap", "heap")()
 	elapsed := time.Since(began)
 	written := writeBytes(gw.pid()) - w0
 	_, rssBusy := procStat(gw.pid())
