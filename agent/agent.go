@@ -107,6 +107,7 @@ func New(cfg Config) (*Agent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("agent: %w", err)
 	}
+	db.SetNoSync(cfg.NoSync)
 	a.db = db
 	if err := a.open(); err != nil {
 		db.Close()

@@ -88,6 +88,11 @@ type Config struct {
 	// unknown).
 	MemoryBytes int64
 
+	// NoSync opens the agent's store without fsync at each commit (see
+	// store.DB.SetNoSync): for simulated devices only, thousands of which
+	// share one disk (hearthtest/agentsim). A crash may lose results.
+	NoSync bool
+
 	// Governor keeps the device within its power budget: the agent puts
 	// every task it starts under it, leases only what fits its headroom,
 	// reports its status in heartbeats and each task's energy in its

@@ -28,7 +28,9 @@ type Config struct {
 	// SuspectAfter marks a member suspect after this much silence.
 	// Default 3 heartbeats.
 	SuspectAfter time.Duration
-	// LostAfter marks a member lost and revokes its leases. Default 5 heartbeats.
+	// LostAfter marks a member lost and revokes its leases. Default 4
+	// heartbeats: a pool of thousands learns of a dead device within 10 s
+	// (docs/scale.md), and a device on slow Wi-Fi still has 8 s.
 	LostAfter time.Duration
 	// LeaseTTL is how long a lease lives without a renewing heartbeat.
 	// Default 5 heartbeats.
@@ -97,7 +99,7 @@ func (c Config) withDefaults() Config {
 		c.SuspectAfter = 3 * c.Heartbeat
 	}
 	if c.LostAfter <= 0 {
-		c.LostAfter = 5 * c.Heartbeat
+		c.LostAfter = 4 * c.Heartbeat
 	}
 	if c.LeaseTTL <= 0 {
 		c.LeaseTTL = 5 * c.Heartbeat

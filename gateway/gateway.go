@@ -314,6 +314,7 @@ func (g *Gateway) load() error {
 				return nil
 			}
 			j.tasks[t.Index] = t
+			dropOutputsLocked(t) // stored: read back when asked for
 			return nil
 		})
 		if err != nil {

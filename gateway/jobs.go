@@ -156,19 +156,24 @@ func (g *Gateway) jobsView(limit int) []api.Job {
 
 func (g *Gateway) jobView(id string) (api.JobDetail, error) {
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	j := g.jobs[id]
 	if j == nil {
+		g.mu.Unlock()
 		return api.JobDetail{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
 	}
 	d := api.JobDetail{Job: j.view(), Tasks: make([]api.Task, len(j.tasks))}
+	var dropped []int
 	for i, t := range j.tasks {
 		d.Tasks[i] = t.view()
 		if r := t.Result; r != nil {
 			d.EnergyWh += r.EnergyWh
 		}
+		if t.outputsOnDisk {
+			dropped = append(dropped, i)
+		}
 	}
-	return d, nil
+	g.mu.Unlock()
+	return d, g.fillOutputs(d.Tasks, dropped)
 }
 
 func sortMembers(ms []api.Member) {

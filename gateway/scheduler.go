@@ -490,6 +490,13 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 	if err := g.save(append(ch.recs, urecs...), members, append(ch.jobs, ujobs...)...); err != nil {
 		return nil, fmt.Errorf("storing results (send them again): %w", err)
 	}
+	g.mu.Lock()
+	for _, r := range ch.recs {
+		if t := g.taskOfLocked(&r); t != nil && t.Version == r.Version {
+			dropOutputsLocked(t) // stored; unchanged since
+		}
+	}
+	g.mu.Unlock()
 	g.addEnergy(node, energy)
 	for i, a := range acks {
 		if a.Status == api.AckRejected {
@@ -648,12 +655,7 @@ func (g *Gateway) leaseTTL(t *task) time.Duration {
 // sweep expires leases and ages members; it runs every quarter second.
 func (g *Gateway) sweep(now time.Time) {
 	g.mu.Lock()
-	var expired []*task
-	for _, t := range g.leased {
-		if now.After(t.expires) {
-			expired = append(expired, t) // requeue skips a task seen twice
-		}
-	}
+	lost := map[identity.NodeID]bool{}
 	for _, m := range g.members {
 		if m.memberRecord.State == api.MemberPending || m.lastSeen.IsZero() {
 			continue
@@ -672,11 +674,16 @@ func (g *Gateway) sweep(now time.Time) {
 			g.readyChangedLocked()
 		}
 		if state == api.MemberLost {
-			for _, t := range g.leased {
-				if t.Node == m.ID && !slices.Contains(expired, t) {
-					expired = append(expired, t)
-				}
-			}
+			lost[m.ID] = true
+		}
+	}
+	// One pass over the leases, however many members are lost: a lost
+	// member's leases end with its expired ones (requeue skips a task seen
+	// twice).
+	var expired []*task
+	for _, t := range g.leased {
+		if now.After(t.expires) || len(lost) > 0 && lost[t.Node] {
+			expired = append(expired, t)
 		}
 	}
 	var ch changes

@@ -203,6 +203,11 @@ type taskRecord struct {
 	// for replicas.
 	Cert    *certRecord `json:"cert,omitempty"`
 	Version uint64      `json:"version"`
+	// outputsOnDisk says that Result's stdout and stderr were dropped
+	// from memory once stored: they are read from the store when asked
+	// for (outputs.go), and a later write of the record keeps the stored
+	// ones. Memory only.
+	outputsOnDisk bool
 }
 
 type task struct {
@@ -306,10 +311,22 @@ func (t *task) snapshot() taskRecord {
 func saveTasks(db *store.DB, recs []taskRecord, members []memberRecord, jobs ...jobRecord) error {
 	return db.Batch(func(tx *store.Tx) error {
 		for _, r := range recs {
-			var old taskRecord
+			// Of the stored record only its version is read, and its
+			// result when memory dropped the outputs.
+			var old struct {
+				Version uint64 `json:"version"`
+			}
+			var withResult struct {
+				Result *api.TaskResult `json:"result"`
+			}
 			key := r.key()
-			if ok, _ := tx.GetJSON(bucketTasks, key, &old); ok && old.Version > r.Version {
+			ok, _ := tx.GetJSON(bucketTasks, key, &old)
+			if ok && old.Version > r.Version {
 				continue
+			}
+			if ok && r.outputsOnDisk {
+				tx.GetJSON(bucketTasks, key, &withResult)
+				r.Result = keepStoredOutputs(r.Result, withResult.Result)
 			}
 			if err := tx.PutJSON(bucketTasks, key, r); err != nil {
 				return err

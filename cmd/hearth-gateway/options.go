@@ -63,7 +63,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.ifaces, "iface", "", "comma-separated network interfaces to announce on over mDNS (default: all\nmulticast interfaces; with --dev none unless given)")
 	fs.BoolVar(&o.noMDNS, "no-mdns", false, "do not announce over mDNS; agents then need --join host:port")
 	fs.BoolVar(&o.dev, "dev", false, "development mode: a gateway and an agent in one process, loopback only,\nno set-up; the CLI finds its credentials by itself")
-	fs.DurationVar(&o.heartbeat, "heartbeat", 0, "interval agents report at; members are suspect after 3 and lost after 5\nmissed heartbeats (default 2s)")
+	fs.DurationVar(&o.heartbeat, "heartbeat", 0, "interval agents report at; members are suspect after 3 and lost after 4\nmissed heartbeats (default 2s)")
 	fs.BoolVar(&o.noTail, "no-tail-copies", false, "do not give an idle device a copy of a task that runs well past its job's\nusual time (docs/certification.md#tail-copies-jobs-that-do-not-wait-for-their-slowest-device)")
 	fs.StringVar(&o.placement, "placement", gateway.PlacementSpeed, "how queued tasks go to devices: \"speed\" holds a task back from a device\nwhen faster ones would finish the queue sooner; \"fifo\" gives it to whichever\nasks first (docs/scheduling.md)")
 	fs.StringVar(&o.insecure, "insecure-registry", "", registry.InsecureFlag)

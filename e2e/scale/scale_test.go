@@ -217,7 +217,7 @@ func runScale(t *testing.T, n int) {
 		}
 	}
 	simArgs := []string{"--gateway", addr, "--token", token, "--dir", filepath.Join(dir, "devices"), "--devices", strconv.Itoa(n),
-		"--start-over", fmt.Sprintf("%dms", n*3), "--task-time", "1s", "--output-bytes", "100"}
+		"--start-over", fmt.Sprintf("%dms", n*3), "--task-time", "1s", "--output-bytes", "100", "-v"}
 	sim := start(t, pinned(1, bin("hearth-sim"), simArgs...), filepath.Join(dir, "sim.log"))
 	took, err := waitReady(n, time.Duration(n)*10*time.Millisecond+60*time.Second)
 	if err != nil {
@@ -267,7 +267,14 @@ func runScale(t *testing.T, n int) {
 		for {
 			js, err := cl.Jobs(ctx)
 			for _, j := range js {
-				if j.ID == id && j.State == api.JobDone {
+				switch {
+				case j.ID != id:
+				case j.State == api.JobDone:
+					return
+				case j.State != api.JobRunning:
+					// Tasks that ran out of attempts: devices were
+					// taken for lost, or results were refused.
+					t.Errorf("job %s ended %s: %+v (see the gateway's log)", id, j.State, j.Counts)
 					return
 				}
 			}
@@ -277,6 +284,7 @@ func runScale(t *testing.T, n int) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
+	profiled = profile("lease-cpu", "profile?seconds=5")
 	j, at := submit(n, "sleep=2s")
 	waitJob(j.ID, 2*time.Minute)
 	d, err := cl.Job(ctx, j.ID)
@@ -292,6 +300,8 @@ func runScale(t *testing.T, n int) {
 
 	// Throughput: many short tasks, every device busy.
 	w0 := writeBytes(gw.pid())
+	simCPU0, _ := procStat(sim.pid())
+	gwCPU0, _ := procStat(gw.pid())
 	tasks := 10 * n
 	began := time.Now()
 	profiled()
@@ -302,7 +312,8 @@ func runScale(t *testing.T, n int) {
 	profile("heap", "heap")()
 	elapsed := time.Since(began)
 	written := writeBytes(gw.pid()) - w0
-	_, rssBusy := procStat(gw.pid())
+	gwCPU1, rssBusy := procStat(gw.pid())
+	simCPU1, _ := procStat(sim.pid())
 
 	// The gateway killed with SIGKILL and started again: every device
 	// back, ready.
@@ -336,15 +347,27 @@ func runScale(t *testing.T, n int) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	if profDir != "" { // the logs beside the profiles
+		for _, name := range []string{"gateway.log", "gateway-2.log", "sim.log"} {
+			if raw, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+				os.WriteFile(filepath.Join(profDir, fmt.Sprintf("%d-%s", n, name)), raw, 0o644)
+			}
+		}
+	}
 	fmt.Printf("BENCH scale.devices %d\n", n)
 	fmt.Printf("BENCH scale.ready_s %.1f s\n", took.Seconds())
 	fmt.Printf("BENCH scale.heartbeat_cpu_us %.0f us\n", heartbeatCPU)
 	fmt.Printf("BENCH scale.lease_ms_p50 %.0f ms\n", benchstat.MS(benchstat.Quantile(lease, 0.5)))
+	fmt.Printf("BENCH scale.lease_ms_p90 %.0f ms\n", benchstat.MS(benchstat.Quantile(lease, 0.9)))
 	fmt.Printf("BENCH scale.lease_ms_p99 %.0f ms\n", benchstat.MS(benchstat.Quantile(lease, 0.99)))
 	fmt.Printf("BENCH scale.tasks_per_s %.0f tasks/s\n", float64(tasks)/elapsed.Seconds())
 	fmt.Printf("BENCH scale.bytes_written_per_result %.0f bytes\n", float64(written)/float64(tasks))
 	fmt.Printf("BENCH scale.gateway_rss_mb %.1f MB\n", float64(max(rssIdle, rssBusy))/1024)
 	fmt.Printf("BENCH scale.gateway_rss_idle_mb %.1f MB\n", float64(rssIdle)/1024)
+	// The simulator's own load: near one core, it and not the gateway
+	// would be what the figures measure.
+	fmt.Printf("BENCH scale.gateway_cpu_cores %.2f cores\n", (gwCPU1-gwCPU0).Seconds()/elapsed.Seconds())
+	fmt.Printf("BENCH scale.sim_cpu_cores %.2f cores\n", (simCPU1-simCPU0).Seconds()/elapsed.Seconds())
 	fmt.Printf("BENCH scale.recover_after_kill9_s %.1f s\n", back.Seconds())
 	fmt.Printf("BENCH scale.detect_lost_s %.1f s\n", detect.Seconds())
 }

@@ -78,6 +78,9 @@ func Start(ctx context.Context, o Options) (*Sim, error) {
 			Gateway: o.Gateway, JoinToken: o.Token, Runtimes: []sandbox.Runtime{&Runtime{TaskTime: o.TaskTime, OutputBytes: o.OutputBytes}},
 			Slots: o.Slots, Streams: -1, MemoryBytes: 1 << 30, Speed: speed, Version: "sim",
 			CacheBudget: -1, MinFreeDisk: -1, Logger: o.Logger.With("device", i),
+			// One disk for thousands of devices: their fsyncs would load
+			// it, not the gateway. Each real device has a disk of its own.
+			NoSync: true,
 		})
 		if err != nil {
 			for _, a := range agents[:i] {

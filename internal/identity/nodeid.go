@@ -54,9 +54,12 @@ func (id *NodeID) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// separators are what people put between an ID's groups.
+var separators = strings.NewReplacer("-", "", " ", "")
+
 // ParseNodeID parses the String form; dashes, spaces and case are ignored.
 func ParseNodeID(s string) (NodeID, error) {
-	clean := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	clean := strings.ToUpper(separators.Replace(s))
 	b, err := enc.DecodeString(clean)
 	if err != nil || len(b) != len(NodeID{}) {
 		return NodeID{}, fmt.Errorf("%w: %q", ErrBadNodeID, s)
@@ -67,7 +70,7 @@ func ParseNodeID(s string) (NodeID, error) {
 // Matches reports whether s names this ID, either in full or as a prefix of at
 // least the Short form (so that people can type "hearth pool approve ABCDEFG").
 func (id NodeID) Matches(s string) bool {
-	clean := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	clean := strings.ToUpper(separators.Replace(s))
 	full := strings.ReplaceAll(id.String(), "-", "")
 	return len(clean) >= 7 && strings.HasPrefix(full, clean)
 }
