@@ -20,7 +20,7 @@ help:
 	@echo "make test      vet and run every test (root runs the namespace and multi-process tests too)"
 	@echo "make demo      a mixed home: gateway, 2 amd64 agents with containerd, an emulated arm/v6 wasm-only agent (root)"
 	@echo "make bench     print the benchmark figures as BENCH lines (root for the pool figures)"
-	@echo "make bench-scale one gateway against simulated devices: SCALE_DEVICES=\"100 300 1000 3000\" (docs/scale.md)"
+	@echo "make bench-scale one gateway against simulated devices: SCALE_DEVICES=\"100 300 1000 3000\"; the curve in bin/scale.svg (docs/scale.md)"
 	@echo "make release   static binaries for the supported devices into $(DIST)/, with their sizes"
 	@echo "make deb       Debian packages (agent, gateway, CLI) for amd64, arm64 and armhf into $(DIST)/"
 	@echo "make image     an SD card image for BOARD (generic-arm64, generic-armhf, rpi-arm64, rpi-armel) into $(DIST)/ (PINS=latest: Debian's newest kernel)"
@@ -166,7 +166,8 @@ bench-run:
 SCALE_DEVICES ?= 100 300 1000 3000
 bench-scale: build
 	@HEARTH_SCALE_DEVICES='$(SCALE_DEVICES)' CGO_ENABLED=0 $(GO) test -count=1 -timeout 90m -run '^TestScale$$' -v ./e2e/scale/ > $(BIN)/bench-scale.log 2>&1; \
-	  s=$$?; grep -E '^BENCH|^(---|ok|FAIL)|scale_test.go' $(BIN)/bench-scale.log; exit $$s
+	  s=$$?; grep -E '^BENCH|^(---|ok|FAIL)|scale_test.go' $(BIN)/bench-scale.log; \
+	  $(GO) run ./hearthtest/scaleplot -o $(BIN)/scale.svg $(BIN)/bench-scale.log || true; exit $$s
 
 clean:
 	rm -rf $(BIN) $(DIST) examples/vanity/vanity.wasm examples/vanity/vanity.oci.tar examples/streams/*/*.wasm examples/streams/average/average.oci.tar

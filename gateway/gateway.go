@@ -47,9 +47,12 @@ type Gateway struct {
 	unsavedErr   string
 	refused      map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
 	power        powerState
-	energyBuf    energyBuf               // energy not stored yet (power.go)
-	waiting      map[*leaseWait]struct{} // lease requests waiting for work
-	waitingBy    map[identity.NodeID]int // how many of them each device has
+	energyBuf    energyBuf // energy not stored yet (power.go)
+	// heartbeatSeconds is how long the gateway takes to answer a
+	// heartbeat, from its headers read to its answer written.
+	heartbeatSeconds prometheus.Histogram
+	waiting          map[*leaseWait]struct{} // lease requests waiting for work
+	waitingBy        map[identity.NodeID]int // how many of them each device has
 	// bySpeed is the members, fastest first by each speed (placement.go);
 	// one absent is to be sorted again.
 	bySpeed map[speedOrder][]*member
@@ -136,6 +139,12 @@ func openGateway(cfg Config) (*Gateway, error) {
 		return nil, err
 	}
 	g := &Gateway{
+		heartbeatSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "hearth_heartbeat_seconds",
+			Help: "How long the gateway took to answer a device's heartbeat, from its headers read to the answer written.",
+			// 25 us to 3 s, each bucket half as wide again as the last.
+			Buckets: prometheus.ExponentialBuckets(25e-6, 1.5, 30),
+		}),
 		cfg: cfg, log: cfg.Logger, db: db,
 		members: map[identity.NodeID]*member{}, jobs: map[string]*job{},
 		leased: map[string]*task{}, wake: make(chan struct{}),

@@ -28,10 +28,12 @@ func (g *Gateway) routes() http.Handler {
 		}
 	}))
 	mux.HandleFunc("POST /v1/agent/heartbeat", g.agent(func(w http.ResponseWriter, r *http.Request, node identity.NodeID) {
+		start := time.Now()
 		var hb api.Heartbeat
 		if decode(w, r, &hb) {
 			resp, err := g.heartbeat(node, r.RemoteAddr, hb)
 			reply(w, resp, err)
+			g.heartbeatSeconds.Observe(time.Since(start).Seconds())
 		}
 	}))
 	mux.HandleFunc("POST /v1/agent/lease", g.agent(func(w http.ResponseWriter, r *http.Request, node identity.NodeID) {

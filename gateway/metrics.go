@@ -258,7 +258,7 @@ func (c lateCollector) Collect(ch chan<- prometheus.Metric) {
 // format.
 func (g *Gateway) MetricsHandler() http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(poolCollector{g}, lateCollector{g}, collectors.NewGoCollector(),
+	reg.MustRegister(poolCollector{g}, lateCollector{g}, g.heartbeatSeconds, collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: nil, ErrorHandling: promhttp.ContinueOnError})
 }

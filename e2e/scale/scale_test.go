@@ -9,12 +9,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,6 +25,8 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/hearthtest/benchstat"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"github.com/shirou/gopsutil/v3/process"
 )
 
@@ -159,7 +163,8 @@ func runScale(t *testing.T, n int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gwArgs := []string{"--data-dir", gwDir, "--listen", addr, "--no-mdns", "--dashboard", "off", "--metrics", "off"}
+	metricsAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	gwArgs := []string{"--data-dir", gwDir, "--listen", addr, "--no-mdns", "--dashboard", "off", "--metrics", metricsAddr}
 	// HEARTH_SCALE_PROFILE=DIR keeps the gateway's CPU profiles of the
 	// idle and busy phases and its heap after the work there.
 	profDir, pprofAddr := os.Getenv("HEARTH_SCALE_PROFILE"), ""
@@ -227,6 +232,7 @@ func runScale(t *testing.T, n int) {
 
 	// Idle: heartbeats only, for 10 s.
 	time.Sleep(3 * time.Second)
+	hb0 := heartbeatBuckets(t, metricsAddr)
 	cpu0, _ := procStat(gw.pid())
 	idle := 10 * time.Second
 	profiled := profile("idle-cpu", "profile?seconds=9")
@@ -247,7 +253,6 @@ func runScale(t *testing.T, n int) {
 			"resources": map[string]any{"memory": "16Mi", "timeout": "60s"}})
 		os.WriteFile(spec, raw, 0o644)
 		cmd := exec.CommandContext(ctx, bin("hearth"), "--credentials", filepath.Join(gwDir, "credentials.json"), "job", "submit", spec, "-o", "json")
-		at := time.Now()
 		out, err := cmd.Output()
 		if err != nil {
 			t.Fatalf("hearth job submit: %v\n%s", err, out)
@@ -256,7 +261,9 @@ func runScale(t *testing.T, n int) {
 		if err := json.Unmarshal(out, &j); err != nil {
 			t.Fatalf("hearth job submit: %v\n%s", err, out)
 		}
-		return j, at
+		// From the gateway's clock: the job as it was created to each
+		// lease, not the CLI's start.
+		return j, j.Created
 	}
 	// waitJob polls the job list (small), not the job's detail: that
 	// lists every task, and reading it ten times a second would load the
@@ -291,10 +298,19 @@ func runScale(t *testing.T, n int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lease []time.Duration
+	// A task leased again (its device taken for lost) counts by its
+	// last lease; those leased once are the gateway's dispatch alone.
+	var lease, once []time.Duration
+	again := 0
 	for _, task := range d.Tasks {
-		if task.LeasedAt != nil {
-			lease = append(lease, task.LeasedAt.Sub(at))
+		if task.LeasedAt == nil {
+			continue
+		}
+		lease = append(lease, task.LeasedAt.Sub(at))
+		if task.Attempt == 1 {
+			once = append(once, task.LeasedAt.Sub(at))
+		} else {
+			again++
 		}
 	}
 
@@ -313,6 +329,7 @@ func runScale(t *testing.T, n int) {
 	elapsed := time.Since(began)
 	written := writeBytes(gw.pid()) - w0
 	gwCPU1, rssBusy := procStat(gw.pid())
+	hbLatency := quantileOf(subtract(heartbeatBuckets(t, metricsAddr), hb0), 0.99)
 	simCPU1, _ := procStat(sim.pid())
 
 	// The gateway killed with SIGKILL and started again: every device
@@ -356,10 +373,13 @@ func runScale(t *testing.T, n int) {
 	}
 	fmt.Printf("BENCH scale.devices %d\n", n)
 	fmt.Printf("BENCH scale.ready_s %.1f s\n", took.Seconds())
+	fmt.Printf("BENCH scale.heartbeat_us_p99 %.0f us\n", hbLatency*1e6)
 	fmt.Printf("BENCH scale.heartbeat_cpu_us %.0f us\n", heartbeatCPU)
 	fmt.Printf("BENCH scale.lease_ms_p50 %.0f ms\n", benchstat.MS(benchstat.Quantile(lease, 0.5)))
 	fmt.Printf("BENCH scale.lease_ms_p90 %.0f ms\n", benchstat.MS(benchstat.Quantile(lease, 0.9)))
 	fmt.Printf("BENCH scale.lease_ms_p99 %.0f ms\n", benchstat.MS(benchstat.Quantile(lease, 0.99)))
+	fmt.Printf("BENCH scale.lease_ms_p99_leased_once %.0f ms\n", benchstat.MS(benchstat.Quantile(once, 0.99)))
+	fmt.Printf("BENCH scale.tasks_leased_again %d tasks\n", again)
 	fmt.Printf("BENCH scale.tasks_per_s %.0f tasks/s\n", float64(tasks)/elapsed.Seconds())
 	fmt.Printf("BENCH scale.bytes_written_per_result %.0f bytes\n", float64(written)/float64(tasks))
 	fmt.Printf("BENCH scale.gateway_rss_mb %.1f MB\n", float64(max(rssIdle, rssBusy))/1024)
@@ -370,6 +390,65 @@ func runScale(t *testing.T, n int) {
 	fmt.Printf("BENCH scale.sim_cpu_cores %.2f cores\n", (simCPU1-simCPU0).Seconds()/elapsed.Seconds())
 	fmt.Printf("BENCH scale.recover_after_kill9_s %.1f s\n", back.Seconds())
 	fmt.Printf("BENCH scale.detect_lost_s %.1f s\n", detect.Seconds())
+}
+
+// bucket is a histogram bucket: the count of observations <= le.
+type bucket struct{ le, count float64 }
+
+// heartbeatBuckets scrapes the gateway's hearth_heartbeat_seconds
+// histogram (cumulative buckets, +Inf last).
+func heartbeatBuckets(t *testing.T, addr string) []bucket {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatalf("metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("metrics: %v", err)
+	}
+	f := fams["hearth_heartbeat_seconds"]
+	if f == nil || len(f.Metric) != 1 || f.Metric[0].Histogram == nil {
+		t.Fatalf("metrics: no hearth_heartbeat_seconds histogram")
+	}
+	h := f.Metric[0].Histogram
+	var out []bucket
+	for _, b := range h.Bucket {
+		out = append(out, bucket{b.GetUpperBound(), float64(b.GetCumulativeCount())})
+	}
+	return append(out, bucket{math.Inf(1), float64(h.GetSampleCount())})
+}
+
+func subtract(a, b []bucket) []bucket {
+	out := slices.Clone(a)
+	for i := range out {
+		out[i].count -= b[i].count
+	}
+	return out
+}
+
+// quantileOf is the q quantile of cumulative buckets, interpolated within
+// its bucket as Prometheus's histogram_quantile does; the last finite
+// bound when it falls in +Inf.
+func quantileOf(bs []bucket, q float64) float64 {
+	total := bs[len(bs)-1].count
+	if total == 0 {
+		return 0
+	}
+	rank := q * total
+	lo, below := 0.0, 0.0
+	for _, b := range bs {
+		if b.count >= rank {
+			if math.IsInf(b.le, 1) {
+				return lo
+			}
+			return lo + (b.le-lo)*(rank-below)/max(b.count-below, 1)
+		}
+		lo, below = b.le, b.count
+	}
+	return lo
 }
 
 func tail(path string) string {

@@ -22,11 +22,12 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 func main() {
-	out := flag.String("o", "docs/scale.svg", "the SVG to write")
+	out := flag.String("o", "docs/scale.svg", "the image to write: SVG, or PNG when its name ends in .png")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: scaleplot [-o FILE.svg] BENCH-OUTPUT...\n\nDraws the figures of `make bench-scale` (its BENCH lines) against the number\nof devices.\n\n")
 		flag.PrintDefaults()
@@ -106,13 +107,14 @@ type chart struct {
 	labels      []string
 	goal        float64 // 0: none
 	logY        bool
+	legend      string // where the legend goes, clear of the lines: "top-left", "bottom-left", "bottom-right"
 }
 
 var charts = []chart{
-	{"Submission to lease (every device waiting)", "ms", []string{"scale.lease_ms_p50", "scale.lease_ms_p99"}, []string{"p50", "p99"}, 100, true},
-	{"100 ms tasks dispatched and reported", "tasks/s", []string{"scale.tasks_per_s"}, []string{"tasks/s"}, 300, false},
-	{"Gateway memory (RSS)", "MB", []string{"scale.gateway_rss_mb", "scale.gateway_rss_idle_mb"}, []string{"at work", "idle"}, 300, false},
-	{"Gateway CPU per heartbeat (idle pool)", "µs", []string{"scale.heartbeat_cpu_us"}, []string{"µs"}, 0, false},
+	{"Submission to lease (every device waiting)", "ms", []string{"scale.lease_ms_p50", "scale.lease_ms_p99"}, []string{"p50", "p99"}, 100, true, "bottom-right"},
+	{"100 ms tasks dispatched and reported", "tasks/s", []string{"scale.tasks_per_s"}, []string{"tasks/s"}, 300, false, "bottom-left"},
+	{"Gateway memory (RSS)", "MB", []string{"scale.gateway_rss_mb", "scale.gateway_rss_idle_mb"}, []string{"at work", "idle"}, 300, false, "top-left"},
+	{"Heartbeats: the gateway's CPU and answer time", "µs", []string{"scale.heartbeat_cpu_us", "scale.heartbeat_us_p99"}, []string{"CPU each (idle pool)", "answer p99"}, 0, false, "bottom-left"},
 }
 
 func draw2x2(runs map[int]map[string]float64, out string) error {
@@ -135,7 +137,7 @@ func draw2x2(runs map[int]map[string]float64, out string) error {
 			p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 		}
 		p.Add(plotter.NewGrid())
-		p.Legend.Top = true
+		p.Legend.Top, p.Legend.Left = strings.HasPrefix(c.legend, "top"), strings.HasSuffix(c.legend, "left")
 		for k, name := range c.series {
 			var xys plotter.XYs
 			for _, n := range ns {
@@ -173,7 +175,11 @@ func draw2x2(runs map[int]map[string]float64, out string) error {
 		}
 		plots[i/2][i%2] = p
 	}
-	img := vgsvg.New(vg.Points(880), vg.Points(640))
+	w, h := vg.Points(880), vg.Points(640)
+	var img vg.CanvasWriterTo = vgsvg.New(w, h)
+	if strings.HasSuffix(out, ".png") {
+		img = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(96))}
+	}
 	dc := draw.New(img)
 	tiles := draw.Tiles{Rows: 2, Cols: 2, PadX: vg.Points(24), PadY: vg.Points(24), PadTop: vg.Points(8), PadBottom: vg.Points(8), PadLeft: vg.Points(8), PadRight: vg.Points(8)}
 	cs := plot.Align(plots, tiles, dc)
