@@ -56,6 +56,10 @@ type Gateway struct {
 	// bySpeed is the members, fastest first by each speed (placement.go);
 	// one absent is to be sorted again.
 	bySpeed map[speedOrder][]*member
+	// streamJobs are the jobs whose tasks are streams' partitions, of
+	// every version, oldest first: a stream request looks for queued
+	// partitions there rather than in the whole queue.
+	streamJobs []*job
 	// streamWaiting counts the stream partition requests waiting, by node.
 	streamWaiting map[identity.NodeID]int
 	mounts        map[string]http.Handler                      // see Mount
@@ -299,6 +303,9 @@ func (g *Gateway) load() error {
 				j.replicaCounts = &api.TaskCounts{}
 			}
 			g.jobs[j.ID] = j
+			if j.Stream != "" {
+				g.streamJobs = append(g.streamJobs, j)
+			}
 			return nil
 		})
 		if err != nil {

@@ -141,7 +141,7 @@ func (g *Gateway) publishPower() {
 	gw := strings.ToLower(g.id.ID.Short())
 	device := haDevice{Identifiers: []string{"hearth_" + gw}, Name: "Hearth pool", Manufacturer: "Hearth", Model: "gateway"}
 	now := time.Now()
-	pp, _ := g.poolPower(now.Add(-30*time.Second), now) // the last hour's samples: no error
+	pp, _ := g.poolPower(now.Add(-30*time.Second), now) // a store that cannot be read leaves it empty
 	days, err := g.energy(3660)
 	if err != nil {
 		g.log.Warn("energy for Home Assistant", "err", err)

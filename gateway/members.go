@@ -85,7 +85,7 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 		g.log.Info("member state", "node", node.Short(), "name", m.Node.Name, "from", m.state, "to", api.MemberReady)
 	}
 	before := shareKeyOf(m)
-	energy, minutes := g.recordSamplesLocked(m, hb, now)
+	energy, minutes, seconds := g.recordSamplesLocked(m, hb, now)
 	hb.Samples = nil // kept in the history, not in the health
 	switch {
 	case hb.Speed == nil:
@@ -122,7 +122,7 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 			return api.HeartbeatResponse{}, err
 		}
 	}
-	g.addEnergy(node, energy, minutes...)
+	g.addEnergy(node, energy, minutes, seconds)
 	return resp, nil
 }
 

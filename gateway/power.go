@@ -36,7 +36,7 @@ type powerState struct {
 	// signals posted for one device, and for the pool (shared out).
 	signals map[identity.NodeID][]policy.Signal
 	pool    []policy.Signal
-	history map[identity.NodeID][]api.PowerSample // oldest first
+	recent  map[identity.NodeID]*secondsAcc // the minute that runs (power_seconds.go)
 	// signalLog is the signals' state at each change, for the last
 	// historySpan (and the one in force at its start).
 	signalLog []api.SignalPoint
@@ -60,7 +60,7 @@ func dayOf(t time.Time) string { return t.Local().Format("2006-01-02") }
 func energyKey(day string, node identity.NodeID) string { return day + "/" + node.String() }
 
 func (g *Gateway) loadPower(tx *store.Tx) error {
-	g.power = powerState{signals: map[identity.NodeID][]policy.Signal{}, history: map[identity.NodeID][]api.PowerSample{}}
+	g.power = powerState{signals: map[identity.NodeID][]policy.Signal{}}
 	if raw := tx.Get(bucketMeta, keyPoolTotal); raw != nil {
 		if _, err := fmt.Sscan(string(raw), &g.power.totalW); err != nil {
 			return fmt.Errorf("gateway: stored pool total %q: %w", raw, err)
@@ -380,21 +380,18 @@ func (g *Gateway) controlLocked(m *member, now time.Time) *api.PowerControl {
 // minutes they end (for the minute tier). Samples less than half a second
 // after the last kept one (sent again, in a heartbeat whose answer was
 // lost) and nonsense values are dropped.
-func (g *Gateway) recordSamplesLocked(m *member, hb api.Heartbeat, now time.Time) (map[string]energyRecord, []api.PowerSample) {
+func (g *Gateway) recordSamplesLocked(m *member, hb api.Heartbeat, now time.Time) (map[string]energyRecord, []api.PowerSample, [][]api.PowerSample) {
 	if len(hb.Samples) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	skew := time.Duration(0)
 	if !hb.SentAt.IsZero() {
 		skew = now.Sub(hb.SentAt)
 	}
-	hist := g.power.history[m.ID]
-	var last time.Time
-	if n := len(hist); n > 0 {
-		last = hist[n-1].T
-	}
+	last := g.lastSampleLocked(m.ID)
 	add := map[string]energyRecord{}
 	var minutes []api.PowerSample
+	var seconds [][]api.PowerSample
 	samples := hb.Samples
 	if len(samples) > api.MaxHeartbeatSamples {
 		samples = samples[len(samples)-api.MaxHeartbeatSamples:]
@@ -415,16 +412,16 @@ func (g *Gateway) recordSamplesLocked(m *member, hb api.Heartbeat, now time.Time
 		e.DeviceWh += s.Watts * dt.Hours()
 		e.SampleS++
 		add[day] = e
-		hist = append(hist, s)
 		last = s.T
+		if done := g.addSecondLocked(m.ID, s); len(done) > 0 {
+			seconds = append(seconds, done)
+		}
 		if done, ok := g.minuteOfLocked(m.ID, s); ok {
 			minutes = append(minutes, done)
 		}
 	}
-	cut, _ := slices.BinarySearchFunc(hist, now.Add(-historySpan), func(s api.PowerSample, t time.Time) int { return s.T.Compare(t) })
-	g.power.history[m.ID] = slices.Clip(hist[cut:])
 	g.noteSignalsLocked(now)
-	return add, minutes
+	return add, minutes, seconds
 }
 
 func finite(xs ...float64) bool {
@@ -442,22 +439,23 @@ func finite(xs ...float64) bool {
 // would otherwise write to disk thousands of times a second. A crash
 // loses at most that long of the day's sums and minutes; the samples of
 // the last hour are in memory anyway.
-func (g *Gateway) addEnergy(node identity.NodeID, add map[string]energyRecord, minutes ...api.PowerSample) {
-	if len(add) == 0 && len(minutes) == 0 {
+func (g *Gateway) addEnergy(node identity.NodeID, add map[string]energyRecord, minutes []api.PowerSample, seconds [][]api.PowerSample) {
+	if len(add) == 0 && len(minutes) == 0 && len(seconds) == 0 {
 		return
 	}
 	b := &g.energyBuf
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.days == nil {
-		b.days, b.minutes = map[string]energyRecord{}, map[identity.NodeID][]api.PowerSample{}
-	}
+	b.init()
 	for day, a := range add {
 		key := energyKey(day, node)
 		b.days[key] = b.days[key].plus(a)
 	}
 	if len(minutes) > 0 {
 		b.minutes[node] = append(b.minutes[node], minutes...)
+	}
+	if len(seconds) > 0 {
+		b.seconds[node] = append(b.seconds[node], seconds...)
 	}
 }
 
@@ -469,9 +467,16 @@ type energyBuf struct {
 	mu      sync.Mutex
 	days    map[string]energyRecord // by energyKey: to add to the stored
 	minutes map[identity.NodeID][]api.PowerSample
+	seconds map[identity.NodeID][][]api.PowerSample // ended minutes of the seconds tier
 	// flushing serializes flushes, so that one that failed and puts its
 	// sums back cannot interleave with the next.
 	flushing sync.Mutex
+}
+
+func (b *energyBuf) init() {
+	if b.days == nil {
+		b.days, b.minutes, b.seconds = map[string]energyRecord{}, map[identity.NodeID][]api.PowerSample{}, map[identity.NodeID][][]api.PowerSample{}
+	}
 }
 
 func (e energyRecord) plus(a energyRecord) energyRecord {
@@ -490,16 +495,21 @@ func (g *Gateway) flushEnergy() error {
 	b.flushing.Lock()
 	defer b.flushing.Unlock()
 	b.mu.Lock()
-	days, minutes := b.days, b.minutes
-	b.days, b.minutes = nil, nil
+	days, minutes, seconds := b.days, b.minutes, b.seconds
+	b.days, b.minutes, b.seconds = nil, nil, nil
 	b.mu.Unlock()
-	if len(days) == 0 && len(minutes) == 0 {
+	if len(days) == 0 && len(minutes) == 0 && len(seconds) == 0 {
 		return nil
 	}
 	now := time.Now()
 	err := g.db.Update(func(tx *store.Tx) error {
 		for node, ms := range minutes {
 			if err := putMinutes(tx, node, ms, now); err != nil {
+				return err
+			}
+		}
+		for node, ss := range seconds {
+			if err := putSeconds(tx, node, ss, now); err != nil {
 				return err
 			}
 		}
@@ -516,14 +526,15 @@ func (g *Gateway) flushEnergy() error {
 	})
 	if err != nil {
 		b.mu.Lock()
-		if b.days == nil {
-			b.days, b.minutes = map[string]energyRecord{}, map[identity.NodeID][]api.PowerSample{}
-		}
+		b.init()
 		for key, a := range days {
 			b.days[key] = a.plus(b.days[key])
 		}
 		for node, ms := range minutes {
 			b.minutes[node] = append(ms, b.minutes[node]...)
+		}
+		for node, ss := range seconds {
+			b.seconds[node] = append(ss, b.seconds[node]...)
 		}
 		b.mu.Unlock()
 	}
@@ -593,13 +604,13 @@ func (g *Gateway) poolPower(since time.Time, now time.Time) (api.PoolPower, erro
 		}
 		g.mu.Unlock()
 	} else {
+		byNode, err := g.secondSamples(since)
+		if err != nil {
+			return out, err
+		}
 		g.mu.Lock()
-		for id, hist := range g.power.history {
-			i, _ := slices.BinarySearchFunc(hist, since, func(s api.PowerSample, t time.Time) int { return s.T.Compare(t) })
-			if i == len(hist) {
-				continue
-			}
-			d := api.DevicePower{ID: id.String(), Samples: slices.Clone(hist[i:])}
+		for id, ss := range byNode {
+			d := api.DevicePower{ID: id.String(), Samples: ss}
 			if m := g.members[id]; m != nil {
 				d.Name = m.Node.Name
 			}

@@ -199,6 +199,9 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		// the device's stream room, not its task slots.
 		max = req.Streams
 	}
+	if streams && !g.streamQueuedLocked() {
+		return nil // no partition waits: the task queue is not looked at
+	}
 	cpu, mem := req.FreeCPU, req.FreeMemory
 	now := time.Now()
 	var picked []*task
@@ -246,6 +249,12 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 	clear(g.queue[len(kept):])
 	g.queue = kept
 	return picked
+}
+
+// streamQueuedLocked reports whether a stream partition waits in the
+// queue.
+func (g *Gateway) streamQueuedLocked() bool {
+	return slices.ContainsFunc(g.streamJobs, func(j *job) bool { return j.counts.Queued > 0 })
 }
 
 // leaseToLocked leases queued task t to m, to run with runtime rt.
@@ -497,7 +506,7 @@ func (g *Gateway) report(node identity.NodeID, results []api.TaskResult) ([]api.
 		}
 	}
 	g.mu.Unlock()
-	g.addEnergy(node, energy)
+	g.addEnergy(node, energy, nil, nil)
 	for i, a := range acks {
 		if a.Status == api.AckRejected {
 			g.log.Warn("result rejected", "lease", a.LeaseID, "node", node.Short(), "why", a.Error)

@@ -238,6 +238,7 @@ func (g *Gateway) submitStreamJob(s *streamState) (*job, error) {
 	j.streamVersion, j.notes = s.Version, s.notes
 	j.counts.Queued = len(j.tasks)
 	g.jobs[j.ID] = j
+	g.streamJobs = append(g.streamJobs, j)
 	g.jobOrder = append(g.jobOrder, j.ID)
 	g.queue = append(g.queue, j.tasks...)
 	g.wakeLocked()

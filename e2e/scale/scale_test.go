@@ -142,27 +142,59 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-func runScale(t *testing.T, n int) {
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Minute)
-	defer cancel()
-	bin := func(name string) string { return filepath.Join(root, "bin", name) }
-	dir := t.TempDir()
-	gwDir := filepath.Join(dir, "gateway")
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+// initGateway makes a gateway's data in dir/gateway, listening on a free
+// loopback port: its directory, address, join token and the owner's
+// credentials.
+func initGateway(ctx context.Context, t *testing.T, dir string) (gwDir, addr, token string, creds api.Credentials) {
+	t.Helper()
+	gwDir = filepath.Join(dir, "gateway")
+	addr = fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	out, err := exec.CommandContext(ctx, bin("hearth-gateway"), "init", "--data-dir", gwDir, "--listen", addr, "--advertise", addr).CombinedOutput()
 	if err != nil {
 		t.Fatalf("hearth-gateway init: %v\n%s", err, out)
 	}
-	token := ""
 	for _, line := range strings.Split(string(out), "\n") {
 		if v, ok := strings.CutPrefix(line, "Join token:"); ok {
 			token = strings.TrimSpace(v)
 		}
 	}
-	creds, err := api.LoadCredentials(filepath.Join(gwDir, "credentials.json"))
+	creds, err = api.LoadCredentials(filepath.Join(gwDir, "credentials.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return gwDir, addr, token, creds
+}
+
+// waitReady waits until want devices are ready and have been heard from
+// since it was called (a restarted gateway loads its members as they
+// were).
+func waitReady(ctx context.Context, cl *api.Admin, want int, within time.Duration) (time.Duration, error) {
+	start := time.Now()
+	for {
+		ms, err := cl.Members(ctx)
+		ready := 0
+		for _, m := range ms {
+			if m.State == api.MemberReady && m.LastSeen.After(start) {
+				ready++
+			}
+		}
+		if err == nil && ready >= want {
+			return time.Since(start), nil
+		}
+		if time.Since(start) > within {
+			return 0, fmt.Errorf("%d of %d devices ready after %v (%v)", ready, want, within, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func bin(name string) string { return filepath.Join(root, "bin", name) }
+
+func runScale(t *testing.T, n int) {
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	gwDir, addr, token, creds := initGateway(ctx, t, dir)
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	gwArgs := []string{"--data-dir", gwDir, "--listen", addr, "--no-mdns", "--dashboard", "off", "--metrics", metricsAddr}
 	// HEARTH_SCALE_PROFILE=DIR keeps the gateway's CPU profiles of the
@@ -199,28 +231,7 @@ func runScale(t *testing.T, n int) {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	// waitReady waits until want devices are ready and have been heard
-	// from since it was called (a restarted gateway loads its members
-	// as they were).
-	waitReady := func(want int, within time.Duration) (time.Duration, error) {
-		start := time.Now()
-		for {
-			ms, err := cl.Members(ctx)
-			ready := 0
-			for _, m := range ms {
-				if m.State == api.MemberReady && m.LastSeen.After(start) {
-					ready++
-				}
-			}
-			if err == nil && ready >= want {
-				return time.Since(start), nil
-			}
-			if time.Since(start) > within {
-				return 0, fmt.Errorf("%d of %d devices ready after %v (%v)", ready, want, within, err)
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
-	}
+	waitReady := func(want int, within time.Duration) (time.Duration, error) { return waitReady(ctx, cl, want, within) }
 	simArgs := []string{"--gateway", addr, "--token", token, "--dir", filepath.Join(dir, "devices"), "--devices", strconv.Itoa(n),
 		"--start-over", fmt.Sprintf("%dms", n*3), "--task-time", "1s", "--output-bytes", "100", "-v"}
 	sim := start(t, pinned(1, bin("hearth-sim"), simArgs...), filepath.Join(dir, "sim.log"))

@@ -76,7 +76,7 @@ func Start(ctx context.Context, o Options) (*Sim, error) {
 		a, err := agent.New(agent.Config{
 			DataDir: filepath.Join(o.Dir, fmt.Sprintf("device-%05d", i)), Name: fmt.Sprintf("sim-%05d", i),
 			Gateway: o.Gateway, JoinToken: o.Token, Runtimes: []sandbox.Runtime{&Runtime{TaskTime: o.TaskTime, OutputBytes: o.OutputBytes}},
-			Slots: o.Slots, Streams: -1, MemoryBytes: 1 << 30, Speed: speed, Version: "sim",
+			Slots: o.Slots, MemoryBytes: 1 << 30, Speed: speed, Version: "sim", // stream requests as a real agent's (DefaultStreams)
 			CacheBudget: -1, MinFreeDisk: -1, Logger: o.Logger.With("device", i),
 			// One disk for thousands of devices: their fsyncs would load
 			// it, not the gateway. Each real device has a disk of its own.

@@ -1,0 +1,129 @@
+package scale
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearth-home/hearth/gateway/api"
+)
+
+// calibrationDevices is how many devices of each kind the calibration
+// runs, and calibrationWindow how long it measures each.
+const (
+	calibrationDevices = 20
+	calibrationWindow  = 30 * time.Second
+)
+
+// TestCalibration checks that the simulator loads the gateway as real
+// agents do (issue 21): one gateway, first idle with no device, then with
+// 20 hearth-agent processes, then with 20 simulated devices (the real
+// ones gone), each for 30 s; the gateway's CPU above its own idle, per
+// device, from /proc/PID/schedstat (nanoseconds, not the 10 ms ticks of
+// /proc/PID/stat). The real agents run as they would on a device (power
+// governor, stream partitions) but with a set speed, as the simulated
+// ones do. It prints the two and their ratio, and fails when they differ
+// by more than 15%.
+func TestCalibration(t *testing.T) {
+	if os.Getenv("HEARTH_SCALE_CALIBRATE") == "" {
+		// A benchmark: its figures drift with what else runs.
+		t.Skip("HEARTH_SCALE_CALIBRATE=1 runs it (make bench-scale does)")
+	}
+	for _, b := range []string{"hearth-gateway", "hearth-agent", "hearth-sim"} {
+		if _, err := os.Stat(bin(b)); err != nil {
+			t.Fatalf("bin/%s not built: make build", b)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	gwDir, addr, token, creds := initGateway(ctx, t, dir)
+	gw := start(t, pinned(0, bin("hearth-gateway"), "--data-dir", gwDir, "--listen", addr, "--no-mdns", "--dashboard", "off", "--metrics", "off"),
+		filepath.Join(dir, "gateway.log"))
+	cl, err := api.NewAdminClient(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := waitReady(ctx, cl, 0, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	// cost is the gateway's CPU over the window, in ns a second.
+	cost := func() float64 {
+		time.Sleep(5 * time.Second) // settled
+		c0 := schedCPU(t, gw.pid())
+		time.Sleep(calibrationWindow)
+		return float64(schedCPU(t, gw.pid())-c0) / calibrationWindow.Seconds()
+	}
+	base := cost()
+
+	const speed = "wasm=1e7,native=2e7" // the simulator's
+	var agents []*proc
+	for i := range calibrationDevices {
+		cmd := pinned(1, bin("hearth-agent"), "--data-dir", filepath.Join(dir, "agents", strconv.Itoa(i)), "--join", addr,
+			"--token", token, "--name", fmt.Sprintf("real-%02d", i), "--slots", "1", "--local-api", "off")
+		cmd.Env = append(os.Environ(), "HEARTH_AGENT_SPEED="+speed)
+		agents = append(agents, start(t, cmd, filepath.Join(dir, fmt.Sprintf("agent-%02d.log", i))))
+	}
+	if _, err := waitReady(ctx, cl, calibrationDevices, time.Minute); err != nil {
+		t.Fatalf("real agents: %v\n%s", err, tail(filepath.Join(dir, "agent-00.log")))
+	}
+	real := cost()
+	for _, a := range agents {
+		a.kill()
+	}
+
+	sim := start(t, pinned(1, bin("hearth-sim"), "--gateway", addr, "--token", token, "--dir", filepath.Join(dir, "devices"),
+		"--devices", strconv.Itoa(calibrationDevices)), filepath.Join(dir, "sim.log"))
+	defer sim.kill()
+	if _, err := waitReady(ctx, cl, calibrationDevices, time.Minute); err != nil {
+		t.Fatalf("simulated devices: %v", err)
+	}
+	simulated := cost()
+
+	perDevice := func(ns float64) float64 { return (ns - base) / calibrationDevices / 1e3 } // µs a second
+	r, s := perDevice(real), perDevice(simulated)
+	if r <= 0 || s <= 0 {
+		t.Fatalf("no cost measured: idle %.0f, real %.0f, simulated %.0f ns/s", base, real, simulated)
+	}
+	fmt.Printf("BENCH scale.calibration_gateway_idle_us_per_s %.0f us/s\n", base/1e3)
+	fmt.Printf("BENCH scale.calibration_real_us_per_device_s %.1f us/s\n", r)
+	fmt.Printf("BENCH scale.calibration_sim_us_per_device_s %.1f us/s\n", s)
+	fmt.Printf("BENCH scale.calibration_sim_to_real %.2f\n", s/r)
+	if s/r < 0.85 || s/r > 1.15 {
+		t.Errorf("20 simulated devices cost the gateway %.1f us/s each, 20 real agents %.1f: %.0f%% apart, more than 15%%", s, r, 100*(s/r-1))
+	}
+}
+
+// schedCPU is the CPU time a process's threads ran, in nanoseconds, from
+// their /proc/PID/task/TID/schedstat (a Go program's threads live as long
+// as it does).
+func schedCPU(t *testing.T, pid int) int64 {
+	t.Helper()
+	paths, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("/proc/%d/task/*/schedstat: %v", pid, err)
+	}
+	var sum int64
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			continue // a thread that ended meanwhile
+		}
+		f := strings.Fields(string(raw))
+		if len(f) == 0 {
+			t.Fatalf("%s: %q", p, raw)
+		}
+		ns, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		sum += ns
+	}
+	return sum
+}
