@@ -269,7 +269,9 @@ func replaceSignal(ss []policy.Signal, s policy.Signal, now time.Time) []policy.
 // and worked out at most once per total, not at every heartbeat.
 func (g *Gateway) sharesLocked(total float64) (map[identity.NodeID]float64, bool) {
 	c := &g.power.shares
-	if c.ver != g.power.readyVer || c.byTotal == nil {
+	// A few totals at once (the pool's, a solar signal's): past that the
+	// solar figure moves, and the old splits go.
+	if c.ver != g.power.readyVer || c.byTotal == nil || len(c.byTotal) > 8 {
 		*c = shareCache{ver: g.power.readyVer, byTotal: map[float64]map[identity.NodeID]float64{}}
 	}
 	if got, ok := c.byTotal[total]; ok {

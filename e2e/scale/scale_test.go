@@ -318,7 +318,7 @@ func runScale(t *testing.T, n int) {
 			continue
 		}
 		lease = append(lease, task.LeasedAt.Sub(at))
-		if task.Attempt == 1 {
+		if len(task.History) == 0 { // no attempt given up
 			once = append(once, task.LeasedAt.Sub(at))
 		} else {
 			again++
