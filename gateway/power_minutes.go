@@ -125,10 +125,15 @@ func putMinutes(tx *store.Tx, node identity.NodeID, minutes []api.PowerSample, n
 	if len(minutes) == 0 {
 		return nil
 	}
-	// The node's hours are in key order: the old ones come first.
-	oldest := minuteKey(node, now.Add(-minuteSpan).Truncate(time.Hour))
+	return dropBefore(tx, bucketPowerMinutes, node, minuteKey(node, now.Add(-minuteSpan).Truncate(time.Hour)))
+}
+
+// dropBefore deletes node's records in bucket whose keys sort before
+// oldest: keys of node ID, "/" and a fixed-width time, so that the old
+// ones come first.
+func dropBefore(tx *store.Tx, bucket string, node identity.NodeID, oldest string) error {
 	var old []string
-	err := tx.Scan(bucketPowerMinutes, node.String()+"/", func(k string, _ []byte) error {
+	err := tx.Scan(bucket, node.String()+"/", func(k string, _ []byte) error {
 		if k >= oldest {
 			return errStopScan
 		}
@@ -139,7 +144,7 @@ func putMinutes(tx *store.Tx, node identity.NodeID, minutes []api.PowerSample, n
 		return err
 	}
 	for _, k := range old {
-		if err := tx.Delete(bucketPowerMinutes, k); err != nil {
+		if err := tx.Delete(bucket, k); err != nil {
 			return err
 		}
 	}

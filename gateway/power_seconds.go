@@ -92,24 +92,7 @@ func putSeconds(tx *store.Tx, node identity.NodeID, minutes [][]api.PowerSample,
 	if len(minutes) == 0 {
 		return nil
 	}
-	oldest := secondsKey(node, now.Add(-historySpan-time.Minute).Truncate(time.Minute))
-	var old []string
-	err := tx.Scan(bucketPowerSeconds, node.String()+"/", func(k string, _ []byte) error {
-		if k >= oldest {
-			return errStopScan
-		}
-		old = append(old, k)
-		return nil
-	})
-	if err != nil && err != errStopScan {
-		return err
-	}
-	for _, k := range old {
-		if err := tx.Delete(bucketPowerSeconds, k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return dropBefore(tx, bucketPowerSeconds, node, secondsKey(node, now.Add(-historySpan-time.Minute).Truncate(time.Minute)))
 }
 
 // mergeSamples is a and b by time, one sample per millisecond (b's wins).

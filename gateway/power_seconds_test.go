@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/internal/identity"
+	"github.com/hearth-home/hearth/store"
 )
 
 // TestPowerSecondsTier: a device's samples of the last minutes come back
@@ -118,5 +119,43 @@ func TestSecondsRecordRoundTrip(t *testing.T) {
 		if got, ok := decodeSeconds(minute, bad); ok || got != nil {
 			t.Errorf("record %v read as %+v", bad, got)
 		}
+	}
+}
+
+// TestPowerSecondsPruned: a device's minutes older than the hour leave the
+// store when its next minute is stored.
+func TestPowerSecondsPruned(t *testing.T) {
+	tg := startGateway(t, t.TempDir(), Config{})
+	node := identity.NodeID{1}
+	now := time.Now()
+	old := now.Add(-2 * time.Hour).Truncate(time.Minute)
+	put := func(at time.Time) {
+		t.Helper()
+		err := tg.db.Update(func(tx *store.Tx) error {
+			return putSeconds(tx, node, [][]api.PowerSample{{{T: at, Watts: 3}}}, now)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	has := func(at time.Time) bool {
+		var ok bool
+		tg.db.View(func(tx *store.Tx) error {
+			ok = tx.Get(bucketPowerSeconds, secondsKey(node, at.Truncate(time.Minute))) != nil
+			return nil
+		})
+		return ok
+	}
+	// A minute stored two hours ago, as it was then.
+	tg.db.Update(func(tx *store.Tx) error {
+		return tx.Put(bucketPowerSeconds, secondsKey(node, old), encodeSeconds(old, []api.PowerSample{{T: old, Watts: 3}}))
+	})
+	if !has(old) {
+		t.Fatal("the old minute was not stored")
+	}
+	recent := now.Add(-time.Minute)
+	put(recent)
+	if has(old) || !has(recent) {
+		t.Fatalf("after a recent minute: old kept %v, recent kept %v", has(old), has(recent))
 	}
 }
