@@ -664,7 +664,7 @@ func (g *Gateway) leaseTTL(t *task) time.Duration {
 // sweep expires leases and ages members; it runs every quarter second.
 func (g *Gateway) sweep(now time.Time) {
 	g.mu.Lock()
-	lost := map[identity.NodeID]bool{}
+	var lost map[identity.NodeID]bool // made when a member is lost
 	for _, m := range g.members {
 		if m.memberRecord.State == api.MemberPending || m.lastSeen.IsZero() {
 			continue
@@ -683,6 +683,9 @@ func (g *Gateway) sweep(now time.Time) {
 			g.readyChangedLocked()
 		}
 		if state == api.MemberLost {
+			if lost == nil {
+				lost = map[identity.NodeID]bool{}
+			}
 			lost[m.ID] = true
 		}
 	}
@@ -691,7 +694,7 @@ func (g *Gateway) sweep(now time.Time) {
 	// twice).
 	var expired []*task
 	for _, t := range g.leased {
-		if now.After(t.expires) || len(lost) > 0 && lost[t.Node] {
+		if now.After(t.expires) || lost[t.Node] {
 			expired = append(expired, t)
 		}
 	}

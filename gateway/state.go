@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -314,19 +315,17 @@ func saveTasks(db *store.DB, recs []taskRecord, members []memberRecord, jobs ...
 			// Of the stored record only its version is read, and its
 			// result when memory dropped the outputs.
 			var old struct {
-				Version uint64 `json:"version"`
-			}
-			var withResult struct {
-				Result *api.TaskResult `json:"result"`
+				Version uint64          `json:"version"`
+				Result  json.RawMessage `json:"result"`
 			}
 			key := r.key()
 			ok, _ := tx.GetJSON(bucketTasks, key, &old)
 			if ok && old.Version > r.Version {
 				continue
 			}
-			if ok && r.outputsOnDisk {
-				tx.GetJSON(bucketTasks, key, &withResult)
-				r.Result = keepStoredOutputs(r.Result, withResult.Result)
+			var stored *api.TaskResult
+			if ok && r.outputsOnDisk && json.Unmarshal(old.Result, &stored) == nil {
+				r.Result = keepStoredOutputs(r.Result, stored)
 			}
 			if err := tx.PutJSON(bucketTasks, key, r); err != nil {
 				return err

@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -54,22 +55,12 @@ func main() {
 	if err := draw2x2(runs, *out); err != nil {
 		fatal(err)
 	}
-	fmt.Printf("scaleplot: %d runs (%v devices) drawn in %s\n", len(runs), slices.Sorted(keys(runs)), *out)
+	fmt.Printf("scaleplot: %d runs (%v devices) drawn in %s\n", len(runs), slices.Sorted(maps.Keys(runs)), *out)
 }
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "scaleplot:", err)
 	os.Exit(1)
-}
-
-func keys(m map[int]map[string]float64) func(func(int) bool) {
-	return func(yield func(int) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // read adds the runs in r to runs: each figure under the device count of
@@ -118,7 +109,7 @@ var charts = []chart{
 }
 
 func draw2x2(runs map[int]map[string]float64, out string) error {
-	ns := slices.Sorted(keys(runs))
+	ns := slices.Sorted(maps.Keys(runs))
 	ticks := make([]plot.Tick, len(ns))
 	for i, n := range ns {
 		ticks[i] = plot.Tick{Value: float64(n), Label: strconv.Itoa(n)}
