@@ -31,11 +31,14 @@ type Agent struct {
 	journal  *journal
 	cache    *blobCache
 	refusing atomic.Bool // the agent asks for no work: its disk is nearly full
-	outputs  *outputs
-	cap      *capacity
-	work     workTable
-	runtimes map[string]sandbox.Runtime
-	rtNames  []string
+	// noStreams: the last heartbeat's answer said the pool has no stream
+	// partition to lease, so no request for one is held open.
+	noStreams atomic.Bool
+	outputs   *outputs
+	cap       *capacity
+	work      workTable
+	runtimes  map[string]sandbox.Runtime
+	rtNames   []string
 	// platforms are the image platforms of the runtimes that have them.
 	platforms []string
 	workRoot  string

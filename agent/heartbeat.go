@@ -40,6 +40,7 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Durati
 			a.ready.answered()
 			a.updater.offer(resp.FirmwareUpdate, hb.Firmware, func() ([]byte, error) { return a.updaterSession(c) })
 			a.revoke(ctx, resp.Revoked)
+			a.noStreams.Store(resp.NoStreams)
 			if a.power != nil {
 				a.power.sent(hb.Samples)
 				a.control(resp.Power)

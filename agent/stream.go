@@ -68,13 +68,13 @@ func (a *Agent) streamRuntimes() []string {
 }
 
 // streamLeases asks for stream partitions while the agent has room for
-// them and the power budget leaves some; it returns an error that ends the
-// session.
+// them, the power budget leaves some, and the gateway has not said that no
+// stream runs; it returns an error that ends the session.
 func (a *Agent) streamLeases(ctx context.Context, c *api.Client) error {
 	rts := a.streamRuntimes()
 	for ctx.Err() == nil {
 		room := a.streamRoom()
-		if room <= 0 || a.refusal(diskSpace(a.cfg.DataDir)) != "" ||
+		if room <= 0 || a.noStreams.Load() || a.refusal(diskSpace(a.cfg.DataDir)) != "" ||
 			a.cap.headroom != nil && !(a.cap.headroom() >= minPowerCores) {
 			sleep(ctx, time.Second)
 			continue

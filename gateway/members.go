@@ -101,7 +101,8 @@ func (g *Gateway) heartbeat(node identity.NodeID, addr string, hb api.Heartbeat)
 	if shareKeyOf(m) != before {
 		g.readyChangedLocked()
 	}
-	resp := api.HeartbeatResponse{State: api.MemberReady, Revoked: g.renewLocked(node, hb.Running, now), Power: g.controlLocked(m, now)}
+	resp := api.HeartbeatResponse{State: api.MemberReady, Revoked: g.renewLocked(node, hb.Running, now), Power: g.controlLocked(m, now),
+		NoStreams: !g.streamsLiveLocked()}
 	var recs []memberRecord
 	if !sameFirmware(m.Firmware, hb.Firmware) {
 		m.Firmware = hb.Firmware

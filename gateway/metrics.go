@@ -68,6 +68,8 @@ var (
 		"Tasks and replicas waiting in the queue for a device.", nil, nil)
 	descLeases = prometheus.NewDesc("hearth_leases",
 		"Leases devices hold now.", nil, nil)
+	descLeaseWaiting = prometheus.NewDesc("hearth_lease_requests_waiting",
+		"Devices' requests for work held open now, for tasks or for stream partitions.", []string{"kind"}, nil)
 	descStreamMsgs = prometheus.NewDesc("hearth_stream_messages_total",
 		"Messages of a stream: received from the broker (in), outputs the broker acknowledged (out).", []string{"stream", "direction"}, nil)
 	descStreamLag = prometheus.NewDesc("hearth_stream_lag_messages",
@@ -109,7 +111,7 @@ type poolCollector struct{ g *Gateway }
 func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descBuild, descDeviceInfo, descDeviceState, descWatts, descBudget, descPaused,
 		descTemp, descLoad, descMemFree, descRunning, descCompleted, descQuarantined, descEnergy, descTaskEnergy,
-		descJobs, descTasks, descQueue, descLeases, descStreamMsgs, descStreamLag, descStreamDropped, descMQTT} {
+		descJobs, descTasks, descQueue, descLeases, descLeaseWaiting, descStreamMsgs, descStreamLag, descStreamDropped, descMQTT} {
 		ch <- d
 	}
 }
@@ -173,8 +175,11 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	g.mu.Lock()
 	queued, leased := len(g.queue), len(g.leased)
 	g.mu.Unlock()
+	taskWaits, streamWaits := g.LeaseRequestsWaiting()
 	gauge(descQueue, float64(queued))
 	gauge(descLeases, float64(leased))
+	gauge(descLeaseWaiting, float64(taskWaits), "tasks")
+	gauge(descLeaseWaiting, float64(streamWaits), "streams")
 
 	for _, s := range g.Streams() {
 		n := s.Spec.Name

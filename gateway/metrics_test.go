@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -128,6 +129,21 @@ func TestMetrics(t *testing.T) {
 		got, ok := value(fams, c.name, c.labels)
 		if !ok || got != c.want {
 			t.Errorf("%s%v = %v (present %v), want %v", c.name, c.labels, got, ok, c.want)
+		}
+	}
+	if got, ok := value(fams, "hearth_lease_requests_waiting", map[string]string{"kind": "tasks"}); !ok || got != 0 {
+		t.Errorf("hearth_lease_requests_waiting{kind=tasks} = %v (present %v) with no request open, want 0", got, ok)
+	}
+	// A request for a runtime no task wants stays open: it is counted
+	// while it waits.
+	go n.c.Lease(ctx, api.LeaseRequest{Runtimes: []string{"oci"}, Max: 1, Wait: api.Duration(5 * time.Second)})
+	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got, _ := value(scrape(t, "http://"+ln.Addr().String()+"/metrics", ""), "hearth_lease_requests_waiting", map[string]string{"kind": "tasks"})
+		if got == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("hearth_lease_requests_waiting{kind=tasks} = %v while a request waits, want 1", got)
 		}
 	}
 	if _, ok := fams["go_goroutines"]; !ok {

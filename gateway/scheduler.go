@@ -138,6 +138,17 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 	}
 }
 
+// LeaseRequestsWaiting counts the devices' requests for work held open
+// now: for tasks, and for stream partitions.
+func (g *Gateway) LeaseRequestsWaiting() (tasks, streams int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, n := range g.streamWaiting {
+		streams += n
+	}
+	return len(g.waiting), streams
+}
+
 // headroomDefer is how long a device with less power headroom lets one
 // with more pick first, and headroomMargin how much more counts.
 const (
@@ -255,6 +266,14 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 // queue.
 func (g *Gateway) streamQueuedLocked() bool {
 	return slices.ContainsFunc(g.streamJobs, func(j *job) bool { return j.counts.Queued > 0 })
+}
+
+// streamsLiveLocked reports whether a stream has partitions queued or
+// leased. While none has, agents hold no request for partitions open
+// (HeartbeatResponse.NoStreams): most pools run no stream, and each open
+// request costs the gateway a connection.
+func (g *Gateway) streamsLiveLocked() bool {
+	return slices.ContainsFunc(g.streamJobs, func(j *job) bool { return j.counts.Queued+j.counts.Leased > 0 })
 }
 
 // leaseToLocked leases queued task t to m, to run with runtime rt.

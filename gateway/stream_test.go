@@ -405,3 +405,46 @@ func connectMQTT(t *testing.T, b *mosquitto.Broker, id string) mqtt.Client {
 	t.Cleanup(func() { c.Disconnect(100) })
 	return c
 }
+
+// The heartbeat's answer says whether the pool has stream partitions to
+// lease, so that agents hold no request for them open in a pool that runs
+// no stream: none before a stream is deployed, some while it runs, none
+// again once it is removed.
+func TestHeartbeatSaysNoStreams(t *testing.T) {
+	b := mosquittotest.Start(t)
+	tg := startGateway(t, t.TempDir(), Config{MQTT: b.URL()})
+	ctx := context.Background()
+	n := newNode(t, tg.Gateway)
+	n.hello(t, tg.JoinToken().String())
+	noStreams := func() bool {
+		t.Helper()
+		resp, err := n.c.Heartbeat(ctx, api.Heartbeat{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.NoStreams
+	}
+	if !noStreams() {
+		t.Error("no stream deployed, yet the heartbeat's answer leaves out no_streams")
+	}
+	spec := api.StreamSpec{Name: "s", Topics: []string{"in"}, Partitions: 1, AppDigest: string(putDummyApp(t, tg)),
+		Output: api.StreamOutputSpec{Topic: "out"}}
+	if _, err := tg.admin.DeployStream(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if noStreams() {
+		t.Error("a stream's partition is queued, yet the heartbeat's answer says no_streams")
+	}
+	if ls, err := n.c.Lease(ctx, api.LeaseRequest{Runtimes: []string{"wasm"}, Streams: 1, Wait: api.Duration(2 * time.Second)}); err != nil || len(ls) != 1 {
+		t.Fatalf("leases %d, %v; want the partition", len(ls), err)
+	}
+	if noStreams() {
+		t.Error("a stream's partition is leased, yet the heartbeat's answer says no_streams")
+	}
+	if err := tg.admin.RemoveStream(ctx, "s"); err != nil {
+		t.Fatal(err)
+	}
+	if !noStreams() {
+		t.Error("the only stream was removed, yet the heartbeat's answer leaves out no_streams")
+	}
+}

@@ -255,6 +255,11 @@ type HeartbeatResponse struct {
 	// FirmwareUpdate, when set, asks the device to update to this release
 	// (the rollout picked it); the device runs its updater once for it.
 	FirmwareUpdate *FirmwareUpdate `json:"firmware_update,omitempty"`
+	// NoStreams says that the pool has no stream partition to lease: the
+	// agent need not hold a request for partitions open until a later
+	// answer leaves it out. Absent (false) from gateways that predate it,
+	// so that their agents ask as before.
+	NoStreams bool `json:"no_streams,omitempty"`
 }
 
 // LeaseRequest asks for work that fits the agent's free capacity. The
