@@ -38,14 +38,17 @@ type Gateway struct {
 	jobOrder []string         // oldest first
 	queue    []*task          // queued tasks, oldest first
 	leased   map[string]*task // by lease ID
-	wake     chan struct{}
+	// wake is closed when work is queued, for the stream requests and
+	// the held ones (those of slow devices); the others are parked and
+	// woken one by one (wake.go).
+	wake chan struct{}
 	// unsavedTasks and unsavedJobs changed in memory but failed to be
 	// stored (unsaved.go); unsavedErr (the sweeper's) is the last such
 	// failure logged.
 	unsavedTasks map[string]*task
 	unsavedJobs  map[string]*job
 	unsavedErr   string
-	refused      map[identity.NodeID]time.Time // when an unpaired node was last logged    // closed when work is queued
+	refused      map[identity.NodeID]time.Time // when an unpaired node was last logged
 	power        powerState
 	energyBuf    energyBuf // energy not stored yet (power.go)
 	// heartbeatSeconds is how long the gateway takes to answer a
@@ -53,6 +56,7 @@ type Gateway struct {
 	heartbeatSeconds prometheus.Histogram
 	waiting          map[*leaseWait]struct{} // lease requests waiting for work
 	waitingBy        map[identity.NodeID]int // how many of them each device has
+	parked           parkedWaits             // task requests waiting to be woken, longest first (wake.go)
 	// bySpeed is the members, fastest first by each speed (placement.go);
 	// one absent is to be sorted again.
 	bySpeed map[speedOrder][]*member

@@ -68,6 +68,8 @@ var (
 		"Tasks and replicas waiting in the queue for a device.", nil, nil)
 	descLeases = prometheus.NewDesc("hearth_leases",
 		"Leases devices hold now.", nil, nil)
+	descLeaseWakeups = prometheus.NewDesc("hearth_lease_wakeups_total",
+		"Times a device's parked request for tasks was woken to look at the queue: about one per task queued, not one per device waiting.", nil, nil)
 	descLeaseWaiting = prometheus.NewDesc("hearth_lease_requests_waiting",
 		"Devices' requests for work held open now, for tasks or for stream partitions.", []string{"kind"}, nil)
 	descStreamMsgs = prometheus.NewDesc("hearth_stream_messages_total",
@@ -111,7 +113,7 @@ type poolCollector struct{ g *Gateway }
 func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descBuild, descDeviceInfo, descDeviceState, descWatts, descBudget, descPaused,
 		descTemp, descLoad, descMemFree, descRunning, descCompleted, descQuarantined, descEnergy, descTaskEnergy,
-		descJobs, descTasks, descQueue, descLeases, descLeaseWaiting, descStreamMsgs, descStreamLag, descStreamDropped, descMQTT} {
+		descJobs, descTasks, descQueue, descLeases, descLeaseWaiting, descLeaseWakeups, descStreamMsgs, descStreamLag, descStreamDropped, descMQTT} {
 		ch <- d
 	}
 }
@@ -173,13 +175,14 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descTasks, float64(n), string(s))
 	}
 	g.mu.Lock()
-	queued, leased := len(g.queue), len(g.leased)
+	queued, leased, wakeups := len(g.queue), len(g.leased), g.parked.woken
 	g.mu.Unlock()
 	taskWaits, streamWaits := g.LeaseRequestsWaiting()
 	gauge(descQueue, float64(queued))
 	gauge(descLeases, float64(leased))
 	gauge(descLeaseWaiting, float64(taskWaits), "tasks")
 	gauge(descLeaseWaiting, float64(streamWaits), "streams")
+	counter(descLeaseWakeups, float64(wakeups))
 
 	for _, s := range g.Streams() {
 		n := s.Spec.Name

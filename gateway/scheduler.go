@@ -29,7 +29,7 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 	wait := min(req.Wait.D(), maxLeaseWait)
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
-	lw := &leaseWait{node: node, headroomW: math.Inf(1), runtimes: req.Runtimes}
+	lw := &leaseWait{node: node, headroomW: math.Inf(1), runtimes: req.Runtimes, wake: make(chan struct{}, 1)}
 	if req.HeadroomW != nil {
 		lw.headroomW = *req.HeadroomW
 	}
@@ -55,10 +55,17 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			if g.waitingBy[node]--; g.waitingBy[node] <= 0 {
 				delete(g.waitingBy, node)
 			}
+			lw.done = true
+			select {
+			case <-lw.wake:
+				// Woken, and gone before looking: the next one looks.
+				g.relayLocked()
+			default:
+			}
 		}
 		g.mu.Unlock()
 	}()
-	deferred, held := false, false
+	deferred, held, woken := false, false, false
 	for {
 		g.mu.Lock()
 		m, err := g.workerLocked(node)
@@ -92,6 +99,10 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 				held = true
 				g.log.Debug("lease held back: faster devices finish the queue sooner", "node", node.Short())
 			}
+			if woken {
+				g.relayLocked() // the wake was for a device that takes work
+				woken = false
+			}
 			wake := g.wake
 			g.mu.Unlock()
 			select {
@@ -118,6 +129,14 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			out[i] = g.leaseOf(t)
 		}
 		wake := g.wake
+		if len(picked) == 0 && !streams {
+			if woken {
+				g.relayLocked()
+			}
+			g.parkLocked(lw)
+			wake = lw.wake
+		}
+		woken = false
 		g.mu.Unlock()
 		if len(picked) > 0 {
 			if err := saveTasks(g.db, recs, nil); err != nil {
@@ -130,6 +149,7 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 		}
 		select {
 		case <-wake:
+			woken = !streams
 		case <-timer.C:
 			return nil, nil
 		case <-ctx.Done():
@@ -161,21 +181,31 @@ type leaseWait struct {
 	node      identity.NodeID
 	headroomW float64 // +Inf: no power limit
 	runtimes  []string
+	// wake is signalled when the request is to look at the queue again;
+	// parked, while it is in g.parked; done, once it has ended (wake.go).
+	wake         chan struct{}
+	parked, done bool
 }
 
 // betterWaitingLocked reports whether another device that runs one of
-// lw's runtimes waits for work with clearly more power headroom.
+// lw's runtimes waits for work with clearly more power headroom, and wakes
+// each such device's request, parked or not, to pick first.
 func (g *Gateway) betterWaitingLocked(lw *leaseWait) bool {
 	if math.IsInf(lw.headroomW, 1) {
 		return false // no power limit: none has more
 	}
+	better := false
 	for o := range g.waiting {
 		if o.node != lw.node && o.headroomW > lw.headroomW+headroomMargin &&
 			slices.ContainsFunc(o.runtimes, func(rt string) bool { return slices.Contains(lw.runtimes, rt) }) {
-			return true
+			better = true
+			select {
+			case o.wake <- struct{}{}:
+			default:
+			}
 		}
 	}
-	return false
+	return better
 }
 
 // workerLocked returns node's member if it may take work.
@@ -430,12 +460,6 @@ func (g *Gateway) requeue(ts []*task, why string) {
 	if err := g.save(append(ch.recs, urecs...), ch.members, append(ch.jobs, ujobs...)...); err != nil {
 		g.log.Error("store requeued tasks; kept to store again", "err", err)
 	}
-}
-
-// wakeLocked tells waiting lease requests that work arrived.
-func (g *Gateway) wakeLocked() {
-	close(g.wake)
-	g.wake = make(chan struct{})
 }
 
 // finishJobLocked marks a job finished when no task is left to run, and
