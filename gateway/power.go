@@ -489,9 +489,9 @@ func (e energyRecord) plus(a energyRecord) energyRecord {
 	return e
 }
 
-// flushEnergy stores the energy and minutes kept in memory in one
-// transaction. When the write fails they are put back, to be stored with
-// the next.
+// flushEnergy stores the energy and minutes kept in memory, in
+// transactions of flushChunk devices each. When a write fails, what it and
+// the later ones would have stored is put back, to be stored with the next.
 func (g *Gateway) flushEnergy() error {
 	b := &g.energyBuf
 	b.flushing.Lock()
@@ -504,28 +504,61 @@ func (g *Gateway) flushEnergy() error {
 		return nil
 	}
 	now := time.Now()
-	err := g.db.Update(func(tx *store.Tx) error {
-		for node, ms := range minutes {
-			if err := putMinutes(tx, node, ms, now); err != nil {
-				return err
+	var err error
+	for err == nil && len(days)+len(minutes)+len(seconds) > 0 {
+		// A few hundred devices a transaction: bbolt has one writer, and
+		// leases and submissions wait behind it (at 3,000 devices one
+		// transaction for all held it for a tenth of a second or more).
+		var doneM, doneS []identity.NodeID
+		var doneD []string
+		full := func() bool { return len(doneM)+len(doneS)+len(doneD) == flushChunk }
+		err = g.db.Update(func(tx *store.Tx) error {
+			doneM, doneS, doneD = doneM[:0], doneS[:0], doneD[:0]
+			for node, ms := range minutes {
+				if full() {
+					return nil
+				}
+				if err := putMinutes(tx, node, ms, now); err != nil {
+					return err
+				}
+				doneM = append(doneM, node)
+			}
+			for node, ss := range seconds {
+				if full() {
+					return nil
+				}
+				if err := putSeconds(tx, node, ss, now); err != nil {
+					return err
+				}
+				doneS = append(doneS, node)
+			}
+			for key, a := range days {
+				if full() {
+					return nil
+				}
+				var e energyRecord
+				if _, err := tx.GetJSON(bucketEnergy, key, &e); err != nil {
+					return err
+				}
+				if err := tx.PutJSON(bucketEnergy, key, e.plus(a)); err != nil {
+					return err
+				}
+				doneD = append(doneD, key)
+			}
+			return nil
+		})
+		if err == nil { // stored: what is left is for the next transaction
+			for _, k := range doneM {
+				delete(minutes, k)
+			}
+			for _, k := range doneS {
+				delete(seconds, k)
+			}
+			for _, k := range doneD {
+				delete(days, k)
 			}
 		}
-		for node, ss := range seconds {
-			if err := putSeconds(tx, node, ss, now); err != nil {
-				return err
-			}
-		}
-		for key, a := range days {
-			var e energyRecord
-			if _, err := tx.GetJSON(bucketEnergy, key, &e); err != nil {
-				return err
-			}
-			if err := tx.PutJSON(bucketEnergy, key, e.plus(a)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
 	if err != nil {
 		b.mu.Lock()
 		b.init()
@@ -542,6 +575,10 @@ func (g *Gateway) flushEnergy() error {
 	}
 	return err
 }
+
+// flushChunk is how many devices' (or device-days') records one
+// transaction of flushEnergy writes.
+const flushChunk = 256
 
 // energy lists energy per device and day for the last days days, oldest
 // day first.
