@@ -29,6 +29,7 @@ func main() {
 	taskTime := fs.Duration("task-time", time.Second, "how long a task runs, unless its args say sleep=DURATION")
 	out := fs.Int("output-bytes", 100, "how many bytes a task writes to stdout, unless its args say out=N")
 	spread := fs.Duration("start-over", 0, "spread the devices' starts over this long (default: all at once)")
+	pow := fs.Bool("power", true, "give each device a power governor, as a real agent has by default: a status and a sample a second in each heartbeat (--power=false leaves them out)")
 	verbose := fs.Bool("v", false, "log every device's warnings and errors to stderr")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: hearth-sim --gateway HOST:PORT --token TOKEN --dir DIR [--devices N] [flags]\n\n"+
@@ -51,7 +52,7 @@ func main() {
 	defer stop()
 	start := time.Now()
 	sim, err := agentsim.Start(ctx, agentsim.Options{Gateway: *gw, Token: *token, Dir: *dir, Devices: *n, Slots: *slots,
-		TaskTime: *taskTime, OutputBytes: *out, Start: *spread, Logger: logger})
+		TaskTime: *taskTime, OutputBytes: *out, Start: *spread, Power: *pow, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hearth-sim:", err)
 		os.Exit(1)

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,7 +21,9 @@ import (
 	"time"
 
 	"github.com/hearth-home/hearth/agent"
+	"github.com/hearth-home/hearth/agent/governor"
 	"github.com/hearth-home/hearth/gateway/api"
+	"github.com/hearth-home/hearth/power"
 	"github.com/hearth-home/hearth/sandbox"
 )
 
@@ -43,6 +46,12 @@ type Options struct {
 	// Start spreads the devices' starts over this long (a pool does not
 	// boot at one instant). Default: all at once.
 	Start time.Duration
+	// Power gives each device a power governor, as a real agent has by
+	// default, so that its heartbeats carry a status and a sample a
+	// second: a Raspberry Pi 4's model reading a still copy of this
+	// host's /proc/stat (so idle), every governor stepped once a second
+	// by one goroutine rather than a ticker each.
+	Power bool
 	// Logger receives every device's log, with a "device" attribute.
 	// Default: discard.
 	Logger *slog.Logger
@@ -71,9 +80,20 @@ func Start(ctx context.Context, o Options) (*Sim, error) {
 	// Each simulated device reports the same speed: measuring it would
 	// cost each 0.6 s of CPU.
 	speed := &api.Speed{WasmOps: 1e7, NativeOps: 2e7}
+	var govs []*governor.Governor
+	if o.Power {
+		var err error
+		if govs, err = governors(o.Dir, o.Devices); err != nil {
+			return nil, err
+		}
+	}
 	agents := make([]*agent.Agent, o.Devices)
 	for i := range agents {
-		a, err := agent.New(agent.Config{
+		var gov *governor.Governor
+		if govs != nil {
+			gov = govs[i]
+		}
+		a, err := agent.New(agent.Config{Governor: gov,
 			DataDir: filepath.Join(o.Dir, fmt.Sprintf("device-%05d", i)), Name: fmt.Sprintf("sim-%05d", i),
 			Gateway: o.Gateway, JoinToken: o.Token, Runtimes: []sandbox.Runtime{&Runtime{TaskTime: o.TaskTime, OutputBytes: o.OutputBytes}},
 			Slots: o.Slots, MemoryBytes: 1 << 30, Speed: speed, Version: "sim", // stream requests as a real agent's (DefaultStreams)
@@ -92,6 +112,9 @@ func Start(ctx context.Context, o Options) (*Sim, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Sim{cancel: cancel}
+	if govs != nil {
+		s.wg.Go(func() { stepAll(ctx, govs) })
+	}
 	for i, a := range agents {
 		s.wg.Go(func() {
 			defer a.Close()
@@ -106,6 +129,53 @@ func Start(ctx context.Context, o Options) (*Sim, error) {
 		})
 	}
 	return s, nil
+}
+
+// governors makes n governors for a Raspberry Pi 4 that read a still
+// copy of /proc/stat under dir.
+func governors(dir string, n int) ([]*governor.Governor, error) {
+	stat, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return nil, fmt.Errorf("agentsim: power: %w", err)
+	}
+	root := filepath.Join(dir, "sysroot")
+	if err := os.MkdirAll(filepath.Join(root, "proc"), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(root, "proc", "stat"), stat, 0o644); err != nil {
+		return nil, err
+	}
+	prof, ok := power.Named("rpi4")
+	if !ok {
+		return nil, errors.New("agentsim: power: no rpi4 profile")
+	}
+	model, err := power.NewModel(prof, prof.Cores)
+	if err != nil {
+		return nil, err
+	}
+	govs := make([]*governor.Governor, n)
+	for i := range govs {
+		if govs[i], err = governor.New(governor.Config{Model: model, SysRoot: root}); err != nil {
+			return nil, err
+		}
+	}
+	return govs, nil
+}
+
+// stepAll steps every governor once a second until ctx ends.
+func stepAll(ctx context.Context, govs []*governor.Governor) {
+	tick := time.NewTicker(governor.DefaultInterval)
+	defer tick.Stop()
+	for {
+		for _, g := range govs {
+			g.Step(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // Stop ends every device and waits for them; it returns their errors.
