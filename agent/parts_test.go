@@ -42,6 +42,9 @@ func TestReadTempC(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "temp"), []byte(content), 0o644)
 		os.WriteFile(filepath.Join(dir, "type"), []byte(name+"\n"), 0o644)
 	}
+	if got := readTempNow(root); got != nil {
+		t.Fatalf("no zones: %v", *got)
+	}
 	if got := readTempC(root); got != nil {
 		t.Fatalf("no zones: %v", *got)
 	}
@@ -49,9 +52,18 @@ func TestReadTempC(t *testing.T) {
 	zone("thermal_zone1", "61000\n")
 	zone("thermal_zone2", "garbage\n")
 	zone("thermal_zone3", "-273000\n") // a disconnected sensor
-	got := readTempC(root)
+	got := readTempNow(root)
 	if got == nil || *got != 61 {
-		t.Fatalf("readTempC = %v, want the hottest zone, 61", got)
+		t.Fatalf("readTempNow = %v, want the hottest zone, 61", got)
+	}
+	// The host's readings are kept for a second (hearth-sim's thousands
+	// of agents share them), then read again.
+	if got := readTempC(root); got != nil && hostReadingsFor > 0 {
+		t.Fatalf("readTempC = %v within a second of reading no zone, want the kept reading (none)", *got)
+	}
+	time.Sleep(hostReadingsFor)
+	if got := readTempC(root); got == nil || *got != 61 {
+		t.Fatalf("readTempC = %v a second later, want 61", got)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -30,6 +31,7 @@ func main() {
 	out := fs.Int("output-bytes", 100, "how many bytes a task writes to stdout, unless its args say out=N")
 	spread := fs.Duration("start-over", 0, "spread the devices' starts over this long (default: all at once)")
 	pow := fs.Bool("power", true, "give each device a power governor, as a real agent has by default: a status and a sample a second in each heartbeat (--power=false leaves them out)")
+	cpuProfile := fs.String("cpuprofile", "", "write the simulator's own CPU profile to this file until it stops (go tool pprof FILE)")
 	verbose := fs.Bool("v", false, "log every device's warnings and errors to stderr")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: hearth-sim --gateway HOST:PORT --token TOKEN --dir DIR [--devices N] [flags]\n\n"+
@@ -48,6 +50,18 @@ func main() {
 	if *verbose {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	stopProfile := func() {}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "hearth-sim: --cpuprofile:", err)
+			os.Exit(2)
+		}
+		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
@@ -59,7 +73,9 @@ func main() {
 	}
 	fmt.Printf("hearth-sim: %d devices running against %s (opened in %v); interrupt to stop\n", *n, *gw, time.Since(start).Round(time.Millisecond))
 	<-ctx.Done()
-	if err := sim.Stop(); err != nil {
+	err = sim.Stop()
+	stopProfile()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "hearth-sim:", err)
 		os.Exit(1)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/hearth-home/hearth/gateway/api"
 	"github.com/hearth-home/hearth/hearthtest/benchstat"
 	"github.com/hearth-home/hearth/store"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/shirou/gopsutil/v3/process"
@@ -338,6 +339,7 @@ func runScale(t *testing.T, n int) {
 	// mostly wait. The latency of each task from its
 	// job's creation to its lease is the gateway's dispatch, not a queue
 	// behind thousands of others as in the burst above.
+	waitPolling(t, metricsAddr, n*95/100, 20*time.Second)
 	steady := steadyDispatch(ctx, t, cl, app, waitJob)
 
 	// Throughput: many short tasks, every device busy.
@@ -453,6 +455,21 @@ type bucket struct{ le, count float64 }
 // histogram (cumulative buckets, +Inf last).
 func heartbeatBuckets(t *testing.T, addr string) []bucket {
 	t.Helper()
+	f := scrape(t, addr)["hearth_heartbeat_seconds"]
+	if f == nil || len(f.Metric) != 1 || f.Metric[0].Histogram == nil {
+		t.Fatalf("metrics: no hearth_heartbeat_seconds histogram")
+	}
+	h := f.Metric[0].Histogram
+	var out []bucket
+	for _, b := range h.Bucket {
+		out = append(out, bucket{b.GetUpperBound(), float64(b.GetCumulativeCount())})
+	}
+	return append(out, bucket{math.Inf(1), float64(h.GetSampleCount())})
+}
+
+// scrape reads the gateway's metrics.
+func scrape(t *testing.T, addr string) map[string]*dto.MetricFamily {
+	t.Helper()
 	resp, err := http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatalf("metrics: %v", err)
@@ -463,16 +480,35 @@ func heartbeatBuckets(t *testing.T, addr string) []bucket {
 	if err != nil {
 		t.Fatalf("metrics: %v", err)
 	}
-	f := fams["hearth_heartbeat_seconds"]
-	if f == nil || len(f.Metric) != 1 || f.Metric[0].Histogram == nil {
-		t.Fatalf("metrics: no hearth_heartbeat_seconds histogram")
+	return fams
+}
+
+// waitPolling waits up to within until at least want of the devices'
+// requests for tasks wait at the gateway (hearth_lease_requests_waiting),
+// so that a phase starts with the pool idle, not in the last one's wake.
+func waitPolling(t *testing.T, addr string, want int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		n := 0.0
+		if f := scrape(t, addr)["hearth_lease_requests_waiting"]; f != nil {
+			for _, m := range f.Metric {
+				for _, l := range m.Label {
+					if l.GetName() == "kind" && l.GetValue() == "tasks" {
+						n = m.GetGauge().GetValue()
+					}
+				}
+			}
+		}
+		if int(n) >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Logf("only %.0f requests for tasks waiting after %v, want %d: going on", n, within, want)
+			return
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
-	h := f.Metric[0].Histogram
-	var out []bucket
-	for _, b := range h.Bucket {
-		out = append(out, bucket{b.GetUpperBound(), float64(b.GetCumulativeCount())})
-	}
-	return append(out, bucket{math.Inf(1), float64(h.GetSampleCount())})
 }
 
 func subtract(a, b []bucket) []bucket {
@@ -545,6 +581,8 @@ func steadyDispatch(ctx context.Context, t *testing.T, cl *api.Admin, app string
 	}
 	wg.Wait()
 	var out []time.Duration
+	var first time.Time
+	slow := 0
 	for _, id := range ids {
 		if id == "" {
 			continue
@@ -554,9 +592,18 @@ func steadyDispatch(ctx context.Context, t *testing.T, cl *api.Admin, app string
 		if err != nil {
 			t.Fatal(err)
 		}
+		if first.IsZero() {
+			first = d.Created
+		}
 		for _, task := range d.Tasks {
-			if task.LeasedAt != nil {
-				out = append(out, task.LeasedAt.Sub(d.Created))
+			if task.LeasedAt == nil {
+				continue
+			}
+			took := task.LeasedAt.Sub(d.Created)
+			out = append(out, took)
+			if took > 100*time.Millisecond && slow < 20 { // when, to set beside the gateway's log
+				slow++
+				t.Logf("steady: job %s created at +%v, task %d leased after %v", id, d.Created.Sub(first).Round(time.Millisecond), task.Index, took.Round(time.Millisecond))
 			}
 		}
 	}
