@@ -44,6 +44,9 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 		g.waitingBy[node]++
 	}
 	g.mu.Unlock()
+	// woken: a parked wait was woken and has not yet looked at the queue
+	// (or passed the wake on); a request that ends meanwhile passes it on.
+	deferred, held, woken := false, false, false
 	defer func() {
 		g.mu.Lock()
 		if streams {
@@ -58,14 +61,16 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 			lw.done = true
 			select {
 			case <-lw.wake:
+				woken = true
+			default:
+			}
+			if woken {
 				// Woken, and gone before looking: the next one looks.
 				g.relayLocked()
-			default:
 			}
 		}
 		g.mu.Unlock()
 	}()
-	deferred, held, woken := false, false, false
 	for {
 		g.mu.Lock()
 		m, err := g.workerLocked(node)

@@ -340,7 +340,12 @@ func runScale(t *testing.T, n int) {
 	// job's creation to its lease is the gateway's dispatch, not a queue
 	// behind thousands of others as in the burst above.
 	waitPolling(t, metricsAddr, n*95/100, 20*time.Second)
+	profiled()
+	profiled = profile("steady-cpu", "profile?seconds=10")
 	steady := steadyDispatch(ctx, t, cl, app, waitJob)
+	profiled()
+	profiled = func() {}
+	profile("steady-mutex", "mutex")()
 
 	// Throughput: many short tasks, every device busy.
 	w0 := writeBytes(gw.pid())
