@@ -166,7 +166,7 @@ bench-run:
 SCALE_DEVICES ?= 100 300 1000 3000
 bench-scale: build
 	@HEARTH_SCALE_DEVICES='$(SCALE_DEVICES)' HEARTH_SCALE_CALIBRATE=1 CGO_ENABLED=0 $(GO) test -count=1 -timeout 90m -run '^(TestScale|TestCalibration)$$' -v ./e2e/scale/ > $(BIN)/bench-scale.log 2>&1; \
-	  s=$$?; grep -E '^BENCH|^(---|ok|FAIL)|scale_test.go' $(BIN)/bench-scale.log; \
+	  s=$$?; grep -E '^BENCH|^(---|ok|FAIL)|scale_test.go|calibrate_test.go' $(BIN)/bench-scale.log; \
 	  $(GO) run ./hearthtest/scaleplot -o $(BIN)/scale.svg $(BIN)/bench-scale.log || true; exit $$s
 
 clean:

@@ -163,56 +163,6 @@ func (g *Gateway) lease(ctx context.Context, node identity.NodeID, req api.Lease
 	}
 }
 
-// LeaseRequestsWaiting counts the devices' requests for work held open
-// now: for tasks, and for stream partitions.
-func (g *Gateway) LeaseRequestsWaiting() (tasks, streams int) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, n := range g.streamWaiting {
-		streams += n
-	}
-	return len(g.waiting), streams
-}
-
-// headroomDefer is how long a device with less power headroom lets one
-// with more pick first, and headroomMargin how much more counts.
-const (
-	headroomDefer  = 150 * time.Millisecond
-	headroomMargin = 0.5 // watts
-)
-
-// leaseWait is a lease request waiting for work.
-type leaseWait struct {
-	node      identity.NodeID
-	headroomW float64 // +Inf: no power limit
-	runtimes  []string
-	// wake is signalled when the request is to look at the queue again;
-	// parked, while it is in g.parked; done, once it has ended (wake.go).
-	wake         chan struct{}
-	parked, done bool
-}
-
-// betterWaitingLocked reports whether another device that runs one of
-// lw's runtimes waits for work with clearly more power headroom, and wakes
-// each such device's request, parked or not, to pick first.
-func (g *Gateway) betterWaitingLocked(lw *leaseWait) bool {
-	if math.IsInf(lw.headroomW, 1) {
-		return false // no power limit: none has more
-	}
-	better := false
-	for o := range g.waiting {
-		if o.node != lw.node && o.headroomW > lw.headroomW+headroomMargin &&
-			slices.ContainsFunc(o.runtimes, func(rt string) bool { return slices.Contains(lw.runtimes, rt) }) {
-			better = true
-			select {
-			case o.wake <- struct{}{}:
-			default:
-			}
-		}
-	}
-	return better
-}
-
 // workerLocked returns node's member if it may take work.
 func (g *Gateway) workerLocked(node identity.NodeID) (*member, error) {
 	m := g.members[node]
