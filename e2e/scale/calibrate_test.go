@@ -20,6 +20,10 @@ const (
 	calibrationDevices = 20
 	calibrationWindow  = 30 * time.Second
 	calibrationRounds  = 3
+	// calibrationSettle is how long each window waits after the devices
+	// are ready: past their first lease and stream polls (10 s), which
+	// end together.
+	calibrationSettle = 15 * time.Second
 )
 
 // TestCalibration checks that the simulator loads the gateway as real
@@ -60,7 +64,7 @@ func TestCalibration(t *testing.T) {
 	}
 	// cost is the gateway's CPU over the window, in ns a second.
 	cost := func() float64 {
-		time.Sleep(5 * time.Second) // settled
+		time.Sleep(calibrationSettle)
 		c0 := schedCPU(t, gw.pid())
 		time.Sleep(calibrationWindow)
 		return float64(schedCPU(t, gw.pid())-c0) / calibrationWindow.Seconds()
