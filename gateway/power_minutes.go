@@ -93,8 +93,11 @@ func (g *Gateway) minuteOfLocked(node identity.NodeID, s api.PowerSample) (api.P
 	return done, ended
 }
 
-func minuteKey(node identity.NodeID, hour time.Time) string {
-	return fmt.Sprintf("%s/%012d", node, hour.Unix())
+// tierKey is a power history record's key, in the minute tier (t an
+// hour) and the seconds tier (t a minute): the node, then t in Unix
+// seconds on 12 digits, so that a node's records sort by time.
+func tierKey(node identity.NodeID, t time.Time) string {
+	return fmt.Sprintf("%s/%012d", node, t.Unix())
 }
 
 // putMinutes stores node's ended minutes, in the records of their hours,
@@ -105,7 +108,7 @@ func putMinutes(tx *store.Tx, node identity.NodeID, minutes []api.PowerSample, n
 			continue // a device's nonsense: it would be stored as infinity
 		}
 		hour := s.T.Truncate(time.Hour)
-		key := minuteKey(node, hour)
+		key := tierKey(node, hour)
 		rec := tx.Get(bucketPowerMinutes, key)
 		if len(rec) != hourRecord {
 			rec = emptyHour()
@@ -125,7 +128,7 @@ func putMinutes(tx *store.Tx, node identity.NodeID, minutes []api.PowerSample, n
 	if len(minutes) == 0 {
 		return nil
 	}
-	return dropBefore(tx, bucketPowerMinutes, node, minuteKey(node, now.Add(-minuteSpan).Truncate(time.Hour)))
+	return dropBefore(tx, bucketPowerMinutes, node, tierKey(node, now.Add(-minuteSpan).Truncate(time.Hour)))
 }
 
 // dropBefore deletes node's records in bucket whose keys sort before

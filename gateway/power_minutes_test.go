@@ -93,7 +93,7 @@ func TestPowerMinutesPruned(t *testing.T) {
 			return nil
 		})
 	})
-	if len(keys) != 1 || keys[0] != minuteKey(node, fresh.T.Truncate(time.Hour)) {
+	if len(keys) != 1 || keys[0] != tierKey(node, fresh.T.Truncate(time.Hour)) {
 		t.Fatalf("stored hours %v, want only the fresh one", keys)
 	}
 }

@@ -13,7 +13,6 @@ package gateway
 
 import (
 	"encoding/binary"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -69,10 +68,6 @@ func (g *Gateway) lastSampleLocked(node identity.NodeID) time.Time {
 	return time.Time{}
 }
 
-func secondsKey(node identity.NodeID, minute time.Time) string {
-	return fmt.Sprintf("%s/%012d", node, minute.Unix())
-}
-
 // putSeconds stores a device's ended minutes (each all in one minute),
 // merged with what is stored of the same minutes (samples sent again
 // after a lost answer or a restart), and drops its minutes older than
@@ -83,7 +78,7 @@ func putSeconds(tx *store.Tx, node identity.NodeID, minutes [][]api.PowerSample,
 			continue
 		}
 		minute := ss[0].T.Truncate(time.Minute)
-		key := secondsKey(node, minute)
+		key := tierKey(node, minute)
 		old, _ := decodeSeconds(minute, tx.Get(bucketPowerSeconds, key))
 		if err := tx.Put(bucketPowerSeconds, key, encodeSeconds(minute, mergeSamples(old, ss))); err != nil {
 			return err
@@ -92,7 +87,7 @@ func putSeconds(tx *store.Tx, node identity.NodeID, minutes [][]api.PowerSample,
 	if len(minutes) == 0 {
 		return nil
 	}
-	return dropBefore(tx, bucketPowerSeconds, node, secondsKey(node, now.Add(-historySpan-time.Minute).Truncate(time.Minute)))
+	return dropBefore(tx, bucketPowerSeconds, node, tierKey(node, now.Add(-historySpan-time.Minute).Truncate(time.Minute)))
 }
 
 // mergeSamples is a and b by time, one sample per millisecond (b's wins).

@@ -141,14 +141,14 @@ func TestPowerSecondsPruned(t *testing.T) {
 	has := func(at time.Time) bool {
 		var ok bool
 		tg.db.View(func(tx *store.Tx) error {
-			ok = tx.Get(bucketPowerSeconds, secondsKey(node, at.Truncate(time.Minute))) != nil
+			ok = tx.Get(bucketPowerSeconds, tierKey(node, at.Truncate(time.Minute))) != nil
 			return nil
 		})
 		return ok
 	}
 	// A minute stored two hours ago, as it was then.
 	tg.db.Update(func(tx *store.Tx) error {
-		return tx.Put(bucketPowerSeconds, secondsKey(node, old), encodeSeconds(old, []api.PowerSample{{T: old, Watts: 3}}))
+		return tx.Put(bucketPowerSeconds, tierKey(node, old), encodeSeconds(old, []api.PowerSample{{T: old, Watts: 3}}))
 	})
 	if !has(old) {
 		t.Fatal("the old minute was not stored")
