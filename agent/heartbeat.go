@@ -17,7 +17,8 @@ var errPendingAgain = fmt.Errorf("gateway: node is pending again: %w", api.ErrPe
 
 // heartbeats reports health every interval while the session lasts; each
 // heartbeat renews the running leases, and the answer names those to stop.
-func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Duration) error {
+// It closes answered at the first answer.
+func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Duration, answered chan<- struct{}) error {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	defer a.ready.failed() // heartbeats in a row, in one session
@@ -41,6 +42,10 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Durati
 			a.updater.offer(resp.FirmwareUpdate, hb.Firmware, func() ([]byte, error) { return a.updaterSession(c) })
 			a.revoke(ctx, resp.Revoked)
 			a.noStreams.Store(resp.NoStreams)
+			if answered != nil {
+				close(answered)
+				answered = nil
+			}
 			if a.power != nil {
 				a.power.sent(hb.Samples)
 				a.control(resp.Power)

@@ -174,13 +174,24 @@ func (a *Agent) session(ctx context.Context, c *api.Client, hello api.HelloRespo
 	}
 	// The first loop to fail ends the others (errgroup).
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return a.heartbeats(ctx, c, every) })
+	answered := make(chan struct{}) // closed at the session's first heartbeat answer
+	g.Go(func() error { return a.heartbeats(ctx, c, every, answered) })
 	g.Go(func() error { return a.send(ctx, c) })
 	if len(a.rtNames) > 0 {
 		g.Go(func() error { return a.leases(ctx, c) })
 	}
 	if a.cfg.Streams > 0 && len(a.streamRuntimes()) > 0 {
-		g.Go(func() error { return a.streamLeases(ctx, c) })
+		g.Go(func() error {
+			// Not before the gateway has said whether any stream runs: a
+			// request asked before that would wait its full time for
+			// nothing, on a connection of its own that then lingers.
+			select {
+			case <-answered:
+			case <-ctx.Done():
+				return nil
+			}
+			return a.streamLeases(ctx, c)
+		})
 	}
 	if a.shards != nil {
 		g.Go(func() error { return a.storageLoop(ctx, c) })

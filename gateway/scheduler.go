@@ -218,7 +218,7 @@ func (g *Gateway) pickLocked(m *member, req api.LeaseRequest, allow map[*job]int
 		fits := rt != "" && (!limited || n != 0) &&
 			(streams || cpu <= 0 && req.FreeCPU <= 0 || spec.Resources.CPU <= cpu+1e-9) &&
 			(streams || mem <= 0 && req.FreeMemory <= 0 || int64(spec.Resources.Memory) <= mem)
-		if !fits || streams != (t.job.Stream != "") || streams && g.fewerWaitingLocked(m.ID, t.job) ||
+		if !fits || streams != (t.job.Stream != "") || streams && (g.fewerWaitingLocked(m.ID, t.job) || g.fullShareLocked(m, t.job, now)) ||
 			t.Replica > 0 && !g.replicaFitsLocked(t, m, rt) {
 			kept = append(kept, t)
 			continue
@@ -279,6 +279,28 @@ func (g *Gateway) leaseToLocked(t *task, m *member, rt string, now time.Time) {
 	}
 	t.counts().Queued--
 	t.counts().Leased++
+}
+
+// fullShareLocked reports whether m already holds its share of a new
+// stream's partitions (an equal share over the ready devices that run its
+// runtime) before j.spreadUntil.
+func (g *Gateway) fullShareLocked(m *member, j *job, now time.Time) bool {
+	if !now.Before(j.spreadUntil) {
+		return false
+	}
+	devices := 0
+	for _, o := range g.members {
+		if o.state == api.MemberReady && slices.Contains(o.Node.Runtimes, j.Spec.Runtime) {
+			devices++
+		}
+	}
+	held := 0
+	for _, t := range j.tasks {
+		if t.State == api.TaskLeased && t.Node == m.ID {
+			held++
+		}
+	}
+	return held >= (len(j.tasks)+devices-1)/max(devices, 1)
 }
 
 // fewerWaitingLocked reports whether another device that waits for stream

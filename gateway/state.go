@@ -129,6 +129,9 @@ type job struct {
 	// partition leased with an older one stops at its next pull.
 	streamVersion int
 	notes         *noteLog // the stream's, for a stream's job
+	// spreadUntil ends a new stream's first moments, in which a device
+	// takes no more than its share of the partitions (fullShareLocked).
+	spreadUntil time.Time
 	// replicaCounts counts a certified job's replicas by state (counts
 	// counts its tasks); nil for other jobs.
 	replicaCounts *api.TaskCounts

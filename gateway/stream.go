@@ -237,6 +237,19 @@ func (g *Gateway) submitStreamJob(s *streamState) (*job, error) {
 	g.mu.Lock()
 	j.streamVersion, j.notes = s.Version, s.notes
 	j.counts.Queued = len(j.tasks)
+	// Devices hear of the stream at their next heartbeat (agents hold no
+	// request for partitions open while no stream runs) and ask one after
+	// another: for that long, each takes its share only. Then whatever
+	// is left goes to whoever asks, and waiting requests are woken for it.
+	spread := g.cfg.Heartbeat + 2*time.Second
+	j.spreadUntil = time.Now().Add(spread)
+	time.AfterFunc(spread, func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if j.counts.Queued > 0 {
+			g.wakeLocked()
+		}
+	})
 	g.jobs[j.ID] = j
 	g.streamJobs = append(g.streamJobs, j)
 	g.jobOrder = append(g.jobOrder, j.ID)

@@ -362,6 +362,7 @@ func runScale(t *testing.T, n int) {
 	elapsed := time.Since(began)
 	written := writeBytes(gw.pid()) - w0
 	gwCPU1, rssBusy := procStat(gw.pid())
+	mem := memBreakdown(t, metricsAddr)
 	hbLatency := quantileOf(subtract(heartbeatBuckets(t, metricsAddr), hb0), 0.99)
 	simCPU1, _ := procStat(sim.pid())
 
@@ -444,6 +445,11 @@ func runScale(t *testing.T, n int) {
 	fmt.Printf("BENCH scale.bytes_written_per_result %.0f bytes\n", float64(written)/float64(tasks))
 	fmt.Printf("BENCH scale.gateway_rss_mb %.1f MB\n", float64(max(rssIdle, rssBusy))/1024)
 	fmt.Printf("BENCH scale.gateway_rss_idle_mb %.1f MB\n", float64(rssIdle)/1024)
+	// Where the resident memory at work is: the Go heap's spans in use,
+	// the goroutines' stacks, and how many goroutines.
+	fmt.Printf("BENCH scale.gateway_heap_inuse_mb %.1f MB\n", mem.heapInuse/(1<<20))
+	fmt.Printf("BENCH scale.gateway_stacks_mb %.1f MB\n", mem.stacks/(1<<20))
+	fmt.Printf("BENCH scale.gateway_goroutines %.0f goroutines\n", mem.goroutines)
 	// The simulator's own load: near one core, it and not the gateway
 	// would be what the figures measure.
 	fmt.Printf("BENCH scale.gateway_cpu_cores %.2f cores\n", (gwCPU1-gwCPU0).Seconds()/elapsed.Seconds())
@@ -486,6 +492,29 @@ func scrape(t *testing.T, addr string) map[string]*dto.MetricFamily {
 		t.Fatalf("metrics: %v", err)
 	}
 	return fams
+}
+
+// memStats is the Go runtime's view of the gateway's memory.
+type memStats struct{ heapInuse, stacks, goroutines float64 }
+
+// memBreakdown reads it from the gateway's metrics (the Go collector's
+// go_memstats_* and go_goroutines).
+func memBreakdown(t *testing.T, addr string) memStats {
+	t.Helper()
+	fams := scrape(t, addr)
+	value := func(name string) float64 {
+		f := fams[name]
+		if f == nil || len(f.Metric) == 0 {
+			t.Errorf("metrics: no %s", name)
+			return 0
+		}
+		m := f.Metric[0]
+		if m.Gauge != nil {
+			return m.GetGauge().GetValue()
+		}
+		return m.GetUntyped().GetValue()
+	}
+	return memStats{value("go_memstats_heap_inuse_bytes"), value("go_memstats_stack_inuse_bytes"), value("go_goroutines")}
 }
 
 // waitPolling waits up to within until at least want of the devices'

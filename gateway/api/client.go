@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hearth-home/hearth/internal/http1"
 	"github.com/hearth-home/hearth/internal/identity"
@@ -30,8 +31,17 @@ func NewAgentClient(addr string, self identity.Identity, pin func(identity.NodeI
 	if err != nil {
 		return nil, err
 	}
-	return newClient(addr, "", cfg), nil
+	c := newClient(addr, "", cfg)
+	c.http.IdleTimeout = AgentIdleTimeout
+	return c, nil
 }
+
+// AgentIdleTimeout is how long an agent keeps a connection to the gateway
+// that no call has used. Heartbeats (every 2 s by default) keep one in use
+// and requests for work (answered within 10 s) another; a connection opened
+// for a call that overlapped them is surplus, and costs the gateway tens of
+// kilobytes for as long as it stays open.
+const AgentIdleTimeout = 15 * time.Second
 
 // NewAdminClient connects as the owner, with the admin token, to the gateway
 // named in creds, pinned by its node ID.
