@@ -357,14 +357,15 @@ func runScale(t *testing.T, n int) {
 	profiled = profile("busy-cpu", "profile?seconds=15")
 	j, _ = submit(tasks, "sleep=100ms")
 	waitJob(j.ID, 10*time.Minute)
-	profiled()
-	profile("heap", "heap")()
+	// Measured before waiting for the profile, which may outlast the job.
 	elapsed := time.Since(began)
 	written := writeBytes(gw.pid()) - w0
 	gwCPU1, rssBusy := procStat(gw.pid())
+	simCPU1, _ := procStat(sim.pid())
+	profiled()
+	profile("heap", "heap")()
 	mem := memBreakdown(t, metricsAddr)
 	hbLatency := quantileOf(subtract(heartbeatBuckets(t, metricsAddr), hb0), 0.99)
-	simCPU1, _ := procStat(sim.pid())
 
 	// The gateway killed with SIGKILL in the middle of a job and started
 	// again: every device back, ready, and every result of the job in
