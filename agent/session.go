@@ -172,29 +172,35 @@ func (a *Agent) session(ctx context.Context, c *api.Client, hello api.HelloRespo
 	if hello.Heartbeat <= 0 {
 		every = 5 * time.Second
 	}
-	// The first loop to fail ends the others (errgroup).
+	// The first loop to fail ends the others (errgroup). The heartbeat
+	// goes first, alone, on the hello's connection: the others start at
+	// its first answer. Started together, each would open a connection of
+	// its own, and after a gateway's restart thousands of devices' extra
+	// TLS handshakes at once are most of its work (docs/scale.md). The
+	// answer also says whether any stream runs: a request for partitions
+	// asked before it would wait its full time for nothing.
 	g, ctx := errgroup.WithContext(ctx)
 	answered := make(chan struct{}) // closed at the session's first heartbeat answer
 	g.Go(func() error { return a.heartbeats(ctx, c, every, answered) })
-	g.Go(func() error { return a.send(ctx, c) })
-	if len(a.rtNames) > 0 {
-		g.Go(func() error { return a.leases(ctx, c) })
-	}
-	if a.cfg.Streams > 0 && len(a.streamRuntimes()) > 0 {
+	then := func(loop func(context.Context, *api.Client) error) {
 		g.Go(func() error {
-			// Not before the gateway has said whether any stream runs: a
-			// request asked before that would wait its full time for
-			// nothing, on a connection of its own that then lingers.
 			select {
 			case <-answered:
+				return loop(ctx, c)
 			case <-ctx.Done():
 				return nil
 			}
-			return a.streamLeases(ctx, c)
 		})
 	}
+	then(a.send)
+	if len(a.rtNames) > 0 {
+		then(a.leases)
+	}
+	if a.cfg.Streams > 0 && len(a.streamRuntimes()) > 0 {
+		then(a.streamLeases)
+	}
 	if a.shards != nil {
-		g.Go(func() error { return a.storageLoop(ctx, c) })
+		then(a.storageLoop)
 	}
 	return g.Wait()
 }

@@ -388,7 +388,13 @@ func runScale(t *testing.T, n int) {
 	}
 	gw.kill()
 	gw = start(t, pinned(0, bin("hearth-gateway"), gwArgs...), filepath.Join(dir, "gateway-2.log"))
+	profiled = func() {}
+	if profDir != "" {
+		waitListening(pprofAddr, 10*time.Second)
+		profiled = profile("recover-cpu", "profile?seconds=15")
+	}
 	back, err := waitReady(n, 2*time.Minute)
+	profiled()
 	if err != nil {
 		t.Errorf("after the gateway's restart: %v", err)
 	}
@@ -493,6 +499,16 @@ func scrape(t *testing.T, addr string) map[string]*dto.MetricFamily {
 		t.Fatalf("metrics: %v", err)
 	}
 	return fams
+}
+
+// waitListening waits up to within until addr accepts connections.
+func waitListening(addr string, within time.Duration) {
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return
+		}
+	}
 }
 
 // memStats is the Go runtime's view of the gateway's memory.
