@@ -223,12 +223,9 @@ func (g *Gateway) Run(ctx context.Context) error {
 		ReadHeaderTimeout: min(10*time.Second, g.cfg.CallTimeout),
 		ReadTimeout:       g.cfg.CallTimeout,
 		WriteTimeout:      g.cfg.CallTimeout,
-		// A connection between calls costs tens of kilobytes (buffers,
-		// TLS state, a goroutine): with thousands of devices, those left
-		// open by calls that overlapped go soon. Heartbeats keep theirs.
-		IdleTimeout: min(g.cfg.CallTimeout, max(30*time.Second, 3*g.cfg.Heartbeat)),
-		ErrorLog:    slog.NewLogLogger(g.log.Handler(), slog.LevelDebug),
-		BaseContext: func(net.Listener) context.Context { return ctx },
+		IdleTimeout:       g.cfg.CallTimeout,
+		ErrorLog:          slog.NewLogLogger(g.log.Handler(), slog.LevelDebug),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

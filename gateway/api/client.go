@@ -40,8 +40,10 @@ func NewAgentClient(addr string, self identity.Identity, pin func(identity.NodeI
 // that no call has used. Heartbeats (every 2 s by default) keep one in use
 // and requests for work (answered within 10 s) another; a connection opened
 // for a call that overlapped them is surplus, and costs the gateway tens of
-// kilobytes for as long as it stays open.
-const AgentIdleTimeout = 15 * time.Second
+// kilobytes for as long as it stays open. Not much sooner than a minute,
+// though: a device at work overlaps its calls every few seconds, and each
+// connection opened again is a TLS handshake on both sides.
+const AgentIdleTimeout = time.Minute
 
 // NewAdminClient connects as the owner, with the admin token, to the gateway
 // named in creds, pinned by its node ID.
