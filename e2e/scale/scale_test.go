@@ -300,6 +300,13 @@ func runScale(t *testing.T, n int) {
 					// Tasks that ran out of attempts: devices were
 					// taken for lost, or results were refused.
 					t.Errorf("job %s ended %s: %+v (see the gateway's log)", id, j.State, j.Counts)
+					if d, err := cl.Job(ctx, id); err == nil {
+						for _, task := range d.Tasks {
+							if task.State == api.TaskFailed {
+								t.Logf("task %d failed on attempt %d (%s): %+v; earlier attempts: %q", task.Index, task.Attempt, task.Node, task.Result, task.History)
+							}
+						}
+					}
 					return
 				}
 			}
