@@ -77,6 +77,17 @@ func pinned(core int, name string, args ...string) *exec.Cmd {
 	return exec.Command(name, args...)
 }
 
+// gatewayCmd runs the gateway on core 0, with HEARTH_SCALE_GATEWAY_ENV
+// (space-separated KEY=VALUE, e.g. "GOMEMLIMIT=300MiB") added to its
+// environment only.
+func gatewayCmd(args []string) *exec.Cmd {
+	cmd := pinned(0, bin("hearth-gateway"), args...)
+	if extra := strings.Fields(os.Getenv("HEARTH_SCALE_GATEWAY_ENV")); len(extra) > 0 {
+		cmd.Env = append(os.Environ(), extra...)
+	}
+	return cmd
+}
+
 type proc struct {
 	cmd *exec.Cmd
 	log *os.File
@@ -232,7 +243,7 @@ func runScale(t *testing.T, n int) {
 		}()
 		return func() { <-done }
 	}
-	gw := start(t, pinned(0, bin("hearth-gateway"), gwArgs...), filepath.Join(dir, "gateway.log"))
+	gw := start(t, gatewayCmd(gwArgs), filepath.Join(dir, "gateway.log"))
 	cl, err := api.NewAdminClient(creds)
 	if err != nil {
 		t.Fatal(err)
@@ -394,7 +405,7 @@ func runScale(t *testing.T, n int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	gw.kill()
-	gw = start(t, pinned(0, bin("hearth-gateway"), gwArgs...), filepath.Join(dir, "gateway-2.log"))
+	gw = start(t, gatewayCmd(gwArgs), filepath.Join(dir, "gateway-2.log"))
 	profiled = func() {}
 	if profDir != "" {
 		waitListening(pprofAddr, 10*time.Second)
