@@ -481,6 +481,28 @@ func (b *energyBuf) init() {
 	}
 }
 
+// putSome stores up to room entries of m with put and returns their keys.
+func putSome[K comparable, V any](m map[K]V, room int, put func(K, V) error) ([]K, error) {
+	var done []K
+	for k, v := range m {
+		if len(done) == room {
+			break
+		}
+		if err := put(k, v); err != nil {
+			return nil, err
+		}
+		done = append(done, k)
+	}
+	return done, nil
+}
+
+// forget deletes keys from m.
+func forget[K comparable, V any](m map[K]V, keys []K) {
+	for _, k := range keys {
+		delete(m, k)
+	}
+}
+
 func (e energyRecord) plus(a energyRecord) energyRecord {
 	e.TaskWh += a.TaskWh
 	e.Tasks += a.Tasks
@@ -511,52 +533,33 @@ func (g *Gateway) flushEnergy() error {
 		// transaction for all held it for a tenth of a second or more).
 		var doneM, doneS []identity.NodeID
 		var doneD []string
-		full := func() bool { return len(doneM)+len(doneS)+len(doneD) == flushChunk }
 		err = g.db.Update(func(tx *store.Tx) error {
-			doneM, doneS, doneD = doneM[:0], doneS[:0], doneD[:0]
-			for node, ms := range minutes {
-				if full() {
-					return nil
-				}
-				if err := putMinutes(tx, node, ms, now); err != nil {
-					return err
-				}
-				doneM = append(doneM, node)
+			var err error
+			doneM, err = putSome(minutes, flushChunk, func(node identity.NodeID, ms []api.PowerSample) error {
+				return putMinutes(tx, node, ms, now)
+			})
+			if err != nil {
+				return err
 			}
-			for node, ss := range seconds {
-				if full() {
-					return nil
-				}
-				if err := putSeconds(tx, node, ss, now); err != nil {
-					return err
-				}
-				doneS = append(doneS, node)
+			doneS, err = putSome(seconds, flushChunk-len(doneM), func(node identity.NodeID, ss [][]api.PowerSample) error {
+				return putSeconds(tx, node, ss, now)
+			})
+			if err != nil {
+				return err
 			}
-			for key, a := range days {
-				if full() {
-					return nil
-				}
+			doneD, err = putSome(days, flushChunk-len(doneM)-len(doneS), func(key string, a energyRecord) error {
 				var e energyRecord
 				if _, err := tx.GetJSON(bucketEnergy, key, &e); err != nil {
 					return err
 				}
-				if err := tx.PutJSON(bucketEnergy, key, e.plus(a)); err != nil {
-					return err
-				}
-				doneD = append(doneD, key)
-			}
-			return nil
+				return tx.PutJSON(bucketEnergy, key, e.plus(a))
+			})
+			return err
 		})
 		if err == nil { // stored: what is left is for the next transaction
-			for _, k := range doneM {
-				delete(minutes, k)
-			}
-			for _, k := range doneS {
-				delete(seconds, k)
-			}
-			for _, k := range doneD {
-				delete(days, k)
-			}
+			forget(minutes, doneM)
+			forget(seconds, doneS)
+			forget(days, doneD)
 		}
 	}
 	if err != nil {
