@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/hearth-home/hearth/gateway/api"
@@ -15,23 +16,46 @@ import (
 // again (its membership was reset on the gateway).
 var errPendingAgain = fmt.Errorf("gateway: node is pending again: %w", api.ErrPending)
 
+// heartbeatRetry is about how long the agent waits before it sends a
+// heartbeat again that did not reach the gateway.
+const heartbeatRetry = 500 * time.Millisecond
+
 // heartbeats reports health every interval while the session lasts; each
 // heartbeat renews the running leases, and the answer names those to stop.
 // It closes answered at the first answer.
-func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Duration, answered chan<- struct{}) error {
+func (a *Agent) heartbeats(ctx context.Context, c *api.Client, b *beats, answered chan<- struct{}) error {
+	every := b.every
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	due := time.Now()      // when the heartbeat in flight was due
 	defer a.ready.failed() // heartbeats in a row, in one session
+	missed := 0            // heartbeats in a row that did not reach the gateway
 	for {
+		b.due(ctx)
 		hb := a.health()
 		resp, err := c.Heartbeat(ctx, hb)
+		b.sent(due)
 		if err != nil || resp.State != api.MemberReady {
 			a.ready.failed()
+		}
+		if err == nil || !api.IsUnreachable(err) {
+			missed = 0
 		}
 		switch {
 		case ctx.Err() != nil:
 			return nil
-		case err != nil && endsSession(err):
+		case err != nil && api.IsUnreachable(err) && missed == 0:
+			// Once more before the session ends: in a crowd (thousands
+			// of devices back after a gateway's restart) one call's
+			// handshake may time out, and a new session would only add
+			// a hello to the crowd. The gateway takes heartbeats without
+			// a new hello, even after its restart.
+			missed++
+			a.log.Debug("heartbeat missed; trying again", "err", err)
+			sleep(ctx, heartbeatRetry/2+rand.N(heartbeatRetry))
+			due = time.Now()
+			continue
+		case err != nil && (api.IsUnreachable(err) || refusedBy(err)):
 			return err
 		case err != nil:
 			a.log.Warn("heartbeat", "err", err)
@@ -54,7 +78,7 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Durati
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-tick.C:
+		case due = <-tick.C:
 		}
 	}
 }

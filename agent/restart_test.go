@@ -2,6 +2,8 @@ package agent
 
 import (
 	"context"
+	"io"
+	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -145,4 +147,79 @@ func TestRevokedLeaseIsKilled(t *testing.T) {
 	if ag.journal.unsentCount() != 0 {
 		t.Fatal("the revoked task's result is in the outbox")
 	}
+}
+
+// A gateway whose connections are all cut at once, as a crash and a quick
+// restart would, keeps the agent's session: a heartbeat that finds it gone
+// is sent again before the session ends, and the calls for work and results
+// that failed are made again rather than ending it. After a restart,
+// thousands of devices would otherwise all start over, each with a hello
+// and new TLS handshakes, in one crowd (docs/scale.md, fix 18).
+func TestSessionOutlivesCutConnections(t *testing.T) {
+	gw := startGateway(t, t.TempDir(), gateway.Config{Heartbeat: 300 * time.Millisecond})
+	p := newCutProxy(t, gw.addr())
+	ag := startAgent(t, Config{Gateway: p.addr(), JoinToken: gw.JoinToken().String()})
+	ag.logs.waitLog(t, 5*time.Second, "paired with gateway")
+	waitFor(t, 5*time.Second, "a request for work", func() bool { n, _ := gw.LeaseRequestsWaiting(); return n == 1 })
+
+	if n := p.cut(); n == 0 {
+		t.Fatal("no connection to cut")
+	}
+	j := gw.submit(testApp(t), api.JobSpec{Name: "after-cut", Tasks: 2, Args: []string{"spin", "10ms"}})
+	if d := gw.waitJob(j.ID, 10*time.Second); d.State != api.JobDone {
+		t.Fatalf("job %s after the cut: %+v", d.State, d.Tasks)
+	}
+	time.Sleep(time.Second) // three heartbeats more
+	if strings.Contains(ag.logs.String(), "gateway session ended") {
+		t.Fatalf("the session ended when its connections were cut:\n%s", ag.logs)
+	}
+}
+
+// cutProxy forwards TCP connections to a gateway and can cut them all.
+type cutProxy struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newCutProxy(t *testing.T, to string) *cutProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln}
+	t.Cleanup(func() { ln.Close(); p.cut() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", to)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { io.Copy(c, up); c.Close() }()
+		}
+	}()
+	return p
+}
+
+func (p *cutProxy) addr() string { return p.ln.Addr().String() }
+
+// cut closes every connection made so far and returns how many pairs there were.
+func (p *cutProxy) cut() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	n := len(p.conns) / 2
+	p.conns = nil
+	return n
 }

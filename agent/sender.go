@@ -28,8 +28,8 @@ const reportsInFlight = 3
 // send drains the outbox while the session lasts: results go out as soon as
 // they are in the outbox, one report per result when they come one by one,
 // batched when they pile up. A result leaves the outbox on any ack; on a
-// transport error it stays, and the session ends so that the gateway is
-// looked for again.
+// transport error it stays and goes again after a pause (the heartbeats
+// end the session when the gateway is gone).
 func (a *Agent) send(ctx context.Context, c *api.Client) error {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -127,7 +127,7 @@ func (s *sender) report(ctx context.Context, results []api.TaskResult) error {
 		return nil
 	case ctx.Err() != nil:
 		return nil
-	case endsSession(err):
+	case refusedBy(err):
 		return err
 	}
 	a.log.Warn("reporting results; keeping them", "count", len(results), "err", err)
@@ -215,9 +215,11 @@ func (e *readErr) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// endsSession reports whether err means the session with the gateway is
-// over: it cannot be reached, or it no longer takes this node's calls.
-func endsSession(err error) bool {
-	return api.IsUnreachable(err) ||
-		errors.Is(err, api.ErrPending) || errors.Is(err, api.ErrForbidden) || errors.Is(err, api.ErrUnauthorized)
+// refusedBy reports whether err means the gateway no longer takes this
+// node's calls, which ends the session from any of its loops. A gateway
+// that cannot be reached ends it only through the heartbeats: the other
+// loops try again after a pause, so that one call timed out in a crowd
+// does not cost a new session (docs/scale.md, fix 18).
+func refusedBy(err error) bool {
+	return errors.Is(err, api.ErrPending) || errors.Is(err, api.ErrForbidden) || errors.Is(err, api.ErrUnauthorized)
 }

@@ -181,7 +181,8 @@ func (a *Agent) session(ctx context.Context, c *api.Client, hello api.HelloRespo
 	// asked before it would wait its full time for nothing.
 	g, ctx := errgroup.WithContext(ctx)
 	answered := make(chan struct{}) // closed at the session's first heartbeat answer
-	g.Go(func() error { return a.heartbeats(ctx, c, every, answered) })
+	b := newBeats(every)
+	g.Go(func() error { return a.heartbeats(ctx, c, b, answered) })
 	then := func(loop func(context.Context, *api.Client) error) {
 		g.Go(func() error {
 			select {
@@ -194,7 +195,7 @@ func (a *Agent) session(ctx context.Context, c *api.Client, hello api.HelloRespo
 	}
 	then(a.send)
 	if len(a.rtNames) > 0 {
-		then(a.leases)
+		then(func(ctx context.Context, c *api.Client) error { return a.leases(ctx, c, b) })
 	}
 	if a.cfg.Streams > 0 && len(a.streamRuntimes()) > 0 {
 		then(a.streamLeases)

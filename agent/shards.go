@@ -277,7 +277,7 @@ func (a *Agent) storageLoop(ctx context.Context, c *api.Client) error {
 		switch {
 		case ctx.Err() != nil:
 			return nil
-		case err != nil && endsSession(err):
+		case err != nil && refusedBy(err):
 			return err
 		case errors.Is(err, api.ErrNotFound):
 			// An older gateway, or one that keeps backups on its own disk.

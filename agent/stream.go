@@ -87,7 +87,7 @@ func (a *Agent) streamLeases(ctx context.Context, c *api.Client) error {
 		cancel()
 		switch {
 		case ctx.Err() != nil:
-		case err != nil && endsSession(err):
+		case err != nil && refusedBy(err):
 			return err
 		case err != nil:
 			a.log.Warn("asking for stream partitions", "err", err)

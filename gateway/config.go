@@ -35,6 +35,12 @@ type Config struct {
 	// LeaseTTL is how long a lease lives without a renewing heartbeat.
 	// Default 5 heartbeats.
 	LeaseTTL time.Duration
+	// RestartGrace is how long, at least, a task lease loaded at the
+	// gateway's start waits for its device to renew it. Default 30 s:
+	// after a restart, thousands of devices come back in a crowd, 3,000 in
+	// 7 to 18 s here (docs/scale.md), and a lease that expired meanwhile
+	// throws away work done while the gateway was down.
+	RestartGrace time.Duration
 	// MaxBlobBytes caps one uploaded blob. Default 1 GiB.
 	MaxBlobBytes int64
 	// CallTimeout bounds reading a call and writing its answer, and how
@@ -103,6 +109,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.LeaseTTL <= 0 {
 		c.LeaseTTL = 5 * c.Heartbeat
+	}
+	if c.RestartGrace <= 0 {
+		c.RestartGrace = 30 * time.Second
 	}
 	if c.CallTimeout <= 0 {
 		c.CallTimeout = 2 * time.Minute

@@ -399,9 +399,14 @@ func (g *Gateway) load() error {
 					c.Queued++
 					g.queue = append(g.queue, t)
 				case api.TaskLeased:
-					// A fresh TTL: the holder may well be alive.
+					// A fresh TTL: the holder may well be alive. A task
+					// lease waits at least RestartGrace for it; a
+					// partition's moves on soon, as always.
 					c.Leased++
 					t.expires = now.Add(g.leaseTTL(t))
+					if t.job.Stream == "" {
+						t.expires = now.Add(max(g.leaseTTL(t), g.cfg.RestartGrace))
+					}
 					g.leased[t.leaseID()] = t
 				case api.TaskVerifying:
 					c.Verifying++

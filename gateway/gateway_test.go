@@ -344,6 +344,45 @@ func TestRestartKeepsEverything(t *testing.T) {
 	}
 }
 
+// A task lease loaded at the gateway's start waits RestartGrace for its
+// device, not only LeaseTTL: devices come back in a crowd after a restart,
+// and the result of work done while the gateway was down is still taken as
+// the first attempt's. A device that does not come back loses the lease
+// once the grace is over.
+func TestLeaseWaitsForItsDeviceAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{LeaseTTL: 200 * time.Millisecond, RestartGrace: 2 * time.Second}
+	tg := startGateway(t, dir, cfg)
+	n := newNode(t, tg.Gateway)
+	n.hello(t, tg.JoinToken().String())
+	j := submit(t, tg, 2, 3)
+	ls := n.lease(t, 2)
+	tg.stop()
+
+	tg2 := startGateway(t, dir, cfg)
+	time.Sleep(time.Second) // five TTLs, half the grace
+	d, err := tg2.admin.Job(context.Background(), j.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Counts.Leased != 2 {
+		t.Fatalf("1 s after the restart: %+v, want both tasks still leased", d.Counts)
+	}
+	n2 := &testNode{id: n.id}
+	n2.c, _ = api.NewAgentClient(tg2.Addr().String(), n.id, identity.Pin(tg2.ID()))
+	if got := n2.report(t, n2.result(t, ls[0], "done while the gateway was down", "")); got[0] != api.AckAccepted {
+		t.Fatalf("result of the lease granted before the restart: %v", got)
+	}
+	waitFor(t, "the other lease to expire after the grace", func() bool {
+		d, err := tg2.admin.Job(context.Background(), j.ID)
+		return err == nil && d.Counts.Queued == 1
+	})
+	d, _ = tg2.admin.Job(context.Background(), j.ID)
+	if d.Tasks[0].Attempt != 1 || d.Tasks[0].State != api.TaskDone {
+		t.Errorf("task 0: %s on attempt %d, want done on the first", d.Tasks[0].State, d.Tasks[0].Attempt)
+	}
+}
+
 func TestSubmitRefusesBadInput(t *testing.T) {
 	tg := startGateway(t, t.TempDir(), Config{})
 	ctx := context.Background()
