@@ -383,39 +383,6 @@ func TestLeaseWaitsForItsDeviceAfterRestart(t *testing.T) {
 	}
 }
 
-// A device whose request for work waits at the gateway is not silent, even
-// when its heartbeat is late: the agent's heartbeat waits for that request's
-// answer, so that both use one connection (agent/beats.go). Once the
-// request is answered, silence counts again.
-func TestWaitingRequestKeepsMemberReady(t *testing.T) {
-	tg := startGateway(t, t.TempDir(), Config{Heartbeat: 100 * time.Millisecond}) // lost after 400 ms
-	n := newNode(t, tg.Gateway)
-	n.hello(t, tg.JoinToken().String())
-	if _, err := n.c.Heartbeat(context.Background(), api.Heartbeat{}); err != nil {
-		t.Fatal(err)
-	}
-	state := func() api.MemberState {
-		ms, err := tg.admin.Members(context.Background())
-		if err != nil || len(ms) != 1 {
-			t.Fatalf("members: %v %v", ms, err)
-		}
-		return ms[0].State
-	}
-	done := make(chan error, 1)
-	go func() {
-		_, err := n.c.Lease(context.Background(), api.LeaseRequest{Runtimes: []string{"wasm"}, Max: 1, Wait: api.Duration(1500 * time.Millisecond)})
-		done <- err
-	}()
-	time.Sleep(time.Second) // 10 heartbeats, none sent
-	if s := state(); s != api.MemberReady {
-		t.Fatalf("member %s while its request for work waits, want ready", s)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the member lost once its request is answered", func() bool { return state() == api.MemberLost })
-}
-
 func TestSubmitRefusesBadInput(t *testing.T) {
 	tg := startGateway(t, t.TempDir(), Config{})
 	ctx := context.Background()

@@ -689,12 +689,6 @@ func (g *Gateway) sweep(now time.Time) {
 		if m.memberRecord.State == api.MemberPending || m.lastSeen.IsZero() {
 			continue
 		}
-		if g.waitingBy[m.ID] > 0 && m.state == api.MemberReady {
-			// Its request for work waits here now: it was alive when it
-			// asked, and its connection is open. Its heartbeat may wait
-			// for that request's answer (agent/beats.go).
-			m.lastSeen = now
-		}
 		silent := now.Sub(m.lastSeen)
 		state := api.MemberReady
 		switch {
