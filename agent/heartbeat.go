@@ -23,18 +23,14 @@ const heartbeatRetry = 500 * time.Millisecond
 // heartbeats reports health every interval while the session lasts; each
 // heartbeat renews the running leases, and the answer names those to stop.
 // It closes answered at the first answer.
-func (a *Agent) heartbeats(ctx context.Context, c *api.Client, b *beats, answered chan<- struct{}) error {
-	every := b.every
+func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Duration, answered chan<- struct{}) error {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
-	due := time.Now()      // when the heartbeat in flight was due
 	defer a.ready.failed() // heartbeats in a row, in one session
 	missed := 0            // heartbeats in a row that did not reach the gateway
 	for {
-		b.due(ctx)
 		hb := a.health()
 		resp, err := c.Heartbeat(ctx, hb)
-		b.sent(due)
 		if err != nil || resp.State != api.MemberReady {
 			a.ready.failed()
 		}
@@ -53,7 +49,6 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, b *beats, answere
 			missed++
 			a.log.Debug("heartbeat missed; trying again", "err", err)
 			sleep(ctx, heartbeatRetry/2+rand.N(heartbeatRetry))
-			due = time.Now()
 			continue
 		case err != nil && (api.IsUnreachable(err) || refusedBy(err)):
 			return err
@@ -78,7 +73,7 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, b *beats, answere
 		select {
 		case <-ctx.Done():
 			return nil
-		case due = <-tick.C:
+		case <-tick.C:
 		}
 	}
 }

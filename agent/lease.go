@@ -49,7 +49,7 @@ func iec(b uint64) string {
 // flight to come back. No request is ever cancelled to be widened: the
 // gateway may grant leases in that very instant, and they would sit unused
 // until their TTL ran out.
-func (a *Agent) leases(ctx context.Context, c *api.Client, b *beats) error {
+func (a *Agent) leases(ctx context.Context, c *api.Client) error {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -70,7 +70,7 @@ func (a *Agent) leases(ctx context.Context, c *api.Client, b *beats) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := a.lease(ctx, c, s, b); err != nil {
+			if err := a.lease(ctx, c, s); err != nil {
 				select {
 				case failed <- err:
 				default:
@@ -82,7 +82,7 @@ func (a *Agent) leases(ctx context.Context, c *api.Client, b *beats) error {
 
 // lease asks for work to fill s, starts what it gets, and gives back the
 // rest of s. It returns an error that ends the session.
-func (a *Agent) lease(ctx context.Context, c *api.Client, s share, b *beats) error {
+func (a *Agent) lease(ctx context.Context, c *api.Client, s share) error {
 	if why := a.refusal(diskSpace(a.cfg.DataDir)); why != "" {
 		// Work that could not write its output would fail, and work the
 		// power budget has no room for would only wait: ask for none
@@ -97,16 +97,13 @@ func (a *Agent) lease(ctx context.Context, c *api.Client, s share, b *beats) err
 	if a.refusing.CompareAndSwap(true, false) {
 		a.log.Info("room again: asking for work")
 	}
-	wait := b.window(ctx, a.timing.leaseWait)
 	req := api.LeaseRequest{
 		Runtimes: a.rtNames, Platforms: a.platforms, Max: s.slots, FreeCPU: s.cpu, FreeMemory: s.mem,
-		Wait: api.Duration(wait), HeadroomW: a.headroomW(),
+		Wait: api.Duration(a.timing.leaseWait), HeadroomW: a.headroomW(),
 	}
-	rctx, cancel := context.WithTimeout(ctx, wait+15*time.Second)
+	rctx, cancel := context.WithTimeout(ctx, a.timing.leaseWait+15*time.Second)
 	asked := time.Now()
-	answered := b.ask()
 	got, err := c.Lease(rctx, req)
-	answered()
 	cancel()
 	switch {
 	case ctx.Err() != nil:
@@ -117,7 +114,7 @@ func (a *Agent) lease(ctx context.Context, c *api.Client, s share, b *beats) err
 	case err != nil:
 		a.log.Warn("asking for work", "err", err)
 		sleep(ctx, a.timing.maxBackoff)
-	case len(got) == 0 && time.Since(asked) < wait/2:
+	case len(got) == 0 && time.Since(asked) < a.timing.leaseWait/2:
 		sleep(ctx, time.Second) // an empty answer before the wait was up: do not spin
 	}
 	a.cap.settle(s, got)

@@ -181,8 +181,7 @@ func (a *Agent) session(ctx context.Context, c *api.Client, hello api.HelloRespo
 	// asked before it would wait its full time for nothing.
 	g, ctx := errgroup.WithContext(ctx)
 	answered := make(chan struct{}) // closed at the session's first heartbeat answer
-	b := newBeats(every)
-	g.Go(func() error { return a.heartbeats(ctx, c, b, answered) })
+	g.Go(func() error { return a.heartbeats(ctx, c, every, answered) })
 	then := func(loop func(context.Context, *api.Client) error) {
 		g.Go(func() error {
 			select {
@@ -195,7 +194,7 @@ func (a *Agent) session(ctx context.Context, c *api.Client, hello api.HelloRespo
 	}
 	then(a.send)
 	if len(a.rtNames) > 0 {
-		then(func(ctx context.Context, c *api.Client) error { return a.leases(ctx, c, b) })
+		then(a.leases)
 	}
 	if a.cfg.Streams > 0 && len(a.streamRuntimes()) > 0 {
 		then(a.streamLeases)

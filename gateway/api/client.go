@@ -74,9 +74,6 @@ func newClient(addr, token string, tlsCfg *tls.Config) *Client {
 // Addr is the gateway's host:port.
 func (c *Client) Addr() string { return c.http.Addr }
 
-// Dialed is how many connections the client has opened to the gateway.
-func (c *Client) Dialed() int64 { return c.http.Dialed() }
-
 // Close drops idle connections.
 func (c *Client) Close() { c.http.CloseIdle() }
 

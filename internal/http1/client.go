@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -38,11 +37,7 @@ type Client struct {
 	tls     *tls.Config
 	mu      sync.Mutex
 	idle    []*conn // parked connections, most recently used last
-	dialed  atomic.Int64
 }
-
-// Dialed is how many connections the client has opened so far.
-func (c *Client) Dialed() int64 { return c.dialed.Load() }
 
 // Do sends req and reads the response's status and header; the body
 // streams from Response.Body, which the caller must close. ctx bounds the

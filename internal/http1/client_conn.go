@@ -62,7 +62,6 @@ func (c *Client) dial(ctx context.Context) (*conn, error) {
 		}
 		return nil, err
 	}
-	c.dialed.Add(1)
 	w := &wire{tls: tc}
 	return &conn{raw: raw, w: w, br: bufio.NewReaderSize(w, 4<<10), bw: bufio.NewWriterSize(w, 4<<10)}, nil
 }
