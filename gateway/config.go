@@ -38,7 +38,7 @@ type Config struct {
 	// RestartGrace is how long, at least, a task lease loaded at the
 	// gateway's start waits for its device to renew it. Default 30 s:
 	// after a restart, thousands of devices come back in a crowd, 3,000 in
-	// 7 to 18 s here (docs/scale.md), and a lease that expired meanwhile
+	// 10 to 25 s here (docs/scale.md), and a lease that expired meanwhile
 	// throws away work done while the gateway was down.
 	RestartGrace time.Duration
 	// MaxBlobBytes caps one uploaded blob. Default 1 GiB.
