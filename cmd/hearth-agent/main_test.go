@@ -120,6 +120,15 @@ func TestResolve(t *testing.T) {
 	if err != nil || strings.Join(s.ifaces, "|") != "eth0|wlan0" || s.cfg.DataDir == "" {
 		t.Fatalf("ifaces %q, data dir %q, %v", s.ifaces, s.cfg.DataDir, err)
 	}
+	// --no-mdns: no multicast at all, so the gateway's address must be given.
+	o = options{noMDNS: true, log: logflag.Flags{Level: "info", Format: "text"}}
+	if _, err := o.resolve(noEnv, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "--join") {
+		t.Errorf("--no-mdns without --join: %v, want an error that asks for --join", err)
+	}
+	o.join = "127.0.0.1:7443"
+	if s, err := o.resolve(noEnv, &bytes.Buffer{}); err != nil || !s.noMDNS {
+		t.Errorf("--no-mdns --join: noMDNS %v, %v", s.noMDNS, err)
+	}
 }
 
 // fakeContainers is a container runtime that says whether its caps are

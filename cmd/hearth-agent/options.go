@@ -29,6 +29,7 @@ type options struct {
 	token     string
 	tokenFile string
 	ifaces    string
+	noMDNS    bool
 	slots     int
 	streams   int
 	cache     int64
@@ -58,6 +59,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.token, "token", "", "the join token that \"hearth-gateway init\" printed, to pair without\napproval; process listings show it, so prefer --token-file or $"+tokenEnv)
 	fs.StringVar(&o.tokenFile, "token-file", "", "a file holding the join token, e.g. on a Raspberry Pi's boot partition")
 	fs.StringVar(&o.ifaces, "iface", "", "comma-separated network interfaces for mDNS, e.g. eth0,wlan0 (default: every\nup, multicast-capable interface with an address)")
+	fs.BoolVar(&o.noMDNS, "no-mdns", false, "neither announce this agent nor look for the gateway over mDNS; needs\n--join (for tests and networks where multicast must not go)")
 	fs.IntVar(&o.slots, "slots", 0, "how many tasks to run at once (default: one per CPU)")
 	fs.IntVar(&o.streams, "streams", agent.DefaultStreams, "how many stream partitions to run at once, beside the tasks (0: none;\ndocs/streams.md)")
 	fs.Int64Var(&o.cache, "cache-budget", 0, "bytes that cached apps and inputs may take before those no running task\nuses are removed, least recently used first (default 2 GiB; -1: no bound)")
@@ -78,6 +80,7 @@ func (o *options) flags(out io.Writer) *flag.FlagSet {
 type setup struct {
 	cfg    agent.Config // without runtimes and discovery, which serve adds
 	ifaces []string
+	noMDNS bool // no discovery at all
 	oci    ociOptions
 	power  powerOptions
 	logger *slog.Logger
@@ -125,6 +128,10 @@ func (o options) resolve(getenv func(string) string, logTo io.Writer) (setup, er
 			return s, err
 		}
 	}
+	if o.noMDNS && o.join == "" {
+		return s, fmt.Errorf("--no-mdns needs --join host:port: without mDNS the agent has no other way to find the gateway")
+	}
+	s.noMDNS = o.noMDNS
 	if o.gatewayID != "" {
 		if _, err := identity.ParseNodeID(o.gatewayID); err != nil {
 			return s, fmt.Errorf("--gateway-id: %v; copy the gateway ID that `hearth-gateway init` or `hearth status` prints", err)

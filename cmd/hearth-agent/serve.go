@@ -20,6 +20,9 @@ import (
 func serve(ctx context.Context, s setup) error {
 	log := s.logger
 	cfg := node.Config{Agent: s.cfg, Discovery: &discovery.Config{Interfaces: s.ifaces, Logger: log.With("part", "mdns")}}
+	if s.noMDNS {
+		cfg.Discovery = nil
+	}
 	if cfg.Agent.Name == "" {
 		cfg.Agent.Name = hostname()
 	}

@@ -83,7 +83,7 @@ func TestCalibration(t *testing.T) {
 	for round := range calibrationRounds {
 		var agents []*proc
 		for i := range devices {
-			cmd := pinned(1, bin("hearth-agent"), "--data-dir", filepath.Join(dir, fmt.Sprintf("agents-%d", round), strconv.Itoa(i)), "--join", addr,
+			cmd := pinned(1, bin("hearth-agent"), "--data-dir", filepath.Join(dir, fmt.Sprintf("agents-%d", round), strconv.Itoa(i)), "--join", addr, "--no-mdns",
 				"--token", token, "--name", fmt.Sprintf("real-%d-%02d", round, i), "--slots", "1", "--local-api", "off")
 			cmd.Env = append(os.Environ(), "HEARTH_AGENT_SPEED="+speed)
 			agents = append(agents, start(t, cmd, filepath.Join(dir, fmt.Sprintf("agent-%d-%02d.log", round, i))))
