@@ -23,11 +23,21 @@ const heartbeatRetry = 500 * time.Millisecond
 // heartbeats reports health every interval while the session lasts; each
 // heartbeat renews the running leases, and the answer names those to stop.
 // It closes answered at the first answer.
+//
+// The first heartbeat goes at once, the second after a random part of an
+// interval, and the others an interval apart: devices that start together
+// (a street's after a power cut, all of them after the gateway's restart)
+// would otherwise beat together ever after, and the gateway would see
+// their heartbeats come in bursts. Spread, they come one by one, as
+// devices that started at different times send them (docs/scale.md: a
+// simulator whose devices beat together cost the gateway a seventh of
+// what they cost spread).
 func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Duration, answered chan<- struct{}) error {
-	tick := time.NewTicker(every)
+	phase := rand.N(every) + 1 // > 0: until the second heartbeat
+	tick := time.NewTicker(phase)
 	defer tick.Stop()
 	defer a.ready.failed() // heartbeats in a row, in one session
-	missed := 0            // heartbeats in a row that did not reach the gateway
+	retried := false       // the last heartbeat did not reach the gateway and is being sent again
 	for {
 		hb := a.health()
 		resp, err := c.Heartbeat(ctx, hb)
@@ -35,18 +45,18 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Durati
 			a.ready.failed()
 		}
 		if err == nil || !api.IsUnreachable(err) {
-			missed = 0
+			retried = false
 		}
 		switch {
 		case ctx.Err() != nil:
 			return nil
-		case err != nil && api.IsUnreachable(err) && missed == 0:
+		case err != nil && api.IsUnreachable(err) && !retried:
 			// Once more before the session ends: in a crowd (thousands
 			// of devices back after a gateway's restart) one call's
 			// handshake may time out, and a new session would only add
 			// a hello to the crowd. The gateway takes heartbeats without
 			// a new hello, even after its restart.
-			missed++
+			retried = true
 			a.log.Debug("heartbeat missed; trying again", "err", err)
 			sleep(ctx, heartbeatRetry/2+rand.N(heartbeatRetry))
 			continue
@@ -74,6 +84,10 @@ func (a *Agent) heartbeats(ctx context.Context, c *api.Client, every time.Durati
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
+		}
+		if phase > 0 {
+			tick.Reset(every)
+			phase = 0
 		}
 	}
 }
