@@ -403,10 +403,11 @@ func (g *Gateway) load() error {
 					// lease waits at least RestartGrace for it; a
 					// partition's moves on soon, as always.
 					c.Leased++
-					t.expires = now.Add(g.leaseTTL(t))
+					ttl := g.leaseTTL(t)
 					if t.job.Stream == "" {
-						t.expires = now.Add(max(g.leaseTTL(t), g.cfg.RestartGrace))
+						ttl = max(ttl, g.cfg.RestartGrace)
 					}
+					t.expires = now.Add(ttl)
 					g.leased[t.leaseID()] = t
 				case api.TaskVerifying:
 					c.Verifying++
