@@ -188,16 +188,20 @@ func waitReady(ctx context.Context, cl *api.Admin, want int, within time.Duratio
 	for {
 		ms, err := cl.Members(ctx)
 		ready := 0
+		var others []string // the first few not ready, to say which
 		for _, m := range ms {
-			if m.State == api.MemberReady && m.LastSeen.After(start) {
+			switch {
+			case m.State == api.MemberReady && m.LastSeen.After(start):
 				ready++
+			case len(others) < 5:
+				others = append(others, fmt.Sprintf("%s %s, last seen %v before", m.Node.Name, m.State, start.Sub(m.LastSeen).Round(time.Millisecond)))
 			}
 		}
 		if err == nil && ready >= want {
 			return time.Since(start), nil
 		}
 		if time.Since(start) > within {
-			return 0, fmt.Errorf("%d of %d devices ready after %v (%v)", ready, want, within, err)
+			return 0, fmt.Errorf("%d of %d devices ready after %v (%v); not ready: %s", ready, want, within, err, strings.Join(others, "; "))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
