@@ -24,8 +24,8 @@ func TestHeartbeatsSpreadOut(t *testing.T) {
 	for range n {
 		startAgent(t, Config{Gateway: gw.addr(), JoinToken: gw.JoinToken().String(), Runtimes: noRuntimes})
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	// lastSeen is the gateway's last-seen time of each ready agent.
+	lastSeen := func() []time.Time {
 		ms, err := gw.admin.Members(t.Context())
 		if err != nil {
 			t.Fatal(err)
@@ -36,27 +36,25 @@ func TestHeartbeatsSpreadOut(t *testing.T) {
 				seen = append(seen, m.LastSeen)
 			}
 		}
-		if len(seen) == n {
-			// Past every session's second heartbeat, and between two
-			// beats of each, so that each time is its device's phase.
-			time.Sleep(3 * every)
-			if ms, err = gw.admin.Members(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			seen = seen[:0]
-			for _, m := range ms {
-				seen = append(seen, m.LastSeen)
-			}
-			first, last := slices.MinFunc(seen, time.Time.Compare), slices.MaxFunc(seen, time.Time.Compare)
-			if span := last.Sub(first); span < every/4 {
-				t.Fatalf("the last heartbeats of %d agents started together span %v, less than a quarter of the %v interval: they beat together", n, span, every)
-			}
-			t.Logf("the last heartbeats of %d agents span %v", n, last.Sub(first))
-			return
-		}
+		return seen
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for len(lastSeen()) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d agents ready after 30 s", len(seen), n)
+			t.Fatalf("%d of %d agents ready after 30 s", len(lastSeen()), n)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// Past every session's second heartbeat, and between two beats of
+	// each, so that each time is its device's phase.
+	time.Sleep(3 * every)
+	seen := lastSeen()
+	if len(seen) < n {
+		t.Fatalf("%d of %d agents ready", len(seen), n)
+	}
+	first, last := slices.MinFunc(seen, time.Time.Compare), slices.MaxFunc(seen, time.Time.Compare)
+	if span := last.Sub(first); span < every/4 {
+		t.Fatalf("the last heartbeats of %d agents started together span %v, less than a quarter of the %v interval: they beat together", n, span, every)
+	}
+	t.Logf("the last heartbeats of %d agents span %v", n, last.Sub(first))
 }

@@ -84,7 +84,7 @@ func TestCalibration(t *testing.T) {
 		var agents []*proc
 		for i := range devices {
 			cmd := pinned(1, bin("hearth-agent"), "--data-dir", filepath.Join(dir, fmt.Sprintf("agents-%d", round), strconv.Itoa(i)), "--join", addr, "--no-mdns",
-				"--token", token, "--name", fmt.Sprintf("real-%d-%02d", round, i), "--slots", "1", "--local-api", "off",
+				"--token", token, "--name", realName(round, i), "--slots", "1", "--local-api", "off",
 				// No runc: the simulated devices have no containers
 				// either, and one hearth-agent in about a hundred
 				// started together here hung at start in `runc list`
@@ -93,9 +93,8 @@ func TestCalibration(t *testing.T) {
 			cmd.Env = append(os.Environ(), "HEARTH_AGENT_SPEED="+speed)
 			agents = append(agents, start(t, cmd, filepath.Join(dir, fmt.Sprintf("agent-%d-%02d.log", round, i))))
 		}
-		// Each hearth-agent takes seconds of CPU to start (runc, the
-		// power governor), and they share one core: 100 take more than a
-		// minute.
+		// Each hearth-agent takes seconds of CPU to start, and they
+		// share one core: 100 take more than a minute.
 		if _, err := waitReady(ctx, cl, devices, time.Minute+time.Duration(devices)*time.Second); err != nil {
 			t.Fatalf("real agents: %v\n%s", err, missingLogs(t, cl, dir, round, devices))
 		}
@@ -134,6 +133,9 @@ func TestCalibration(t *testing.T) {
 	}
 }
 
+// realName is the name of real agent i of round.
+func realName(round, i int) string { return fmt.Sprintf("real-%d-%02d", round, i) }
+
 // missingLogs is the end of the log of each real agent of round that is
 // not a member: one that never paired.
 func missingLogs(t *testing.T, cl *api.Admin, dir string, round, devices int) string {
@@ -147,7 +149,7 @@ func missingLogs(t *testing.T, cl *api.Admin, dir string, round, devices int) st
 	}
 	var b strings.Builder
 	for i := range devices {
-		if !known[fmt.Sprintf("real-%d-%02d", round, i)] {
+		if !known[realName(round, i)] {
 			fmt.Fprintf(&b, "agent %d of round %d is no member; its log:\n%s\n", i, round+1, tail(filepath.Join(dir, fmt.Sprintf("agent-%d-%02d.log", round, i))))
 		}
 	}
